@@ -1,0 +1,149 @@
+"""Hand-written ergonomics mixed into the generated models.
+
+The generated models mirror the wire; these properties answer the questions
+people actually ask of a job ("how long did it run?", "why did it fail?") so
+that notebooks and scripts don't re-derive them from nested members.
+``batchkit/_codegen.py`` lists which generated class gets which mixin.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from batchkit._generated_models import (
+        AttemptDetail,
+        ContainerDetail,
+        ContainerSummary,
+        S3JobProgressSummary,
+    )
+
+__all__ = [
+    "AttemptDetailMixin",
+    "JobDetailMixin",
+    "JobStatusMixin",
+    "JobSummaryMixin",
+    "S3BatchJobMixin",
+    "S3JobStatusMixin",
+    "ServiceJobSummaryMixin",
+]
+
+_TERMINAL_BATCH = frozenset({"SUCCEEDED", "FAILED"})
+_TERMINAL_S3 = frozenset({"Complete", "Failed", "Cancelled"})
+
+
+def _duration(started: datetime | None, stopped: datetime | None) -> timedelta | None:
+    if started is None or stopped is None:
+        return None
+    return stopped - started
+
+
+class JobStatusMixin:
+    """For ``JobStatus`` and ``ServiceJobStatus``."""
+
+    value: Any
+
+    @property
+    def is_terminal(self) -> bool:
+        """SUCCEEDED or FAILED: the job will not change any more."""
+        return self.value in _TERMINAL_BATCH
+
+
+class S3JobStatusMixin:
+    value: Any
+
+    @property
+    def is_terminal(self) -> bool:
+        """Complete, Failed or Cancelled."""
+        return self.value in _TERMINAL_S3
+
+
+class _TimedMixin:
+    if TYPE_CHECKING:
+        started_at: datetime | None
+        stopped_at: datetime | None
+
+    @property
+    def duration(self) -> timedelta | None:
+        """``stopped_at - started_at``; None until the job (or attempt) has both."""
+        return _duration(self.started_at, self.stopped_at)
+
+
+class _StatusMixin(_TimedMixin):
+    if TYPE_CHECKING:
+        status: Any
+
+    @property
+    def is_terminal(self) -> bool:
+        """True once the job has SUCCEEDED or FAILED (unknown statuses count as not terminal)."""
+        return self.status is not None and self.status.value in _TERMINAL_BATCH
+
+
+class JobSummaryMixin(_StatusMixin):
+    if TYPE_CHECKING:
+        container: ContainerSummary | None
+
+    @property
+    def exit_code(self) -> int | None:
+        """The container's exit code, when the summary carries one."""
+        return None if self.container is None else self.container.exit_code
+
+
+class ServiceJobSummaryMixin(_StatusMixin):
+    pass
+
+
+class AttemptDetailMixin(_TimedMixin):
+    pass
+
+
+class JobDetailMixin(_StatusMixin):
+    if TYPE_CHECKING:
+        attempts: tuple[AttemptDetail, ...] | None
+        container: ContainerDetail | None
+
+    @property
+    def latest_attempt(self) -> AttemptDetail | None:
+        """The last entry of ``attempts`` (AWS lists attempts oldest first)."""
+        return self.attempts[-1] if self.attempts else None
+
+    @property
+    def exit_code(self) -> int | None:
+        """The job's container exit code, else the latest attempt's."""
+        if self.container is not None and self.container.exit_code is not None:
+            return self.container.exit_code
+        attempt = self.latest_attempt
+        if attempt is not None and attempt.container is not None:
+            return attempt.container.exit_code
+        return None
+
+    @property
+    def log_stream_name(self) -> str | None:
+        """CloudWatch Logs stream of the container, else of the latest attempt."""
+        if self.container is not None and self.container.log_stream_name is not None:
+            return self.container.log_stream_name
+        attempt = self.latest_attempt
+        if attempt is not None and attempt.container is not None:
+            return attempt.container.log_stream_name
+        return None
+
+
+class S3BatchJobMixin:
+    if TYPE_CHECKING:
+        status: Any
+        progress_summary: S3JobProgressSummary | None
+
+    @property
+    def is_terminal(self) -> bool:
+        """Complete, Failed or Cancelled."""
+        return self.status is not None and self.status.value in _TERMINAL_S3
+
+    @property
+    def progress(self) -> float | None:
+        """Fraction of tasks done (succeeded + failed) in [0, 1]; None when unknown."""
+        summary = self.progress_summary
+        if summary is None or not summary.total_number_of_tasks:
+            return None
+        done = (summary.number_of_tasks_succeeded or 0) + (summary.number_of_tasks_failed or 0)
+        return done / summary.total_number_of_tasks

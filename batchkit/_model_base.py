@@ -1,0 +1,174 @@
+"""The building blocks every generated model is made of.
+
+Why these exist:
+
+* AWS adds enum values and response members without notice.  A typed SDK that
+  raises on them would break working code the day AWS ships a feature, so
+  :class:`OpenEnum` keeps unknown values as real (typed) members and
+  :class:`BatchKitModel` keeps unknown members as extras.  Both round-trip.
+* AWS Batch sends times as epoch milliseconds (``long``).  :data:`EpochMillis`
+  turns them into timezone-aware UTC ``datetime`` and back, exactly.
+* Lists become tuples so a frozen model is immutable all the way down; they are
+  turned back into lists by :meth:`BatchKitModel.to_boto`.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterator, Mapping
+from datetime import datetime, timedelta, timezone
+from typing import Annotated, Any, TypeVar, cast
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    GetCoreSchemaHandler,
+    PlainSerializer,
+    SerializationInfo,
+    SerializerFunctionWrapHandler,
+    WrapSerializer,
+)
+from pydantic_core import core_schema
+
+__all__ = ["BatchKitModel", "EpochMillis", "OpenEnum", "WireList"]
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_ONE_MS = timedelta(milliseconds=1)
+
+
+class OpenEnum(str, enum.Enum):
+    """A string enum that accepts values it does not know yet.
+
+    ``JobStatus("HIBERNATING")`` does not raise: it returns a new member of
+    ``JobStatus`` whose ``value`` is ``"HIBERNATING"`` and whose ``is_known`` is
+    False.  The member is cached, so identity comparisons keep working.
+
+    >>> from batchkit.models import JobStatus
+    >>> JobStatus("HIBERNATING").value, JobStatus("HIBERNATING").is_known
+    ('HIBERNATING', False)
+    """
+
+    @classmethod
+    def _missing_(cls, value: object) -> OpenEnum | None:
+        if not isinstance(value, str):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = value
+        member._value_ = value
+        # Registering the pseudo-member makes the next lookup an ordinary hit.
+        cls._value2member_map_[value] = member
+        return member
+
+    @property
+    def is_known(self) -> bool:
+        """True for values this version of batchkit was generated with."""
+        return self._name_ in type(self).__members__
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: type[Any], handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        # Serialize to the plain wire string, so ``to_boto()`` is exactly what boto3 returns.
+        schema = dict(handler(source))
+        schema["serialization"] = core_schema.plain_serializer_function_ser_schema(
+            _enum_value, return_schema=core_schema.str_schema()
+        )
+        return cast(core_schema.CoreSchema, schema)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}.{self._name_}"
+
+
+def _enum_value(member: OpenEnum) -> str:
+    return str.__str__(member)
+
+
+def _from_epoch_millis(value: Any) -> Any:
+    if isinstance(value, bool):  # bool is an int; never a timestamp
+        raise ValueError("expected epoch milliseconds (int) or an aware datetime, got a bool")
+    if isinstance(value, int):
+        return _EPOCH + value * _ONE_MS
+    if isinstance(value, datetime) and value.tzinfo is None:
+        raise ValueError(
+            "naive datetime: give a timezone-aware datetime (e.g. tzinfo=timezone.utc)"
+        )
+    return value
+
+
+def _to_epoch_millis(value: datetime) -> int:
+    return (value - _EPOCH) // _ONE_MS
+
+
+#: A Batch ``long`` timestamp: epoch milliseconds on the wire, aware UTC datetime in Python.
+EpochMillis = Annotated[
+    datetime,
+    BeforeValidator(_from_epoch_millis),
+    PlainSerializer(_to_epoch_millis, return_type=int, when_used="unless-none"),
+]
+
+
+def _tuple_to_list(
+    value: Any, handler: SerializerFunctionWrapHandler, info: SerializationInfo
+) -> Any:
+    out = handler(value)
+    return list(out) if isinstance(out, tuple) else out
+
+
+_T = TypeVar("_T")
+
+#: A wire list: an immutable tuple in Python, a list again in :meth:`BatchKitModel.to_boto`.
+WireList = Annotated[tuple[_T, ...], WrapSerializer(_tuple_to_list)]
+
+
+def _freeze(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return frozenset((k, _freeze(v)) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return tuple(_freeze(v) for v in value)
+    return value
+
+
+class BatchKitModel(BaseModel):
+    """Base of every response model.
+
+    * frozen and hashable (maps and unknown members included);
+    * attributes are snake_case, validation accepts wire names *and* attribute names;
+    * unknown members are kept and returned by :meth:`to_boto`;
+    * the repr shows only the members AWS sent.
+    """
+
+    model_config = ConfigDict(
+        frozen=True,
+        extra="allow",
+        validate_by_alias=True,
+        validate_by_name=True,
+        serialize_by_alias=True,
+        protected_namespaces=(),
+        ser_json_timedelta="float",
+    )
+
+    def to_boto(self) -> dict[str, Any]:
+        """Return the exact wire dict (as boto3 returns it) this model was built from.
+
+        >>> from batchkit.models import JobSummary
+        >>> wire = {"jobId": "1", "jobName": "n", "createdAt": 1480460782010}
+        >>> JobSummary.model_validate(wire).to_boto() == wire
+        True
+        """
+        return self.model_dump(by_alias=True, exclude_unset=True)
+
+    def __hash__(self) -> int:
+        return hash((type(self), _freeze(self.__dict__)))
+
+    def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
+        # Only what AWS sent: a JobDetail has ~50 optional members, mostly unset.
+        fields_set = self.model_fields_set
+        for name, value in self.__dict__.items():
+            if name in fields_set:
+                yield name, value
+        if self.__pydantic_extra__:
+            yield from self.__pydantic_extra__.items()
