@@ -35,8 +35,9 @@ def tests(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def typecheck(session: nox.Session) -> None:
-    """mypy --strict on the package, the tests and the examples."""
+    """mypy --strict on the package, the tests, the examples and this file."""
     install_dev(session)
+    session.install(*CONSTRAINTS, "nox")
     session.run("mypy", "--strict", "batchkit", "tests", "examples", "noxfile.py")
 
 
