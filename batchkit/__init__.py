@@ -1,12 +1,49 @@
 """batchkit: a typed, lazy Python SDK over boto3 for reading AWS Batch and S3 Batch Operations jobs.
 
+>>> from batchkit import BatchClient, JobFilter, S3BatchOperationsClient
 >>> from batchkit.models import JobStatus
 >>> JobStatus.FAILED.is_terminal
 True
 """
 
+from batchkit._client import BatchClient, JobDetails, S3BatchOperationsClient
+from batchkit._errors import (
+    AccessDeniedError,
+    AWSError,
+    BatchKitError,
+    InvalidFilterError,
+    InvalidParameterError,
+    InvalidRequestError,
+    JobNotFoundError,
+    NotFoundError,
+    ResponseValidationError,
+    ServiceError,
+    ThrottlingError,
+)
+from batchkit._filters import JobFilter
 from batchkit._generated_models import BOTOCORE_VERSION
+from batchkit._pager import JobPager, Page
 
 __version__ = "0.1.0"
 
-__all__ = ["BOTOCORE_VERSION", "__version__"]
+__all__ = [
+    "BOTOCORE_VERSION",
+    "AWSError",
+    "AccessDeniedError",
+    "BatchClient",
+    "BatchKitError",
+    "InvalidFilterError",
+    "InvalidParameterError",
+    "InvalidRequestError",
+    "JobDetails",
+    "JobFilter",
+    "JobNotFoundError",
+    "JobPager",
+    "NotFoundError",
+    "Page",
+    "ResponseValidationError",
+    "S3BatchOperationsClient",
+    "ServiceError",
+    "ThrottlingError",
+    "__version__",
+]

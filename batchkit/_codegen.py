@@ -157,7 +157,7 @@ def annotation(service: str, name: str, shape: Shape) -> str:
         "boolean": "bool",
         "double": "float",
         "float": "float",
-        "timestamp": "AwareDatetime",
+        "timestamp": "UtcDatetime",
     }[shape.type_name]
 
 
@@ -214,11 +214,11 @@ def render() -> str:
 
 from collections.abc import Mapping
 
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
 from batchkit._mixins import (
 {"".join(f"    {m},{chr(10)}" for m in mixins)})
-from batchkit._model_base import BatchKitModel, EpochMillis, OpenEnum, WireList
+from batchkit._model_base import BatchKitModel, EpochMillis, OpenEnum, UtcDatetime, WireList
 
 BOTOCORE_VERSION = {_q(botocore.__version__)}
 '''

@@ -4,7 +4,7 @@
 
 from collections.abc import Mapping
 
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
 from batchkit._mixins import (
     AttemptDetailMixin,
@@ -15,7 +15,7 @@ from batchkit._mixins import (
     S3JobStatusMixin,
     ServiceJobSummaryMixin,
 )
-from batchkit._model_base import BatchKitModel, EpochMillis, OpenEnum, WireList
+from batchkit._model_base import BatchKitModel, EpochMillis, OpenEnum, UtcDatetime, WireList
 
 BOTOCORE_VERSION = "1.44.5"
 
@@ -1031,8 +1031,8 @@ class S3BatchJob(S3BatchJobMixin, BatchKitModel):
     operation: S3Operation | None = Field(default=None, alias="Operation")
     priority: int | None = Field(default=None, alias="Priority")
     status: S3JobStatus | None = Field(default=None, alias="Status")
-    creation_time: AwareDatetime | None = Field(default=None, alias="CreationTime")
-    termination_date: AwareDatetime | None = Field(default=None, alias="TerminationDate")
+    creation_time: UtcDatetime | None = Field(default=None, alias="CreationTime")
+    termination_date: UtcDatetime | None = Field(default=None, alias="TerminationDate")
     progress_summary: S3JobProgressSummary | None = Field(default=None, alias="ProgressSummary")
 
 

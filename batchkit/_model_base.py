@@ -20,6 +20,8 @@ from datetime import datetime, timedelta, timezone
 from typing import Annotated, Any, TypeVar, cast
 
 from pydantic import (
+    AfterValidator,
+    AwareDatetime,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -31,7 +33,7 @@ from pydantic import (
 )
 from pydantic_core import core_schema
 
-__all__ = ["BatchKitModel", "EpochMillis", "OpenEnum", "WireList"]
+__all__ = ["BatchKitModel", "EpochMillis", "OpenEnum", "UtcDatetime", "WireList"]
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _ONE_MS = timedelta(milliseconds=1)
@@ -117,6 +119,14 @@ def _tuple_to_list(
     out = handler(value)
     return list(out) if isinstance(out, tuple) else out
 
+
+def _as_utc(value: datetime) -> datetime:
+    return value.astimezone(timezone.utc)
+
+
+#: A protocol timestamp (S3 Control): botocore parses it to an aware datetime (often in
+#: ``tzlocal()``); it is kept as the same instant, expressed in UTC.
+UtcDatetime = Annotated[AwareDatetime, AfterValidator(_as_utc)]
 
 _T = TypeVar("_T")
 

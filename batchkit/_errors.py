@@ -1,0 +1,177 @@
+"""batchkit's exceptions.
+
+Everything batchkit raises on purpose is a :class:`BatchKitError`.  Bad input is an
+:class:`InvalidParameterError` (a ``ValueError`` *and* a ``TypeError``, raised before any
+request); AWS's own errors arrive as :class:`AWSError` subclasses carrying the error code,
+message, request id and, during a listing, the token to resume from.  The botocore
+exception is kept as ``__cause__``.
+
+>>> from batchkit import InvalidFilterError, JobFilter
+>>> try:
+...     JobFilter.job_name("train-*-v2")
+... except InvalidFilterError as e:
+...     print(e)
+job_name: '*' is only allowed at the end of the pattern (prefix match), got 'train-*-v2'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from botocore.exceptions import ClientError
+
+__all__ = [
+    "AWSError",
+    "AccessDeniedError",
+    "BatchKitError",
+    "InvalidFilterError",
+    "InvalidParameterError",
+    "InvalidRequestError",
+    "JobNotFoundError",
+    "NotFoundError",
+    "ResponseValidationError",
+    "ServiceError",
+    "ThrottlingError",
+]
+
+
+class BatchKitError(Exception):
+    """Base class of every exception batchkit raises."""
+
+
+class InvalidParameterError(BatchKitError, ValueError, TypeError):
+    """An argument is invalid; nothing was sent.  Catchable as ValueError or TypeError."""
+
+
+class InvalidFilterError(InvalidParameterError):
+    """A :class:`~batchkit.JobFilter` (or its combination with a call) is invalid."""
+
+
+class JobNotFoundError(BatchKitError, LookupError):
+    """DescribeJobs did not return these job ids."""
+
+    def __init__(self, job_ids: Iterable[str]) -> None:
+        self.job_ids: tuple[str, ...] = tuple(job_ids)
+        super().__init__(f"job(s) not found: {', '.join(self.job_ids)}")
+
+
+class ResponseValidationError(BatchKitError):
+    """A response did not match the shape AWS documents (a missing member, a wrong type...)."""
+
+
+class AWSError(BatchKitError):
+    """An error response from AWS.
+
+    ``resume_token`` is set when the error interrupted a listing: pass it as
+    ``starting_token=`` to continue exactly where the listing stopped.
+    """
+
+    def __init__(
+        self,
+        *,
+        operation: str,
+        code: str,
+        message: str,
+        request_id: str | None,
+        http_status: int | None,
+        resume_token: str | None = None,
+    ) -> None:
+        self.operation = operation
+        self.code = code
+        self.message = message
+        self.request_id = request_id
+        self.http_status = http_status
+        self.resume_token = resume_token
+        super().__init__(f"{operation}: {code}: {message} (request id {request_id})")
+
+
+class ThrottlingError(AWSError):
+    """AWS throttled the request and botocore's retries were exhausted."""
+
+
+class InvalidRequestError(AWSError):
+    """AWS rejected the request as invalid (e.g. Batch ``ClientException``)."""
+
+
+class AccessDeniedError(AWSError):
+    """The credentials are missing, invalid or not allowed to make this call."""
+
+
+class NotFoundError(AWSError):
+    """The job queue, job or resource does not exist."""
+
+
+class ServiceError(AWSError):
+    """AWS failed on its side (5xx) and botocore's retries were exhausted."""
+
+
+_BY_CODE: dict[str, type[AWSError]] = {
+    **dict.fromkeys(
+        (
+            "Throttling",
+            "ThrottlingException",
+            "ThrottledException",
+            "TooManyRequestsException",
+            "RequestLimitExceeded",
+            "RequestThrottled",
+            "SlowDown",
+            "ProvisionedThroughputExceededException",
+        ),
+        ThrottlingError,
+    ),
+    **dict.fromkeys(
+        (
+            "AccessDenied",
+            "AccessDeniedException",
+            "UnauthorizedOperation",
+            "UnrecognizedClientException",
+            "InvalidClientTokenId",
+            "InvalidAccessKeyId",
+            "SignatureDoesNotMatch",
+            "ExpiredToken",
+            "ExpiredTokenException",
+        ),
+        AccessDeniedError,
+    ),
+    **dict.fromkeys(
+        (
+            "ClientException",
+            "InvalidRequestException",
+            "InvalidNextTokenException",
+            "ValidationException",
+            "InvalidParameterException",
+            "InvalidParameterValue",
+            "BadRequestException",
+        ),
+        InvalidRequestError,
+    ),
+    **dict.fromkeys(
+        ("NotFoundException", "ResourceNotFoundException", "NoSuchJob", "NoSuchResource"),
+        NotFoundError,
+    ),
+    **dict.fromkeys(
+        ("ServerException", "InternalServiceException", "InternalError", "ServiceUnavailable"),
+        ServiceError,
+    ),
+}
+
+
+def from_client_error(
+    error: ClientError, operation: str, resume_token: str | None = None
+) -> AWSError:
+    """The typed batchkit error for a botocore ``ClientError`` (raise it ``from error``)."""
+    body = error.response.get("Error", {})
+    meta = error.response.get("ResponseMetadata", {})
+    code = str(body.get("Code") or "Unknown")
+    status = meta.get("HTTPStatusCode")
+    cls = _BY_CODE.get(code)
+    if cls is None:
+        cls = ServiceError if isinstance(status, int) and status >= 500 else AWSError
+    return cls(
+        operation=operation,
+        code=code,
+        message=str(body.get("Message") or ""),
+        request_id=meta.get("RequestId"),
+        http_status=status,
+        resume_token=resume_token,
+    )

@@ -1,0 +1,376 @@
+"""Job filters, and the planner that turns them into one AWS request plus client-side checks.
+
+Why a planner: ``ListJobs`` and ``ListServiceJobs`` accept **one** filter per call, and
+ignore ``jobStatus`` whenever a filter is set (except ``SHARE_IDENTIFIER`` /
+``QUOTA_SHARE_NAME``).  A user who asks for "failed jobs named train-* created in the last
+day" should get exactly that, cheaply.  :func:`plan_listing` sends the most selective
+condition to AWS and checks the rest (and the status) on each item; when the results are
+newest-first and a created-at lower bound exists, it stops paging once past it.
+
+>>> from datetime import datetime, timezone
+>>> f = JobFilter.job_name("train-*") & JobFilter.created_after(
+...     datetime(2026, 11, 1, tzinfo=timezone.utc))
+>>> plan = plan_listing(f, "ListJobs", status=None, children=False)
+>>> plan.server_filter
+{'name': 'AFTER_CREATED_AT', 'values': ['1761955199999']}
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from functools import partial
+from typing import Any, Literal
+
+from batchkit._errors import InvalidFilterError
+
+__all__ = ["JobFilter", "ListingPlan", "plan_listing"]
+
+Operation = Literal["ListJobs", "ListServiceJobs"]
+TimeSpec = datetime | timedelta
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_ARN = re.compile(
+    r"arn:(?P<partition>[a-z0-9-]+):batch:(?P<region>[a-z0-9-]+):(?P<account>[0-9]{12}):"
+    r"job-definition/(?P<name>[A-Za-z0-9_-]{1,128}):(?P<revision>[0-9]+)"
+)
+_MAX_VALUE = 1024
+
+
+def _text(kind: str, value: object) -> str:
+    if not isinstance(value, str):
+        raise InvalidFilterError(f"{kind}: expected a str, got {type(value).__name__}")
+    if not value.strip():
+        raise InvalidFilterError(f"{kind}: must not be empty or whitespace")
+    if value != value.strip():
+        raise InvalidFilterError(f"{kind}: leading or trailing whitespace in {value!r}")
+    if len(value) > _MAX_VALUE:
+        raise InvalidFilterError(f"{kind}: longer than {_MAX_VALUE} characters")
+    return value
+
+
+def _pattern(kind: str, value: object) -> str:
+    text = _text(kind, value)
+    if "*" in text[:-1]:
+        raise InvalidFilterError(
+            f"{kind}: '*' is only allowed at the end of the pattern (prefix match), got {text!r}"
+        )
+    if text == "*":
+        raise InvalidFilterError(f"{kind}: '*' alone matches everything; omit the filter instead")
+    return text
+
+
+def _time(kind: str, value: object) -> TimeSpec:
+    if isinstance(value, timedelta):
+        if value < timedelta(0):
+            raise InvalidFilterError(f"{kind}: a timedelta means 'that long ago'; got {value}")
+        return value
+    if isinstance(value, datetime):
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise InvalidFilterError(
+                f"{kind}: naive datetime {value.isoformat()}; give a timezone-aware datetime "
+                "(e.g. datetime(..., tzinfo=timezone.utc)) or a timedelta meaning 'that long ago'"
+            )
+        return value
+    raise InvalidFilterError(
+        f"{kind}: expected an aware datetime or a timedelta, got {type(value).__name__}"
+    )
+
+
+def _resolve(spec: TimeSpec, now: datetime) -> datetime:
+    return now - spec if isinstance(spec, timedelta) else spec
+
+
+def _ms_ceil(moment: datetime) -> int:
+    """The smallest whole epoch millisecond at or after ``moment``."""
+    delta = moment - _EPOCH
+    return math.ceil(delta / timedelta(milliseconds=1))
+
+
+@dataclass(frozen=True)
+class JobFilter:
+    """Conditions on listed jobs; combine them with ``&`` (all must hold).
+
+    Build one with the class methods, never the constructor:
+
+    >>> from datetime import timedelta
+    >>> recent_training = JobFilter.job_name("train-*") & JobFilter.created_after(
+    ...     timedelta(days=1))
+
+    * ``job_name(pattern)``: case-insensitive; a trailing ``*`` makes it a prefix match.
+    * ``job_definition(name_or_arn)``: case-sensitive; a name matches every revision, a
+      trailing ``*`` a name prefix, an ARN exactly one revision (``*`` not allowed).
+    * ``created_after(t)`` (``created_at >= t``), ``created_before(t)`` (``created_at < t``),
+      ``created_between(start, end)``: ``t`` is an aware ``datetime`` or a ``timedelta``
+      meaning "that long before the call".
+    * ``share_identifier(share)``: the fair-share identifier.
+    * ``quota_share_name(name)``: the quota share (``ListServiceJobs`` only).
+    """
+
+    names: tuple[str, ...] = ()
+    definitions: tuple[str, ...] = ()
+    after: tuple[TimeSpec, ...] = ()
+    before: tuple[TimeSpec, ...] = ()
+    shares: tuple[str, ...] = ()
+    quota_shares: tuple[str, ...] = ()
+
+    @classmethod
+    def job_name(cls, pattern: str) -> JobFilter:
+        """Job name equals ``pattern`` (case-insensitive), or starts with it if it ends in ``*``."""
+        return cls(names=(_pattern("job_name", pattern),))
+
+    @classmethod
+    def job_definition(cls, name_or_arn: str) -> JobFilter:
+        """Jobs of a job definition: by name (any revision), ``name*`` prefix, or revision ARN."""
+        text = _pattern("job_definition", name_or_arn)
+        if text.startswith("arn:"):
+            if text.endswith("*"):
+                raise InvalidFilterError(
+                    f"job_definition: '*' is not supported with an ARN, got {text!r}"
+                )
+            if not _ARN.fullmatch(text):
+                raise InvalidFilterError(
+                    "job_definition: an ARN must look like arn:PARTITION:batch:REGION:ACCOUNT:"
+                    f"job-definition/NAME:REVISION, got {text!r}"
+                )
+        elif not re.fullmatch(r"[A-Za-z0-9_-]+\*?", text):
+            raise InvalidFilterError(
+                "job_definition: a name has only letters, digits, '-' and '_' "
+                f"(optionally ending in '*'), got {text!r}"
+            )
+        return cls(definitions=(text,))
+
+    @classmethod
+    def created_after(cls, t: datetime | timedelta) -> JobFilter:
+        """Jobs created at or after ``t``."""
+        return cls(after=(_time("created_after", t),))
+
+    @classmethod
+    def created_before(cls, t: datetime | timedelta) -> JobFilter:
+        """Jobs created strictly before ``t``."""
+        return cls(before=(_time("created_before", t),))
+
+    @classmethod
+    def created_between(cls, start: datetime | timedelta, end: datetime | timedelta) -> JobFilter:
+        """Jobs created in ``[start, end)``."""
+        combined = cls(
+            after=(_time("created_between start", start),),
+            before=(_time("created_between end", end),),
+        )
+        combined.bounds(datetime.now(timezone.utc))  # start > end is an error now, not later
+        return combined
+
+    @classmethod
+    def share_identifier(cls, share: str) -> JobFilter:
+        """Jobs of a fair-share identifier (sent to AWS together with the status)."""
+        return cls(shares=(_text("share_identifier", share),))
+
+    @classmethod
+    def quota_share_name(cls, name: str) -> JobFilter:
+        """Service jobs of a quota share (``ListServiceJobs`` only)."""
+        return cls(quota_shares=(_text("quota_share_name", name),))
+
+    def __and__(self, other: JobFilter) -> JobFilter:
+        if not isinstance(other, JobFilter):
+            return NotImplemented
+        return JobFilter(
+            names=self.names + other.names,
+            definitions=self.definitions + other.definitions,
+            after=self.after + other.after,
+            before=self.before + other.before,
+            shares=self.shares + other.shares,
+            quota_shares=self.quota_shares + other.quota_shares,
+        )
+
+    def bounds(self, now: datetime) -> tuple[datetime | None, datetime | None]:
+        """The created-at range ``[lower, upper)`` at time ``now``; raises if it is empty."""
+        lower = max((_resolve(t, now) for t in self.after), default=None)
+        upper = min((_resolve(t, now) for t in self.before), default=None)
+        if lower is not None and upper is not None and lower >= upper:
+            raise InvalidFilterError(
+                f"created-at range is empty: start {lower.isoformat()} is not before "
+                f"end {upper.isoformat()}"
+            )
+        return lower, upper
+
+    def __repr__(self) -> str:
+        parts = [f"job_name({n!r})" for n in self.names]
+        parts += [f"job_definition({d!r})" for d in self.definitions]
+        parts += [f"created_after({t!r})" for t in self.after]
+        parts += [f"created_before({t!r})" for t in self.before]
+        parts += [f"share_identifier({s!r})" for s in self.shares]
+        parts += [f"quota_share_name({s!r})" for s in self.quota_shares]
+        return "JobFilter." + " & JobFilter.".join(parts) if parts else "JobFilter()"
+
+
+# ---------------------------------------------------------------------------- matching
+
+
+def _name_matches(pattern: str, name: str | None) -> bool:
+    if name is None:
+        return False
+    if pattern.endswith("*"):
+        return name.lower().startswith(pattern[:-1].lower())
+    return name.lower() == pattern.lower()
+
+
+def _definition_parts(value: str) -> tuple[str, str | None]:
+    """(name, revision) of a job definition given as an ARN, ``name:revision`` or name."""
+    match = _ARN.fullmatch(value)
+    if match:
+        return match["name"], match["revision"]
+    name, _, revision = value.partition(":")
+    return name, revision or None
+
+
+def _definition_matches(wanted: str, actual: str | None) -> bool:
+    if actual is None:
+        return False
+    if wanted.startswith("arn:"):
+        if actual.startswith("arn:"):
+            return actual == wanted
+        return _definition_parts(actual) == _definition_parts(wanted)
+    name, _revision = _definition_parts(actual)
+    if wanted.endswith("*"):
+        return name.startswith(wanted[:-1])
+    return name == wanted
+
+
+@dataclass(frozen=True)
+class ListingPlan:
+    """What to send to AWS, and what to check on each returned item."""
+
+    server_filter: dict[str, Any] | None
+    send_status: bool
+    keep: Callable[[Any], bool] | None = None
+    stop: Callable[[Any], bool] | None = None
+    description: list[str] = field(default_factory=list)
+
+
+def plan_listing(
+    job_filter: JobFilter | None,
+    operation: Operation,
+    *,
+    status: str | None,
+    children: bool,
+    now: datetime | None = None,
+) -> ListingPlan:
+    """Choose the one condition AWS evaluates; everything else is checked client-side.
+
+    Priority (most selective and cheapest first): share identifier / quota share (AWS then
+    also honours the status), a created-at range with a lower bound (``BEFORE_CREATED_AT``
+    when there is an upper bound too, stopping once past the lower bound, else
+    ``AFTER_CREATED_AT``), job definition, job name, a created-at upper bound alone.
+    Child listings (array / multi-node) take no filter server-side at all.
+    """
+    f = job_filter or JobFilter()
+    if operation == "ListServiceJobs" and f.definitions:
+        raise InvalidFilterError(
+            "job_definition: ListServiceJobs has no JOB_DEFINITION filter (service jobs have "
+            "no job definition)"
+        )
+    if operation == "ListJobs" and f.quota_shares:
+        raise InvalidFilterError("quota_share_name: only ListServiceJobs supports QUOTA_SHARE_NAME")
+    lower, upper = f.bounds(now or datetime.now(timezone.utc))
+
+    checks: list[tuple[str, Callable[[Any], bool]]] = []
+    checks += [("JOB_NAME", partial(_job_name_is, p)) for p in f.names]
+    checks += [("JOB_DEFINITION", partial(_job_definition_is, d)) for d in f.definitions]
+    checks += [("SHARE_IDENTIFIER", partial(_share_is, s)) for s in f.shares]
+    checks += [("QUOTA_SHARE_NAME", partial(_quota_share_is, q)) for q in f.quota_shares]
+
+    server: dict[str, Any] | None = None
+    served: str | None = None
+    if not children:
+        if f.shares:
+            server, served = (
+                {"name": "SHARE_IDENTIFIER", "values": [f.shares[0]]},
+                "SHARE_IDENTIFIER",
+            )
+        elif f.quota_shares:
+            server = {"name": "QUOTA_SHARE_NAME", "values": [f.quota_shares[0]]}
+            served = "QUOTA_SHARE_NAME"
+        elif lower is not None and upper is not None:
+            server, served = _created_filter("BEFORE_CREATED_AT", upper), "CREATED"
+        elif lower is not None:
+            server, served = _created_filter("AFTER_CREATED_AT", lower), "CREATED"
+        elif f.definitions:
+            server = {"name": "JOB_DEFINITION", "values": [f.definitions[0]]}
+            served = "JOB_DEFINITION"
+        elif f.names:
+            server, served = {"name": "JOB_NAME", "values": [f.names[0]]}, "JOB_NAME"
+        elif upper is not None:
+            server, served = _created_filter("BEFORE_CREATED_AT", upper), "CREATED"
+
+    # The condition AWS evaluated need not be checked again -- except created-at bounds,
+    # whose inclusivity AWS does not document: they are sent one millisecond wide and
+    # checked exactly here.
+    if served is not None and served != "CREATED":
+        first = next(i for i, (kind, _) in enumerate(checks) if kind == served)
+        del checks[first]
+    if lower is not None:
+        checks.append(("CREATED", partial(_created_at_or_after, lower)))
+    if upper is not None:
+        checks.append(("CREATED", partial(_created_before, upper)))
+
+    status_on_server = server is None or served in ("SHARE_IDENTIFIER", "QUOTA_SHARE_NAME")
+    if status is not None and not status_on_server:
+        checks.append(("STATUS", partial(_status_is, status)))
+
+    predicates = tuple(check for _, check in checks)
+    keep = partial(_all_hold, predicates) if predicates else None
+
+    # Results are newest-first when a filter is set, except JOB_NAME (grouped by name).
+    stop = None
+    if lower is not None and server is not None and served != "JOB_NAME":
+        stop = partial(_created_before, lower)
+
+    description = [f"server filter: {server}" if server else "server filter: none"]
+    description.append(f"status sent to AWS: {status_on_server and status is not None}")
+    description.append(f"client-side checks: {[kind for kind, _ in checks]}")
+    description.append(
+        f"early stop below {lower.isoformat()}" if stop and lower else "no early stop"
+    )
+    return ListingPlan(server, status_on_server, keep, stop, description)
+
+
+def _job_name_is(pattern: str, job: Any) -> bool:
+    return _name_matches(pattern, job.job_name)
+
+
+def _job_definition_is(wanted: str, job: Any) -> bool:
+    return _definition_matches(wanted, job.job_definition)
+
+
+def _share_is(share: str, job: Any) -> bool:
+    return bool(job.share_identifier == share)
+
+
+def _quota_share_is(name: str, job: Any) -> bool:
+    return bool(job.quota_share_name == name)
+
+
+def _created_at_or_after(moment: datetime, job: Any) -> bool:
+    return job.created_at is not None and bool(job.created_at >= moment)
+
+
+def _created_before(moment: datetime, job: Any) -> bool:
+    return job.created_at is not None and bool(job.created_at < moment)
+
+
+def _status_is(status: str, job: Any) -> bool:
+    return job.status is not None and bool(job.status.value == status)
+
+
+def _all_hold(predicates: tuple[Callable[[Any], bool], ...], job: Any) -> bool:
+    return all(p(job) for p in predicates)
+
+
+def _created_filter(name: str, moment: datetime) -> dict[str, Any]:
+    # BEFORE: created_at < moment  <=> ms < ceil(moment).
+    # AFTER:  created_at >= moment <=> ms > ceil(moment) - 1.
+    ms = _ms_ceil(moment) if name == "BEFORE_CREATED_AT" else _ms_ceil(moment) - 1
+    return {"name": name, "values": [str(ms)]}

@@ -1,0 +1,234 @@
+"""JobPager: a lazy, typed, resumable iterator over a paginated AWS listing.
+
+Why not just hand out boto3's paginator: its items are untyped dicts, and its
+``resume_token`` exists only at page boundaries or after ``MaxItems``.  A
+:class:`JobPager` runs on botocore's own :class:`~botocore.paginate.PageIterator`
+(so ``PageSize``, ``StartingToken`` and the token format are botocore's), converts each
+item to a model as it is asked for, and can tell at any moment -- after any item, or
+after an error -- the token from which exactly the remaining items follow.  The tokens
+are botocore's (``TokenEncoder``), so they are interchangeable with boto3 paginators'.
+
+>>> from batchkit import BatchClient
+>>> pager = BatchClient(fake_client()).list_jobs("q", status="FAILED")  # doctest: +SKIP
+>>> first = next(pager)                                                 # doctest: +SKIP
+>>> rest = BatchClient(...).list_jobs("q", status="FAILED",
+...                                    starting_token=pager.resume_token)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from botocore.exceptions import ClientError
+from botocore.paginate import TokenDecoder, TokenEncoder
+
+from batchkit._errors import from_client_error
+
+__all__ = ["JobPager", "Page"]
+
+T = TypeVar("T")
+
+_TRUNCATE = "boto_truncate_amount"
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """One response page: its (filtered, typed) items and the token that follows it."""
+
+    items: tuple[T, ...]
+    next_token: str | None
+    """Pass as ``starting_token=`` to continue after this page; None when nothing follows."""
+
+
+class JobPager(Iterator[T]):
+    """A lazy ``Iterator[T]`` over every item of a listing, one page in memory at a time.
+
+    No request is made until the first item (or page) is asked for.  ``resume_token``
+    is valid at every point: a new listing started with ``starting_token=resume_token``
+    yields exactly the items this pager has not yielded yet.
+    """
+
+    def __init__(
+        self,
+        *,
+        operation: str,
+        paginate: Callable[[dict[str, Any]], Iterable[Mapping[str, Any]]],
+        token_key: str,
+        result_key: str,
+        convert: Callable[[Mapping[str, Any]], T],
+        keep: Callable[[T], bool] | None = None,
+        stop: Callable[[T], bool] | None = None,
+        starting_token: str | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+    ) -> None:
+        self._operation = operation
+        self._paginate = paginate
+        self._token_key = token_key
+        self._result_key = result_key
+        self._convert = convert
+        self._keep = keep
+        self._stop = stop
+        self._starting_token = starting_token
+        self._page_size = page_size
+        self._max_items = max_items
+        self._yielded = 0
+        self._requests = 0
+        self._responses: Iterator[Mapping[str, Any]] | None = None
+        self._items: list[Mapping[str, Any]] | None = None  # raw items of the current page
+        self._pos = 0  # raw items of the current page consumed so far
+        self._skip = 0  # raw items botocore dropped from the current page (starting truncation)
+        self._page_input: dict[str, Any] = {token_key: None}
+        self._next_token: str | None = None  # the service's token after the current page
+        self._stopped = False
+
+    # ------------------------------------------------------------------ public API
+
+    def __iter__(self) -> JobPager[T]:
+        return self
+
+    def __next__(self) -> T:
+        while True:
+            item = self._take()
+            if item is not _PAGE_END:
+                return item  # type: ignore[return-value]
+            if not self._advance():
+                raise StopIteration
+
+    def pages(self) -> Iterator[Page[T]]:
+        """The remaining items page by page (one AWS response each, after filtering).
+
+        If iteration stopped inside a page, the first page holds the rest of that page.
+        """
+        if self._items is not None and self._pos < len(self._items) and not self.done:
+            yield self._rest_of_page()
+        while self._advance():
+            yield self._rest_of_page()
+
+    def _rest_of_page(self) -> Page[T]:
+        items: list[T] = []
+        while (item := self._take()) is not _PAGE_END:
+            items.append(item)  # type: ignore[arg-type]
+        return Page(tuple(items), self.resume_token)
+
+    def first(self) -> T | None:
+        """The next item, or None if there is none (at most the pages needed for one item)."""
+        return next(self, None)
+
+    def take(self, n: int) -> list[T]:
+        """The next ``n`` items (fewer if the listing ends first)."""
+        if not isinstance(n, int) or isinstance(n, bool) or n < 0:
+            from batchkit._errors import InvalidParameterError
+
+            raise InvalidParameterError(f"take: n must be an int >= 0, got {n!r}")
+        out: list[T] = []
+        for item in self:
+            out.append(item)
+            if len(out) >= n:
+                break
+        return out if n else []
+
+    def to_list(self) -> list[T]:
+        """Every remaining item (reads the whole listing: prefer iterating)."""
+        return list(self)
+
+    @property
+    def done(self) -> bool:
+        """True when the listing has nothing left (exhausted, past the range, or max_items)."""
+        return self._stopped or self._at_max() or self._exhausted()
+
+    @property
+    def requests_made(self) -> int:
+        """How many pages have been received so far."""
+        return self._requests
+
+    @property
+    def resume_token(self) -> str | None:
+        """Where the remaining items start; None when :attr:`done` or nothing was read yet.
+
+        ``None`` before the first request means "from the starting token" (the one this
+        pager was created with is returned).
+        """
+        if self._stopped or self._exhausted():
+            return None
+        if self._items is None:
+            return self._starting_token
+        if self._pos >= len(self._items):
+            return TokenEncoder().encode({self._token_key: self._next_token})
+        token = dict(self._page_input)
+        token[_TRUNCATE] = self._skip + self._pos
+        return TokenEncoder().encode(token)
+
+    def __repr__(self) -> str:
+        state = "done" if self.done else f"{self._yielded} yielded"
+        return f"<JobPager {self._operation}: {state}, {self._requests} request(s)>"
+
+    # ------------------------------------------------------------------ internals
+
+    def _at_max(self) -> bool:
+        return self._max_items is not None and self._yielded >= self._max_items
+
+    def _exhausted(self) -> bool:
+        return (
+            self._items is not None and self._pos >= len(self._items) and self._next_token is None
+        )
+
+    def _take(self) -> T | object:
+        """The next kept item of the current page, or _PAGE_END."""
+        items = self._items
+        while not self._stopped and not self._at_max() and items is not None:
+            if self._pos >= len(items):
+                break
+            item = self._convert(items[self._pos])
+            if self._stop is not None and self._stop(item):
+                self._stopped = True
+                break
+            self._pos += 1
+            if self._keep is None or self._keep(item):
+                self._yielded += 1
+                return item
+        return _PAGE_END
+
+    def _advance(self) -> bool:
+        """Load the next page; False when there is none (or the pager is done)."""
+        if self._stopped or self._at_max() or self._exhausted():
+            return False
+        if self._responses is None:
+            self._start()
+        assert self._responses is not None
+        try:
+            response = next(self._responses)
+        except StopIteration:
+            self._items, self._pos, self._next_token = [], 0, None
+            return False
+        except ClientError as error:
+            token = self.resume_token
+            self._responses = None  # iterating again retries from resume_token
+            self._restart_token = token
+            raise from_client_error(error, self._operation, token) from error
+        self._requests += 1
+        if self._items is not None:
+            self._page_input, self._skip = {self._token_key: self._next_token}, 0
+        self._items = list(response.get(self._result_key) or [])
+        self._pos = 0
+        self._next_token = response.get(self._token_key)
+        return True
+
+    def _start(self) -> None:
+        token = getattr(self, "_restart_token", self._starting_token)
+        self._skip, self._page_input = 0, {self._token_key: None}
+        config: dict[str, Any] = {}
+        if self._page_size is not None:
+            config["PageSize"] = self._page_size
+        if token is not None:
+            config["StartingToken"] = token
+            decoded = TokenDecoder().decode(token)
+            self._skip = int(decoded.pop(_TRUNCATE, 0))
+            self._page_input = {self._token_key: decoded.get(self._token_key)}
+        self._items = None
+        self._responses = iter(self._paginate(config))
+
+
+_PAGE_END = object()

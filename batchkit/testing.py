@@ -1,0 +1,282 @@
+"""Test helpers for code that uses batchkit (and for batchkit's own tests).
+
+:class:`WireStubber` is botocore's :class:`~botocore.stub.Stubber` with one difference
+that matters: the canned response is encoded to the bytes AWS would send (JSON for Batch,
+XML for S3 Control) and handed to botocore at ``before-send``, so botocore's real
+serializer, retry handler and **parser** all run.  The plain Stubber skips the parser,
+which is exactly the code whose behaviour a typed SDK depends on.
+
+>>> import boto3
+>>> from batchkit.testing import WireStubber
+>>> raw = boto3.client("batch", region_name="us-east-1",
+...                    aws_access_key_id="k", aws_secret_access_key="s")
+>>> with WireStubber(raw) as stub:
+...     stub.add_response("list_jobs", {"jobSummaryList": []}, {"jobQueue": "q"})
+...     raw.list_jobs(jobQueue="q")["jobSummaryList"]
+[]
+
+Canned responses for tests, docs and benchmarks live in ``stubs/*.json`` as a list of
+``{"operation", "expected_params", "service_response"}`` (or ``"error"``) entries;
+:func:`load_stubs` queues a file's entries on a stubber.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from botocore.awsrequest import AWSPreparedRequest, AWSResponse, HTTPHeaders
+from botocore.model import ListShape, MapShape, OperationModel, Shape, StructureShape
+from botocore.stub import Stubber
+
+__all__ = [
+    "AWSErrorResponse",
+    "WireStubber",
+    "encode_error",
+    "encode_response",
+    "load_stubs",
+    "serve",
+]
+
+
+class _Body:
+    """The minimal raw-response object ``AWSResponse.content`` reads from."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+
+    def stream(self, **_kwargs: Any) -> Iterator[bytes]:
+        yield self._data
+
+
+def _json_value(shape: Shape, value: Any) -> Any:
+    if isinstance(shape, StructureShape) and isinstance(value, dict):
+        return {
+            k: _json_value(shape.members[k], v) if k in shape.members else v
+            for k, v in value.items()
+        }
+    if isinstance(shape, ListShape):
+        return [_json_value(shape.member, v) for v in value]
+    if isinstance(shape, MapShape):
+        return {k: _json_value(shape.value, v) for k, v in value.items()}
+    if shape.type_name == "timestamp" and isinstance(value, datetime):
+        return value.timestamp()
+    return value
+
+
+def _xml_value(shape: Shape, name: str, value: Any) -> str:
+    if isinstance(shape, StructureShape):
+        inner = "".join(
+            _xml_value(shape.members[k], shape.members[k].serialization.get("name", k), v)
+            for k, v in value.items()
+            if k in shape.members
+        )
+        return f"<{name}>{inner}</{name}>"
+    if isinstance(shape, ListShape):
+        member_name = shape.member.serialization.get("name", "member")
+        items = "".join(_xml_value(shape.member, member_name, v) for v in value)
+        if shape.serialization.get("flattened"):
+            return "".join(_xml_value(shape.member, name, v) for v in value)
+        return f"<{name}>{items}</{name}>"
+    if isinstance(value, datetime):
+        text = value.isoformat().replace("+00:00", "Z")
+    elif isinstance(value, bool):
+        text = "true" if value else "false"
+    else:
+        text = str(value)
+    return f"<{name}>{escape(text)}</{name}>"
+
+
+def encode_response(
+    operation: OperationModel, response: dict[str, Any], request_id: str | None = None
+) -> AWSResponse:
+    """Encode a parsed-form response as the HTTP response AWS would send for it."""
+    request_id = request_id or str(uuid.uuid4())
+    body = {k: v for k, v in response.items() if k != "ResponseMetadata"}
+    protocol = operation.service_model.protocol
+    output = operation.output_shape
+    if protocol == "rest-xml":
+        assert output is not None
+        root = output.serialization.get("name", output.name)
+        inner = "".join(
+            _xml_value(output.members[k], output.members[k].serialization.get("name", k), v)
+            for k, v in body.items()
+            if k in output.members
+        )
+        data = f'<?xml version="1.0" encoding="UTF-8"?>\n<{root}>{inner}</{root}>'.encode()
+        headers = {"x-amz-request-id": request_id, "Content-Type": "application/xml"}
+    else:
+        payload = _json_value(output, body) if output is not None else body
+        data = json.dumps(payload).encode()
+        headers = {"x-amzn-RequestId": request_id, "Content-Type": "application/json"}
+    return AWSResponse("https://stub.invalid/", 200, HTTPHeaders.from_dict(headers), _Body(data))
+
+
+def encode_error(
+    operation: OperationModel,
+    code: str,
+    message: str,
+    status: int = 400,
+    request_id: str | None = None,
+) -> AWSResponse:
+    """Encode an AWS error response (code, message, request id) for ``operation``'s protocol."""
+    request_id = request_id or str(uuid.uuid4())
+    if operation.service_model.protocol == "rest-xml":
+        data = (
+            f"<ErrorResponse><Error><Code>{escape(code)}</Code>"
+            f"<Message>{escape(message)}</Message></Error>"
+            f"<RequestId>{escape(request_id)}</RequestId></ErrorResponse>"
+        ).encode()
+        headers = {"x-amz-request-id": request_id, "Content-Type": "application/xml"}
+    else:
+        data = json.dumps({"message": message}).encode()
+        headers = {
+            "x-amzn-RequestId": request_id,
+            "x-amzn-ErrorType": code,
+            "Content-Type": "application/json",
+        }
+    return AWSResponse("https://stub.invalid/", status, HTTPHeaders.from_dict(headers), _Body(data))
+
+
+class WireStubber(Stubber):
+    """A :class:`botocore.stub.Stubber` whose responses go through botocore's real parser.
+
+    The API is Stubber's: ``add_response``, ``add_client_error``, ``assert_no_pending_responses``,
+    ``activate``/``deactivate`` or ``with``.  Expected parameters are checked exactly as
+    Stubber checks them.  Each HTTP attempt consumes one queued response, so a retried error
+    needs a queued response for the retry.
+    """
+
+    # Stubber's private members are not in botocore-stubs: reach them through ``_base``.
+
+    @property
+    def _base(self) -> Any:
+        return self
+
+    def _hooks(self) -> list[tuple[str, Any, str]]:
+        base = self._base
+        return [
+            (
+                "before-parameter-build.*.*",
+                base._assert_expected_params,
+                base._expected_params_event_id,
+            ),
+            ("before-send.*.*", self._send, base._event_id),
+            (
+                "before-endpoint-resolution.*",
+                base._set_account_id_for_endpoint_resolution,
+                base._stub_account_id_event_id,
+            ),
+        ]
+
+    def activate(self) -> None:
+        events: Any = self.client.meta.events
+        for i, (event, handler, unique_id) in enumerate(self._hooks()):
+            register = events.register_first if i == 0 else events.register
+            register(event, handler, unique_id=unique_id)
+
+    def deactivate(self) -> None:
+        events: Any = self.client.meta.events
+        for event, handler, unique_id in self._hooks():
+            events.unregister(event, handler, unique_id=unique_id)
+
+    def _send(self, request: AWSPreparedRequest, event_name: str, **_kwargs: Any) -> AWSResponse:
+        operation_name = event_name.rsplit(".", 1)[-1]
+        operation = self.client.meta.service_model.operation_model(operation_name)
+        queue = self._base._queue
+        if not queue:
+            from botocore.exceptions import UnStubbedResponseError
+
+            raise UnStubbedResponseError(
+                operation_name=operation_name,
+                reason=f"Unexpected {operation_name} request: no response left in the queue.",
+            )
+        queued = queue.popleft()
+        if queued["operation_name"] != operation_name:
+            from botocore.exceptions import StubResponseError
+
+            raise StubResponseError(
+                operation_name=operation_name,
+                reason=f"Operation mismatch: expected {queued['operation_name']}.",
+            )
+        _http, parsed = queued["response"]
+        meta = parsed.get("ResponseMetadata", {})
+        if "Error" in parsed:
+            error = parsed["Error"]
+            return encode_error(
+                operation,
+                error.get("Code", ""),
+                error.get("Message", ""),
+                meta.get("HTTPStatusCode", 400),
+                meta.get("RequestId"),
+            )
+        return encode_response(operation, parsed, meta.get("RequestId"))
+
+
+def load_stubs(stubber: Stubber, path: str | Path) -> int:
+    """Queue every entry of a ``stubs/*.json`` file on ``stubber``; return how many.
+
+    An entry is ``{"operation": "list_jobs", "expected_params": {...}, "service_response":
+    {...}}`` or, for an error, ``{"operation": ..., "error": {"code": ..., "message": ...,
+    "status": 400}}``.
+    """
+    entries = json.loads(Path(path).read_text())
+    for entry in entries:
+        if "error" in entry:
+            error = entry["error"]
+            stubber.add_client_error(
+                entry["operation"],
+                service_error_code=error["code"],
+                service_message=error.get("message", ""),
+                http_status_code=error.get("status", 400),
+                expected_params=entry.get("expected_params"),
+            )
+        else:
+            stubber.add_response(
+                entry["operation"], entry["service_response"], entry.get("expected_params")
+            )
+    return len(entries)
+
+
+Responder = Callable[[str, dict[str, Any]], dict[str, Any]]
+
+
+def serve(client: Any, responder: Responder) -> Callable[[], None]:
+    """Answer every request of a boto3 Batch client with ``responder(operation, params)``.
+
+    ``params`` are decoded from the serialized HTTP request (so botocore's serializer ran);
+    the returned dict is encoded as the HTTP response (so botocore's parser runs).  Raise
+    :class:`AWSErrorResponse` from the responder to send an error.  Returns a function that
+    stops serving.
+    """
+
+    def handler(request: AWSPreparedRequest, event_name: str, **_kwargs: Any) -> AWSResponse:
+        operation_name = event_name.rsplit(".", 1)[-1]
+        operation = client.meta.service_model.operation_model(operation_name)
+        body: Any = request.body or b"{}"
+        params = json.loads(body)
+        try:
+            response = responder(operation_name, params)
+        except AWSErrorResponse as error:
+            return encode_error(operation, error.code, error.message, error.status)
+        return encode_response(operation, response)
+
+    events: Any = client.meta.events
+    unique_id = f"batchkit-serve-{id(handler)}"
+    events.register("before-send.*.*", handler, unique_id=unique_id)
+    return lambda: events.unregister("before-send.*.*", handler, unique_id=unique_id)
+
+
+class AWSErrorResponse(Exception):
+    """Raised by a :func:`serve` responder to answer with an AWS error."""
+
+    def __init__(self, code: str, message: str = "", status: int = 400) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+        self.status = status
