@@ -94,7 +94,12 @@ def _boto3_client(
         raise InvalidParameterError(
             f"session: expected a boto3.Session, got {type(session).__name__}"
         )
-    merged = _DEFAULT_CONFIG.merge(config) if config is not None else _DEFAULT_CONFIG
+    merged = _DEFAULT_CONFIG
+    if config is not None:
+        merged = merged.merge(config)
+        retries: Any = getattr(config, "retries", None)  # not in botocore-stubs' Config
+        if retries:  # merge() replaces the whole retries dict: keep our default mode
+            merged = merged.merge(Config(retries=cast(Any, {"mode": "standard", **retries})))
     factory = session.client if session is not None else boto3.client
     return factory(service, region_name=region_name, endpoint_url=endpoint_url, config=merged)  # type: ignore[call-overload]
 

@@ -124,11 +124,12 @@ class JobPager(Iterator[T]):
 
             raise InvalidParameterError(f"take: n must be an int >= 0, got {n!r}")
         out: list[T] = []
-        for item in self:
-            out.append(item)
-            if len(out) >= n:
+        while len(out) < n:
+            item = next(self, _PAGE_END)
+            if item is _PAGE_END:
                 break
-        return out if n else []
+            out.append(item)  # type: ignore[arg-type]
+        return out
 
     def to_list(self) -> list[T]:
         """Every remaining item (reads the whole listing: prefer iterating)."""

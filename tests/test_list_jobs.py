@@ -59,16 +59,25 @@ def test_a_status_newer_than_batchkit_can_be_sent_explicitly(batch_stub: Stub) -
     [
         (JobFilter.job_name("train-*"), {"name": "JOB_NAME", "values": ["train-*"]}),
         (JobFilter.job_definition("jd1*"), {"name": "JOB_DEFINITION", "values": ["jd1*"]}),
-        (JobFilter.job_definition(DEFINITION_ARN), {"name": "JOB_DEFINITION", "values": [DEFINITION_ARN]}),
+        (
+            JobFilter.job_definition(DEFINITION_ARN),
+            {"name": "JOB_DEFINITION", "values": [DEFINITION_ARN]},
+        ),
         (JobFilter.share_identifier("team-a"), {"name": "SHARE_IDENTIFIER", "values": ["team-a"]}),
-        (JobFilter.created_after(created(10)), {"name": "AFTER_CREATED_AT", "values": [str(T0_MS - 600_000 - 1)]}),
-        (JobFilter.created_before(created(10)), {"name": "BEFORE_CREATED_AT", "values": [str(T0_MS - 600_000)]}),
+        (
+            JobFilter.created_after(created(10)),
+            {"name": "AFTER_CREATED_AT", "values": [str(T0_MS - 600_000 - 1)]},
+        ),
+        (
+            JobFilter.created_before(created(10)),
+            {"name": "BEFORE_CREATED_AT", "values": [str(T0_MS - 600_000)]},
+        ),
         (
             JobFilter.created_between(created(10), created(5)),
             {"name": "BEFORE_CREATED_AT", "values": [str(T0_MS - 300_000)]},
         ),
     ],
-)  # fmt: skip
+)
 def test_each_filter_is_sent_as_the_one_server_filter(
     batch_stub: Stub, job_filter: JobFilter, server_filter: dict[str, Any]
 ) -> None:
@@ -82,8 +91,10 @@ def test_status_with_a_filter_is_applied_client_side(batch_stub: Stub) -> None:
     batch, stub = batch_stub
     items = [summary(i, jobName="train-x") for i in range(6)]  # alternating statuses
     stub.add_response(
-        "list_jobs", page(items), {"jobQueue": "q", "filters": [{"name": "JOB_NAME", "values": ["train-x"]}]}
-    )  # fmt: skip
+        "list_jobs",
+        page(items),
+        {"jobQueue": "q", "filters": [{"name": "JOB_NAME", "values": ["train-x"]}]},
+    )
     jobs = batch.list_jobs("q", status=JobStatus.FAILED, filter=JobFilter.job_name("train-x"))
     assert [j.job_id for j in jobs] == ["job-00001", "job-00003", "job-00005"]
 
@@ -108,8 +119,10 @@ def test_combined_filters_send_one_and_check_the_rest(batch_stub: Stub) -> None:
         summary(3, jobName="TRAIN-b", jobDefinition=DEFINITION_ARN.replace(":3", ":4")),
     ]
     stub.add_response(
-        "list_jobs", page(items), {"jobQueue": "q", "filters": [{"name": "JOB_DEFINITION", "values": ["train"]}]}
-    )  # fmt: skip
+        "list_jobs",
+        page(items),
+        {"jobQueue": "q", "filters": [{"name": "JOB_DEFINITION", "values": ["train"]}]},
+    )
     f = JobFilter.job_definition("train") & JobFilter.job_name("train-*")
     assert [j.job_name for j in batch.list_jobs("q", filter=f)] == ["Train-A", "TRAIN-b"]
 
@@ -122,8 +135,10 @@ def test_definition_arn_matches_one_revision_client_side(batch_stub: Stub) -> No
         summary(3, shareIdentifier="s", jobDefinition="train:3"),
     ]
     stub.add_response(
-        "list_jobs", page(items), {"jobQueue": "q", "filters": [{"name": "SHARE_IDENTIFIER", "values": ["s"]}]}
-    )  # fmt: skip
+        "list_jobs",
+        page(items),
+        {"jobQueue": "q", "filters": [{"name": "SHARE_IDENTIFIER", "values": ["s"]}]},
+    )
     f = JobFilter.share_identifier("s") & JobFilter.job_definition(DEFINITION_ARN)
     assert [j.job_id for j in batch.list_jobs("q", filter=f)] == ["job-00001", "job-00003"]
 
@@ -136,11 +151,15 @@ def test_created_range_stops_paging_once_past_the_range(batch_stub: Stub) -> Non
     expected = {"jobQueue": "q", "filters": [server]}
     stub.add_response("list_jobs", page([summary(i) for i in range(51, 151)], "t1"), expected)
     stub.add_response(
-        "list_jobs", page([summary(i) for i in range(151, 251)], "t2"), expected | {"nextToken": "t2"[0] + "1"}
-    )  # fmt: skip
+        "list_jobs",
+        page([summary(i) for i in range(151, 251)], "t2"),
+        expected | {"nextToken": "t1"},
+    )
     stub.add_response(
-        "list_jobs", page([summary(i) for i in range(251, 351)], "t3"), expected | {"nextToken": "t2"}
-    )  # fmt: skip
+        "list_jobs",
+        page([summary(i) for i in range(251, 351)], "t3"),
+        expected | {"nextToken": "t2"},
+    )
     pager = batch.list_jobs("q", filter=f)
     jobs = list(pager)
     assert [j.job_id for j in jobs] == [f"job-{i:05d}" for i in range(51, 251)]
@@ -249,8 +268,12 @@ def test_list_service_jobs_with_share_and_status(batch_stub: Stub) -> None:
     stub.add_response(
         "list_service_jobs",
         page([item]),
-        {"jobQueue": "sq", "jobStatus": "RUNNING", "filters": [{"name": "SHARE_IDENTIFIER", "values": ["team-a"]}]},
-    )  # fmt: skip
+        {
+            "jobQueue": "sq",
+            "jobStatus": "RUNNING",
+            "filters": [{"name": "SHARE_IDENTIFIER", "values": ["team-a"]}],
+        },
+    )
     jobs = batch.list_service_jobs(
         "sq", filter=JobFilter.share_identifier("team-a"), status=ServiceJobStatus.RUNNING
     ).to_list()

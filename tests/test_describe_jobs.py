@@ -1,0 +1,151 @@
+"""BatchClient.describe_jobs / describe_job."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pytest
+
+from batchkit import BatchClient, JobNotFoundError
+from batchkit.models import JobDetail, JobStatus
+from batchkit.testing import AWSErrorResponse, WireStubber, load_stubs, serve
+from tests.conftest import raw_client
+
+Stub = tuple[BatchClient, WireStubber]
+STUBS = __import__("pathlib").Path(__file__).parent.parent / "stubs"
+
+
+def detail(job_id: str, **overrides: Any) -> dict[str, Any]:
+    job: dict[str, Any] = {
+        "jobArn": f"arn:aws:batch:us-east-1:123456789012:job/{job_id}",
+        "jobName": f"name-{job_id}",
+        "jobId": job_id,
+        "jobQueue": "q",
+        "status": "FAILED",
+        "jobDefinition": "def:1",
+        "startedAt": 1_000,
+        "stoppedAt": 61_000,
+        "container": {"exitCode": 2, "reason": "boom", "logStreamName": f"log/{job_id}"},
+    }
+    job.update(overrides)
+    return job
+
+
+def test_documented_example_through_the_real_parser(batch_stub: Stub) -> None:
+    batch, stub = batch_stub
+    load_stubs(stub, STUBS / "describe_jobs_documented.json")
+    job = batch.describe_job("24fa2d7a-64c4-49d2-8b47-f8da4fbde8e9")
+    assert isinstance(job, JobDetail)
+    assert job.job_name == "example"
+    assert job.status is JobStatus.SUCCEEDED
+    assert job.exit_code == 0
+
+
+def test_empty_input_makes_no_request(batch_stub: Stub) -> None:
+    batch, _stub = batch_stub
+    result = batch.describe_jobs([])
+    assert list(result) == []
+    assert result.missing_ids == ()
+
+
+def test_chunks_of_100_deduplicated_in_input_order(batch_stub: Stub) -> None:
+    batch, stub = batch_stub
+    ids = [f"j{i:03d}" for i in range(250)]
+    requested = ids + ids[:10]  # duplicates are dropped
+    for chunk in (ids[:100], ids[100:200], ids[200:]):
+        # AWS answers in its own order; leave one id out of the last chunk.
+        answer = [detail(i) for i in reversed(chunk) if i != "j249"]
+        stub.add_response("describe_jobs", {"jobs": answer}, {"jobs": chunk})
+    result = batch.describe_jobs(requested)
+    jobs = list(result)
+    assert [j.job_id for j in jobs] == ids[:249]
+    assert result.missing_ids == ("j249",)
+
+
+def test_describe_job_not_found(batch_stub: Stub) -> None:
+    batch, stub = batch_stub
+    stub.add_response("describe_jobs", {"jobs": []}, {"jobs": ["nope"]})
+    with pytest.raises(JobNotFoundError, match="nope") as info:
+        batch.describe_job("nope")
+    assert info.value.job_ids == ("nope",)
+    assert isinstance(info.value, LookupError)
+
+
+def test_ids_given_as_arns_are_matched(batch_stub: Stub) -> None:
+    batch, stub = batch_stub
+    arn = "arn:aws:batch:us-east-1:123456789012:job/a1"
+    stub.add_response("describe_jobs", {"jobs": [detail("a1")]}, {"jobs": [arn]})
+    result = batch.describe_jobs([arn])
+    assert [j.job_id for j in result] == ["a1"]
+    assert result.missing_ids == ()
+
+
+def test_is_lazy(batch_stub: Stub) -> None:
+    batch, stub = batch_stub
+    result = batch.describe_jobs(["a", "b"])  # nothing queued: a request would fail
+    stub.add_response("describe_jobs", {"jobs": [detail("a"), detail("b")]}, {"jobs": ["a", "b"]})
+    assert next(result).job_id == "a"
+
+
+def test_concurrent_chunks_keep_the_order_and_run_at_once() -> None:
+    raw = raw_client("batch")
+    ids = [f"j{i:04d}" for i in range(1000)]
+    in_flight = 0
+    peak = 0
+    lock = threading.Lock()
+    both_running = threading.Barrier(2, timeout=10)
+
+    def responder(operation: str, params: dict[str, Any]) -> dict[str, Any]:
+        nonlocal in_flight, peak
+        assert operation == "DescribeJobs"
+        assert len(params["jobs"]) <= 100
+        with lock:
+            in_flight += 1
+            peak = max(peak, in_flight)
+        if params["jobs"][0] in ("j0000", "j0100"):
+            both_running.wait()  # proves two requests are in flight together
+        with lock:
+            in_flight -= 1
+        return {"jobs": [detail(i) for i in params["jobs"] if i != "j0500"]}
+
+    stop = serve(raw, responder)
+    try:
+        result = BatchClient(raw).describe_jobs(ids, max_workers=4)
+        jobs = list(result)
+    finally:
+        stop()
+    assert [j.job_id for j in jobs] == [i for i in ids if i != "j0500"]
+    assert result.missing_ids == ("j0500",)
+    assert peak >= 2
+
+
+def test_concurrent_failure_is_raised_typed() -> None:
+    raw = raw_client("batch")
+
+    def responder(operation: str, params: dict[str, Any]) -> dict[str, Any]:
+        if params["jobs"][0] == "j0100":
+            raise AWSErrorResponse("ClientException", "bad id")
+        return {"jobs": [detail(i) for i in params["jobs"]]}
+
+    stop = serve(raw, responder)
+    try:
+        from batchkit import InvalidRequestError
+
+        result = BatchClient(raw).describe_jobs([f"j{i:04d}" for i in range(300)], max_workers=3)
+        first = [next(result) for _ in range(100)]
+        assert first[-1].job_id == "j0099"
+        with pytest.raises(InvalidRequestError, match="bad id"):
+            next(result)
+    finally:
+        stop()
+
+
+def test_derived_properties_of_a_failed_job(batch_stub: Stub) -> None:
+    batch, stub = batch_stub
+    stub.add_response("describe_jobs", {"jobs": [detail("x")]}, {"jobs": ["x"]})
+    job = batch.describe_job("x")
+    assert job.exit_code == 2
+    assert job.log_stream_name == "log/x"
+    assert job.duration is not None
+    assert job.duration.total_seconds() == 60

@@ -1,0 +1,104 @@
+"""Resume tokens are exact: stop anywhere, resume, and get precisely the rest."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, cast
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from batchkit import BatchClient, JobFilter
+from batchkit.testing import serve
+from tests.conftest import raw_client, summary
+
+
+@contextmanager
+def queue_of(n: int) -> Iterator[tuple[BatchClient, list[int]]]:
+    """A Batch client whose ListJobs pages through ``n`` jobs (newest first) by offset."""
+    items = [summary(i) for i in range(n)]
+    calls: list[int] = []
+
+    def responder(operation: str, params: dict[str, Any]) -> dict[str, Any]:
+        assert operation == "ListJobs"
+        start = int(params.get("nextToken", "0"))
+        size = params.get("maxResults", 100)
+        calls.append(start)
+        response: dict[str, Any] = {"jobSummaryList": items[start : start + size]}
+        if start + size < n:
+            response["nextToken"] = str(start + size)
+        return response
+
+    raw = raw_client("batch")
+    stop = serve(raw, responder)
+    try:
+        yield BatchClient(raw), calls
+    finally:
+        stop()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    n=st.integers(0, 40),
+    page_size=st.integers(1, 7),
+    stops=st.lists(st.integers(0, 15), max_size=4),
+    failed_only=st.booleans(),
+)
+def test_resuming_anywhere_yields_exactly_the_rest(
+    n: int, page_size: int, stops: list[int], failed_only: bool
+) -> None:
+    kwargs: dict[str, Any] = {"page_size": page_size}
+    if failed_only:  # a client-side condition: resume positions must count skipped items too
+        kwargs["filter"] = JobFilter.job_name("train-*")
+        kwargs["status"] = "FAILED"
+    with queue_of(n) as (batch, _calls):
+        full = [j.job_id for j in batch.list_jobs("q", **kwargs)]
+        seen: list[str] = []
+        token = None
+        for take in stops:
+            pager = batch.list_jobs("q", starting_token=token, **kwargs)
+            seen += [j.job_id for j in pager.take(take)]
+            token = pager.resume_token
+            if token is None and pager.done:
+                break
+        else:
+            seen += [j.job_id for j in batch.list_jobs("q", starting_token=token, **kwargs)]
+    assert seen == full
+    assert len(set(seen)) == len(seen)
+
+
+def test_tokens_are_interchangeable_with_boto3_paginators() -> None:
+    with queue_of(10) as (batch, _calls):
+        pager = batch.list_jobs("q", status="FAILED", page_size=4)
+        head = pager.take(6)  # stops inside the second page
+        token = pager.resume_token
+        assert token is not None
+        assert [j.job_id for j in head] == [f"job-{i:05d}" for i in range(6)]
+        raw_pages = batch.client.get_paginator("list_jobs").paginate(
+            jobQueue="q",
+            jobStatus="FAILED",
+            PaginationConfig={"PageSize": 4, "StartingToken": token},
+        )
+        rest = [j["jobId"] for p in raw_pages for j in p["jobSummaryList"]]
+        assert rest == [f"job-{i:05d}" for i in range(6, 10)]
+        # ...and a boto3 paginator's resume token starts a batchkit pager.
+        boto_pages = batch.client.get_paginator("list_jobs").paginate(
+            jobQueue="q", jobStatus="FAILED", PaginationConfig={"PageSize": 4, "MaxItems": 3}
+        )
+        assert len([j for p in boto_pages for j in p["jobSummaryList"]]) == 3
+        resumed = batch.list_jobs(
+            "q", status="FAILED", page_size=4, starting_token=cast(str, boto_pages.resume_token)
+        )
+        assert [j.job_id for j in resumed] == [f"job-{i:05d}" for i in range(3, 10)]
+
+
+def test_memory_holds_one_page_and_requests_are_lazy() -> None:
+    with queue_of(250) as (batch, calls):
+        pager = batch.list_jobs("q", status="FAILED")
+        assert calls == []
+        assert pager.first() is not None
+        assert calls == [0]
+        assert len(pager._items or []) == 100
+        assert sum(1 for _ in pager) == 249
+        assert calls == [0, 100, 200]
