@@ -1,19 +1,39 @@
-"""``python -m batchkit``: say what this install provides."""
+"""``batchkit`` / ``python -m batchkit``: the command line (``demo`` for now)."""
 
 from __future__ import annotations
 
+import argparse
 import sys
 
 from batchkit import BOTOCORE_VERSION, __version__
-from batchkit._generated_models import SHAPES
 
 
 def main(argv: list[str] | None = None) -> int:
-    print(f"batchkit {__version__}: models generated from botocore {BOTOCORE_VERSION}")
-    for (service, shape), cls in sorted(SHAPES.items()):
-        print(f"  {service:<10} {shape:<40} -> batchkit.models.{cls.__name__}")
-    return 0
+    parser = argparse.ArgumentParser(
+        prog="batchkit",
+        description="Typed reads of AWS Batch and S3 Batch Operations jobs.",
+    )
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"batchkit {__version__} (botocore {BOTOCORE_VERSION})",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    demo = commands.add_parser(
+        "demo", help="run the SDK on an embedded AWS backend with a realistic account"
+    )
+    demo.add_argument("--jobs", type=int, default=3000, help="how many jobs to seed (default 3000)")
+    args = parser.parse_args(argv)
+    if args.command == "demo":
+        from batchkit._demo import run
+
+        if args.jobs < 1:
+            parser.error("--jobs must be at least 1")
+        run(jobs=args.jobs)
+        return 0
+    parser.print_help()
+    return 2
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main())

@@ -92,3 +92,42 @@ def test_describe_matches_moto(moto_batch: tuple[BatchClient, dict[str, str]]) -
     assert typed[0].job_name == "eval-a"
     with pytest.raises(JobNotFoundError):
         batch.describe_job("does-not-exist")
+
+
+@pytest.mark.parametrize("pattern", ["train-a", "train*", "TRAIN-A", "eval*", "nothing"])
+def test_fake_and_moto_agree_on_job_name_listing(
+    moto_batch: tuple[BatchClient, dict[str, str]], pattern: str
+) -> None:
+    """The same jobs in batchkit's FakeAWS and in moto: the same JOB_NAME answers."""
+    from batchkit.testing import FakeAWS
+
+    batch, ids = moto_batch
+    fake = FakeAWS()
+    for name in ids:  # the names moto_batch submitted, in the same order
+        fake.add_job("queue", job_name=name, job_definition="sleep:1", status="SUBMITTED")
+    f = JobFilter.job_name(pattern)
+    from_moto = sorted(j.job_name for j in batch.list_jobs("queue", filter=f))
+    from_fake = sorted(j.job_name for j in fake.batch_client().list_jobs("queue", filter=f))
+    assert from_fake == from_moto
+
+
+def test_fake_and_moto_agree_on_describe(moto_batch: tuple[BatchClient, dict[str, str]]) -> None:
+    from batchkit.testing import FakeAWS
+
+    batch, ids = moto_batch
+    fake = FakeAWS()
+    fake_ids = {
+        name: fake.add_job("queue", job_name=name, job_definition="sleep:1").job_id for name in ids
+    }
+    wanted = ["eval-a", "train-b"]
+    from_moto = list(batch.describe_jobs([ids[n] for n in wanted] + ["missing"]))
+    fake_result = fake.batch_client().describe_jobs([fake_ids[n] for n in wanted] + ["missing"])
+    from_fake = list(fake_result)
+
+    def essentials(job: JobDetail) -> tuple[str, str, str]:
+        queue = job.job_queue.rsplit("/", 1)[-1]
+        definition = job.job_definition.rsplit("/", 1)[-1].split(":")[0]
+        return job.job_name, queue, definition
+
+    assert [essentials(j) for j in from_fake] == [essentials(j) for j in from_moto]
+    assert fake_result.missing_ids == ("missing",)

@@ -1,0 +1,37 @@
+"""Test helpers for code that uses batchkit, and for batchkit's own tests.
+
+* :class:`FakeAWS`: an in-memory backend for Batch ``ListJobs``, ``ListServiceJobs``,
+  ``DescribeJobs`` and S3 Control ``ListJobs`` under real boto3 clients (seeding, faults,
+  latency).  With pytest, the ``batchkit_fake`` fixture (installed with batchkit as a pytest
+  plugin) gives you one that also answers clients made from boto3's default session.
+* :class:`WireStubber`: botocore's ``Stubber`` whose canned responses go through botocore's
+  real parser; :func:`load_stubs` queues the ``stubs/*.json`` files.
+* :func:`serve`: answer a Batch client's requests from a function.
+
+>>> from batchkit.testing import FakeAWS
+>>> fake = FakeAWS()
+>>> _ = fake.add_job("q", job_name="etl", status="RUNNING")
+>>> fake.batch_client().list_jobs("q").first().job_name
+'etl'
+"""
+
+from batchkit.testing._fake import FakeAWS, Fault
+from batchkit.testing._wire import (
+    AWSErrorResponse,
+    WireStubber,
+    encode_error,
+    encode_response,
+    load_stubs,
+    serve,
+)
+
+__all__ = [
+    "AWSErrorResponse",
+    "FakeAWS",
+    "Fault",
+    "WireStubber",
+    "encode_error",
+    "encode_response",
+    "load_stubs",
+    "serve",
+]

@@ -1,0 +1,777 @@
+"""FakeAWS: an in-memory AWS Batch + S3 Control backend for the four operations batchkit reads.
+
+Why: moto implements ``ListJobs`` only partly (no pagination, JOB_NAME only) and has no
+``ListServiceJobs`` and no S3 Control ``ListJobs``.  FakeAWS follows the AWS documentation
+for all four and plugs in *underneath* botocore, at the ``before-send`` event: botocore's
+real serializer, retry handler and parsers (rest-json for Batch, rest-xml for S3 Control)
+run on every call, and FakeAWS answers with the bytes AWS would send.
+
+>>> from datetime import datetime, timezone
+>>> fake = FakeAWS()
+>>> job = fake.add_job("q", job_name="train-1", status="FAILED", exit_code=3)
+>>> batch = fake.batch_client()
+>>> [j.job_name for j in batch.list_jobs("q", status="FAILED")]
+['train-1']
+>>> batch.describe_job(job.job_id).exit_code
+3
+
+Behaviour (each rule is tested in ``tests/test_fake.py``):
+
+* pagination with ``nextToken`` / ``maxResults`` and opaque tokens bound to their query;
+  ``maxResults`` 1..1000 for ListJobs (a filtered page holds at most 100), 1..100 for
+  ListServiceJobs, 0..1000 for S3 Control;
+* newest-first by ``createdAt`` (``JOB_NAME`` results grouped by name, newest first within);
+* no status and no filter: RUNNING jobs only; a filter makes AWS ignore ``jobStatus``, except
+  ``SHARE_IDENTIFIER`` (and ``QUOTA_SHARE_NAME`` for service jobs);
+* one filter with one value; JOB_NAME case-insensitive with trailing ``*``; JOB_DEFINITION by
+  name (every revision), ``name*``, or ARN (one revision, no ``*``); BEFORE/AFTER_CREATED_AT
+  strictly before/after the epoch-millisecond value;
+* array and multi-node children are listed only by ``arrayJobId`` / ``multiNodeJobId``, where
+  filters do not apply;
+* DescribeJobs: at most 100 ids (more is a ClientException), unknown ids absent, ids or ARNs;
+* S3 Control ListJobs: ``JobStatuses`` filter, and jobs that ended more than 30 days ago
+  are not listed;
+* faults: :meth:`FakeAWS.inject` (throttling, 5xx, any error, on the N-th call) and
+  :meth:`FakeAWS.set_latency`.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import boto3
+from botocore.awsrequest import AWSPreparedRequest, AWSResponse
+from botocore.config import Config
+
+from batchkit._client import BatchClient, S3BatchOperationsClient
+from batchkit.models import JobDetail, S3BatchJob, ServiceJobSummary
+from batchkit.testing._wire import encode_error, encode_response
+
+__all__ = ["FakeAWS", "Fault"]
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_TERMINAL = {"SUCCEEDED", "FAILED"}
+_S3_ENDED = {"Complete", "Failed", "Cancelled"}
+
+
+def _ms(moment: datetime | int) -> int:
+    if isinstance(moment, int):
+        return moment
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime: give a timezone-aware datetime")
+    return (moment - _EPOCH) // timedelta(milliseconds=1)
+
+
+class _Reject(Exception):
+    """Answer the current request with an AWS error."""
+
+    def __init__(self, code: str, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.code, self.message, self.status = code, message, status
+
+
+@dataclass
+class Fault:
+    """An injected failure: ``code`` with HTTP ``status`` on matching calls.
+
+    ``on_call`` (1-based, counted per operation) fails that call only; otherwise the next
+    ``times`` matching calls fail.
+    """
+
+    code: str = "TooManyRequestsException"
+    status: int = 429
+    operation: str | None = None
+    on_call: int | None = None
+    times: int = 1
+    message: str = "injected fault"
+
+
+@dataclass
+class _Queue:
+    name: str
+    arn: str
+
+
+@dataclass
+class _Job:
+    detail: dict[str, Any]
+    summary: dict[str, Any]
+    queue: str | None  # None for array / multi-node children
+    array_parent: str | None = None
+    node_parent: str | None = None
+    order: int = 0
+
+
+@dataclass
+class _Counters:
+    calls: dict[str, int] = field(default_factory=dict)
+
+
+class FakeAWS:
+    """The backend.  Seed it with ``add_*``; get wired clients with ``batch_client()`` /
+    ``s3_client()``, or wire any boto3 client (or session) with :meth:`attach`."""
+
+    def __init__(
+        self,
+        *,
+        region: str = "us-east-1",
+        account_id: str = "123456789012",
+        now: Callable[[], datetime] | None = None,
+    ) -> None:
+        self.region = region
+        self.account_id = account_id
+        self._now = now or (lambda: datetime.now(timezone.utc))
+        self._lock = threading.Lock()
+        self._queues: dict[str, _Queue] = {}
+        self._jobs: dict[str, _Job] = {}
+        self._service_jobs: dict[str, tuple[str, dict[str, Any]]] = {}  # id -> (queue, summary)
+        self._s3_jobs: dict[str, list[dict[str, Any]]] = {}  # account -> jobs
+        self._faults: list[Fault] = []
+        self._latency: dict[str | None, float] = {}
+        self._counters = _Counters()
+        self.requests: list[tuple[str, dict[str, Any]]] = []
+        """Every request served, as (operation, decoded parameters), in order."""
+
+    # ------------------------------------------------------------------ clients
+
+    def now(self) -> datetime:
+        """The backend's clock (used for defaults and the S3 30-day window)."""
+        return self._now()
+
+    def boto3_client(self, service: str, config: Config | None = None) -> Any:
+        """A real boto3 client (fake credentials) whose requests this backend answers."""
+        factory: Any = boto3.client
+        client = factory(
+            service,
+            region_name=self.region,
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+            config=config,
+        )
+        self.attach(client)
+        return client
+
+    def batch_client(self, config: Config | None = None) -> BatchClient:
+        """A :class:`batchkit.BatchClient` on this backend."""
+        return BatchClient(self.boto3_client("batch", config))
+
+    def s3_client(
+        self, account_id: str | None = None, config: Config | None = None
+    ) -> S3BatchOperationsClient:
+        """A :class:`batchkit.S3BatchOperationsClient` on this backend."""
+        return S3BatchOperationsClient(
+            account_id or self.account_id, self.boto3_client("s3control", config)
+        )
+
+    def attach(self, target: Any) -> Callable[[], None]:
+        """Answer the requests of a boto3 client, a ``boto3.Session`` or a botocore session.
+
+        Returns a function that detaches again.
+        """
+        events: Any = getattr(target, "meta", None)
+        events = events.events if events is not None else getattr(target, "events", None)
+        if events is None:
+            events = target  # a botocore session registers directly
+        unique = f"batchkit-fake-{id(self)}"
+        for service in ("batch", "s3-control"):
+            events.register(f"before-send.{service}", self._on_send, unique_id=unique + service)
+
+        def detach() -> None:
+            for service in ("batch", "s3-control"):
+                events.unregister(f"before-send.{service}", unique_id=unique + service)
+
+        return detach
+
+    # ------------------------------------------------------------------ faults
+
+    def inject(self, fault: Fault | None = None, **kwargs: Any) -> Fault:
+        """Add a fault (``inject(code="ServerException", status=500, on_call=3)``)."""
+        fault = fault or Fault(**kwargs)
+        with self._lock:
+            self._faults.append(fault)
+        return fault
+
+    def set_latency(self, seconds: float, operation: str | None = None) -> None:
+        """Delay every response (of ``operation``, or all) by ``seconds``."""
+        self._latency[operation] = seconds
+
+    def calls(self, operation: str) -> int:
+        """How many requests of ``operation`` were received (faulted ones included)."""
+        return self._counters.calls.get(operation, 0)
+
+    # ------------------------------------------------------------------ seeding
+
+    def queue_arn(self, name: str) -> str:
+        return f"arn:aws:batch:{self.region}:{self.account_id}:job-queue/{name}"
+
+    def definition_arn(self, definition: str) -> str:
+        """``name`` or ``name:revision`` -> the job definition ARN (revision 1 by default)."""
+        if definition.startswith("arn:"):
+            return definition
+        name, _, revision = definition.partition(":")
+        return (
+            f"arn:aws:batch:{self.region}:{self.account_id}:job-definition/{name}:{revision or 1}"
+        )
+
+    def _queue(self, name_or_arn: str) -> _Queue:
+        name = name_or_arn.rsplit("/", 1)[-1] if name_or_arn.startswith("arn:") else name_or_arn
+        if name not in self._queues:
+            self._queues[name] = _Queue(name, self.queue_arn(name))
+        return self._queues[name]
+
+    def add_job(
+        self,
+        job_queue: str = "default",
+        *,
+        job_name: str = "job",
+        status: str = "SUCCEEDED",
+        created_at: datetime | int | None = None,
+        started_at: datetime | int | None = None,
+        stopped_at: datetime | int | None = None,
+        job_definition: str = "default:1",
+        job_id: str | None = None,
+        share_identifier: str | None = None,
+        scheduling_priority: int | None = None,
+        exit_code: int | None = None,
+        status_reason: str | None = None,
+        array_size: int | None = None,
+        child_statuses: Iterable[str] | None = None,
+        num_nodes: int | None = None,
+        **members: Any,
+    ) -> JobDetail:
+        """Add a job; its ListJobs summary is derived from the same detail.
+
+        Times default from the status (queued a minute, ran five).  ``array_size`` makes an
+        array parent with that many children (``child_statuses`` per child, else the
+        parent's status); ``num_nodes`` a multi-node parent with one child per node.
+        Extra keyword arguments are JobDetail wire members (``container={...}``...).
+        """
+        created = _ms(created_at) if created_at is not None else _ms(self.now())
+        detail: dict[str, Any] = {
+            "jobArn": f"arn:aws:batch:{self.region}:{self.account_id}:job/{job_id or ''}",
+            "jobName": job_name,
+            "jobId": job_id or str(uuid.uuid4()),
+            "jobQueue": self._queue(job_queue).arn,
+            "status": status,
+            "createdAt": created,
+            "jobDefinition": self.definition_arn(job_definition),
+        }
+        detail["jobArn"] = f"arn:aws:batch:{self.region}:{self.account_id}:job/{detail['jobId']}"
+        running = status in ("STARTING", "RUNNING") or status in _TERMINAL
+        if started_at is not None or (running and status != "STARTING"):
+            detail["startedAt"] = _ms(started_at) if started_at is not None else created + 60_000
+        if stopped_at is not None or status in _TERMINAL:
+            stop = _ms(stopped_at) if stopped_at is not None else detail["startedAt"] + 300_000
+            detail["stoppedAt"] = stop
+        if share_identifier is not None:
+            detail["shareIdentifier"] = share_identifier
+        if scheduling_priority is not None:
+            detail["schedulingPriority"] = scheduling_priority
+        if status_reason is not None:
+            detail["statusReason"] = status_reason
+        if exit_code is not None or status in _TERMINAL:
+            container = {"image": "public.ecr.aws/docker/library/busybox", "vcpus": 1}
+            container |= {"memory": 512, "command": ["run.sh"]}
+            if exit_code is not None:
+                container["exitCode"] = exit_code
+            elif status in _TERMINAL:
+                container["exitCode"] = 0 if status == "SUCCEEDED" else 1
+            container["logStreamName"] = f"{job_name}/default/{detail['jobId']}"
+            detail["container"] = container
+        if array_size is not None:
+            detail["arrayProperties"] = {"size": array_size}
+        if num_nodes is not None:
+            detail["nodeProperties"] = {
+                "numNodes": num_nodes,
+                "mainNode": 0,
+                "nodeRangeProperties": [{"targetNodes": "0:"}],
+            }
+        detail.update(members)
+        parent = self._store(detail, job_queue)
+        if array_size is not None:
+            statuses = list(child_statuses or [status] * array_size)
+            if len(statuses) != array_size:
+                raise ValueError("child_statuses: give one status per child")
+            for index, child_status in enumerate(statuses):
+                child = self._child(detail, f"{detail['jobId']}:{index}", child_status)
+                child["arrayProperties"] = {"index": index}
+                self._store(child, None, array_parent=detail["jobId"])
+        if num_nodes is not None:
+            for index in range(num_nodes):
+                child = self._child(detail, f"{detail['jobId']}#{index}", status)
+                child.pop("nodeProperties", None)
+                child["nodeDetails"] = {"nodeIndex": index, "isMainNode": index == 0}
+                self._store(child, None, node_parent=detail["jobId"])
+        return parent
+
+    def add_job_detail(self, detail: Mapping[str, Any]) -> JobDetail:
+        """Add a job from a complete DescribeJobs wire dict (its queue is ``jobQueue``)."""
+        return self._store(dict(detail), str(detail["jobQueue"]))
+
+    def _child(self, parent: dict[str, Any], job_id: str, status: str) -> dict[str, Any]:
+        child = {k: v for k, v in parent.items() if k not in ("arrayProperties", "container")}
+        child |= {"jobId": job_id, "status": status}
+        child["jobArn"] = f"arn:aws:batch:{self.region}:{self.account_id}:job/{job_id}"
+        if status in _TERMINAL:
+            exit_code = 0 if status == "SUCCEEDED" else 1
+            child["container"] = {"exitCode": exit_code, "image": "busybox", "vcpus": 1}
+            child.setdefault("startedAt", parent["createdAt"] + 60_000)
+            child.setdefault("stoppedAt", child["startedAt"] + 300_000)
+        return child
+
+    def _store(
+        self,
+        detail: dict[str, Any],
+        queue: str | None,
+        array_parent: str | None = None,
+        node_parent: str | None = None,
+    ) -> JobDetail:
+        model = JobDetail.model_validate(detail)  # only valid jobs get in
+        with self._lock:
+            self._jobs[detail["jobId"]] = _Job(
+                detail=detail,
+                summary=_summary_of(detail),
+                queue=None if queue is None else self._queue(queue).name,
+                array_parent=array_parent,
+                node_parent=node_parent,
+                order=len(self._jobs),
+            )
+        return model
+
+    def add_service_job(
+        self,
+        job_queue: str = "default",
+        *,
+        job_name: str = "service-job",
+        status: str = "RUNNING",
+        created_at: datetime | int | None = None,
+        share_identifier: str | None = None,
+        quota_share_name: str | None = None,
+        job_id: str | None = None,
+        **members: Any,
+    ) -> ServiceJobSummary:
+        """Add a service job (SageMaker training) as ListServiceJobs returns it."""
+        created = _ms(created_at) if created_at is not None else _ms(self.now())
+        job_id = job_id or str(uuid.uuid4())
+        summary: dict[str, Any] = {
+            "jobArn": f"arn:aws:batch:{self.region}:{self.account_id}:service-job/{job_id}",
+            "jobId": job_id,
+            "jobName": job_name,
+            "serviceJobType": "SAGEMAKER_TRAINING",
+            "status": status,
+            "createdAt": created,
+        }
+        if status in ("STARTING", "RUNNING") or status in _TERMINAL:
+            summary["startedAt"] = created + 60_000
+            summary["latestAttempt"] = {
+                "serviceResourceId": {
+                    "name": "TrainingJobArn",
+                    "value": f"arn:aws:sagemaker:{self.region}:{self.account_id}:"
+                    f"training-job/{job_name}",
+                }
+            }
+        if status in _TERMINAL:
+            summary["stoppedAt"] = summary["startedAt"] + 600_000
+        if share_identifier is not None:
+            summary["shareIdentifier"] = share_identifier
+        if quota_share_name is not None:
+            summary["quotaShareName"] = quota_share_name
+        summary.update(members)
+        model = ServiceJobSummary.model_validate(summary)
+        with self._lock:
+            self._service_jobs[job_id] = (self._queue(job_queue).name, summary)
+        return model
+
+    def add_s3_job(
+        self,
+        *,
+        account_id: str | None = None,
+        status: str = "Active",
+        operation: str = "S3PutObjectCopy",
+        created: datetime | None = None,
+        terminated: datetime | None = None,
+        total: int = 1000,
+        succeeded: int = 0,
+        failed: int = 0,
+        description: str | None = None,
+        priority: int = 10,
+        job_id: str | None = None,
+    ) -> S3BatchJob:
+        """Add an S3 Batch Operations job to an account (default: this backend's)."""
+        created = created or self.now()
+        job: dict[str, Any] = {
+            "JobId": job_id or str(uuid.uuid4()),
+            "Operation": operation,
+            "Priority": priority,
+            "Status": status,
+            "CreationTime": created,
+            "ProgressSummary": {
+                "TotalNumberOfTasks": total,
+                "NumberOfTasksSucceeded": succeeded,
+                "NumberOfTasksFailed": failed,
+                "Timers": {"ElapsedTimeInActiveSeconds": 0},
+            },
+        }
+        if description is not None:
+            job["Description"] = description
+        if status in _S3_ENDED:
+            job["TerminationDate"] = terminated or min(created + timedelta(hours=1), self.now())
+        elapsed = int(((terminated or self.now()) - created).total_seconds())
+        job["ProgressSummary"]["Timers"]["ElapsedTimeInActiveSeconds"] = max(elapsed, 0)
+        model = S3BatchJob.model_validate(job)
+        with self._lock:
+            self._s3_jobs.setdefault(account_id or self.account_id, []).append(job)
+        return model
+
+    # ------------------------------------------------------------------ serving
+
+    def _on_send(self, request: AWSPreparedRequest, event_name: str, **kwargs: Any) -> AWSResponse:
+        operation_name = event_name.rsplit(".", 1)[-1]
+        service = event_name.split(".")[1]
+        key = operation_name if service == "batch" else f"S3Control.{operation_name}"
+        model = kwargs.get("operation_model") or self._operation_model(service, operation_name)
+        params = self._decode(service, request)
+        with self._lock:
+            count = self._counters.calls.get(key, 0) + 1
+            self._counters.calls[key] = count
+            self.requests.append((key, params))
+            fault = self._take_fault(key, count)
+        delay = self._latency.get(key, self._latency.get(None, 0.0))
+        if delay:
+            time.sleep(delay)  # simulated network latency, not synchronisation
+        if fault is not None:
+            return encode_error(model, fault.code, fault.message, fault.status)
+        handlers: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+            "ListJobs": self._list_jobs,
+            "ListServiceJobs": self._list_service_jobs,
+            "DescribeJobs": self._describe_jobs,
+            "S3Control.ListJobs": self._s3_list_jobs,
+        }
+        handler = handlers.get(key)
+        try:
+            if handler is None:
+                code = "ClientException" if service == "batch" else "InvalidRequestException"
+                raise _Reject(code, f"{operation_name} is not implemented by batchkit's FakeAWS")
+            response = handler(params)
+        except _Reject as error:
+            return encode_error(model, error.code, error.message, error.status)
+        return encode_response(model, response)
+
+    def _operation_model(self, service: str, operation: str) -> Any:
+        session = boto3.Session()._session
+        name = "batch" if service == "batch" else "s3control"
+        return session.get_service_model(name).operation_model(operation)
+
+    @staticmethod
+    def _decode(service: str, request: AWSPreparedRequest) -> dict[str, Any]:
+        if service == "batch":
+            body: Any = request.body or b"{}"
+            decoded: dict[str, Any] = json.loads(body)
+            return decoded
+        query = parse_qs(urlsplit(request.url).query)
+        account: Any = request.headers.get("x-amz-account-id") or b""
+        account = account.decode() if isinstance(account, bytes) else account
+        params: dict[str, Any] = {"AccountId": account}
+        if "jobStatuses" in query:
+            params["JobStatuses"] = query["jobStatuses"]
+        if "nextToken" in query:
+            params["NextToken"] = query["nextToken"][0]
+        if "maxResults" in query:
+            params["MaxResults"] = int(query["maxResults"][0])
+        return params
+
+    def _take_fault(self, operation: str, count: int) -> Fault | None:
+        for fault in self._faults:
+            if fault.operation not in (None, operation):
+                continue
+            if fault.on_call is not None:
+                if fault.on_call == count:
+                    return fault
+                continue
+            if fault.times > 0:
+                fault.times -= 1
+                return fault
+        return None
+
+    # ------------------------------------------------------------------ operations
+
+    def _list_jobs(self, params: dict[str, Any]) -> dict[str, Any]:
+        sources = [k for k in ("jobQueue", "arrayJobId", "multiNodeJobId") if params.get(k)]
+        if len(sources) != 1:
+            raise _Reject(
+                "ClientException",
+                "Exactly one of jobQueue, arrayJobId or multiNodeJobId must be specified.",
+            )
+        server_filter = _one_filter(
+            params.get("filters"),
+            {
+                "JOB_NAME",
+                "JOB_DEFINITION",
+                "BEFORE_CREATED_AT",
+                "AFTER_CREATED_AT",
+                "SHARE_IDENTIFIER",
+            },
+        )
+        status = params.get("jobStatus")
+        with self._lock:
+            jobs = list(self._jobs.values())
+        if "jobQueue" in params:
+            queue = self._known_queue(params["jobQueue"])
+            candidates = [j.summary for j in jobs if j.queue == queue]
+            children = False
+        else:
+            parent = params.get("arrayJobId") or params.get("multiNodeJobId")
+            attr = "array_parent" if "arrayJobId" in params else "node_parent"
+            candidates = [j.summary for j in jobs if getattr(j, attr) == parent]
+            children = True
+        limit = _max_results(params.get("maxResults"), 1, 1000)
+        if children:
+            server_filter = None  # AWS: the filter doesn't apply to child jobs
+        if server_filter is not None:
+            limit = min(limit or 100, 100)
+        items = _select(candidates, server_filter, status, ("SHARE_IDENTIFIER",))
+        if children:
+            items.sort(key=_child_index)
+        return _page(items, params, limit or 1000, "nextToken", "jobSummaryList")
+
+    def _list_service_jobs(self, params: dict[str, Any]) -> dict[str, Any]:
+        if not params.get("jobQueue"):
+            raise _Reject("ClientException", "jobQueue is required.")
+        server_filter = _one_filter(
+            params.get("filters"),
+            {
+                "JOB_NAME",
+                "BEFORE_CREATED_AT",
+                "AFTER_CREATED_AT",
+                "SHARE_IDENTIFIER",
+                "QUOTA_SHARE_NAME",
+            },
+        )
+        queue = self._known_queue(params["jobQueue"])
+        with self._lock:
+            candidates = [s for q, s in self._service_jobs.values() if q == queue]
+        limit = _max_results(params.get("maxResults"), 1, 100)
+        items = _select(
+            candidates,
+            server_filter,
+            params.get("jobStatus"),
+            ("SHARE_IDENTIFIER", "QUOTA_SHARE_NAME"),
+        )
+        return _page(items, params, limit or 100, "nextToken", "jobSummaryList")
+
+    def _describe_jobs(self, params: dict[str, Any]) -> dict[str, Any]:
+        ids = params.get("jobs")
+        if not isinstance(ids, list):
+            raise _Reject("ClientException", "jobs is required.")
+        if len(ids) > 100:
+            raise _Reject("ClientException", "A maximum of 100 job IDs can be specified.")
+        with self._lock:
+            by_arn = {j.detail["jobArn"]: j for j in self._jobs.values()}
+            found = {
+                j.detail["jobId"]: j.detail
+                for i in ids
+                if (j := self._jobs.get(i) or by_arn.get(i)) is not None
+            }
+        # AWS answers in no particular order: do not mirror the request's.
+        return {"jobs": [found[k] for k in sorted(found)]}
+
+    def _s3_list_jobs(self, params: dict[str, Any]) -> dict[str, Any]:
+        account = params.get("AccountId") or ""
+        if not (len(account) == 12 and account.isascii() and account.isdigit()):
+            raise _Reject("InvalidRequestException", "AccountId must be 12 digits.")
+        limit = params.get("MaxResults")
+        if limit is not None and not 0 <= limit <= 1000:
+            raise _Reject("InvalidRequestException", "MaxResults must be between 0 and 1000.")
+        statuses = set(params.get("JobStatuses") or [])
+        cutoff = self.now() - timedelta(days=30)
+        with self._lock:
+            jobs = list(self._s3_jobs.get(account, []))
+        visible = [
+            job
+            for job in jobs
+            if (not statuses or job["Status"] in statuses)
+            and not (job.get("TerminationDate") and job["TerminationDate"] < cutoff)
+        ]
+        visible.sort(key=lambda job: job["CreationTime"], reverse=True)
+        return _page(
+            visible,
+            params,
+            limit or 1000,
+            "NextToken",
+            "Jobs",
+            invalid=("InvalidNextTokenException", 400),
+        )
+
+    def _known_queue(self, name_or_arn: str) -> str:
+        name = name_or_arn.rsplit("/", 1)[-1] if name_or_arn.startswith("arn:") else name_or_arn
+        if name not in self._queues:
+            raise _Reject("ClientException", f"Job queue {name_or_arn} does not exist.")
+        return name
+
+
+# ---------------------------------------------------------------------- helpers
+
+
+def _summary_of(detail: Mapping[str, Any]) -> dict[str, Any]:
+    """The ListJobs summary AWS derives from a job's detail."""
+    keys = (
+        "jobArn",
+        "jobId",
+        "jobName",
+        "createdAt",
+        "scheduledAt",
+        "shareIdentifier",
+        "status",
+        "statusReason",
+        "startedAt",
+        "stoppedAt",
+        "jobDefinition",
+        "capacityUsage",
+    )
+    summary = {k: detail[k] for k in keys if k in detail}
+    container = detail.get("container") or {}
+    if "exitCode" in container or "reason" in container:
+        summary["container"] = {k: container[k] for k in ("exitCode", "reason") if k in container}
+    array = detail.get("arrayProperties") or {}
+    if "size" in array or "index" in array:
+        summary["arrayProperties"] = {k: array[k] for k in ("size", "index") if k in array}
+    nodes = detail.get("nodeProperties")
+    node = detail.get("nodeDetails")
+    if nodes:
+        summary["nodeProperties"] = {"isMainNode": True, "numNodes": nodes["numNodes"]}
+    elif node:
+        summary["nodeProperties"] = {
+            "isMainNode": node.get("isMainNode", False),
+            "nodeIndex": node.get("nodeIndex", 0),
+        }
+    return summary
+
+
+def _one_filter(filters: Any, allowed: set[str]) -> tuple[str, str] | None:
+    if not filters:
+        return None
+    if len(filters) != 1 or len(filters[0].get("values") or []) != 1:
+        raise _Reject("ClientException", "Only one filter key-value pair can be specified.")
+    name, value = filters[0].get("name"), filters[0]["values"][0]
+    if name not in allowed:
+        raise _Reject(
+            "ClientException", f"Invalid filter name {name!r}; valid: {', '.join(sorted(allowed))}."
+        )
+    if not isinstance(value, str) or not value:
+        raise _Reject("ClientException", f"Invalid value for filter {name}.")
+    if name in ("BEFORE_CREATED_AT", "AFTER_CREATED_AT") and not value.isdigit():
+        raise _Reject("ClientException", f"{name} takes epoch milliseconds, got {value!r}.")
+    if name == "JOB_DEFINITION" and value.startswith("arn:") and "*" in value:
+        raise _Reject("ClientException", "Asterisk (*) isn't supported when the ARN is used.")
+    if "*" in value[:-1]:
+        raise _Reject("ClientException", f"'*' is only supported at the end of the {name} value.")
+    return name, value
+
+
+def _definition_name(arn_or_name: str) -> tuple[str, str]:
+    tail = arn_or_name.rsplit("/", 1)[-1]
+    name, _, revision = tail.partition(":")
+    return name, revision
+
+
+def _matches(item: Mapping[str, Any], name: str, value: str) -> bool:
+    if name == "JOB_NAME":
+        job_name = str(item.get("jobName", "")).lower()
+        wanted = value.lower()
+        return job_name.startswith(wanted[:-1]) if wanted.endswith("*") else job_name == wanted
+    if name == "JOB_DEFINITION":
+        actual = str(item.get("jobDefinition", ""))
+        if value.startswith("arn:"):
+            return actual == value
+        actual_name, _ = _definition_name(actual)
+        return actual_name.startswith(value[:-1]) if value.endswith("*") else actual_name == value
+    if name == "BEFORE_CREATED_AT":
+        return int(item.get("createdAt", 0)) < int(value)
+    if name == "AFTER_CREATED_AT":
+        return int(item.get("createdAt", 0)) > int(value)
+    if name == "SHARE_IDENTIFIER":
+        return item.get("shareIdentifier") == value
+    if name == "QUOTA_SHARE_NAME":
+        return item.get("quotaShareName") == value
+    raise AssertionError(name)
+
+
+def _select(
+    candidates: list[dict[str, Any]],
+    server_filter: tuple[str, str] | None,
+    status: str | None,
+    status_with: tuple[str, ...],
+) -> list[dict[str, Any]]:
+    if server_filter is None:
+        wanted: str | None = status or "RUNNING"
+    elif server_filter[0] in status_with:
+        wanted = status
+    else:
+        wanted = None  # AWS ignores jobStatus when a filter is set
+    items = [
+        c
+        for c in candidates
+        if (wanted is None or c.get("status") == wanted)
+        and (server_filter is None or _matches(c, *server_filter))
+    ]
+    items.sort(key=lambda c: (-int(c.get("createdAt", 0)), c["jobId"]))
+    if server_filter is not None and server_filter[0] == "JOB_NAME":
+        # "the results are grouped by the job name": stable, so newest first within a name
+        items.sort(key=lambda c: str(c.get("jobName", "")).lower())
+    return items
+
+
+def _child_index(summary: Mapping[str, Any]) -> int:
+    array = summary.get("arrayProperties") or {}
+    node = summary.get("nodeProperties") or {}
+    return int(array.get("index", node.get("nodeIndex", 0)))
+
+
+def _max_results(value: Any, low: int, high: int) -> int | None:
+    if value is None:
+        return None
+    if not isinstance(value, int) or not low <= value <= high:
+        raise _Reject("ClientException", f"maxResults must be between {low} and {high}.")
+    return value
+
+
+def _fingerprint(params: Mapping[str, Any], token_key: str) -> str:
+    query = {k: v for k, v in params.items() if k not in (token_key, "maxResults", "MaxResults")}
+    return hashlib.sha256(json.dumps(query, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def _page(
+    items: list[dict[str, Any]],
+    params: Mapping[str, Any],
+    limit: int,
+    token_key: str,
+    result_key: str,
+    invalid: tuple[str, int] = ("ClientException", 400),
+) -> dict[str, Any]:
+    start = 0
+    fingerprint = _fingerprint(params, token_key)
+    token = params.get(token_key)
+    if token is not None:
+        try:
+            decoded = json.loads(base64.b64decode(token, validate=True))
+            start, bound = int(decoded["o"]), decoded["q"]
+        except (ValueError, KeyError, TypeError) as error:
+            raise _Reject(invalid[0], "Invalid nextToken.", invalid[1]) from error
+        if bound != fingerprint or start < 0:
+            raise _Reject(invalid[0], "The nextToken does not belong to this query.", invalid[1])
+    end = start + limit
+    response: dict[str, Any] = {result_key: items[start:end]}
+    if end < len(items):
+        payload = json.dumps({"o": end, "q": fingerprint}).encode()
+        response[token_key] = base64.b64encode(payload).decode()
+    return response

@@ -1,0 +1,41 @@
+"""The pytest plugin batchkit installs (entry point ``pytest11``): the ``batchkit_fake`` fixture.
+
+>>> def test_failed_jobs_are_reported(batchkit_fake):          # doctest: +SKIP
+...     batchkit_fake.add_job("q", job_name="etl", status="FAILED", exit_code=2)
+...     assert my_code.report(BatchClient()) == ["etl exit 2"]  # BatchClient() just works
+
+The fixture's backend answers clients made from boto3's default session (``BatchClient()``,
+``boto3.client("batch")``) for the duration of the test, with fake credentials and region
+``us-east-1``; ``batchkit_fake.batch_client()`` and ``.s3_client()`` give wired clients
+directly.  Nothing reaches the network: operations the fake does not implement are errors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import boto3
+import pytest
+
+from batchkit.testing._fake import FakeAWS
+
+__all__ = ["batchkit_fake"]
+
+
+@pytest.fixture
+def batchkit_fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeAWS]:
+    """A fresh :class:`batchkit.testing.FakeAWS` wired to boto3's default session."""
+    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_CONFIG_FILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)
+    fake = FakeAWS()
+    boto3.setup_default_session()
+    assert boto3.DEFAULT_SESSION is not None
+    detach = fake.attach(boto3.DEFAULT_SESSION)
+    try:
+        yield fake
+    finally:
+        detach()
