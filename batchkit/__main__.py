@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from batchkit import BOTOCORE_VERSION, __version__
@@ -29,7 +30,11 @@ def main(argv: list[str] | None = None) -> int:
 
         if args.jobs < 1:
             parser.error("--jobs must be at least 1")
-        run(jobs=args.jobs)
+        try:
+            run(jobs=args.jobs)
+        except BrokenPipeError:  # `batchkit demo | head`: the reader left, which is fine
+            # Point stdout at devnull so the interpreter's final flush does not fail too.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     parser.print_help()
     return 2

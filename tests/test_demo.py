@@ -50,3 +50,16 @@ def test_bad_job_count_is_a_usage_error() -> None:
     with pytest.raises(SystemExit) as info:
         main(["demo", "--jobs", "0"])
     assert info.value.code == 2
+
+
+def test_demo_piped_into_a_closed_reader_exits_quietly() -> None:
+    result = subprocess.run(
+        f"{sys.executable} -m batchkit demo --jobs 200 | head -n 1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.stdout.startswith("batchkit demo")
+    assert "Traceback" not in result.stderr
