@@ -12,6 +12,7 @@ your arguments before any request, plans filters, and hands out typed, lazy iter
 
 from __future__ import annotations
 
+import logging
 import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -22,9 +23,12 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 from botocore.paginate import Paginator, TokenDecoder
+from botocore.parsers import ResponseParserError
 from pydantic import ValidationError
 
+from batchkit import _fastpath
 from batchkit._errors import (
+    BatchKitError,
     InvalidParameterError,
     JobNotFoundError,
     ResponseValidationError,
@@ -48,6 +52,8 @@ if TYPE_CHECKING:
     from mypy_boto3_s3control.client import S3ControlClient as Boto3S3ControlClient
 
 __all__ = ["BatchClient", "S3BatchOperationsClient"]
+
+log = logging.getLogger("batchkit")
 
 M = TypeVar("M", bound=BatchKitModel)
 E = TypeVar("E", bound=OpenEnum)
@@ -156,13 +162,13 @@ def _check_token(value: object, token_key: str) -> str | None:
 
 
 def _converter(model: type[M], operation: str) -> Callable[[Mapping[str, Any]], M]:
+    """The slow path: validate botocore's parsed dicts (S3 Control, or plain Stubber tests)."""
+
     def convert(raw: Mapping[str, Any]) -> M:
         try:
             return model.model_validate(raw)
         except ValidationError as error:
-            problems = "; ".join(
-                f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()
-            )
+            problems = _fastpath.describe_errors(error)
             raise ResponseValidationError(
                 f"{operation}: the response does not match the {model.__name__} shape: {problems}"
             ) from error
@@ -191,6 +197,7 @@ class BatchClient:
         self._client: Boto3BatchClient = _boto3_client(
             "batch", client, session, region_name, endpoint_url, config
         )
+        _fastpath.install(self._client)
 
     @property
     def client(self) -> Boto3BatchClient:
@@ -307,7 +314,7 @@ class BatchClient:
         )
 
         def paginate(config: dict[str, Any]) -> Iterable[Mapping[str, Any]]:
-            return paginator.paginate(**request, PaginationConfig=config)  # type: ignore[no-any-return]
+            return _fastpath.typed_pages(paginator.paginate(**request, PaginationConfig=config))
 
         return JobPager(
             operation=operation,
@@ -354,6 +361,7 @@ class JobDetails(Iterator[JobDetail]):
         self._ids = ids
         self._max_workers = max_workers
         self._missing: list[str] = []
+        self._failed_ids: list[str] = []
         self._convert = _converter(JobDetail, "DescribeJobs")
         self._iterator: Iterator[JobDetail] = self._run()
 
@@ -368,33 +376,45 @@ class JobDetails(Iterator[JobDetail]):
     def __next__(self) -> JobDetail:
         return next(self._iterator)
 
+    @property
+    def undescribed_ids(self) -> tuple[str, ...]:
+        """Requested ids whose request failed so far (see ``BatchKitError.undescribed_ids``)."""
+        return tuple(self._failed_ids)
+
     def _describe(self, chunk: list[str]) -> list[JobDetail]:
         try:
-            response = self._client.describe_jobs(jobs=chunk)
+            with _fastpath.typed_responses():
+                response: Any = self._client.describe_jobs(jobs=chunk)
         except ClientError as error:
             raise from_client_error(error, "DescribeJobs") from error
-        jobs = [self._convert(cast(Mapping[str, Any], raw)) for raw in response.get("jobs", [])]
+        except ResponseParserError as error:
+            raise ResponseValidationError(f"DescribeJobs: unreadable response: {error}") from error
+        jobs: list[JobDetail] = list(response.get(_fastpath.TYPED_ITEMS, ())) or [
+            self._convert(raw) for raw in response.get("jobs") or []
+        ]
         # AWS answers in no particular order; ids may also be given as job ARNs.
         by_key = {job.job_id: job for job in jobs} | {j.job_arn: j for j in jobs if j.job_arn}
         ordered = [by_key[i] for i in chunk if i in by_key]
         placed = {id(job) for job in ordered}
         return ordered + [job for job in jobs if id(job) not in placed]
 
+    def _attempt(self, chunk: list[str]) -> list[JobDetail] | BatchKitError:
+        try:
+            return self._describe(chunk)
+        except BatchKitError as error:
+            return error
+
     def _run(self) -> Iterator[JobDetail]:
         chunks = [
             self._ids[i : i + DESCRIBE_CHUNK] for i in range(0, len(self._ids), DESCRIBE_CHUNK)
         ]
         if self._max_workers == 1 or len(chunks) <= 1:
-            results: Iterator[tuple[list[str], list[JobDetail]]] = (
-                (chunk, self._describe(chunk)) for chunk in chunks
-            )
-            yield from self._emit(results)
+            yield from self._emit((chunk, self._attempt(chunk)) for chunk in chunks)
             return
         with ThreadPoolExecutor(self._max_workers, thread_name_prefix="batchkit") as pool:
-            window: deque[tuple[list[str], Future[list[JobDetail]]]] = deque()
-            pending = iter(chunks)
+            window: deque[tuple[list[str], Future[list[JobDetail] | BatchKitError]]] = deque()
             try:
-                yield from self._emit(self._ordered(pool, window, pending))
+                yield from self._emit(self._ordered(pool, window, iter(chunks)))
             finally:
                 for _chunk, future in window:
                     future.cancel()
@@ -402,12 +422,12 @@ class JobDetails(Iterator[JobDetail]):
     def _ordered(
         self,
         pool: ThreadPoolExecutor,
-        window: deque[tuple[list[str], Future[list[JobDetail]]]],
+        window: deque[tuple[list[str], Future[list[JobDetail] | BatchKitError]]],
         pending: Iterator[list[str]],
-    ) -> Iterator[tuple[list[str], list[JobDetail]]]:
+    ) -> Iterator[tuple[list[str], list[JobDetail] | BatchKitError]]:
         # Keep at most 2 * max_workers requests in flight: memory stays bounded.
         for chunk in pending:
-            window.append((chunk, pool.submit(self._describe, chunk)))
+            window.append((chunk, pool.submit(self._attempt, chunk)))
             if len(window) >= 2 * self._max_workers:
                 done_chunk, future = window.popleft()
                 yield done_chunk, future.result()
@@ -415,11 +435,30 @@ class JobDetails(Iterator[JobDetail]):
             done_chunk, future = window.popleft()
             yield done_chunk, future.result()
 
-    def _emit(self, results: Iterable[tuple[list[str], list[JobDetail]]]) -> Iterator[JobDetail]:
-        for chunk, jobs in results:
-            returned = {job.job_id for job in jobs} | {job.job_arn for job in jobs}
+    def _emit(
+        self, results: Iterable[tuple[list[str], list[JobDetail] | BatchKitError]]
+    ) -> Iterator[JobDetail]:
+        """Yield every chunk that succeeded; then raise the first failure, naming every
+        id that could not be described."""
+        first_error: BatchKitError | None = None
+        for chunk, outcome in results:
+            if isinstance(outcome, BatchKitError):
+                first_error = first_error or outcome
+                self._failed_ids.extend(chunk)
+                log.debug("DescribeJobs: %d ids failed (%s)", len(chunk), type(outcome).__name__)
+                continue
+            returned = {job.job_id for job in outcome} | {job.job_arn for job in outcome}
             self._missing.extend(i for i in chunk if i not in returned)
-            yield from jobs
+            log.debug("DescribeJobs: %d ids, %d jobs", len(chunk), len(outcome))
+            yield from outcome
+        if first_error is not None:
+            first_error.undescribed_ids = tuple(self._failed_ids)
+            first_error.args = (
+                f"{first_error}; {len(self._failed_ids)} job id(s) not described "
+                f"(see .undescribed_ids): {', '.join(self._failed_ids[:5])}"
+                + (", ..." if len(self._failed_ids) > 5 else ""),
+            )
+            raise first_error
 
 
 _ACCOUNT_ID = re.compile(r"[0-9]{12}")

@@ -38,6 +38,12 @@ __all__ = [
 class BatchKitError(Exception):
     """Base class of every exception batchkit raises."""
 
+    #: Set when the error interrupted a listing: ``starting_token=`` for exactly the rest.
+    resume_token: str | None = None
+    #: Set by ``describe_jobs``: the requested ids whose chunk failed (nothing is dropped
+    #: silently: every other chunk's jobs were yielded before this error was raised).
+    undescribed_ids: tuple[str, ...] = ()
+
 
 class InvalidParameterError(BatchKitError, ValueError, TypeError):
     """An argument is invalid; nothing was sent.  Catchable as ValueError or TypeError."""

@@ -169,7 +169,7 @@ class BatchKitModel(BaseModel):
         >>> JobSummary.model_validate(wire).to_boto() == wire
         True
         """
-        return self.model_dump(by_alias=True, exclude_unset=True)
+        return self.model_dump(by_alias=True, exclude_unset=True, exclude_none=True)
 
     def __hash__(self) -> int:
         return hash((type(self), _freeze(self.__dict__)))

@@ -17,16 +17,21 @@ are botocore's (``TokenEncoder``), so they are interchangeable with boto3 pagina
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from botocore.exceptions import ClientError
 from botocore.paginate import TokenDecoder, TokenEncoder
+from botocore.parsers import ResponseParserError
 
-from batchkit._errors import from_client_error
+from batchkit._errors import BatchKitError, ResponseValidationError, from_client_error
+from batchkit._fastpath import TYPED_ITEMS
 
 __all__ = ["JobPager", "Page"]
+
+log = logging.getLogger("batchkit")
 
 T = TypeVar("T")
 
@@ -72,17 +77,19 @@ class JobPager(Iterator[T]):
         self._keep = keep
         self._stop = stop
         self._starting_token = starting_token
+        self._origin_token = starting_token  # where the next (re)start begins
         self._page_size = page_size
         self._max_items = max_items
         self._yielded = 0
         self._requests = 0
         self._responses: Iterator[Mapping[str, Any]] | None = None
-        self._items: list[Mapping[str, Any]] | None = None  # raw items of the current page
+        self._items: list[Any] | None = None  # the current page: dicts, or models (fast path)
         self._pos = 0  # raw items of the current page consumed so far
         self._skip = 0  # raw items botocore dropped from the current page (starting truncation)
         self._page_input: dict[str, Any] = {token_key: None}
         self._next_token: str | None = None  # the service's token after the current page
         self._stopped = False
+        self._typed = False  # the current page's items are models already (the fast path)
 
     # ------------------------------------------------------------------ public API
 
@@ -124,16 +131,28 @@ class JobPager(Iterator[T]):
 
             raise InvalidParameterError(f"take: n must be an int >= 0, got {n!r}")
         out: list[T] = []
-        while len(out) < n:
-            item = next(self, _PAGE_END)
-            if item is _PAGE_END:
-                break
-            out.append(item)  # type: ignore[arg-type]
+        start = self.resume_token
+        try:
+            while len(out) < n:
+                item = next(self, _PAGE_END)
+                if item is _PAGE_END:
+                    break
+                out.append(item)  # type: ignore[arg-type]
+        except BatchKitError as error:
+            # The items read by this call never reach the caller: rewind to before them, so
+            # resuming (this pager or a new one from error.resume_token) yields them again.
+            self._rewind(start, len(out))
+            error.resume_token = start
+            raise
         return out
 
     def to_list(self) -> list[T]:
-        """Every remaining item (reads the whole listing: prefer iterating)."""
-        return list(self)
+        """Every remaining item (reads the whole listing: prefer iterating).
+
+        On an error nothing read by this call is lost: ``error.resume_token`` (and this pager)
+        start again from where the call started.
+        """
+        return self.take(2**63)
 
     @property
     def done(self) -> bool:
@@ -155,7 +174,7 @@ class JobPager(Iterator[T]):
         if self._stopped or self._exhausted():
             return None
         if self._items is None:
-            return self._starting_token
+            return self._origin_token
         if self._pos >= len(self._items):
             return TokenEncoder().encode({self._token_key: self._next_token})
         token = dict(self._page_input)
@@ -182,7 +201,12 @@ class JobPager(Iterator[T]):
         while not self._stopped and not self._at_max() and items is not None:
             if self._pos >= len(items):
                 break
-            item = self._convert(items[self._pos])
+            try:
+                raw = items[self._pos]
+                item: T = raw if self._typed else self._convert(raw)
+            except BatchKitError as error:
+                error.resume_token = self.resume_token
+                raise
             if self._stop is not None and self._stop(item):
                 self._stopped = True
                 break
@@ -205,20 +229,55 @@ class JobPager(Iterator[T]):
             self._items, self._pos, self._next_token = [], 0, None
             return False
         except ClientError as error:
-            token = self.resume_token
-            self._responses = None  # iterating again retries from resume_token
-            self._restart_token = token
+            token = self._forget_responses()
             raise from_client_error(error, self._operation, token) from error
+        except BatchKitError as error:  # the fast path: unreadable or mismatched body
+            error.resume_token = self._forget_responses()
+            raise
+        except (ResponseParserError, ValueError, TypeError) as error:  # botocore's parser
+            token = self._forget_responses()
+            failure = ResponseValidationError(f"{self._operation}: unreadable response: {error}")
+            failure.resume_token = token
+            raise failure from error
         self._requests += 1
-        if self._items is not None:
+        first = self._items is None
+        if not first:
             self._page_input, self._skip = {self._token_key: self._next_token}, 0
-        self._items = list(response.get(self._result_key) or [])
+        typed = response.get(TYPED_ITEMS)
+        self._typed = typed is not None
+        if typed is not None:
+            # botocore truncates only the dicts it parsed: drop the starting skip ourselves.
+            self._items = list(typed[self._skip :] if first else typed)
+        else:
+            self._items = list(response.get(self._result_key) or [])
         self._pos = 0
         self._next_token = response.get(self._token_key)
+        log.debug(
+            "%s: page %d, %d items, %s",
+            self._operation,
+            self._requests,
+            len(self._items),
+            "more to come" if self._next_token else "last page",
+        )
         return True
 
+    def _forget_responses(self) -> str | None:
+        """After a failed request: iterating again restarts from the current position."""
+        token = self.resume_token
+        self._responses = None
+        self._origin_token = token
+        return token
+
+    def _rewind(self, token: str | None, unread: int) -> None:
+        """Forget the current page; the next request starts at ``token``."""
+        self._responses = None
+        self._items = None
+        self._origin_token = token
+        self._yielded -= unread
+        self._stopped = False
+
     def _start(self) -> None:
-        token = getattr(self, "_restart_token", self._starting_token)
+        token = self._origin_token
         self._skip, self._page_input = 0, {self._token_key: None}
         config: dict[str, Any] = {}
         if self._page_size is not None:

@@ -63,7 +63,7 @@ def _build(service: str, shape: Shape, name: str) -> st.SearchStrategy[Any]:
     if is_epoch_millis(name, shape):
         return st.integers(MIN_MS, MAX_MS)
     simple: dict[str, st.SearchStrategy[Any]] = {
-        "string": st.text(max_size=6),
+        "string": st.text(st.characters(exclude_categories=["Cs"]), max_size=6),
         "integer": st.integers(-(2**31), 2**31 - 1),
         "long": st.integers(-(2**63), 2**63 - 1),
         "boolean": st.booleans(),

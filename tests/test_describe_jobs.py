@@ -120,7 +120,9 @@ def test_concurrent_chunks_keep_the_order_and_run_at_once() -> None:
     assert peak >= 2
 
 
-def test_concurrent_failure_is_raised_typed() -> None:
+@pytest.mark.parametrize("max_workers", [1, 3])
+def test_a_failing_chunk_loses_nothing_silently(max_workers: int) -> None:
+    """Every other chunk is yielded; then the typed error names the ids not described."""
     raw = raw_client("batch")
 
     def responder(operation: str, params: dict[str, Any]) -> dict[str, Any]:
@@ -132,13 +134,26 @@ def test_concurrent_failure_is_raised_typed() -> None:
     try:
         from batchkit import InvalidRequestError
 
-        result = BatchClient(raw).describe_jobs([f"j{i:04d}" for i in range(300)], max_workers=3)
-        first = [next(result) for _ in range(100)]
-        assert first[-1].job_id == "j0099"
-        with pytest.raises(InvalidRequestError, match="bad id"):
-            next(result)
+        ids = [f"j{i:04d}" for i in range(300)]
+        result = BatchClient(raw).describe_jobs(ids, max_workers=max_workers)
+        seen: list[str] = []
+        with pytest.raises(InvalidRequestError, match=r"bad id .*; 100 job id\(s\) not described"):
+            seen.extend(job.job_id for job in result)
     finally:
         stop()
+    assert seen == ids[:100] + ids[200:]
+    assert result.undescribed_ids == tuple(ids[100:200])
+    assert result.missing_ids == ()
+
+
+def test_error_carries_the_undescribed_ids(batch_stub: Stub) -> None:
+    batch, stub = batch_stub
+    stub.add_client_error("describe_jobs", "ServerException", "down", 500)
+    from batchkit import ServiceError
+
+    with pytest.raises(ServiceError) as info:
+        list(batch.describe_jobs(["a", "b"]))
+    assert info.value.undescribed_ids == ("a", "b")
 
 
 def test_derived_properties_of_a_failed_job(batch_stub: Stub) -> None:

@@ -38,6 +38,7 @@ Behaviour (each rule is tested in ``tests/test_fake.py``):
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import json
 import threading
@@ -50,11 +51,13 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import boto3
-from botocore.awsrequest import AWSPreparedRequest, AWSResponse
+import botocore.session
+from botocore.awsrequest import AWSPreparedRequest, AWSResponse, HTTPHeaders
 from botocore.config import Config
 
 from batchkit._client import BatchClient, S3BatchOperationsClient
 from batchkit.models import JobDetail, S3BatchJob, ServiceJobSummary
+from batchkit.testing._wire import _Body as _RawBody
 from batchkit.testing._wire import encode_error, encode_response
 
 __all__ = ["FakeAWS", "Fault"]
@@ -94,6 +97,9 @@ class Fault:
     on_call: int | None = None
     times: int = 1
     message: str = "injected fault"
+    body: bytes | None = None
+    """Send these bytes (with ``status``) instead of an error document: a truncated or
+    garbled response, as a misbehaving proxy would."""
 
 
 @dataclass
@@ -439,7 +445,7 @@ class FakeAWS:
         operation_name = event_name.rsplit(".", 1)[-1]
         service = event_name.split(".")[1]
         key = operation_name if service == "batch" else f"S3Control.{operation_name}"
-        model = kwargs.get("operation_model") or self._operation_model(service, operation_name)
+        model = _operation_model(service, operation_name)
         params = self._decode(service, request)
         with self._lock:
             count = self._counters.calls.get(key, 0) + 1
@@ -449,6 +455,8 @@ class FakeAWS:
         delay = self._latency.get(key, self._latency.get(None, 0.0))
         if delay:
             time.sleep(delay)  # simulated network latency, not synchronisation
+        if fault is not None and fault.body is not None:
+            return AWSResponse(request.url, fault.status, HTTPHeaders(), _RawBody(fault.body))
         if fault is not None:
             return encode_error(model, fault.code, fault.message, fault.status)
         handlers: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
@@ -466,11 +474,6 @@ class FakeAWS:
         except _Reject as error:
             return encode_error(model, error.code, error.message, error.status)
         return encode_response(model, response)
-
-    def _operation_model(self, service: str, operation: str) -> Any:
-        session = boto3.Session()._session
-        name = "batch" if service == "batch" else "s3control"
-        return session.get_service_model(name).operation_model(operation)
 
     @staticmethod
     def _decode(service: str, request: AWSPreparedRequest) -> dict[str, Any]:
@@ -620,6 +623,13 @@ class FakeAWS:
 
 
 # ---------------------------------------------------------------------- helpers
+
+
+@functools.cache
+def _operation_model(service: str, operation: str) -> Any:
+    session = botocore.session.get_session()
+    name = "batch" if service == "batch" else "s3control"
+    return session.get_service_model(name).operation_model(operation)
 
 
 def _summary_of(detail: Mapping[str, Any]) -> dict[str, Any]:
