@@ -21,10 +21,19 @@ from batchkit._errors import (
     ThrottlingError,
 )
 from batchkit._filters import JobFilter
-from batchkit._generated_models import BOTOCORE_VERSION
 from batchkit._pager import JobPager, Page
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> str:
+    # Lazy: reading it imports the generated models (pydantic), which `import batchkit` avoids.
+    if name == "BOTOCORE_VERSION":
+        from batchkit._generated_models import BOTOCORE_VERSION
+
+        return BOTOCORE_VERSION
+    raise AttributeError(f"module 'batchkit' has no attribute {name!r}")
+
 
 __all__ = [
     "BOTOCORE_VERSION",

@@ -6,7 +6,8 @@ import argparse
 import os
 import sys
 
-from batchkit import BOTOCORE_VERSION, __version__
+from batchkit import __version__
+from batchkit._generated_models import BOTOCORE_VERSION
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -17,14 +17,13 @@ import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
+from types import ModuleType
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 from botocore.paginate import Paginator, TokenDecoder
 from botocore.parsers import ResponseParserError
-from pydantic import ValidationError
 
 from batchkit import _fastpath
 from batchkit._errors import (
@@ -35,28 +34,39 @@ from batchkit._errors import (
     from_client_error,
 )
 from batchkit._filters import JobFilter, plan_listing
-from batchkit._model_base import BatchKitModel, OpenEnum
 from batchkit._pager import JobPager
-from batchkit.models import (
-    JobDetail,
-    JobStatus,
-    JobSummary,
-    S3BatchJob,
-    S3JobStatus,
-    ServiceJobStatus,
-    ServiceJobSummary,
-)
 
 if TYPE_CHECKING:
+    import boto3
     from mypy_boto3_batch.client import BatchClient as Boto3BatchClient
     from mypy_boto3_s3control.client import S3ControlClient as Boto3S3ControlClient
+
+    from batchkit._model_base import BatchKitModel, OpenEnum
+    from batchkit.models import (
+        JobDetail,
+        JobStatus,
+        JobSummary,
+        S3BatchJob,
+        S3JobStatus,
+        ServiceJobStatus,
+        ServiceJobSummary,
+    )
 
 __all__ = ["BatchClient", "S3BatchOperationsClient"]
 
 log = logging.getLogger("batchkit")
 
-M = TypeVar("M", bound=BatchKitModel)
-E = TypeVar("E", bound=OpenEnum)
+M = TypeVar("M", bound="BatchKitModel")
+E = TypeVar("E", bound="OpenEnum")
+
+
+def _models() -> ModuleType:
+    """``batchkit.models``, imported on first use: importing it builds ~90 pydantic classes,
+    which `import batchkit` (and a CLI's start-up) should not pay for."""
+    import batchkit.models
+
+    return batchkit.models
+
 
 #: DescribeJobs takes at most this many ids a call.
 DESCRIBE_CHUNK = 100
@@ -96,6 +106,8 @@ def _boto3_client(
                 f"client: expected a boto3 {service} client, got {actual!r}"
             )
         return client
+    import boto3  # deferred: `import batchkit` should not pay for boto3 (and s3transfer)
+
     if session is not None and not isinstance(session, boto3.Session):
         raise InvalidParameterError(
             f"session: expected a boto3.Session, got {type(session).__name__}"
@@ -163,6 +175,7 @@ def _check_token(value: object, token_key: str) -> str | None:
 
 def _converter(model: type[M], operation: str) -> Callable[[Mapping[str, Any]], M]:
     """The slow path: validate botocore's parsed dicts (S3 Control, or plain Stubber tests)."""
+    from pydantic import ValidationError
 
     def convert(raw: Mapping[str, Any]) -> M:
         try:
@@ -235,10 +248,12 @@ class BatchClient:
             raise InvalidParameterError(
                 "list_jobs: give exactly one of job_queue, array_job_id, multi_node_job_id"
             )
-        status_value = None if status is None else _check_enum("status", status, JobStatus).value
+        status_value = (
+            None if status is None else _check_enum("status", status, _models().JobStatus).value
+        )
         return self._listing(
             "ListJobs",
-            JobSummary,
+            _models().JobSummary,
             given,
             status_value,
             filter,
@@ -265,11 +280,13 @@ class BatchClient:
         """
         params = {"jobQueue": _check_str("job_queue", job_queue)}
         status_value = (
-            None if status is None else _check_enum("status", status, ServiceJobStatus).value
+            None
+            if status is None
+            else _check_enum("status", status, _models().ServiceJobStatus).value
         )
         return self._listing(
             "ListServiceJobs",
-            ServiceJobSummary,
+            _models().ServiceJobSummary,
             params,
             status_value,
             filter,
@@ -353,7 +370,7 @@ class BatchClient:
         raise JobNotFoundError(details.missing_ids)
 
 
-class JobDetails(Iterator[JobDetail]):
+class JobDetails(Iterator["JobDetail"]):
     """The lazy result of :meth:`BatchClient.describe_jobs`."""
 
     def __init__(self, client: Boto3BatchClient, ids: list[str], max_workers: int) -> None:
@@ -362,7 +379,7 @@ class JobDetails(Iterator[JobDetail]):
         self._max_workers = max_workers
         self._missing: list[str] = []
         self._failed_ids: list[str] = []
-        self._convert = _converter(JobDetail, "DescribeJobs")
+        self._convert = _converter(_models().JobDetail, "DescribeJobs")
         self._iterator: Iterator[JobDetail] = self._run()
 
     @property
@@ -515,7 +532,9 @@ class S3BatchOperationsClient:
                     "statuses: expected an iterable of S3JobStatus (e.g. [S3JobStatus.ACTIVE])"
                 )
             values = list(
-                dict.fromkeys(_check_enum("statuses", s, S3JobStatus).value for s in statuses)
+                dict.fromkeys(
+                    _check_enum("statuses", s, _models().S3JobStatus).value for s in statuses
+                )
             )
             if not values:
                 raise InvalidParameterError("statuses: empty; pass None for every status")
@@ -538,7 +557,7 @@ class S3BatchOperationsClient:
             paginate=paginate,
             token_key="NextToken",
             result_key="Jobs",
-            convert=_converter(S3BatchJob, "S3Control.ListJobs"),
+            convert=_converter(_models().S3BatchJob, "S3Control.ListJobs"),
             starting_token=_check_token(starting_token, "NextToken"),
             page_size=page_size,
             max_items=max_items,

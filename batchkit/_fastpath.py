@@ -16,16 +16,17 @@ that is not JSON (a proxy truncated it) or does not match the shape raises
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import Any, TypeVar
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from batchkit._errors import ResponseValidationError
-from batchkit.models import JobDetail, JobSummary, ServiceJobSummary
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
 __all__ = [
     "TYPED_ITEMS",
@@ -43,34 +44,33 @@ _local = threading.local()
 T = TypeVar("T")
 
 
-class _Page(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
-    next_token: str | None = Field(default=None, alias="nextToken")
-
-
-class _ListJobsPage(_Page):
-    items: tuple[JobSummary, ...] = Field(default=(), alias="jobSummaryList")
-
-
-class _ListServiceJobsPage(_Page):
-    items: tuple[ServiceJobSummary, ...] = Field(default=(), alias="jobSummaryList")
-
-
-class _DescribeJobsPage(_Page):
-    items: tuple[JobDetail, ...] = Field(default=(), alias="jobs")
-
-
 _ITEM_NAMES = {
     "ListJobs": "JobSummary",
     "ListServiceJobs": "ServiceJobSummary",
     "DescribeJobs": "JobDetail",
 }
-
-_PAGES: dict[str, type[_ListJobsPage | _ListServiceJobsPage | _DescribeJobsPage]] = {
-    "ListJobs": _ListJobsPage,
-    "ListServiceJobs": _ListServiceJobsPage,
-    "DescribeJobs": _DescribeJobsPage,
+_RESULT_KEYS = {
+    "ListJobs": "jobSummaryList",
+    "ListServiceJobs": "jobSummaryList",
+    "DescribeJobs": "jobs",
 }
+
+
+@functools.cache
+def _page_model(operation: str) -> Any:
+    """The pydantic model of one response page (built on first use, like the models)."""
+    from pydantic import ConfigDict, Field, create_model
+
+    import batchkit.models
+
+    item: Any = getattr(batchkit.models, _ITEM_NAMES[operation])
+    items: Any = tuple[item, ...]
+    return create_model(
+        f"_{operation}Page",
+        __config__=ConfigDict(extra="ignore", frozen=True),
+        items=(items, Field(default=(), alias=_RESULT_KEYS[operation])),
+        next_token=(str | None, Field(default=None, alias="nextToken")),
+    )
 
 
 @contextmanager
@@ -111,7 +111,9 @@ def _before_parse(
 ) -> None:
     if not getattr(_local, "active", False) or response_dict.get("status_code", 200) >= 300:
         return
-    page_model = _PAGES[operation_model.name]
+    from pydantic import ValidationError
+
+    page_model = _page_model(operation_model.name)
     body = response_dict.get("body") or b"{}"
     try:
         page = page_model.model_validate_json(body)
@@ -133,7 +135,7 @@ def _before_parse(
 def install(client: Any) -> None:
     """Register the hook on a boto3 Batch client (idempotent)."""
     events: Any = client.meta.events
-    for operation in _PAGES:
+    for operation in _ITEM_NAMES:
         events.register(
             f"before-parse.batch.{operation}",
             _before_parse,

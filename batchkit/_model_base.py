@@ -159,6 +159,9 @@ class BatchKitModel(BaseModel):
         serialize_by_alias=True,
         protected_namespaces=(),
         ser_json_timedelta="float",
+        # Build validators on first use, not at import: `import batchkit` stays close to
+        # `import boto3` (bench/), and a script that lists jobs never builds JobDetail.
+        defer_build=True,
     )
 
     def to_boto(self) -> dict[str, Any]:
