@@ -38,7 +38,7 @@ def typecheck(session: nox.Session) -> None:
     """mypy --strict on the package, the tests, the examples and this file."""
     install_dev(session)
     session.install(*CONSTRAINTS, "nox")
-    session.run("mypy", "--strict", "batchkit", "tests", "examples", "noxfile.py")
+    session.run("mypy", "--strict", "batchkit", "tests", "examples", "bench", "noxfile.py")
 
 
 @nox.session(python=PYTHON)
@@ -49,7 +49,14 @@ def lint(session: nox.Session) -> None:
     session.run("ruff", "format", "--check", ".")
 
 
-@nox.session(python=PYTHON)
+@nox.session(python=PYTHON, default=False)
+def bench(session: nox.Session) -> None:
+    """Benchmarks against raw boto3 (not in the default run): bench/results.json."""
+    install_dev(session)
+    session.run("python", "bench/run.py", *session.posargs)
+
+
+@nox.session(python=PYTHON, default=False)
 def generate(session: nox.Session) -> None:
     """Regenerate batchkit/_generated_models.py from the pinned botocore."""
     install_dev(session)
