@@ -102,3 +102,22 @@ def test_json_nulls_read_as_absent_like_botocore() -> None:
     item = {"jobId": "1", "jobName": "n", "statusReason": None, "container": {"exitCode": None}}
     slow, fast, _ = both_paths("ListJobs", "jobSummaryList", JobSummary, {"jobSummaryList": [item]})
     assert fast[0].to_boto() == slow[0].to_boto() == {"jobId": "1", "jobName": "n", "container": {}}
+
+
+def test_gc_is_paused_only_during_a_page() -> None:
+    import gc
+
+    item = {"jobId": "1", "jobName": "n"}
+    assert gc.isenabled()
+    both_paths("ListJobs", "jobSummaryList", JobSummary, {"jobSummaryList": [item]})
+    assert gc.isenabled()
+    operation = OPERATIONS["ListJobs"]
+    with _fastpath.typed_responses(), pytest.raises(Exception, match="not valid JSON"):
+        _fastpath._before_parse(operation, {"status_code": 200, "body": b"{"}, {})
+    assert gc.isenabled()  # re-enabled on errors too
+    gc.disable()
+    try:
+        both_paths("ListJobs", "jobSummaryList", JobSummary, {"jobSummaryList": [item]})
+        assert not gc.isenabled()  # a program that disabled gc keeps it disabled
+    finally:
+        gc.enable()

@@ -145,6 +145,9 @@ class FakeAWS:
         self._faults: list[Fault] = []
         self._latency: dict[str | None, float] = {}
         self._counters = _Counters()
+        self._version = 0  # bumped on every change: invalidates cached query results
+        self._results: dict[str, tuple[int, list[dict[str, Any]]]] = {}
+        self._session: boto3.Session | None = None
         self.requests: list[tuple[str, dict[str, Any]]] = []
         """Every request served, as (operation, decoded parameters), in order."""
 
@@ -156,14 +159,16 @@ class FakeAWS:
 
     def boto3_client(self, service: str, config: Config | None = None) -> Any:
         """A real boto3 client (fake credentials) whose requests this backend answers."""
-        factory: Any = boto3.client
-        client = factory(
-            service,
-            region_name=self.region,
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
-            config=config,
-        )
+        # A session of our own: handlers another fake attached to boto3's default session
+        # (the pytest fixture does that) must not answer for this one.
+        if self._session is None:
+            self._session = boto3.Session(
+                aws_access_key_id="testing",
+                aws_secret_access_key="testing",
+                region_name=self.region,
+            )
+        factory: Any = self._session.client
+        client = factory(service, config=config)
         self.attach(client)
         return client
 
@@ -352,6 +357,7 @@ class FakeAWS:
                 node_parent=node_parent,
                 order=len(self._jobs),
             )
+            self._version += 1
         return model
 
     def add_service_job(
@@ -396,6 +402,7 @@ class FakeAWS:
         model = ServiceJobSummary.model_validate(summary)
         with self._lock:
             self._service_jobs[job_id] = (self._queue(job_queue).name, summary)
+            self._version += 1
         return model
 
     def add_s3_job(
@@ -508,6 +515,21 @@ class FakeAWS:
 
     # ------------------------------------------------------------------ operations
 
+    def _cached(
+        self, key: str, compute: Callable[[], list[dict[str, Any]]]
+    ) -> list[dict[str, Any]]:
+        """A query's full, ordered result, recomputed only after the data changed: paging
+        through a 100,000-job queue must not filter and sort it again for every page."""
+        with self._lock:
+            version = self._version
+            hit = self._results.get(key)
+        if hit is not None and hit[0] == version:
+            return hit[1]
+        items = compute()
+        with self._lock:
+            self._results[key] = (version, items)
+        return items
+
     def _list_jobs(self, params: dict[str, Any]) -> dict[str, Any]:
         sources = [k for k in ("jobQueue", "arrayJobId", "multiNodeJobId") if params.get(k)]
         if len(sources) != 1:
@@ -515,61 +537,51 @@ class FakeAWS:
                 "ClientException",
                 "Exactly one of jobQueue, arrayJobId or multiNodeJobId must be specified.",
             )
-        server_filter = _one_filter(
-            params.get("filters"),
-            {
-                "JOB_NAME",
-                "JOB_DEFINITION",
-                "BEFORE_CREATED_AT",
-                "AFTER_CREATED_AT",
-                "SHARE_IDENTIFIER",
-            },
-        )
-        status = params.get("jobStatus")
-        with self._lock:
-            jobs = list(self._jobs.values())
-        if "jobQueue" in params:
-            queue = self._known_queue(params["jobQueue"])
-            candidates = [j.summary for j in jobs if j.queue == queue]
-            children = False
-        else:
-            parent = params.get("arrayJobId") or params.get("multiNodeJobId")
-            attr = "array_parent" if "arrayJobId" in params else "node_parent"
-            candidates = [j.summary for j in jobs if getattr(j, attr) == parent]
-            children = True
+        allowed = {"JOB_NAME", "JOB_DEFINITION", "BEFORE_CREATED_AT", "AFTER_CREATED_AT"}
+        server_filter = _one_filter(params.get("filters"), allowed | {"SHARE_IDENTIFIER"})
         limit = _max_results(params.get("maxResults"), 1, 1000)
+        children = "jobQueue" not in params
         if children:
             server_filter = None  # AWS: the filter doesn't apply to child jobs
+        else:
+            queue = self._known_queue(params["jobQueue"])
         if server_filter is not None:
             limit = min(limit or 100, 100)
-        items = _select(candidates, server_filter, status, ("SHARE_IDENTIFIER",))
-        if children:
-            items.sort(key=_child_index)
+
+        def compute() -> list[dict[str, Any]]:
+            with self._lock:
+                jobs = list(self._jobs.values())
+            if not children:
+                candidates = [j.summary for j in jobs if j.queue == queue]
+            else:
+                parent = params.get("arrayJobId") or params.get("multiNodeJobId")
+                attr = "array_parent" if "arrayJobId" in params else "node_parent"
+                candidates = [j.summary for j in jobs if getattr(j, attr) == parent]
+            items = _select(
+                candidates, server_filter, params.get("jobStatus"), ("SHARE_IDENTIFIER",)
+            )
+            if children:
+                items.sort(key=_child_index)
+            return items
+
+        items = self._cached("ListJobs" + _fingerprint(params, "nextToken"), compute)
         return _page(items, params, limit or 1000, "nextToken", "jobSummaryList")
 
     def _list_service_jobs(self, params: dict[str, Any]) -> dict[str, Any]:
         if not params.get("jobQueue"):
             raise _Reject("ClientException", "jobQueue is required.")
-        server_filter = _one_filter(
-            params.get("filters"),
-            {
-                "JOB_NAME",
-                "BEFORE_CREATED_AT",
-                "AFTER_CREATED_AT",
-                "SHARE_IDENTIFIER",
-                "QUOTA_SHARE_NAME",
-            },
-        )
+        allowed = {"JOB_NAME", "BEFORE_CREATED_AT", "AFTER_CREATED_AT", "SHARE_IDENTIFIER"}
+        server_filter = _one_filter(params.get("filters"), allowed | {"QUOTA_SHARE_NAME"})
         queue = self._known_queue(params["jobQueue"])
-        with self._lock:
-            candidates = [s for q, s in self._service_jobs.values() if q == queue]
         limit = _max_results(params.get("maxResults"), 1, 100)
-        items = _select(
-            candidates,
-            server_filter,
-            params.get("jobStatus"),
-            ("SHARE_IDENTIFIER", "QUOTA_SHARE_NAME"),
-        )
+
+        def compute() -> list[dict[str, Any]]:
+            with self._lock:
+                candidates = [s for q, s in self._service_jobs.values() if q == queue]
+            status_with = ("SHARE_IDENTIFIER", "QUOTA_SHARE_NAME")
+            return _select(candidates, server_filter, params.get("jobStatus"), status_with)
+
+        items = self._cached("ListServiceJobs" + _fingerprint(params, "nextToken"), compute)
         return _page(items, params, limit or 100, "nextToken", "jobSummaryList")
 
     def _describe_jobs(self, params: dict[str, Any]) -> dict[str, Any]:
