@@ -12,7 +12,7 @@ newest-first and a created-at lower bound exists, it stops paging once past it.
 ...     datetime(2026, 11, 1, tzinfo=timezone.utc))
 >>> plan = plan_listing(f, "ListJobs", status=None, children=False)
 >>> plan.server_filter
-{'name': 'AFTER_CREATED_AT', 'values': ['1761955199999']}
+{'name': 'AFTER_CREATED_AT', 'values': ['1793491199999']}
 """
 
 from __future__ import annotations

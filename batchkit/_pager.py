@@ -8,11 +8,17 @@ item to a model as it is asked for, and can tell at any moment -- after any item
 after an error -- the token from which exactly the remaining items follow.  The tokens
 are botocore's (``TokenEncoder``), so they are interchangeable with boto3 paginators'.
 
->>> from batchkit import BatchClient
->>> pager = BatchClient(fake_client()).list_jobs("q", status="FAILED")  # doctest: +SKIP
->>> first = next(pager)                                                 # doctest: +SKIP
->>> rest = BatchClient(...).list_jobs("q", status="FAILED",
-...                                    starting_token=pager.resume_token)  # doctest: +SKIP
+>>> from batchkit.testing import FakeAWS
+>>> fake = FakeAWS()
+>>> for i in range(5):
+...     _ = fake.add_job("q", job_name=f"job-{i}", status="FAILED", created_at=1_000_000 - i)
+>>> batch = fake.batch_client()
+>>> pager = batch.list_jobs("q", status="FAILED", page_size=2)
+>>> [job.job_name for job in pager.take(3)]
+['job-0', 'job-1', 'job-2']
+>>> rest = batch.list_jobs("q", status="FAILED", page_size=2, starting_token=pager.resume_token)
+>>> [job.job_name for job in rest]
+['job-3', 'job-4']
 """
 
 from __future__ import annotations
