@@ -7,6 +7,7 @@ True
 """
 
 from batchkit._client import BatchClient, JobDetails, S3BatchOperationsClient
+from batchkit._display import to_pandas
 from batchkit._errors import (
     AccessDeniedError,
     AWSError,
@@ -55,4 +56,5 @@ __all__ = [
     "ServiceError",
     "ThrottlingError",
     "__version__",
+    "to_pandas",
 ]

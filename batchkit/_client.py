@@ -38,6 +38,7 @@ from batchkit._pager import JobPager
 
 if TYPE_CHECKING:
     import boto3
+    import pandas as pd
     from mypy_boto3_batch.client import BatchClient as Boto3BatchClient
     from mypy_boto3_s3control.client import S3ControlClient as Boto3S3ControlClient
 
@@ -392,6 +393,12 @@ class JobDetails(Iterator["JobDetail"]):
 
     def __next__(self) -> JobDetail:
         return next(self._iterator)
+
+    def to_pandas(self, *, progress: bool = False) -> pd.DataFrame:
+        """The remaining jobs as a DataFrame of flat columns (needs ``batchkit[pandas]``)."""
+        from batchkit._display import to_pandas
+
+        return to_pandas(self, progress=progress)
 
     @property
     def undescribed_ids(self) -> tuple[str, ...]:

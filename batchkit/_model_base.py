@@ -101,15 +101,18 @@ def _from_epoch_millis(value: Any) -> Any:
     return value
 
 
-def _to_epoch_millis(value: datetime) -> int:
-    return (value - _EPOCH) // _ONE_MS
+def _to_epoch_millis(value: datetime, info: SerializationInfo) -> int | datetime:
+    # Epoch milliseconds for the wire (to_boto, JSON); the datetime itself for display rows.
+    if info.mode == "json" or (info.context or {}).get("wire"):
+        return (value - _EPOCH) // _ONE_MS
+    return value
 
 
 #: A Batch ``long`` timestamp: epoch milliseconds on the wire, aware UTC datetime in Python.
 EpochMillis = Annotated[
     datetime,
     BeforeValidator(_from_epoch_millis),
-    PlainSerializer(_to_epoch_millis, return_type=int, when_used="unless-none"),
+    PlainSerializer(_to_epoch_millis, when_used="unless-none"),
 ]
 
 
@@ -172,7 +175,15 @@ class BatchKitModel(BaseModel):
         >>> JobSummary.model_validate(wire).to_boto() == wire
         True
         """
-        return self.model_dump(by_alias=True, exclude_unset=True, exclude_none=True)
+        return self.model_dump(
+            by_alias=True, exclude_unset=True, exclude_none=True, context={"wire": True}
+        )
+
+    def _repr_html_(self) -> str:
+        """Notebook display: a table of the members AWS sent."""
+        from batchkit._display import html_row_table
+
+        return html_row_table(self)
 
     def __hash__(self) -> int:
         return hash((type(self), _freeze(self.__dict__)))

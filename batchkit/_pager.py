@@ -24,9 +24,10 @@ are botocore's (``TokenEncoder``), so they are interchangeable with boto3 pagina
 from __future__ import annotations
 
 import logging
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from botocore.exceptions import ClientError
 from botocore.paginate import TokenDecoder, TokenEncoder
@@ -34,6 +35,9 @@ from botocore.parsers import ResponseParserError
 
 from batchkit._errors import BatchKitError, ResponseValidationError, from_client_error
 from batchkit._fastpath import TYPED_ITEMS
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["JobPager", "Page"]
 
@@ -96,6 +100,8 @@ class JobPager(Iterator[T]):
         self._next_token: str | None = None  # the service's token after the current page
         self._stopped = False
         self._typed = False  # the current page's items are models already (the fast path)
+        # Items read ahead by peek(), each with the resume token from just before it.
+        self._ahead: deque[tuple[str | None, T]] = deque()
 
     # ------------------------------------------------------------------ public API
 
@@ -103,6 +109,11 @@ class JobPager(Iterator[T]):
         return self
 
     def __next__(self) -> T:
+        if self._ahead:
+            return self._ahead.popleft()[1]
+        return self._read()
+
+    def _read(self) -> T:
         while True:
             item = self._take()
             if item is not _PAGE_END:
@@ -110,11 +121,30 @@ class JobPager(Iterator[T]):
             if not self._advance():
                 raise StopIteration
 
+    def peek(self, n: int) -> list[T]:
+        """Up to ``n`` next items *without consuming them*: iteration still yields them.
+
+        This is what a notebook's display of a pager uses: it fetches only the pages those
+        rows need, and ``resume_token`` still points before the peeked items.
+        """
+        while len(self._ahead) < n:
+            token = self._position_token()
+            try:
+                item = self._read()
+            except StopIteration:
+                break
+            self._ahead.append((token, item))
+        return [item for _, item in list(self._ahead)[:n]]
+
     def pages(self) -> Iterator[Page[T]]:
         """The remaining items page by page (one AWS response each, after filtering).
 
         If iteration stopped inside a page, the first page holds the rest of that page.
         """
+        if self._ahead:
+            peeked = [item for _, item in self._ahead]
+            self._ahead.clear()
+            yield Page(tuple(peeked), self._position_token())
         if self._items is not None and self._pos < len(self._items) and not self.done:
             yield self._rest_of_page()
         while self._advance():
@@ -130,40 +160,68 @@ class JobPager(Iterator[T]):
         """The next item, or None if there is none (at most the pages needed for one item)."""
         return next(self, None)
 
-    def take(self, n: int) -> list[T]:
-        """The next ``n`` items (fewer if the listing ends first)."""
+    def take(self, n: int, *, progress: bool = False) -> list[T]:
+        """The next ``n`` items (fewer if the listing ends first).
+
+        ``progress=True`` shows a ``tqdm.auto`` bar (in a notebook, a widget) when tqdm is
+        installed.
+        """
         if not isinstance(n, int) or isinstance(n, bool) or n < 0:
             from batchkit._errors import InvalidParameterError
 
             raise InvalidParameterError(f"take: n must be an int >= 0, got {n!r}")
         out: list[T] = []
         start = self.resume_token
+        bar = _progress_bar(progress, self._operation)
         try:
             while len(out) < n:
                 item = next(self, _PAGE_END)
                 if item is _PAGE_END:
                     break
                 out.append(item)  # type: ignore[arg-type]
+                if bar is not None:
+                    bar.update(1)
         except BatchKitError as error:
             # The items read by this call never reach the caller: rewind to before them, so
             # resuming (this pager or a new one from error.resume_token) yields them again.
             self._rewind(start, len(out))
             error.resume_token = start
             raise
+        finally:
+            if bar is not None:
+                bar.close()
         return out
 
-    def to_list(self) -> list[T]:
+    def to_list(self, *, progress: bool = False) -> list[T]:
         """Every remaining item (reads the whole listing: prefer iterating).
 
         On an error nothing read by this call is lost: ``error.resume_token`` (and this pager)
         start again from where the call started.
         """
-        return self.take(2**63)
+        return self.take(2**63, progress=progress)
+
+    def to_pandas(self, *, progress: bool = False) -> pd.DataFrame:
+        """Every remaining item as a DataFrame of flat columns (needs ``batchkit[pandas]``).
+
+        Times are timezone-aware UTC timestamps, enums strings, nested members ``a.b``.
+        """
+        from batchkit._display import to_pandas
+
+        return to_pandas(self.to_list(progress=progress))  # type: ignore[arg-type]
+
+    def _repr_html_(self) -> str:
+        """Notebook display: the next rows, fetching only the pages they need."""
+        from batchkit._display import html_table
+
+        rows = self.peek(10)
+        more = "" if self.done else "; the rest is not fetched yet"
+        caption = f"{self._operation}: first {len(rows)} rows{more}"
+        return html_table(rows, caption)  # type: ignore[arg-type]
 
     @property
     def done(self) -> bool:
         """True when the listing has nothing left (exhausted, past the range, or max_items)."""
-        return self._stopped or self._at_max() or self._exhausted()
+        return not self._ahead and (self._stopped or self._at_max() or self._exhausted())
 
     @property
     def requests_made(self) -> int:
@@ -177,6 +235,12 @@ class JobPager(Iterator[T]):
         ``None`` before the first request means "from the starting token" (the one this
         pager was created with is returned).
         """
+        if self._ahead:
+            return self._ahead[0][0]
+        return self._position_token()
+
+    def _position_token(self) -> str | None:
+        """The token after the last item read from the pages (peeked ones included)."""
         if self._stopped or self._exhausted():
             return None
         if self._items is None:
@@ -278,8 +342,9 @@ class JobPager(Iterator[T]):
         """Forget the current page; the next request starts at ``token``."""
         self._responses = None
         self._items = None
+        self._yielded -= unread + len(self._ahead)
+        self._ahead.clear()
         self._origin_token = token
-        self._yielded -= unread
         self._stopped = False
 
     def _start(self) -> None:
@@ -295,6 +360,16 @@ class JobPager(Iterator[T]):
             self._page_input = {self._token_key: decoded.get(self._token_key)}
         self._items = None
         self._responses = iter(self._paginate(config))
+
+
+def _progress_bar(enabled: bool, description: str) -> Any:
+    if not enabled:
+        return None
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:  # a nicety: without tqdm, no bar
+        return None
+    return tqdm(desc=description, unit=" jobs")
 
 
 _PAGE_END = object()

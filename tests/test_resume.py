@@ -102,3 +102,31 @@ def test_memory_holds_one_page_and_requests_are_lazy() -> None:
         assert len(pager._items or []) == 100
         assert sum(1 for _ in pager) == 249
         assert calls == [0, 100, 200]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    n=st.integers(0, 25), page_size=st.integers(1, 6), peeks=st.lists(st.integers(0, 9), max_size=4)
+)
+def test_peeking_consumes_nothing(n: int, page_size: int, peeks: list[int]) -> None:
+    with queue_of(n) as (batch, _calls):
+        full = [j.job_id for j in batch.list_jobs("q", status="FAILED", page_size=page_size)]
+        pager = batch.list_jobs("q", status="FAILED", page_size=page_size)
+        seen: list[str] = []
+        for k in peeks:
+            peeked = [j.job_id for j in pager.peek(k)]
+            assert peeked == full[len(seen) : len(seen) + k]
+            token = pager.resume_token
+            if pager.done:  # None then means "nothing left", not "from the start"
+                assert full[len(seen) :] == []
+                continue
+            rest = [
+                j.job_id
+                for j in batch.list_jobs(
+                    "q", status="FAILED", page_size=page_size, starting_token=token
+                )
+            ]
+            assert rest == full[len(seen) :]  # the token still points before the peeked items
+            seen += [j.job_id for j in pager.take(1)]
+        seen += [j.job_id for p in pager.pages() for j in p.items]
+        assert seen == full
