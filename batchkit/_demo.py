@@ -9,6 +9,7 @@ only the public API, as your code would, against real boto3 clients.
 from __future__ import annotations
 
 import random
+import uuid
 from collections import Counter
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
@@ -34,6 +35,10 @@ REASONS = (
 def seed(fake: FakeAWS, now: datetime, jobs: int = 3000, rng_seed: int = 7) -> None:
     """Fill ``fake`` with a realistic, reproducible account."""
     rng = random.Random(rng_seed)
+
+    def new_id() -> str:  # reproducible ids: `batchkit --fake` runs agree with each other
+        return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+
     for _ in range(jobs):
         queue = rng.choice(QUEUES)
         name = rng.choice(PIPELINES[queue])
@@ -51,6 +56,7 @@ def seed(fake: FakeAWS, now: datetime, jobs: int = 3000, rng_seed: int = 7) -> N
         revision = rng.randint(1, 3)
         fake.add_job(
             queue,
+            job_id=new_id(),
             job_name=name,
             status=status,
             created_at=created,
@@ -62,6 +68,7 @@ def seed(fake: FakeAWS, now: datetime, jobs: int = 3000, rng_seed: int = 7) -> N
     for index in range(3):
         fake.add_job(
             "cpu-spot",
+            job_id=new_id(),
             job_name=f"hyperparam-sweep-{index}",
             status="RUNNING",
             created_at=now - timedelta(hours=2 + index),
@@ -71,6 +78,7 @@ def seed(fake: FakeAWS, now: datetime, jobs: int = 3000, rng_seed: int = 7) -> N
         )
     fake.add_job(
         "gpu-ondemand",
+        job_id=new_id(),
         job_name="distributed-pretrain",
         status="RUNNING",
         created_at=now - timedelta(hours=5),
@@ -81,6 +89,7 @@ def seed(fake: FakeAWS, now: datetime, jobs: int = 3000, rng_seed: int = 7) -> N
         status = rng.choice(("RUNNING", "RUNNABLE", "SCHEDULED", "SUCCEEDED", "FAILED"))
         fake.add_service_job(
             "sagemaker",
+            job_id=new_id(),
             job_name=f"sm-train-{index:03d}",
             status=status,
             created_at=now - timedelta(hours=rng.randint(0, 200)),
@@ -93,6 +102,7 @@ def seed(fake: FakeAWS, now: datetime, jobs: int = 3000, rng_seed: int = 7) -> N
         total = rng.randint(10_000, 2_000_000)
         failed = int(total * done * 0.01) if status != "Complete" else 0
         fake.add_s3_job(
+            job_id=new_id(),
             status=status,
             operation=rng.choice(("S3PutObjectCopy", "S3PutObjectTagging", "LambdaInvoke")),
             created=now - timedelta(days=index * 3, hours=1),
@@ -103,6 +113,7 @@ def seed(fake: FakeAWS, now: datetime, jobs: int = 3000, rng_seed: int = 7) -> N
         )
     # Ended 40 days ago: outside S3's 30-day window, so never listed.
     fake.add_s3_job(
+        job_id=new_id(),
         status="Complete",
         created=now - timedelta(days=41),
         terminated=now - timedelta(days=40),

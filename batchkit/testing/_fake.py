@@ -151,6 +151,18 @@ class FakeAWS:
         self.requests: list[tuple[str, dict[str, Any]]] = []
         """Every request served, as (operation, decoded parameters), in order."""
 
+    @classmethod
+    def demo(cls, jobs: int = 3000, now: datetime | None = None) -> FakeAWS:
+        """A backend seeded with the demo account (what ``batchkit demo`` and ``--fake`` use):
+        queues ``cpu-spot``, ``gpu-ondemand``, ``etl`` (jobs over four weeks, array and
+        multi-node jobs), ``sagemaker`` (service jobs), and S3 Batch Operations jobs."""
+        from batchkit._demo import seed
+
+        moment = (now or datetime.now(timezone.utc)).replace(microsecond=0)
+        fake = cls(now=lambda: moment)
+        seed(fake, moment, jobs=jobs)
+        return fake
+
     # ------------------------------------------------------------------ clients
 
     def now(self) -> datetime:
