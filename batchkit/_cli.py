@@ -320,10 +320,17 @@ def _job_filter(
     return combined
 
 
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        # `batchkit jobs q | head`: the reader left, which is not an error (rich exits 1).
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise SystemExit(0)
+
+
 def _console(color: bool, stderr: bool) -> Console:
     if color:
-        return Console(stderr=stderr, highlight=False, soft_wrap=True)
-    return Console(stderr=stderr, highlight=False, soft_wrap=True, color_system=None)
+        return _Console(stderr=stderr, highlight=False, soft_wrap=True)
+    return _Console(stderr=stderr, highlight=False, soft_wrap=True, color_system=None)
 
 
 format_option = click.option(

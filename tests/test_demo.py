@@ -54,8 +54,9 @@ def test_bad_job_count_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> N
 
 def test_demo_piped_into_a_closed_reader_exits_quietly() -> None:
     result = subprocess.run(
-        f"{sys.executable} -m batchkit demo --jobs 200 | head -n 1",
+        f"set -o pipefail; {sys.executable} -m batchkit demo --jobs 200 | head -n 1",
         shell=True,
+        executable="/bin/bash",
         capture_output=True,
         text=True,
         timeout=120,
@@ -63,3 +64,19 @@ def test_demo_piped_into_a_closed_reader_exits_quietly() -> None:
     )
     assert result.stdout.startswith("batchkit demo")
     assert "Traceback" not in result.stderr
+    assert result.returncode == 0
+
+
+def test_a_listing_piped_into_a_closed_reader_exits_0() -> None:
+    result = subprocess.run(
+        f"set -o pipefail; {sys.executable} -m batchkit --fake jobs etl --status SUCCEEDED"
+        " | head -n 2",
+        shell=True,
+        executable="/bin/bash",
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert len(result.stdout.splitlines()) == 2
