@@ -216,46 +216,55 @@ def compare(
     }
 
 
-def bench_list_jobs(runs: int, n: int) -> dict[str, Any]:
-    bodies = paged_bodies([summary(i) for i in range(n)], "jobSummaryList", "nextToken")
+def _replayed_pair(answer: Callable[[str, dict[str, Any], AWSPreparedRequest], bytes]) -> Any:
+    """Two Batch clients answered with the same bytes: one raw, one under a BatchClient."""
+    raw, typed = raw_client("batch"), raw_client("batch")
+    replay(raw, answer)
+    replay(typed, answer)
+    return raw, BatchClient(typed)
+
+
+def _bench_batch_listing(
+    runs: int, name: str, items: list[dict[str, Any]], operation: str, request: dict[str, Any]
+) -> dict[str, Any]:
+    """A Batch listing read through boto3's paginator (dicts) and through batchkit (models)."""
+    bodies = paged_bodies(items, "jobSummaryList", "nextToken")
 
     def answer(_op: str, params: dict[str, Any], _r: AWSPreparedRequest) -> bytes:
         return bodies[params.get("nextToken")]
 
-    raw, typed = raw_client("batch"), raw_client("batch")
-    replay(raw, answer)
-    replay(typed, answer)
-    batch = BatchClient(typed)
+    raw, batch = _replayed_pair(answer)
+    status = request.get("jobStatus")
+    listing = batch.list_jobs if operation == "list_jobs" else batch.list_service_jobs
 
     def raw_work() -> int:
-        pages = raw.get_paginator("list_jobs").paginate(jobQueue="q", jobStatus="SUCCEEDED")
+        pages = raw.get_paginator(operation).paginate(**request)
         return sum(1 for page in pages for _item in page["jobSummaryList"])
 
     def typed_work() -> int:
-        return sum(1 for _job in batch.list_jobs("q", status="SUCCEEDED"))
+        return sum(1 for _job in listing(request["jobQueue"], status=status))
 
-    return compare(f"ListJobs, {n} jobs ({n // 100} pages)", raw_work, typed_work, runs)
+    return compare(name, raw_work, typed_work, runs)
+
+
+def bench_list_jobs(runs: int, n: int) -> dict[str, Any]:
+    return _bench_batch_listing(
+        runs,
+        f"ListJobs, {n} jobs ({n // 100} pages)",
+        [summary(i) for i in range(n)],
+        "list_jobs",
+        {"jobQueue": "q", "jobStatus": "SUCCEEDED"},
+    )
 
 
 def bench_list_service_jobs(runs: int, n: int) -> dict[str, Any]:
-    bodies = paged_bodies([service_summary(i) for i in range(n)], "jobSummaryList", "nextToken")
-
-    def answer(_op: str, params: dict[str, Any], _r: AWSPreparedRequest) -> bytes:
-        return bodies[params.get("nextToken")]
-
-    raw, typed = raw_client("batch"), raw_client("batch")
-    replay(raw, answer)
-    replay(typed, answer)
-    batch = BatchClient(typed)
-
-    def raw_work() -> int:
-        pages = raw.get_paginator("list_service_jobs").paginate(jobQueue="q")
-        return sum(1 for page in pages for _item in page["jobSummaryList"])
-
-    def typed_work() -> int:
-        return sum(1 for _job in batch.list_service_jobs("q"))
-
-    return compare(f"ListServiceJobs, {n} jobs", raw_work, typed_work, runs)
+    return _bench_batch_listing(
+        runs,
+        f"ListServiceJobs, {n} jobs",
+        [service_summary(i) for i in range(n)],
+        "list_service_jobs",
+        {"jobQueue": "q"},
+    )
 
 
 def bench_describe(runs: int, n: int) -> dict[str, Any]:
@@ -269,10 +278,7 @@ def bench_describe(runs: int, n: int) -> dict[str, Any]:
             cache[key] = json.dumps({"jobs": [details[i] for i in params["jobs"]]}).encode()
         return cache[key]
 
-    raw, typed = raw_client("batch"), raw_client("batch")
-    replay(raw, answer)
-    replay(typed, answer)
-    batch = BatchClient(typed)
+    raw, batch = _replayed_pair(answer)
 
     def raw_work() -> int:
         return sum(

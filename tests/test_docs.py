@@ -11,14 +11,12 @@ from __future__ import annotations
 import inspect
 import re
 from collections.abc import Iterator
-from datetime import datetime, timezone
 from pathlib import Path
 
-import boto3
 import pytest
 
-from batchkit._demo import seed
 from batchkit.testing import FakeAWS
+from batchkit.testing.plugin import serve_default_session
 
 ROOT = Path(__file__).parent.parent
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
@@ -31,17 +29,8 @@ def python_blocks(page: Path) -> list[str]:
 
 @pytest.fixture
 def demo_account(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeAWS]:
-    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)
-    now = datetime.now(timezone.utc)
-    fake = FakeAWS(now=lambda: now)
-    seed(fake, now, jobs=800)
-    boto3.setup_default_session()
-    detach = fake.attach(boto3.DEFAULT_SESSION)
+    fake = FakeAWS.demo(jobs=800)
+    detach = serve_default_session(fake, monkeypatch)
     try:
         yield fake
     finally:
@@ -56,7 +45,10 @@ def test_every_page_has_runnable_examples() -> None:
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
 def test_examples_run(
-    page: Path, demo_account: FakeAWS, capsys: pytest.CaptureFixture[str]
+    page: Path,
+    demo_account: FakeAWS,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     namespace: dict[str, object] = {"__name__": f"docs_{page.stem}"}
     for number, block in enumerate(python_blocks(page), start=1):
@@ -67,8 +59,7 @@ def test_examples_run(
     for name, value in list(namespace.items()):
         if name.startswith("test_") and inspect.isfunction(value):
             fresh = FakeAWS()
-            boto3.setup_default_session()
-            detach = fresh.attach(boto3.DEFAULT_SESSION)
+            detach = serve_default_session(fresh, monkeypatch)
             try:
                 value(fresh)
             finally:

@@ -12,29 +12,35 @@ directly.  Nothing reaches the network: operations the fake does not implement a
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import boto3
 import pytest
 
 from batchkit.testing._fake import FakeAWS
 
-__all__ = ["batchkit_fake"]
+__all__ = ["batchkit_fake", "serve_default_session"]
 
 
-@pytest.fixture
-def batchkit_fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeAWS]:
-    """A fresh :class:`batchkit.testing.FakeAWS` wired to boto3's default session."""
+def serve_default_session(fake: FakeAWS, monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
+    """Make ``fake`` answer every client made from boto3's default session, with fake
+    credentials and region ``us-east-1`` (undone by ``monkeypatch``); returns ``detach``."""
     for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_CONFIG_FILE"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
     monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)
-    fake = FakeAWS()
     boto3.setup_default_session()
     assert boto3.DEFAULT_SESSION is not None
-    detach = fake.attach(boto3.DEFAULT_SESSION)
+    return fake.attach(boto3.DEFAULT_SESSION)
+
+
+@pytest.fixture
+def batchkit_fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeAWS]:
+    """A fresh :class:`batchkit.testing.FakeAWS` wired to boto3's default session."""
+    fake = FakeAWS()
+    detach = serve_default_session(fake, monkeypatch)
     try:
         yield fake
     finally:
