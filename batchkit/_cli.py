@@ -409,14 +409,16 @@ def jobs(
     def action() -> int:
         if sum(x is not None for x in (queue, array_job, multi_node_job)) != 1:
             raise click.UsageError("give exactly one of QUEUE, --array-job, --multi-node-job")
+        job_filter = _job_filter(name, definition, since, until, share)
         pager = settings.batch().list_jobs(
             queue,
             array_job_id=array_job,
             multi_node_job_id=multi_node_job,
             status=status.upper() if status else None,
-            filter=_job_filter(name, definition, since, until, share),
+            filter=job_filter,
             max_items=limit,
         )
+        _hint_default_status(settings, status, job_filter, output)
         emit(settings, pager, JOB_COLUMNS, output, "jobs")
         return 0
 
@@ -460,10 +462,21 @@ def service_jobs(
         pager = settings.batch().list_service_jobs(
             queue, status=status.upper() if status else None, filter=job_filter, max_items=limit
         )
+        _hint_default_status(settings, status, job_filter, output)
         emit(settings, pager, SERVICE_JOB_COLUMNS, output, "service jobs")
         return 0
 
     _run(settings, action)
+
+
+def _hint_default_status(
+    settings: Settings, status: str | None, job_filter: JobFilter | None, output: str
+) -> None:
+    """Say so when AWS's default applies: people expect "all jobs", AWS lists RUNNING ones."""
+    if status is None and job_filter is None and output == "table":
+        settings.err.print(
+            "(RUNNING jobs only: AWS's default without --status or a filter)", highlight=False
+        )
 
 
 def _read_ids(job_ids: tuple[str, ...]) -> Iterator[str]:

@@ -218,3 +218,11 @@ def test_a_real_process() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert len(result.stdout.splitlines()) == 3
+
+
+def test_the_default_running_only_listing_is_announced() -> None:
+    result = run("--fake", "jobs", "etl")
+    assert result.exit_code == 0
+    assert "RUNNING jobs only" in result.output
+    quiet = run("--fake", "jobs", "etl", "--status", "RUNNING")
+    assert "RUNNING jobs only" not in quiet.output
