@@ -418,8 +418,8 @@ def jobs(
             filter=job_filter,
             max_items=limit,
         )
-        _hint_default_status(settings, status, job_filter, output)
         emit(settings, pager, JOB_COLUMNS, output, "jobs")
+        _hint_default_status(settings, status, job_filter, output)
         return 0
 
     _run(settings, action)
@@ -462,8 +462,8 @@ def service_jobs(
         pager = settings.batch().list_service_jobs(
             queue, status=status.upper() if status else None, filter=job_filter, max_items=limit
         )
-        _hint_default_status(settings, status, job_filter, output)
         emit(settings, pager, SERVICE_JOB_COLUMNS, output, "service jobs")
+        _hint_default_status(settings, status, job_filter, output)
         return 0
 
     _run(settings, action)
