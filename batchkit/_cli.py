@@ -25,6 +25,7 @@ from rich.text import Text
 
 from batchkit import __version__
 from batchkit._client import BatchClient, S3BatchOperationsClient
+from batchkit._display import relative_time
 from batchkit._errors import BatchKitError, InvalidParameterError, JobNotFoundError
 from batchkit._filters import JobFilter
 
@@ -74,7 +75,6 @@ class Settings:
     region: str | None = None
     endpoint_url: str | None = None
     fake: bool = False
-    color: bool = True
     out: Console = field(default_factory=Console)
     err: Console = field(default_factory=lambda: Console(stderr=True))
     _fake_backend: Any = None
@@ -108,18 +108,6 @@ class Settings:
         return boto3.Session(profile_name=self.profile, region_name=self.region)
 
 
-def _relative(moment: datetime | None, now: datetime) -> str:
-    if moment is None:
-        return "-"
-    seconds = int((now - moment).total_seconds())
-    if seconds < 0:
-        return "in the future"
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
-        if seconds >= size:
-            return f"{seconds // size}{unit} ago"
-    return f"{seconds}s ago"
-
-
 def _duration(value: timedelta | None) -> str:
     if value is None:
         return "-"
@@ -140,7 +128,7 @@ class Column:
 JOB_COLUMNS = (
     Column("NAME", 28, lambda j, now: j.job_name),
     Column("STATUS", 10, lambda j, now: j.status.value if j.status else "-", status=True),
-    Column("CREATED", 10, lambda j, now: _relative(j.created_at, now)),
+    Column("CREATED", 10, lambda j, now: relative_time(j.created_at, now)),
     Column("DURATION", 9, lambda j, now: _duration(j.duration)),
     Column("EXIT", 4, lambda j, now: "-" if j.exit_code is None else str(j.exit_code)),
     Column("JOB ID", 40, lambda j, now: j.job_id),
@@ -149,7 +137,7 @@ SERVICE_JOB_COLUMNS = (
     Column("NAME", 28, lambda j, now: j.job_name),
     Column("STATUS", 10, lambda j, now: j.status.value if j.status else "-", status=True),
     Column("SHARE", 14, lambda j, now: j.share_identifier or "-"),
-    Column("CREATED", 10, lambda j, now: _relative(j.created_at, now)),
+    Column("CREATED", 10, lambda j, now: relative_time(j.created_at, now)),
     Column("JOB ID", 40, lambda j, now: j.job_id),
 )
 DETAIL_COLUMNS = (
@@ -165,7 +153,7 @@ S3_COLUMNS = (
     Column("STATUS", 10, lambda j, now: j.status.value if j.status else "-", status=True),
     Column("OPERATION", 22, lambda j, now: j.operation.value if j.operation else "-"),
     Column("PROGRESS", 8, lambda j, now: "-" if j.progress is None else f"{j.progress:.0%}"),
-    Column("CREATED", 10, lambda j, now: _relative(j.creation_time, now)),
+    Column("CREATED", 10, lambda j, now: relative_time(j.creation_time, now)),
     Column("DESCRIPTION", 30, lambda j, now: j.description or "-"),
 )
 
@@ -367,7 +355,6 @@ def cli(
         region=region,
         endpoint_url=endpoint_url,
         fake=fake,
-        color=color,
         out=_console(color, stderr=False),
         err=_console(color, stderr=True),
     )

@@ -32,6 +32,7 @@ from batchkit._errors import (
     JobNotFoundError,
     ResponseValidationError,
     from_client_error,
+    require_text,
 )
 from batchkit._filters import JobFilter, plan_listing
 from batchkit._pager import JobPager
@@ -123,14 +124,6 @@ def _boto3_client(
     return factory(service, region_name=region_name, endpoint_url=endpoint_url, config=merged)  # type: ignore[call-overload]
 
 
-def _check_str(name: str, value: object) -> str:
-    if not isinstance(value, str):
-        raise InvalidParameterError(f"{name}: expected a str, got {type(value).__name__}")
-    if not value.strip():
-        raise InvalidParameterError(f"{name}: must not be empty or whitespace")
-    return value
-
-
 def _check_int(name: str, value: object, low: int, high: int) -> int:
     if not isinstance(value, int) or isinstance(value, bool):
         raise InvalidParameterError(f"{name}: expected an int, got {type(value).__name__}")
@@ -157,7 +150,7 @@ def _check_enum(name: str, value: object, enum: type[E]) -> E:
 def _check_token(value: object, token_key: str) -> str | None:
     if value is None:
         return None
-    _check_str("starting_token", value)
+    require_text("starting_token", value)
     assert isinstance(value, str)
     try:
         decoded = TokenDecoder().decode(value)
@@ -244,7 +237,9 @@ class BatchClient:
             "arrayJobId": ("array_job_id", array_job_id),
             "multiNodeJobId": ("multi_node_job_id", multi_node_job_id),
         }
-        given = {wire: _check_str(name, v) for wire, (name, v) in sources.items() if v is not None}
+        given = {
+            wire: require_text(name, v) for wire, (name, v) in sources.items() if v is not None
+        }
         if len(given) != 1:
             raise InvalidParameterError(
                 "list_jobs: give exactly one of job_queue, array_job_id, multi_node_job_id"
@@ -279,7 +274,7 @@ class BatchClient:
         ``JobFilter.share_identifier`` and ``quota_share_name`` are sent to AWS together
         with ``status``; other filters make batchkit apply ``status`` client-side.
         """
-        params = {"jobQueue": _check_str("job_queue", job_queue)}
+        params = {"jobQueue": require_text("job_queue", job_queue)}
         status_value = (
             None
             if status is None
@@ -359,13 +354,13 @@ class BatchClient:
             raise InvalidParameterError(
                 "job_ids: expected an iterable of job id strings (for one id use describe_job)"
             )
-        ids = list(dict.fromkeys(_check_str("job_ids item", j) for j in job_ids))
+        ids = list(dict.fromkeys(require_text("job_ids item", j) for j in job_ids))
         _check_int("max_workers", max_workers, 1, 64)
         return JobDetails(self._client, ids, max_workers)
 
     def describe_job(self, job_id: str) -> JobDetail:
         """Describe one job; raises :class:`batchkit.JobNotFoundError` if AWS does not know it."""
-        details = self.describe_jobs([_check_str("job_id", job_id)])
+        details = self.describe_jobs([require_text("job_id", job_id)])
         for job in details:
             return job
         raise JobNotFoundError(details.missing_ids)

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 
 from batchkit import BatchClient, JobFilter, S3BatchOperationsClient
+from batchkit._display import relative_time
 from batchkit.models import JobStatus, S3JobStatus, ServiceJobStatus
 from batchkit.testing import FakeAWS
 
@@ -121,17 +122,6 @@ def seed(fake: FakeAWS, now: datetime, jobs: int = 3000, rng_seed: int = 7) -> N
     )
 
 
-def _ago(moment: datetime | None, now: datetime) -> str:
-    if moment is None:
-        return "-"
-    minutes = int((now - moment).total_seconds() // 60)
-    if minutes < 120:
-        return f"{minutes}m ago"
-    if minutes < 48 * 60:
-        return f"{minutes // 60}h ago"
-    return f"{minutes // (24 * 60)}d ago"
-
-
 def run(out: Callable[[str], None] = print, jobs: int = 3000) -> None:
     """Seed the embedded backend and show what the SDK does with it."""
     now = datetime.now(timezone.utc).replace(microsecond=0)
@@ -155,10 +145,8 @@ def run(out: Callable[[str], None] = print, jobs: int = 3000) -> None:
     ).to_list()
     details = list(batch.describe_jobs([j.job_id for j in failed], max_workers=4))
     for job in details[:8]:
-        out(
-            f"  {job.job_name:<14} {_ago(job.created_at, now):>8}  exit={job.exit_code!s:<4} "
-            f"{job.status_reason or ''}"
-        )
+        when = relative_time(job.created_at, now)
+        out(f"  {job.job_name:<14} {when:>8}  exit={job.exit_code!s:<4} {job.status_reason or ''}")
     if len(details) > 8:
         out(f"  ... and {len(details) - 8} more")
     tally = Counter(job.status_reason or "unknown" for job in details)
@@ -179,7 +167,7 @@ def run(out: Callable[[str], None] = print, jobs: int = 3000) -> None:
     out("\n== Name prefix, case-insensitive (JOB_NAME 'TRAIN-*'), newest 5 on gpu-ondemand ==")
     for summary in batch.list_jobs("gpu-ondemand", filter=JobFilter.job_name("TRAIN-*")).take(5):
         status = summary.status.value if summary.status else "-"
-        out(f"  {summary.job_name:<14} {status:<10} {_ago(summary.created_at, now)}")
+        out(f"  {summary.job_name:<14} {status:<10} {relative_time(summary.created_at, now)}")
 
     out("\n== Array job children (ListJobs arrayJobId) ==")
     sweep = batch.list_jobs("cpu-spot", filter=JobFilter.job_name("hyperparam-sweep-0")).first()

@@ -14,7 +14,7 @@ same flattening serves the notebook's HTML, ``to_pandas`` and the CLI's CSV.
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -23,7 +23,14 @@ if TYPE_CHECKING:
 
     from batchkit._model_base import BatchKitModel
 
-__all__ = ["flatten", "html_row_table", "html_table", "to_pandas", "with_progress"]
+__all__ = [
+    "flatten",
+    "html_row_table",
+    "html_table",
+    "relative_time",
+    "to_pandas",
+    "with_progress",
+]
 
 #: Columns shown first when present, in this order (the rest follow as they come).
 PREFERRED = (
@@ -99,6 +106,19 @@ def html_table(models: list[BatchKitModel], caption: str, max_columns: int = 8) 
     return f"<table><caption>{html.escape(caption)}</caption><tr>{head}</tr>{body}</table>"
 
 
+def relative_time(moment: datetime | None, now: datetime) -> str:
+    """``"52m ago"``, ``"3h ago"``, ``"6d ago"`` (``"-"`` for no time)."""
+    if moment is None:
+        return "-"
+    seconds = int((now - moment).total_seconds())
+    if seconds < 0:
+        return "in the future"
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size:
+            return f"{seconds // size}{unit} ago"
+    return f"{seconds}s ago"
+
+
 def with_progress(items: Iterable[Any], enabled: bool, description: str) -> Iterable[Any]:
     """``items`` wrapped in a ``tqdm.auto`` progress bar when asked for and installed."""
     if not enabled:
@@ -134,8 +154,3 @@ def to_pandas(models: Iterable[BatchKitModel], *, progress: bool = False) -> pd.
         if len(values) and all(isinstance(v, datetime) for v in values):
             frame[column] = pd.to_datetime(frame[column], utc=True)
     return frame
-
-
-def iter_rows(models: Iterable[BatchKitModel]) -> Iterator[dict[str, Any]]:
-    for model in models:
-        yield flatten(model)

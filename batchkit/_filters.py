@@ -20,12 +20,12 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from functools import partial
 from typing import Any, Literal
 
-from batchkit._errors import InvalidFilterError
+from batchkit._errors import InvalidFilterError, require_text
 
 __all__ = ["JobFilter", "ListingPlan", "plan_listing"]
 
@@ -41,10 +41,7 @@ _MAX_VALUE = 1024
 
 
 def _text(kind: str, value: object) -> str:
-    if not isinstance(value, str):
-        raise InvalidFilterError(f"{kind}: expected a str, got {type(value).__name__}")
-    if not value.strip():
-        raise InvalidFilterError(f"{kind}: must not be empty or whitespace")
+    value = require_text(kind, value, InvalidFilterError)
     if value != value.strip():
         raise InvalidFilterError(f"{kind}: leading or trailing whitespace in {value!r}")
     if len(value) > _MAX_VALUE:
@@ -247,7 +244,6 @@ class ListingPlan:
     send_status: bool
     keep: Callable[[Any], bool] | None = None
     stop: Callable[[Any], bool] | None = None
-    description: list[str] = field(default_factory=list)
 
 
 def plan_listing(
@@ -328,13 +324,7 @@ def plan_listing(
     if lower is not None and server is not None and served != "JOB_NAME":
         stop = partial(_created_before, lower)
 
-    description = [f"server filter: {server}" if server else "server filter: none"]
-    description.append(f"status sent to AWS: {status_on_server and status is not None}")
-    description.append(f"client-side checks: {[kind for kind, _ in checks]}")
-    description.append(
-        f"early stop below {lower.isoformat()}" if stop and lower else "no early stop"
-    )
-    return ListingPlan(server, status_on_server, keep, stop, description)
+    return ListingPlan(server, status_on_server, keep, stop)
 
 
 def _job_name_is(pattern: str, job: Any) -> bool:

@@ -52,9 +52,10 @@ def test_bad_job_count_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> N
     assert "--jobs" in capsys.readouterr().err
 
 
-def test_demo_piped_into_a_closed_reader_exits_quietly() -> None:
-    result = subprocess.run(
-        f"set -o pipefail; {sys.executable} -m batchkit demo --jobs 200 | head -n 1",
+def piped_into_head(arguments: str, lines: int) -> subprocess.CompletedProcess[str]:
+    """``python -m batchkit ARGUMENTS | head -n LINES``, failing if batchkit fails."""
+    return subprocess.run(
+        f"set -o pipefail; {sys.executable} -m batchkit {arguments} | head -n {lines}",
         shell=True,
         executable="/bin/bash",
         capture_output=True,
@@ -62,21 +63,16 @@ def test_demo_piped_into_a_closed_reader_exits_quietly() -> None:
         timeout=120,
         check=False,
     )
+
+
+def test_demo_piped_into_a_closed_reader_exits_quietly() -> None:
+    result = piped_into_head("demo --jobs 200", 1)
     assert result.stdout.startswith("batchkit demo")
     assert "Traceback" not in result.stderr
     assert result.returncode == 0
 
 
 def test_a_listing_piped_into_a_closed_reader_exits_0() -> None:
-    result = subprocess.run(
-        f"set -o pipefail; {sys.executable} -m batchkit --fake jobs etl --status SUCCEEDED"
-        " | head -n 2",
-        shell=True,
-        executable="/bin/bash",
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = piped_into_head("--fake jobs etl --status SUCCEEDED", 2)
     assert result.returncode == 0, result.stderr
     assert len(result.stdout.splitlines()) == 2

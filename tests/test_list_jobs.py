@@ -10,7 +10,7 @@ import pytest
 from batchkit import BatchClient, JobFilter, JobPager
 from batchkit.models import JobStatus, JobSummary, ServiceJobStatus, ServiceJobSummary
 from batchkit.testing import WireStubber
-from tests.conftest import ACCOUNT, DEFINITION_ARN, T0_MS, created, summary
+from tests.conftest import DEFINITION_ARN, T0_MS, created, summary
 
 Stub = tuple[BatchClient, WireStubber]
 
@@ -289,7 +289,3 @@ def test_list_service_jobs_quota_share(batch_stub: Stub) -> None:
         {"jobQueue": "sq", "filters": [{"name": "QUOTA_SHARE_NAME", "values": ["gpu"]}]},
     )
     assert batch.list_service_jobs("sq", filter=JobFilter.quota_share_name("gpu")).to_list() == []
-
-
-def test_account_in_fixture_is_twelve_digits() -> None:
-    assert len(ACCOUNT) == 12

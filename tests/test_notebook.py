@@ -6,6 +6,7 @@ from pathlib import Path
 
 import nbformat
 import pandas as pd
+import pytest
 from nbclient import NotebookClient
 
 from batchkit import to_pandas
@@ -77,7 +78,10 @@ def test_to_pandas_of_plain_models() -> None:
     assert frame.loc[0, "created_at"] == pd.Timestamp(1_000, unit="ms", tz="UTC")
 
 
-def test_progress_bar_when_asked() -> None:
+def test_progress_bar_only_when_asked(capsys: pytest.CaptureFixture[str]) -> None:
     fake = FakeAWS()
     fake.add_job("q", status="RUNNING")
+    assert len(fake.batch_client().list_jobs("q").to_list()) == 1
+    assert capsys.readouterr().err == ""
     assert len(fake.batch_client().list_jobs("q").to_list(progress=True)) == 1
+    assert "ListJobs: 1 jobs" in capsys.readouterr().err  # tqdm's bar, on stderr

@@ -45,7 +45,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -115,12 +115,6 @@ class _Job:
     queue: str | None  # None for array / multi-node children
     array_parent: str | None = None
     node_parent: str | None = None
-    order: int = 0
-
-
-@dataclass
-class _Counters:
-    calls: dict[str, int] = field(default_factory=dict)
 
 
 class FakeAWS:
@@ -144,7 +138,7 @@ class FakeAWS:
         self._s3_jobs: dict[str, list[dict[str, Any]]] = {}  # account -> jobs
         self._faults: list[Fault] = []
         self._latency: dict[str | None, float] = {}
-        self._counters = _Counters()
+        self._calls: dict[str, int] = {}  # requests received, per operation
         self._version = 0  # bumped on every change: invalidates cached query results
         self._results: dict[str, tuple[int, list[dict[str, Any]]]] = {}
         self._session: boto3.Session | None = None
@@ -230,7 +224,7 @@ class FakeAWS:
 
     def calls(self, operation: str) -> int:
         """How many requests of ``operation`` were received (faulted ones included)."""
-        return self._counters.calls.get(operation, 0)
+        return self._calls.get(operation, 0)
 
     # ------------------------------------------------------------------ seeding
 
@@ -367,7 +361,6 @@ class FakeAWS:
                 queue=None if queue is None else self._queue(queue).name,
                 array_parent=array_parent,
                 node_parent=node_parent,
-                order=len(self._jobs),
             )
             self._version += 1
         return model
@@ -467,8 +460,8 @@ class FakeAWS:
         model = _operation_model(service, operation_name)
         params = self._decode(service, request)
         with self._lock:
-            count = self._counters.calls.get(key, 0) + 1
-            self._counters.calls[key] = count
+            count = self._calls.get(key, 0) + 1
+            self._calls[key] = count
             self.requests.append((key, params))
             fault = self._take_fault(key, count)
         delay = self._latency.get(key, self._latency.get(None, 0.0))
