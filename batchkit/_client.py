@@ -15,27 +15,25 @@ from __future__ import annotations
 import logging
 import re
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from types import ModuleType
+from types import ModuleType, TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from botocore.config import Config
-from botocore.exceptions import ClientError
-from botocore.paginate import Paginator, TokenDecoder
-from botocore.parsers import ResponseParserError
 
 from batchkit import _fastpath
 from batchkit._errors import (
     BatchKitError,
     InvalidParameterError,
     JobNotFoundError,
-    ResponseValidationError,
-    from_client_error,
     require_text,
 )
 from batchkit._filters import JobFilter, plan_listing
-from batchkit._pager import JobPager
+from batchkit._operation import Operation
+from batchkit._operations import DESCRIBE_JOBS, LIST_JOBS, LIST_SERVICE_JOBS, S3_LIST_JOBS
+from batchkit._pager import JobPager, decode_token
+from batchkit._pages import PageSource, RawPage, item_model
 
 if TYPE_CHECKING:
     import boto3
@@ -54,7 +52,7 @@ if TYPE_CHECKING:
         ServiceJobSummary,
     )
 
-__all__ = ["BatchClient", "S3BatchOperationsClient"]
+__all__ = ["BatchClient", "JobDetails", "S3BatchOperationsClient"]
 
 log = logging.getLogger("batchkit")
 
@@ -70,18 +68,7 @@ def _models() -> ModuleType:
     return batchkit.models
 
 
-#: DescribeJobs takes at most this many ids a call.
-DESCRIBE_CHUNK = 100
-
 _DEFAULT_CONFIG = Config(retries={"mode": "standard"}, user_agent_extra="batchkit/0.1.0")
-
-#: botocore has no paginator for S3 Control ListJobs; this is the one it would have.
-_S3_LIST_JOBS_PAGINATION = {
-    "input_token": "NextToken",
-    "output_token": "NextToken",
-    "limit_key": "MaxResults",
-    "result_key": "Jobs",
-}
 
 
 def _boto3_client(
@@ -147,40 +134,54 @@ def _check_enum(name: str, value: object, enum: type[E]) -> E:
     )
 
 
-def _check_token(value: object, token_key: str) -> str | None:
-    if value is None:
-        return None
-    require_text("starting_token", value)
-    assert isinstance(value, str)
-    try:
-        decoded = TokenDecoder().decode(value)
-    except Exception as error:
-        raise InvalidParameterError(
-            "starting_token: not a token from this operation (use a pager's resume_token or "
-            "a page's next_token)"
-        ) from error
-    if not isinstance(decoded, dict) or not set(decoded) <= {token_key, "boto_truncate_amount"}:
-        raise InvalidParameterError(
-            "starting_token: a token from a different operation (expected one holding "
-            f"{token_key!r})"
-        )
-    return value
+def _check_listing_options(
+    operation: Operation,
+    page_size: int | None,
+    max_items: int | None,
+    *,
+    filtered: bool = False,
+) -> None:
+    if page_size is not None:
+        limit = operation.page_size_max
+        if filtered and operation.filtered_page_size_max is not None:
+            limit = operation.filtered_page_size_max
+        _check_int("page_size", page_size, 1, limit)
+    if max_items is not None:
+        _check_int("max_items", max_items, 1, 2**63)
 
 
-def _converter(model: type[M], operation: str) -> Callable[[Mapping[str, Any]], M]:
-    """The slow path: validate botocore's parsed dicts (S3 Control, or plain Stubber tests)."""
-    from pydantic import ValidationError
+def _pager(
+    client: Any,
+    operation: Operation,
+    requests: list[dict[str, Any]],
+    *,
+    fast: bool,
+    starting_token: str | None,
+    page_size: int | None,
+    max_items: int | None,
+    keep: Callable[[Any], bool] | None = None,
+    stop: Any = None,
+    dedupe: Callable[[Any], object] | None = None,
+) -> JobPager[Any]:
+    """A pager over one listing, or over several sub-listings one after the other."""
+    assert operation.input_token is not None
+    decode_token(starting_token, operation.input_token, len(requests))  # early, typed errors
+    return JobPager(
+        [PageSource(client, operation, request, fast=fast) for request in requests],
+        label=operation.label,
+        token_key=operation.input_token,
+        keep=keep,
+        stop=stop,
+        starting_token=starting_token,
+        page_size=page_size,
+        max_items=max_items,
+        dedupe=dedupe,
+        model=item_model(operation),
+    )
 
-    def convert(raw: Mapping[str, Any]) -> M:
-        try:
-            return model.model_validate(raw)
-        except ValidationError as error:
-            problems = _fastpath.describe_errors(error)
-            raise ResponseValidationError(
-                f"{operation}: the response does not match the {model.__name__} shape: {problems}"
-            ) from error
 
-    return convert
+def _job_id(job: Any) -> object:
+    return job.job_id
 
 
 class BatchClient:
@@ -189,7 +190,9 @@ class BatchClient:
     ``BatchClient()`` uses boto3's default session (credentials, region); or pass
     ``client=boto3.client("batch")``, or ``session=``/``region_name=``/``endpoint_url=``/
     ``config=`` (merged over batchkit's default: botocore's ``standard`` retry mode).
-    One instance is safe to share between threads.
+    ``fast_path=False`` lets botocore parse every response (batchkit then validates its
+    dicts): slower, but your own ``before-parse``/``after-call`` handlers see full
+    responses.  One instance is safe to share between threads (pagers are not).
     """
 
     def __init__(
@@ -200,10 +203,12 @@ class BatchClient:
         region_name: str | None = None,
         endpoint_url: str | None = None,
         config: Config | None = None,
+        fast_path: bool = True,
     ) -> None:
         self._client: Boto3BatchClient = _boto3_client(
             "batch", client, session, region_name, endpoint_url, config
         )
+        self._fast = bool(fast_path)
         _fastpath.install(self._client)
 
     @property
@@ -230,7 +235,9 @@ class BatchClient:
 
         Give exactly one of ``job_queue``, ``array_job_id``, ``multi_node_job_id``.
         Without ``status`` and ``filter`` AWS lists RUNNING jobs only.  With a ``filter``
-        AWS would ignore ``status``; batchkit then applies it client-side instead.
+        every status is listed (AWS ignores ``status`` then; batchkit applies it
+        client-side; for array and multi-node children, where AWS applies no filter,
+        batchkit lists each status in turn).
         """
         sources = {
             "jobQueue": ("job_queue", job_queue),
@@ -248,8 +255,7 @@ class BatchClient:
             None if status is None else _check_enum("status", status, _models().JobStatus).value
         )
         return self._listing(
-            "ListJobs",
-            _models().JobSummary,
+            LIST_JOBS,
             given,
             status_value,
             filter,
@@ -281,8 +287,7 @@ class BatchClient:
             else _check_enum("status", status, _models().ServiceJobStatus).value
         )
         return self._listing(
-            "ListServiceJobs",
-            _models().ServiceJobSummary,
+            LIST_SERVICE_JOBS,
             params,
             status_value,
             filter,
@@ -294,8 +299,7 @@ class BatchClient:
 
     def _listing(
         self,
-        operation: str,
-        model: type[M],
+        operation: Operation,
         params: dict[str, Any],
         status: str | None,
         job_filter: JobFilter | None,
@@ -304,78 +308,101 @@ class BatchClient:
         page_size: int | None,
         max_items: int | None,
         starting_token: str | None,
-    ) -> JobPager[M]:
+    ) -> JobPager[Any]:
         if job_filter is not None and not isinstance(job_filter, JobFilter):
             raise InvalidParameterError(
                 f"filter: expected a JobFilter, got {type(job_filter).__name__}"
             )
-        plan = plan_listing(job_filter, operation, status=status, children=children)  # type: ignore[arg-type]
+        plan = plan_listing(job_filter, operation.name, status=status, children=children)  # type: ignore[arg-type]
         request = dict(params)
         if plan.server_filter is not None:
             request["filters"] = [plan.server_filter]
         if status is not None and plan.send_status:
             request["jobStatus"] = status
-        if page_size is not None:
-            limit = (
-                100 if plan.server_filter is not None or operation == "ListServiceJobs" else 1000
-            )
-            _check_int("page_size", page_size, 1, limit)
-        if max_items is not None:
-            _check_int("max_items", max_items, 1, 2**63)
-        paginator: Any = self._client.get_paginator(
-            "list_jobs" if operation == "ListJobs" else "list_service_jobs"
+        _check_listing_options(
+            operation, page_size, max_items, filtered=plan.server_filter is not None
         )
-
-        def paginate(config: dict[str, Any]) -> Iterable[Mapping[str, Any]]:
-            return _fastpath.typed_pages(paginator.paginate(**request, PaginationConfig=config))
-
-        return JobPager(
-            operation=operation,
-            paginate=paginate,
-            token_key="nextToken",
-            result_key="jobSummaryList",
-            convert=_converter(model, operation),
-            keep=plan.keep,
-            stop=plan.stop,
-            starting_token=_check_token(starting_token, "nextToken"),
+        requests = [{**request, "jobStatus": s} for s in plan.fan_out] or [request]
+        return _pager(
+            self._client,
+            operation,
+            requests,
+            fast=self._fast,
+            starting_token=starting_token,
             page_size=page_size,
             max_items=max_items,
+            keep=plan.keep,
+            stop=plan.stop,
+            dedupe=_job_id if len(requests) > 1 else None,
         )
 
     def describe_jobs(self, job_ids: Iterable[str], *, max_workers: int = 1) -> JobDetails:
-        """Describe jobs by id, 100 ids a request, lazily.
+        """Describe jobs by id or ARN, 100 a request, lazily.
 
-        Duplicates are dropped; an empty input makes no request.  Jobs are yielded in the
-        order of their first occurrence in ``job_ids``; ids AWS does not return are skipped
-        and listed in :attr:`JobDetails.missing_ids` (complete once iteration ends).  With
-        ``max_workers > 1`` up to that many requests run at once (order is unchanged).
+        Duplicates are dropped (an id and its ARN are the same job); an empty input makes
+        no request.  Jobs are yielded in the order of their first occurrence in
+        ``job_ids``; ids AWS does not return are skipped and listed in
+        :attr:`JobDetails.missing_ids` (complete once iteration ends).  With
+        ``max_workers > 1`` up to that many requests run at once (order is unchanged; at
+        most the client's ``max_pool_connections``).  Use the result as a context manager
+        (or call ``close()``) to stop early: queued requests are cancelled.
         """
         if isinstance(job_ids, (str, bytes)) or not isinstance(job_ids, Iterable):
             raise InvalidParameterError(
                 "job_ids: expected an iterable of job id strings (for one id use describe_job)"
             )
-        ids = list(dict.fromkeys(require_text("job_ids item", j) for j in job_ids))
-        _check_int("max_workers", max_workers, 1, 64)
-        return JobDetails(self._client, ids, max_workers)
+        ids = _unique_ids(job_ids)
+        pool = int(getattr(self._client.meta.config, "max_pool_connections", None) or 10)
+        _check_int("max_workers", max_workers, 1, pool)
+        return JobDetails(self._client, ids, max_workers, fast=self._fast)
 
     def describe_job(self, job_id: str) -> JobDetail:
-        """Describe one job; raises :class:`batchkit.JobNotFoundError` if AWS does not know it."""
-        details = self.describe_jobs([require_text("job_id", job_id)])
-        for job in details:
-            return job
-        raise JobNotFoundError(details.missing_ids)
+        """Describe one job (by id or ARN); raises :class:`batchkit.JobNotFoundError` if AWS
+        does not return that job."""
+        wanted = require_text("job_id", job_id)
+        with self.describe_jobs([wanted]) as details:
+            for job in details:
+                if wanted in (job.job_id, job.job_arn):
+                    return job
+        raise JobNotFoundError([wanted])
+
+
+_JOB_ARN = re.compile(r"arn:[a-z0-9-]+:batch:[a-z0-9-]+:[0-9]{12}:job/(?P<id>.+)")
+
+
+def _id_key(job_id: str) -> str:
+    """The job id behind an id or a job ARN (so both name the same job once)."""
+    match = _JOB_ARN.fullmatch(job_id)
+    return match["id"] if match else job_id
+
+
+def _unique_ids(job_ids: Iterable[str]) -> list[str]:
+    """The ids (or ARNs) as given, each job once, in first-occurrence order."""
+    unique: dict[str, str] = {}
+    for job_id in job_ids:
+        unique.setdefault(_id_key(require_text("job_ids item", job_id)), job_id)
+    return list(unique.values())
 
 
 class JobDetails(Iterator["JobDetail"]):
-    """The lazy result of :meth:`BatchClient.describe_jobs`."""
+    """The lazy result of :meth:`BatchClient.describe_jobs`: an iterator of ``JobDetail``.
 
-    def __init__(self, client: Boto3BatchClient, ids: list[str], max_workers: int) -> None:
-        self._client = client
+    A context manager: leaving the block (or :meth:`close`, or dropping out of a ``for``
+    loop of a generator that owns it) cancels requests not yet started and waits for the
+    running ones, so no thread outlives it.
+    """
+
+    def __init__(
+        self, client: Boto3BatchClient, ids: list[str], max_workers: int, *, fast: bool = True
+    ) -> None:
+        self._source: PageSource[JobDetail] = PageSource(client, DESCRIBE_JOBS, {}, fast=fast)
         self._ids = ids
         self._max_workers = max_workers
         self._missing: list[str] = []
         self._failed_ids: list[str] = []
-        self._convert = _converter(_models().JobDetail, "DescribeJobs")
+        self._yielded: set[str] = set()
+        self._pool: ThreadPoolExecutor | None = None
+        self._window: deque[tuple[list[str], Future[list[JobDetail] | BatchKitError]]] = deque()
         self._iterator: Iterator[JobDetail] = self._run()
 
     @property
@@ -383,11 +410,51 @@ class JobDetails(Iterator["JobDetail"]):
         """Requested ids AWS did not return (so far)."""
         return tuple(self._missing)
 
+    @property
+    def undescribed_ids(self) -> tuple[str, ...]:
+        """Requested ids whose request failed so far (see ``BatchKitError.undescribed_ids``)."""
+        return tuple(self._failed_ids)
+
     def __iter__(self) -> JobDetails:
         return self
 
     def __next__(self) -> JobDetail:
         return next(self._iterator)
+
+    def __enter__(self) -> JobDetails:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop: cancel queued requests, wait for running ones, end iteration."""
+        self._iterator.close()  # type: ignore[attr-defined]
+        self._shutdown()
+
+    def first(self) -> JobDetail | None:
+        """The next job, or None."""
+        return next(self, None)
+
+    def take(self, n: int) -> list[JobDetail]:
+        """The next ``n`` jobs (fewer if the input ends first)."""
+        if not isinstance(n, int) or isinstance(n, bool) or n < 0:
+            raise InvalidParameterError(f"take: n must be an int >= 0, got {n!r}")
+        out: list[JobDetail] = []
+        for job in self:
+            out.append(job)
+            if len(out) >= n:
+                break
+        return out
+
+    def to_list(self) -> list[JobDetail]:
+        """Every remaining job."""
+        return list(self)
 
     def to_pandas(self, *, progress: bool = False) -> pd.DataFrame:
         """The remaining jobs as a DataFrame of flat columns (needs ``batchkit[pandas]``)."""
@@ -395,22 +462,9 @@ class JobDetails(Iterator["JobDetail"]):
 
         return to_pandas(self, progress=progress)
 
-    @property
-    def undescribed_ids(self) -> tuple[str, ...]:
-        """Requested ids whose request failed so far (see ``BatchKitError.undescribed_ids``)."""
-        return tuple(self._failed_ids)
-
     def _describe(self, chunk: list[str]) -> list[JobDetail]:
-        try:
-            with _fastpath.typed_responses():
-                response: Any = self._client.describe_jobs(jobs=chunk)
-        except ClientError as error:
-            raise from_client_error(error, "DescribeJobs") from error
-        except ResponseParserError as error:
-            raise ResponseValidationError(f"DescribeJobs: unreadable response: {error}") from error
-        jobs: list[JobDetail] = list(response.get(_fastpath.TYPED_ITEMS, ())) or [
-            self._convert(raw) for raw in response.get("jobs") or []
-        ]
+        page: RawPage[JobDetail] = self._source.call({DESCRIBE_JOBS.id_key or "jobs": chunk})
+        jobs = list(page.items)
         # AWS answers in no particular order; ids may also be given as job ARNs.
         by_key = {job.job_id: job for job in jobs} | {j.job_arn: j for j in jobs if j.job_arn}
         ordered = [by_key[i] for i in chunk if i in by_key]
@@ -424,27 +478,42 @@ class JobDetails(Iterator["JobDetail"]):
             return error
 
     def _run(self) -> Iterator[JobDetail]:
-        chunks = [
-            self._ids[i : i + DESCRIBE_CHUNK] for i in range(0, len(self._ids), DESCRIBE_CHUNK)
-        ]
-        if self._max_workers == 1 or len(chunks) <= 1:
-            yield from self._emit((chunk, self._attempt(chunk)) for chunk in chunks)
-            return
-        with ThreadPoolExecutor(self._max_workers, thread_name_prefix="batchkit") as pool:
-            window: deque[tuple[list[str], Future[list[JobDetail] | BatchKitError]]] = deque()
+        size = DESCRIBE_JOBS.page_size_max
+        chunks = [self._ids[i : i + size] for i in range(0, len(self._ids), size)]
+        try:
+            if self._max_workers == 1 or len(chunks) <= 1:
+                yield from self._emit(self._sequential(chunks))
+            else:
+                self._pool = ThreadPoolExecutor(self._max_workers, thread_name_prefix="batchkit")
+                yield from self._emit(self._ordered(self._pool, iter(chunks)))
+        finally:
+            self._shutdown()
+
+    def _sequential(
+        self, chunks: list[list[str]]
+    ) -> Iterator[tuple[list[str], list[JobDetail] | BatchKitError]]:
+        for index, chunk in enumerate(chunks):
             try:
-                yield from self._emit(self._ordered(pool, window, iter(chunks)))
-            finally:
-                for _chunk, future in window:
-                    future.cancel()
+                outcome = self._attempt(chunk)
+            except BaseException:
+                # Ctrl-C: every chunk not yet yielded is undescribed.
+                self._failed_ids.extend(i for c in chunks[index:] for i in c)
+                raise
+            yield chunk, outcome
+
+    def _shutdown(self) -> None:
+        for _chunk, future in self._window:
+            future.cancel()
+        self._window.clear()
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
 
     def _ordered(
-        self,
-        pool: ThreadPoolExecutor,
-        window: deque[tuple[list[str], Future[list[JobDetail] | BatchKitError]]],
-        pending: Iterator[list[str]],
+        self, pool: ThreadPoolExecutor, pending: Iterator[list[str]]
     ) -> Iterator[tuple[list[str], list[JobDetail] | BatchKitError]]:
         # Keep at most 2 * max_workers requests in flight: memory stays bounded.
+        window = self._window
         for chunk in pending:
             window.append((chunk, pool.submit(self._attempt, chunk)))
             if len(window) >= 2 * self._max_workers:
@@ -469,7 +538,11 @@ class JobDetails(Iterator["JobDetail"]):
             returned = {job.job_id for job in outcome} | {job.job_arn for job in outcome}
             self._missing.extend(i for i in chunk if i not in returned)
             log.debug("DescribeJobs: %d ids, %d jobs", len(chunk), len(outcome))
-            yield from outcome
+            for job in outcome:
+                if job.job_id in self._yielded:
+                    continue
+                self._yielded.add(job.job_id)
+                yield job
         if first_error is not None:
             first_error.undescribed_ids = tuple(self._failed_ids)
             first_error.args = (
@@ -487,7 +560,8 @@ class S3BatchOperationsClient:
     """Typed, lazy reads of S3 Batch Operations jobs (S3 Control ``ListJobs``).
 
     ``account_id`` is the 12-digit account that owns the jobs; it becomes part of the
-    S3 Control host name, so anything else is rejected before a request is built.
+    S3 Control host name, so anything else is rejected before a request is built (and it
+    cannot be changed afterwards).
     """
 
     def __init__(
@@ -499,13 +573,21 @@ class S3BatchOperationsClient:
         region_name: str | None = None,
         endpoint_url: str | None = None,
         config: Config | None = None,
+        fast_path: bool = True,
     ) -> None:
         if not isinstance(account_id, str) or not _ACCOUNT_ID.fullmatch(account_id):
             raise InvalidParameterError(f"account_id: expected 12 ASCII digits, got {account_id!r}")
-        self.account_id = account_id
+        self._account_id = account_id
         self._client: Boto3S3ControlClient = _boto3_client(
             "s3control", client, session, region_name, endpoint_url, config
         )
+        self._fast = bool(fast_path)
+        _fastpath.install(self._client)
+
+    @property
+    def account_id(self) -> str:
+        """The account whose jobs are listed (read-only: it is part of the host name)."""
+        return self._account_id
 
     @property
     def client(self) -> Boto3S3ControlClient:
@@ -514,7 +596,7 @@ class S3BatchOperationsClient:
 
     def __repr__(self) -> str:
         return (
-            f"S3BatchOperationsClient(account_id={self.account_id!r}, "
+            f"S3BatchOperationsClient(account_id={self._account_id!r}, "
             f"region_name={self._client.meta.region_name!r})"
         )
 
@@ -527,7 +609,7 @@ class S3BatchOperationsClient:
         starting_token: str | None = None,
     ) -> JobPager[S3BatchJob]:
         """Current jobs and jobs that ended in the last 30 days, optionally by status."""
-        request: dict[str, Any] = {"AccountId": self.account_id}
+        request: dict[str, Any] = {"AccountId": self._account_id}
         if statuses is not None:
             if isinstance(statuses, str) or not isinstance(statuses, Iterable):
                 raise InvalidParameterError(
@@ -541,26 +623,13 @@ class S3BatchOperationsClient:
             if not values:
                 raise InvalidParameterError("statuses: empty; pass None for every status")
             request["JobStatuses"] = values
-        if page_size is not None:
-            _check_int("page_size", page_size, 1, 1000)
-        if max_items is not None:
-            _check_int("max_items", max_items, 1, 2**63)
-        paginator: Any = Paginator(
-            cast(Any, self._client.list_jobs),
-            _S3_LIST_JOBS_PAGINATION,
-            self._client.meta.service_model.operation_model("ListJobs"),
-        )
-
-        def paginate(config: dict[str, Any]) -> Iterable[Mapping[str, Any]]:
-            return paginator.paginate(**request, PaginationConfig=config)  # type: ignore[no-any-return]
-
-        return JobPager(
-            operation="S3Control.ListJobs",
-            paginate=paginate,
-            token_key="NextToken",
-            result_key="Jobs",
-            convert=_converter(_models().S3BatchJob, "S3Control.ListJobs"),
-            starting_token=_check_token(starting_token, "NextToken"),
+        _check_listing_options(S3_LIST_JOBS, page_size, max_items)
+        return _pager(
+            self._client,
+            S3_LIST_JOBS,
+            [request],
+            fast=self._fast,
+            starting_token=starting_token,
             page_size=page_size,
             max_items=max_items,
         )

@@ -19,17 +19,61 @@ import textwrap
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import botocore
 import botocore.session
 from botocore.model import ListShape, MapShape, Shape, StringShape, StructureShape
 
-#: (service, operation, member of the output holding the items, public name of the item model)
-OPERATIONS: tuple[tuple[str, str, str], ...] = (
-    ("batch", "ListJobs", "jobSummaryList"),
-    ("batch", "ListServiceJobs", "jobSummaryList"),
-    ("batch", "DescribeJobs", "jobs"),
-    ("s3control", "ListJobs", "Jobs"),
+#: The operations batchkit reads: the hand-stated part of each row of the operations table
+#: (``batchkit/_operations.py``).  Everything botocore knows (method name, protocol, token and
+#: limit members, whether a paginator exists) is read from botocore when generating.
+#: ``constant``: the row's name in ``_operations``; ``result``: the output member holding the
+#: items; ``item``: its public model; ``page_size_max`` / ``filtered_page_size_max``: the
+#: documented maximum page sizes (unfiltered / with a server-side filter; for an id-taking
+#: operation the most ids a call); ``tokens``: (input, output, limit) members for an operation
+#: botocore has no paginator for; ``id_key``: the request member of an id list.
+SPECS: tuple[dict[str, Any], ...] = (
+    {
+        "constant": "LIST_JOBS",
+        "service": "batch",
+        "operation": "ListJobs",
+        "result": "jobSummaryList",
+        "page_size_max": 1000,
+        "filtered_page_size_max": 100,
+    },
+    {
+        "constant": "LIST_SERVICE_JOBS",
+        "service": "batch",
+        "operation": "ListServiceJobs",
+        "result": "jobSummaryList",
+        "page_size_max": 100,
+        "filtered_page_size_max": 100,
+    },
+    {
+        "constant": "DESCRIBE_JOBS",
+        "service": "batch",
+        "operation": "DescribeJobs",
+        "result": "jobs",
+        "page_size_max": 100,
+        "id_key": "jobs",
+    },
+    {
+        "constant": "S3_LIST_JOBS",
+        "service": "s3control",
+        "operation": "ListJobs",
+        "label": "S3Control.ListJobs",
+        "result": "Jobs",
+        "page_size_max": 1000,
+        "tokens": ("NextToken", "NextToken", "MaxResults"),
+        # S3 Control omits <Jobs> from a well-formed ListJobsResult when there are none.
+        "result_required": False,
+    },
+)
+
+#: (service, operation, member of the output holding the items), from SPECS.
+OPERATIONS: tuple[tuple[str, str, str], ...] = tuple(
+    (s["service"], s["operation"], s["result"]) for s in SPECS
 )
 
 #: Every shape of a service but Batch gets this prefix, so S3 Control's ``JobStatus``
@@ -59,6 +103,7 @@ MIXINS = {
 NOT_REALLY_REQUIRED = {("batch", "JobDetail", "startedAt")}
 
 OUTPUT = Path(__file__).with_name("_generated_models.py")
+OPERATIONS_OUTPUT = Path(__file__).with_name("_operations.py")
 
 
 def snake_case(name: str) -> str:
@@ -235,9 +280,103 @@ BOTOCORE_VERSION = {_q(botocore.__version__)}
     return header + "\n\n" + "\n\n".join(body) + "".join(registry)
 
 
+def _item_class(service: str, operation: str, result: str) -> str:
+    session = botocore.session.get_session()
+    output = session.get_service_model(service).operation_model(operation).output_shape
+    assert output is not None
+    items = output.members[result]
+    assert isinstance(items, ListShape)
+    return ShapeRef(service, items.member).class_name
+
+
+def operation_rows() -> list[dict[str, Any]]:
+    """Each SPECS row completed with what botocore knows: the operations table's rows."""
+    from botocore import xform_name
+    from botocore.exceptions import UnknownServiceError
+    from botocore.paginate import PaginatorModel
+
+    session = botocore.session.get_session()
+    rows = []
+    for spec in SPECS:
+        service, operation = spec["service"], spec["operation"]
+        model = session.get_service_model(service)
+        op = model.operation_model(operation)
+        output = op.output_shape
+        assert output is not None
+        try:
+            paginators: PaginatorModel | None = session.get_paginator_model(service)
+        except UnknownServiceError:
+            paginators = None
+        try:
+            config = paginators.get_paginator(operation) if paginators is not None else None
+        except ValueError:
+            config = None
+        if config is not None:
+            tokens = (config["input_token"], config["output_token"], config.get("limit_key"))
+            if config["result_key"] != spec["result"]:
+                raise SystemExit(f"{operation}: paginator result key {config['result_key']}")
+        else:
+            tokens = spec.get("tokens", (None, None, None))
+        rows.append(
+            {
+                "constant": spec["constant"],
+                "key": f"{service}.{operation}",
+                "label": spec.get("label", operation),
+                "service": service,
+                "event_service": model.service_id.hyphenize(),
+                "name": operation,
+                "method": xform_name(operation),
+                "protocol": model.protocol,
+                "item_model": _item_class(service, operation, spec["result"]),
+                "result_key": spec["result"],
+                "result_required": spec.get(
+                    "result_required", True
+                ),  # AWS always sends it, required or not in the model
+                "input_token": tokens[0],
+                "output_token": tokens[1],
+                "limit_key": tokens[2],
+                "page_size_max": spec["page_size_max"],
+                "filtered_page_size_max": spec.get("filtered_page_size_max"),
+                "has_paginator": config is not None,
+                "id_key": spec.get("id_key"),
+            }
+        )
+    return rows
+
+
+def render_operations() -> str:
+    """``batchkit/_operations.py``: the operations table."""
+    out = [
+        f"# This file is generated by `python -m batchkit._codegen` from botocore "
+        f"{botocore.__version__}.\n",
+        "# Do not edit it by hand: change SPECS in batchkit/_codegen.py and regenerate.\n",
+        '"""The operations table: one row per AWS operation batchkit reads (generated).\n\n',
+        "Every layer (client, page source, fake, drift test, bench) reads an operation's facts\n",
+        'from its row here; see :class:`batchkit._operation.Operation` for the fields.\n"""\n\n',
+        "from batchkit._operation import Operation\n\n",
+    ]
+    rows = operation_rows()
+    for row in rows:
+        out.append(f"{row['constant']} = Operation(\n")
+        out += [
+            f"    {k}={_q(v) if isinstance(v, str) else repr(v)},\n"
+            for k, v in row.items()
+            if k != "constant"
+        ]
+        out.append(")\n\n")
+    out.append("#: Every row, by ``key`` (``service.Operation``).\n")
+    out.append("OPERATIONS: dict[str, Operation] = {\n")
+    out += [f"    {row['constant']}.key: {row['constant']},\n" for row in rows]
+    out.append("}\n\n__all__ = [\n")
+    out += [f'    "{n}",\n' for n in sorted(["OPERATIONS", *(r["constant"] for r in rows)])]
+    out.append("]\n")
+    return "".join(out)
+
+
 def main() -> int:
     OUTPUT.write_text(render())
-    print(f"wrote {OUTPUT} (botocore {botocore.__version__})")
+    OPERATIONS_OUTPUT.write_text(render_operations())
+    print(f"wrote {OUTPUT} and {OPERATIONS_OUTPUT} (botocore {botocore.__version__})")
     return 0
 
 

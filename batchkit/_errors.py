@@ -24,14 +24,20 @@ __all__ = [
     "AWSError",
     "AccessDeniedError",
     "BatchKitError",
+    "ConnectError",
+    "CredentialsError",
     "InvalidFilterError",
     "InvalidParameterError",
     "InvalidRequestError",
     "JobNotFoundError",
     "NotFoundError",
+    "RequestTimeoutError",
     "ResponseValidationError",
     "ServiceError",
     "ThrottlingError",
+    "TokenCycleError",
+    "TransportError",
+    "from_exception",
 ]
 
 
@@ -63,6 +69,34 @@ class JobNotFoundError(BatchKitError, LookupError):
 
 class ResponseValidationError(BatchKitError):
     """A response did not match the shape AWS documents (a missing member, a wrong type...)."""
+
+
+class TokenCycleError(ResponseValidationError):
+    """The service sent a pagination token this listing had already followed (A -> B -> A).
+
+    Following it would repeat items forever; ``resume_token`` is where the listing stood.
+    """
+
+
+class TransportError(BatchKitError):
+    """No usable HTTP response arrived (connection refused or dropped, timeout, broken TLS),
+    after botocore's retries.  ``resume_token`` says where to continue."""
+
+
+class ConnectError(TransportError, ConnectionError):
+    """The connection could not be made, or broke before a whole response arrived."""
+
+
+class RequestTimeoutError(TransportError, TimeoutError):
+    """Connecting or reading the response took longer than the client's configured timeout."""
+
+
+class CredentialsError(BatchKitError):
+    """No usable AWS credentials: none found, incomplete, or the provider failed.
+
+    Expired or rejected credentials that AWS itself answers for are
+    :class:`AccessDeniedError`; catch ``CredentialsError`` for both.
+    """
 
 
 class AWSError(BatchKitError):
@@ -99,8 +133,8 @@ class InvalidRequestError(AWSError):
     """AWS rejected the request as invalid (e.g. Batch ``ClientException``)."""
 
 
-class AccessDeniedError(AWSError):
-    """The credentials are missing, invalid or not allowed to make this call."""
+class AccessDeniedError(AWSError, CredentialsError):
+    """AWS rejected the credentials (invalid, expired) or they are not allowed to make this call."""
 
 
 class NotFoundError(AWSError):
@@ -192,3 +226,47 @@ def from_client_error(
         http_status=status,
         resume_token=resume_token,
     )
+
+
+def _transport_classes() -> tuple[tuple[tuple[type[BaseException], ...], type[BatchKitError]], ...]:
+    from botocore import exceptions as b
+
+    return (
+        ((b.ConnectTimeoutError, b.ReadTimeoutError), RequestTimeoutError),
+        ((b.ConnectionError, b.HTTPClientError, b.IncompleteReadError), ConnectError),
+        (
+            (
+                b.NoCredentialsError,
+                b.PartialCredentialsError,
+                b.CredentialRetrievalError,
+                b.NoAuthTokenError,
+                b.TokenRetrievalError,
+                b.SSOError,
+                b.UnknownCredentialError,
+            ),
+            CredentialsError,
+        ),
+        ((b.ParamValidationError,), InvalidParameterError),
+    )
+
+
+def from_exception(error: Exception, operation: str) -> BatchKitError:
+    """The typed batchkit error for anything a request raised (raise it ``from error``).
+
+    Why one function: whatever fails between a call and a typed page -- an AWS error
+    response, a dropped connection, a timeout, missing credentials, a body botocore's
+    parser chokes on -- must reach the user as a :class:`BatchKitError` that says what
+    happened (and, set by the pager, where to resume), never a raw exception.
+    """
+    if isinstance(error, BatchKitError):
+        return error
+    if isinstance(error, ClientError):
+        return from_client_error(error, operation)
+    for classes, cls in _transport_classes():
+        if isinstance(error, classes):
+            return cls(f"{operation}: {type(error).__name__}: {error}")
+    from botocore.parsers import ResponseParserError
+
+    if isinstance(error, (ResponseParserError, ValueError, TypeError, KeyError, OverflowError)):
+        return ResponseValidationError(f"{operation}: unreadable response: {error}")
+    return BatchKitError(f"{operation}: {type(error).__name__}: {error}")

@@ -1,17 +1,23 @@
-"""Validate Batch JSON responses straight into the models (the fast path).
+"""Check every 2xx body batchkit reads, and validate JSON bodies straight into the models.
 
-Why: botocore's parser walks the output shape in Python to build dicts (about 10 ms for a
-100-job DescribeJobs page) and batchkit would then validate those dicts again.  pydantic-core
-validates the raw JSON bytes into the models in one pass, several times faster -- and,
-unlike botocore's parser, keeps members newer than the installed botocore.
+Why check bodies: botocore parses an empty body, ``{}``, a JSON error document sent with
+status 200, or a proxy's HTML page into a response with no items and no token -- which a
+listing would take for its last page, silently dropping the rest.  batchkit looks at the
+raw body of its own 2xx responses first and raises
+:class:`~batchkit.ResponseValidationError` for anything that is not a result document.
 
-How: a ``before-parse`` hook on the operations batchkit reads.  For a 2xx response of a
-request *batchkit* is making (a thread-local flag, so the same boto3 client used directly by
-your code is untouched), it validates the body into a page model, hands the typed items to
-the caller under :data:`TYPED_ITEMS` and leaves botocore only ``{"nextToken": ...}`` to parse.
-botocore's signing, retries, error parsing and endpoint resolution are unchanged.  A body
-that is not JSON (a proxy truncated it) or does not match the shape raises
-:class:`~batchkit.ResponseValidationError` naming the operation and the member.
+Why validate JSON here (the fast path): botocore's parser walks the output shape in Python
+to build dicts (about 10 ms for a 100-job DescribeJobs page) and batchkit would then validate
+those dicts again.  pydantic-core validates the raw JSON bytes into the models in one pass,
+several times faster -- and, unlike botocore's parser, keeps members newer than the
+installed botocore.
+
+How: a ``before-parse`` hook registered on batchkit's clients.  It acts only inside
+:func:`capture` (a thread-local, so the same boto3 client used directly by your code is
+untouched): it checks the body, validates it into a page model, stores the typed items in
+the capture and leaves botocore only ``{"nextToken": ...}`` to parse.  botocore's signing,
+retries, error parsing and endpoint resolution are unchanged.  Your own ``after-call``
+handlers therefore see batchkit's responses without their items.
 """
 
 from __future__ import annotations
@@ -19,58 +25,89 @@ from __future__ import annotations
 import functools
 import gc
 import json
+import re
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, TypeVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from batchkit._errors import ResponseValidationError
+from batchkit._operations import OPERATIONS
 
 if TYPE_CHECKING:
     from pydantic import ValidationError
 
-__all__ = [
-    "TYPED_ITEMS",
-    "describe_errors",
-    "install",
-    "typed_pages",
-    "typed_responses",
-]
+    from batchkit._operation import Operation
 
-#: The key under which the parsed response carries the typed items.
-TYPED_ITEMS = "batchkit:typedItems"
+__all__ = ["Capture", "capture", "describe_errors", "install"]
 
 _local = threading.local()
 
-T = TypeVar("T")
+#: Excerpts of bad bodies quoted in errors are at most this long.
+_EXCERPT = 120
 
 
-_ITEM_NAMES = {
-    "ListJobs": "JobSummary",
-    "ListServiceJobs": "ServiceJobSummary",
-    "DescribeJobs": "JobDetail",
-}
-_RESULT_KEYS = {
-    "ListJobs": "jobSummaryList",
-    "ListServiceJobs": "jobSummaryList",
-    "DescribeJobs": "jobs",
-}
+@dataclass
+class Capture:
+    """What the hook found for the request made inside :func:`capture`."""
+
+    operation: Operation
+    fast: bool
+    items: tuple[Any, ...] | None = None
+    """The typed items, when the fast path validated the body."""
+
+
+@contextmanager
+def capture(operation: Operation, *, fast: bool = True) -> Iterator[Capture]:
+    """Within this block, this thread's request of ``operation`` is checked (and, with
+    ``fast``, validated into models); the result is in the yielded :class:`Capture`."""
+    previous = getattr(_local, "capture", None)
+    current = Capture(operation, fast)
+    _local.capture = current
+    try:
+        yield current
+    finally:
+        _local.capture = previous
+
+
+def describe_errors(error: ValidationError) -> str:
+    """pydantic's errors as ``member.path: message`` (wire names), ``;``-separated."""
+    return "; ".join(
+        f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()[:5]
+    )
+
+
+def excerpt(body: bytes) -> str:
+    """A short, printable quote of a body for an error message."""
+    text = bytes(body[:_EXCERPT]).decode("utf-8", "replace")
+    text = "".join(c if c.isprintable() else "?" for c in text)
+    return repr(text) + (" ..." if len(body) > _EXCERPT else "")
 
 
 @functools.cache
-def _page_model(operation: str) -> Any:
-    """The pydantic model of one response page (built on first use, like the models)."""
+def _page_model(operation: Operation) -> Any:
+    """The pydantic model of one JSON response page (built on first use, like the models)."""
     from pydantic import ConfigDict, Field, create_model
 
     import batchkit.models
 
-    item: Any = getattr(batchkit.models, _ITEM_NAMES[operation])
+    item: Any = getattr(batchkit.models, operation.item_model)
     items: Any = tuple[item, ...]
+    fields: dict[str, Any] = {
+        "items": (
+            (items, Field(alias=operation.result_key))
+            if operation.result_required
+            else (items, Field(default=(), alias=operation.result_key))
+        ),
+        "error_type": (str | None, Field(default=None, alias="__type")),
+    }
+    if operation.output_token is not None:
+        fields["next_token"] = (Any, Field(default=None, alias=operation.output_token))
     return create_model(
-        f"_{operation}Page",
+        f"_{operation.name}Page",
         __config__=ConfigDict(extra="ignore", frozen=True),
-        items=(items, Field(default=(), alias=_RESULT_KEYS[operation])),
-        next_token=(str | None, Field(default=None, alias="nextToken")),
+        **fields,
     )
 
 
@@ -85,9 +122,8 @@ def _no_gc_pauses() -> Iterator[None]:
 
     A page of 100 full jobs creates thousands of objects inside one pydantic-core call;
     each gen-0 threshold crossed there would start a collection that also walks the
-    program's older objects, which doubled the cost of a DescribeJobs page in bench/.
-    The objects made here hold no cycles, and collection resumes as soon as the last
-    concurrent page is done.  A program that disabled gc itself keeps it disabled.
+    program's older objects.  The objects made here hold no cycles, and collection resumes
+    as soon as the last concurrent page is done.  A program that disabled gc keeps it so.
     """
     global _gc_pages, _gc_paused_by_us
     with _gc_lock:
@@ -106,34 +142,80 @@ def _no_gc_pauses() -> Iterator[None]:
                 _gc_paused_by_us = False
 
 
-@contextmanager
-def typed_responses() -> Iterator[None]:
-    """Within this block, this thread's batchkit requests take the fast path."""
-    previous = getattr(_local, "active", False)
-    _local.active = True
-    try:
-        yield
-    finally:
-        _local.active = previous
+_XML_ROOT = re.compile(rb"\A\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*<([A-Za-z_][\w.:-]*)", re.S)
 
 
-def typed_pages(pages: Iterable[T]) -> Iterator[T]:
-    """Iterate ``pages`` (a botocore PageIterator) with the fast path on for each request."""
-    iterator = iter(pages)
-    while True:
-        with typed_responses():
-            try:
-                page = next(iterator)
-            except StopIteration:
-                return
-        yield page
-
-
-def describe_errors(error: ValidationError) -> str:
-    """pydantic's errors as ``member.path: message`` (wire names), ``;``-separated."""
-    return "; ".join(
-        f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()[:5]
+def _check_xml(operation: Operation, model: Any, body: bytes, status: int) -> None:
+    output = model.output_shape
+    expected = output.serialization.get("name", output.name) if output is not None else None
+    match = _XML_ROOT.match(body)
+    root = match.group(1).decode() if match else None
+    if root == expected:
+        return
+    if root in ("Error", "ErrorResponse"):
+        what = "an error document"
+    elif root is None:
+        what = "not XML"
+    else:
+        what = f"a <{root}> document, not <{expected}>"
+    raise ResponseValidationError(
+        f"{operation.label}: HTTP {status} response body is {what}; first bytes: {excerpt(body)}"
     )
+
+
+def _check_json_slow(operation: Operation, body: bytes, status: int) -> None:
+    try:
+        document = json.loads(body)
+    except ValueError:
+        raise ResponseValidationError(
+            f"{operation.label}: the response body is not valid JSON (HTTP {status}); "
+            f"first bytes: {excerpt(body)}"
+        ) from None
+    if not isinstance(document, dict):
+        raise ResponseValidationError(
+            f"{operation.label}: the response body is not a JSON object (HTTP {status}); "
+            f"first bytes: {excerpt(body)}"
+        )
+    if "__type" in document:
+        raise ResponseValidationError(
+            f"{operation.label}: HTTP {status} response body is an error document "
+            f"(__type {str(document['__type'])[:80]!r})"
+        )
+    if operation.result_required and operation.result_key not in document:
+        raise ResponseValidationError(
+            f"{operation.label}: the response lacks the required member {operation.result_key}"
+        )
+
+
+def _fast_json(operation: Operation, body: bytes, status: int, current: Capture) -> bytes:
+    """Validate ``body`` into the page model; return what is left for botocore to parse."""
+    from pydantic import ValidationError
+
+    try:
+        with _no_gc_pauses():
+            page = _page_model(operation).model_validate_json(body)
+    except ValidationError as error:
+        kinds = {e["type"] for e in error.errors()}
+        if kinds & {"json_invalid", "model_type"}:
+            what = "valid JSON" if "json_invalid" in kinds else "a JSON object"
+            raise ResponseValidationError(
+                f"{operation.label}: the response body is not {what} (HTTP {status}, "
+                f"{error.errors()[0]['msg']}); first bytes: {excerpt(body)}"
+            ) from None
+        raise ResponseValidationError(
+            f"{operation.label}: the response does not match the "
+            f"{operation.item_model} shape: {describe_errors(error)}"
+        ) from None
+    if page.error_type is not None:
+        raise ResponseValidationError(
+            f"{operation.label}: HTTP {status} response body is an error document "
+            f"(__type {page.error_type[:80]!r})"
+        )
+    current.items = page.items
+    rest: dict[str, Any] = {}
+    if operation.output_token is not None and page.next_token is not None:
+        rest[operation.output_token] = page.next_token
+    return json.dumps(rest).encode()
 
 
 def _before_parse(
@@ -142,36 +224,34 @@ def _before_parse(
     customized_response_dict: dict[str, Any],
     **_kwargs: Any,
 ) -> None:
-    if not getattr(_local, "active", False) or response_dict.get("status_code", 200) >= 300:
+    current: Capture | None = getattr(_local, "capture", None)
+    status = response_dict.get("status_code", 200)
+    if current is None or status >= 300 or operation_model.name != current.operation.name:
         return
-    from pydantic import ValidationError
-
-    page_model = _page_model(operation_model.name)
-    body = response_dict.get("body") or b"{}"
-    try:
-        with _no_gc_pauses():
-            page = page_model.model_validate_json(body)
-    except ValidationError as error:
-        if any(e["type"] == "json_invalid" for e in error.errors()):
-            raise ResponseValidationError(
-                f"{operation_model.name}: the response body is not valid JSON "
-                f"({error.errors()[0]['msg']}); first bytes: {bytes(body[:60])!r}"
-            ) from None
+    operation = current.operation
+    body = bytes(response_dict.get("body") or b"")
+    if not body.strip():
         raise ResponseValidationError(
-            f"{operation_model.name}: the response does not match the "
-            f"{_ITEM_NAMES[operation_model.name]} shape: {describe_errors(error)}"
-        ) from None
-    customized_response_dict[TYPED_ITEMS] = page.items
-    rest = {"nextToken": page.next_token} if page.next_token is not None else {}
-    response_dict["body"] = json.dumps(rest).encode()
+            f"{operation.label}: HTTP {status} response with an empty body (expected the "
+            f"{operation.result_key} result)"
+        )
+    if operation.protocol == "rest-xml":
+        _check_xml(operation, operation_model, body, status)
+    elif current.fast:
+        response_dict["body"] = _fast_json(operation, body, status, current)
+    else:
+        _check_json_slow(operation, body, status)
 
 
 def install(client: Any) -> None:
-    """Register the hook on a boto3 Batch client (idempotent)."""
+    """Register the hook on a boto3 client for each of its operations in the table
+    (idempotent)."""
     events: Any = client.meta.events
-    for operation in _ITEM_NAMES:
-        events.register(
-            f"before-parse.batch.{operation}",
-            _before_parse,
-            unique_id=f"batchkit-fastpath-{operation}",
-        )
+    service = client.meta.service_model.service_name
+    for operation in OPERATIONS.values():
+        if operation.service == service:
+            events.register(
+                f"before-parse.{operation.event_service}.{operation.name}",
+                _before_parse,
+                unique_id=f"batchkit-fastpath-{operation.key}",
+            )

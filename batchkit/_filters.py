@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from functools import partial
@@ -236,6 +236,44 @@ def _definition_matches(wanted: str, actual: str | None) -> bool:
     return name == wanted
 
 
+class NewestFirstStop:
+    """Stop paging once the results, *verified* newest-first, are past a lower bound.
+
+    AWS returns filtered listings newest-first, so once an item is older than the
+    created-at lower bound no later page can match.  A backend that answers in another
+    order (moto does) must not lose results: the order is checked on every item seen, and
+    the listing stops early only while it has held over at least two items; otherwise the
+    bound is checked client-side to the end.
+    """
+
+    def __init__(self, lower: datetime) -> None:
+        self.lower = lower
+        self.previous: datetime | None = None
+        self.seen = 0
+        self.ordered = True
+
+    def after_page(self, items: Sequence[Any]) -> bool:
+        for item in items:
+            created = item.created_at
+            if created is None:
+                continue
+            if self.previous is not None and created > self.previous:
+                self.ordered = False
+            self.previous = created
+            self.seen += 1
+        return (
+            self.ordered
+            and self.seen >= 2
+            and self.previous is not None
+            and self.previous < self.lower
+        )
+
+
+#: The statuses a job goes through, in order: a fan-out lists them in this order, so that a
+#: job moving on between two sub-listings is seen again (and deduplicated), never missed.
+JOB_STATUSES = ("SUBMITTED", "PENDING", "RUNNABLE", "STARTING", "RUNNING", "SUCCEEDED", "FAILED")
+
+
 @dataclass(frozen=True)
 class ListingPlan:
     """What to send to AWS, and what to check on each returned item."""
@@ -243,7 +281,11 @@ class ListingPlan:
     server_filter: dict[str, Any] | None
     send_status: bool
     keep: Callable[[Any], bool] | None = None
-    stop: Callable[[Any], bool] | None = None
+    stop: Callable[[], NewestFirstStop] | None = None
+    """Makes the early-stop rule of one (sub-)listing."""
+    fan_out: tuple[str, ...] = ()
+    """One sub-listing per status (``jobStatus``), when AWS would otherwise list only
+    RUNNING jobs although the filter asks for every status."""
 
 
 def plan_listing(
@@ -322,9 +364,15 @@ def plan_listing(
     # Results are newest-first when a filter is set, except JOB_NAME (grouped by name).
     stop = None
     if lower is not None and server is not None and served != "JOB_NAME":
-        stop = partial(_created_before, lower)
+        stop = partial(NewestFirstStop, lower)
 
-    return ListingPlan(server, status_on_server, keep, stop)
+    # A filter means "every status".  Child listings take no filter server-side, so AWS
+    # would apply its RUNNING-only default: list each status instead.
+    fan_out: tuple[str, ...] = ()
+    if children and status is None and job_filter is not None and checks:
+        fan_out = JOB_STATUSES
+
+    return ListingPlan(server, status_on_server, keep, stop, fan_out)
 
 
 def _job_name_is(pattern: str, job: Any) -> bool:

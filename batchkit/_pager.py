@@ -1,51 +1,55 @@
 """JobPager: a lazy, typed, resumable iterator over a paginated AWS listing.
 
-Why not just hand out boto3's paginator: its items are untyped dicts, and its
-``resume_token`` exists only at page boundaries or after ``MaxItems``.  A
-:class:`JobPager` runs on botocore's own :class:`~botocore.paginate.PageIterator`
-(so ``PageSize``, ``StartingToken`` and the token format are botocore's), converts each
-item to a model as it is asked for, and can tell at any moment -- after any item, or
-after an error -- the token from which exactly the remaining items follow.  The tokens
-are botocore's (``TokenEncoder``), so they are interchangeable with boto3 paginators'.
+Why not just hand out boto3's paginator: its items are untyped dicts, its ``resume_token``
+exists only at page boundaries, and a failure mid-listing leaves nothing to resume from.
+A :class:`JobPager` reads typed pages from a page source (:mod:`batchkit._pages`, where
+every failure becomes a :class:`~batchkit.BatchKitError`), and only tracks *where it is*:
+the page, the item within it, client-side checks.  It can tell at any moment -- after any
+item, or after any error -- the token from which exactly the remaining items follow.
 
->>> from batchkit.testing import FakeAWS
->>> fake = FakeAWS()
->>> for i in range(5):
-...     _ = fake.add_job("q", job_name=f"job-{i}", status="FAILED", created_at=1_000_000 - i)
->>> batch = fake.batch_client()
->>> pager = batch.list_jobs("q", status="FAILED", page_size=2)
->>> [job.job_name for job in pager.take(3)]
-['job-0', 'job-1', 'job-2']
->>> rest = batch.list_jobs("q", status="FAILED", page_size=2, starting_token=pager.resume_token)
->>> [job.job_name for job in rest]
-['job-3', 'job-4']
+Tokens are botocore's format (``TokenEncoder``), interchangeable with a boto3 paginator's.
+A token taken inside a page counts the items to skip from that page's start; resuming with
+a smaller ``page_size`` than the token was taken with skips on into the next page, so it is
+still exact.  A listing made of several sub-listings (one per status, say) also records
+which one.
+
+>>> from batchkit import BatchClient
+>>> from botocore.stub import Stubber
+>>> batch = BatchClient(region_name="us-east-1")                    # doctest: +SKIP
+>>> pager = batch.list_jobs("q", status="FAILED", page_size=2)       # doctest: +SKIP
+>>> first_three = pager.take(3)                                      # doctest: +SKIP
+>>> rest = batch.list_jobs("q", status="FAILED", page_size=2,
+...                        starting_token=pager.resume_token)        # doctest: +SKIP
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
-from botocore.exceptions import ClientError
 from botocore.paginate import TokenDecoder, TokenEncoder
-from botocore.parsers import ResponseParserError
 
-from batchkit._errors import BatchKitError, ResponseValidationError, from_client_error
-from batchkit._fastpath import TYPED_ITEMS
+from batchkit._errors import BatchKitError, InvalidParameterError, TokenCycleError
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["JobPager", "Page"]
+    from batchkit._pages import RawPage
+
+__all__ = ["JobPager", "Page", "PageFetcher", "StopRule", "decode_token"]
 
 log = logging.getLogger("batchkit")
 
 T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
 
 _TRUNCATE = "boto_truncate_amount"
+_SEGMENT = "batchkit_segment"
 
 
 @dataclass(frozen=True)
@@ -57,49 +61,126 @@ class Page(Generic[T]):
     """Pass as ``starting_token=`` to continue after this page; None when nothing follows."""
 
 
+class PageFetcher(Protocol[T_co]):
+    """What the pager reads pages from (:class:`batchkit._pages.PageSource`)."""
+
+    def fetch(self, token: str | None, page_size: int | None) -> RawPage[T_co]: ...
+
+
+class StopRule(Protocol):
+    """Told each page of a sub-listing; True when no later page can hold a match."""
+
+    def after_page(self, items: Sequence[Any]) -> bool: ...
+
+
+@dataclass(frozen=True)
+class _Position:
+    segment: int = 0
+    token: str | None = None  # the service's token of the page (None: the first page)
+    skip: int = 0  # items from that page's start already consumed
+
+
+def decode_token(
+    value: object, token_key: str, segments: int = 1, name: str = "starting_token"
+) -> _Position:
+    """Check a ``starting_token`` before any request; InvalidParameterError if forged."""
+    if value is None:
+        return _Position()
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidParameterError(
+            f"{name}: expected a token string (a pager's resume_token or a page's next_token), "
+            f"got {type(value).__name__ if not isinstance(value, str) else 'an empty string'}"
+        )
+    try:
+        decoded = TokenDecoder().decode(value)
+    except Exception as error:
+        raise InvalidParameterError(
+            f"{name}: not a token from this operation (use a pager's resume_token or "
+            "a page's next_token)"
+        ) from error
+    if not isinstance(decoded, dict) or not set(decoded) <= {
+        token_key,
+        _TRUNCATE,
+        _SEGMENT,
+    }:
+        raise InvalidParameterError(
+            f"{name}: a token from a different operation (expected one holding {token_key!r})"
+        )
+    token = decoded.get(token_key)
+    skip = decoded.get(_TRUNCATE, 0)
+    segment = decoded.get(_SEGMENT, 0)
+    if token is not None and (not isinstance(token, str) or not token):
+        raise InvalidParameterError(f"{name}: the {token_key} inside it is not a string")
+    for field, number, low, high in (
+        ("item offset", skip, 0, 1_000_000),
+        ("sub-listing", segment, 0, segments - 1),
+    ):
+        if not isinstance(number, int) or isinstance(number, bool) or not low <= number <= high:
+            raise InvalidParameterError(
+                f"{name}: its {field} {number!r} is out of range (a forged or damaged token)"
+            )
+    return _Position(segment, token, skip)
+
+
+def _encode(token_key: str, position: _Position) -> str | None:
+    if position == _Position():
+        return None
+    payload: dict[str, Any] = {token_key: position.token}
+    if position.skip:
+        payload[_TRUNCATE] = position.skip
+    if position.segment:
+        payload[_SEGMENT] = position.segment
+    return TokenEncoder().encode(payload)
+
+
 class JobPager(Iterator[T]):
     """A lazy ``Iterator[T]`` over every item of a listing, one page in memory at a time.
 
     No request is made until the first item (or page) is asked for.  ``resume_token``
-    is valid at every point: a new listing started with ``starting_token=resume_token``
-    yields exactly the items this pager has not yielded yet.
+    is valid at every point, errors included: a new listing started with
+    ``starting_token=resume_token`` yields exactly the items this pager has not yielded
+    yet, and so does iterating this pager again after an error.  One pager is for one
+    thread at a time (concurrent use raises); use it as a context manager or call
+    :meth:`close` to end it early.
     """
 
     def __init__(
         self,
+        sources: Sequence[PageFetcher[T]],
         *,
-        operation: str,
-        paginate: Callable[[dict[str, Any]], Iterable[Mapping[str, Any]]],
+        label: str,
         token_key: str,
-        result_key: str,
-        convert: Callable[[Mapping[str, Any]], T],
         keep: Callable[[T], bool] | None = None,
-        stop: Callable[[T], bool] | None = None,
+        stop: Callable[[], StopRule] | None = None,
         starting_token: str | None = None,
         page_size: int | None = None,
         max_items: int | None = None,
+        dedupe: Callable[[T], object] | None = None,
+        model: type[Any] | None = None,
     ) -> None:
-        self._operation = operation
-        self._paginate = paginate
+        self._sources = tuple(sources)
+        self._label = label
         self._token_key = token_key
-        self._result_key = result_key
-        self._convert = convert
         self._keep = keep
-        self._stop = stop
-        self._starting_token = starting_token
-        self._origin_token = starting_token  # where the next (re)start begins
+        self._new_stop = stop
+        self._stop_rule = stop() if stop is not None else None
         self._page_size = page_size
         self._max_items = max_items
+        self._dedupe = dedupe
+        self._seen_keys: set[object] = set()
+        self._model = model
+        self._origin = decode_token(starting_token, token_key, len(self._sources))
+        self._page: RawPage[T] | None = None
+        self._page_position = self._origin
+        self._pos = 0
+        self._carry = 0
+        self._last_page = False  # the stop rule says no later page of this segment matters
+        self._finished = False  # nothing at all follows the current page
+        self._followed: set[tuple[int, str]] = set()  # service tokens followed (cycles)
         self._yielded = 0
         self._requests = 0
-        self._responses: Iterator[Mapping[str, Any]] | None = None
-        self._items: list[Any] | None = None  # the current page: dicts, or models (fast path)
-        self._pos = 0  # raw items of the current page consumed so far
-        self._skip = 0  # raw items botocore dropped from the current page (starting truncation)
-        self._page_input: dict[str, Any] = {token_key: None}
-        self._next_token: str | None = None  # the service's token after the current page
-        self._stopped = False
-        self._typed = False  # the current page's items are models already (the fast path)
+        self._closed = False
+        self._busy = threading.Lock()
         # Items read ahead by peek(), each with the resume token from just before it.
         self._ahead: deque[tuple[str | None, T]] = deque()
 
@@ -109,52 +190,68 @@ class JobPager(Iterator[T]):
         return self
 
     def __next__(self) -> T:
-        if self._ahead:
-            return self._ahead.popleft()[1]
-        return self._read()
+        with self._guard():
+            if self._ahead:
+                return self._ahead.popleft()[1]
+            return self._read()
 
-    def _read(self) -> T:
-        while True:
-            item = self._take()
-            if item is not _PAGE_END:
-                return item  # type: ignore[return-value]
-            if not self._advance():
-                raise StopIteration
+    def __enter__(self) -> JobPager[T]:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """End the listing: iteration stops; :attr:`resume_token` still says where it was."""
+        self._closed = True
 
     def peek(self, n: int) -> list[T]:
         """Up to ``n`` next items *without consuming them*: iteration still yields them.
 
         This is what a notebook's display of a pager uses: it fetches only the pages those
-        rows need, and ``resume_token`` still points before the peeked items.
+        rows need, and ``resume_token`` still points before the peeked items.  If a request
+        fails, what was peeked stays peeked (never yielded twice).
         """
-        while len(self._ahead) < n:
-            token = self._position_token()
-            try:
-                item = self._read()
-            except StopIteration:
-                break
-            self._ahead.append((token, item))
-        return [item for _, item in list(self._ahead)[:n]]
+        _check_count("peek", n)
+        with self._guard():
+            while len(self._ahead) < n:
+                token = self._frontier_token()
+                try:
+                    item = self._read()
+                except StopIteration:
+                    break
+                self._ahead.append((token, item))
+            return [item for _, item in list(self._ahead)[:n]]
 
     def pages(self) -> Iterator[Page[T]]:
         """The remaining items page by page (one AWS response each, after filtering).
 
         If iteration stopped inside a page, the first page holds the rest of that page.
         """
-        if self._ahead:
-            peeked = [item for _, item in self._ahead]
-            self._ahead.clear()
-            yield Page(tuple(peeked), self._position_token())
-        if self._items is not None and self._pos < len(self._items) and not self.done:
-            yield self._rest_of_page()
-        while self._advance():
-            yield self._rest_of_page()
-
-    def _rest_of_page(self) -> Page[T]:
-        items: list[T] = []
-        while (item := self._take()) is not _PAGE_END:
-            items.append(item)  # type: ignore[arg-type]
-        return Page(tuple(items), self.resume_token)
+        with self._guard():
+            if self._ahead:
+                peeked = tuple(item for _, item in self._ahead)
+                self._ahead.clear()
+                if not self._page_exhausted():
+                    peeked += tuple(self._rest_of_page())
+                ready: Page[T] | None = Page(peeked, self._frontier_token())
+            elif self._page is not None and not self._page_exhausted():
+                ready = Page(tuple(self._rest_of_page()), self._frontier_token())
+            else:
+                ready = None
+        if ready is not None:
+            yield ready
+        while True:
+            with self._guard():
+                if not self._next_page():
+                    return
+                page = Page(tuple(self._rest_of_page()), self._frontier_token())
+            yield page
 
     def first(self) -> T | None:
         """The next item, or None if there is none (at most the pages needed for one item)."""
@@ -163,34 +260,38 @@ class JobPager(Iterator[T]):
     def take(self, n: int, *, progress: bool = False) -> list[T]:
         """The next ``n`` items (fewer if the listing ends first).
 
-        ``progress=True`` shows a ``tqdm.auto`` bar (in a notebook, a widget) when tqdm is
-        installed.
+        Lossless on failure: if a request fails (or you press Ctrl-C) nothing read by this
+        call is lost -- the items go back in front of the pager, and the error's
+        ``resume_token`` is where the call started.  ``progress=True`` shows a
+        ``tqdm.auto`` bar (in a notebook, a widget) when tqdm is installed.
         """
-        if not isinstance(n, int) or isinstance(n, bool) or n < 0:
-            from batchkit._errors import InvalidParameterError
+        _check_count("take", n)
+        from batchkit._display import with_progress
 
-            raise InvalidParameterError(f"take: n must be an int >= 0, got {n!r}")
-        out: list[T] = []
-        start = self.resume_token
-        bar = _progress_bar(progress, self._operation)
-        try:
-            while len(out) < n:
-                item = next(self, _PAGE_END)
-                if item is _PAGE_END:
-                    break
-                out.append(item)  # type: ignore[arg-type]
+        read: list[tuple[str | None, T]] = []
+        with self._guard():
+            start = self._resume_token()
+            bar: Any = with_progress(None, progress, self._label)
+            try:
+                while len(read) < n:
+                    if self._ahead:
+                        read.append(self._ahead.popleft())
+                    else:
+                        token = self._frontier_token()
+                        read.append((token, self._read()))
+                    if bar is not None:
+                        bar.update(1)
+            except StopIteration:
+                pass
+            except BaseException as error:
+                self._ahead.extendleft(reversed(read))
+                if isinstance(error, BatchKitError):
+                    error.resume_token = start
+                raise
+            finally:
                 if bar is not None:
-                    bar.update(1)
-        except BatchKitError as error:
-            # The items read by this call never reach the caller: rewind to before them, so
-            # resuming (this pager or a new one from error.resume_token) yields them again.
-            self._rewind(start, len(out))
-            error.resume_token = start
-            raise
-        finally:
-            if bar is not None:
-                bar.close()
-        return out
+                    bar.close()
+        return [item for _, item in read]
 
     def to_list(self, *, progress: bool = False) -> list[T]:
         """Every remaining item (reads the whole listing: prefer iterating).
@@ -207,7 +308,7 @@ class JobPager(Iterator[T]):
         """
         from batchkit._display import to_pandas
 
-        return to_pandas(self.to_list(progress=progress))  # type: ignore[arg-type]
+        return to_pandas(self.to_list(progress=progress))
 
     def _repr_html_(self) -> str:
         """Notebook display: the next rows, fetching only the pages they need."""
@@ -215,13 +316,16 @@ class JobPager(Iterator[T]):
 
         rows = self.peek(10)
         more = "" if self.done else "; the rest is not fetched yet"
-        caption = f"{self._operation}: first {len(rows)} rows{more}"
-        return html_table(rows, caption)  # type: ignore[arg-type]
+        caption = f"{self._label}: first {len(rows)} rows{more}"
+        return html_table(rows, caption)
 
     @property
     def done(self) -> bool:
-        """True when the listing has nothing left (exhausted, past the range, or max_items)."""
-        return not self._ahead and (self._stopped or self._at_max() or self._exhausted())
+        """True when nothing is left to yield: the listing is exhausted, closed, or
+        ``max_items`` were yielded (then :attr:`resume_token` still points at the rest)."""
+        if self._ahead:
+            return False
+        return self._closed or self._at_max() or (self._page_exhausted() and self._at_end())
 
     @property
     def requests_made(self) -> int:
@@ -230,146 +334,153 @@ class JobPager(Iterator[T]):
 
     @property
     def resume_token(self) -> str | None:
-        """Where the remaining items start; None when :attr:`done` or nothing was read yet.
-
-        ``None`` before the first request means "from the starting token" (the one this
-        pager was created with is returned).
-        """
-        if self._ahead:
-            return self._ahead[0][0]
-        return self._position_token()
-
-    def _position_token(self) -> str | None:
-        """The token after the last item read from the pages (peeked ones included)."""
-        if self._stopped or self._exhausted():
-            return None
-        if self._items is None:
-            return self._origin_token
-        if self._pos >= len(self._items):
-            return TokenEncoder().encode({self._token_key: self._next_token})
-        token = dict(self._page_input)
-        token[_TRUNCATE] = self._skip + self._pos
-        return TokenEncoder().encode(token)
+        """Where the remaining items start; None when the listing is exhausted, or when
+        nothing was read yet and the pager started at the beginning."""
+        return self._resume_token()
 
     def __repr__(self) -> str:
         state = "done" if self.done else f"{self._yielded} yielded"
-        return f"<JobPager {self._operation}: {state}, {self._requests} request(s)>"
+        return f"<JobPager {self._label}: {state}, {self._requests} request(s)>"
 
     # ------------------------------------------------------------------ internals
+
+    def _guard(self) -> _Guard:
+        return _Guard(self._busy, self._label)
+
+    def _resume_token(self) -> str | None:
+        if self._ahead:
+            return self._ahead[0][0]
+        return self._frontier_token()
+
+    def _frontier_token(self) -> str | None:
+        """The token after the last item read from the pages (peeked ones included)."""
+        if self._page is None:
+            return _encode(self._token_key, self._origin)
+        if not self._page_exhausted():
+            position = self._page_position
+            return _encode(
+                self._token_key, _Position(position.segment, position.token, self._pos)
+            )
+        following = self._following()
+        return None if following is None else _encode(self._token_key, following)
+
+    def _following(self) -> _Position | None:
+        """Where the page after the current (exhausted) one starts; None at the end."""
+        assert self._page is not None
+        segment = self._page_position.segment
+        if self._page.next_token is not None and not self._last_page:
+            return _Position(segment, self._page.next_token, self._carry)
+        if segment + 1 < len(self._sources):
+            return _Position(segment + 1)
+        return None
+
+    def _page_exhausted(self) -> bool:
+        return self._page is not None and self._pos >= len(self._page.items)
+
+    def _at_end(self) -> bool:
+        return self._page is not None and self._following() is None
 
     def _at_max(self) -> bool:
         return self._max_items is not None and self._yielded >= self._max_items
 
-    def _exhausted(self) -> bool:
-        return (
-            self._items is not None and self._pos >= len(self._items) and self._next_token is None
-        )
+    def _read(self) -> T:
+        """The next kept item from the pages; StopIteration at the end."""
+        while True:
+            item = self._take_from_page()
+            if item is not _END:
+                return item  # type: ignore[no-any-return]
+            if self._closed or self._at_max() or not self._next_page():
+                raise StopIteration
 
-    def _take(self) -> T | object:
-        """The next kept item of the current page, or _PAGE_END."""
-        items = self._items
-        while not self._stopped and not self._at_max() and items is not None:
-            if self._pos >= len(items):
+    def _take_from_page(self) -> Any:
+        """The next kept item of the current page, or _END."""
+        page = self._page
+        while page is not None and self._pos < len(page.items):
+            if self._closed or self._at_max():
                 break
-            try:
-                raw = items[self._pos]
-                item: T = raw if self._typed else self._convert(raw)
-            except BatchKitError as error:
-                error.resume_token = self.resume_token
-                raise
-            if self._stop is not None and self._stop(item):
-                self._stopped = True
-                break
+            item = page.items[self._pos]
             self._pos += 1
-            if self._keep is None or self._keep(item):
-                self._yielded += 1
-                return item
-        return _PAGE_END
+            if self._keep is not None and not self._keep(item):
+                continue
+            if self._dedupe is not None:
+                key = self._dedupe(item)
+                if key in self._seen_keys:
+                    continue
+                self._seen_keys.add(key)
+            self._yielded += 1
+            return item
+        return _END
 
-    def _advance(self) -> bool:
-        """Load the next page; False when there is none (or the pager is done)."""
-        if self._stopped or self._at_max() or self._exhausted():
+    def _rest_of_page(self) -> Iterator[T]:
+        while (item := self._take_from_page()) is not _END:
+            yield item
+
+    def _next_page(self) -> bool:
+        """Load the page that follows; False at the end of the listing."""
+        if self._closed or self._at_max():
             return False
-        if self._responses is None:
-            self._start()
-        assert self._responses is not None
-        try:
-            response = next(self._responses)
-        except StopIteration:
-            self._items, self._pos, self._next_token = [], 0, None
-            return False
-        except ClientError as error:
-            token = self._forget_responses()
-            raise from_client_error(error, self._operation, token) from error
-        except BatchKitError as error:  # the fast path: unreadable or mismatched body
-            error.resume_token = self._forget_responses()
-            raise
-        except (ResponseParserError, ValueError, TypeError) as error:  # botocore's parser
-            token = self._forget_responses()
-            failure = ResponseValidationError(f"{self._operation}: unreadable response: {error}")
-            failure.resume_token = token
-            raise failure from error
-        self._requests += 1
-        first = self._items is None
-        if not first:
-            self._page_input, self._skip = {self._token_key: self._next_token}, 0
-        typed = response.get(TYPED_ITEMS)
-        self._typed = typed is not None
-        if typed is not None:
-            # botocore truncates only the dicts it parsed: drop the starting skip ourselves.
-            self._items = list(typed[self._skip :] if first else typed)
-        else:
-            self._items = list(response.get(self._result_key) or [])
-        self._pos = 0
-        self._next_token = response.get(self._token_key)
-        log.debug(
-            "%s: page %d, %d items, %s",
-            self._operation,
-            self._requests,
-            len(self._items),
-            "more to come" if self._next_token else "last page",
-        )
+        if self._page is not None:
+            following = self._following()
+            if following is None:
+                return False
+            if following.segment != self._page_position.segment:
+                self._stop_rule = self._new_stop() if self._new_stop is not None else None
+            self._origin = following
+        self._load(self._origin)
         return True
 
-    def _forget_responses(self) -> str | None:
-        """After a failed request: iterating again restarts from the current position."""
-        token = self.resume_token
-        self._responses = None
-        self._origin_token = token
-        return token
-
-    def _rewind(self, token: str | None, unread: int) -> None:
-        """Forget the current page; the next request starts at ``token``."""
-        self._responses = None
-        self._items = None
-        self._yielded -= unread + len(self._ahead)
-        self._ahead.clear()
-        self._origin_token = token
-        self._stopped = False
-
-    def _start(self) -> None:
-        token = self._origin_token
-        self._skip, self._page_input = 0, {self._token_key: None}
-        config: dict[str, Any] = {}
-        if self._page_size is not None:
-            config["PageSize"] = self._page_size
-        if token is not None:
-            config["StartingToken"] = token
-            decoded = TokenDecoder().decode(token)
-            self._skip = int(decoded.pop(_TRUNCATE, 0))
-            self._page_input = {self._token_key: decoded.get(self._token_key)}
-        self._items = None
-        self._responses = iter(self._paginate(config))
-
-
-def _progress_bar(enabled: bool, description: str) -> Any:
-    if not enabled:
-        return None
-    try:
-        from tqdm.auto import tqdm
-    except ImportError:  # a nicety: without tqdm, no bar
-        return None
-    return tqdm(desc=description, unit=" jobs")
+    def _load(self, position: _Position) -> None:
+        if position.token is not None and (position.segment, position.token) in self._followed:
+            error = TokenCycleError(
+                f"{self._label}: the service sent a pagination token this listing already "
+                f"followed (after {self._requests} page(s)); following it would repeat items"
+            )
+            error.resume_token = self._resume_token()
+            raise error
+        try:
+            page = self._sources[position.segment].fetch(position.token, self._page_size)
+        except BatchKitError as error:
+            error.resume_token = self._resume_token()
+            raise
+        self._requests += 1
+        if position.token is not None:
+            self._followed.add((position.segment, position.token))
+        self._page = page
+        self._page_position = _Position(position.segment, position.token)
+        self._pos = min(position.skip, len(page.items))
+        # A token taken with a larger page size can skip past this page: on into the next.
+        self._carry = position.skip - self._pos
+        self._last_page = self._stop_rule is not None and self._stop_rule.after_page(page.items)
+        log.debug(
+            "%s: page %d, %d items, %s",
+            self._label,
+            self._requests,
+            len(page.items),
+            "more to come" if page.next_token and not self._last_page else "last page",
+        )
 
 
-_PAGE_END = object()
+class _Guard:
+    """Refuse a second thread (or a re-entrant call) while the pager is busy."""
+
+    def __init__(self, lock: threading.Lock, label: str) -> None:
+        self._lock = lock
+        self._label = label
+
+    def __enter__(self) -> None:
+        if not self._lock.acquire(blocking=False):
+            raise BatchKitError(
+                f"{self._label}: this pager is being iterated elsewhere (another thread); "
+                "a pager is for one consumer at a time -- make one pager per thread"
+            )
+
+    def __exit__(self, *exc: object) -> None:
+        self._lock.release()
+
+
+_END = object()
+
+
+def _check_count(name: str, n: object) -> None:
+    if not isinstance(n, int) or isinstance(n, bool) or n < 0:
+        raise InvalidParameterError(f"{name}: n must be an int >= 0, got {n!r}")

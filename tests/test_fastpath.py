@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from batchkit import _fastpath
+from batchkit._operations import OPERATIONS as TABLE
 from batchkit.models import BatchKitModel, JobDetail, JobSummary, ServiceJobSummary
 from batchkit.testing import encode_response
 from tests.conftest import raw_client
@@ -42,11 +43,11 @@ def both_paths(
     slow_parsed = create_parser("rest-json").parse(response_dict(operation, response), output)
     slow = [model.model_validate(item) for item in slow_parsed.get(key) or []]
     fast_dict = response_dict(operation, response)
-    customized: dict[str, Any] = {}
-    with _fastpath.typed_responses():
-        _fastpath._before_parse(operation, fast_dict, customized)
+    with _fastpath.capture(TABLE[f"batch.{name}"]) as captured:
+        _fastpath._before_parse(operation, fast_dict, {})
     rest = create_parser("rest-json").parse(fast_dict, output)
-    return slow, list(customized[_fastpath.TYPED_ITEMS]), rest
+    assert captured.items is not None
+    return slow, list(captured.items), rest
 
 
 @pytest.mark.parametrize(("name", "key", "model"), CASES)
@@ -95,7 +96,7 @@ def test_a_users_own_raw_calls_on_a_shared_client_stay_plain() -> None:
         stub.add_response("list_jobs", {"jobSummaryList": [{"jobId": "1", "jobName": "n"}]})
         response = raw.list_jobs(jobQueue="q")
     assert response["jobSummaryList"] == [{"jobId": "1", "jobName": "n"}]
-    assert _fastpath.TYPED_ITEMS not in response
+    assert set(response) == {"jobSummaryList", "ResponseMetadata"}  # nothing of batchkit's
 
 
 def test_json_nulls_read_as_absent_like_botocore() -> None:
@@ -112,7 +113,8 @@ def test_gc_is_paused_only_during_a_page() -> None:
     both_paths("ListJobs", "jobSummaryList", JobSummary, {"jobSummaryList": [item]})
     assert gc.isenabled()
     operation = OPERATIONS["ListJobs"]
-    with _fastpath.typed_responses(), pytest.raises(Exception, match="not valid JSON"):
+    capture = _fastpath.capture(TABLE["batch.ListJobs"])
+    with capture, pytest.raises(Exception, match="not valid JSON"):
         _fastpath._before_parse(operation, {"status_code": 200, "body": b"{"}, {})
     assert gc.isenabled()  # re-enabled on errors too
     gc.disable()

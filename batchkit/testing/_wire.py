@@ -22,12 +22,15 @@ Canned responses for tests, docs and benchmarks live in ``stubs/*.json`` as a li
 
 from __future__ import annotations
 
+import functools
 import json
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 from xml.sax.saxutils import escape
 
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse, HTTPHeaders
@@ -36,7 +39,9 @@ from botocore.stub import Stubber
 
 __all__ = [
     "AWSErrorResponse",
+    "RawReply",
     "WireStubber",
+    "decode_request",
     "encode_error",
     "encode_response",
     "load_stubs",
@@ -166,7 +171,6 @@ class WireStubber(Stubber):
                 base._assert_expected_params,
                 base._expected_params_event_id,
             ),
-            ("before-send.*.*", self._send, base._event_id),
             (
                 "before-endpoint-resolution.*",
                 base._set_account_id_for_endpoint_resolution,
@@ -179,15 +183,18 @@ class WireStubber(Stubber):
         for i, (event, handler, unique_id) in enumerate(self._hooks()):
             register = events.register_first if i == 0 else events.register
             register(event, handler, unique_id=unique_id)
+        self._stop_serving = serve(self.client, self._answer)
 
     def deactivate(self) -> None:
         events: Any = self.client.meta.events
         for event, handler, unique_id in self._hooks():
             events.unregister(event, handler, unique_id=unique_id)
+        stop = getattr(self, "_stop_serving", None)
+        if stop is not None:
+            stop()
+            self._stop_serving = None
 
-    def _send(self, request: AWSPreparedRequest, event_name: str, **_kwargs: Any) -> AWSResponse:
-        operation_name = event_name.rsplit(".", 1)[-1]
-        operation = self.client.meta.service_model.operation_model(operation_name)
+    def _answer(self, operation_name: str, _params: dict[str, Any]) -> dict[str, Any]:
         queue = self._base._queue
         if not queue:
             from botocore.exceptions import UnStubbedResponseError
@@ -208,14 +215,13 @@ class WireStubber(Stubber):
         meta = parsed.get("ResponseMetadata", {})
         if "Error" in parsed:
             error = parsed["Error"]
-            return encode_error(
-                operation,
+            raise AWSErrorResponse(
                 error.get("Code", ""),
                 error.get("Message", ""),
                 meta.get("HTTPStatusCode", 400),
                 meta.get("RequestId"),
             )
-        return encode_response(operation, parsed, meta.get("RequestId"))
+        return dict(parsed)
 
 
 def load_stubs(stubber: Stubber, path: str | Path) -> int:
@@ -243,40 +249,128 @@ def load_stubs(stubber: Stubber, path: str | Path) -> int:
     return len(entries)
 
 
-Responder = Callable[[str, dict[str, Any]], dict[str, Any]]
+@dataclass(frozen=True)
+class RawReply:
+    """A responder's answer sent as these exact bytes (a truncated body, an HTML page, an
+    empty 204...): what a misbehaving proxy or load balancer would send."""
+
+    status: int = 200
+    body: bytes = b""
+    headers: Mapping[str, str] = field(default_factory=dict)
 
 
-def serve(client: Any, responder: Responder) -> Callable[[], None]:
-    """Answer every request of a boto3 Batch client with ``responder(operation, params)``.
+#: ``responder(operation_name, params)`` -> the parsed-form response (a dict, encoded as AWS
+#: would), a :class:`RawReply`, or raise :class:`AWSErrorResponse` (an AWS error) or a
+#: botocore exception (a transport failure: ``ConnectionClosedError``, ``ReadTimeoutError``).
+Responder = Callable[[str, dict[str, Any]], "dict[str, Any] | RawReply"]
 
-    ``params`` are decoded from the serialized HTTP request (so botocore's serializer ran);
-    the returned dict is encoded as the HTTP response (so botocore's parser runs).  Raise
-    :class:`AWSErrorResponse` from the responder to send an error.  Returns a function that
-    stops serving.
+
+def decode_request(operation: OperationModel, request: AWSPreparedRequest) -> dict[str, Any]:
+    """The parameters of a serialized request, by member name (botocore's serializer ran).
+
+    JSON protocols: the body.  REST protocols: the query string, headers and body members
+    as the input shape's serialization locations say.
     """
+    protocol = operation.service_model.protocol
+    body: Any = request.body or b""
+    if isinstance(body, str):
+        body = body.encode()
+    if protocol in ("json", "rest-json"):
+        params = json.loads(body or b"{}")
+        if protocol == "json" or operation.input_shape is None:
+            return dict(params)
+    else:
+        params = {}
+    shape = operation.input_shape
+    if shape is None:
+        return dict(params)
+    query = parse_qs(urlsplit(request.url).query)
+    for name, member in shape.members.items():
+        location = member.serialization.get("location")
+        wire = member.serialization.get("name", name)
+        if location == "querystring" and wire in query:
+            values = query[wire]
+            if isinstance(member, ListShape):
+                params[name] = values
+            elif member.type_name in ("integer", "long"):
+                params[name] = int(values[0])
+            else:
+                params[name] = values[0]
+        elif location == "header":
+            value: Any = request.headers.get(wire)
+            if value is not None:
+                params[name] = value.decode() if isinstance(value, bytes) else value
+    return dict(params)
+
+
+def _http(operation: OperationModel, outcome: dict[str, Any] | RawReply) -> AWSResponse:
+    if isinstance(outcome, RawReply):
+        headers = HTTPHeaders.from_dict(dict(outcome.headers))
+        return AWSResponse("https://stub.invalid/", outcome.status, headers, _Body(outcome.body))
+    return encode_response(operation, outcome)
+
+
+def serve(
+    target: Any, responder: Responder, services: Iterable[str] = ("batch",)
+) -> Callable[[], None]:
+    """Answer the requests of a boto3 client, ``boto3.Session`` or botocore session with
+    ``responder(operation_name, params)``; returns a function that stops serving.
+
+    The one wire responder under every fake of batchkit's (``FakeAWS``, ``WireStubber``,
+    the benchmarks): ``params`` are decoded from the serialized HTTP request (so botocore's
+    serializer ran) and the answer is encoded as the HTTP response AWS would send, JSON or
+    XML (so botocore's retry handler and parser run).  ``services`` are boto3 service names
+    (a client is served for its own service whatever they say).
+    """
+    meta = getattr(target, "meta", None)
+    if meta is not None and hasattr(meta, "service_model"):
+        models = [meta.service_model]
+        events: Any = meta.events
+    else:  # a boto3.Session has .events; a botocore session registers directly
+        events = getattr(target, "events", None) or target
+        models = [_service_model(name) for name in services]
 
     def handler(request: AWSPreparedRequest, event_name: str, **_kwargs: Any) -> AWSResponse:
-        operation_name = event_name.rsplit(".", 1)[-1]
-        operation = client.meta.service_model.operation_model(operation_name)
-        body: Any = request.body or b"{}"
-        params = json.loads(body)
+        service_id, operation_name = event_name.split(".")[1:3]
+        model = by_event[service_id]
+        operation = model.operation_model(operation_name)
+        params = decode_request(operation, request)
         try:
-            response = responder(operation_name, params)
+            outcome = responder(operation_name, params)
         except AWSErrorResponse as error:
-            return encode_error(operation, error.code, error.message, error.status)
-        return encode_response(operation, response)
+            return encode_error(
+                operation, error.code, error.message, error.status, error.request_id
+            )
+        return _http(operation, outcome)
 
-    events: Any = client.meta.events
+    by_event = {m.service_id.hyphenize(): m for m in models}
     unique_id = f"batchkit-serve-{id(handler)}"
-    events.register("before-send.*.*", handler, unique_id=unique_id)
-    return lambda: events.unregister("before-send.*.*", handler, unique_id=unique_id)
+    registered = [f"before-send.{event_id}" for event_id in by_event]
+    for event in registered:
+        events.register(event, handler, unique_id=unique_id + event)
+
+    def stop() -> None:
+        for event in registered:
+            events.unregister(event, handler, unique_id=unique_id + event)
+
+    return stop
+
+
+@functools.cache
+def _service_model(service: str) -> Any:
+    import botocore.session
+
+    return botocore.session.get_session().get_service_model(service)
 
 
 class AWSErrorResponse(Exception):
     """Raised by a :func:`serve` responder to answer with an AWS error."""
 
-    def __init__(self, code: str, message: str = "", status: int = 400) -> None:
+    def __init__(
+        self, code: str, message: str = "", status: int = 400, request_id: str | None = None
+    ) -> None:
         super().__init__(f"{code}: {message}")
         self.code = code
         self.message = message
         self.status = status
+        self.request_id = request_id

@@ -1,0 +1,129 @@
+"""The page source: one request in, one typed page out -- or a :class:`BatchKitError`.
+
+Why a layer of its own: the pager (position, resume tokens, client-side checks) and
+``describe_jobs`` (chunks, workers) must not care how a page is fetched or parsed.  Here,
+and only here, a request is made and whatever can go wrong on the way to typed items
+becomes a typed error: AWS error responses, dropped connections, timeouts, missing
+credentials, empty or garbage bodies, items that do not match the shape, a token that is
+not a string.  ``KeyboardInterrupt`` and other ``BaseException``\\ s pass unchanged.  The
+caller adds *where to resume* (only it knows the position).
+
+Items come from the fast path (JSON validated straight into models, see
+:mod:`batchkit._fastpath`) or, when it did not run (XML, a plain ``Stubber``, or
+``fast_path=False``), from validating botocore's parsed dicts: the same models either way.
+
+>>> import boto3
+>>> from botocore.stub import Stubber
+>>> from batchkit._operations import LIST_JOBS
+>>> raw = boto3.client("batch", region_name="us-east-1",
+...                    aws_access_key_id="k", aws_secret_access_key="s")
+>>> with Stubber(raw) as stub:
+...     stub.add_response("list_jobs", {"jobSummaryList": [{"jobId": "1", "jobName": "a"}]})
+...     page = PageSource(raw, LIST_JOBS, {"jobQueue": "q"}).fetch(token=None, page_size=10)
+>>> [job.job_name for job in page.items], page.next_token
+(['a'], None)
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from batchkit import _fastpath
+from batchkit._errors import BatchKitError, ResponseValidationError, from_exception
+from batchkit._operation import Operation
+
+__all__ = ["PageSource", "RawPage", "item_model"]
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class RawPage(Generic[T]):
+    """One response: every item it holds (typed, unfiltered) and the service's next token."""
+
+    items: tuple[T, ...]
+    next_token: str | None
+
+
+@functools.cache
+def item_model(operation: Operation) -> Any:
+    """The public model class of ``operation``'s items (imports the models on first use)."""
+    import batchkit.models
+
+    return getattr(batchkit.models, operation.item_model)
+
+
+def _convert(operation: Operation, raw: object) -> Any:
+    """The slow path: validate one of botocore's parsed dicts."""
+    from pydantic import ValidationError
+
+    try:
+        return item_model(operation).model_validate(raw)
+    except ValidationError as error:
+        raise ResponseValidationError(
+            f"{operation.label}: the response does not match the {operation.item_model} "
+            f"shape: {_fastpath.describe_errors(error)}"
+        ) from error
+    except (ValueError, TypeError, OverflowError) as error:  # a validator's own failure
+        raise ResponseValidationError(
+            f"{operation.label}: the response does not match the {operation.item_model} "
+            f"shape: {error}"
+        ) from error
+
+
+class PageSource(Generic[T]):
+    """Fetches typed pages of one operation with fixed request parameters.
+
+    ``fast=False`` turns the fast path off (botocore parses, batchkit validates its dicts).
+    Thread-safe: it holds no per-request state.
+    """
+
+    def __init__(
+        self, client: Any, operation: Operation, params: Mapping[str, Any], *, fast: bool = True
+    ) -> None:
+        self.client = client
+        self.operation = operation
+        self.params = dict(params)
+        self.fast = fast
+
+    def fetch(self, token: str | None, page_size: int | None) -> RawPage[T]:
+        """The page that starts at the service's ``token`` (None: the first page)."""
+        operation = self.operation
+        request = dict(self.params)
+        if token is not None and operation.input_token is not None:
+            request[operation.input_token] = token
+        if page_size is not None and operation.limit_key is not None:
+            request[operation.limit_key] = page_size
+        return self.call(request)
+
+    def call(self, request: Mapping[str, Any]) -> RawPage[T]:
+        """One request with exactly these parameters."""
+        operation = self.operation
+        method = getattr(self.client, operation.method)
+        try:
+            with _fastpath.capture(operation, fast=self.fast) as captured:
+                response = method(**request)
+            if captured.items is not None:
+                items: tuple[T, ...] = captured.items
+            else:
+                if operation.result_required and operation.result_key not in response:
+                    raise ResponseValidationError(
+                        f"{operation.label}: the response lacks the required member "
+                        f"{operation.result_key}"
+                    )
+                raw_items = response.get(operation.result_key) or ()
+                items = tuple(_convert(operation, raw) for raw in raw_items)
+        except BatchKitError:
+            raise
+        except Exception as error:
+            raise from_exception(error, operation.label) from error
+        next_token = response.get(operation.output_token) if operation.output_token else None
+        if next_token is not None and not isinstance(next_token, str):
+            raise ResponseValidationError(
+                f"{operation.label}: {operation.output_token} is a "
+                f"{type(next_token).__name__}, not a string"
+            )
+        return RawPage(items, next_token or None)
