@@ -30,7 +30,7 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, cast
 
 from botocore.paginate import TokenDecoder, TokenEncoder
 
@@ -46,7 +46,6 @@ __all__ = ["JobPager", "Page", "PageFetcher", "StopRule", "decode_token"]
 log = logging.getLogger("batchkit")
 
 T = TypeVar("T")
-T_co = TypeVar("T_co", covariant=True)
 
 _TRUNCATE = "boto_truncate_amount"
 _SEGMENT = "batchkit_segment"
@@ -61,10 +60,10 @@ class Page(Generic[T]):
     """Pass as ``starting_token=`` to continue after this page; None when nothing follows."""
 
 
-class PageFetcher(Protocol[T_co]):
+class PageFetcher(Protocol[T]):
     """What the pager reads pages from (:class:`batchkit._pages.PageSource`)."""
 
-    def fetch(self, token: str | None, page_size: int | None) -> RawPage[T_co]: ...
+    def fetch(self, token: str | None, page_size: int | None) -> RawPage[T]: ...
 
 
 class StopRule(Protocol):
@@ -271,7 +270,7 @@ class JobPager(Iterator[T]):
         read: list[tuple[str | None, T]] = []
         with self._guard():
             start = self._resume_token()
-            bar: Any = with_progress(None, progress, self._label)
+            bar: Any = with_progress(cast(Any, None), progress, self._label)
             try:
                 while len(read) < n:
                     if self._ahead:
@@ -308,7 +307,7 @@ class JobPager(Iterator[T]):
         """
         from batchkit._display import to_pandas
 
-        return to_pandas(self.to_list(progress=progress))
+        return to_pandas(cast(Any, self.to_list(progress=progress)))
 
     def _repr_html_(self) -> str:
         """Notebook display: the next rows, fetching only the pages they need."""
@@ -317,7 +316,7 @@ class JobPager(Iterator[T]):
         rows = self.peek(10)
         more = "" if self.done else "; the rest is not fetched yet"
         caption = f"{self._label}: first {len(rows)} rows{more}"
-        return html_table(rows, caption)
+        return html_table(cast(Any, rows), caption)
 
     @property
     def done(self) -> bool:
@@ -358,9 +357,7 @@ class JobPager(Iterator[T]):
             return _encode(self._token_key, self._origin)
         if not self._page_exhausted():
             position = self._page_position
-            return _encode(
-                self._token_key, _Position(position.segment, position.token, self._pos)
-            )
+            return _encode(self._token_key, _Position(position.segment, position.token, self._pos))
         following = self._following()
         return None if following is None else _encode(self._token_key, following)
 

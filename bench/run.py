@@ -26,11 +26,9 @@ from pathlib import Path
 from typing import Any
 
 import boto3
-from botocore.awsrequest import AWSPreparedRequest, AWSResponse, HTTPHeaders
 
 from batchkit import BatchClient, JobFilter, S3BatchOperationsClient
-from batchkit.testing import FakeAWS
-from batchkit.testing._wire import _Body
+from batchkit.testing import FakeAWS, RawReply, serve
 
 HERE = Path(__file__).resolve().parent
 T0 = 1_763_000_000_000  # epoch ms
@@ -149,20 +147,12 @@ def service_summary(i: int) -> dict[str, Any]:
 # ------------------------------------------------------------------------ replay
 
 
-def replay(client: Any, answer: Callable[[str, dict[str, Any], AWSPreparedRequest], bytes]) -> None:
-    """Answer ``client``'s requests with precomputed bytes (the same for both sides)."""
+def replay(client: Any, answer: Callable[[str, dict[str, Any]], bytes]) -> None:
+    """Answer ``client``'s requests with precomputed bytes (the same for both sides), through
+    batchkit's one wire responder (``batchkit.testing.serve``)."""
     xml = client.meta.service_model.protocol == "rest-xml"
-
-    def handler(request: AWSPreparedRequest, event_name: str, **_: Any) -> AWSResponse:
-        body: Any = request.body or b"{}"
-        params: dict[str, Any] = {} if xml else json.loads(body)
-        payload = answer(event_name.rsplit(".", 1)[-1], params, request)
-        headers = HTTPHeaders.from_dict(
-            {"Content-Type": "application/xml" if xml else "application/json"}
-        )
-        return AWSResponse(request.url, 200, headers, _Body(payload))
-
-    client.meta.events.register("before-send", handler)
+    headers = {"Content-Type": "application/xml" if xml else "application/json"}
+    serve(client, lambda operation, params: RawReply(200, answer(operation, params), headers))
 
 
 def raw_client(service: str) -> Any:
@@ -216,7 +206,7 @@ def compare(
     }
 
 
-def _replayed_pair(answer: Callable[[str, dict[str, Any], AWSPreparedRequest], bytes]) -> Any:
+def _replayed_pair(answer: Callable[[str, dict[str, Any]], bytes]) -> Any:
     """Two Batch clients answered with the same bytes: one raw, one under a BatchClient."""
     raw, typed = raw_client("batch"), raw_client("batch")
     replay(raw, answer)
@@ -230,7 +220,7 @@ def _bench_batch_listing(
     """A Batch listing read through boto3's paginator (dicts) and through batchkit (models)."""
     bodies = paged_bodies(items, "jobSummaryList", "nextToken")
 
-    def answer(_op: str, params: dict[str, Any], _r: AWSPreparedRequest) -> bytes:
+    def answer(_op: str, params: dict[str, Any]) -> bytes:
         return bodies[params.get("nextToken")]
 
     raw, batch = _replayed_pair(answer)
@@ -272,7 +262,7 @@ def bench_describe(runs: int, n: int) -> dict[str, Any]:
     ids = list(details)
     cache: dict[str, bytes] = {}
 
-    def answer(_op: str, params: dict[str, Any], _r: AWSPreparedRequest) -> bytes:
+    def answer(_op: str, params: dict[str, Any]) -> bytes:
         key = params["jobs"][0]
         if key not in cache:
             cache[key] = json.dumps({"jobs": [details[i] for i in params["jobs"]]}).encode()
@@ -325,11 +315,8 @@ def bench_s3(runs: int, n: int) -> dict[str, Any]:
         if not token:
             break
 
-    def answer(_op: str, _params: dict[str, Any], request: AWSPreparedRequest) -> bytes:
-        from urllib.parse import parse_qs, urlsplit
-
-        query = parse_qs(urlsplit(request.url).query)
-        return bodies[query["nextToken"][0] if "nextToken" in query else None]
+    def answer(_op: str, params: dict[str, Any]) -> bytes:
+        return bodies[params.get("NextToken")]
 
     raw, typed = raw_client("s3control"), raw_client("s3control")
     replay(raw, answer)
@@ -395,7 +382,7 @@ from run import replay, raw_client, summary
 from batchkit import BatchClient
 n = int(sys.argv[1])
 page = [summary(i) for i in range(100)]
-def answer(_op, params, _request):
+def answer(_op, params):
     start = int(params.get("nextToken", "0"))
     body = {{"jobSummaryList": page}}
     if start + 100 < n:

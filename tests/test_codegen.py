@@ -32,9 +32,14 @@ def test_operations_table_rows_come_from_botocore() -> None:
     for S3 Control ListJobs (stated by hand)."""
     from batchkit._operations import DESCRIBE_JOBS, LIST_JOBS, OPERATIONS, S3_LIST_JOBS
 
-    assert LIST_JOBS.has_paginator and LIST_JOBS.input_token == "nextToken"
-    assert LIST_JOBS.method == "list_jobs" and LIST_JOBS.item_model == "JobSummary"
-    assert not S3_LIST_JOBS.has_paginator and S3_LIST_JOBS.input_token == "NextToken"
-    assert S3_LIST_JOBS.event_service == "s3-control" and S3_LIST_JOBS.protocol == "rest-xml"
-    assert DESCRIBE_JOBS.input_token is None and DESCRIBE_JOBS.id_key == "jobs"
+    assert LIST_JOBS.has_paginator
+    assert LIST_JOBS.input_token == "nextToken"
+    assert LIST_JOBS.method == "list_jobs"
+    assert LIST_JOBS.item_model == "JobSummary"
+    assert not S3_LIST_JOBS.has_paginator
+    assert S3_LIST_JOBS.input_token == "NextToken"
+    assert S3_LIST_JOBS.event_service == "s3-control"
+    assert S3_LIST_JOBS.protocol == "rest-xml"
+    assert DESCRIBE_JOBS.input_token is None
+    assert DESCRIBE_JOBS.id_key == "jobs"
     assert set(OPERATIONS) == {f"{s}.{o}" for s, o, _ in _codegen.OPERATIONS}

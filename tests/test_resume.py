@@ -99,7 +99,8 @@ def test_memory_holds_one_page_and_requests_are_lazy() -> None:
         assert calls == []
         assert pager.first() is not None
         assert calls == [0]
-        assert pager._page is not None and len(pager._page.items) == 100
+        assert pager._page is not None
+        assert len(pager._page.items) == 100
         assert sum(1 for _ in pager) == 249
         assert calls == [0, 100, 200]
 

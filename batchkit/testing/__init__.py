@@ -6,7 +6,8 @@
   plugin) gives you one that also answers clients made from boto3's default session.
 * :class:`WireStubber`: botocore's ``Stubber`` whose canned responses go through botocore's
   real parser; :func:`load_stubs` queues the ``stubs/*.json`` files.
-* :func:`serve`: answer a Batch client's requests from a function.
+* :func:`serve`: answer a client's requests from a function (the one wire responder under
+  all of these: JSON and XML, through botocore's real serializer and parser).
 
 >>> from batchkit.testing import FakeAWS
 >>> fake = FakeAWS()
@@ -15,10 +16,12 @@
 'etl'
 """
 
-from batchkit.testing._fake import FakeAWS, Fault
+from batchkit.testing._fake import FAULT_KINDS, FakeAWS, Fault
 from batchkit.testing._wire import (
     AWSErrorResponse,
+    RawReply,
     WireStubber,
+    decode_request,
     encode_error,
     encode_response,
     load_stubs,
@@ -26,10 +29,13 @@ from batchkit.testing._wire import (
 )
 
 __all__ = [
+    "FAULT_KINDS",
     "AWSErrorResponse",
     "FakeAWS",
     "Fault",
+    "RawReply",
     "WireStubber",
+    "decode_request",
     "encode_error",
     "encode_response",
     "load_stubs",

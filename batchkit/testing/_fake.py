@@ -48,19 +48,16 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 import boto3
-import botocore.session
-from botocore.awsrequest import AWSPreparedRequest, AWSResponse, HTTPHeaders
 from botocore.config import Config
 
 from batchkit._client import BatchClient, S3BatchOperationsClient
+from batchkit._operations import OPERATIONS
 from batchkit.models import JobDetail, S3BatchJob, ServiceJobSummary
-from batchkit.testing._wire import _Body as _RawBody
-from batchkit.testing._wire import encode_error, encode_response
+from batchkit.testing._wire import AWSErrorResponse, RawReply, serve
 
-__all__ = ["FakeAWS", "Fault"]
+__all__ = ["FAULT_KINDS", "FakeAWS", "Fault"]
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _TERMINAL = {"SUCCEEDED", "FAILED"}
@@ -83,12 +80,29 @@ class _Reject(Exception):
         self.code, self.message, self.status = code, message, status
 
 
+#: Transport failures :class:`Fault` can inject (``Fault(kind=...)``): the botocore
+#: exception a real network problem raises, so botocore's retry handler sees the real thing.
+FAULT_KINDS = (
+    "error",  # an AWS error response: ``code`` with HTTP ``status`` (the default)
+    "body",  # these exact ``body`` bytes with ``status``: truncated, empty, HTML, ...
+    "connection-closed",  # the connection dropped before a whole response (retried)
+    "connect-timeout",  # connecting timed out (retried)
+    "read-timeout",  # the response did not arrive in time (retried)
+    "endpoint-unreachable",  # nothing listens at the endpoint (retried)
+    "no-credentials",  # the credential provider chain found nothing
+    "token-cycle",  # the page's next token is one the listing already followed
+    "interrupt",  # KeyboardInterrupt, as if Ctrl-C was pressed during the request
+)
+
+
 @dataclass
 class Fault:
-    """An injected failure: ``code`` with HTTP ``status`` on matching calls.
+    """An injected failure on matching calls.
 
     ``on_call`` (1-based, counted per operation) fails that call only; otherwise the next
-    ``times`` matching calls fail.
+    ``times`` matching calls fail.  ``kind`` is one of :data:`FAULT_KINDS`: an AWS error
+    (``code``, HTTP ``status``: the default is throttling), a raw ``body``, a transport
+    failure, missing credentials, a pagination-token cycle or a Ctrl-C.
     """
 
     code: str = "TooManyRequestsException"
@@ -100,6 +114,32 @@ class Fault:
     body: bytes | None = None
     """Send these bytes (with ``status``) instead of an error document: a truncated or
     garbled response, as a misbehaving proxy would."""
+    kind: str = "error"
+
+    def __post_init__(self) -> None:
+        if self.body is not None and self.kind == "error":
+            self.kind = "body"
+        if self.kind not in FAULT_KINDS:
+            raise ValueError(f"kind: one of {', '.join(FAULT_KINDS)}; got {self.kind!r}")
+        if self.kind == "body" and self.body is None:
+            raise ValueError("kind='body' needs body= (the bytes to send)")
+
+
+def _raise_transport(kind: str, url: str) -> None:
+    from botocore import exceptions as b
+
+    if kind == "connection-closed":
+        raise b.ConnectionClosedError(endpoint_url=url)
+    if kind == "connect-timeout":
+        raise b.ConnectTimeoutError(endpoint_url=url)
+    if kind == "read-timeout":
+        raise b.ReadTimeoutError(endpoint_url=url)
+    if kind == "endpoint-unreachable":
+        raise b.EndpointConnectionError(endpoint_url=url)
+    if kind == "no-credentials":
+        raise b.NoCredentialsError()
+    if kind == "interrupt":
+        raise KeyboardInterrupt
 
 
 @dataclass
@@ -141,6 +181,7 @@ class FakeAWS:
         self._calls: dict[str, int] = {}  # requests received, per operation
         self._version = 0  # bumped on every change: invalidates cached query results
         self._results: dict[str, tuple[int, list[dict[str, Any]]]] = {}
+        self._first_tokens: dict[str, str] = {}  # query -> the first next token it issued
         self._session: boto3.Session | None = None
         self.requests: list[tuple[str, dict[str, Any]]] = []
         """Every request served, as (operation, decoded parameters), in order."""
@@ -195,17 +236,16 @@ class FakeAWS:
 
         Returns a function that detaches again.
         """
-        events: Any = getattr(target, "meta", None)
-        events = events.events if events is not None else getattr(target, "events", None)
-        if events is None:
-            events = target  # a botocore session registers directly
-        unique = f"batchkit-fake-{id(self)}"
-        for service in ("batch", "s3-control"):
-            events.register(f"before-send.{service}", self._on_send, unique_id=unique + service)
+        stops = [
+            serve(target, functools.partial(self._answer, service), services=(service,))
+            for service in self._SERVICES
+            if getattr(getattr(target, "meta", None), "service_model", None) is None
+            or target.meta.service_model.service_name == service
+        ]
 
         def detach() -> None:
-            for service in ("batch", "s3-control"):
-                events.unregister(f"before-send.{service}", unique_id=unique + service)
+            for stop in stops:
+                stop()
 
         return detach
 
@@ -274,16 +314,16 @@ class FakeAWS:
         Extra keyword arguments are JobDetail wire members (``container={...}``...).
         """
         created = _ms(created_at) if created_at is not None else _ms(self.now())
+        job_id = job_id or str(uuid.uuid4())
         detail: dict[str, Any] = {
-            "jobArn": f"arn:aws:batch:{self.region}:{self.account_id}:job/{job_id or ''}",
+            "jobArn": f"arn:aws:batch:{self.region}:{self.account_id}:job/{job_id}",
             "jobName": job_name,
-            "jobId": job_id or str(uuid.uuid4()),
+            "jobId": job_id,
             "jobQueue": self._queue(job_queue).arn,
             "status": status,
             "createdAt": created,
             "jobDefinition": self.definition_arn(job_definition),
         }
-        detail["jobArn"] = f"arn:aws:batch:{self.region}:{self.account_id}:job/{detail['jobId']}"
         running = status in ("STARTING", "RUNNING") or status in _TERMINAL
         if started_at is not None or (running and status != "STARTING"):
             detail["startedAt"] = _ms(started_at) if started_at is not None else created + 60_000
@@ -313,6 +353,7 @@ class FakeAWS:
                 "mainNode": 0,
                 "nodeRangeProperties": [{"targetNodes": "0:"}],
             }
+        _check_members(members, "JobDetail")
         detail.update(members)
         parent = self._store(detail, job_queue)
         if array_size is not None:
@@ -330,10 +371,6 @@ class FakeAWS:
                 child["nodeDetails"] = {"nodeIndex": index, "isMainNode": index == 0}
                 self._store(child, None, node_parent=detail["jobId"])
         return parent
-
-    def add_job_detail(self, detail: Mapping[str, Any]) -> JobDetail:
-        """Add a job from a complete DescribeJobs wire dict (its queue is ``jobQueue``)."""
-        return self._store(dict(detail), str(detail["jobQueue"]))
 
     def _child(self, parent: dict[str, Any], job_id: str, status: str) -> dict[str, Any]:
         child = {k: v for k, v in parent.items() if k not in ("arrayProperties", "container")}
@@ -403,6 +440,7 @@ class FakeAWS:
             summary["shareIdentifier"] = share_identifier
         if quota_share_name is not None:
             summary["quotaShareName"] = quota_share_name
+        _check_members(members, "ServiceJobSummary")
         summary.update(members)
         model = ServiceJobSummary.model_validate(summary)
         with self._lock:
@@ -453,29 +491,31 @@ class FakeAWS:
 
     # ------------------------------------------------------------------ serving
 
-    def _on_send(self, request: AWSPreparedRequest, event_name: str, **kwargs: Any) -> AWSResponse:
-        operation_name = event_name.rsplit(".", 1)[-1]
-        service = event_name.split(".")[1]
-        key = operation_name if service == "batch" else f"S3Control.{operation_name}"
-        model = _operation_model(service, operation_name)
-        params = self._decode(service, request)
+    _SERVICES = ("batch", "s3control")
+
+    def _answer(self, service: str, operation_name: str, params: dict[str, Any]) -> Any:
+        """The responder: one request of ``service`` (decoded by the wire layer)."""
+        key = f"{service}.{operation_name}"
+        label = OPERATIONS[key].label if key in OPERATIONS else operation_name
         with self._lock:
-            count = self._calls.get(key, 0) + 1
-            self._calls[key] = count
-            self.requests.append((key, params))
-            fault = self._take_fault(key, count)
-        delay = self._latency.get(key, self._latency.get(None, 0.0))
+            count = self._calls.get(label, 0) + 1
+            self._calls[label] = count
+            self.requests.append((label, params))
+            fault = self._take_fault(label, count)
+        delay = self._latency.get(label, self._latency.get(None, 0.0))
         if delay:
             time.sleep(delay)  # simulated network latency, not synchronisation
-        if fault is not None and fault.body is not None:
-            return AWSResponse(request.url, fault.status, HTTPHeaders(), _RawBody(fault.body))
-        if fault is not None:
-            return encode_error(model, fault.code, fault.message, fault.status)
+        if fault is not None and fault.kind == "body":
+            return RawReply(fault.status, fault.body or b"")
+        if fault is not None and fault.kind == "error":
+            raise AWSErrorResponse(fault.code, fault.message, fault.status)
+        if fault is not None and fault.kind != "token-cycle":
+            _raise_transport(fault.kind, f"https://{service}.{self.region}.amazonaws.com")
         handlers: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
-            "ListJobs": self._list_jobs,
-            "ListServiceJobs": self._list_service_jobs,
-            "DescribeJobs": self._describe_jobs,
-            "S3Control.ListJobs": self._s3_list_jobs,
+            "batch.ListJobs": self._list_jobs,
+            "batch.ListServiceJobs": self._list_service_jobs,
+            "batch.DescribeJobs": self._describe_jobs,
+            "s3control.ListJobs": self._s3_list_jobs,
         }
         handler = handlers.get(key)
         try:
@@ -484,26 +524,22 @@ class FakeAWS:
                 raise _Reject(code, f"{operation_name} is not implemented by batchkit's FakeAWS")
             response = handler(params)
         except _Reject as error:
-            return encode_error(model, error.code, error.message, error.status)
-        return encode_response(model, response)
-
-    @staticmethod
-    def _decode(service: str, request: AWSPreparedRequest) -> dict[str, Any]:
-        if service == "batch":
-            body: Any = request.body or b"{}"
-            decoded: dict[str, Any] = json.loads(body)
-            return decoded
-        query = parse_qs(urlsplit(request.url).query)
-        account: Any = request.headers.get("x-amz-account-id") or b""
-        account = account.decode() if isinstance(account, bytes) else account
-        params: dict[str, Any] = {"AccountId": account}
-        if "jobStatuses" in query:
-            params["JobStatuses"] = query["jobStatuses"]
-        if "nextToken" in query:
-            params["NextToken"] = query["nextToken"][0]
-        if "maxResults" in query:
-            params["MaxResults"] = int(query["maxResults"][0])
-        return params
+            raise AWSErrorResponse(error.code, error.message, error.status) from None
+        if fault is not None:  # token-cycle: point back at a page this listing already had
+            operation = OPERATIONS[key]
+            assert operation.input_token is not None
+            assert operation.output_token is not None
+            previous = params.get(operation.input_token)
+            first = self._first_tokens.get(_fingerprint(params, operation.input_token))
+            response[operation.output_token] = first or previous or "cycle"
+        elif key in OPERATIONS and OPERATIONS[key].output_token in response:
+            operation = OPERATIONS[key]
+            assert operation.input_token is not None
+            assert operation.output_token is not None
+            self._first_tokens.setdefault(
+                _fingerprint(params, operation.input_token), response[operation.output_token]
+            )
+        return response
 
     def _take_fault(self, operation: str, count: int) -> Fault | None:
         for fault in self._faults:
@@ -642,11 +678,19 @@ class FakeAWS:
 # ---------------------------------------------------------------------- helpers
 
 
-@functools.cache
-def _operation_model(service: str, operation: str) -> Any:
-    session = botocore.session.get_session()
-    name = "batch" if service == "batch" else "s3control"
-    return session.get_service_model(name).operation_model(operation)
+def _check_members(members: Mapping[str, Any], model: str) -> None:
+    """Extra keyword arguments must be wire members of ``model``: a typo is an error, not a
+    member silently kept as an unknown extra."""
+    import batchkit.models
+
+    fields = getattr(batchkit.models, model).model_fields
+    known = {f.alias or name for name, f in fields.items()}
+    unknown = sorted(set(members) - known)
+    if unknown:
+        raise TypeError(
+            f"unknown {model} member(s) {', '.join(map(repr, unknown))}; extra keyword "
+            f"arguments are {model} wire members such as {', '.join(sorted(known)[:6])}, ..."
+        )
 
 
 def _summary_of(detail: Mapping[str, Any]) -> dict[str, Any]:

@@ -189,10 +189,10 @@ class WireStubber(Stubber):
         events: Any = self.client.meta.events
         for event, handler, unique_id in self._hooks():
             events.unregister(event, handler, unique_id=unique_id)
-        stop = getattr(self, "_stop_serving", None)
+        stop: Callable[[], None] | None = getattr(self, "_stop_serving", None)
         if stop is not None:
             stop()
-            self._stop_serving = None
+            del self._stop_serving
 
     def _answer(self, operation_name: str, _params: dict[str, Any]) -> dict[str, Any]:
         queue = self._base._queue
