@@ -95,11 +95,7 @@ def _page_model(operation: Operation) -> Any:
     item: Any = getattr(batchkit.models, operation.item_model)
     items: Any = tuple[item, ...]
     fields: dict[str, Any] = {
-        "items": (
-            (items, Field(alias=operation.result_key))
-            if operation.result_required
-            else (items, Field(default=(), alias=operation.result_key))
-        ),
+        "items": (items | None, Field(default=None, alias=operation.result_key)),
         "error_type": (str | None, Field(default=None, alias="__type")),
     }
     if operation.output_token is not None:
@@ -145,12 +141,67 @@ def _no_gc_pauses() -> Iterator[None]:
 _XML_ROOT = re.compile(rb"\A\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*<([A-Za-z_][\w.:-]*)", re.S)
 
 
+@functools.cache
+def _xml_timestamps(model: Any) -> re.Pattern[bytes] | None:
+    """A pattern finding the text of every timestamp member of an XML output shape."""
+    from botocore.model import ListShape, MapShape, StructureShape
+
+    names: set[str] = set()
+
+    def visit(shape: Any, name: str, depth: int) -> None:
+        if depth > 12:
+            return
+        if isinstance(shape, StructureShape):
+            for member_name, member in shape.members.items():
+                visit(member, member.serialization.get("name", member_name), depth + 1)
+        elif isinstance(shape, ListShape):
+            visit(shape.member, name, depth + 1)
+        elif isinstance(shape, MapShape):
+            visit(shape.value, name, depth + 1)
+        elif shape.type_name == "timestamp":
+            names.add(name)
+
+    if model.output_shape is not None:
+        visit(model.output_shape, "", 0)
+    if not names:
+        return None
+    alternatives = "|".join(re.escape(n) for n in sorted(names))
+    return re.compile(rf"<({alternatives})>([^<]*)<".encode())
+
+
+def _check_xml_timestamps(operation: Operation, model: Any, body: bytes) -> None:
+    """botocore's XML parser raises raw errors (RuntimeError, OverflowError) on timestamps
+    out of any datetime's range: name the member instead."""
+    pattern = _xml_timestamps(model)
+    if pattern is None:
+        return
+    from datetime import datetime
+
+    from botocore.utils import parse_timestamp
+
+    for match in pattern.finditer(body):
+        text = match.group(2).decode("utf-8", "replace").strip()
+        try:
+            datetime.fromisoformat(text.replace("Z", "+00:00"))
+            continue
+        except ValueError:
+            pass
+        try:
+            parse_timestamp(text)
+        except Exception:
+            raise ResponseValidationError(
+                f"{operation.label}: {match.group(1).decode()}: not a timestamp in range: "
+                f"{text[:40]!r}"
+            ) from None
+
+
 def _check_xml(operation: Operation, model: Any, body: bytes, status: int) -> None:
     output = model.output_shape
     expected = output.serialization.get("name", output.name) if output is not None else None
     match = _XML_ROOT.match(body)
     root = match.group(1).decode() if match else None
     if root == expected:
+        _check_xml_timestamps(operation, model, body)
         return
     if root in ("Error", "ErrorResponse"):
         what = "an error document"
@@ -211,7 +262,11 @@ def _fast_json(operation: Operation, body: bytes, status: int, current: Capture)
             f"{operation.label}: HTTP {status} response body is an error document "
             f"(__type {page.error_type[:80]!r})"
         )
-    current.items = page.items
+    if page.items is None and operation.result_required:
+        raise ResponseValidationError(
+            f"{operation.label}: the response lacks the required member {operation.result_key}"
+        )
+    current.items = page.items or ()
     rest: dict[str, Any] = {}
     if operation.output_token is not None and page.next_token is not None:
         rest[operation.output_token] = page.next_token

@@ -420,20 +420,33 @@ class JobPager(Iterator[T]):
             following = self._following()
             if following is None:
                 return False
+            if following.token is not None and (following.segment, following.token) in (
+                self._followed
+            ):
+                self._refuse_cycle()
             if following.segment != self._page_position.segment:
                 self._stop_rule = self._new_stop() if self._new_stop is not None else None
             self._origin = following
         self._load(self._origin)
         return True
 
+    def _refuse_cycle(self) -> None:
+        """The current page's next token was followed before (A -> B -> A).  Following it
+        would repeat items forever.  Resume by asking for the current page again, past its
+        items: a transient glitch then heals, a persistent one raises again."""
+        assert self._page is not None
+        position = self._page_position
+        self._origin = _Position(position.segment, position.token, len(self._page.items))
+        self._followed.discard((position.segment, position.token or ""))
+        self._page = None
+        error = TokenCycleError(
+            f"{self._label}: the service sent a pagination token this listing already "
+            f"followed (after {self._requests} page(s)); following it would repeat items"
+        )
+        error.resume_token = self._resume_token()
+        raise error
+
     def _load(self, position: _Position) -> None:
-        if position.token is not None and (position.segment, position.token) in self._followed:
-            error = TokenCycleError(
-                f"{self._label}: the service sent a pagination token this listing already "
-                f"followed (after {self._requests} page(s)); following it would repeat items"
-            )
-            error.resume_token = self._resume_token()
-            raise error
         try:
             page = self._sources[position.segment].fetch(position.token, self._page_size)
         except BatchKitError as error:

@@ -90,7 +90,7 @@ FAULT_KINDS = (
     "read-timeout",  # the response did not arrive in time (retried)
     "endpoint-unreachable",  # nothing listens at the endpoint (retried)
     "no-credentials",  # the credential provider chain found nothing
-    "token-cycle",  # the page's next token is one the listing already followed
+    "token-cycle",  # the page's next token is its own (A -> A): a listing that follows loops
     "interrupt",  # KeyboardInterrupt, as if Ctrl-C was pressed during the request
 )
 
@@ -181,7 +181,6 @@ class FakeAWS:
         self._calls: dict[str, int] = {}  # requests received, per operation
         self._version = 0  # bumped on every change: invalidates cached query results
         self._results: dict[str, tuple[int, list[dict[str, Any]]]] = {}
-        self._first_tokens: dict[str, str] = {}  # query -> the first next token it issued
         self._session: boto3.Session | None = None
         self.requests: list[tuple[str, dict[str, Any]]] = []
         """Every request served, as (operation, decoded parameters), in order."""
@@ -525,20 +524,14 @@ class FakeAWS:
             response = handler(params)
         except _Reject as error:
             raise AWSErrorResponse(error.code, error.message, error.status) from None
-        if fault is not None:  # token-cycle: point back at a page this listing already had
-            operation = OPERATIONS[key]
+        operation = OPERATIONS.get(key)
+        if fault is not None and operation is not None and operation.output_token is not None:
+            # token-cycle: the page points back at itself (A -> A); a first page, which has
+            # no token of its own, is sent unchanged
             assert operation.input_token is not None
-            assert operation.output_token is not None
             previous = params.get(operation.input_token)
-            first = self._first_tokens.get(_fingerprint(params, operation.input_token))
-            response[operation.output_token] = first or previous or "cycle"
-        elif key in OPERATIONS and OPERATIONS[key].output_token in response:
-            operation = OPERATIONS[key]
-            assert operation.input_token is not None
-            assert operation.output_token is not None
-            self._first_tokens.setdefault(
-                _fingerprint(params, operation.input_token), response[operation.output_token]
-            )
+            if previous is not None:
+                response[operation.output_token] = previous
         return response
 
     def _take_fault(self, operation: str, count: int) -> Fault | None:
