@@ -226,13 +226,8 @@ BOTOCORE_VERSION = {_q(botocore.__version__)}
         render_enum(r) if _is_enum(r.shape) else render_structure(r)
         for r in sorted(refs, key=lambda r: not _is_enum(r.shape))
     ]
-    registry = ["\n\n#: (service, botocore shape name) -> the class generated for it.\n"]
-    registry.append("SHAPES: dict[tuple[str, str], type[BatchKitModel] | type[OpenEnum]] = {\n")
-    registry += [f"    ({_q(r.service)}, {_q(r.shape.name)}): {r.class_name},\n" for r in refs]
-    registry.append("}\n\n__all__ = [\n")
-    registry += [f"    {_q(n)},\n" for n in sorted(names)]
-    registry.append("]\n")
-    return header + "\n\n" + "\n\n".join(body) + "".join(registry)
+    exports = ["\n\n__all__ = [\n", *(f"    {_q(n)},\n" for n in sorted(names)), "]\n"]
+    return header + "\n\n" + "\n\n".join(body) + "".join(exports)
 
 
 def main() -> int:
