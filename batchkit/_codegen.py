@@ -186,7 +186,9 @@ def render_structure(ref: ShapeRef) -> str:
     assert isinstance(shape, StructureShape)
     mixin = MIXINS.get((ref.service, shape.name))
     bases = f"{mixin}, BatchKitModel" if mixin else "BatchKitModel"
-    out = [f"class {ref.class_name}({bases}):\n", docstring(shape, "    "), "\n"]
+    # frozen=True again on every model: pyright takes frozenness from each class's own keyword
+    # (dataclass_transform), not from BatchKitModel's; mypy's pydantic plugin inherits it.
+    out = [f"class {ref.class_name}({bases}, frozen=True):\n", docstring(shape, "    "), "\n"]
     required = set(shape.required_members)
     for wire, member in shape.members.items():
         ann = annotation(ref.service, wire, member)

@@ -188,7 +188,7 @@ class S3JobStatus(S3JobStatusMixin, OpenEnum):
     SUSPENDED = "Suspended"
 
 
-class JobCapacityUsageSummary(BatchKitModel):
+class JobCapacityUsageSummary(BatchKitModel, frozen=True):
     """The capacity usage for a job, including the unit of measure and quantity of resources being
     used.
     """
@@ -197,14 +197,14 @@ class JobCapacityUsageSummary(BatchKitModel):
     quantity: float | None = None
 
 
-class ContainerSummary(BatchKitModel):
+class ContainerSummary(BatchKitModel, frozen=True):
     """An object that represents the details of the container that's associated with the job."""
 
     exit_code: int | None = Field(default=None, alias="exitCode")
     reason: str | None = None
 
 
-class ArrayPropertiesSummary(BatchKitModel):
+class ArrayPropertiesSummary(BatchKitModel, frozen=True):
     """The array properties of the job, if it's an array job."""
 
     size: int | None = None
@@ -213,7 +213,7 @@ class ArrayPropertiesSummary(BatchKitModel):
     status_summary_last_updated_at: EpochMillis | None = Field(default=None, alias="statusSummaryLastUpdatedAt")
 
 
-class NodePropertiesSummary(BatchKitModel):
+class NodePropertiesSummary(BatchKitModel, frozen=True):
     """The node properties for a single node in a job summary list."""
 
     is_main_node: bool | None = Field(default=None, alias="isMainNode")
@@ -221,7 +221,7 @@ class NodePropertiesSummary(BatchKitModel):
     node_index: int | None = Field(default=None, alias="nodeIndex")
 
 
-class JobSummary(JobSummaryMixin, BatchKitModel):
+class JobSummary(JobSummaryMixin, BatchKitModel, frozen=True):
     """An object that represents summary details of a job."""
 
     job_arn: str | None = Field(default=None, alias="jobArn")
@@ -243,20 +243,20 @@ class JobSummary(JobSummaryMixin, BatchKitModel):
     is_terminated: bool | None = Field(default=None, alias="isTerminated")
 
 
-class ServiceResourceId(BatchKitModel):
+class ServiceResourceId(BatchKitModel, frozen=True):
     """The service resource identifier associated with the service job attempt."""
 
     name: ServiceResourceIdName
     value: str
 
 
-class LatestServiceJobAttempt(BatchKitModel):
+class LatestServiceJobAttempt(BatchKitModel, frozen=True):
     """Information about the latest attempt for the service job."""
 
     service_resource_id: ServiceResourceId | None = Field(default=None, alias="serviceResourceId")
 
 
-class ServiceJobCapacityUsageSummary(BatchKitModel):
+class ServiceJobCapacityUsageSummary(BatchKitModel, frozen=True):
     """The capacity usage for a service job, including the unit of measure and quantity of
     resources being used.
     """
@@ -265,7 +265,7 @@ class ServiceJobCapacityUsageSummary(BatchKitModel):
     quantity: float | None = None
 
 
-class ServiceJobSummary(ServiceJobSummaryMixin, BatchKitModel):
+class ServiceJobSummary(ServiceJobSummaryMixin, BatchKitModel, frozen=True):
     """Summary information about a service job."""
 
     latest_attempt: LatestServiceJobAttempt | None = Field(default=None, alias="latestAttempt")
@@ -285,7 +285,7 @@ class ServiceJobSummary(ServiceJobSummaryMixin, BatchKitModel):
     is_terminated: bool | None = Field(default=None, alias="isTerminated")
 
 
-class NetworkInterface(BatchKitModel):
+class NetworkInterface(BatchKitModel, frozen=True):
     """An object that represents the elastic network interface for a multi-node parallel job node."""
 
     attachment_id: str | None = Field(default=None, alias="attachmentId")
@@ -293,7 +293,7 @@ class NetworkInterface(BatchKitModel):
     private_ipv4_address: str | None = Field(default=None, alias="privateIpv4Address")
 
 
-class AttemptContainerDetail(BatchKitModel):
+class AttemptContainerDetail(BatchKitModel, frozen=True):
     """The details for the container in this job attempt."""
 
     container_instance_arn: str | None = Field(default=None, alias="containerInstanceArn")
@@ -304,7 +304,7 @@ class AttemptContainerDetail(BatchKitModel):
     network_interfaces: WireList[NetworkInterface] | None = Field(default=None, alias="networkInterfaces")
 
 
-class AttemptTaskContainerDetails(BatchKitModel):
+class AttemptTaskContainerDetails(BatchKitModel, frozen=True):
     """An object that represents the details of a container that's part of a job attempt."""
 
     exit_code: int | None = Field(default=None, alias="exitCode")
@@ -314,7 +314,7 @@ class AttemptTaskContainerDetails(BatchKitModel):
     network_interfaces: WireList[NetworkInterface] | None = Field(default=None, alias="networkInterfaces")
 
 
-class AttemptEcsTaskDetails(BatchKitModel):
+class AttemptEcsTaskDetails(BatchKitModel, frozen=True):
     """An object that represents the details of a task."""
 
     container_instance_arn: str | None = Field(default=None, alias="containerInstanceArn")
@@ -322,7 +322,7 @@ class AttemptEcsTaskDetails(BatchKitModel):
     containers: WireList[AttemptTaskContainerDetails] | None = None
 
 
-class AttemptDetail(AttemptDetailMixin, BatchKitModel):
+class AttemptDetail(AttemptDetailMixin, BatchKitModel, frozen=True):
     """An object that represents a job attempt."""
 
     container: AttemptContainerDetail | None = None
@@ -332,7 +332,7 @@ class AttemptDetail(AttemptDetailMixin, BatchKitModel):
     task_properties: WireList[AttemptEcsTaskDetails] | None = Field(default=None, alias="taskProperties")
 
 
-class EvaluateOnExit(BatchKitModel):
+class EvaluateOnExit(BatchKitModel, frozen=True):
     """Specifies an array of up to 5 conditions to be met, and an action to take (RETRY or EXIT) if
     all conditions are met.
     """
@@ -343,21 +343,21 @@ class EvaluateOnExit(BatchKitModel):
     action: RetryAction
 
 
-class RetryStrategy(BatchKitModel):
+class RetryStrategy(BatchKitModel, frozen=True):
     """The retry strategy to use for this job if an attempt fails."""
 
     attempts: int | None = None
     evaluate_on_exit: WireList[EvaluateOnExit] | None = Field(default=None, alias="evaluateOnExit")
 
 
-class JobDependency(BatchKitModel):
+class JobDependency(BatchKitModel, frozen=True):
     """An object that represents an Batch job dependency."""
 
     job_id: str | None = Field(default=None, alias="jobId")
     type: ArrayJobDependency | None = None
 
 
-class Host(BatchKitModel):
+class Host(BatchKitModel, frozen=True):
     """The contents of the host parameter determine whether your data volume persists on the host
     container instance and where it's stored.
     """
@@ -365,14 +365,14 @@ class Host(BatchKitModel):
     source_path: str | None = Field(default=None, alias="sourcePath")
 
 
-class EFSAuthorizationConfig(BatchKitModel):
+class EFSAuthorizationConfig(BatchKitModel, frozen=True):
     """The authorization configuration details for the Amazon EFS file system."""
 
     access_point_id: str | None = Field(default=None, alias="accessPointId")
     iam: EFSAuthorizationConfigIAM | None = None
 
 
-class EFSVolumeConfiguration(BatchKitModel):
+class EFSVolumeConfiguration(BatchKitModel, frozen=True):
     """This parameter is specified when you're using an Amazon Elastic File System file system for
     job storage.
     """
@@ -384,7 +384,7 @@ class EFSVolumeConfiguration(BatchKitModel):
     authorization_config: EFSAuthorizationConfig | None = Field(default=None, alias="authorizationConfig")
 
 
-class S3FilesVolumeConfiguration(BatchKitModel):
+class S3FilesVolumeConfiguration(BatchKitModel, frozen=True):
     """This parameter is specified when you're using an S3Files file system for job storage."""
 
     file_system_arn: str = Field(alias="fileSystemArn")
@@ -393,7 +393,7 @@ class S3FilesVolumeConfiguration(BatchKitModel):
     access_point_arn: str | None = Field(default=None, alias="accessPointArn")
 
 
-class Volume(BatchKitModel):
+class Volume(BatchKitModel, frozen=True):
     """A data volume that's used in a job's container properties."""
 
     host: Host | None = None
@@ -402,14 +402,14 @@ class Volume(BatchKitModel):
     s3files_volume_configuration: S3FilesVolumeConfiguration | None = Field(default=None, alias="s3filesVolumeConfiguration")
 
 
-class KeyValuePair(BatchKitModel):
+class KeyValuePair(BatchKitModel, frozen=True):
     """A key-value pair object."""
 
     name: str | None = None
     value: str | None = None
 
 
-class MountPoint(BatchKitModel):
+class MountPoint(BatchKitModel, frozen=True):
     """Details for a Docker volume mount point that's used in a job's container properties."""
 
     container_path: str | None = Field(default=None, alias="containerPath")
@@ -417,7 +417,7 @@ class MountPoint(BatchKitModel):
     source_volume: str | None = Field(default=None, alias="sourceVolume")
 
 
-class Ulimit(BatchKitModel):
+class Ulimit(BatchKitModel, frozen=True):
     """The ulimit settings to pass to the container."""
 
     hard_limit: int = Field(alias="hardLimit")
@@ -425,14 +425,14 @@ class Ulimit(BatchKitModel):
     soft_limit: int = Field(alias="softLimit")
 
 
-class ResourceRequirement(BatchKitModel):
+class ResourceRequirement(BatchKitModel, frozen=True):
     """The type and amount of a resource to assign to a container."""
 
     value: str
     type: ResourceType
 
 
-class Device(BatchKitModel):
+class Device(BatchKitModel, frozen=True):
     """An object that represents a container instance host device."""
 
     host_path: str = Field(alias="hostPath")
@@ -440,7 +440,7 @@ class Device(BatchKitModel):
     permissions: WireList[DeviceCgroupPermission] | None = None
 
 
-class Tmpfs(BatchKitModel):
+class Tmpfs(BatchKitModel, frozen=True):
     """The container path, mount options, and size of the tmpfs mount."""
 
     container_path: str = Field(alias="containerPath")
@@ -448,7 +448,7 @@ class Tmpfs(BatchKitModel):
     mount_options: WireList[str] | None = Field(default=None, alias="mountOptions")
 
 
-class LinuxParameters(BatchKitModel):
+class LinuxParameters(BatchKitModel, frozen=True):
     """Linux-specific modifications that are applied to the container, such as details for device
     mappings.
     """
@@ -461,14 +461,14 @@ class LinuxParameters(BatchKitModel):
     swappiness: int | None = None
 
 
-class Secret(BatchKitModel):
+class Secret(BatchKitModel, frozen=True):
     """An object that represents the secret to expose to your container."""
 
     name: str
     value_from: str = Field(alias="valueFrom")
 
 
-class LogConfiguration(BatchKitModel):
+class LogConfiguration(BatchKitModel, frozen=True):
     """The log configuration specification for the container."""
 
     log_driver: LogDriver = Field(alias="logDriver")
@@ -476,38 +476,38 @@ class LogConfiguration(BatchKitModel):
     secret_options: WireList[Secret] | None = Field(default=None, alias="secretOptions")
 
 
-class NetworkConfiguration(BatchKitModel):
+class NetworkConfiguration(BatchKitModel, frozen=True):
     """The network configuration for jobs that are running on Fargate resources."""
 
     assign_public_ip: AssignPublicIp | None = Field(default=None, alias="assignPublicIp")
 
 
-class FargatePlatformConfiguration(BatchKitModel):
+class FargatePlatformConfiguration(BatchKitModel, frozen=True):
     """The platform configuration for jobs that are running on Fargate resources."""
 
     platform_version: str | None = Field(default=None, alias="platformVersion")
 
 
-class EphemeralStorage(BatchKitModel):
+class EphemeralStorage(BatchKitModel, frozen=True):
     """The amount of ephemeral storage allocated for the task."""
 
     size_in_gi_b: int = Field(alias="sizeInGiB")
 
 
-class RuntimePlatform(BatchKitModel):
+class RuntimePlatform(BatchKitModel, frozen=True):
     """An object that represents the compute environment architecture for Batch jobs on Fargate."""
 
     operating_system_family: str | None = Field(default=None, alias="operatingSystemFamily")
     cpu_architecture: str | None = Field(default=None, alias="cpuArchitecture")
 
 
-class RepositoryCredentials(BatchKitModel):
+class RepositoryCredentials(BatchKitModel, frozen=True):
     """The private repository authentication credentials to use."""
 
     credentials_parameter: str = Field(alias="credentialsParameter")
 
 
-class ContainerDetail(BatchKitModel):
+class ContainerDetail(BatchKitModel, frozen=True):
     """An object that represents the details for the container that's associated with the job."""
 
     image: str | None = None
@@ -542,7 +542,7 @@ class ContainerDetail(BatchKitModel):
     enable_execute_command: bool | None = Field(default=None, alias="enableExecuteCommand")
 
 
-class NodeDetails(BatchKitModel):
+class NodeDetails(BatchKitModel, frozen=True):
     """An object that represents the details of a node that's associated with a multi-node parallel
     job.
     """
@@ -551,7 +551,7 @@ class NodeDetails(BatchKitModel):
     is_main_node: bool | None = Field(default=None, alias="isMainNode")
 
 
-class ContainerProperties(BatchKitModel):
+class ContainerProperties(BatchKitModel, frozen=True):
     """The container details for the node range."""
 
     image: str | None = None
@@ -580,21 +580,21 @@ class ContainerProperties(BatchKitModel):
     repository_credentials: RepositoryCredentials | None = Field(default=None, alias="repositoryCredentials")
 
 
-class TaskContainerDependency(BatchKitModel):
+class TaskContainerDependency(BatchKitModel, frozen=True):
     """A list of containers that this task depends on."""
 
     container_name: str | None = Field(default=None, alias="containerName")
     condition: str | None = None
 
 
-class FirelensConfiguration(BatchKitModel):
+class FirelensConfiguration(BatchKitModel, frozen=True):
     """The FireLens configuration for the container."""
 
     type: FirelensConfigurationType
     options: Mapping[str, str] | None = None
 
 
-class TaskContainerProperties(BatchKitModel):
+class TaskContainerProperties(BatchKitModel, frozen=True):
     """Container properties are used for Amazon ECS-based job definitions."""
 
     command: WireList[str] | None = None
@@ -618,7 +618,7 @@ class TaskContainerProperties(BatchKitModel):
     stop_timeout: int | None = Field(default=None, alias="stopTimeout")
 
 
-class EcsTaskProperties(BatchKitModel):
+class EcsTaskProperties(BatchKitModel, frozen=True):
     """The properties for a task definition that describes the container and volume definitions of
     an Amazon ECS task.
     """
@@ -637,7 +637,7 @@ class EcsTaskProperties(BatchKitModel):
     network_mode: str | None = Field(default=None, alias="networkMode")
 
 
-class EcsProperties(BatchKitModel):
+class EcsProperties(BatchKitModel, frozen=True):
     """This is an object that represents the properties of the node range for a multi-node parallel
     job.
     """
@@ -645,27 +645,27 @@ class EcsProperties(BatchKitModel):
     task_properties: WireList[EcsTaskProperties] = Field(alias="taskProperties")
 
 
-class ImagePullSecret(BatchKitModel):
+class ImagePullSecret(BatchKitModel, frozen=True):
     """References a Kubernetes secret resource."""
 
     name: str
 
 
-class EksContainerEnvironmentVariable(BatchKitModel):
+class EksContainerEnvironmentVariable(BatchKitModel, frozen=True):
     """An environment variable."""
 
     name: str
     value: str | None = None
 
 
-class EksContainerResourceRequirements(BatchKitModel):
+class EksContainerResourceRequirements(BatchKitModel, frozen=True):
     """The type and amount of resources to assign to a container."""
 
     limits: Mapping[str, str] | None = None
     requests: Mapping[str, str] | None = None
 
 
-class EksContainerVolumeMount(BatchKitModel):
+class EksContainerVolumeMount(BatchKitModel, frozen=True):
     """The volume mounts for a container for an Amazon EKS job."""
 
     name: str | None = None
@@ -674,21 +674,21 @@ class EksContainerVolumeMount(BatchKitModel):
     read_only: bool | None = Field(default=None, alias="readOnly")
 
 
-class EksContainerLinuxCapabilities(BatchKitModel):
+class EksContainerLinuxCapabilities(BatchKitModel, frozen=True):
     """Adds or removes Linux capabilities from the container's default capability set."""
 
     add: WireList[str] | None = None
     drop: WireList[str] | None = None
 
 
-class EksSeccompProfile(BatchKitModel):
+class EksSeccompProfile(BatchKitModel, frozen=True):
     """The seccomp profile for the container."""
 
     type: EksSeccompProfileType
     localhost_profile: str | None = Field(default=None, alias="localhostProfile")
 
 
-class EksContainerSecurityContext(BatchKitModel):
+class EksContainerSecurityContext(BatchKitModel, frozen=True):
     """The security context for a job."""
 
     run_as_user: int | None = Field(default=None, alias="runAsUser")
@@ -701,7 +701,7 @@ class EksContainerSecurityContext(BatchKitModel):
     seccomp_profile: EksSeccompProfile | None = Field(default=None, alias="seccompProfile")
 
 
-class EksContainer(BatchKitModel):
+class EksContainer(BatchKitModel, frozen=True):
     """EKS container properties are used in job definitions for Amazon EKS based job definitions to
     describe the properties for a container node in the pod that's launched as part of a job.
     """
@@ -717,27 +717,27 @@ class EksContainer(BatchKitModel):
     security_context: EksContainerSecurityContext | None = Field(default=None, alias="securityContext")
 
 
-class EksHostPath(BatchKitModel):
+class EksHostPath(BatchKitModel, frozen=True):
     """Specifies the configuration of a Kubernetes hostPath volume."""
 
     path: str | None = None
 
 
-class EksEmptyDir(BatchKitModel):
+class EksEmptyDir(BatchKitModel, frozen=True):
     """Specifies the configuration of a Kubernetes emptyDir volume."""
 
     medium: str | None = None
     size_limit: str | None = Field(default=None, alias="sizeLimit")
 
 
-class EksSecret(BatchKitModel):
+class EksSecret(BatchKitModel, frozen=True):
     """Specifies the configuration of a Kubernetes secret volume."""
 
     secret_name: str = Field(alias="secretName")
     optional: bool | None = None
 
 
-class EksPersistentVolumeClaim(BatchKitModel):
+class EksPersistentVolumeClaim(BatchKitModel, frozen=True):
     """Specifies the configuration of a Kubernetes persistentVolumeClaim bounded to a
     persistentVolume.
     """
@@ -746,7 +746,7 @@ class EksPersistentVolumeClaim(BatchKitModel):
     read_only: bool | None = Field(default=None, alias="readOnly")
 
 
-class EksVolume(BatchKitModel):
+class EksVolume(BatchKitModel, frozen=True):
     """Specifies an Amazon EKS volume for a job definition."""
 
     name: str
@@ -756,7 +756,7 @@ class EksVolume(BatchKitModel):
     persistent_volume_claim: EksPersistentVolumeClaim | None = Field(default=None, alias="persistentVolumeClaim")
 
 
-class EksMetadata(BatchKitModel):
+class EksMetadata(BatchKitModel, frozen=True):
     """Metadata about the Kubernetes pod."""
 
     labels: Mapping[str, str] | None = None
@@ -764,7 +764,7 @@ class EksMetadata(BatchKitModel):
     namespace: str | None = None
 
 
-class EksPodSecurityContext(BatchKitModel):
+class EksPodSecurityContext(BatchKitModel, frozen=True):
     """The security context to apply to the pod."""
 
     run_as_user: int | None = Field(default=None, alias="runAsUser")
@@ -774,7 +774,7 @@ class EksPodSecurityContext(BatchKitModel):
     fs_group: int | None = Field(default=None, alias="fsGroup")
 
 
-class EksPodProperties(BatchKitModel):
+class EksPodProperties(BatchKitModel, frozen=True):
     """The properties for the Kubernetes pod resources of a job."""
 
     service_account_name: str | None = Field(default=None, alias="serviceAccountName")
@@ -789,7 +789,7 @@ class EksPodProperties(BatchKitModel):
     security_context: EksPodSecurityContext | None = Field(default=None, alias="securityContext")
 
 
-class EksProperties(BatchKitModel):
+class EksProperties(BatchKitModel, frozen=True):
     """This is an object that represents the properties of the node range for a multi-node parallel
     job.
     """
@@ -797,20 +797,20 @@ class EksProperties(BatchKitModel):
     pod_properties: EksPodProperties | None = Field(default=None, alias="podProperties")
 
 
-class ConsumableResourceRequirement(BatchKitModel):
+class ConsumableResourceRequirement(BatchKitModel, frozen=True):
     """Information about a consumable resource required to run a job."""
 
     consumable_resource: str | None = Field(default=None, alias="consumableResource")
     quantity: int | None = None
 
 
-class ConsumableResourceProperties(BatchKitModel):
+class ConsumableResourceProperties(BatchKitModel, frozen=True):
     """Contains a list of consumable resources required by a job."""
 
     consumable_resource_list: WireList[ConsumableResourceRequirement] | None = Field(default=None, alias="consumableResourceList")
 
 
-class NodeRangeProperty(BatchKitModel):
+class NodeRangeProperty(BatchKitModel, frozen=True):
     """This is an object that represents the properties of the node range for a multi-node parallel
     job.
     """
@@ -823,7 +823,7 @@ class NodeRangeProperty(BatchKitModel):
     consumable_resource_properties: ConsumableResourceProperties | None = Field(default=None, alias="consumableResourceProperties")
 
 
-class NodeProperties(BatchKitModel):
+class NodeProperties(BatchKitModel, frozen=True):
     """An object that represents the node properties of a multi-node parallel job."""
 
     num_nodes: int = Field(alias="numNodes")
@@ -831,7 +831,7 @@ class NodeProperties(BatchKitModel):
     node_range_properties: WireList[NodeRangeProperty] = Field(alias="nodeRangeProperties")
 
 
-class ArrayPropertiesDetail(BatchKitModel):
+class ArrayPropertiesDetail(BatchKitModel, frozen=True):
     """The array properties of the job, if it's an array job."""
 
     status_summary: Mapping[str, int] | None = Field(default=None, alias="statusSummary")
@@ -840,13 +840,13 @@ class ArrayPropertiesDetail(BatchKitModel):
     index: int | None = None
 
 
-class JobTimeout(BatchKitModel):
+class JobTimeout(BatchKitModel, frozen=True):
     """The timeout configuration for the job."""
 
     attempt_duration_seconds: int | None = Field(default=None, alias="attemptDurationSeconds")
 
 
-class EksContainerDetail(BatchKitModel):
+class EksContainerDetail(BatchKitModel, frozen=True):
     """The details for container properties that are returned by DescribeJobs for jobs that use
     Amazon EKS.
     """
@@ -864,7 +864,7 @@ class EksContainerDetail(BatchKitModel):
     security_context: EksContainerSecurityContext | None = Field(default=None, alias="securityContext")
 
 
-class EksPodPropertiesDetail(BatchKitModel):
+class EksPodPropertiesDetail(BatchKitModel, frozen=True):
     """The properties for the Kubernetes pod resources of a job."""
 
     service_account_name: str | None = Field(default=None, alias="serviceAccountName")
@@ -881,13 +881,13 @@ class EksPodPropertiesDetail(BatchKitModel):
     security_context: EksPodSecurityContext | None = Field(default=None, alias="securityContext")
 
 
-class EksPropertiesDetail(BatchKitModel):
+class EksPropertiesDetail(BatchKitModel, frozen=True):
     """An object with various properties that are specific to Amazon EKS based jobs."""
 
     pod_properties: EksPodPropertiesDetail | None = Field(default=None, alias="podProperties")
 
 
-class EksAttemptContainerDetail(BatchKitModel):
+class EksAttemptContainerDetail(BatchKitModel, frozen=True):
     """An object that represents the details for an attempt for a job attempt that an Amazon EKS
     container runs.
     """
@@ -898,7 +898,7 @@ class EksAttemptContainerDetail(BatchKitModel):
     reason: str | None = None
 
 
-class EksAttemptDetail(BatchKitModel):
+class EksAttemptDetail(BatchKitModel, frozen=True):
     """An object that represents the details of a job attempt for a job attempt by an Amazon EKS
     container.
     """
@@ -914,7 +914,7 @@ class EksAttemptDetail(BatchKitModel):
     status_reason: str | None = Field(default=None, alias="statusReason")
 
 
-class TaskContainerDetails(BatchKitModel):
+class TaskContainerDetails(BatchKitModel, frozen=True):
     """The details for the container in this task attempt."""
 
     command: WireList[str] | None = None
@@ -942,7 +942,7 @@ class TaskContainerDetails(BatchKitModel):
     network_interfaces: WireList[NetworkInterface] | None = Field(default=None, alias="networkInterfaces")
 
 
-class EcsTaskDetails(BatchKitModel):
+class EcsTaskDetails(BatchKitModel, frozen=True):
     """The details of a task definition that describes the container and volume definitions of an
     Amazon ECS task.
     """
@@ -963,13 +963,13 @@ class EcsTaskDetails(BatchKitModel):
     network_mode: str | None = Field(default=None, alias="networkMode")
 
 
-class EcsPropertiesDetail(BatchKitModel):
+class EcsPropertiesDetail(BatchKitModel, frozen=True):
     """An object with properties that are specific to Amazon ECS-based jobs."""
 
     task_properties: WireList[EcsTaskDetails] | None = Field(default=None, alias="taskProperties")
 
 
-class JobDetail(JobDetailMixin, BatchKitModel):
+class JobDetail(JobDetailMixin, BatchKitModel, frozen=True):
     """An object that represents an Batch job."""
 
     job_arn: str | None = Field(default=None, alias="jobArn")
@@ -1004,13 +1004,13 @@ class JobDetail(JobDetailMixin, BatchKitModel):
     consumable_resource_properties: ConsumableResourceProperties | None = Field(default=None, alias="consumableResourceProperties")
 
 
-class S3JobTimers(BatchKitModel):
+class S3JobTimers(BatchKitModel, frozen=True):
     """The JobTimers attribute of a job's progress summary."""
 
     elapsed_time_in_active_seconds: int | None = Field(default=None, alias="ElapsedTimeInActiveSeconds")
 
 
-class S3JobProgressSummary(BatchKitModel):
+class S3JobProgressSummary(BatchKitModel, frozen=True):
     """Describes the total number of tasks that the specified job has run, the number of tasks that
     succeeded, and the number of tasks that failed.
     """
@@ -1021,7 +1021,7 @@ class S3JobProgressSummary(BatchKitModel):
     timers: S3JobTimers | None = Field(default=None, alias="Timers")
 
 
-class S3BatchJob(S3BatchJobMixin, BatchKitModel):
+class S3BatchJob(S3BatchJobMixin, BatchKitModel, frozen=True):
     """Contains the configuration and status information for a single job retrieved as part of a
     job list.
     """
