@@ -18,6 +18,7 @@ import sys
 import textwrap
 from collections.abc import Iterator
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -206,14 +207,108 @@ def annotation(service: str, name: str, shape: Shape) -> str:
     }[shape.type_name]
 
 
+#: Characters of botocore's documentation that ruff (RUF001) would flag as ambiguous.
+_ASCII = str.maketrans("\u2018\u2019\u201c\u201d\u2212\u2013\u2014\u00a0", "''\"\"--- ")
+
+
+class _DocText(HTMLParser):
+    """botocore's HTML documentation as plain text that reads well as Markdown too.
+
+    Paragraphs are separated by blank lines, ``<li>``/``<dt>`` become ``- `` bullets (nested
+    lists indented), ``<code>`` a double-backquoted literal, absolute links ``[text](url)``,
+    and ``<note>``/``<important>`` a "Note:"/"Important:" paragraph.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[tuple[str, str, str]] = []  # (first-line prefix, indent, text)
+        self.buf: list[str] = []
+        self.depth = 0  # list nesting
+        self.bullet = False  # the next block starts a list item
+        self.label = ""  # "Note: " for the next block
+        self.code: list[str] | None = None
+        self.links: list[tuple[int, str]] = []
+
+    def flush(self) -> None:
+        text = re.sub(r"\s+", " ", "".join(self.buf)).strip()
+        self.buf = []
+        if not text:
+            return
+        indent = "  " * self.depth
+        first = indent[:-2] + "- " if self.bullet and self.depth else indent
+        self.blocks.append((first, indent, self.label + text))
+        self.bullet, self.label = False, ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "code":
+            self.code = []
+        elif tag == "a":
+            self.links.append((len(self.buf), dict(attrs).get("href") or ""))
+        elif tag in ("p", "br", "li", "dt", "dd", "ul", "ol", "dl", "note", "important"):
+            self.flush()
+            if tag in ("ul", "ol", "dl"):
+                self.depth += 1
+            elif tag in ("li", "dt"):
+                self.bullet = True
+            elif tag in ("note", "important"):
+                self.label = tag.capitalize() + ": "
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "code" and self.code is not None:
+            code = re.sub(r"\s+", " ", "".join(self.code)).strip()
+            self.code = None
+            if code:
+                self.buf.append(f"``{code}``")
+        elif tag == "a" and self.links:
+            start, href = self.links.pop()
+            text = re.sub(r"\s+", " ", "".join(self.buf[start:])).strip()
+            if href.startswith(("https://", "http://")) and text:
+                self.buf[start:] = [f"[{text}]({href})"]
+        elif tag in ("p", "li", "dt", "dd", "ul", "ol", "dl", "note", "important"):
+            self.flush()
+            if tag in ("ul", "ol", "dl"):
+                self.depth = max(self.depth - 1, 0)
+
+    def handle_data(self, data: str) -> None:
+        (self.buf if self.code is None else self.code).append(data)
+
+
+def doc_text(html: str, width: int) -> str:
+    """botocore's HTML documentation as readable text, wrapped at ``width`` columns."""
+    parser = _DocText()
+    parser.feed(html.translate(_ASCII))
+    parser.close()
+    parser.flush()
+    wrap = textwrap.TextWrapper(width=width, break_long_words=False, break_on_hyphens=False)
+    paragraphs = []
+    for first, indent, text in parser.blocks:
+        wrap.initial_indent, wrap.subsequent_indent = first, indent
+        paragraphs.append(wrap.fill(text))
+    return "\n\n".join(paragraphs)
+
+
+def _text_literal(text: str) -> str:
+    """A string literal, single-quoted when that spares backslashes."""
+    return repr(text) if '"' in text else _q(text)
+
+
+def _docstring_literal(text: str, indent: str) -> str:
+    """``text`` (lines already wrapped) as a triple-quoted literal at ``indent``."""
+    text = text.replace("\\", "\\\\").replace('"""', '\\"""')
+    if text.endswith('"'):
+        text = text[:-1] + '\\"'
+    if "\n" not in text:
+        return f'{indent}"""{text}"""\n'
+    body = "\n".join(f"{indent}{line}" if line else "" for line in text.split("\n"))
+    return f'{indent}"""{body.lstrip()}\n{indent}"""\n'
+
+
 def docstring(shape: Shape, indent: str) -> str:
-    text = re.sub(r"<[^>]+>", "", shape.documentation or "").strip()
-    text = re.sub(r"\s+", " ", text).replace("\\", "\\\\").replace('"""', "'''")
+    """The class docstring: the first sentence of the shape's documentation."""
+    text = re.sub(r"\s+", " ", doc_text(shape.documentation or "", width=10**6))
     first = re.split(r"(?<=\.)\s", text, maxsplit=1)[0] if text else ""
     first = first or f"The ``{shape.name}`` shape."
-    lines = textwrap.wrap(first, width=96 - len(indent))
-    body = f"\n{indent}".join(lines)
-    return f'{indent}"""{body}"""\n' if len(lines) == 1 else f'{indent}"""{body}\n{indent}"""\n'
+    return _docstring_literal(textwrap.fill(first, width=94 - len(indent)), indent)
 
 
 def render_enum(ref: ShapeRef) -> str:
@@ -227,22 +322,39 @@ def render_enum(ref: ShapeRef) -> str:
 
 
 def render_structure(ref: ShapeRef) -> str:
+    """A model whose fields carry botocore's member documentation twice.
+
+    Once as the pydantic ``description`` (JSON schema, runtime) and once as an attribute
+    docstring (IDEs, the API reference).  A docstring after a field compiles to nothing;
+    pydantic's ``use_attribute_docstrings`` would spare the copy but parses the source of every
+    class at import (docs/decisions.md).
+    """
     shape = ref.shape
     assert isinstance(shape, StructureShape)
     mixin = MIXINS.get((ref.service, shape.name))
     bases = f"{mixin}, BatchKitModel" if mixin else "BatchKitModel"
-    out = [f"class {ref.class_name}({bases}):\n", docstring(shape, "    "), "\n"]
+    # frozen=True again on every model: pyright takes frozenness from each class's own keyword
+    # (dataclass_transform), not from BatchKitModel's; mypy's pydantic plugin inherits it.
+    out = [f"class {ref.class_name}({bases}, frozen=True):\n", docstring(shape, "    ")]
     required = set(shape.required_members)
     for wire, member in shape.members.items():
         ann = annotation(ref.service, wire, member)
         attr = snake_case(wire)
-        alias = "" if attr == wire else f"alias={_q(wire)}"
-        if wire in required and (ref.service, shape.name, wire) not in NOT_REALLY_REQUIRED:
-            value = f" = Field({alias})" if alias else ""
-            out.append(f"    {attr}: {ann}{value}\n")
-        else:
-            value = f"Field(default=None, {alias})" if alias else "None"
-            out.append(f"    {attr}: {ann} | None = {value}\n")
+        doc = doc_text(member.documentation or "", width=84) or f"The ``{wire}`` member."
+        kwargs = [] if attr == wire else [f"alias={_q(wire)}"]
+        if wire not in required or (ref.service, shape.name, wire) in NOT_REALLY_REQUIRED:
+            ann += " | None"
+            kwargs.insert(0, "default=None")
+        lines = doc.split("\n")
+        pieces = [_text_literal(line + "\n") for line in lines[:-1]] + [_text_literal(lines[-1])]
+        field = f"    {attr}: {ann} = Field({', '.join([*kwargs, f'description={pieces[0]}'])})"
+        if len(pieces) > 1 or len(field) > 100:
+            desc = pieces[0]
+            if len(pieces) > 1 or len(f"        description={desc},") > 100:
+                desc = "(\n" + "".join(f"            {piece}\n" for piece in pieces) + "        )"
+            args = "".join(f"        {k},\n" for k in [*kwargs, f"description={desc}"])
+            field = f"    {attr}: {ann} = Field(\n{args}    )"
+        out += ["\n", field, "\n", _docstring_literal(doc, "    ")]
     return "".join(out)
 
 
@@ -271,13 +383,8 @@ BOTOCORE_VERSION = {_q(botocore.__version__)}
         render_enum(r) if _is_enum(r.shape) else render_structure(r)
         for r in sorted(refs, key=lambda r: not _is_enum(r.shape))
     ]
-    registry = ["\n\n#: (service, botocore shape name) -> the class generated for it.\n"]
-    registry.append("SHAPES: dict[tuple[str, str], type[BatchKitModel] | type[OpenEnum]] = {\n")
-    registry += [f"    ({_q(r.service)}, {_q(r.shape.name)}): {r.class_name},\n" for r in refs]
-    registry.append("}\n\n__all__ = [\n")
-    registry += [f"    {_q(n)},\n" for n in sorted(names)]
-    registry.append("]\n")
-    return header + "\n\n" + "\n\n".join(body) + "".join(registry)
+    exports = ["\n\n__all__ = [\n", *(f"    {_q(n)},\n" for n in sorted(names)), "]\n"]
+    return header + "\n\n" + "\n\n".join(body) + "".join(exports)
 
 
 def _item_class(service: str, operation: str, result: str) -> str:

@@ -58,8 +58,8 @@ class ServiceJobStatus(JobStatusMixin, OpenEnum):
 
 
 class RetryAction(OpenEnum):
-    """Specifies the action to take if all of the specified conditions (onStatusReason, onReason,
-    and onExitCode) are met.
+    """Specifies the action to take if all of the specified conditions (``onStatusReason``,
+    ``onReason``, and ``onExitCode``) are met.
     """
 
     RETRY = "RETRY"
@@ -135,8 +135,8 @@ class FirelensConfigurationType(OpenEnum):
 
 
 class EksSeccompProfileType(OpenEnum):
-    """The seccomp profile type can be one of the following values: RuntimeDefault The
-    RuntimeDefault value uses the container runtime's default seccomp profile.
+    """The seccomp profile type can be one of the following values: - RuntimeDefault The
+    ``RuntimeDefault`` value uses the container runtime's default seccomp profile.
     """
 
     RUNTIME_DEFAULT = "RuntimeDefault"
@@ -188,953 +188,7127 @@ class S3JobStatus(S3JobStatusMixin, OpenEnum):
     SUSPENDED = "Suspended"
 
 
-class JobCapacityUsageSummary(BatchKitModel):
-    """The capacity usage for a job, including the unit of measure and quantity of resources being
-    used.
+class JobCapacityUsageSummary(BatchKitModel, frozen=True):
+    """The capacity usage for a job, including the unit of measure and quantity of resources
+    being used.
     """
 
-    capacity_unit: str | None = Field(default=None, alias="capacityUnit")
-    quantity: float | None = None
+    capacity_unit: str | None = Field(
+        default=None,
+        alias="capacityUnit",
+        description=(
+            "The unit of measure for the capacity usage. This is ``VCPU`` for Amazon EC2 and\n"
+            "``cpu`` for Amazon EKS."
+        ),
+    )
+    """The unit of measure for the capacity usage. This is ``VCPU`` for Amazon EC2 and
+    ``cpu`` for Amazon EKS.
+    """
+
+    quantity: float | None = Field(
+        default=None,
+        description=(
+            "The quantity of capacity being used by the job, measured in the units specified by\n"
+            "``capacityUnit``."
+        ),
+    )
+    """The quantity of capacity being used by the job, measured in the units specified by
+    ``capacityUnit``.
+    """
 
 
-class ContainerSummary(BatchKitModel):
+class ContainerSummary(BatchKitModel, frozen=True):
     """An object that represents the details of the container that's associated with the job."""
 
-    exit_code: int | None = Field(default=None, alias="exitCode")
-    reason: str | None = None
+    exit_code: int | None = Field(
+        default=None,
+        alias="exitCode",
+        description="The exit code to return upon completion.",
+    )
+    """The exit code to return upon completion."""
+
+    reason: str | None = Field(
+        default=None,
+        description=(
+            "A short (255 max characters) human-readable string to provide additional details for\n"
+            "a running or stopped container."
+        ),
+    )
+    """A short (255 max characters) human-readable string to provide additional details for
+    a running or stopped container.
+    """
 
 
-class ArrayPropertiesSummary(BatchKitModel):
+class ArrayPropertiesSummary(BatchKitModel, frozen=True):
     """The array properties of the job, if it's an array job."""
 
-    size: int | None = None
-    index: int | None = None
-    status_summary: Mapping[str, int] | None = Field(default=None, alias="statusSummary")
-    status_summary_last_updated_at: EpochMillis | None = Field(default=None, alias="statusSummaryLastUpdatedAt")
+    size: int | None = Field(
+        default=None,
+        description="The size of the array job. This parameter is returned for parent array jobs.",
+    )
+    """The size of the array job. This parameter is returned for parent array jobs."""
+
+    index: int | None = Field(
+        default=None,
+        description=(
+            "The job index within the array that's associated with this job. This parameter is\n"
+            "returned for children of array jobs."
+        ),
+    )
+    """The job index within the array that's associated with this job. This parameter is
+    returned for children of array jobs.
+    """
+
+    status_summary: Mapping[str, int] | None = Field(
+        default=None,
+        alias="statusSummary",
+        description=(
+            "A summary of the number of array job children in each available job status. This\n"
+            "parameter is returned for parent array jobs."
+        ),
+    )
+    """A summary of the number of array job children in each available job status. This
+    parameter is returned for parent array jobs.
+    """
+
+    status_summary_last_updated_at: EpochMillis | None = Field(
+        default=None,
+        alias="statusSummaryLastUpdatedAt",
+        description=(
+            "The Unix timestamp (in milliseconds) for when the ``statusSummary`` was last\n"
+            "updated."
+        ),
+    )
+    """The Unix timestamp (in milliseconds) for when the ``statusSummary`` was last
+    updated.
+    """
 
 
-class NodePropertiesSummary(BatchKitModel):
+class NodePropertiesSummary(BatchKitModel, frozen=True):
     """The node properties for a single node in a job summary list."""
 
-    is_main_node: bool | None = Field(default=None, alias="isMainNode")
-    num_nodes: int | None = Field(default=None, alias="numNodes")
-    node_index: int | None = Field(default=None, alias="nodeIndex")
+    is_main_node: bool | None = Field(
+        default=None,
+        alias="isMainNode",
+        description=(
+            "Specifies whether the current node is the main node for a multi-node parallel job."
+        ),
+    )
+    """Specifies whether the current node is the main node for a multi-node parallel job."""
+
+    num_nodes: int | None = Field(
+        default=None,
+        alias="numNodes",
+        description="The number of nodes that are associated with a multi-node parallel job.",
+    )
+    """The number of nodes that are associated with a multi-node parallel job."""
+
+    node_index: int | None = Field(
+        default=None,
+        alias="nodeIndex",
+        description=(
+            "The node index for the node. Node index numbering begins at zero. This index is also\n"
+            "available on the node with the ``AWS_BATCH_JOB_NODE_INDEX`` environment variable."
+        ),
+    )
+    """The node index for the node. Node index numbering begins at zero. This index is also
+    available on the node with the ``AWS_BATCH_JOB_NODE_INDEX`` environment variable.
+    """
 
 
-class JobSummary(JobSummaryMixin, BatchKitModel):
+class JobSummary(JobSummaryMixin, BatchKitModel, frozen=True):
     """An object that represents summary details of a job."""
 
-    job_arn: str | None = Field(default=None, alias="jobArn")
-    job_id: str = Field(alias="jobId")
-    job_name: str = Field(alias="jobName")
-    capacity_usage: WireList[JobCapacityUsageSummary] | None = Field(default=None, alias="capacityUsage")
-    created_at: EpochMillis | None = Field(default=None, alias="createdAt")
-    scheduled_at: EpochMillis | None = Field(default=None, alias="scheduledAt")
-    share_identifier: str | None = Field(default=None, alias="shareIdentifier")
-    status: JobStatus | None = None
-    status_reason: str | None = Field(default=None, alias="statusReason")
-    started_at: EpochMillis | None = Field(default=None, alias="startedAt")
-    stopped_at: EpochMillis | None = Field(default=None, alias="stoppedAt")
-    container: ContainerSummary | None = None
-    array_properties: ArrayPropertiesSummary | None = Field(default=None, alias="arrayProperties")
-    node_properties: NodePropertiesSummary | None = Field(default=None, alias="nodeProperties")
-    job_definition: str | None = Field(default=None, alias="jobDefinition")
-    is_cancelled: bool | None = Field(default=None, alias="isCancelled")
-    is_terminated: bool | None = Field(default=None, alias="isTerminated")
+    job_arn: str | None = Field(
+        default=None,
+        alias="jobArn",
+        description="The Amazon Resource Name (ARN) of the job.",
+    )
+    """The Amazon Resource Name (ARN) of the job."""
+
+    job_id: str = Field(alias="jobId", description="The job ID.")
+    """The job ID."""
+
+    job_name: str = Field(alias="jobName", description="The job name.")
+    """The job name."""
+
+    capacity_usage: WireList[JobCapacityUsageSummary] | None = Field(
+        default=None,
+        alias="capacityUsage",
+        description=(
+            "The configured capacity usage information for this job, including the unit of\n"
+            "measure and quantity of resources."
+        ),
+    )
+    """The configured capacity usage information for this job, including the unit of
+    measure and quantity of resources.
+    """
+
+    created_at: EpochMillis | None = Field(
+        default=None,
+        alias="createdAt",
+        description=(
+            "The Unix timestamp (in milliseconds) for when the job was created. For non-array\n"
+            "jobs and parent array jobs, this is when the job entered the ``SUBMITTED`` state (at\n"
+            "the time\n"
+            "[SubmitJob](https://docs.aws.amazon.com/batch/latest/APIReference/API_SubmitJob.html)\n"
+            "was called). For array child jobs, this is when the child job was spawned by its\n"
+            "parent and entered the ``PENDING`` state."
+        ),
+    )
+    """The Unix timestamp (in milliseconds) for when the job was created. For non-array
+    jobs and parent array jobs, this is when the job entered the ``SUBMITTED`` state (at
+    the time
+    [SubmitJob](https://docs.aws.amazon.com/batch/latest/APIReference/API_SubmitJob.html)
+    was called). For array child jobs, this is when the child job was spawned by its
+    parent and entered the ``PENDING`` state.
+    """
+
+    scheduled_at: EpochMillis | None = Field(
+        default=None,
+        alias="scheduledAt",
+        description=(
+            "The Unix timestamp (in milliseconds) for when the job was scheduled for execution.\n"
+            "For more information on job statues, see [Service job\n"
+            "status](https://docs.aws.amazon.com/batch/latest/userguide/service-job-status.html)\n"
+            "in the Batch User Guide."
+        ),
+    )
+    """The Unix timestamp (in milliseconds) for when the job was scheduled for execution.
+    For more information on job statues, see [Service job
+    status](https://docs.aws.amazon.com/batch/latest/userguide/service-job-status.html)
+    in the Batch User Guide.
+    """
+
+    share_identifier: str | None = Field(
+        default=None,
+        alias="shareIdentifier",
+        description=(
+            "The share identifier for the fairshare scheduling queue that this job is associated\n"
+            "with."
+        ),
+    )
+    """The share identifier for the fairshare scheduling queue that this job is associated
+    with.
+    """
+
+    status: JobStatus | None = Field(default=None, description="The current status for the job.")
+    """The current status for the job."""
+
+    status_reason: str | None = Field(
+        default=None,
+        alias="statusReason",
+        description=(
+            "A short, human-readable string to provide more details for the current status of the\n"
+            "job."
+        ),
+    )
+    """A short, human-readable string to provide more details for the current status of the
+    job.
+    """
+
+    started_at: EpochMillis | None = Field(
+        default=None,
+        alias="startedAt",
+        description=(
+            "The Unix timestamp for when the job was started. More specifically, it's when the\n"
+            "job transitioned from the ``STARTING`` state to the ``RUNNING`` state."
+        ),
+    )
+    """The Unix timestamp for when the job was started. More specifically, it's when the
+    job transitioned from the ``STARTING`` state to the ``RUNNING`` state.
+    """
+
+    stopped_at: EpochMillis | None = Field(
+        default=None,
+        alias="stoppedAt",
+        description=(
+            "The Unix timestamp for when the job was stopped. More specifically, it's when the\n"
+            "job transitioned from the ``RUNNING`` state to a terminal state, such as\n"
+            "``SUCCEEDED`` or ``FAILED``."
+        ),
+    )
+    """The Unix timestamp for when the job was stopped. More specifically, it's when the
+    job transitioned from the ``RUNNING`` state to a terminal state, such as
+    ``SUCCEEDED`` or ``FAILED``.
+    """
+
+    container: ContainerSummary | None = Field(
+        default=None,
+        description=(
+            "An object that represents the details of the container that's associated with the\n"
+            "job."
+        ),
+    )
+    """An object that represents the details of the container that's associated with the
+    job.
+    """
+
+    array_properties: ArrayPropertiesSummary | None = Field(
+        default=None,
+        alias="arrayProperties",
+        description="The array properties of the job, if it's an array job.",
+    )
+    """The array properties of the job, if it's an array job."""
+
+    node_properties: NodePropertiesSummary | None = Field(
+        default=None,
+        alias="nodeProperties",
+        description=(
+            "The node properties for a single node in a job summary list.\n"
+            "\n"
+            "Note: This isn't applicable to jobs that are running on Fargate resources."
+        ),
+    )
+    """The node properties for a single node in a job summary list.
+
+    Note: This isn't applicable to jobs that are running on Fargate resources.
+    """
+
+    job_definition: str | None = Field(
+        default=None,
+        alias="jobDefinition",
+        description="The Amazon Resource Name (ARN) of the job definition.",
+    )
+    """The Amazon Resource Name (ARN) of the job definition."""
+
+    is_cancelled: bool | None = Field(
+        default=None,
+        alias="isCancelled",
+        description=(
+            "Indicates whether a cancellation request has been accepted for the job. This field\n"
+            "is only present when the value is ``true``."
+        ),
+    )
+    """Indicates whether a cancellation request has been accepted for the job. This field
+    is only present when the value is ``true``.
+    """
+
+    is_terminated: bool | None = Field(
+        default=None,
+        alias="isTerminated",
+        description=(
+            "Indicates whether a termination request has been accepted for the job. This field is\n"
+            "only present when the value is ``true``."
+        ),
+    )
+    """Indicates whether a termination request has been accepted for the job. This field is
+    only present when the value is ``true``.
+    """
 
 
-class ServiceResourceId(BatchKitModel):
+class ServiceResourceId(BatchKitModel, frozen=True):
     """The service resource identifier associated with the service job attempt."""
 
-    name: ServiceResourceIdName
-    value: str
+    name: ServiceResourceIdName = Field(description="The name of the resource identifier.")
+    """The name of the resource identifier."""
+
+    value: str = Field(description="The value of the resource identifier.")
+    """The value of the resource identifier."""
 
 
-class LatestServiceJobAttempt(BatchKitModel):
+class LatestServiceJobAttempt(BatchKitModel, frozen=True):
     """Information about the latest attempt for the service job."""
 
-    service_resource_id: ServiceResourceId | None = Field(default=None, alias="serviceResourceId")
+    service_resource_id: ServiceResourceId | None = Field(
+        default=None,
+        alias="serviceResourceId",
+        description="The service resource identifier associated with the service job attempt.",
+    )
+    """The service resource identifier associated with the service job attempt."""
 
 
-class ServiceJobCapacityUsageSummary(BatchKitModel):
+class ServiceJobCapacityUsageSummary(BatchKitModel, frozen=True):
     """The capacity usage for a service job, including the unit of measure and quantity of
     resources being used.
     """
 
-    capacity_unit: str | None = Field(default=None, alias="capacityUnit")
-    quantity: float | None = None
+    capacity_unit: str | None = Field(
+        default=None,
+        alias="capacityUnit",
+        description=(
+            "The unit of measure for the service job capacity usage. For service jobs, this is\n"
+            "the instance type."
+        ),
+    )
+    """The unit of measure for the service job capacity usage. For service jobs, this is
+    the instance type.
+    """
+
+    quantity: float | None = Field(
+        default=None,
+        description=(
+            "The quantity of capacity being used by the service job, measured in the units\n"
+            "specified by ``capacityUnit``."
+        ),
+    )
+    """The quantity of capacity being used by the service job, measured in the units
+    specified by ``capacityUnit``.
+    """
 
 
-class ServiceJobSummary(ServiceJobSummaryMixin, BatchKitModel):
+class ServiceJobSummary(ServiceJobSummaryMixin, BatchKitModel, frozen=True):
     """Summary information about a service job."""
 
-    latest_attempt: LatestServiceJobAttempt | None = Field(default=None, alias="latestAttempt")
-    capacity_usage: WireList[ServiceJobCapacityUsageSummary] | None = Field(default=None, alias="capacityUsage")
-    created_at: EpochMillis | None = Field(default=None, alias="createdAt")
-    job_arn: str | None = Field(default=None, alias="jobArn")
-    job_id: str = Field(alias="jobId")
-    job_name: str = Field(alias="jobName")
-    scheduled_at: EpochMillis | None = Field(default=None, alias="scheduledAt")
-    service_job_type: ServiceJobType = Field(alias="serviceJobType")
-    share_identifier: str | None = Field(default=None, alias="shareIdentifier")
-    quota_share_name: str | None = Field(default=None, alias="quotaShareName")
-    status: ServiceJobStatus | None = None
-    status_reason: str | None = Field(default=None, alias="statusReason")
-    started_at: EpochMillis | None = Field(default=None, alias="startedAt")
-    stopped_at: EpochMillis | None = Field(default=None, alias="stoppedAt")
-    is_terminated: bool | None = Field(default=None, alias="isTerminated")
+    latest_attempt: LatestServiceJobAttempt | None = Field(
+        default=None,
+        alias="latestAttempt",
+        description="Information about the latest attempt for the service job.",
+    )
+    """Information about the latest attempt for the service job."""
+
+    capacity_usage: WireList[ServiceJobCapacityUsageSummary] | None = Field(
+        default=None,
+        alias="capacityUsage",
+        description=(
+            "The capacity usage information for this service job, including the unit of measure\n"
+            "and quantity of resources being used."
+        ),
+    )
+    """The capacity usage information for this service job, including the unit of measure
+    and quantity of resources being used.
+    """
+
+    created_at: EpochMillis | None = Field(
+        default=None,
+        alias="createdAt",
+        description="The Unix timestamp (in milliseconds) for when the service job was created.",
+    )
+    """The Unix timestamp (in milliseconds) for when the service job was created."""
+
+    job_arn: str | None = Field(
+        default=None,
+        alias="jobArn",
+        description="The Amazon Resource Name (ARN) of the service job.",
+    )
+    """The Amazon Resource Name (ARN) of the service job."""
+
+    job_id: str = Field(alias="jobId", description="The job ID for the service job.")
+    """The job ID for the service job."""
+
+    job_name: str = Field(alias="jobName", description="The name of the service job.")
+    """The name of the service job."""
+
+    scheduled_at: EpochMillis | None = Field(
+        default=None,
+        alias="scheduledAt",
+        description=(
+            "The Unix timestamp (in milliseconds) for when the service job was scheduled for\n"
+            "execution."
+        ),
+    )
+    """The Unix timestamp (in milliseconds) for when the service job was scheduled for
+    execution.
+    """
+
+    service_job_type: ServiceJobType = Field(
+        alias="serviceJobType",
+        description=(
+            "The type of service job. For SageMaker Training jobs, this value is\n"
+            "``SAGEMAKER_TRAINING``."
+        ),
+    )
+    """The type of service job. For SageMaker Training jobs, this value is
+    ``SAGEMAKER_TRAINING``.
+    """
+
+    share_identifier: str | None = Field(
+        default=None,
+        alias="shareIdentifier",
+        description="The share identifier for the job.",
+    )
+    """The share identifier for the job."""
+
+    quota_share_name: str | None = Field(
+        default=None,
+        alias="quotaShareName",
+        description="The quota share for the service job.",
+    )
+    """The quota share for the service job."""
+
+    status: ServiceJobStatus | None = Field(
+        default=None,
+        description="The current status of the service job.",
+    )
+    """The current status of the service job."""
+
+    status_reason: str | None = Field(
+        default=None,
+        alias="statusReason",
+        description=(
+            "A short string to provide more details on the current status of the service job."
+        ),
+    )
+    """A short string to provide more details on the current status of the service job."""
+
+    started_at: EpochMillis | None = Field(
+        default=None,
+        alias="startedAt",
+        description="The Unix timestamp (in milliseconds) for when the service job was started.",
+    )
+    """The Unix timestamp (in milliseconds) for when the service job was started."""
+
+    stopped_at: EpochMillis | None = Field(
+        default=None,
+        alias="stoppedAt",
+        description=(
+            "The Unix timestamp (in milliseconds) for when the service job stopped running."
+        ),
+    )
+    """The Unix timestamp (in milliseconds) for when the service job stopped running."""
+
+    is_terminated: bool | None = Field(
+        default=None,
+        alias="isTerminated",
+        description=(
+            "Indicates whether a termination request has been accepted for the service job. This\n"
+            "field is only present when the value is ``true``."
+        ),
+    )
+    """Indicates whether a termination request has been accepted for the service job. This
+    field is only present when the value is ``true``.
+    """
 
 
-class NetworkInterface(BatchKitModel):
-    """An object that represents the elastic network interface for a multi-node parallel job node."""
+class NetworkInterface(BatchKitModel, frozen=True):
+    """An object that represents the elastic network interface for a multi-node parallel job
+    node.
+    """
 
-    attachment_id: str | None = Field(default=None, alias="attachmentId")
-    ipv6_address: str | None = Field(default=None, alias="ipv6Address")
-    private_ipv4_address: str | None = Field(default=None, alias="privateIpv4Address")
+    attachment_id: str | None = Field(
+        default=None,
+        alias="attachmentId",
+        description="The attachment ID for the network interface.",
+    )
+    """The attachment ID for the network interface."""
+
+    ipv6_address: str | None = Field(
+        default=None,
+        alias="ipv6Address",
+        description="The private IPv6 address for the network interface.",
+    )
+    """The private IPv6 address for the network interface."""
+
+    private_ipv4_address: str | None = Field(
+        default=None,
+        alias="privateIpv4Address",
+        description="The private IPv4 address for the network interface.",
+    )
+    """The private IPv4 address for the network interface."""
 
 
-class AttemptContainerDetail(BatchKitModel):
+class AttemptContainerDetail(BatchKitModel, frozen=True):
     """The details for the container in this job attempt."""
 
-    container_instance_arn: str | None = Field(default=None, alias="containerInstanceArn")
-    task_arn: str | None = Field(default=None, alias="taskArn")
-    exit_code: int | None = Field(default=None, alias="exitCode")
-    reason: str | None = None
-    log_stream_name: str | None = Field(default=None, alias="logStreamName")
-    network_interfaces: WireList[NetworkInterface] | None = Field(default=None, alias="networkInterfaces")
+    container_instance_arn: str | None = Field(
+        default=None,
+        alias="containerInstanceArn",
+        description=(
+            "The Amazon Resource Name (ARN) of the Amazon ECS container instance that hosts the\n"
+            "job attempt."
+        ),
+    )
+    """The Amazon Resource Name (ARN) of the Amazon ECS container instance that hosts the
+    job attempt.
+    """
+
+    task_arn: str | None = Field(
+        default=None,
+        alias="taskArn",
+        description=(
+            "The Amazon Resource Name (ARN) of the Amazon ECS task that's associated with the job\n"
+            "attempt. Each container attempt receives a task ARN when they reach the ``STARTING``\n"
+            "status."
+        ),
+    )
+    """The Amazon Resource Name (ARN) of the Amazon ECS task that's associated with the job
+    attempt. Each container attempt receives a task ARN when they reach the ``STARTING``
+    status.
+    """
+
+    exit_code: int | None = Field(
+        default=None,
+        alias="exitCode",
+        description="The exit code for the job attempt. A non-zero exit code is considered failed.",
+    )
+    """The exit code for the job attempt. A non-zero exit code is considered failed."""
+
+    reason: str | None = Field(
+        default=None,
+        description=(
+            "A short (255 max characters) human-readable string to provide additional details for\n"
+            "a running or stopped container."
+        ),
+    )
+    """A short (255 max characters) human-readable string to provide additional details for
+    a running or stopped container.
+    """
+
+    log_stream_name: str | None = Field(
+        default=None,
+        alias="logStreamName",
+        description=(
+            "The name of the CloudWatch Logs log stream that's associated with the container. The\n"
+            "log group for Batch jobs is ``/aws/batch/job``. Each container attempt receives a\n"
+            "log stream name when they reach the ``RUNNING`` status."
+        ),
+    )
+    """The name of the CloudWatch Logs log stream that's associated with the container. The
+    log group for Batch jobs is ``/aws/batch/job``. Each container attempt receives a
+    log stream name when they reach the ``RUNNING`` status.
+    """
+
+    network_interfaces: WireList[NetworkInterface] | None = Field(
+        default=None,
+        alias="networkInterfaces",
+        description="The network interfaces that are associated with the job attempt.",
+    )
+    """The network interfaces that are associated with the job attempt."""
 
 
-class AttemptTaskContainerDetails(BatchKitModel):
+class AttemptTaskContainerDetails(BatchKitModel, frozen=True):
     """An object that represents the details of a container that's part of a job attempt."""
 
-    exit_code: int | None = Field(default=None, alias="exitCode")
-    name: str | None = None
-    reason: str | None = None
-    log_stream_name: str | None = Field(default=None, alias="logStreamName")
-    network_interfaces: WireList[NetworkInterface] | None = Field(default=None, alias="networkInterfaces")
+    exit_code: int | None = Field(
+        default=None,
+        alias="exitCode",
+        description=(
+            "The exit code for the container's attempt. A non-zero exit code is considered\n"
+            "failed."
+        ),
+    )
+    """The exit code for the container's attempt. A non-zero exit code is considered
+    failed.
+    """
+
+    name: str | None = Field(default=None, description="The name of a container.")
+    """The name of a container."""
+
+    reason: str | None = Field(
+        default=None,
+        description=(
+            "A short (255 max characters) string that's easy to understand and provides\n"
+            "additional details for a running or stopped container."
+        ),
+    )
+    """A short (255 max characters) string that's easy to understand and provides
+    additional details for a running or stopped container.
+    """
+
+    log_stream_name: str | None = Field(
+        default=None,
+        alias="logStreamName",
+        description=(
+            "The name of the Amazon CloudWatch Logs log stream that's associated with the\n"
+            "container. The log group for Batch jobs is ``/aws/batch/job``. Each container\n"
+            "attempt receives a log stream name when they reach the ``RUNNING`` status."
+        ),
+    )
+    """The name of the Amazon CloudWatch Logs log stream that's associated with the
+    container. The log group for Batch jobs is ``/aws/batch/job``. Each container
+    attempt receives a log stream name when they reach the ``RUNNING`` status.
+    """
+
+    network_interfaces: WireList[NetworkInterface] | None = Field(
+        default=None,
+        alias="networkInterfaces",
+        description="The network interfaces that are associated with the job attempt.",
+    )
+    """The network interfaces that are associated with the job attempt."""
 
 
-class AttemptEcsTaskDetails(BatchKitModel):
+class AttemptEcsTaskDetails(BatchKitModel, frozen=True):
     """An object that represents the details of a task."""
 
-    container_instance_arn: str | None = Field(default=None, alias="containerInstanceArn")
-    task_arn: str | None = Field(default=None, alias="taskArn")
-    containers: WireList[AttemptTaskContainerDetails] | None = None
+    container_instance_arn: str | None = Field(
+        default=None,
+        alias="containerInstanceArn",
+        description="The Amazon Resource Name (ARN) of the container instance that hosts the task.",
+    )
+    """The Amazon Resource Name (ARN) of the container instance that hosts the task."""
+
+    task_arn: str | None = Field(
+        default=None,
+        alias="taskArn",
+        description="The ARN of the Amazon ECS task.",
+    )
+    """The ARN of the Amazon ECS task."""
+
+    containers: WireList[AttemptTaskContainerDetails] | None = Field(
+        default=None,
+        description="A list of containers that are included in the ``taskProperties`` list.",
+    )
+    """A list of containers that are included in the ``taskProperties`` list."""
 
 
-class AttemptDetail(AttemptDetailMixin, BatchKitModel):
+class AttemptDetail(AttemptDetailMixin, BatchKitModel, frozen=True):
     """An object that represents a job attempt."""
 
-    container: AttemptContainerDetail | None = None
-    started_at: EpochMillis | None = Field(default=None, alias="startedAt")
-    stopped_at: EpochMillis | None = Field(default=None, alias="stoppedAt")
-    status_reason: str | None = Field(default=None, alias="statusReason")
-    task_properties: WireList[AttemptEcsTaskDetails] | None = Field(default=None, alias="taskProperties")
+    container: AttemptContainerDetail | None = Field(
+        default=None,
+        description="The details for the container in this job attempt.",
+    )
+    """The details for the container in this job attempt."""
 
-
-class EvaluateOnExit(BatchKitModel):
-    """Specifies an array of up to 5 conditions to be met, and an action to take (RETRY or EXIT) if
-    all conditions are met.
+    started_at: EpochMillis | None = Field(
+        default=None,
+        alias="startedAt",
+        description=(
+            "The Unix timestamp (in milliseconds) for when the attempt was started (when the\n"
+            "attempt transitioned from the ``STARTING`` state to the ``RUNNING`` state)."
+        ),
+    )
+    """The Unix timestamp (in milliseconds) for when the attempt was started (when the
+    attempt transitioned from the ``STARTING`` state to the ``RUNNING`` state).
     """
 
-    on_status_reason: str | None = Field(default=None, alias="onStatusReason")
-    on_reason: str | None = Field(default=None, alias="onReason")
-    on_exit_code: str | None = Field(default=None, alias="onExitCode")
-    action: RetryAction
+    stopped_at: EpochMillis | None = Field(
+        default=None,
+        alias="stoppedAt",
+        description=(
+            "The Unix timestamp (in milliseconds) for when the attempt was stopped (when the\n"
+            "attempt transitioned from the ``RUNNING`` state to a terminal state, such as\n"
+            "``SUCCEEDED`` or ``FAILED``)."
+        ),
+    )
+    """The Unix timestamp (in milliseconds) for when the attempt was stopped (when the
+    attempt transitioned from the ``RUNNING`` state to a terminal state, such as
+    ``SUCCEEDED`` or ``FAILED``).
+    """
+
+    status_reason: str | None = Field(
+        default=None,
+        alias="statusReason",
+        description=(
+            "A short, human-readable string to provide additional details for the current status\n"
+            "of the job attempt."
+        ),
+    )
+    """A short, human-readable string to provide additional details for the current status
+    of the job attempt.
+    """
+
+    task_properties: WireList[AttemptEcsTaskDetails] | None = Field(
+        default=None,
+        alias="taskProperties",
+        description=(
+            "The properties for a task definition that describes the container and volume\n"
+            "definitions of an Amazon ECS task."
+        ),
+    )
+    """The properties for a task definition that describes the container and volume
+    definitions of an Amazon ECS task.
+    """
 
 
-class RetryStrategy(BatchKitModel):
+class EvaluateOnExit(BatchKitModel, frozen=True):
+    """Specifies an array of up to 5 conditions to be met, and an action to take (``RETRY`` or
+    ``EXIT``) if all conditions are met.
+    """
+
+    on_status_reason: str | None = Field(
+        default=None,
+        alias="onStatusReason",
+        description=(
+            "Contains a glob pattern to match against the ``StatusReason`` returned for a job.\n"
+            "The pattern can contain up to 512 characters. It can contain letters, numbers,\n"
+            "periods (.), colons (:), and white spaces (including spaces or tabs). It can\n"
+            "optionally end with an asterisk (*) so that only the start of the string needs to be\n"
+            "an exact match."
+        ),
+    )
+    """Contains a glob pattern to match against the ``StatusReason`` returned for a job.
+    The pattern can contain up to 512 characters. It can contain letters, numbers,
+    periods (.), colons (:), and white spaces (including spaces or tabs). It can
+    optionally end with an asterisk (*) so that only the start of the string needs to be
+    an exact match.
+    """
+
+    on_reason: str | None = Field(
+        default=None,
+        alias="onReason",
+        description=(
+            "Contains a glob pattern to match against the ``Reason`` returned for a job. The\n"
+            "pattern can contain up to 512 characters. It can contain letters, numbers, periods\n"
+            "(.), colons (:), and white space (including spaces and tabs). It can optionally end\n"
+            "with an asterisk (*) so that only the start of the string needs to be an exact\n"
+            "match."
+        ),
+    )
+    """Contains a glob pattern to match against the ``Reason`` returned for a job. The
+    pattern can contain up to 512 characters. It can contain letters, numbers, periods
+    (.), colons (:), and white space (including spaces and tabs). It can optionally end
+    with an asterisk (*) so that only the start of the string needs to be an exact
+    match.
+    """
+
+    on_exit_code: str | None = Field(
+        default=None,
+        alias="onExitCode",
+        description=(
+            "Contains a glob pattern to match against the decimal representation of the\n"
+            "``ExitCode`` returned for a job. The pattern can be up to 512 characters long. It\n"
+            "can contain only numbers, and can end with an asterisk (*) so that only the start of\n"
+            "the string needs to be an exact match.\n"
+            "\n"
+            "The string can contain up to 512 characters."
+        ),
+    )
+    """Contains a glob pattern to match against the decimal representation of the
+    ``ExitCode`` returned for a job. The pattern can be up to 512 characters long. It
+    can contain only numbers, and can end with an asterisk (*) so that only the start of
+    the string needs to be an exact match.
+
+    The string can contain up to 512 characters.
+    """
+
+    action: RetryAction = Field(
+        description=(
+            "Specifies the action to take if all of the specified conditions (``onStatusReason``,\n"
+            "``onReason``, and ``onExitCode``) are met. The values aren't case sensitive."
+        ),
+    )
+    """Specifies the action to take if all of the specified conditions (``onStatusReason``,
+    ``onReason``, and ``onExitCode``) are met. The values aren't case sensitive.
+    """
+
+
+class RetryStrategy(BatchKitModel, frozen=True):
     """The retry strategy to use for this job if an attempt fails."""
 
-    attempts: int | None = None
-    evaluate_on_exit: WireList[EvaluateOnExit] | None = Field(default=None, alias="evaluateOnExit")
+    attempts: int | None = Field(
+        default=None,
+        description=(
+            "The number of times to move a job to the ``RUNNABLE`` status. You can specify\n"
+            "between 1 and 10 attempts. If the value of ``attempts`` is greater than one, the job\n"
+            "is retried on failure the same number of attempts as the value."
+        ),
+    )
+    """The number of times to move a job to the ``RUNNABLE`` status. You can specify
+    between 1 and 10 attempts. If the value of ``attempts`` is greater than one, the job
+    is retried on failure the same number of attempts as the value.
+    """
+
+    evaluate_on_exit: WireList[EvaluateOnExit] | None = Field(
+        default=None,
+        alias="evaluateOnExit",
+        description=(
+            "Array of up to 5 objects that specify the conditions where jobs are retried or\n"
+            "failed. If this parameter is specified, then the ``attempts`` parameter must also be\n"
+            "specified. If none of the listed conditions match, then the job is retried."
+        ),
+    )
+    """Array of up to 5 objects that specify the conditions where jobs are retried or
+    failed. If this parameter is specified, then the ``attempts`` parameter must also be
+    specified. If none of the listed conditions match, then the job is retried.
+    """
 
 
-class JobDependency(BatchKitModel):
+class JobDependency(BatchKitModel, frozen=True):
     """An object that represents an Batch job dependency."""
 
-    job_id: str | None = Field(default=None, alias="jobId")
-    type: ArrayJobDependency | None = None
+    job_id: str | None = Field(
+        default=None,
+        alias="jobId",
+        description="The job ID of the Batch job that's associated with this dependency.",
+    )
+    """The job ID of the Batch job that's associated with this dependency."""
+
+    type: ArrayJobDependency | None = Field(
+        default=None,
+        description="The type of the job dependency.",
+    )
+    """The type of the job dependency."""
 
 
-class Host(BatchKitModel):
-    """The contents of the host parameter determine whether your data volume persists on the host
-    container instance and where it's stored.
+class Host(BatchKitModel, frozen=True):
+    """The contents of the ``host`` parameter determine whether your data volume persists on the
+    host container instance and where it's stored.
     """
 
-    source_path: str | None = Field(default=None, alias="sourcePath")
+    source_path: str | None = Field(
+        default=None,
+        alias="sourcePath",
+        description=(
+            "The path on the host container instance that's presented to the container. If this\n"
+            "parameter is empty, then the Docker daemon has assigned a host path for you. If this\n"
+            "parameter contains a file location, then the data volume persists at the specified\n"
+            "location on the host container instance until you delete it manually. If the source\n"
+            "path location doesn't exist on the host container instance, the Docker daemon\n"
+            "creates it. If the location does exist, the contents of the source path folder are\n"
+            "exported.\n"
+            "\n"
+            "Note: This parameter isn't applicable to jobs that run on Fargate resources. Don't\n"
+            "provide this for these jobs."
+        ),
+    )
+    """The path on the host container instance that's presented to the container. If this
+    parameter is empty, then the Docker daemon has assigned a host path for you. If this
+    parameter contains a file location, then the data volume persists at the specified
+    location on the host container instance until you delete it manually. If the source
+    path location doesn't exist on the host container instance, the Docker daemon
+    creates it. If the location does exist, the contents of the source path folder are
+    exported.
+
+    Note: This parameter isn't applicable to jobs that run on Fargate resources. Don't
+    provide this for these jobs.
+    """
 
 
-class EFSAuthorizationConfig(BatchKitModel):
+class EFSAuthorizationConfig(BatchKitModel, frozen=True):
     """The authorization configuration details for the Amazon EFS file system."""
 
-    access_point_id: str | None = Field(default=None, alias="accessPointId")
-    iam: EFSAuthorizationConfigIAM | None = None
-
-
-class EFSVolumeConfiguration(BatchKitModel):
-    """This parameter is specified when you're using an Amazon Elastic File System file system for
-    job storage.
+    access_point_id: str | None = Field(
+        default=None,
+        alias="accessPointId",
+        description=(
+            "The Amazon EFS access point ID to use. If an access point is specified, the root\n"
+            "directory value specified in the ``EFSVolumeConfiguration`` must either be omitted\n"
+            "or set to ``/`` which enforces the path set on the EFS access point. If an access\n"
+            "point is used, transit encryption must be enabled in the ``EFSVolumeConfiguration``.\n"
+            "For more information, see [Working with Amazon EFS access\n"
+            "points](https://docs.aws.amazon.com/efs/latest/ug/efs-access-points.html) in the\n"
+            "Amazon Elastic File System User Guide."
+        ),
+    )
+    """The Amazon EFS access point ID to use. If an access point is specified, the root
+    directory value specified in the ``EFSVolumeConfiguration`` must either be omitted
+    or set to ``/`` which enforces the path set on the EFS access point. If an access
+    point is used, transit encryption must be enabled in the ``EFSVolumeConfiguration``.
+    For more information, see [Working with Amazon EFS access
+    points](https://docs.aws.amazon.com/efs/latest/ug/efs-access-points.html) in the
+    Amazon Elastic File System User Guide.
     """
 
-    file_system_id: str = Field(alias="fileSystemId")
-    root_directory: str | None = Field(default=None, alias="rootDirectory")
-    transit_encryption: EFSTransitEncryption | None = Field(default=None, alias="transitEncryption")
-    transit_encryption_port: int | None = Field(default=None, alias="transitEncryptionPort")
-    authorization_config: EFSAuthorizationConfig | None = Field(default=None, alias="authorizationConfig")
+    iam: EFSAuthorizationConfigIAM | None = Field(
+        default=None,
+        description=(
+            "Whether or not to use the Batch job IAM role defined in a job definition when\n"
+            "mounting the Amazon EFS file system. If enabled, transit encryption must be enabled\n"
+            "in the ``EFSVolumeConfiguration``. If this parameter is omitted, the default value\n"
+            "of ``DISABLED`` is used. For more information, see [Using Amazon EFS access\n"
+            "points](https://docs.aws.amazon.com/batch/latest/userguide/efs-volumes.html#efs-volume-accesspoints)\n"
+            "in the Batch User Guide. EFS IAM authorization requires that ``TransitEncryption``\n"
+            "be ``ENABLED`` and that a ``JobRoleArn`` is specified."
+        ),
+    )
+    """Whether or not to use the Batch job IAM role defined in a job definition when
+    mounting the Amazon EFS file system. If enabled, transit encryption must be enabled
+    in the ``EFSVolumeConfiguration``. If this parameter is omitted, the default value
+    of ``DISABLED`` is used. For more information, see [Using Amazon EFS access
+    points](https://docs.aws.amazon.com/batch/latest/userguide/efs-volumes.html#efs-volume-accesspoints)
+    in the Batch User Guide. EFS IAM authorization requires that ``TransitEncryption``
+    be ``ENABLED`` and that a ``JobRoleArn`` is specified.
+    """
 
 
-class S3FilesVolumeConfiguration(BatchKitModel):
+class EFSVolumeConfiguration(BatchKitModel, frozen=True):
+    """This parameter is specified when you're using an Amazon Elastic File System file system
+    for job storage.
+    """
+
+    file_system_id: str = Field(
+        alias="fileSystemId",
+        description="The Amazon EFS file system ID to use.",
+    )
+    """The Amazon EFS file system ID to use."""
+
+    root_directory: str | None = Field(
+        default=None,
+        alias="rootDirectory",
+        description=(
+            "The directory within the Amazon EFS file system to mount as the root directory\n"
+            "inside the host. If this parameter is omitted, the root of the Amazon EFS volume is\n"
+            "used instead. Specifying ``/`` has the same effect as omitting this parameter. The\n"
+            "maximum length is 4,096 characters.\n"
+            "\n"
+            "Important: If an EFS access point is specified in the ``authorizationConfig``, the\n"
+            "root directory parameter must either be omitted or set to ``/``, which enforces the\n"
+            "path set on the Amazon EFS access point."
+        ),
+    )
+    """The directory within the Amazon EFS file system to mount as the root directory
+    inside the host. If this parameter is omitted, the root of the Amazon EFS volume is
+    used instead. Specifying ``/`` has the same effect as omitting this parameter. The
+    maximum length is 4,096 characters.
+
+    Important: If an EFS access point is specified in the ``authorizationConfig``, the
+    root directory parameter must either be omitted or set to ``/``, which enforces the
+    path set on the Amazon EFS access point.
+    """
+
+    transit_encryption: EFSTransitEncryption | None = Field(
+        default=None,
+        alias="transitEncryption",
+        description=(
+            "Determines whether to enable encryption for Amazon EFS data in transit between the\n"
+            "Amazon ECS host and the Amazon EFS server. Transit encryption must be enabled if\n"
+            "Amazon EFS IAM authorization is used. If this parameter is omitted, the default\n"
+            "value of ``DISABLED`` is used. For more information, see [Encrypting data in\n"
+            "transit](https://docs.aws.amazon.com/efs/latest/ug/encryption-in-transit.html) in\n"
+            "the Amazon Elastic File System User Guide."
+        ),
+    )
+    """Determines whether to enable encryption for Amazon EFS data in transit between the
+    Amazon ECS host and the Amazon EFS server. Transit encryption must be enabled if
+    Amazon EFS IAM authorization is used. If this parameter is omitted, the default
+    value of ``DISABLED`` is used. For more information, see [Encrypting data in
+    transit](https://docs.aws.amazon.com/efs/latest/ug/encryption-in-transit.html) in
+    the Amazon Elastic File System User Guide.
+    """
+
+    transit_encryption_port: int | None = Field(
+        default=None,
+        alias="transitEncryptionPort",
+        description=(
+            "The port to use when sending encrypted data between the Amazon ECS host and the\n"
+            "Amazon EFS server. If you don't specify a transit encryption port, it uses the port\n"
+            "selection strategy that the Amazon EFS mount helper uses. The value must be between\n"
+            "0 and 65,535. For more information, see [EFS mount\n"
+            "helper](https://docs.aws.amazon.com/efs/latest/ug/efs-mount-helper.html) in the\n"
+            "Amazon Elastic File System User Guide."
+        ),
+    )
+    """The port to use when sending encrypted data between the Amazon ECS host and the
+    Amazon EFS server. If you don't specify a transit encryption port, it uses the port
+    selection strategy that the Amazon EFS mount helper uses. The value must be between
+    0 and 65,535. For more information, see [EFS mount
+    helper](https://docs.aws.amazon.com/efs/latest/ug/efs-mount-helper.html) in the
+    Amazon Elastic File System User Guide.
+    """
+
+    authorization_config: EFSAuthorizationConfig | None = Field(
+        default=None,
+        alias="authorizationConfig",
+        description="The authorization configuration details for the Amazon EFS file system.",
+    )
+    """The authorization configuration details for the Amazon EFS file system."""
+
+
+class S3FilesVolumeConfiguration(BatchKitModel, frozen=True):
     """This parameter is specified when you're using an S3Files file system for job storage."""
 
-    file_system_arn: str = Field(alias="fileSystemArn")
-    root_directory: str | None = Field(default=None, alias="rootDirectory")
-    transit_encryption_port: int | None = Field(default=None, alias="transitEncryptionPort")
-    access_point_arn: str | None = Field(default=None, alias="accessPointArn")
+    file_system_arn: str = Field(
+        alias="fileSystemArn",
+        description="The Amazon Resource Name (ARN) of the S3Files file system to use.",
+    )
+    """The Amazon Resource Name (ARN) of the S3Files file system to use."""
+
+    root_directory: str | None = Field(
+        default=None,
+        alias="rootDirectory",
+        description="The directory within the S3Files file system to mount as the root directory.",
+    )
+    """The directory within the S3Files file system to mount as the root directory."""
+
+    transit_encryption_port: int | None = Field(
+        default=None,
+        alias="transitEncryptionPort",
+        description=(
+            "The port to use when sending encrypted data between the Amazon ECS host and the\n"
+            "S3Files file system server."
+        ),
+    )
+    """The port to use when sending encrypted data between the Amazon ECS host and the
+    S3Files file system server.
+    """
+
+    access_point_arn: str | None = Field(
+        default=None,
+        alias="accessPointArn",
+        description="The Amazon Resource Name (ARN) of the S3Files access point to use.",
+    )
+    """The Amazon Resource Name (ARN) of the S3Files access point to use."""
 
 
-class Volume(BatchKitModel):
+class Volume(BatchKitModel, frozen=True):
     """A data volume that's used in a job's container properties."""
 
-    host: Host | None = None
-    name: str | None = None
-    efs_volume_configuration: EFSVolumeConfiguration | None = Field(default=None, alias="efsVolumeConfiguration")
-    s3files_volume_configuration: S3FilesVolumeConfiguration | None = Field(default=None, alias="s3filesVolumeConfiguration")
+    host: Host | None = Field(
+        default=None,
+        description=(
+            "The contents of the ``host`` parameter determine whether your data volume persists\n"
+            "on the host container instance and where it's stored. If the host parameter is\n"
+            "empty, then the Docker daemon assigns a host path for your data volume. However, the\n"
+            "data isn't guaranteed to persist after the containers that are associated with it\n"
+            "stop running.\n"
+            "\n"
+            "Note: This parameter isn't applicable to jobs that are running on Fargate resources\n"
+            "and shouldn't be provided."
+        ),
+    )
+    """The contents of the ``host`` parameter determine whether your data volume persists
+    on the host container instance and where it's stored. If the host parameter is
+    empty, then the Docker daemon assigns a host path for your data volume. However, the
+    data isn't guaranteed to persist after the containers that are associated with it
+    stop running.
+
+    Note: This parameter isn't applicable to jobs that are running on Fargate resources
+    and shouldn't be provided.
+    """
+
+    name: str | None = Field(
+        default=None,
+        description=(
+            "The name of the volume. It can be up to 255 characters long. It can contain\n"
+            "uppercase and lowercase letters, numbers, hyphens (-), and underscores (_). This\n"
+            "name is referenced in the ``sourceVolume`` parameter of container definition\n"
+            "``mountPoints``."
+        ),
+    )
+    """The name of the volume. It can be up to 255 characters long. It can contain
+    uppercase and lowercase letters, numbers, hyphens (-), and underscores (_). This
+    name is referenced in the ``sourceVolume`` parameter of container definition
+    ``mountPoints``.
+    """
+
+    efs_volume_configuration: EFSVolumeConfiguration | None = Field(
+        default=None,
+        alias="efsVolumeConfiguration",
+        description=(
+            "This parameter is specified when you're using an Amazon Elastic File System file\n"
+            "system for job storage. Jobs that are running on Fargate resources must specify a\n"
+            "``platformVersion`` of at least ``1.4.0``."
+        ),
+    )
+    """This parameter is specified when you're using an Amazon Elastic File System file
+    system for job storage. Jobs that are running on Fargate resources must specify a
+    ``platformVersion`` of at least ``1.4.0``.
+    """
+
+    s3files_volume_configuration: S3FilesVolumeConfiguration | None = Field(
+        default=None,
+        alias="s3filesVolumeConfiguration",
+        description=(
+            "This parameter is specified when you're using an S3Files file system for job\n"
+            "storage."
+        ),
+    )
+    """This parameter is specified when you're using an S3Files file system for job
+    storage.
+    """
 
 
-class KeyValuePair(BatchKitModel):
+class KeyValuePair(BatchKitModel, frozen=True):
     """A key-value pair object."""
 
-    name: str | None = None
-    value: str | None = None
+    name: str | None = Field(
+        default=None,
+        description=(
+            "The name of the key-value pair. For environment variables, this is the name of the\n"
+            "environment variable."
+        ),
+    )
+    """The name of the key-value pair. For environment variables, this is the name of the
+    environment variable.
+    """
+
+    value: str | None = Field(
+        default=None,
+        description=(
+            "The value of the key-value pair. For environment variables, this is the value of the\n"
+            "environment variable."
+        ),
+    )
+    """The value of the key-value pair. For environment variables, this is the value of the
+    environment variable.
+    """
 
 
-class MountPoint(BatchKitModel):
+class MountPoint(BatchKitModel, frozen=True):
     """Details for a Docker volume mount point that's used in a job's container properties."""
 
-    container_path: str | None = Field(default=None, alias="containerPath")
-    read_only: bool | None = Field(default=None, alias="readOnly")
-    source_volume: str | None = Field(default=None, alias="sourceVolume")
+    container_path: str | None = Field(
+        default=None,
+        alias="containerPath",
+        description="The path on the container where the host volume is mounted.",
+    )
+    """The path on the container where the host volume is mounted."""
+
+    read_only: bool | None = Field(
+        default=None,
+        alias="readOnly",
+        description=(
+            "If this value is ``true``, the container has read-only access to the volume.\n"
+            "Otherwise, the container can write to the volume. The default value is ``false``."
+        ),
+    )
+    """If this value is ``true``, the container has read-only access to the volume.
+    Otherwise, the container can write to the volume. The default value is ``false``.
+    """
+
+    source_volume: str | None = Field(
+        default=None,
+        alias="sourceVolume",
+        description="The name of the volume to mount.",
+    )
+    """The name of the volume to mount."""
 
 
-class Ulimit(BatchKitModel):
-    """The ulimit settings to pass to the container."""
+class Ulimit(BatchKitModel, frozen=True):
+    """The ``ulimit`` settings to pass to the container."""
 
-    hard_limit: int = Field(alias="hardLimit")
-    name: str
-    soft_limit: int = Field(alias="softLimit")
+    hard_limit: int = Field(
+        alias="hardLimit",
+        description="The hard limit for the ``ulimit`` type.",
+    )
+    """The hard limit for the ``ulimit`` type."""
+
+    name: str = Field(
+        description=(
+            "The ``type`` of the ``ulimit``. Valid values are: ``core`` | ``cpu`` | ``data`` |\n"
+            "``fsize`` | ``locks`` | ``memlock`` | ``msgqueue`` | ``nice`` | ``nofile`` |\n"
+            "``nproc`` | ``rss`` | ``rtprio`` | ``rttime`` | ``sigpending`` | ``stack``."
+        ),
+    )
+    """The ``type`` of the ``ulimit``. Valid values are: ``core`` | ``cpu`` | ``data`` |
+    ``fsize`` | ``locks`` | ``memlock`` | ``msgqueue`` | ``nice`` | ``nofile`` |
+    ``nproc`` | ``rss`` | ``rtprio`` | ``rttime`` | ``sigpending`` | ``stack``.
+    """
+
+    soft_limit: int = Field(
+        alias="softLimit",
+        description="The soft limit for the ``ulimit`` type.",
+    )
+    """The soft limit for the ``ulimit`` type."""
 
 
-class ResourceRequirement(BatchKitModel):
+class ResourceRequirement(BatchKitModel, frozen=True):
     """The type and amount of a resource to assign to a container."""
 
-    value: str
-    type: ResourceType
+    value: str = Field(
+        description=(
+            "The quantity of the specified resource to reserve for the container. The values vary\n"
+            "based on the ``type`` specified.\n"
+            "\n"
+            '- type="GPU"\n'
+            "\n"
+            "  The number of physical GPUs to reserve for the container. Make sure that the\n"
+            "  number of GPUs reserved for all containers in a job doesn't exceed the number of\n"
+            "  available GPUs on the compute resource that the job is launched on.\n"
+            "\n"
+            "  Note: GPUs aren't available for jobs that are running on Fargate resources.\n"
+            "\n"
+            '- type="MEMORY"\n'
+            "\n"
+            "  The memory hard limit (in MiB) present to the container. This parameter is\n"
+            "  supported for jobs that are running on Amazon EC2 resources. If your container\n"
+            "  attempts to exceed the memory specified, the container is terminated. This\n"
+            "  parameter maps to ``Memory`` in the [Create a\n"
+            "  container](https://docs.docker.com/engine/api/latest/#tag/Container/operation/ContainerCreate)\n"
+            "  section of the [Docker Remote API](https://docs.docker.com/engine/api/latest/) and\n"
+            "  the ``--memory`` option to [docker\n"
+            "  run](https://docs.docker.com/engine/reference/run/). You must specify at least 4\n"
+            "  MiB of memory for a job. This is required but can be specified in several places\n"
+            "  for multi-node parallel (MNP) jobs. It must be specified for each node at least\n"
+            "  once. This parameter maps to ``Memory`` in the [Create a\n"
+            "  container](https://docs.docker.com/engine/api/latest/#tag/Container/operation/ContainerCreate)\n"
+            "  section of the [Docker Remote API](https://docs.docker.com/engine/api/latest/) and\n"
+            "  the ``--memory`` option to [docker\n"
+            "  run](https://docs.docker.com/engine/reference/run/).\n"
+            "\n"
+            "  Note: If you're trying to maximize your resource utilization by providing your\n"
+            "  jobs as much memory as possible for a particular instance type, see [Memory\n"
+            "  management](https://docs.aws.amazon.com/batch/latest/userguide/memory-management.html)\n"
+            "  in the Batch User Guide.\n"
+            "\n"
+            "  For jobs that are running on Fargate resources, then ``value`` is the hard limit\n"
+            "  (in MiB), and must match one of the supported values and the ``VCPU`` values must\n"
+            "  be one of the values supported for that memory value.\n"
+            "\n"
+            "  - value = 512\n"
+            "\n"
+            "    ``VCPU`` = 0.25\n"
+            "\n"
+            "  - value = 1024\n"
+            "\n"
+            "    ``VCPU`` = 0.25 or 0.5\n"
+            "\n"
+            "  - value = 2048\n"
+            "\n"
+            "    ``VCPU`` = 0.25, 0.5, or 1\n"
+            "\n"
+            "  - value = 3072\n"
+            "\n"
+            "    ``VCPU`` = 0.5, or 1\n"
+            "\n"
+            "  - value = 4096\n"
+            "\n"
+            "    ``VCPU`` = 0.5, 1, or 2\n"
+            "\n"
+            "  - value = 5120, 6144, or 7168\n"
+            "\n"
+            "    ``VCPU`` = 1 or 2\n"
+            "\n"
+            "  - value = 8192\n"
+            "\n"
+            "    ``VCPU`` = 1, 2, or 4\n"
+            "\n"
+            "  - value = 9216, 10240, 11264, 12288, 13312, 14336, or 15360\n"
+            "\n"
+            "    ``VCPU`` = 2 or 4\n"
+            "\n"
+            "  - value = 16384\n"
+            "\n"
+            "    ``VCPU`` = 2, 4, or 8\n"
+            "\n"
+            "  - value = 17408, 18432, 19456, 21504, 22528, 23552, 25600, 26624, 27648, 29696, or\n"
+            "    30720\n"
+            "\n"
+            "    ``VCPU`` = 4\n"
+            "\n"
+            "  - value = 20480, 24576, or 28672\n"
+            "\n"
+            "    ``VCPU`` = 4 or 8\n"
+            "\n"
+            "  - value = 36864, 45056, or 53248\n"
+            "\n"
+            "    ``VCPU`` = 8\n"
+            "\n"
+            "  - value = 61440\n"
+            "\n"
+            "    ``VCPU`` = 8 or 32\n"
+            "\n"
+            "  - value = 32768, 40960, 49152, or 57344\n"
+            "\n"
+            "    ``VCPU`` = 8 or 16\n"
+            "\n"
+            "  - value = 65536, 73728, 81920, 90112, 98304, 106496, or 114688\n"
+            "\n"
+            "    ``VCPU`` = 16\n"
+            "\n"
+            "  - value = 122880\n"
+            "\n"
+            "    ``VCPU`` = 16 or 32\n"
+            "\n"
+            "  - value = 249856\n"
+            "\n"
+            "    ``VCPU`` = 32\n"
+            "\n"
+            '- type="VCPU"\n'
+            "\n"
+            "  The number of vCPUs reserved for the container. This parameter maps to\n"
+            "  ``CpuShares`` in the [Create a\n"
+            "  container](https://docs.docker.com/engine/api/latest/#tag/Container/operation/ContainerCreate)\n"
+            "  section of the [Docker Remote API](https://docs.docker.com/engine/api/latest/) and\n"
+            "  the ``--cpu-shares`` option to [docker\n"
+            "  run](https://docs.docker.com/engine/reference/run/). Each vCPU is equivalent to\n"
+            "  1,024 CPU shares. For Amazon EC2 resources, you must specify at least one vCPU.\n"
+            "  This is required but can be specified in several places; it must be specified for\n"
+            "  each node at least once.\n"
+            "\n"
+            "  The default for the Fargate On-Demand vCPU resource count quota is 6 vCPUs. For\n"
+            "  more information about Fargate quotas, see [Fargate\n"
+            "  quotas](https://docs.aws.amazon.com/general/latest/gr/ecs-service.html#service-quotas-fargate)\n"
+            "  in the Amazon Web Services General Reference.\n"
+            "\n"
+            "  For jobs that are running on Fargate resources, then ``value`` must match one of\n"
+            "  the supported values and the ``MEMORY`` values must be one of the values supported\n"
+            "  for that ``VCPU`` value. The supported values are 0.25, 0.5, 1, 2, 4, 8, 16, and\n"
+            "  32.\n"
+            "\n"
+            "  - value = 0.25\n"
+            "\n"
+            "    ``MEMORY`` = 512, 1024, or 2048\n"
+            "\n"
+            "  - value = 0.5\n"
+            "\n"
+            "    ``MEMORY`` = 1024, 2048, 3072, or 4096\n"
+            "\n"
+            "  - value = 1\n"
+            "\n"
+            "    ``MEMORY`` = 2048, 3072, 4096, 5120, 6144, 7168, or 8192\n"
+            "\n"
+            "  - value = 2\n"
+            "\n"
+            "    ``MEMORY`` = 4096, 5120, 6144, 7168, 8192, 9216, 10240, 11264, 12288, 13312,\n"
+            "    14336, 15360, or 16384\n"
+            "\n"
+            "  - value = 4\n"
+            "\n"
+            "    ``MEMORY`` = 8192, 9216, 10240, 11264, 12288, 13312, 14336, 15360, 16384, 17408,\n"
+            "    18432, 19456, 20480, 21504, 22528, 23552, 24576, 25600, 26624, 27648, 28672,\n"
+            "    29696, or 30720\n"
+            "\n"
+            "  - value = 8\n"
+            "\n"
+            "    ``MEMORY`` = 16384, 20480, 24576, 28672, 32768, 36864, 40960, 45056, 49152,\n"
+            "    53248, 57344, or 61440\n"
+            "\n"
+            "  - value = 16\n"
+            "\n"
+            "    ``MEMORY`` = 32768, 40960, 49152, 57344, 65536, 73728, 81920, 90112, 98304,\n"
+            "    106496, 114688, or 122880\n"
+            "\n"
+            "  - value = 32\n"
+            "\n"
+            "    ``MEMORY`` = 61440, 122880, or 249856"
+        ),
+    )
+    """The quantity of the specified resource to reserve for the container. The values vary
+    based on the ``type`` specified.
+
+    - type="GPU"
+
+      The number of physical GPUs to reserve for the container. Make sure that the
+      number of GPUs reserved for all containers in a job doesn't exceed the number of
+      available GPUs on the compute resource that the job is launched on.
+
+      Note: GPUs aren't available for jobs that are running on Fargate resources.
+
+    - type="MEMORY"
+
+      The memory hard limit (in MiB) present to the container. This parameter is
+      supported for jobs that are running on Amazon EC2 resources. If your container
+      attempts to exceed the memory specified, the container is terminated. This
+      parameter maps to ``Memory`` in the [Create a
+      container](https://docs.docker.com/engine/api/latest/#tag/Container/operation/ContainerCreate)
+      section of the [Docker Remote API](https://docs.docker.com/engine/api/latest/) and
+      the ``--memory`` option to [docker
+      run](https://docs.docker.com/engine/reference/run/). You must specify at least 4
+      MiB of memory for a job. This is required but can be specified in several places
+      for multi-node parallel (MNP) jobs. It must be specified for each node at least
+      once. This parameter maps to ``Memory`` in the [Create a
+      container](https://docs.docker.com/engine/api/latest/#tag/Container/operation/ContainerCreate)
+      section of the [Docker Remote API](https://docs.docker.com/engine/api/latest/) and
+      the ``--memory`` option to [docker
+      run](https://docs.docker.com/engine/reference/run/).
+
+      Note: If you're trying to maximize your resource utilization by providing your
+      jobs as much memory as possible for a particular instance type, see [Memory
+      management](https://docs.aws.amazon.com/batch/latest/userguide/memory-management.html)
+      in the Batch User Guide.
+
+      For jobs that are running on Fargate resources, then ``value`` is the hard limit
+      (in MiB), and must match one of the supported values and the ``VCPU`` values must
+      be one of the values supported for that memory value.
+
+      - value = 512
+
+        ``VCPU`` = 0.25
+
+      - value = 1024
+
+        ``VCPU`` = 0.25 or 0.5
+
+      - value = 2048
+
+        ``VCPU`` = 0.25, 0.5, or 1
+
+      - value = 3072
+
+        ``VCPU`` = 0.5, or 1
+
+      - value = 4096
+
+        ``VCPU`` = 0.5, 1, or 2
+
+      - value = 5120, 6144, or 7168
+
+        ``VCPU`` = 1 or 2
+
+      - value = 8192
+
+        ``VCPU`` = 1, 2, or 4
+
+      - value = 9216, 10240, 11264, 12288, 13312, 14336, or 15360
+
+        ``VCPU`` = 2 or 4
+
+      - value = 16384
+
+        ``VCPU`` = 2, 4, or 8
+
+      - value = 17408, 18432, 19456, 21504, 22528, 23552, 25600, 26624, 27648, 29696, or
+        30720
+
+        ``VCPU`` = 4
+
+      - value = 20480, 24576, or 28672
+
+        ``VCPU`` = 4 or 8
+
+      - value = 36864, 45056, or 53248
+
+        ``VCPU`` = 8
+
+      - value = 61440
+
+        ``VCPU`` = 8 or 32
+
+      - value = 32768, 40960, 49152, or 57344
+
+        ``VCPU`` = 8 or 16
+
+      - value = 65536, 73728, 81920, 90112, 98304, 106496, or 114688
+
+        ``VCPU`` = 16
+
+      - value = 122880
+
+        ``VCPU`` = 16 or 32
+
+      - value = 249856
+
+        ``VCPU`` = 32
+
+    - type="VCPU"
+
+      The number of vCPUs reserved for the container. This parameter maps to
+      ``CpuShares`` in the [Create a
+      container](https://docs.docker.com/engine/api/latest/#tag/Container/operation/ContainerCreate)
+      section of the [Docker Remote API](https://docs.docker.com/engine/api/latest/) and
+      the ``--cpu-shares`` option to [docker
+      run](https://docs.docker.com/engine/reference/run/). Each vCPU is equivalent to
+      1,024 CPU shares. For Amazon EC2 resources, you must specify at least one vCPU.
+      This is required but can be specified in several places; it must be specified for
+      each node at least once.
+
+      The default for the Fargate On-Demand vCPU resource count quota is 6 vCPUs. For
+      more information about Fargate quotas, see [Fargate
+      quotas](https://docs.aws.amazon.com/general/latest/gr/ecs-service.html#service-quotas-fargate)
+      in the Amazon Web Services General Reference.
+
+      For jobs that are running on Fargate resources, then ``value`` must match one of
+      the supported values and the ``MEMORY`` values must be one of the values supported
+      for that ``VCPU`` value. The supported values are 0.25, 0.5, 1, 2, 4, 8, 16, and
+      32.
+
+      - value = 0.25
+
+        ``MEMORY`` = 512, 1024, or 2048
+
+      - value = 0.5
+
+        ``MEMORY`` = 1024, 2048, 3072, or 4096
+
+      - value = 1
+
+        ``MEMORY`` = 2048, 3072, 4096, 5120, 6144, 7168, or 8192
+
+      - value = 2
+
+        ``MEMORY`` = 4096, 5120, 6144, 7168, 8192, 9216, 10240, 11264, 12288, 13312,
+        14336, 15360, or 16384
+
+      - value = 4
+
+        ``MEMORY`` = 8192, 9216, 10240, 11264, 12288, 13312, 14336, 15360, 16384, 17408,
+        18432, 19456, 20480, 21504, 22528, 23552, 24576, 25600, 26624, 27648, 28672,
+        29696, or 30720
+
+      - value = 8
+
+        ``MEMORY`` = 16384, 20480, 24576, 28672, 32768, 36864, 40960, 45056, 49152,
+        53248, 57344, or 61440
+
+      - value = 16
+
+        ``MEMORY`` = 32768, 40960, 49152, 57344, 65536, 73728, 81920, 90112, 98304,
+        106496, 114688, or 122880
+
+      - value = 32
+
+        ``MEMORY`` = 61440, 122880, or 249856
+    """
+
+    type: ResourceType = Field(
+        description=(
+            "The type of resource to assign to a container. The supported resources include\n"
+            "``GPU``, ``MEMORY``, and ``VCPU``."
+        ),
+    )
+    """The type of resource to assign to a container. The supported resources include
+    ``GPU``, ``MEMORY``, and ``VCPU``.
+    """
 
 
-class Device(BatchKitModel):
+class Device(BatchKitModel, frozen=True):
     """An object that represents a container instance host device."""
 
-    host_path: str = Field(alias="hostPath")
-    container_path: str | None = Field(default=None, alias="containerPath")
-    permissions: WireList[DeviceCgroupPermission] | None = None
+    host_path: str = Field(
+        alias="hostPath",
+        description="The path for the device on the host container instance.",
+    )
+    """The path for the device on the host container instance."""
+
+    container_path: str | None = Field(
+        default=None,
+        alias="containerPath",
+        description=(
+            "The path inside the container that's used to expose the host device. By default, the\n"
+            "``hostPath`` value is used."
+        ),
+    )
+    """The path inside the container that's used to expose the host device. By default, the
+    ``hostPath`` value is used.
+    """
+
+    permissions: WireList[DeviceCgroupPermission] | None = Field(
+        default=None,
+        description=(
+            "The explicit permissions to provide to the container for the device. By default, the\n"
+            "container has permissions for ``read``, ``write``, and ``mknod`` for the device."
+        ),
+    )
+    """The explicit permissions to provide to the container for the device. By default, the
+    container has permissions for ``read``, ``write``, and ``mknod`` for the device.
+    """
 
 
-class Tmpfs(BatchKitModel):
-    """The container path, mount options, and size of the tmpfs mount."""
+class Tmpfs(BatchKitModel, frozen=True):
+    """The container path, mount options, and size of the ``tmpfs`` mount."""
 
-    container_path: str = Field(alias="containerPath")
-    size: int
-    mount_options: WireList[str] | None = Field(default=None, alias="mountOptions")
+    container_path: str = Field(
+        alias="containerPath",
+        description=(
+            "The absolute file path in the container where the ``tmpfs`` volume is mounted."
+        ),
+    )
+    """The absolute file path in the container where the ``tmpfs`` volume is mounted."""
+
+    size: int = Field(description="The size (in MiB) of the ``tmpfs`` volume.")
+    """The size (in MiB) of the ``tmpfs`` volume."""
+
+    mount_options: WireList[str] | None = Field(
+        default=None,
+        alias="mountOptions",
+        description=(
+            "The list of ``tmpfs`` volume mount options.\n"
+            "\n"
+            'Valid values: "``defaults``" | "``ro``" | "``rw``" | "``suid``" | "``nosuid``" |\n'
+            '"``dev``" | "``nodev``" | "``exec``" | "``noexec``" | "``sync``" | "``async``" |\n'
+            '"``dirsync``" | "``remount``" | "``mand``" | "``nomand``" | "``atime``" |\n'
+            '"``noatime``" | "``diratime``" | "``nodiratime``" | "``bind``" | "``rbind" |\n'
+            '"unbindable" | "runbindable" | "private" | "rprivate" | "shared" | "rshared" |\n'
+            '"slave" | "rslave" | "relatime``" | "``norelatime``" | "``strictatime``" |\n'
+            '"``nostrictatime``" | "``mode``" | "``uid``" | "``gid``" | "``nr_inodes``" |\n'
+            '"``nr_blocks``" | "``mpol``"'
+        ),
+    )
+    """The list of ``tmpfs`` volume mount options.
+
+    Valid values: "``defaults``" | "``ro``" | "``rw``" | "``suid``" | "``nosuid``" |
+    "``dev``" | "``nodev``" | "``exec``" | "``noexec``" | "``sync``" | "``async``" |
+    "``dirsync``" | "``remount``" | "``mand``" | "``nomand``" | "``atime``" |
+    "``noatime``" | "``diratime``" | "``nodiratime``" | "``bind``" | "``rbind" |
+    "unbindable" | "runbindable" | "private" | "rprivate" | "shared" | "rshared" |
+    "slave" | "rslave" | "relatime``" | "``norelatime``" | "``strictatime``" |
+    "``nostrictatime``" | "``mode``" | "``uid``" | "``gid``" | "``nr_inodes``" |
+    "``nr_blocks``" | "``mpol``\"
+    """
 
 
-class LinuxParameters(BatchKitModel):
+class LinuxParameters(BatchKitModel, frozen=True):
     """Linux-specific modifications that are applied to the container, such as details for device
     mappings.
     """
 
-    devices: WireList[Device] | None = None
-    init_process_enabled: bool | None = Field(default=None, alias="initProcessEnabled")
-    shared_memory_size: int | None = Field(default=None, alias="sharedMemorySize")
-    tmpfs: WireList[Tmpfs] | None = None
-    max_swap: int | None = Field(default=None, alias="maxSwap")
-    swappiness: int | None = None
+    devices: WireList[Device] | None = Field(
+        default=None,
+        description=(
+            "Any of the host devices to expose to the container. This parameter maps to\n"
+            "``Devices`` in the [Create a\n"
+            "container](https://docs.docker.com/engine/api/latest/#tag/Container/operation/ContainerCreate)\n"
+            "section of the [Docker Remote API](https://docs.docker.com/engine/api/latest/) and\n"
+            "the ``--device`` option to [docker\n"
+            "run](https://docs.docker.com/engine/reference/run/).\n"
+            "\n"
+            "Note: This parameter isn't applicable to jobs that are running on Fargate resources.\n"
+            "Don't provide it for these jobs."
+        ),
+    )
+    """Any of the host devices to expose to the container. This parameter maps to
+    ``Devices`` in the [Create a
+    container](https://docs.docker.com/engine/api/latest/#tag/Container/operation/ContainerCreate)
+    section of the [Docker Remote API](https://docs.docker.com/engine/api/latest/) and
+    the ``--device`` option to [docker
+    run](https://docs.docker.com/engine/reference/run/).
+
+    Note: This parameter isn't applicable to jobs that are running on Fargate resources.
+    Don't provide it for these jobs.
+    """
+
+    init_process_enabled: bool | None = Field(
+        default=None,
+        alias="initProcessEnabled",
+        description=(
+            "If true, run an ``init`` process inside the container that forwards signals and\n"
+            "reaps processes. This parameter maps to the ``--init`` option to [docker\n"
+            "run](https://docs.docker.com/engine/reference/run/). This parameter requires version\n"
+            "1.25 of the Docker Remote API or greater on your container instance. To check the\n"
+            "Docker Remote API version on your container instance, log in to your container\n"
+            'instance and run the following command: ``sudo docker version | grep "Server API\n'
+            'version"``'
+        ),
+    )
+    """If true, run an ``init`` process inside the container that forwards signals and
+    reaps processes. This parameter maps to the ``--init`` option to [docker
+    run](https://docs.docker.com/engine/reference/run/). This parameter requires version
+    1.25 of the Docker Remote API or greater on your container instance. To check the
+    Docker Remote API version on your container instance, log in to your container
+    instance and run the following command: ``sudo docker version | grep "Server API
+    version"``
+    """
+
+    shared_memory_size: int | None = Field(
+        default=None,
+        alias="sharedMemorySize",
+        description=(
+            "The value for the size (in MiB) of the ``/dev/shm`` volume. This parameter maps to\n"
+            "the ``--shm-size`` option to [docker\n"
+            "run](https://docs.docker.com/engine/reference/run/).\n"
+            "\n"
+            "Note: This parameter isn't applicable to jobs that are running on Fargate resources.\n"
+            "Don't provide it for these jobs."
+        ),
+    )
+    """The value for the size (in MiB) of the ``/dev/shm`` volume. This parameter maps to
+    the ``--shm-size`` option to [docker
+    run](https://docs.docker.com/engine/reference/run/).
+
+    Note: This parameter isn't applicable to jobs that are running on Fargate resources.
+    Don't provide it for these jobs.
+    """
+
+    tmpfs: WireList[Tmpfs] | None = Field(
+        default=None,
+        description=(
+            "The container path, mount options, and size (in MiB) of the ``tmpfs`` mount. This\n"
+            "parameter maps to the ``--tmpfs`` option to [docker\n"
+            "run](https://docs.docker.com/engine/reference/run/).\n"
+            "\n"
+            "Note: This parameter isn't applicable to jobs that are running on Fargate resources.\n"
+            "Don't provide this parameter for this resource type."
+        ),
+    )
+    """The container path, mount options, and size (in MiB) of the ``tmpfs`` mount. This
+    parameter maps to the ``--tmpfs`` option to [docker
+    run](https://docs.docker.com/engine/reference/run/).
+
+    Note: This parameter isn't applicable to jobs that are running on Fargate resources.
+    Don't provide this parameter for this resource type.
+    """
+
+    max_swap: int | None = Field(
+        default=None,
+        alias="maxSwap",
+        description=(
+            "The total amount of swap memory (in MiB) a container can use. This parameter is\n"
+            "translated to the ``--memory-swap`` option to [docker\n"
+            "run](https://docs.docker.com/engine/reference/run/) where the value is the sum of\n"
+            "the container memory plus the ``maxSwap`` value. For more information, see\n"
+            "[``--memory-swap``\n"
+            "details](https://docs.docker.com/config/containers/resource_constraints/#--memory-swap-details)\n"
+            "in the Docker documentation.\n"
+            "\n"
+            "If a ``maxSwap`` value of ``0`` is specified, the container doesn't use swap.\n"
+            "Accepted values are ``0`` or any positive integer. If the ``maxSwap`` parameter is\n"
+            "omitted, the container doesn't use the swap configuration for the container instance\n"
+            "on which it runs. A ``maxSwap`` value must be set for the ``swappiness`` parameter\n"
+            "to be used.\n"
+            "\n"
+            "Note: This parameter isn't applicable to jobs that are running on Fargate resources.\n"
+            "Don't provide it for these jobs."
+        ),
+    )
+    """The total amount of swap memory (in MiB) a container can use. This parameter is
+    translated to the ``--memory-swap`` option to [docker
+    run](https://docs.docker.com/engine/reference/run/) where the value is the sum of
+    the container memory plus the ``maxSwap`` value. For more information, see
+    [``--memory-swap``
+    details](https://docs.docker.com/config/containers/resource_constraints/#--memory-swap-details)
+    in the Docker documentation.
+
+    If a ``maxSwap`` value of ``0`` is specified, the container doesn't use swap.
+    Accepted values are ``0`` or any positive integer. If the ``maxSwap`` parameter is
+    omitted, the container doesn't use the swap configuration for the container instance
+    on which it runs. A ``maxSwap`` value must be set for the ``swappiness`` parameter
+    to be used.
+
+    Note: This parameter isn't applicable to jobs that are running on Fargate resources.
+    Don't provide it for these jobs.
+    """
+
+    swappiness: int | None = Field(
+        default=None,
+        description=(
+            "You can use this parameter to tune a container's memory swappiness behavior. A\n"
+            "``swappiness`` value of ``0`` causes swapping to not occur unless absolutely\n"
+            "necessary. A ``swappiness`` value of ``100`` causes pages to be swapped\n"
+            "aggressively. Valid values are whole numbers between ``0`` and ``100``. If the\n"
+            "``swappiness`` parameter isn't specified, a default value of ``60`` is used. If a\n"
+            "value isn't specified for ``maxSwap``, then this parameter is ignored. If\n"
+            "``maxSwap`` is set to 0, the container doesn't use swap. This parameter maps to the\n"
+            "``--memory-swappiness`` option to [docker\n"
+            "run](https://docs.docker.com/engine/reference/run/).\n"
+            "\n"
+            "Consider the following when you use a per-container swap configuration.\n"
+            "\n"
+            "- Swap space must be enabled and allocated on the container instance for the\n"
+            "  containers to use.\n"
+            "\n"
+            "  Note: By default, the Amazon ECS optimized AMIs don't have swap enabled. You must\n"
+            "  enable swap on the instance to use this feature. For more information, see\n"
+            "  [Instance store swap\n"
+            "  volumes](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-store-swap-volumes.html)\n"
+            "  in the Amazon EC2 User Guide for Linux Instances or [How do I allocate memory to\n"
+            "  work as swap space in an Amazon EC2 instance by using a swap\n"
+            "  file?](http://aws.amazon.com/premiumsupport/knowledge-center/ec2-memory-swap-file/)\n"
+            "\n"
+            "- The swap space parameters are only supported for job definitions using EC2\n"
+            "  resources.\n"
+            "\n"
+            "- If the ``maxSwap`` and ``swappiness`` parameters are omitted from a job\n"
+            "  definition, each container has a default ``swappiness`` value of 60. Moreover, the\n"
+            "  total swap usage is limited to two times the memory reservation of the container.\n"
+            "\n"
+            "Note: This parameter isn't applicable to jobs that are running on Fargate resources.\n"
+            "Don't provide it for these jobs."
+        ),
+    )
+    """You can use this parameter to tune a container's memory swappiness behavior. A
+    ``swappiness`` value of ``0`` causes swapping to not occur unless absolutely
+    necessary. A ``swappiness`` value of ``100`` causes pages to be swapped
+    aggressively. Valid values are whole numbers between ``0`` and ``100``. If the
+    ``swappiness`` parameter isn't specified, a default value of ``60`` is used. If a
+    value isn't specified for ``maxSwap``, then this parameter is ignored. If
+    ``maxSwap`` is set to 0, the container doesn't use swap. This parameter maps to the
+    ``--memory-swappiness`` option to [docker
+    run](https://docs.docker.com/engine/reference/run/).
+
+    Consider the following when you use a per-container swap configuration.
+
+    - Swap space must be enabled and allocated on the container instance for the
+      containers to use.
+
+      Note: By default, the Amazon ECS optimized AMIs don't have swap enabled. You must
+      enable swap on the instance to use this feature. For more information, see
+      [Instance store swap
+      volumes](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-store-swap-volumes.html)
+      in the Amazon EC2 User Guide for Linux Instances or [How do I allocate memory to
+      work as swap space in an Amazon EC2 instance by using a swap
+      file?](http://aws.amazon.com/premiumsupport/knowledge-center/ec2-memory-swap-file/)
+
+    - The swap space parameters are only supported for job definitions using EC2
+      resources.
+
+    - If the ``maxSwap`` and ``swappiness`` parameters are omitted from a job
+      definition, each container has a default ``swappiness`` value of 60. Moreover, the
+      total swap usage is limited to two times the memory reservation of the container.
+
+    Note: This parameter isn't applicable to jobs that are running on Fargate resources.
+    Don't provide it for these jobs.
+    """
 
 
-class Secret(BatchKitModel):
+class Secret(BatchKitModel, frozen=True):
     """An object that represents the secret to expose to your container."""
 
-    name: str
-    value_from: str = Field(alias="valueFrom")
+    name: str = Field(description="The name of the secret.")
+    """The name of the secret."""
+
+    value_from: str = Field(
+        alias="valueFrom",
+        description=(
+            "The secret to expose to the container. The supported values are either the full\n"
+            "Amazon Resource Name (ARN) of the Secrets Manager secret or the full ARN of the\n"
+            "parameter in the Amazon Web Services Systems Manager Parameter Store.\n"
+            "\n"
+            "Note: If the Amazon Web Services Systems Manager Parameter Store parameter exists in\n"
+            "the same Region as the job you're launching, then you can use either the full Amazon\n"
+            "Resource Name (ARN) or name of the parameter. If the parameter exists in a different\n"
+            "Region, then the full ARN must be specified."
+        ),
+    )
+    """The secret to expose to the container. The supported values are either the full
+    Amazon Resource Name (ARN) of the Secrets Manager secret or the full ARN of the
+    parameter in the Amazon Web Services Systems Manager Parameter Store.
+
+    Note: If the Amazon Web Services Systems Manager Parameter Store parameter exists in
+    the same Region as the job you're launching, then you can use either the full Amazon
+    Resource Name (ARN) or name of the parameter. If the parameter exists in a different
+    Region, then the full ARN must be specified.
+    """
 
 
-class LogConfiguration(BatchKitModel):
+class LogConfiguration(BatchKitModel, frozen=True):
     """The log configuration specification for the container."""
 
-    log_driver: LogDriver = Field(alias="logDriver")
-    options: Mapping[str, str] | None = None
-    secret_options: WireList[Secret] | None = Field(default=None, alias="secretOptions")
+    log_driver: LogDriver = Field(
+        alias="logDriver",
+        description=(
+            "The log driver to use for the container. The valid values that are listed for this\n"
+            "parameter are log drivers that the Amazon ECS container agent can communicate with\n"
+            "by default.\n"
+            "\n"
+            "The supported log drivers are ``awsfirelens``, ``awslogs``, ``fluentd``, ``gelf``,\n"
+            "``json-file``, ``journald``, ``logentries``, ``syslog``, and ``splunk``.\n"
+            "\n"
+            "Note: Jobs that are running on Fargate resources are restricted to the ``awslogs``\n"
+            "and ``splunk`` log drivers.\n"
+            "\n"
+            "- awsfirelens\n"
+            "\n"
+            "  Specifies the firelens logging driver. For more information on configuring\n"
+            "  Firelens, see [Send Amazon ECS logs to an Amazon Web Services service or Amazon\n"
+            "  Web Services\n"
+            "  Partner](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using_firelens.html)\n"
+            "  in the Amazon Elastic Container Service Developer Guide.\n"
+            "\n"
+            "- awslogs\n"
+            "\n"
+            "  Specifies the Amazon CloudWatch Logs logging driver. For more information, see\n"
+            "  [Using the awslogs log\n"
+            "  driver](https://docs.aws.amazon.com/batch/latest/userguide/using_awslogs.html) in\n"
+            "  the Batch User Guide and [Amazon CloudWatch Logs logging\n"
+            "  driver](https://docs.docker.com/config/containers/logging/awslogs/) in the Docker\n"
+            "  documentation.\n"
+            "\n"
+            "- fluentd\n"
+            "\n"
+            "  Specifies the Fluentd logging driver. For more information including usage and\n"
+            "  options, see [Fluentd logging\n"
+            "  driver](https://docs.docker.com/config/containers/logging/fluentd/) in the Docker\n"
+            "  documentation.\n"
+            "\n"
+            "- gelf\n"
+            "\n"
+            "  Specifies the Graylog Extended Format (GELF) logging driver. For more information\n"
+            "  including usage and options, see [Graylog Extended Format logging\n"
+            "  driver](https://docs.docker.com/config/containers/logging/gelf/) in the Docker\n"
+            "  documentation.\n"
+            "\n"
+            "- journald\n"
+            "\n"
+            "  Specifies the journald logging driver. For more information including usage and\n"
+            "  options, see [Journald logging\n"
+            "  driver](https://docs.docker.com/config/containers/logging/journald/) in the Docker\n"
+            "  documentation.\n"
+            "\n"
+            "- json-file\n"
+            "\n"
+            "  Specifies the JSON file logging driver. For more information including usage and\n"
+            "  options, see [JSON File logging\n"
+            "  driver](https://docs.docker.com/config/containers/logging/json-file/) in the\n"
+            "  Docker documentation.\n"
+            "\n"
+            "- splunk\n"
+            "\n"
+            "  Specifies the Splunk logging driver. For more information including usage and\n"
+            "  options, see [Splunk logging\n"
+            "  driver](https://docs.docker.com/config/containers/logging/splunk/) in the Docker\n"
+            "  documentation.\n"
+            "\n"
+            "- syslog\n"
+            "\n"
+            "  Specifies the syslog logging driver. For more information including usage and\n"
+            "  options, see [Syslog logging\n"
+            "  driver](https://docs.docker.com/config/containers/logging/syslog/) in the Docker\n"
+            "  documentation.\n"
+            "\n"
+            "Note: If you have a custom driver that's not listed earlier that you want to work\n"
+            "with the Amazon ECS container agent, you can fork the Amazon ECS container agent\n"
+            "project that's [available on GitHub](https://github.com/aws/amazon-ecs-agent) and\n"
+            "customize it to work with that driver. We encourage you to submit pull requests for\n"
+            "changes that you want to have included. However, Amazon Web Services doesn't\n"
+            "currently support running modified copies of this software.\n"
+            "\n"
+            "This parameter requires version 1.18 of the Docker Remote API or greater on your\n"
+            "container instance. To check the Docker Remote API version on your container\n"
+            "instance, log in to your container instance and run the following command: ``sudo\n"
+            'docker version | grep "Server API version"``'
+        ),
+    )
+    """The log driver to use for the container. The valid values that are listed for this
+    parameter are log drivers that the Amazon ECS container agent can communicate with
+    by default.
+
+    The supported log drivers are ``awsfirelens``, ``awslogs``, ``fluentd``, ``gelf``,
+    ``json-file``, ``journald``, ``logentries``, ``syslog``, and ``splunk``.
+
+    Note: Jobs that are running on Fargate resources are restricted to the ``awslogs``
+    and ``splunk`` log drivers.
+
+    - awsfirelens
+
+      Specifies the firelens logging driver. For more information on configuring
+      Firelens, see [Send Amazon ECS logs to an Amazon Web Services service or Amazon
+      Web Services
+      Partner](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using_firelens.html)
+      in the Amazon Elastic Container Service Developer Guide.
+
+    - awslogs
+
+      Specifies the Amazon CloudWatch Logs logging driver. For more information, see
+      [Using the awslogs log
+      driver](https://docs.aws.amazon.com/batch/latest/userguide/using_awslogs.html) in
+      the Batch User Guide and [Amazon CloudWatch Logs logging
+      driver](https://docs.docker.com/config/containers/logging/awslogs/) in the Docker
+      documentation.
+
+    - fluentd
+
+      Specifies the Fluentd logging driver. For more information including usage and
+      options, see [Fluentd logging
+      driver](https://docs.docker.com/config/containers/logging/fluentd/) in the Docker
+      documentation.
+
+    - gelf
+
+      Specifies the Graylog Extended Format (GELF) logging driver. For more information
+      including usage and options, see [Graylog Extended Format logging
+      driver](https://docs.docker.com/config/containers/logging/gelf/) in the Docker
+      documentation.
+
+    - journald
+
+      Specifies the journald logging driver. For more information including usage and
+      options, see [Journald logging
+      driver](https://docs.docker.com/config/containers/logging/journald/) in the Docker
+      documentation.
+
+    - json-file
+
+      Specifies the JSON file logging driver. For more information including usage and
+      options, see [JSON File logging
+      driver](https://docs.docker.com/config/containers/logging/json-file/) in the
+      Docker documentation.
+
+    - splunk
+
+      Specifies the Splunk logging driver. For more information including usage and
+      options, see [Splunk logging
+      driver](https://docs.docker.com/config/containers/logging/splunk/) in the Docker
+      documentation.
+
+    - syslog
+
+      Specifies the syslog logging driver. For more information including usage and
+      options, see [Syslog logging
+      driver](https://docs.docker.com/config/containers/logging/syslog/) in the Docker
+      documentation.
+
+    Note: If you have a custom driver that's not listed earlier that you want to work
+    with the Amazon ECS container agent, you can fork the Amazon ECS container agent
+    project that's [available on GitHub](https://github.com/aws/amazon-ecs-agent) and
+    customize it to work with that driver. We encourage you to submit pull requests for
+    changes that you want to have included. However, Amazon Web Services doesn't
+    currently support running modified copies of this software.
+
+    This parameter requires version 1.18 of the Docker Remote API or greater on your
+    container instance. To check the Docker Remote API version on your container
+    instance, log in to your container instance and run the following command: ``sudo
+    docker version | grep "Server API version"``
+    """
+
+    options: Mapping[str, str] | None = Field(
+        default=None,
+        description=(
+            "The configuration options to send to the log driver. This parameter requires version\n"
+            "1.19 of the Docker Remote API or greater on your container instance. To check the\n"
+            "Docker Remote API version on your container instance, log in to your container\n"
+            'instance and run the following command: ``sudo docker version | grep "Server API\n'
+            'version"``'
+        ),
+    )
+    """The configuration options to send to the log driver. This parameter requires version
+    1.19 of the Docker Remote API or greater on your container instance. To check the
+    Docker Remote API version on your container instance, log in to your container
+    instance and run the following command: ``sudo docker version | grep "Server API
+    version"``
+    """
+
+    secret_options: WireList[Secret] | None = Field(
+        default=None,
+        alias="secretOptions",
+        description=(
+            "The secrets to pass to the log configuration. For more information, see [Specifying\n"
+            "sensitive\n"
+            "data](https://docs.aws.amazon.com/batch/latest/userguide/specifying-sensitive-data.html)\n"
+            "in the Batch User Guide."
+        ),
+    )
+    """The secrets to pass to the log configuration. For more information, see [Specifying
+    sensitive
+    data](https://docs.aws.amazon.com/batch/latest/userguide/specifying-sensitive-data.html)
+    in the Batch User Guide.
+    """
 
 
-class NetworkConfiguration(BatchKitModel):
+class NetworkConfiguration(BatchKitModel, frozen=True):
     """The network configuration for jobs that are running on Fargate resources."""
 
-    assign_public_ip: AssignPublicIp | None = Field(default=None, alias="assignPublicIp")
+    assign_public_ip: AssignPublicIp | None = Field(
+        default=None,
+        alias="assignPublicIp",
+        description=(
+            "Indicates whether the job has a public IP address. For a job that's running on\n"
+            "Fargate resources in a private subnet to send outbound traffic to the internet (for\n"
+            "example, to pull container images), the private subnet requires a NAT gateway be\n"
+            "attached to route requests to the internet. For more information, see [Amazon ECS\n"
+            "task\n"
+            "networking](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-networking.html)\n"
+            "in the Amazon Elastic Container Service Developer Guide. The default value is\n"
+            '"``DISABLED``".'
+        ),
+    )
+    """Indicates whether the job has a public IP address. For a job that's running on
+    Fargate resources in a private subnet to send outbound traffic to the internet (for
+    example, to pull container images), the private subnet requires a NAT gateway be
+    attached to route requests to the internet. For more information, see [Amazon ECS
+    task
+    networking](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-networking.html)
+    in the Amazon Elastic Container Service Developer Guide. The default value is
+    "``DISABLED``".
+    """
 
 
-class FargatePlatformConfiguration(BatchKitModel):
+class FargatePlatformConfiguration(BatchKitModel, frozen=True):
     """The platform configuration for jobs that are running on Fargate resources."""
 
-    platform_version: str | None = Field(default=None, alias="platformVersion")
+    platform_version: str | None = Field(
+        default=None,
+        alias="platformVersion",
+        description=(
+            "The Fargate platform version where the jobs are running. A platform version is\n"
+            "specified only for jobs that are running on Fargate resources. If one isn't\n"
+            "specified, the ``LATEST`` platform version is used by default. This uses a recent,\n"
+            "approved version of the Fargate platform for compute resources. For more\n"
+            "information, see [Fargate platform\n"
+            "versions](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/platform_versions.html)\n"
+            "in the Amazon Elastic Container Service Developer Guide."
+        ),
+    )
+    """The Fargate platform version where the jobs are running. A platform version is
+    specified only for jobs that are running on Fargate resources. If one isn't
+    specified, the ``LATEST`` platform version is used by default. This uses a recent,
+    approved version of the Fargate platform for compute resources. For more
+    information, see [Fargate platform
+    versions](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/platform_versions.html)
+    in the Amazon Elastic Container Service Developer Guide.
+    """
 
 
-class EphemeralStorage(BatchKitModel):
+class EphemeralStorage(BatchKitModel, frozen=True):
     """The amount of ephemeral storage allocated for the task."""
 
-    size_in_gi_b: int = Field(alias="sizeInGiB")
+    size_in_gi_b: int = Field(
+        alias="sizeInGiB",
+        description=(
+            "The total amount, in GiB, of ephemeral storage to set for the task. The minimum\n"
+            "supported value is ``21`` GiB and the maximum supported value is ``200`` GiB."
+        ),
+    )
+    """The total amount, in GiB, of ephemeral storage to set for the task. The minimum
+    supported value is ``21`` GiB and the maximum supported value is ``200`` GiB.
+    """
 
 
-class RuntimePlatform(BatchKitModel):
+class RuntimePlatform(BatchKitModel, frozen=True):
     """An object that represents the compute environment architecture for Batch jobs on Fargate."""
 
-    operating_system_family: str | None = Field(default=None, alias="operatingSystemFamily")
-    cpu_architecture: str | None = Field(default=None, alias="cpuArchitecture")
+    operating_system_family: str | None = Field(
+        default=None,
+        alias="operatingSystemFamily",
+        description=(
+            "The operating system for the compute environment. Valid values are: ``LINUX``\n"
+            "(default), ``WINDOWS_SERVER_2019_CORE``, ``WINDOWS_SERVER_2019_FULL``,\n"
+            "``WINDOWS_SERVER_2022_CORE``, and ``WINDOWS_SERVER_2022_FULL``.\n"
+            "\n"
+            "Note: The following parameters can't be set for Windows containers:\n"
+            "``linuxParameters``, ``privileged``, ``user``, ``ulimits``,\n"
+            "``readonlyRootFilesystem``, and ``efsVolumeConfiguration``.\n"
+            "\n"
+            "Note: The Batch Scheduler checks the compute environments that are attached to the\n"
+            "job queue before registering a task definition with Fargate. In this scenario, the\n"
+            "job queue is where the job is submitted. If the job requires a Windows container and\n"
+            "the first compute environment is ``LINUX``, the compute environment is skipped and\n"
+            "the next compute environment is checked until a Windows-based compute environment is\n"
+            "found.\n"
+            "\n"
+            "Note: Fargate Spot is not supported on Windows-based containers on Fargate. A job\n"
+            "queue will be blocked if a Windows job is submitted to a job queue with only Fargate\n"
+            "Spot compute environments. However, you can attach both ``FARGATE`` and\n"
+            "``FARGATE_SPOT`` compute environments to the same job queue."
+        ),
+    )
+    """The operating system for the compute environment. Valid values are: ``LINUX``
+    (default), ``WINDOWS_SERVER_2019_CORE``, ``WINDOWS_SERVER_2019_FULL``,
+    ``WINDOWS_SERVER_2022_CORE``, and ``WINDOWS_SERVER_2022_FULL``.
+
+    Note: The following parameters can't be set for Windows containers:
+    ``linuxParameters``, ``privileged``, ``user``, ``ulimits``,
+    ``readonlyRootFilesystem``, and ``efsVolumeConfiguration``.
+
+    Note: The Batch Scheduler checks the compute environments that are attached to the
+    job queue before registering a task definition with Fargate. In this scenario, the
+    job queue is where the job is submitted. If the job requires a Windows container and
+    the first compute environment is ``LINUX``, the compute environment is skipped and
+    the next compute environment is checked until a Windows-based compute environment is
+    found.
+
+    Note: Fargate Spot is not supported on Windows-based containers on Fargate. A job
+    queue will be blocked if a Windows job is submitted to a job queue with only Fargate
+    Spot compute environments. However, you can attach both ``FARGATE`` and
+    ``FARGATE_SPOT`` compute environments to the same job queue.
+    """
+
+    cpu_architecture: str | None = Field(
+        default=None,
+        alias="cpuArchitecture",
+        description=(
+            "The vCPU architecture. The default value is ``X86_64``. Valid values are ``X86_64``\n"
+            "and ``ARM64``.\n"
+            "\n"
+            "Note: This parameter must be set to ``X86_64`` for Windows containers.\n"
+            "\n"
+            "Note: Fargate Spot is not supported on Windows-based containers on Fargate. A job\n"
+            "queue will be blocked if a Windows job is submitted to a job queue with only Fargate\n"
+            "Spot compute environments. However, you can attach both ``FARGATE`` and\n"
+            "``FARGATE_SPOT`` compute environments to the same job queue."
+        ),
+    )
+    """The vCPU architecture. The default value is ``X86_64``. Valid values are ``X86_64``
+    and ``ARM64``.
+
+    Note: This parameter must be set to ``X86_64`` for Windows containers.
+
+    Note: Fargate Spot is not supported on Windows-based containers on Fargate. A job
+    queue will be blocked if a Windows job is submitted to a job queue with only Fargate
+    Spot compute environments. However, you can attach both ``FARGATE`` and
+    ``FARGATE_SPOT`` compute environments to the same job queue.
+    """
 
 
-class RepositoryCredentials(BatchKitModel):
+class RepositoryCredentials(BatchKitModel, frozen=True):
     """The private repository authentication credentials to use."""
 
-    credentials_parameter: str = Field(alias="credentialsParameter")
+    credentials_parameter: str = Field(
+        alias="credentialsParameter",
+        description=(
+            "The Amazon Resource Name (ARN) of the secret containing the private repository\n"
+            "credentials."
+        ),
+    )
+    """The Amazon Resource Name (ARN) of the secret containing the private repository
+    credentials.
+    """
 
 
-class ContainerDetail(BatchKitModel):
+class ContainerDetail(BatchKitModel, frozen=True):
     """An object that represents the details for the container that's associated with the job."""
 
-    image: str | None = None
-    vcpus: int | None = None
-    memory: int | None = None
-    command: WireList[str] | None = None
-    job_role_arn: str | None = Field(default=None, alias="jobRoleArn")
-    execution_role_arn: str | None = Field(default=None, alias="executionRoleArn")
-    volumes: WireList[Volume] | None = None
-    environment: WireList[KeyValuePair] | None = None
-    mount_points: WireList[MountPoint] | None = Field(default=None, alias="mountPoints")
-    readonly_root_filesystem: bool | None = Field(default=None, alias="readonlyRootFilesystem")
-    ulimits: WireList[Ulimit] | None = None
-    privileged: bool | None = None
-    user: str | None = None
-    exit_code: int | None = Field(default=None, alias="exitCode")
-    reason: str | None = None
-    container_instance_arn: str | None = Field(default=None, alias="containerInstanceArn")
-    task_arn: str | None = Field(default=None, alias="taskArn")
-    log_stream_name: str | None = Field(default=None, alias="logStreamName")
-    instance_type: str | None = Field(default=None, alias="instanceType")
-    network_interfaces: WireList[NetworkInterface] | None = Field(default=None, alias="networkInterfaces")
-    resource_requirements: WireList[ResourceRequirement] | None = Field(default=None, alias="resourceRequirements")
-    linux_parameters: LinuxParameters | None = Field(default=None, alias="linuxParameters")
-    log_configuration: LogConfiguration | None = Field(default=None, alias="logConfiguration")
-    secrets: WireList[Secret] | None = None
-    network_configuration: NetworkConfiguration | None = Field(default=None, alias="networkConfiguration")
-    fargate_platform_configuration: FargatePlatformConfiguration | None = Field(default=None, alias="fargatePlatformConfiguration")
-    ephemeral_storage: EphemeralStorage | None = Field(default=None, alias="ephemeralStorage")
-    runtime_platform: RuntimePlatform | None = Field(default=None, alias="runtimePlatform")
-    repository_credentials: RepositoryCredentials | None = Field(default=None, alias="repositoryCredentials")
-    enable_execute_command: bool | None = Field(default=None, alias="enableExecuteCommand")
+    image: str | None = Field(default=None, description="The image used to start the container.")
+    """The image used to start the container."""
 
+    vcpus: int | None = Field(
+        default=None,
+        description=(
+            "The number of vCPUs reserved for the container. For jobs that run on Amazon EC2\n"
+            "resources, you can specify the vCPU requirement for the job using\n"
+            "``resourceRequirements``, but you can't specify the vCPU requirements in both the\n"
+            "``vcpus`` and ``resourceRequirements`` object. This parameter maps to ``CpuShares``\n"
+            "in the [Create a\n"
+            "container](https://docs.docker.com/engine/api/latest/#tag/Container/operation/ContainerCreate)\n"
+            "section of the [Docker Remote API](https://docs.docker.com/engine/api/latest/) and\n"
+            "the ``--cpu-shares`` option to [docker\n"
+            "run](https://docs.docker.com/engine/reference/run/). Each vCPU is equivalent to\n"
+            "1,024 CPU shares. You must specify at least one vCPU. This is required but can be\n"
+            "specified in several places. It must be specified for each node at least once.\n"
+            "\n"
+            "Note: This parameter isn't applicable to jobs that run on Fargate resources. For\n"
+            "jobs that run on Fargate resources, you must specify the vCPU requirement for the\n"
+            "job using ``resourceRequirements``."
+        ),
+    )
+    """The number of vCPUs reserved for the container. For jobs that run on Amazon EC2
+    resources, you can specify the vCPU requirement for the job using
+    ``resourceRequirements``, but you can't specify the vCPU requirements in both the
+    ``vcpus`` and ``resourceRequirements`` object. This parameter maps to ``CpuShares``
+    in the [Create a
+    container](https://docs.docker.com/engine/api/latest/#tag/Container/operation/ContainerCreate)
+    section of the [Docker Remote API](https://docs.docker.com/engine/api/latest/) and
+    the ``--cpu-shares`` option to [docker
+    run](https://docs.docker.com/engine/reference/run/). Each vCPU is equivalent to
+    1,024 CPU shares. You must specify at least one vCPU. This is required but can be
+    specified in several places. It must be specified for each node at least once.
 
-class NodeDetails(BatchKitModel):
-    """An object that represents the details of a node that's associated with a multi-node parallel
-    job.
+    Note: This parameter isn't applicable to jobs that run on Fargate resources. For
+    jobs that run on Fargate resources, you must specify the vCPU requirement for the
+    job using ``resourceRequirements``.
     """
 
-    node_index: int | None = Field(default=None, alias="nodeIndex")
-    is_main_node: bool | None = Field(default=None, alias="isMainNode")
+    memory: int | None = Field(
+        default=None,
+        description=(
+            "For jobs running on Amazon EC2 resources that didn't specify memory requirements\n"
+            "using ``resourceRequirements``, the number of MiB of memory reserved for the job.\n"
+            "For other jobs, including all run on Fargate resources, see\n"
+            "``resourceRequirements``."
+        ),
+    )
+    """For jobs running on Amazon EC2 resources that didn't specify memory requirements
+    using ``resourceRequirements``, the number of MiB of memory reserved for the job.
+    For other jobs, including all run on Fargate resources, see
+    ``resourceRequirements``.
+    """
+
+    command: WireList[str] | None = Field(
+        default=None,
+        description="The command that's passed to the container.",
+    )
+    """The command that's passed to the container."""
+
+    job_role_arn: str | None = Field(
+        default=None,
+        alias="jobRoleArn",
+        description="The Amazon Resource Name (ARN) that's associated with the job when run.",
+    )
+    """The Amazon Resource Name (ARN) that's associated with the job when run."""
+
+    execution_role_arn: str | None = Field(
+        default=None,
+        alias="executionRoleArn",
+        description=(
+            "The Amazon Resource Name (ARN) of the execution role that Batch can assume. For more\n"
+            "information, see [Batch execution IAM\n"
+            "role](https://docs.aws.amazon.com/batch/latest/userguide/execution-IAM-role.html) in\n"
+            "the Batch User Guide."
+        ),
+    )
+    """The Amazon Resource Name (ARN) of the execution role that Batch can assume. For more
+    information, see [Batch execution IAM
+    role](https://docs.aws.amazon.com/batch/latest/userguide/execution-IAM-role.html) in
+    the Batch User Guide.
+    """
+
+    volumes: WireList[Volume] | None = Field(
+        default=None,
+        description="A list of volumes that are associated with the job.",
+    )
+    """A list of volumes that are associated with the job."""
+
+    environment: WireList[KeyValuePair] | None = Field(
+        default=None,
+        description=(
+            "The environment variables to pass to a container.\n"
+            "\n"
+            'Note: Environment variables cannot start with "``AWS_BATCH``". This naming\n'
+            "convention is reserved for variables that Batch sets."
+        ),
+    )
+    """The environment variables to pass to a container.
+
+    Note: Environment variables cannot start with "``AWS_BATCH``". This naming
+    convention is reserved for variables that Batch sets.
+    """
+
+    mount_points: WireList[MountPoint] | None = Field(
+        default=None,
+        alias="mountPoints",
+        description="The mount points for data volumes in your container.",
+    )
+    """The mount points for data volumes in your container."""
+
+    readonly_root_filesystem: bool | None = Field(
+        default=None,
+        alias="readonlyRootFilesystem",
+        description=(
+            "When this parameter is true, the container is given read-only access to its root\n"
+            "file system. This parameter maps to ``ReadonlyRootfs`` in the [Create a\n"
+            "container](https://docs.docker.com/engine/api/latest/#tag/Container/operation/ContainerCreate)\n"
+            "section of the [Docker Remote API](https://docs.docker.com/engine/api/latest/) and\n"
+            "the ``--read-only`` option to [``docker\n"
+            "run``](https://docs.docker.com/engine/reference/commandline/run/)."
+        ),
+    )
+    """When this parameter is true, the container is given read-only access to its root
+    file system. This parameter maps to ``ReadonlyRootfs`` in the [Create a
+    container](https://docs.docker.com/engine/api/latest/#tag/Container/operation/ContainerCreate)
+    section of the [Docker Remote API](https://docs.docker.com/engine/api/latest/) and
+    the ``--read-only`` option to [``docker
+    run``](https://docs.docker.com/engine/reference/commandline/run/).
+    """
+
+    ulimits: WireList[Ulimit] | None = Field(
+        default=None,
+        description=(
+            "A list of ``ulimit`` values to set in the container. This parameter maps to\n"
+            "``Ulimits`` in the [Create a\n"
+            "container](https://docs.docker.com/engine/api/latest/#tag/Container/operation/ContainerCreate)\n"
+            "section of the [Docker Remote API](https://docs.docker.com/engine/api/latest/) and\n"
+            "the ``--ulimit`` option to [docker\n"
+            "run](https://docs.docker.com/engine/reference/run/).\n"
+            "\n"
+            "Note: This parameter isn't applicable to jobs that are running on Fargate resources."
+        ),
+    )
+    """A list of ``ulimit`` values to set in the container. This parameter maps to
+    ``Ulimits`` in the [Create a
+    container](https://docs.docker.com/engine/api/latest/#tag/Container/operation/ContainerCreate)
+    section of the [Docker Remote API](https://docs.docker.com/engine/api/latest/) and
+    the ``--ulimit`` option to [docker
+    run](https://docs.docker.com/engine/reference/run/).
+
+    Note: This parameter isn't applicable to jobs that are running on Fargate resources.
+    """
+
+    privileged: bool | None = Field(
+        default=None,
+        description=(
+            "When this parameter is true, the container is given elevated permissions on the host\n"
+            "container instance (similar to the ``root`` user). The default value is ``false``.\n"
+            "\n"
+            "Note: This parameter isn't applicable to jobs that are running on Fargate resources\n"
+            "and shouldn't be provided, or specified as ``false``."
+        ),
+    )
+    """When this parameter is true, the container is given elevated permissions on the host
+    container instance (similar to the ``root`` user). The default value is ``false``.
+
+    Note: This parameter isn't applicable to jobs that are running on Fargate resources
+    and shouldn't be provided, or specified as ``false``.
+    """
+
+    user: str | None = Field(
+        default=None,
+        description=(
+            "The user name to use inside the container. This parameter maps to ``User`` in the\n"
+            "[Create a\n"
+            "container](https://docs.docker.com/engine/api/latest/#tag/Container/operation/ContainerCreate)\n"
+            "section of the [Docker Remote API](https://docs.docker.com/engine/api/latest/) and\n"
+            "the ``--user`` option to [docker\n"
+            "run](https://docs.docker.com/engine/reference/run/)."
+        ),
+    )
+    """The user name to use inside the container. This parameter maps to ``User`` in the
+    [Create a
+    container](https://docs.docker.com/engine/api/latest/#tag/Container/operation/ContainerCreate)
+    section of the [Docker Remote API](https://docs.docker.com/engine/api/latest/) and
+    the ``--user`` option to [docker
+    run](https://docs.docker.com/engine/reference/run/).
+    """
+
+    exit_code: int | None = Field(
+        default=None,
+        alias="exitCode",
+        description="The exit code returned upon completion.",
+    )
+    """The exit code returned upon completion."""
+
+    reason: str | None = Field(
+        default=None,
+        description=(
+            "A short (255 max characters) human-readable string to provide additional details for\n"
+            "a running or stopped container."
+        ),
+    )
+    """A short (255 max characters) human-readable string to provide additional details for
+    a running or stopped container.
+    """
+
+    container_instance_arn: str | None = Field(
+        default=None,
+        alias="containerInstanceArn",
+        description=(
+            "The Amazon Resource Name (ARN) of the container instance that the container is\n"
+            "running on."
+        ),
+    )
+    """The Amazon Resource Name (ARN) of the container instance that the container is
+    running on.
+    """
+
+    task_arn: str | None = Field(
+        default=None,
+        alias="taskArn",
+        description=(
+            "The Amazon Resource Name (ARN) of the Amazon ECS task that's associated with the\n"
+            "container job. Each container attempt receives a task ARN when they reach the\n"
+            "``STARTING`` status."
+        ),
+    )
+    """The Amazon Resource Name (ARN) of the Amazon ECS task that's associated with the
+    container job. Each container attempt receives a task ARN when they reach the
+    ``STARTING`` status.
+    """
+
+    log_stream_name: str | None = Field(
+        default=None,
+        alias="logStreamName",
+        description=(
+            "The name of the Amazon CloudWatch Logs log stream that's associated with the\n"
+            "container. The log group for Batch jobs is ``/aws/batch/job``. Each container\n"
+            "attempt receives a log stream name when they reach the ``RUNNING`` status."
+        ),
+    )
+    """The name of the Amazon CloudWatch Logs log stream that's associated with the
+    container. The log group for Batch jobs is ``/aws/batch/job``. Each container
+    attempt receives a log stream name when they reach the ``RUNNING`` status.
+    """
+
+    instance_type: str | None = Field(
+        default=None,
+        alias="instanceType",
+        description=(
+            "The instance type of the underlying host infrastructure of a multi-node parallel\n"
+            "job.\n"
+            "\n"
+            "Note: This parameter isn't applicable to jobs that are running on Fargate resources."
+        ),
+    )
+    """The instance type of the underlying host infrastructure of a multi-node parallel
+    job.
+
+    Note: This parameter isn't applicable to jobs that are running on Fargate resources.
+    """
+
+    network_interfaces: WireList[NetworkInterface] | None = Field(
+        default=None,
+        alias="networkInterfaces",
+        description="The network interfaces that are associated with the job.",
+    )
+    """The network interfaces that are associated with the job."""
+
+    resource_requirements: WireList[ResourceRequirement] | None = Field(
+        default=None,
+        alias="resourceRequirements",
+        description=(
+            "The type and amount of resources to assign to a container. The supported resources\n"
+            "include ``GPU``, ``MEMORY``, and ``VCPU``."
+        ),
+    )
+    """The type and amount of resources to assign to a container. The supported resources
+    include ``GPU``, ``MEMORY``, and ``VCPU``.
+    """
+
+    linux_parameters: LinuxParameters | None = Field(
+        default=None,
+        alias="linuxParameters",
+        description=(
+            "Linux-specific modifications that are applied to the container, such as details for\n"
+            "device mappings."
+        ),
+    )
+    """Linux-specific modifications that are applied to the container, such as details for
+    device mappings.
+    """
+
+    log_configuration: LogConfiguration | None = Field(
+        default=None,
+        alias="logConfiguration",
+        description=(
+            "The log configuration specification for the container.\n"
+            "\n"
+            "This parameter maps to ``LogConfig`` in the [Create a\n"
+            "container](https://docs.docker.com/engine/api/latest/#tag/Container/operation/ContainerCreate)\n"
+            "section of the [Docker Remote API](https://docs.docker.com/engine/api/latest/) and\n"
+            "the ``--log-driver`` option to [docker\n"
+            "run](https://docs.docker.com/engine/reference/run/). By default, containers use the\n"
+            "same logging driver that the Docker daemon uses. However, the container might use a\n"
+            "different logging driver than the Docker daemon by specifying a log driver with this\n"
+            "parameter in the container definition. To use a different logging driver for a\n"
+            "container, the log system must be configured properly on the container instance. Or,\n"
+            "alternatively, it must be configured on a different log server for remote logging\n"
+            "options. For more information on the options for different supported log drivers,\n"
+            "see [Configure logging\n"
+            "drivers](https://docs.docker.com/engine/admin/logging/overview/) in the Docker\n"
+            "documentation.\n"
+            "\n"
+            "Note: Batch currently supports a subset of the logging drivers available to the\n"
+            "Docker daemon (shown in the\n"
+            "[LogConfiguration](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-batch-jobdefinition-containerproperties-logconfiguration.html)\n"
+            "data type). Additional log drivers might be available in future releases of the\n"
+            "Amazon ECS container agent.\n"
+            "\n"
+            "This parameter requires version 1.18 of the Docker Remote API or greater on your\n"
+            "container instance. To check the Docker Remote API version on your container\n"
+            "instance, log in to your container instance and run the following command: ``sudo\n"
+            'docker version | grep "Server API version"``\n'
+            "\n"
+            "Note: The Amazon ECS container agent running on a container instance must register\n"
+            "the logging drivers available on that instance with the\n"
+            "``ECS_AVAILABLE_LOGGING_DRIVERS`` environment variable before containers placed on\n"
+            "that instance can use these log configuration options. For more information, see\n"
+            "[Amazon ECS container agent\n"
+            "configuration](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-agent-config.html)\n"
+            "in the Amazon Elastic Container Service Developer Guide."
+        ),
+    )
+    """The log configuration specification for the container.
+
+    This parameter maps to ``LogConfig`` in the [Create a
+    container](https://docs.docker.com/engine/api/latest/#tag/Container/operation/ContainerCreate)
+    section of the [Docker Remote API](https://docs.docker.com/engine/api/latest/) and
+    the ``--log-driver`` option to [docker
+    run](https://docs.docker.com/engine/reference/run/). By default, containers use the
+    same logging driver that the Docker daemon uses. However, the container might use a
+    different logging driver than the Docker daemon by specifying a log driver with this
+    parameter in the container definition. To use a different logging driver for a
+    container, the log system must be configured properly on the container instance. Or,
+    alternatively, it must be configured on a different log server for remote logging
+    options. For more information on the options for different supported log drivers,
+    see [Configure logging
+    drivers](https://docs.docker.com/engine/admin/logging/overview/) in the Docker
+    documentation.
+
+    Note: Batch currently supports a subset of the logging drivers available to the
+    Docker daemon (shown in the
+    [LogConfiguration](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-batch-jobdefinition-containerproperties-logconfiguration.html)
+    data type). Additional log drivers might be available in future releases of the
+    Amazon ECS container agent.
+
+    This parameter requires version 1.18 of the Docker Remote API or greater on your
+    container instance. To check the Docker Remote API version on your container
+    instance, log in to your container instance and run the following command: ``sudo
+    docker version | grep "Server API version"``
+
+    Note: The Amazon ECS container agent running on a container instance must register
+    the logging drivers available on that instance with the
+    ``ECS_AVAILABLE_LOGGING_DRIVERS`` environment variable before containers placed on
+    that instance can use these log configuration options. For more information, see
+    [Amazon ECS container agent
+    configuration](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-agent-config.html)
+    in the Amazon Elastic Container Service Developer Guide.
+    """
+
+    secrets: WireList[Secret] | None = Field(
+        default=None,
+        description=(
+            "The secrets to pass to the container. For more information, see [Specifying\n"
+            "sensitive\n"
+            "data](https://docs.aws.amazon.com/batch/latest/userguide/specifying-sensitive-data.html)\n"
+            "in the Batch User Guide."
+        ),
+    )
+    """The secrets to pass to the container. For more information, see [Specifying
+    sensitive
+    data](https://docs.aws.amazon.com/batch/latest/userguide/specifying-sensitive-data.html)
+    in the Batch User Guide.
+    """
+
+    network_configuration: NetworkConfiguration | None = Field(
+        default=None,
+        alias="networkConfiguration",
+        description=(
+            "The network configuration for jobs that are running on Fargate resources. Jobs that\n"
+            "are running on Amazon EC2 resources must not specify this parameter."
+        ),
+    )
+    """The network configuration for jobs that are running on Fargate resources. Jobs that
+    are running on Amazon EC2 resources must not specify this parameter.
+    """
+
+    fargate_platform_configuration: FargatePlatformConfiguration | None = Field(
+        default=None,
+        alias="fargatePlatformConfiguration",
+        description=(
+            "The platform configuration for jobs that are running on Fargate resources. Jobs that\n"
+            "are running on Amazon EC2 resources must not specify this parameter."
+        ),
+    )
+    """The platform configuration for jobs that are running on Fargate resources. Jobs that
+    are running on Amazon EC2 resources must not specify this parameter.
+    """
+
+    ephemeral_storage: EphemeralStorage | None = Field(
+        default=None,
+        alias="ephemeralStorage",
+        description=(
+            "The amount of ephemeral storage allocated for the task. This parameter is used to\n"
+            "expand the total amount of ephemeral storage available, beyond the default amount,\n"
+            "for tasks hosted on Fargate."
+        ),
+    )
+    """The amount of ephemeral storage allocated for the task. This parameter is used to
+    expand the total amount of ephemeral storage available, beyond the default amount,
+    for tasks hosted on Fargate.
+    """
+
+    runtime_platform: RuntimePlatform | None = Field(
+        default=None,
+        alias="runtimePlatform",
+        description=(
+            "An object that represents the compute environment architecture for Batch jobs on\n"
+            "Fargate."
+        ),
+    )
+    """An object that represents the compute environment architecture for Batch jobs on
+    Fargate.
+    """
+
+    repository_credentials: RepositoryCredentials | None = Field(
+        default=None,
+        alias="repositoryCredentials",
+        description="The private repository authentication credentials to use.",
+    )
+    """The private repository authentication credentials to use."""
+
+    enable_execute_command: bool | None = Field(
+        default=None,
+        alias="enableExecuteCommand",
+        description=(
+            "Determines whether execute command functionality is turned on for this task. If\n"
+            "``true``, execute command functionality is turned on all the containers in the task."
+        ),
+    )
+    """Determines whether execute command functionality is turned on for this task. If
+    ``true``, execute command functionality is turned on all the containers in the task.
+    """
 
 
-class ContainerProperties(BatchKitModel):
+class NodeDetails(BatchKitModel, frozen=True):
+    """An object that represents the details of a node that's associated with a multi-node
+    parallel job.
+    """
+
+    node_index: int | None = Field(
+        default=None,
+        alias="nodeIndex",
+        description=(
+            "The node index for the node. Node index numbering starts at zero. This index is also\n"
+            "available on the node with the ``AWS_BATCH_JOB_NODE_INDEX`` environment variable."
+        ),
+    )
+    """The node index for the node. Node index numbering starts at zero. This index is also
+    available on the node with the ``AWS_BATCH_JOB_NODE_INDEX`` environment variable.
+    """
+
+    is_main_node: bool | None = Field(
+        default=None,
+        alias="isMainNode",
+        description=(
+            "Specifies whether the current node is the main node for a multi-node parallel job."
+        ),
+    )
+    """Specifies whether the current node is the main node for a multi-node parallel job."""
+
+
+class ContainerProperties(BatchKitModel, frozen=True):
     """The container details for the node range."""
 
-    image: str | None = None
-    vcpus: int | None = None
-    memory: int | None = None
-    command: WireList[str] | None = None
-    job_role_arn: str | None = Field(default=None, alias="jobRoleArn")
-    execution_role_arn: str | None = Field(default=None, alias="executionRoleArn")
-    volumes: WireList[Volume] | None = None
-    environment: WireList[KeyValuePair] | None = None
-    mount_points: WireList[MountPoint] | None = Field(default=None, alias="mountPoints")
-    readonly_root_filesystem: bool | None = Field(default=None, alias="readonlyRootFilesystem")
-    privileged: bool | None = None
-    ulimits: WireList[Ulimit] | None = None
-    user: str | None = None
-    instance_type: str | None = Field(default=None, alias="instanceType")
-    resource_requirements: WireList[ResourceRequirement] | None = Field(default=None, alias="resourceRequirements")
-    linux_parameters: LinuxParameters | None = Field(default=None, alias="linuxParameters")
-    log_configuration: LogConfiguration | None = Field(default=None, alias="logConfiguration")
-    secrets: WireList[Secret] | None = None
-    network_configuration: NetworkConfiguration | None = Field(default=None, alias="networkConfiguration")
-    fargate_platform_configuration: FargatePlatformConfiguration | None = Field(default=None, alias="fargatePlatformConfiguration")
-    enable_execute_command: bool | None = Field(default=None, alias="enableExecuteCommand")
-    ephemeral_storage: EphemeralStorage | None = Field(default=None, alias="ephemeralStorage")
-    runtime_platform: RuntimePlatform | None = Field(default=None, alias="runtimePlatform")
-    repository_credentials: RepositoryCredentials | None = Field(default=None, alias="repositoryCredentials")
+    image: str | None = Field(
+        default=None,
+        description=(
+            "Required. The image used to start a container. This string is passed directly to the\n"
+            "Docker daemon. Images in the Docker Hub registry are available by default. Other\n"
+            "repositories are specified with ``repository-url/image:tag``. It can be 255\n"
+            "characters long. It can contain uppercase and lowercase letters, numbers, hyphens\n"
+            "(-), underscores (_), colons (:), periods (.), forward slashes (/), and number signs\n"
+            "(#). This parameter maps to ``Image`` in the [Create a\n"
+            "container](https://docs.docker.com/engine/api/latest/#tag/Container/operation/ContainerCreate)\n"
+            "section of the [Docker Remote API](https://docs.docker.com/engine/api/latest/) and\n"
+            "the ``IMAGE`` parameter of [docker\n"
+            "run](https://docs.docker.com/engine/reference/run/).\n"
+            "\n"
+            "Note: Docker image architecture must match the processor architecture of the compute\n"
+            "resources that they're scheduled on. For example, ARM-based Docker images can only\n"
+            "run on ARM-based compute resources.\n"
+            "\n"
+            "- Images in Amazon ECR Public repositories use the full\n"
+            "  ``registry/repository[:tag]`` or ``registry/repository[@digest]`` naming\n"
+            "  conventions. For example, ``public.ecr.aws/registry_alias/my-web-app:latest``.\n"
+            "\n"
+            "- Images in Amazon ECR repositories use the full registry and repository URI (for\n"
+            "  example, ``123456789012.dkr.ecr.<region-name>.amazonaws.com/<repository-name>``).\n"
+            "\n"
+            "- Images in official repositories on Docker Hub use a single name (for example,\n"
+            "  ``ubuntu`` or ``mongo``).\n"
+            "\n"
+            "- Images in other repositories on Docker Hub are qualified with an organization name\n"
+            "  (for example, ``amazon/amazon-ecs-agent``).\n"
+            "\n"
+            "- Images in other online repositories are qualified further by a domain name (for\n"
+            "  example, ``quay.io/assemblyline/ubuntu``)."
+        ),
+    )
+    """Required. The image used to start a container. This string is passed directly to the
+    Docker daemon. Images in the Docker Hub registry are available by default. Other
+    repositories are specified with ``repository-url/image:tag``. It can be 255
+    characters long. It can contain uppercase and lowercase letters, numbers, hyphens
+    (-), underscores (_), colons (:), periods (.), forward slashes (/), and number signs
+    (#). This parameter maps to ``Image`` in the [Create a
+    container](https://docs.docker.com/engine/api/latest/#tag/Container/operation/ContainerCreate)
+    section of the [Docker Remote API](https://docs.docker.com/engine/api/latest/) and
+    the ``IMAGE`` parameter of [docker
+    run](https://docs.docker.com/engine/reference/run/).
+
+    Note: Docker image architecture must match the processor architecture of the compute
+    resources that they're scheduled on. For example, ARM-based Docker images can only
+    run on ARM-based compute resources.
+
+    - Images in Amazon ECR Public repositories use the full
+      ``registry/repository[:tag]`` or ``registry/repository[@digest]`` naming
+      conventions. For example, ``public.ecr.aws/registry_alias/my-web-app:latest``.
+
+    - Images in Amazon ECR repositories use the full registry and repository URI (for
+      example, ``123456789012.dkr.ecr.<region-name>.amazonaws.com/<repository-name>``).
+
+    - Images in official repositories on Docker Hub use a single name (for example,
+      ``ubuntu`` or ``mongo``).
+
+    - Images in other repositories on Docker Hub are qualified with an organization name
+      (for example, ``amazon/amazon-ecs-agent``).
+
+    - Images in other online repositories are qualified further by a domain name (for
+      example, ``quay.io/assemblyline/ubuntu``).
+    """
+
+    vcpus: int | None = Field(
+        default=None,
+        description=(
+            "This parameter is deprecated, use ``resourceRequirements`` to specify the vCPU\n"
+            "requirements for the job definition. It's not supported for jobs running on Fargate\n"
+            "resources. For jobs running on Amazon EC2 resources, it specifies the number of\n"
+            "vCPUs reserved for the job.\n"
+            "\n"
+            "Each vCPU is equivalent to 1,024 CPU shares. This parameter maps to ``CpuShares`` in\n"
+            "the [Create a\n"
+            "container](https://docs.docker.com/engine/api/latest/#tag/Container/operation/ContainerCreate)\n"
+            "section of the [Docker Remote API](https://docs.docker.com/engine/api/latest/) and\n"
+            "the ``--cpu-shares`` option to [docker\n"
+            "run](https://docs.docker.com/engine/reference/run/). The number of vCPUs must be\n"
+            "specified but can be specified in several places. You must specify it at least once\n"
+            "for each node."
+        ),
+    )
+    """This parameter is deprecated, use ``resourceRequirements`` to specify the vCPU
+    requirements for the job definition. It's not supported for jobs running on Fargate
+    resources. For jobs running on Amazon EC2 resources, it specifies the number of
+    vCPUs reserved for the job.
+
+    Each vCPU is equivalent to 1,024 CPU shares. This parameter maps to ``CpuShares`` in
+    the [Create a
+    container](https://docs.docker.com/engine/api/latest/#tag/Container/operation/ContainerCreate)
+    section of the [Docker Remote API](https://docs.docker.com/engine/api/latest/) and
+    the ``--cpu-shares`` option to [docker
+    run](https://docs.docker.com/engine/reference/run/). The number of vCPUs must be
+    specified but can be specified in several places. You must specify it at least once
+    for each node.
+    """
+
+    memory: int | None = Field(
+        default=None,
+        description=(
+            "This parameter is deprecated, use ``resourceRequirements`` to specify the memory\n"
+            "requirements for the job definition. It's not supported for jobs running on Fargate\n"
+            "resources. For jobs that run on Amazon EC2 resources, it specifies the memory hard\n"
+            "limit (in MiB) for a container. If your container attempts to exceed the specified\n"
+            "number, it's terminated. You must specify at least 4 MiB of memory for a job using\n"
+            "this parameter. The memory hard limit can be specified in several places. It must be\n"
+            "specified for each node at least once."
+        ),
+    )
+    """This parameter is deprecated, use ``resourceRequirements`` to specify the memory
+    requirements for the job definition. It's not supported for jobs running on Fargate
+    resources. For jobs that run on Amazon EC2 resources, it specifies the memory hard
+    limit (in MiB) for a container. If your container attempts to exceed the specified
+    number, it's terminated. You must specify at least 4 MiB of memory for a job using
+    this parameter. The memory hard limit can be specified in several places. It must be
+    specified for each node at least once.
+    """
+
+    command: WireList[str] | None = Field(
+        default=None,
+        description=(
+            "The command that's passed to the container. This parameter maps to ``Cmd`` in the\n"
+            "[Create a\n"
+            "container](https://docs.docker.com/engine/api/latest/#tag/Container/operation/ContainerCreate)\n"
+            "section of the [Docker Remote API](https://docs.docker.com/engine/api/latest/) and\n"
+            "the ``COMMAND`` parameter to [docker\n"
+            "run](https://docs.docker.com/engine/reference/run/). For more information, see\n"
+            "[https://docs.docker.com/engine/reference/builder/#cmd](https://docs.docker.com/engine/reference/builder/#cmd)."
+        ),
+    )
+    """The command that's passed to the container. This parameter maps to ``Cmd`` in the
+    [Create a
+    container](https://docs.docker.com/engine/api/latest/#tag/Container/operation/ContainerCreate)
+    section of the [Docker Remote API](https://docs.docker.com/engine/api/latest/) and
+    the ``COMMAND`` parameter to [docker
+    run](https://docs.docker.com/engine/reference/run/). For more information, see
+    [https://docs.docker.com/engine/reference/builder/#cmd](https://docs.docker.com/engine/reference/builder/#cmd).
+    """
+
+    job_role_arn: str | None = Field(
+        default=None,
+        alias="jobRoleArn",
+        description=(
+            "The Amazon Resource Name (ARN) of the IAM role that the container can assume for\n"
+            "Amazon Web Services permissions. For more information, see [IAM roles for\n"
+            "tasks](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-iam-roles.html)\n"
+            "in the Amazon Elastic Container Service Developer Guide."
+        ),
+    )
+    """The Amazon Resource Name (ARN) of the IAM role that the container can assume for
+    Amazon Web Services permissions. For more information, see [IAM roles for
+    tasks](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-iam-roles.html)
+    in the Amazon Elastic Container Service Developer Guide.
+    """
+
+    execution_role_arn: str | None = Field(
+        default=None,
+        alias="executionRoleArn",
+        description=(
+            "The Amazon Resource Name (ARN) of the execution role that Batch can assume. For jobs\n"
+            "that run on Fargate resources, you must provide an execution role. For more\n"
+            "information, see [Batch execution IAM\n"
+            "role](https://docs.aws.amazon.com/batch/latest/userguide/execution-IAM-role.html) in\n"
+            "the Batch User Guide."
+        ),
+    )
+    """The Amazon Resource Name (ARN) of the execution role that Batch can assume. For jobs
+    that run on Fargate resources, you must provide an execution role. For more
+    information, see [Batch execution IAM
+    role](https://docs.aws.amazon.com/batch/latest/userguide/execution-IAM-role.html) in
+    the Batch User Guide.
+    """
+
+    volumes: WireList[Volume] | None = Field(
+        default=None,
+        description="A list of data volumes used in a job.",
+    )
+    """A list of data volumes used in a job."""
+
+    environment: WireList[KeyValuePair] | None = Field(
+        default=None,
+        description=(
+            "The environment variables to pass to a container. This parameter maps to ``Env`` in\n"
+            "the [Create a\n"
+            "container](https://docs.docker.com/engine/api/latest/#tag/Container/operation/ContainerCreate)\n"
+            "section of the [Docker Remote API](https://docs.docker.com/engine/api/latest/) and\n"
+            "the ``--env`` option to [docker run](https://docs.docker.com/engine/reference/run/).\n"
+            "\n"
+            "Important: We don't recommend using plaintext environment variables for sensitive\n"
+            "information, such as credential data.\n"
+            "\n"
+            'Note: Environment variables cannot start with "``AWS_BATCH``". This naming\n'
+            "convention is reserved for variables that Batch sets."
+        ),
+    )
+    """The environment variables to pass to a container. This parameter maps to ``Env`` in
+    the [Create a
+    container](https://docs.docker.com/engine/api/latest/#tag/Container/operation/ContainerCreate)
+    section of the [Docker Remote API](https://docs.docker.com/engine/api/latest/) and
+    the ``--env`` option to [docker run](https://docs.docker.com/engine/reference/run/).
+
+    Important: We don't recommend using plaintext environment variables for sensitive
+    information, such as credential data.
+
+    Note: Environment variables cannot start with "``AWS_BATCH``". This naming
+    convention is reserved for variables that Batch sets.
+    """
+
+    mount_points: WireList[MountPoint] | None = Field(
+        default=None,
+        alias="mountPoints",
+        description=(
+            "The mount points for data volumes in your container. This parameter maps to\n"
+            "``Volumes`` in the [Create a\n"
+            "container](https://docs.docker.com/engine/api/latest/#tag/Container/operation/ContainerCreate)\n"
+            "section of the [Docker Remote API](https://docs.docker.com/engine/api/latest/) and\n"
+            "the ``--volume`` option to [docker\n"
+            "run](https://docs.docker.com/engine/reference/run/)."
+        ),
+    )
+    """The mount points for data volumes in your container. This parameter maps to
+    ``Volumes`` in the [Create a
+    container](https://docs.docker.com/engine/api/latest/#tag/Container/operation/ContainerCreate)
+    section of the [Docker Remote API](https://docs.docker.com/engine/api/latest/) and
+    the ``--volume`` option to [docker
+    run](https://docs.docker.com/engine/reference/run/).
+    """
+
+    readonly_root_filesystem: bool | None = Field(
+        default=None,
+        alias="readonlyRootFilesystem",
+        description=(
+            "When this parameter is true, the container is given read-only access to its root\n"
+            "file system. This parameter maps to ``ReadonlyRootfs`` in the [Create a\n"
+            "container](https://docs.docker.com/engine/api/latest/#tag/Container/operation/ContainerCreate)\n"
+            "section of the [Docker Remote API](https://docs.docker.com/engine/api/latest/) and\n"
+            "the ``--read-only`` option to ``docker run``."
+        ),
+    )
+    """When this parameter is true, the container is given read-only access to its root
+    file system. This parameter maps to ``ReadonlyRootfs`` in the [Create a
+    container](https://docs.docker.com/engine/api/latest/#tag/Container/operation/ContainerCreate)
+    section of the [Docker Remote API](https://docs.docker.com/engine/api/latest/) and
+    the ``--read-only`` option to ``docker run``.
+    """
+
+    privileged: bool | None = Field(
+        default=None,
+        description=(
+            "When this parameter is true, the container is given elevated permissions on the host\n"
+            "container instance (similar to the ``root`` user). This parameter maps to\n"
+            "``Privileged`` in the [Create a\n"
+            "container](https://docs.docker.com/engine/api/latest/#tag/Container/operation/ContainerCreate)\n"
+            "section of the [Docker Remote API](https://docs.docker.com/engine/api/latest/) and\n"
+            "the ``--privileged`` option to [docker\n"
+            "run](https://docs.docker.com/engine/reference/run/). The default value is false.\n"
+            "\n"
+            "Note: This parameter isn't applicable to jobs that are running on Fargate resources\n"
+            "and shouldn't be provided, or specified as false."
+        ),
+    )
+    """When this parameter is true, the container is given elevated permissions on the host
+    container instance (similar to the ``root`` user). This parameter maps to
+    ``Privileged`` in the [Create a
+    container](https://docs.docker.com/engine/api/latest/#tag/Container/operation/ContainerCreate)
+    section of the [Docker Remote API](https://docs.docker.com/engine/api/latest/) and
+    the ``--privileged`` option to [docker
+    run](https://docs.docker.com/engine/reference/run/). The default value is false.
+
+    Note: This parameter isn't applicable to jobs that are running on Fargate resources
+    and shouldn't be provided, or specified as false.
+    """
+
+    ulimits: WireList[Ulimit] | None = Field(
+        default=None,
+        description=(
+            "A list of ``ulimits`` to set in the container. This parameter maps to ``Ulimits`` in\n"
+            "the [Create a\n"
+            "container](https://docs.docker.com/engine/api/latest/#tag/Container/operation/ContainerCreate)\n"
+            "section of the [Docker Remote API](https://docs.docker.com/engine/api/latest/) and\n"
+            "the ``--ulimit`` option to [docker\n"
+            "run](https://docs.docker.com/engine/reference/run/).\n"
+            "\n"
+            "Note: This parameter isn't applicable to jobs that are running on Fargate resources\n"
+            "and shouldn't be provided."
+        ),
+    )
+    """A list of ``ulimits`` to set in the container. This parameter maps to ``Ulimits`` in
+    the [Create a
+    container](https://docs.docker.com/engine/api/latest/#tag/Container/operation/ContainerCreate)
+    section of the [Docker Remote API](https://docs.docker.com/engine/api/latest/) and
+    the ``--ulimit`` option to [docker
+    run](https://docs.docker.com/engine/reference/run/).
+
+    Note: This parameter isn't applicable to jobs that are running on Fargate resources
+    and shouldn't be provided.
+    """
+
+    user: str | None = Field(
+        default=None,
+        description=(
+            "The user name to use inside the container. This parameter maps to ``User`` in the\n"
+            "[Create a\n"
+            "container](https://docs.docker.com/engine/api/latest/#tag/Container/operation/ContainerCreate)\n"
+            "section of the [Docker Remote API](https://docs.docker.com/engine/api/latest/) and\n"
+            "the ``--user`` option to [docker\n"
+            "run](https://docs.docker.com/engine/reference/run/)."
+        ),
+    )
+    """The user name to use inside the container. This parameter maps to ``User`` in the
+    [Create a
+    container](https://docs.docker.com/engine/api/latest/#tag/Container/operation/ContainerCreate)
+    section of the [Docker Remote API](https://docs.docker.com/engine/api/latest/) and
+    the ``--user`` option to [docker
+    run](https://docs.docker.com/engine/reference/run/).
+    """
+
+    instance_type: str | None = Field(
+        default=None,
+        alias="instanceType",
+        description=(
+            "The instance type to use for a multi-node parallel job. All node groups in a\n"
+            "multi-node parallel job must use the same instance type.\n"
+            "\n"
+            "Note: This parameter isn't applicable to single-node container jobs or jobs that run\n"
+            "on Fargate resources, and shouldn't be provided."
+        ),
+    )
+    """The instance type to use for a multi-node parallel job. All node groups in a
+    multi-node parallel job must use the same instance type.
+
+    Note: This parameter isn't applicable to single-node container jobs or jobs that run
+    on Fargate resources, and shouldn't be provided.
+    """
+
+    resource_requirements: WireList[ResourceRequirement] | None = Field(
+        default=None,
+        alias="resourceRequirements",
+        description=(
+            "The type and amount of resources to assign to a container. The supported resources\n"
+            "include ``GPU``, ``MEMORY``, and ``VCPU``."
+        ),
+    )
+    """The type and amount of resources to assign to a container. The supported resources
+    include ``GPU``, ``MEMORY``, and ``VCPU``.
+    """
+
+    linux_parameters: LinuxParameters | None = Field(
+        default=None,
+        alias="linuxParameters",
+        description=(
+            "Linux-specific modifications that are applied to the container, such as details for\n"
+            "device mappings."
+        ),
+    )
+    """Linux-specific modifications that are applied to the container, such as details for
+    device mappings.
+    """
+
+    log_configuration: LogConfiguration | None = Field(
+        default=None,
+        alias="logConfiguration",
+        description=(
+            "The log configuration specification for the container.\n"
+            "\n"
+            "This parameter maps to ``LogConfig`` in the [Create a\n"
+            "container](https://docs.docker.com/engine/api/latest/#tag/Container/operation/ContainerCreate)\n"
+            "section of the [Docker Remote API](https://docs.docker.com/engine/api/latest/) and\n"
+            "the ``--log-driver`` option to [docker\n"
+            "run](https://docs.docker.com/engine/reference/run/). By default, containers use the\n"
+            "same logging driver that the Docker daemon uses. However the container might use a\n"
+            "different logging driver than the Docker daemon by specifying a log driver with this\n"
+            "parameter in the container definition. To use a different logging driver for a\n"
+            "container, the log system must be configured properly on the container instance (or\n"
+            "on a different log server for remote logging options). For more information on the\n"
+            "options for different supported log drivers, see [Configure logging\n"
+            "drivers](https://docs.docker.com/engine/admin/logging/overview/) in the Docker\n"
+            "documentation.\n"
+            "\n"
+            "Note: Batch currently supports a subset of the logging drivers available to the\n"
+            "Docker daemon (shown in the\n"
+            "[LogConfiguration](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-batch-jobdefinition-containerproperties-logconfiguration.html)\n"
+            "data type).\n"
+            "\n"
+            "This parameter requires version 1.18 of the Docker Remote API or greater on your\n"
+            "container instance. To check the Docker Remote API version on your container\n"
+            "instance, log in to your container instance and run the following command: ``sudo\n"
+            'docker version | grep "Server API version"``\n'
+            "\n"
+            "Note: The Amazon ECS container agent running on a container instance must register\n"
+            "the logging drivers available on that instance with the\n"
+            "``ECS_AVAILABLE_LOGGING_DRIVERS`` environment variable before containers placed on\n"
+            "that instance can use these log configuration options. For more information, see\n"
+            "[Amazon ECS container agent\n"
+            "configuration](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-agent-config.html)\n"
+            "in the Amazon Elastic Container Service Developer Guide."
+        ),
+    )
+    """The log configuration specification for the container.
+
+    This parameter maps to ``LogConfig`` in the [Create a
+    container](https://docs.docker.com/engine/api/latest/#tag/Container/operation/ContainerCreate)
+    section of the [Docker Remote API](https://docs.docker.com/engine/api/latest/) and
+    the ``--log-driver`` option to [docker
+    run](https://docs.docker.com/engine/reference/run/). By default, containers use the
+    same logging driver that the Docker daemon uses. However the container might use a
+    different logging driver than the Docker daemon by specifying a log driver with this
+    parameter in the container definition. To use a different logging driver for a
+    container, the log system must be configured properly on the container instance (or
+    on a different log server for remote logging options). For more information on the
+    options for different supported log drivers, see [Configure logging
+    drivers](https://docs.docker.com/engine/admin/logging/overview/) in the Docker
+    documentation.
+
+    Note: Batch currently supports a subset of the logging drivers available to the
+    Docker daemon (shown in the
+    [LogConfiguration](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-batch-jobdefinition-containerproperties-logconfiguration.html)
+    data type).
+
+    This parameter requires version 1.18 of the Docker Remote API or greater on your
+    container instance. To check the Docker Remote API version on your container
+    instance, log in to your container instance and run the following command: ``sudo
+    docker version | grep "Server API version"``
+
+    Note: The Amazon ECS container agent running on a container instance must register
+    the logging drivers available on that instance with the
+    ``ECS_AVAILABLE_LOGGING_DRIVERS`` environment variable before containers placed on
+    that instance can use these log configuration options. For more information, see
+    [Amazon ECS container agent
+    configuration](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-agent-config.html)
+    in the Amazon Elastic Container Service Developer Guide.
+    """
+
+    secrets: WireList[Secret] | None = Field(
+        default=None,
+        description=(
+            "The secrets for the container. For more information, see [Specifying sensitive\n"
+            "data](https://docs.aws.amazon.com/batch/latest/userguide/specifying-sensitive-data.html)\n"
+            "in the Batch User Guide."
+        ),
+    )
+    """The secrets for the container. For more information, see [Specifying sensitive
+    data](https://docs.aws.amazon.com/batch/latest/userguide/specifying-sensitive-data.html)
+    in the Batch User Guide.
+    """
+
+    network_configuration: NetworkConfiguration | None = Field(
+        default=None,
+        alias="networkConfiguration",
+        description=(
+            "The network configuration for jobs that are running on Fargate resources. Jobs that\n"
+            "are running on Amazon EC2 resources must not specify this parameter."
+        ),
+    )
+    """The network configuration for jobs that are running on Fargate resources. Jobs that
+    are running on Amazon EC2 resources must not specify this parameter.
+    """
+
+    fargate_platform_configuration: FargatePlatformConfiguration | None = Field(
+        default=None,
+        alias="fargatePlatformConfiguration",
+        description=(
+            "The platform configuration for jobs that are running on Fargate resources. Jobs that\n"
+            "are running on Amazon EC2 resources must not specify this parameter."
+        ),
+    )
+    """The platform configuration for jobs that are running on Fargate resources. Jobs that
+    are running on Amazon EC2 resources must not specify this parameter.
+    """
+
+    enable_execute_command: bool | None = Field(
+        default=None,
+        alias="enableExecuteCommand",
+        description=(
+            "Determines whether execute command functionality is turned on for this task. If\n"
+            "``true``, execute command functionality is turned on all the containers in the task."
+        ),
+    )
+    """Determines whether execute command functionality is turned on for this task. If
+    ``true``, execute command functionality is turned on all the containers in the task.
+    """
+
+    ephemeral_storage: EphemeralStorage | None = Field(
+        default=None,
+        alias="ephemeralStorage",
+        description=(
+            "The amount of ephemeral storage to allocate for the task. This parameter is used to\n"
+            "expand the total amount of ephemeral storage available, beyond the default amount,\n"
+            "for tasks hosted on Fargate."
+        ),
+    )
+    """The amount of ephemeral storage to allocate for the task. This parameter is used to
+    expand the total amount of ephemeral storage available, beyond the default amount,
+    for tasks hosted on Fargate.
+    """
+
+    runtime_platform: RuntimePlatform | None = Field(
+        default=None,
+        alias="runtimePlatform",
+        description=(
+            "An object that represents the compute environment architecture for Batch jobs on\n"
+            "Fargate."
+        ),
+    )
+    """An object that represents the compute environment architecture for Batch jobs on
+    Fargate.
+    """
+
+    repository_credentials: RepositoryCredentials | None = Field(
+        default=None,
+        alias="repositoryCredentials",
+        description="The private repository authentication credentials to use.",
+    )
+    """The private repository authentication credentials to use."""
 
 
-class TaskContainerDependency(BatchKitModel):
+class TaskContainerDependency(BatchKitModel, frozen=True):
     """A list of containers that this task depends on."""
 
-    container_name: str | None = Field(default=None, alias="containerName")
-    condition: str | None = None
+    container_name: str | None = Field(
+        default=None,
+        alias="containerName",
+        description="A unique identifier for the container.",
+    )
+    """A unique identifier for the container."""
+
+    condition: str | None = Field(
+        default=None,
+        description=(
+            "The dependency condition of the container. The following are the available\n"
+            "conditions and their behavior:\n"
+            "\n"
+            "- ``START`` - This condition emulates the behavior of links and volumes today. It\n"
+            "  validates that a dependent container is started before permitting other containers\n"
+            "  to start.\n"
+            "\n"
+            "- ``COMPLETE`` - This condition validates that a dependent container runs to\n"
+            "  completion (exits) before permitting other containers to start. This can be useful\n"
+            "  for nonessential containers that run a script and then exit. This condition can't\n"
+            "  be set on an essential container.\n"
+            "\n"
+            "- ``SUCCESS`` - This condition is the same as ``COMPLETE``, but it also requires\n"
+            "  that the container exits with a zero status. This condition can't be set on an\n"
+            "  essential container."
+        ),
+    )
+    """The dependency condition of the container. The following are the available
+    conditions and their behavior:
+
+    - ``START`` - This condition emulates the behavior of links and volumes today. It
+      validates that a dependent container is started before permitting other containers
+      to start.
+
+    - ``COMPLETE`` - This condition validates that a dependent container runs to
+      completion (exits) before permitting other containers to start. This can be useful
+      for nonessential containers that run a script and then exit. This condition can't
+      be set on an essential container.
+
+    - ``SUCCESS`` - This condition is the same as ``COMPLETE``, but it also requires
+      that the container exits with a zero status. This condition can't be set on an
+      essential container.
+    """
 
 
-class FirelensConfiguration(BatchKitModel):
+class FirelensConfiguration(BatchKitModel, frozen=True):
     """The FireLens configuration for the container."""
 
-    type: FirelensConfigurationType
-    options: Mapping[str, str] | None = None
+    type: FirelensConfigurationType = Field(
+        description="The log router to use. The valid values are ``fluentd`` or ``fluentbit``.",
+    )
+    """The log router to use. The valid values are ``fluentd`` or ``fluentbit``."""
+
+    options: Mapping[str, str] | None = Field(
+        default=None,
+        description=(
+            "The options to use when configuring the log router. This field is optional and can\n"
+            "be used to specify a custom configuration file or to add additional metadata, such\n"
+            "as the task, task definition, cluster, and container instance details to the log\n"
+            "event. If specified, the syntax to use is\n"
+            '``"options":{"enable-ecs-log-metadata":"true|false","config-file-type:"s3|file","config-file-value":"arn:aws:s3:::mybucket/fluent.conf|filepath"}``.\n'
+            "For more information, see [Creating a task definition that uses a FireLens\n"
+            "configuration](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using_firelens.html#firelens-taskdef)\n"
+            "in the Amazon Elastic Container Service Developer Guide."
+        ),
+    )
+    """The options to use when configuring the log router. This field is optional and can
+    be used to specify a custom configuration file or to add additional metadata, such
+    as the task, task definition, cluster, and container instance details to the log
+    event. If specified, the syntax to use is
+    ``"options":{"enable-ecs-log-metadata":"true|false","config-file-type:"s3|file","config-file-value":"arn:aws:s3:::mybucket/fluent.conf|filepath"}``.
+    For more information, see [Creating a task definition that uses a FireLens
+    configuration](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using_firelens.html#firelens-taskdef)
+    in the Amazon Elastic Container Service Developer Guide.
+    """
 
 
-class TaskContainerProperties(BatchKitModel):
+class TaskContainerProperties(BatchKitModel, frozen=True):
     """Container properties are used for Amazon ECS-based job definitions."""
 
-    command: WireList[str] | None = None
-    depends_on: WireList[TaskContainerDependency] | None = Field(default=None, alias="dependsOn")
-    environment: WireList[KeyValuePair] | None = None
-    essential: bool | None = None
-    firelens_configuration: FirelensConfiguration | None = Field(default=None, alias="firelensConfiguration")
-    image: str
-    linux_parameters: LinuxParameters | None = Field(default=None, alias="linuxParameters")
-    log_configuration: LogConfiguration | None = Field(default=None, alias="logConfiguration")
-    mount_points: WireList[MountPoint] | None = Field(default=None, alias="mountPoints")
-    name: str | None = None
-    privileged: bool | None = None
-    readonly_root_filesystem: bool | None = Field(default=None, alias="readonlyRootFilesystem")
-    repository_credentials: RepositoryCredentials | None = Field(default=None, alias="repositoryCredentials")
-    resource_requirements: WireList[ResourceRequirement] | None = Field(default=None, alias="resourceRequirements")
-    secrets: WireList[Secret] | None = None
-    ulimits: WireList[Ulimit] | None = None
-    user: str | None = None
-    start_timeout: int | None = Field(default=None, alias="startTimeout")
-    stop_timeout: int | None = Field(default=None, alias="stopTimeout")
-
-
-class EcsTaskProperties(BatchKitModel):
-    """The properties for a task definition that describes the container and volume definitions of
-    an Amazon ECS task.
+    command: WireList[str] | None = Field(
+        default=None,
+        description=(
+            "The command that's passed to the container. This parameter maps to ``Cmd`` in the\n"
+            "[Create a\n"
+            "container](https://docs.docker.com/engine/api/latest/#tag/Container/operation/ContainerCreate)\n"
+            "section of the [Docker Remote API](https://docs.docker.com/engine/api/latest/) and\n"
+            "the ``COMMAND`` parameter to [docker\n"
+            "run](https://docs.docker.com/engine/reference/run/). For more information, see\n"
+            "[Dockerfile reference: CMD](https://docs.docker.com/engine/reference/builder/#cmd)."
+        ),
+    )
+    """The command that's passed to the container. This parameter maps to ``Cmd`` in the
+    [Create a
+    container](https://docs.docker.com/engine/api/latest/#tag/Container/operation/ContainerCreate)
+    section of the [Docker Remote API](https://docs.docker.com/engine/api/latest/) and
+    the ``COMMAND`` parameter to [docker
+    run](https://docs.docker.com/engine/reference/run/). For more information, see
+    [Dockerfile reference: CMD](https://docs.docker.com/engine/reference/builder/#cmd).
     """
 
-    containers: WireList[TaskContainerProperties]
-    ephemeral_storage: EphemeralStorage | None = Field(default=None, alias="ephemeralStorage")
-    execution_role_arn: str | None = Field(default=None, alias="executionRoleArn")
-    platform_version: str | None = Field(default=None, alias="platformVersion")
-    ipc_mode: str | None = Field(default=None, alias="ipcMode")
-    task_role_arn: str | None = Field(default=None, alias="taskRoleArn")
-    pid_mode: str | None = Field(default=None, alias="pidMode")
-    network_configuration: NetworkConfiguration | None = Field(default=None, alias="networkConfiguration")
-    runtime_platform: RuntimePlatform | None = Field(default=None, alias="runtimePlatform")
-    volumes: WireList[Volume] | None = None
-    enable_execute_command: bool | None = Field(default=None, alias="enableExecuteCommand")
-    network_mode: str | None = Field(default=None, alias="networkMode")
+    depends_on: WireList[TaskContainerDependency] | None = Field(
+        default=None,
+        alias="dependsOn",
+        description="A list of containers that this container depends on.",
+    )
+    """A list of containers that this container depends on."""
 
+    environment: WireList[KeyValuePair] | None = Field(
+        default=None,
+        description=(
+            "The environment variables to pass to a container. This parameter maps to Env in the\n"
+            "[Create a\n"
+            "container](https://docs.docker.com/engine/api/latest/#tag/Container/operation/ContainerCreate)\n"
+            "section of the [Docker Remote API](https://docs.docker.com/engine/api/latest/) and\n"
+            "the ``--env`` parameter to [docker\n"
+            "run](https://docs.docker.com/engine/reference/run/).\n"
+            "\n"
+            "Important: We don't recommend using plaintext environment variables for sensitive\n"
+            "information, such as credential data.\n"
+            "\n"
+            "Note: Environment variables cannot start with ``AWS_BATCH``. This naming convention\n"
+            "is reserved for variables that Batch sets."
+        ),
+    )
+    """The environment variables to pass to a container. This parameter maps to Env in the
+    [Create a
+    container](https://docs.docker.com/engine/api/latest/#tag/Container/operation/ContainerCreate)
+    section of the [Docker Remote API](https://docs.docker.com/engine/api/latest/) and
+    the ``--env`` parameter to [docker
+    run](https://docs.docker.com/engine/reference/run/).
 
-class EcsProperties(BatchKitModel):
-    """This is an object that represents the properties of the node range for a multi-node parallel
-    job.
+    Important: We don't recommend using plaintext environment variables for sensitive
+    information, such as credential data.
+
+    Note: Environment variables cannot start with ``AWS_BATCH``. This naming convention
+    is reserved for variables that Batch sets.
     """
 
-    task_properties: WireList[EcsTaskProperties] = Field(alias="taskProperties")
+    essential: bool | None = Field(
+        default=None,
+        description=(
+            "If the essential parameter of a container is marked as ``true``, and that container\n"
+            "fails or stops for any reason, all other containers that are part of the task are\n"
+            "stopped. If the ``essential`` parameter of a container is marked as false, its\n"
+            "failure doesn't affect the rest of the containers in a task. If this parameter is\n"
+            "omitted, a container is assumed to be essential.\n"
+            "\n"
+            "All jobs must have at least one essential container. If you have an application\n"
+            "that's composed of multiple containers, group containers that are used for a common\n"
+            "purpose into components, and separate the different components into multiple task\n"
+            "definitions. For more information, see [Application\n"
+            "Architecture](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/application_architecture.html)\n"
+            "in the Amazon Elastic Container Service Developer Guide."
+        ),
+    )
+    """If the essential parameter of a container is marked as ``true``, and that container
+    fails or stops for any reason, all other containers that are part of the task are
+    stopped. If the ``essential`` parameter of a container is marked as false, its
+    failure doesn't affect the rest of the containers in a task. If this parameter is
+    omitted, a container is assumed to be essential.
+
+    All jobs must have at least one essential container. If you have an application
+    that's composed of multiple containers, group containers that are used for a common
+    purpose into components, and separate the different components into multiple task
+    definitions. For more information, see [Application
+    Architecture](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/application_architecture.html)
+    in the Amazon Elastic Container Service Developer Guide.
+    """
+
+    firelens_configuration: FirelensConfiguration | None = Field(
+        default=None,
+        alias="firelensConfiguration",
+        description=(
+            "The FireLens configuration for the container. This is used to specify and configure\n"
+            "a log router for container logs. For more information, see [Custom\n"
+            "log](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using_firelens.html)\n"
+            "routing in the Amazon Elastic Container Service Developer Guide."
+        ),
+    )
+    """The FireLens configuration for the container. This is used to specify and configure
+    a log router for container logs. For more information, see [Custom
+    log](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using_firelens.html)
+    routing in the Amazon Elastic Container Service Developer Guide.
+    """
+
+    image: str = Field(
+        description=(
+            "The image used to start a container. This string is passed directly to the Docker\n"
+            "daemon. By default, images in the Docker Hub registry are available. Other\n"
+            "repositories are specified with either ``repository-url/image:tag`` or\n"
+            "``repository-url/image@digest``. Up to 255 letters (uppercase and lowercase),\n"
+            "numbers, hyphens, underscores, colons, periods, forward slashes, and number signs\n"
+            "are allowed. This parameter maps to ``Image`` in the [Create a\n"
+            "container](https://docs.docker.com/engine/api/latest/#tag/Container/operation/ContainerCreate)\n"
+            "section of the [Docker Remote API](https://docs.docker.com/engine/api/latest/) and\n"
+            "the ``IMAGE`` parameter of the [docker\n"
+            "run](https://docs.docker.com/engine/reference/run/#security-configuration)."
+        ),
+    )
+    """The image used to start a container. This string is passed directly to the Docker
+    daemon. By default, images in the Docker Hub registry are available. Other
+    repositories are specified with either ``repository-url/image:tag`` or
+    ``repository-url/image@digest``. Up to 255 letters (uppercase and lowercase),
+    numbers, hyphens, underscores, colons, periods, forward slashes, and number signs
+    are allowed. This parameter maps to ``Image`` in the [Create a
+    container](https://docs.docker.com/engine/api/latest/#tag/Container/operation/ContainerCreate)
+    section of the [Docker Remote API](https://docs.docker.com/engine/api/latest/) and
+    the ``IMAGE`` parameter of the [docker
+    run](https://docs.docker.com/engine/reference/run/#security-configuration).
+    """
+
+    linux_parameters: LinuxParameters | None = Field(
+        default=None,
+        alias="linuxParameters",
+        description=(
+            "Linux-specific modifications that are applied to the container, such as Linux kernel\n"
+            "capabilities. For more information, see\n"
+            "[KernelCapabilities](https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_KernelCapabilities.html)."
+        ),
+    )
+    """Linux-specific modifications that are applied to the container, such as Linux kernel
+    capabilities. For more information, see
+    [KernelCapabilities](https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_KernelCapabilities.html).
+    """
+
+    log_configuration: LogConfiguration | None = Field(
+        default=None,
+        alias="logConfiguration",
+        description=(
+            "The log configuration specification for the container.\n"
+            "\n"
+            "This parameter maps to ``LogConfig`` in the [Create a\n"
+            "container](https://docs.docker.com/engine/api/latest/#tag/Container/operation/ContainerCreate)\n"
+            "section of the [Docker Remote API](https://docs.docker.com/engine/api/latest/) and\n"
+            "the ``--log-driver`` option to [docker\n"
+            "run](https://docs.docker.com/engine/reference/run/#security-configuration).\n"
+            "\n"
+            "By default, containers use the same logging driver that the Docker daemon uses.\n"
+            "However the container can use a different logging driver than the Docker daemon by\n"
+            "specifying a log driver with this parameter in the container definition. To use a\n"
+            "different logging driver for a container, the log system must be configured properly\n"
+            "on the container instance (or on a different log server for remote logging options).\n"
+            "For more information about the options for different supported log drivers, see\n"
+            "[Configure logging drivers](https://docs.docker.com/engine/admin/logging/overview/)\n"
+            "in the Docker documentation.\n"
+            "\n"
+            "Note: Amazon ECS currently supports a subset of the logging drivers available to the\n"
+            "Docker daemon (shown in the ``LogConfiguration`` data type). Additional log drivers\n"
+            "may be available in future releases of the Amazon ECS container agent.\n"
+            "\n"
+            "This parameter requires version 1.18 of the Docker Remote API or greater on your\n"
+            "container instance. To check the Docker Remote API version on your container\n"
+            "instance, log in to your container instance and run the following command: sudo\n"
+            "docker version ``--format '{{.Server.APIVersion}}'``\n"
+            "\n"
+            "Note: The Amazon ECS container agent running on a container instance must register\n"
+            "the logging drivers available on that instance with the\n"
+            "``ECS_AVAILABLE_LOGGING_DRIVERS`` environment variable before containers placed on\n"
+            "that instance can use these log configuration options. For more information, see\n"
+            "[Amazon ECS container agent\n"
+            "configuration](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-agent-config.html)\n"
+            "in the Amazon Elastic Container Service Developer Guide."
+        ),
+    )
+    """The log configuration specification for the container.
+
+    This parameter maps to ``LogConfig`` in the [Create a
+    container](https://docs.docker.com/engine/api/latest/#tag/Container/operation/ContainerCreate)
+    section of the [Docker Remote API](https://docs.docker.com/engine/api/latest/) and
+    the ``--log-driver`` option to [docker
+    run](https://docs.docker.com/engine/reference/run/#security-configuration).
+
+    By default, containers use the same logging driver that the Docker daemon uses.
+    However the container can use a different logging driver than the Docker daemon by
+    specifying a log driver with this parameter in the container definition. To use a
+    different logging driver for a container, the log system must be configured properly
+    on the container instance (or on a different log server for remote logging options).
+    For more information about the options for different supported log drivers, see
+    [Configure logging drivers](https://docs.docker.com/engine/admin/logging/overview/)
+    in the Docker documentation.
+
+    Note: Amazon ECS currently supports a subset of the logging drivers available to the
+    Docker daemon (shown in the ``LogConfiguration`` data type). Additional log drivers
+    may be available in future releases of the Amazon ECS container agent.
+
+    This parameter requires version 1.18 of the Docker Remote API or greater on your
+    container instance. To check the Docker Remote API version on your container
+    instance, log in to your container instance and run the following command: sudo
+    docker version ``--format '{{.Server.APIVersion}}'``
+
+    Note: The Amazon ECS container agent running on a container instance must register
+    the logging drivers available on that instance with the
+    ``ECS_AVAILABLE_LOGGING_DRIVERS`` environment variable before containers placed on
+    that instance can use these log configuration options. For more information, see
+    [Amazon ECS container agent
+    configuration](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-agent-config.html)
+    in the Amazon Elastic Container Service Developer Guide.
+    """
+
+    mount_points: WireList[MountPoint] | None = Field(
+        default=None,
+        alias="mountPoints",
+        description=(
+            "The mount points for data volumes in your container.\n"
+            "\n"
+            "This parameter maps to ``Volumes`` in the [Create a\n"
+            "container](https://docs.docker.com/engine/api/latest/#tag/Container/operation/ContainerCreate)\n"
+            "section of the [Docker Remote API](https://docs.docker.com/engine/api/latest/) and\n"
+            "the --volume option to [docker\n"
+            "run](https://docs.docker.com/engine/reference/run/#security-configuration).\n"
+            "\n"
+            "Windows containers can mount whole directories on the same drive as\n"
+            "``$env:ProgramData``. Windows containers can't mount directories on a different\n"
+            "drive, and mount point can't be across drives."
+        ),
+    )
+    """The mount points for data volumes in your container.
+
+    This parameter maps to ``Volumes`` in the [Create a
+    container](https://docs.docker.com/engine/api/latest/#tag/Container/operation/ContainerCreate)
+    section of the [Docker Remote API](https://docs.docker.com/engine/api/latest/) and
+    the --volume option to [docker
+    run](https://docs.docker.com/engine/reference/run/#security-configuration).
+
+    Windows containers can mount whole directories on the same drive as
+    ``$env:ProgramData``. Windows containers can't mount directories on a different
+    drive, and mount point can't be across drives.
+    """
+
+    name: str | None = Field(
+        default=None,
+        description=(
+            "The name of a container. The name can be used as a unique identifier to target your\n"
+            "``dependsOn`` and ``Overrides`` objects."
+        ),
+    )
+    """The name of a container. The name can be used as a unique identifier to target your
+    ``dependsOn`` and ``Overrides`` objects.
+    """
+
+    privileged: bool | None = Field(
+        default=None,
+        description=(
+            "When this parameter is ``true``, the container is given elevated privileges on the\n"
+            "host container instance (similar to the ``root`` user). This parameter maps to\n"
+            "``Privileged`` in the [Create a\n"
+            "container](https://docs.docker.com/engine/api/latest/#tag/Container/operation/ContainerCreate)\n"
+            "section of the [Docker Remote API](https://docs.docker.com/engine/api/latest/) and\n"
+            "the ``--privileged`` option to [docker\n"
+            "run](https://docs.docker.com/engine/reference/run/#security-configuration).\n"
+            "\n"
+            "Note: This parameter is not supported for Windows containers or tasks run on\n"
+            "Fargate."
+        ),
+    )
+    """When this parameter is ``true``, the container is given elevated privileges on the
+    host container instance (similar to the ``root`` user). This parameter maps to
+    ``Privileged`` in the [Create a
+    container](https://docs.docker.com/engine/api/latest/#tag/Container/operation/ContainerCreate)
+    section of the [Docker Remote API](https://docs.docker.com/engine/api/latest/) and
+    the ``--privileged`` option to [docker
+    run](https://docs.docker.com/engine/reference/run/#security-configuration).
+
+    Note: This parameter is not supported for Windows containers or tasks run on
+    Fargate.
+    """
+
+    readonly_root_filesystem: bool | None = Field(
+        default=None,
+        alias="readonlyRootFilesystem",
+        description=(
+            "When this parameter is true, the container is given read-only access to its root\n"
+            "file system. This parameter maps to ``ReadonlyRootfs`` in the [Create a\n"
+            "container](https://docs.docker.com/engine/api/latest/#tag/Container/operation/ContainerCreate)\n"
+            "section of the [Docker Remote API](https://docs.docker.com/engine/api/latest/) and\n"
+            "the ``--read-only`` option to [docker\n"
+            "run](https://docs.docker.com/engine/reference/run/#security-configuration).\n"
+            "\n"
+            "Note: This parameter is not supported for Windows containers."
+        ),
+    )
+    """When this parameter is true, the container is given read-only access to its root
+    file system. This parameter maps to ``ReadonlyRootfs`` in the [Create a
+    container](https://docs.docker.com/engine/api/latest/#tag/Container/operation/ContainerCreate)
+    section of the [Docker Remote API](https://docs.docker.com/engine/api/latest/) and
+    the ``--read-only`` option to [docker
+    run](https://docs.docker.com/engine/reference/run/#security-configuration).
+
+    Note: This parameter is not supported for Windows containers.
+    """
+
+    repository_credentials: RepositoryCredentials | None = Field(
+        default=None,
+        alias="repositoryCredentials",
+        description="The private repository authentication credentials to use.",
+    )
+    """The private repository authentication credentials to use."""
+
+    resource_requirements: WireList[ResourceRequirement] | None = Field(
+        default=None,
+        alias="resourceRequirements",
+        description=(
+            "The type and amount of a resource to assign to a container. The supported resources\n"
+            "include ``GPU``, ``MEMORY``, and ``VCPU``."
+        ),
+    )
+    """The type and amount of a resource to assign to a container. The supported resources
+    include ``GPU``, ``MEMORY``, and ``VCPU``.
+    """
+
+    secrets: WireList[Secret] | None = Field(
+        default=None,
+        description=(
+            "The secrets to pass to the container. For more information, see [Specifying\n"
+            "Sensitive\n"
+            "Data](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data.html)\n"
+            "in the Amazon Elastic Container Service Developer Guide."
+        ),
+    )
+    """The secrets to pass to the container. For more information, see [Specifying
+    Sensitive
+    Data](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data.html)
+    in the Amazon Elastic Container Service Developer Guide.
+    """
+
+    ulimits: WireList[Ulimit] | None = Field(
+        default=None,
+        description=(
+            "A list of ``ulimits`` to set in the container. If a ``ulimit`` value is specified in\n"
+            "a task definition, it overrides the default values set by Docker. This parameter\n"
+            "maps to ``Ulimits`` in the [Create a\n"
+            "container](https://docs.docker.com/engine/api/latest/#tag/Container/operation/ContainerCreate)\n"
+            "section of the [Docker Remote API](https://docs.docker.com/engine/api/latest/) and\n"
+            "the ``--ulimit`` option to [docker\n"
+            "run](https://docs.docker.com/engine/reference/run/#security-configuration).\n"
+            "\n"
+            "Amazon ECS tasks hosted on Fargate use the default resource limit values set by the\n"
+            "operating system with the exception of the nofile resource limit parameter which\n"
+            "Fargate overrides. The ``nofile`` resource limit sets a restriction on the number of\n"
+            "open files that a container can use. The default ``nofile`` soft limit is ``1024``\n"
+            "and the default hard limit is ``65535``.\n"
+            "\n"
+            "This parameter requires version 1.18 of the Docker Remote API or greater on your\n"
+            "container instance. To check the Docker Remote API version on your container\n"
+            "instance, log in to your container instance and run the following command: sudo\n"
+            "docker version ``--format '{{.Server.APIVersion}}'``\n"
+            "\n"
+            "Note: This parameter is not supported for Windows containers."
+        ),
+    )
+    """A list of ``ulimits`` to set in the container. If a ``ulimit`` value is specified in
+    a task definition, it overrides the default values set by Docker. This parameter
+    maps to ``Ulimits`` in the [Create a
+    container](https://docs.docker.com/engine/api/latest/#tag/Container/operation/ContainerCreate)
+    section of the [Docker Remote API](https://docs.docker.com/engine/api/latest/) and
+    the ``--ulimit`` option to [docker
+    run](https://docs.docker.com/engine/reference/run/#security-configuration).
+
+    Amazon ECS tasks hosted on Fargate use the default resource limit values set by the
+    operating system with the exception of the nofile resource limit parameter which
+    Fargate overrides. The ``nofile`` resource limit sets a restriction on the number of
+    open files that a container can use. The default ``nofile`` soft limit is ``1024``
+    and the default hard limit is ``65535``.
+
+    This parameter requires version 1.18 of the Docker Remote API or greater on your
+    container instance. To check the Docker Remote API version on your container
+    instance, log in to your container instance and run the following command: sudo
+    docker version ``--format '{{.Server.APIVersion}}'``
+
+    Note: This parameter is not supported for Windows containers.
+    """
+
+    user: str | None = Field(
+        default=None,
+        description=(
+            "The user to use inside the container. This parameter maps to User in the Create a\n"
+            "container section of the Docker Remote API and the --user option to docker run.\n"
+            "\n"
+            "Note: When running tasks using the ``host`` network mode, don't run containers using\n"
+            "the ``root user (UID 0)``. We recommend using a non-root user for better security.\n"
+            "\n"
+            "You can specify the ``user`` using the following formats. If specifying a UID or\n"
+            "GID, you must specify it as a positive integer.\n"
+            "\n"
+            "- ``user``\n"
+            "\n"
+            "- ``user:group``\n"
+            "\n"
+            "- ``uid``\n"
+            "\n"
+            "- ``uid:gid``\n"
+            "\n"
+            "- ``user:gi``\n"
+            "\n"
+            "- ``uid:group``\n"
+            "\n"
+            "Note: This parameter is not supported for Windows containers."
+        ),
+    )
+    """The user to use inside the container. This parameter maps to User in the Create a
+    container section of the Docker Remote API and the --user option to docker run.
+
+    Note: When running tasks using the ``host`` network mode, don't run containers using
+    the ``root user (UID 0)``. We recommend using a non-root user for better security.
+
+    You can specify the ``user`` using the following formats. If specifying a UID or
+    GID, you must specify it as a positive integer.
+
+    - ``user``
+
+    - ``user:group``
+
+    - ``uid``
+
+    - ``uid:gid``
+
+    - ``user:gi``
+
+    - ``uid:group``
+
+    Note: This parameter is not supported for Windows containers.
+    """
+
+    start_timeout: int | None = Field(
+        default=None,
+        alias="startTimeout",
+        description=(
+            "Time duration (in seconds) to wait before giving up on resolving dependencies for a\n"
+            "container. The minimum value is 2 seconds and the maximum value for Fargate is 120\n"
+            "seconds."
+        ),
+    )
+    """Time duration (in seconds) to wait before giving up on resolving dependencies for a
+    container. The minimum value is 2 seconds and the maximum value for Fargate is 120
+    seconds.
+    """
+
+    stop_timeout: int | None = Field(
+        default=None,
+        alias="stopTimeout",
+        description=(
+            "Time duration (in seconds) to wait before the container is forcefully killed if it\n"
+            "doesn't exit normally on its own. The minimum value is 2 seconds and the maximum\n"
+            "value for Fargate is 120 seconds. If the parameter is not specified, the default\n"
+            "value of 30 seconds is used. For tasks that use the EC2 launch type, if the\n"
+            "``stopTimeout`` parameter isn't specified, the value set for the Amazon ECS\n"
+            "container agent configuration variable ``ECS_CONTAINER_STOP_TIMEOUT`` is used. If\n"
+            "neither the ``stopTimeout`` parameter nor the ``ECS_CONTAINER_STOP_TIMEOUT`` agent\n"
+            "configuration variable are set, then the default value of 30 seconds is used."
+        ),
+    )
+    """Time duration (in seconds) to wait before the container is forcefully killed if it
+    doesn't exit normally on its own. The minimum value is 2 seconds and the maximum
+    value for Fargate is 120 seconds. If the parameter is not specified, the default
+    value of 30 seconds is used. For tasks that use the EC2 launch type, if the
+    ``stopTimeout`` parameter isn't specified, the value set for the Amazon ECS
+    container agent configuration variable ``ECS_CONTAINER_STOP_TIMEOUT`` is used. If
+    neither the ``stopTimeout`` parameter nor the ``ECS_CONTAINER_STOP_TIMEOUT`` agent
+    configuration variable are set, then the default value of 30 seconds is used.
+    """
 
 
-class ImagePullSecret(BatchKitModel):
+class EcsTaskProperties(BatchKitModel, frozen=True):
+    """The properties for a task definition that describes the container and volume definitions
+    of an Amazon ECS task.
+    """
+
+    containers: WireList[TaskContainerProperties] = Field(
+        description="This object is a list of containers.",
+    )
+    """This object is a list of containers."""
+
+    ephemeral_storage: EphemeralStorage | None = Field(
+        default=None,
+        alias="ephemeralStorage",
+        description=(
+            "The amount of ephemeral storage to allocate for the task. This parameter is used to\n"
+            "expand the total amount of ephemeral storage available, beyond the default amount,\n"
+            "for tasks hosted on Fargate."
+        ),
+    )
+    """The amount of ephemeral storage to allocate for the task. This parameter is used to
+    expand the total amount of ephemeral storage available, beyond the default amount,
+    for tasks hosted on Fargate.
+    """
+
+    execution_role_arn: str | None = Field(
+        default=None,
+        alias="executionRoleArn",
+        description=(
+            "The Amazon Resource Name (ARN) of the execution role that Batch can assume. For jobs\n"
+            "that run on Fargate resources, you must provide an execution role. For more\n"
+            "information, see [Batch execution IAM\n"
+            "role](https://docs.aws.amazon.com/batch/latest/userguide/execution-IAM-role.html) in\n"
+            "the Batch User Guide."
+        ),
+    )
+    """The Amazon Resource Name (ARN) of the execution role that Batch can assume. For jobs
+    that run on Fargate resources, you must provide an execution role. For more
+    information, see [Batch execution IAM
+    role](https://docs.aws.amazon.com/batch/latest/userguide/execution-IAM-role.html) in
+    the Batch User Guide.
+    """
+
+    platform_version: str | None = Field(
+        default=None,
+        alias="platformVersion",
+        description=(
+            "The Fargate platform version where the jobs are running. A platform version is\n"
+            "specified only for jobs that are running on Fargate resources. If one isn't\n"
+            "specified, the ``LATEST`` platform version is used by default. This uses a recent,\n"
+            "approved version of the Fargate platform for compute resources. For more\n"
+            "information, see [Fargate platform\n"
+            "versions](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/platform_versions.html)\n"
+            "in the Amazon Elastic Container Service Developer Guide."
+        ),
+    )
+    """The Fargate platform version where the jobs are running. A platform version is
+    specified only for jobs that are running on Fargate resources. If one isn't
+    specified, the ``LATEST`` platform version is used by default. This uses a recent,
+    approved version of the Fargate platform for compute resources. For more
+    information, see [Fargate platform
+    versions](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/platform_versions.html)
+    in the Amazon Elastic Container Service Developer Guide.
+    """
+
+    ipc_mode: str | None = Field(
+        default=None,
+        alias="ipcMode",
+        description=(
+            "The IPC resource namespace to use for the containers in the task. The valid values\n"
+            "are ``host``, ``task``, or ``none``.\n"
+            "\n"
+            "If ``host`` is specified, all containers within the tasks that specified the\n"
+            "``host`` IPC mode on the same container instance share the same IPC resources with\n"
+            "the host Amazon EC2 instance.\n"
+            "\n"
+            "If ``task`` is specified, all containers within the specified ``task`` share the\n"
+            "same IPC resources.\n"
+            "\n"
+            "If ``none`` is specified, the IPC resources within the containers of a task are\n"
+            "private, and are not shared with other containers in a task or on the container\n"
+            "instance.\n"
+            "\n"
+            "If no value is specified, then the IPC resource namespace sharing depends on the\n"
+            "Docker daemon setting on the container instance. For more information, see [IPC\n"
+            "settings](https://docs.docker.com/engine/reference/run/#ipc-settings---ipc) in the\n"
+            "Docker run reference.\n"
+            "\n"
+            "Note: This parameter is not supported for jobs that run on Fargate resources."
+        ),
+    )
+    """The IPC resource namespace to use for the containers in the task. The valid values
+    are ``host``, ``task``, or ``none``.
+
+    If ``host`` is specified, all containers within the tasks that specified the
+    ``host`` IPC mode on the same container instance share the same IPC resources with
+    the host Amazon EC2 instance.
+
+    If ``task`` is specified, all containers within the specified ``task`` share the
+    same IPC resources.
+
+    If ``none`` is specified, the IPC resources within the containers of a task are
+    private, and are not shared with other containers in a task or on the container
+    instance.
+
+    If no value is specified, then the IPC resource namespace sharing depends on the
+    Docker daemon setting on the container instance. For more information, see [IPC
+    settings](https://docs.docker.com/engine/reference/run/#ipc-settings---ipc) in the
+    Docker run reference.
+
+    Note: This parameter is not supported for jobs that run on Fargate resources.
+    """
+
+    task_role_arn: str | None = Field(
+        default=None,
+        alias="taskRoleArn",
+        description=(
+            "The Amazon Resource Name (ARN) that's associated with the Amazon ECS task.\n"
+            "\n"
+            "Note: This is object is comparable to\n"
+            "[ContainerProperties:jobRoleArn](https://docs.aws.amazon.com/batch/latest/APIReference/API_ContainerProperties.html)."
+        ),
+    )
+    """The Amazon Resource Name (ARN) that's associated with the Amazon ECS task.
+
+    Note: This is object is comparable to
+    [ContainerProperties:jobRoleArn](https://docs.aws.amazon.com/batch/latest/APIReference/API_ContainerProperties.html).
+    """
+
+    pid_mode: str | None = Field(
+        default=None,
+        alias="pidMode",
+        description=(
+            "The process namespace to use for the containers in the task. The valid values are\n"
+            "``host`` or ``task``. For example, monitoring sidecars might need ``pidMode`` to\n"
+            "access information about other containers running in the same task.\n"
+            "\n"
+            "If ``host`` is specified, all containers within the tasks that specified the\n"
+            "``host`` PID mode on the same container instance share the process namespace with\n"
+            "the host Amazon EC2 instance.\n"
+            "\n"
+            "If ``task`` is specified, all containers within the specified task share the same\n"
+            "process namespace.\n"
+            "\n"
+            "If no value is specified, the default is a private namespace for each container. For\n"
+            "more information, see [PID\n"
+            "settings](https://docs.docker.com/engine/reference/run/#pid-settings---pid) in the\n"
+            "Docker run reference."
+        ),
+    )
+    """The process namespace to use for the containers in the task. The valid values are
+    ``host`` or ``task``. For example, monitoring sidecars might need ``pidMode`` to
+    access information about other containers running in the same task.
+
+    If ``host`` is specified, all containers within the tasks that specified the
+    ``host`` PID mode on the same container instance share the process namespace with
+    the host Amazon EC2 instance.
+
+    If ``task`` is specified, all containers within the specified task share the same
+    process namespace.
+
+    If no value is specified, the default is a private namespace for each container. For
+    more information, see [PID
+    settings](https://docs.docker.com/engine/reference/run/#pid-settings---pid) in the
+    Docker run reference.
+    """
+
+    network_configuration: NetworkConfiguration | None = Field(
+        default=None,
+        alias="networkConfiguration",
+        description=(
+            "The network configuration for jobs that are running on Fargate resources. Jobs that\n"
+            "are running on Amazon EC2 resources or Amazon ECS Managed Instances must not specify\n"
+            "this parameter."
+        ),
+    )
+    """The network configuration for jobs that are running on Fargate resources. Jobs that
+    are running on Amazon EC2 resources or Amazon ECS Managed Instances must not specify
+    this parameter.
+    """
+
+    runtime_platform: RuntimePlatform | None = Field(
+        default=None,
+        alias="runtimePlatform",
+        description=(
+            "An object that represents the compute environment architecture for Batch jobs on\n"
+            "Fargate or Amazon ECS Managed Instances. Use this to specify the operating system\n"
+            "family (``operatingSystemFamily``) and CPU architecture (``cpuArchitecture``).\n"
+            "\n"
+            "For Amazon ECS Managed Instances, the valid value for ``operatingSystemFamily`` is\n"
+            "``LINUX`` (default). The valid values for ``cpuArchitecture`` are ``X86_64`` and\n"
+            "``ARM64``."
+        ),
+    )
+    """An object that represents the compute environment architecture for Batch jobs on
+    Fargate or Amazon ECS Managed Instances. Use this to specify the operating system
+    family (``operatingSystemFamily``) and CPU architecture (``cpuArchitecture``).
+
+    For Amazon ECS Managed Instances, the valid value for ``operatingSystemFamily`` is
+    ``LINUX`` (default). The valid values for ``cpuArchitecture`` are ``X86_64`` and
+    ``ARM64``.
+    """
+
+    volumes: WireList[Volume] | None = Field(
+        default=None,
+        description="A list of volumes that are associated with the job.",
+    )
+    """A list of volumes that are associated with the job."""
+
+    enable_execute_command: bool | None = Field(
+        default=None,
+        alias="enableExecuteCommand",
+        description=(
+            "Determines whether execute command functionality is turned on for this task. If\n"
+            "``true``, execute command functionality is turned on all the containers in the task."
+        ),
+    )
+    """Determines whether execute command functionality is turned on for this task. If
+    ``true``, execute command functionality is turned on all the containers in the task.
+    """
+
+    network_mode: str | None = Field(
+        default=None,
+        alias="networkMode",
+        description=(
+            "The network mode to use for the task. Valid values: ``host``. When not specified,\n"
+            "the default is ``host``.\n"
+            "\n"
+            "With ``host`` mode, the container shares the host instance's network stack directly.\n"
+            "When running tasks that use the ``host`` network mode, do not run containers using\n"
+            "the root user (UID 0). Running as root grants unrestricted access to host resources\n"
+            "and increases the attack surface.\n"
+            "\n"
+            "This parameter only applies to jobs running on Amazon ECS Managed Instances\n"
+            "(``MANAGED_INSTANCES`` platform capability). It cannot be specified for Fargate or\n"
+            "Amazon EC2 platform job definitions."
+        ),
+    )
+    """The network mode to use for the task. Valid values: ``host``. When not specified,
+    the default is ``host``.
+
+    With ``host`` mode, the container shares the host instance's network stack directly.
+    When running tasks that use the ``host`` network mode, do not run containers using
+    the root user (UID 0). Running as root grants unrestricted access to host resources
+    and increases the attack surface.
+
+    This parameter only applies to jobs running on Amazon ECS Managed Instances
+    (``MANAGED_INSTANCES`` platform capability). It cannot be specified for Fargate or
+    Amazon EC2 platform job definitions.
+    """
+
+
+class EcsProperties(BatchKitModel, frozen=True):
+    """This is an object that represents the properties of the node range for a multi-node
+    parallel job.
+    """
+
+    task_properties: WireList[EcsTaskProperties] = Field(
+        alias="taskProperties",
+        description=(
+            "An object that contains the properties for the Amazon ECS task definition of a job.\n"
+            "\n"
+            "Note: This object is currently limited to one task element. However, the task\n"
+            "element can run up to 10 containers."
+        ),
+    )
+    """An object that contains the properties for the Amazon ECS task definition of a job.
+
+    Note: This object is currently limited to one task element. However, the task
+    element can run up to 10 containers.
+    """
+
+
+class ImagePullSecret(BatchKitModel, frozen=True):
     """References a Kubernetes secret resource."""
 
-    name: str
+    name: str = Field(
+        description=(
+            "Provides a unique identifier for the ``ImagePullSecret``. This object is required\n"
+            "when ``EksPodProperties$imagePullSecrets`` is used."
+        ),
+    )
+    """Provides a unique identifier for the ``ImagePullSecret``. This object is required
+    when ``EksPodProperties$imagePullSecrets`` is used.
+    """
 
 
-class EksContainerEnvironmentVariable(BatchKitModel):
+class EksContainerEnvironmentVariable(BatchKitModel, frozen=True):
     """An environment variable."""
 
-    name: str
-    value: str | None = None
+    name: str = Field(description="The name of the environment variable.")
+    """The name of the environment variable."""
+
+    value: str | None = Field(default=None, description="The value of the environment variable.")
+    """The value of the environment variable."""
 
 
-class EksContainerResourceRequirements(BatchKitModel):
+class EksContainerResourceRequirements(BatchKitModel, frozen=True):
     """The type and amount of resources to assign to a container."""
 
-    limits: Mapping[str, str] | None = None
-    requests: Mapping[str, str] | None = None
+    limits: Mapping[str, str] | None = Field(
+        default=None,
+        description=(
+            "The type and quantity of the resources to reserve for the container. The values vary\n"
+            "based on the ``name`` that's specified. Resources can be requested using either the\n"
+            "``limits`` or the ``requests`` objects.\n"
+            "\n"
+            "- memory\n"
+            "\n"
+            "  The memory hard limit (in MiB) for the container, using whole integers, with a\n"
+            '  "Mi" suffix. If your container attempts to exceed the memory specified, the\n'
+            "  container is terminated. You must specify at least 4 MiB of memory for a job.\n"
+            "  ``memory`` can be specified in ``limits``, ``requests``, or both. If ``memory`` is\n"
+            "  specified in both places, then the value that's specified in ``limits`` must be\n"
+            "  equal to the value that's specified in ``requests``.\n"
+            "\n"
+            "  Note: To maximize your resource utilization, provide your jobs with as much memory\n"
+            "  as possible for the specific instance type that you are using. To learn how, see\n"
+            "  [Memory\n"
+            "  management](https://docs.aws.amazon.com/batch/latest/userguide/memory-management.html)\n"
+            "  in the Batch User Guide.\n"
+            "\n"
+            "- cpu\n"
+            "\n"
+            "  The number of CPUs that's reserved for the container. Values must be an even\n"
+            "  multiple of ``0.25``. ``cpu`` can be specified in ``limits``, ``requests``, or\n"
+            "  both. If ``cpu`` is specified in both places, then the value that's specified in\n"
+            "  ``limits`` must be at least as large as the value that's specified in\n"
+            "  ``requests``.\n"
+            "\n"
+            "- nvidia.com/gpu\n"
+            "\n"
+            "  The number of GPUs that's reserved for the container. Values must be a whole\n"
+            "  integer. ``memory`` can be specified in ``limits``, ``requests``, or both. If\n"
+            "  ``memory`` is specified in both places, then the value that's specified in\n"
+            "  ``limits`` must be equal to the value that's specified in ``requests``."
+        ),
+    )
+    """The type and quantity of the resources to reserve for the container. The values vary
+    based on the ``name`` that's specified. Resources can be requested using either the
+    ``limits`` or the ``requests`` objects.
+
+    - memory
+
+      The memory hard limit (in MiB) for the container, using whole integers, with a
+      "Mi" suffix. If your container attempts to exceed the memory specified, the
+      container is terminated. You must specify at least 4 MiB of memory for a job.
+      ``memory`` can be specified in ``limits``, ``requests``, or both. If ``memory`` is
+      specified in both places, then the value that's specified in ``limits`` must be
+      equal to the value that's specified in ``requests``.
+
+      Note: To maximize your resource utilization, provide your jobs with as much memory
+      as possible for the specific instance type that you are using. To learn how, see
+      [Memory
+      management](https://docs.aws.amazon.com/batch/latest/userguide/memory-management.html)
+      in the Batch User Guide.
+
+    - cpu
+
+      The number of CPUs that's reserved for the container. Values must be an even
+      multiple of ``0.25``. ``cpu`` can be specified in ``limits``, ``requests``, or
+      both. If ``cpu`` is specified in both places, then the value that's specified in
+      ``limits`` must be at least as large as the value that's specified in
+      ``requests``.
+
+    - nvidia.com/gpu
+
+      The number of GPUs that's reserved for the container. Values must be a whole
+      integer. ``memory`` can be specified in ``limits``, ``requests``, or both. If
+      ``memory`` is specified in both places, then the value that's specified in
+      ``limits`` must be equal to the value that's specified in ``requests``.
+    """
+
+    requests: Mapping[str, str] | None = Field(
+        default=None,
+        description=(
+            "The type and quantity of the resources to request for the container. The values vary\n"
+            "based on the ``name`` that's specified. Resources can be requested by using either\n"
+            "the ``limits`` or the ``requests`` objects.\n"
+            "\n"
+            "- memory\n"
+            "\n"
+            "  The memory hard limit (in MiB) for the container, using whole integers, with a\n"
+            '  "Mi" suffix. If your container attempts to exceed the memory specified, the\n'
+            "  container is terminated. You must specify at least 4 MiB of memory for a job.\n"
+            "  ``memory`` can be specified in ``limits``, ``requests``, or both. If ``memory`` is\n"
+            "  specified in both, then the value that's specified in ``limits`` must be equal to\n"
+            "  the value that's specified in ``requests``.\n"
+            "\n"
+            "  Note: If you're trying to maximize your resource utilization by providing your\n"
+            "  jobs as much memory as possible for a particular instance type, see [Memory\n"
+            "  management](https://docs.aws.amazon.com/batch/latest/userguide/memory-management.html)\n"
+            "  in the Batch User Guide.\n"
+            "\n"
+            "- cpu\n"
+            "\n"
+            "  The number of CPUs that are reserved for the container. Values must be an even\n"
+            "  multiple of ``0.25``. ``cpu`` can be specified in ``limits``, ``requests``, or\n"
+            "  both. If ``cpu`` is specified in both, then the value that's specified in\n"
+            "  ``limits`` must be at least as large as the value that's specified in\n"
+            "  ``requests``.\n"
+            "\n"
+            "- nvidia.com/gpu\n"
+            "\n"
+            "  The number of GPUs that are reserved for the container. Values must be a whole\n"
+            "  integer. ``nvidia.com/gpu`` can be specified in ``limits``, ``requests``, or both.\n"
+            "  If ``nvidia.com/gpu`` is specified in both, then the value that's specified in\n"
+            "  ``limits`` must be equal to the value that's specified in ``requests``."
+        ),
+    )
+    """The type and quantity of the resources to request for the container. The values vary
+    based on the ``name`` that's specified. Resources can be requested by using either
+    the ``limits`` or the ``requests`` objects.
+
+    - memory
+
+      The memory hard limit (in MiB) for the container, using whole integers, with a
+      "Mi" suffix. If your container attempts to exceed the memory specified, the
+      container is terminated. You must specify at least 4 MiB of memory for a job.
+      ``memory`` can be specified in ``limits``, ``requests``, or both. If ``memory`` is
+      specified in both, then the value that's specified in ``limits`` must be equal to
+      the value that's specified in ``requests``.
+
+      Note: If you're trying to maximize your resource utilization by providing your
+      jobs as much memory as possible for a particular instance type, see [Memory
+      management](https://docs.aws.amazon.com/batch/latest/userguide/memory-management.html)
+      in the Batch User Guide.
+
+    - cpu
+
+      The number of CPUs that are reserved for the container. Values must be an even
+      multiple of ``0.25``. ``cpu`` can be specified in ``limits``, ``requests``, or
+      both. If ``cpu`` is specified in both, then the value that's specified in
+      ``limits`` must be at least as large as the value that's specified in
+      ``requests``.
+
+    - nvidia.com/gpu
+
+      The number of GPUs that are reserved for the container. Values must be a whole
+      integer. ``nvidia.com/gpu`` can be specified in ``limits``, ``requests``, or both.
+      If ``nvidia.com/gpu`` is specified in both, then the value that's specified in
+      ``limits`` must be equal to the value that's specified in ``requests``.
+    """
 
 
-class EksContainerVolumeMount(BatchKitModel):
+class EksContainerVolumeMount(BatchKitModel, frozen=True):
     """The volume mounts for a container for an Amazon EKS job."""
 
-    name: str | None = None
-    mount_path: str | None = Field(default=None, alias="mountPath")
-    sub_path: str | None = Field(default=None, alias="subPath")
-    read_only: bool | None = Field(default=None, alias="readOnly")
+    name: str | None = Field(
+        default=None,
+        description=(
+            "The name the volume mount. This must match the name of one of the volumes in the\n"
+            "pod."
+        ),
+    )
+    """The name the volume mount. This must match the name of one of the volumes in the
+    pod.
+    """
+
+    mount_path: str | None = Field(
+        default=None,
+        alias="mountPath",
+        description="The path on the container where the volume is mounted.",
+    )
+    """The path on the container where the volume is mounted."""
+
+    sub_path: str | None = Field(
+        default=None,
+        alias="subPath",
+        description="A sub-path inside the referenced volume instead of its root.",
+    )
+    """A sub-path inside the referenced volume instead of its root."""
+
+    read_only: bool | None = Field(
+        default=None,
+        alias="readOnly",
+        description=(
+            "If this value is ``true``, the container has read-only access to the volume.\n"
+            "Otherwise, the container can write to the volume. The default value is ``false``."
+        ),
+    )
+    """If this value is ``true``, the container has read-only access to the volume.
+    Otherwise, the container can write to the volume. The default value is ``false``.
+    """
 
 
-class EksContainerLinuxCapabilities(BatchKitModel):
+class EksContainerLinuxCapabilities(BatchKitModel, frozen=True):
     """Adds or removes Linux capabilities from the container's default capability set."""
 
-    add: WireList[str] | None = None
-    drop: WireList[str] | None = None
+    add: WireList[str] | None = Field(
+        default=None,
+        description=(
+            "The Linux capabilities to add to the default capability set for the container. This\n"
+            "parameter contains up to 64 values. Specify capability names without the ``CAP_``\n"
+            "prefix."
+        ),
+    )
+    """The Linux capabilities to add to the default capability set for the container. This
+    parameter contains up to 64 values. Specify capability names without the ``CAP_``
+    prefix.
+    """
+
+    drop: WireList[str] | None = Field(
+        default=None,
+        description=(
+            "The Linux capabilities to remove from the default capability set for the container.\n"
+            "This parameter contains up to 64 values. Specify capability names without the\n"
+            "``CAP_`` prefix."
+        ),
+    )
+    """The Linux capabilities to remove from the default capability set for the container.
+    This parameter contains up to 64 values. Specify capability names without the
+    ``CAP_`` prefix.
+    """
 
 
-class EksSeccompProfile(BatchKitModel):
+class EksSeccompProfile(BatchKitModel, frozen=True):
     """The seccomp profile for the container."""
 
-    type: EksSeccompProfileType
-    localhost_profile: str | None = Field(default=None, alias="localhostProfile")
+    type: EksSeccompProfileType = Field(
+        description=(
+            "The seccomp profile type can be one of the following values:\n"
+            "\n"
+            "- RuntimeDefault\n"
+            "\n"
+            "  The ``RuntimeDefault`` value uses the container runtime's default seccomp profile.\n"
+            "\n"
+            "- Unconfined\n"
+            "\n"
+            "  The ``Unconfined`` value doesn't filter the container with seccomp.\n"
+            "\n"
+            "- Localhost\n"
+            "\n"
+            "  The ``Localhost`` value uses a custom profile at the path specified by\n"
+            "  ``localhostProfile``."
+        ),
+    )
+    """The seccomp profile type can be one of the following values:
+
+    - RuntimeDefault
+
+      The ``RuntimeDefault`` value uses the container runtime's default seccomp profile.
+
+    - Unconfined
+
+      The ``Unconfined`` value doesn't filter the container with seccomp.
+
+    - Localhost
+
+      The ``Localhost`` value uses a custom profile at the path specified by
+      ``localhostProfile``.
+    """
+
+    localhost_profile: str | None = Field(
+        default=None,
+        alias="localhostProfile",
+        description=(
+            "The path of the profile on the node, relative to the configured seccomp profile\n"
+            "location. You must specify this parameter when ``type`` is ``Localhost``. Don't set\n"
+            "this parameter for any other type. You are responsible for ensuring that the profile\n"
+            "exists on every eligible worker node. For information about providing files to\n"
+            "Amazon EKS nodes, see [Use a launch template with Batch on Amazon\n"
+            "EKS](https://docs.aws.amazon.com/batch/latest/userguide/eks-launch-templates.html)\n"
+            "in the Batch User Guide."
+        ),
+    )
+    """The path of the profile on the node, relative to the configured seccomp profile
+    location. You must specify this parameter when ``type`` is ``Localhost``. Don't set
+    this parameter for any other type. You are responsible for ensuring that the profile
+    exists on every eligible worker node. For information about providing files to
+    Amazon EKS nodes, see [Use a launch template with Batch on Amazon
+    EKS](https://docs.aws.amazon.com/batch/latest/userguide/eks-launch-templates.html)
+    in the Batch User Guide.
+    """
 
 
-class EksContainerSecurityContext(BatchKitModel):
+class EksContainerSecurityContext(BatchKitModel, frozen=True):
     """The security context for a job."""
 
-    run_as_user: int | None = Field(default=None, alias="runAsUser")
-    run_as_group: int | None = Field(default=None, alias="runAsGroup")
-    privileged: bool | None = None
-    allow_privilege_escalation: bool | None = Field(default=None, alias="allowPrivilegeEscalation")
-    read_only_root_filesystem: bool | None = Field(default=None, alias="readOnlyRootFilesystem")
-    run_as_non_root: bool | None = Field(default=None, alias="runAsNonRoot")
-    capabilities: EksContainerLinuxCapabilities | None = None
-    seccomp_profile: EksSeccompProfile | None = Field(default=None, alias="seccompProfile")
-
-
-class EksContainer(BatchKitModel):
-    """EKS container properties are used in job definitions for Amazon EKS based job definitions to
-    describe the properties for a container node in the pod that's launched as part of a job.
+    run_as_user: int | None = Field(
+        default=None,
+        alias="runAsUser",
+        description=(
+            "When this parameter is specified, the container is run as the specified user ID\n"
+            "(``uid``). If this parameter isn't specified, the default is the user that's\n"
+            "specified in the image metadata. The supported value range is ``0`` through\n"
+            "``2147483647``. This parameter maps to ``RunAsUser`` and ``MustRunAs`` policy in the\n"
+            "[Users and groups pod security\n"
+            "policies](https://kubernetes.io/docs/concepts/security/pod-security-policy/#users-and-groups)\n"
+            "in the Kubernetes documentation."
+        ),
+    )
+    """When this parameter is specified, the container is run as the specified user ID
+    (``uid``). If this parameter isn't specified, the default is the user that's
+    specified in the image metadata. The supported value range is ``0`` through
+    ``2147483647``. This parameter maps to ``RunAsUser`` and ``MustRunAs`` policy in the
+    [Users and groups pod security
+    policies](https://kubernetes.io/docs/concepts/security/pod-security-policy/#users-and-groups)
+    in the Kubernetes documentation.
     """
 
-    name: str | None = None
-    image: str
-    image_pull_policy: str | None = Field(default=None, alias="imagePullPolicy")
-    command: WireList[str] | None = None
-    args: WireList[str] | None = None
-    env: WireList[EksContainerEnvironmentVariable] | None = None
-    resources: EksContainerResourceRequirements | None = None
-    volume_mounts: WireList[EksContainerVolumeMount] | None = Field(default=None, alias="volumeMounts")
-    security_context: EksContainerSecurityContext | None = Field(default=None, alias="securityContext")
-
-
-class EksHostPath(BatchKitModel):
-    """Specifies the configuration of a Kubernetes hostPath volume."""
-
-    path: str | None = None
-
-
-class EksEmptyDir(BatchKitModel):
-    """Specifies the configuration of a Kubernetes emptyDir volume."""
-
-    medium: str | None = None
-    size_limit: str | None = Field(default=None, alias="sizeLimit")
-
-
-class EksSecret(BatchKitModel):
-    """Specifies the configuration of a Kubernetes secret volume."""
-
-    secret_name: str = Field(alias="secretName")
-    optional: bool | None = None
-
-
-class EksPersistentVolumeClaim(BatchKitModel):
-    """Specifies the configuration of a Kubernetes persistentVolumeClaim bounded to a
-    persistentVolume.
+    run_as_group: int | None = Field(
+        default=None,
+        alias="runAsGroup",
+        description=(
+            "When this parameter is specified, the container is run as the specified group ID\n"
+            "(``gid``). If this parameter isn't specified, the default is the group that's\n"
+            "specified in the image metadata. The supported value range is ``0`` through\n"
+            "``2147483647``. This parameter maps to ``RunAsGroup`` and ``MustRunAs`` policy in\n"
+            "the [Users and groups pod security\n"
+            "policies](https://kubernetes.io/docs/concepts/security/pod-security-policy/#users-and-groups)\n"
+            "in the Kubernetes documentation."
+        ),
+    )
+    """When this parameter is specified, the container is run as the specified group ID
+    (``gid``). If this parameter isn't specified, the default is the group that's
+    specified in the image metadata. The supported value range is ``0`` through
+    ``2147483647``. This parameter maps to ``RunAsGroup`` and ``MustRunAs`` policy in
+    the [Users and groups pod security
+    policies](https://kubernetes.io/docs/concepts/security/pod-security-policy/#users-and-groups)
+    in the Kubernetes documentation.
     """
 
-    claim_name: str = Field(alias="claimName")
-    read_only: bool | None = Field(default=None, alias="readOnly")
+    privileged: bool | None = Field(
+        default=None,
+        description=(
+            "When this parameter is ``true``, the container is given elevated permissions on the\n"
+            "host container instance. The level of permissions are similar to the ``root`` user\n"
+            "permissions. The default value is ``false``. This parameter maps to ``privileged``\n"
+            "policy in the [Privileged pod security\n"
+            "policies](https://kubernetes.io/docs/concepts/security/pod-security-policy/#privileged)\n"
+            "in the Kubernetes documentation."
+        ),
+    )
+    """When this parameter is ``true``, the container is given elevated permissions on the
+    host container instance. The level of permissions are similar to the ``root`` user
+    permissions. The default value is ``false``. This parameter maps to ``privileged``
+    policy in the [Privileged pod security
+    policies](https://kubernetes.io/docs/concepts/security/pod-security-policy/#privileged)
+    in the Kubernetes documentation.
+    """
+
+    allow_privilege_escalation: bool | None = Field(
+        default=None,
+        alias="allowPrivilegeEscalation",
+        description=(
+            "Whether or not a container or a Kubernetes pod is allowed to gain more privileges\n"
+            "than its parent process. The default value is ``false``."
+        ),
+    )
+    """Whether or not a container or a Kubernetes pod is allowed to gain more privileges
+    than its parent process. The default value is ``false``.
+    """
+
+    read_only_root_filesystem: bool | None = Field(
+        default=None,
+        alias="readOnlyRootFilesystem",
+        description=(
+            "When this parameter is ``true``, the container is given read-only access to its root\n"
+            "file system. The default value is ``false``. This parameter maps to\n"
+            "``ReadOnlyRootFilesystem`` policy in the [Volumes and file systems pod security\n"
+            "policies](https://kubernetes.io/docs/concepts/security/pod-security-policy/#volumes-and-file-systems)\n"
+            "in the Kubernetes documentation."
+        ),
+    )
+    """When this parameter is ``true``, the container is given read-only access to its root
+    file system. The default value is ``false``. This parameter maps to
+    ``ReadOnlyRootFilesystem`` policy in the [Volumes and file systems pod security
+    policies](https://kubernetes.io/docs/concepts/security/pod-security-policy/#volumes-and-file-systems)
+    in the Kubernetes documentation.
+    """
+
+    run_as_non_root: bool | None = Field(
+        default=None,
+        alias="runAsNonRoot",
+        description=(
+            "When this parameter is specified, the container is run as a user with a ``uid``\n"
+            "other than 0. If this parameter isn't specified, so such rule is enforced. This\n"
+            "parameter maps to ``RunAsUser`` and ``MustRunAsNonRoot`` policy in the [Users and\n"
+            "groups pod security\n"
+            "policies](https://kubernetes.io/docs/concepts/security/pod-security-policy/#users-and-groups)\n"
+            "in the Kubernetes documentation."
+        ),
+    )
+    """When this parameter is specified, the container is run as a user with a ``uid``
+    other than 0. If this parameter isn't specified, so such rule is enforced. This
+    parameter maps to ``RunAsUser`` and ``MustRunAsNonRoot`` policy in the [Users and
+    groups pod security
+    policies](https://kubernetes.io/docs/concepts/security/pod-security-policy/#users-and-groups)
+    in the Kubernetes documentation.
+    """
+
+    capabilities: EksContainerLinuxCapabilities | None = Field(
+        default=None,
+        description=(
+            "Adds or removes Linux capabilities from the container's default capability set. With\n"
+            "Linux capabilities, you can grant specific privileges without granting full root\n"
+            "permissions."
+        ),
+    )
+    """Adds or removes Linux capabilities from the container's default capability set. With
+    Linux capabilities, you can grant specific privileges without granting full root
+    permissions.
+    """
+
+    seccomp_profile: EksSeccompProfile | None = Field(
+        default=None,
+        alias="seccompProfile",
+        description=(
+            "The seccomp profile for the container. A container-level seccomp profile overrides\n"
+            "the profile in the pod security context, which defines security settings that apply\n"
+            "to all containers in the pod unless a container overrides them. If this parameter\n"
+            "isn't specified, the container uses the pod security context's seccomp profile when\n"
+            "one is specified."
+        ),
+    )
+    """The seccomp profile for the container. A container-level seccomp profile overrides
+    the profile in the pod security context, which defines security settings that apply
+    to all containers in the pod unless a container overrides them. If this parameter
+    isn't specified, the container uses the pod security context's seccomp profile when
+    one is specified.
+    """
 
 
-class EksVolume(BatchKitModel):
+class EksContainer(BatchKitModel, frozen=True):
+    """EKS container properties are used in job definitions for Amazon EKS based job definitions
+    to describe the properties for a container node in the pod that's launched as part of a
+    job.
+    """
+
+    name: str | None = Field(
+        default=None,
+        description=(
+            "The name of the container. If the name isn't specified, the default name\n"
+            '"``Default``" is used. Each container in a pod must have a unique name.'
+        ),
+    )
+    """The name of the container. If the name isn't specified, the default name
+    "``Default``" is used. Each container in a pod must have a unique name.
+    """
+
+    image: str = Field(description="The Docker image used to start the container.")
+    """The Docker image used to start the container."""
+
+    image_pull_policy: str | None = Field(
+        default=None,
+        alias="imagePullPolicy",
+        description=(
+            "The image pull policy for the container. Supported values are ``Always``,\n"
+            "``IfNotPresent``, and ``Never``. This parameter defaults to ``IfNotPresent``.\n"
+            "However, if the ``:latest`` tag is specified, it defaults to ``Always``. For more\n"
+            "information, see [Updating\n"
+            "images](https://kubernetes.io/docs/concepts/containers/images/#updating-images) in\n"
+            "the Kubernetes documentation."
+        ),
+    )
+    """The image pull policy for the container. Supported values are ``Always``,
+    ``IfNotPresent``, and ``Never``. This parameter defaults to ``IfNotPresent``.
+    However, if the ``:latest`` tag is specified, it defaults to ``Always``. For more
+    information, see [Updating
+    images](https://kubernetes.io/docs/concepts/containers/images/#updating-images) in
+    the Kubernetes documentation.
+    """
+
+    command: WireList[str] | None = Field(
+        default=None,
+        description=(
+            "The entrypoint for the container. This isn't run within a shell. If this isn't\n"
+            "specified, the ``ENTRYPOINT`` of the container image is used. Environment variable\n"
+            "references are expanded using the container's environment.\n"
+            "\n"
+            "If the referenced environment variable doesn't exist, the reference in the command\n"
+            'isn\'t changed. For example, if the reference is to "``$(NAME1)``" and the ``NAME1``\n'
+            'environment variable doesn\'t exist, the command string will remain "``$(NAME1)``."\n'
+            "``$$`` is replaced with ``$`` and the resulting string isn't expanded. For example,\n"
+            "``$$(VAR_NAME)`` will be passed as ``$(VAR_NAME)`` whether or not the ``VAR_NAME``\n"
+            "environment variable exists. The entrypoint can't be updated. For more information,\n"
+            "see [ENTRYPOINT](https://docs.docker.com/engine/reference/builder/#entrypoint) in\n"
+            "the Dockerfile reference and [Define a command and arguments for a\n"
+            "container](https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/)\n"
+            "and\n"
+            "[Entrypoint](https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#entrypoint)\n"
+            "in the Kubernetes documentation."
+        ),
+    )
+    """The entrypoint for the container. This isn't run within a shell. If this isn't
+    specified, the ``ENTRYPOINT`` of the container image is used. Environment variable
+    references are expanded using the container's environment.
+
+    If the referenced environment variable doesn't exist, the reference in the command
+    isn't changed. For example, if the reference is to "``$(NAME1)``" and the ``NAME1``
+    environment variable doesn't exist, the command string will remain "``$(NAME1)``."
+    ``$$`` is replaced with ``$`` and the resulting string isn't expanded. For example,
+    ``$$(VAR_NAME)`` will be passed as ``$(VAR_NAME)`` whether or not the ``VAR_NAME``
+    environment variable exists. The entrypoint can't be updated. For more information,
+    see [ENTRYPOINT](https://docs.docker.com/engine/reference/builder/#entrypoint) in
+    the Dockerfile reference and [Define a command and arguments for a
+    container](https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/)
+    and
+    [Entrypoint](https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#entrypoint)
+    in the Kubernetes documentation.
+    """
+
+    args: WireList[str] | None = Field(
+        default=None,
+        description=(
+            "An array of arguments to the entrypoint. If this isn't specified, the ``CMD`` of the\n"
+            "container image is used. This corresponds to the ``args`` member in the\n"
+            "[Entrypoint](https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#entrypoint)\n"
+            "portion of the\n"
+            "[Pod](https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/)\n"
+            "in Kubernetes. Environment variable references are expanded using the container's\n"
+            "environment.\n"
+            "\n"
+            "If the referenced environment variable doesn't exist, the reference in the command\n"
+            'isn\'t changed. For example, if the reference is to "``$(NAME1)``" and the ``NAME1``\n'
+            'environment variable doesn\'t exist, the command string will remain "``$(NAME1)``."\n'
+            "``$$`` is replaced with ``$``, and the resulting string isn't expanded. For example,\n"
+            "``$$(VAR_NAME)`` is passed as ``$(VAR_NAME)`` whether or not the ``VAR_NAME``\n"
+            "environment variable exists. For more information, see [Dockerfile reference:\n"
+            "CMD](https://docs.docker.com/engine/reference/builder/#cmd) and [Define a command\n"
+            "and arguments for a\n"
+            "pod](https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/)\n"
+            "in the Kubernetes documentation."
+        ),
+    )
+    """An array of arguments to the entrypoint. If this isn't specified, the ``CMD`` of the
+    container image is used. This corresponds to the ``args`` member in the
+    [Entrypoint](https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#entrypoint)
+    portion of the
+    [Pod](https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/)
+    in Kubernetes. Environment variable references are expanded using the container's
+    environment.
+
+    If the referenced environment variable doesn't exist, the reference in the command
+    isn't changed. For example, if the reference is to "``$(NAME1)``" and the ``NAME1``
+    environment variable doesn't exist, the command string will remain "``$(NAME1)``."
+    ``$$`` is replaced with ``$``, and the resulting string isn't expanded. For example,
+    ``$$(VAR_NAME)`` is passed as ``$(VAR_NAME)`` whether or not the ``VAR_NAME``
+    environment variable exists. For more information, see [Dockerfile reference:
+    CMD](https://docs.docker.com/engine/reference/builder/#cmd) and [Define a command
+    and arguments for a
+    pod](https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/)
+    in the Kubernetes documentation.
+    """
+
+    env: WireList[EksContainerEnvironmentVariable] | None = Field(
+        default=None,
+        description=(
+            "The environment variables to pass to a container.\n"
+            "\n"
+            'Note: Environment variables cannot start with "``AWS_BATCH``". This naming\n'
+            "convention is reserved for variables that Batch sets."
+        ),
+    )
+    """The environment variables to pass to a container.
+
+    Note: Environment variables cannot start with "``AWS_BATCH``". This naming
+    convention is reserved for variables that Batch sets.
+    """
+
+    resources: EksContainerResourceRequirements | None = Field(
+        default=None,
+        description=(
+            "The type and amount of resources to assign to a container. The supported resources\n"
+            "include ``memory``, ``cpu``, and ``nvidia.com/gpu``. For more information, see\n"
+            "[Resource management for pods and\n"
+            "containers](https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/)\n"
+            "in the Kubernetes documentation."
+        ),
+    )
+    """The type and amount of resources to assign to a container. The supported resources
+    include ``memory``, ``cpu``, and ``nvidia.com/gpu``. For more information, see
+    [Resource management for pods and
+    containers](https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/)
+    in the Kubernetes documentation.
+    """
+
+    volume_mounts: WireList[EksContainerVolumeMount] | None = Field(
+        default=None,
+        alias="volumeMounts",
+        description=(
+            "The volume mounts for the container. Batch supports ``emptyDir``, ``hostPath``, and\n"
+            "``secret`` volume types. For more information about volumes and volume mounts in\n"
+            "Kubernetes, see [Volumes](https://kubernetes.io/docs/concepts/storage/volumes/) in\n"
+            "the Kubernetes documentation."
+        ),
+    )
+    """The volume mounts for the container. Batch supports ``emptyDir``, ``hostPath``, and
+    ``secret`` volume types. For more information about volumes and volume mounts in
+    Kubernetes, see [Volumes](https://kubernetes.io/docs/concepts/storage/volumes/) in
+    the Kubernetes documentation.
+    """
+
+    security_context: EksContainerSecurityContext | None = Field(
+        default=None,
+        alias="securityContext",
+        description=(
+            "The security context for a job. For more information, see [Configure a security\n"
+            "context for a pod or\n"
+            "container](https://kubernetes.io/docs/tasks/configure-pod-container/security-context/)\n"
+            "in the Kubernetes documentation."
+        ),
+    )
+    """The security context for a job. For more information, see [Configure a security
+    context for a pod or
+    container](https://kubernetes.io/docs/tasks/configure-pod-container/security-context/)
+    in the Kubernetes documentation.
+    """
+
+
+class EksHostPath(BatchKitModel, frozen=True):
+    """Specifies the configuration of a Kubernetes ``hostPath`` volume."""
+
+    path: str | None = Field(
+        default=None,
+        description=(
+            "The path of the file or directory on the host to mount into containers on the pod."
+        ),
+    )
+    """The path of the file or directory on the host to mount into containers on the pod."""
+
+
+class EksEmptyDir(BatchKitModel, frozen=True):
+    """Specifies the configuration of a Kubernetes ``emptyDir`` volume."""
+
+    medium: str | None = Field(
+        default=None,
+        description=(
+            "The medium to store the volume. The default value is an empty string, which uses the\n"
+            "storage of the node.\n"
+            "\n"
+            '- ""\n'
+            "\n"
+            "  (Default) Use the disk storage of the node.\n"
+            "\n"
+            '- "Memory"\n'
+            "\n"
+            "  Use the ``tmpfs`` volume that's backed by the RAM of the node. Contents of the\n"
+            "  volume are lost when the node reboots, and any storage on the volume counts\n"
+            "  against the container's memory limit."
+        ),
+    )
+    """The medium to store the volume. The default value is an empty string, which uses the
+    storage of the node.
+
+    - ""
+
+      (Default) Use the disk storage of the node.
+
+    - "Memory"
+
+      Use the ``tmpfs`` volume that's backed by the RAM of the node. Contents of the
+      volume are lost when the node reboots, and any storage on the volume counts
+      against the container's memory limit.
+    """
+
+    size_limit: str | None = Field(
+        default=None,
+        alias="sizeLimit",
+        description="The maximum size of the volume. By default, there's no maximum size defined.",
+    )
+    """The maximum size of the volume. By default, there's no maximum size defined."""
+
+
+class EksSecret(BatchKitModel, frozen=True):
+    """Specifies the configuration of a Kubernetes ``secret`` volume."""
+
+    secret_name: str = Field(
+        alias="secretName",
+        description=(
+            "The name of the secret. The name must be allowed as a DNS subdomain name. For more\n"
+            "information, see [DNS subdomain\n"
+            "names](https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#dns-subdomain-names)\n"
+            "in the Kubernetes documentation."
+        ),
+    )
+    """The name of the secret. The name must be allowed as a DNS subdomain name. For more
+    information, see [DNS subdomain
+    names](https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#dns-subdomain-names)
+    in the Kubernetes documentation.
+    """
+
+    optional: bool | None = Field(
+        default=None,
+        description="Specifies whether the secret or the secret's keys must be defined.",
+    )
+    """Specifies whether the secret or the secret's keys must be defined."""
+
+
+class EksPersistentVolumeClaim(BatchKitModel, frozen=True):
+    """Specifies the configuration of a Kubernetes ``persistentVolumeClaim`` bounded to a
+    ``persistentVolume``.
+    """
+
+    claim_name: str = Field(
+        alias="claimName",
+        description=(
+            "The name of the ``persistentVolumeClaim`` bounded to a ``persistentVolume``. For\n"
+            "more information, see [Persistent Volume\n"
+            "Claims](https://kubernetes.io/docs/concepts/storage/persistent-volumes/#persistentvolumeclaims)\n"
+            "in the Kubernetes documentation."
+        ),
+    )
+    """The name of the ``persistentVolumeClaim`` bounded to a ``persistentVolume``. For
+    more information, see [Persistent Volume
+    Claims](https://kubernetes.io/docs/concepts/storage/persistent-volumes/#persistentvolumeclaims)
+    in the Kubernetes documentation.
+    """
+
+    read_only: bool | None = Field(
+        default=None,
+        alias="readOnly",
+        description=(
+            "An optional boolean value indicating if the mount is read only. Default is false.\n"
+            "For more information, see [Read Only\n"
+            "Mounts](https://kubernetes.io/docs/concepts/storage/volumes/#read-only-mounts) in\n"
+            "the Kubernetes documentation."
+        ),
+    )
+    """An optional boolean value indicating if the mount is read only. Default is false.
+    For more information, see [Read Only
+    Mounts](https://kubernetes.io/docs/concepts/storage/volumes/#read-only-mounts) in
+    the Kubernetes documentation.
+    """
+
+
+class EksVolume(BatchKitModel, frozen=True):
     """Specifies an Amazon EKS volume for a job definition."""
 
-    name: str
-    host_path: EksHostPath | None = Field(default=None, alias="hostPath")
-    empty_dir: EksEmptyDir | None = Field(default=None, alias="emptyDir")
-    secret: EksSecret | None = None
-    persistent_volume_claim: EksPersistentVolumeClaim | None = Field(default=None, alias="persistentVolumeClaim")
+    name: str = Field(
+        description=(
+            "The name of the volume. The name must be allowed as a DNS subdomain name. For more\n"
+            "information, see [DNS subdomain\n"
+            "names](https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#dns-subdomain-names)\n"
+            "in the Kubernetes documentation."
+        ),
+    )
+    """The name of the volume. The name must be allowed as a DNS subdomain name. For more
+    information, see [DNS subdomain
+    names](https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#dns-subdomain-names)
+    in the Kubernetes documentation.
+    """
+
+    host_path: EksHostPath | None = Field(
+        default=None,
+        alias="hostPath",
+        description=(
+            "Specifies the configuration of a Kubernetes ``hostPath`` volume. For more\n"
+            "information, see\n"
+            "[hostPath](https://kubernetes.io/docs/concepts/storage/volumes/#hostpath) in the\n"
+            "Kubernetes documentation."
+        ),
+    )
+    """Specifies the configuration of a Kubernetes ``hostPath`` volume. For more
+    information, see
+    [hostPath](https://kubernetes.io/docs/concepts/storage/volumes/#hostpath) in the
+    Kubernetes documentation.
+    """
+
+    empty_dir: EksEmptyDir | None = Field(
+        default=None,
+        alias="emptyDir",
+        description=(
+            "Specifies the configuration of a Kubernetes ``emptyDir`` volume. For more\n"
+            "information, see\n"
+            "[emptyDir](https://kubernetes.io/docs/concepts/storage/volumes/#emptydir) in the\n"
+            "Kubernetes documentation."
+        ),
+    )
+    """Specifies the configuration of a Kubernetes ``emptyDir`` volume. For more
+    information, see
+    [emptyDir](https://kubernetes.io/docs/concepts/storage/volumes/#emptydir) in the
+    Kubernetes documentation.
+    """
+
+    secret: EksSecret | None = Field(
+        default=None,
+        description=(
+            "Specifies the configuration of a Kubernetes ``secret`` volume. For more information,\n"
+            "see [secret](https://kubernetes.io/docs/concepts/storage/volumes/#secret) in the\n"
+            "Kubernetes documentation."
+        ),
+    )
+    """Specifies the configuration of a Kubernetes ``secret`` volume. For more information,
+    see [secret](https://kubernetes.io/docs/concepts/storage/volumes/#secret) in the
+    Kubernetes documentation.
+    """
+
+    persistent_volume_claim: EksPersistentVolumeClaim | None = Field(
+        default=None,
+        alias="persistentVolumeClaim",
+        description=(
+            "Specifies the configuration of a Kubernetes ``persistentVolumeClaim`` bounded to a\n"
+            "``persistentVolume``. For more information, see [Persistent Volume\n"
+            "Claims](https://kubernetes.io/docs/concepts/storage/persistent-volumes/#persistentvolumeclaims)\n"
+            "in the Kubernetes documentation."
+        ),
+    )
+    """Specifies the configuration of a Kubernetes ``persistentVolumeClaim`` bounded to a
+    ``persistentVolume``. For more information, see [Persistent Volume
+    Claims](https://kubernetes.io/docs/concepts/storage/persistent-volumes/#persistentvolumeclaims)
+    in the Kubernetes documentation.
+    """
 
 
-class EksMetadata(BatchKitModel):
+class EksMetadata(BatchKitModel, frozen=True):
     """Metadata about the Kubernetes pod."""
 
-    labels: Mapping[str, str] | None = None
-    annotations: Mapping[str, str] | None = None
-    namespace: str | None = None
+    labels: Mapping[str, str] | None = Field(
+        default=None,
+        description=(
+            "Key-value pairs used to identify, sort, and organize cube resources. Can contain up\n"
+            "to 63 uppercase letters, lowercase letters, numbers, hyphens (-), and underscores\n"
+            "(_). Labels can be added or modified at any time. Each resource can have multiple\n"
+            "labels, but each key must be unique for a given object."
+        ),
+    )
+    """Key-value pairs used to identify, sort, and organize cube resources. Can contain up
+    to 63 uppercase letters, lowercase letters, numbers, hyphens (-), and underscores
+    (_). Labels can be added or modified at any time. Each resource can have multiple
+    labels, but each key must be unique for a given object.
+    """
+
+    annotations: Mapping[str, str] | None = Field(
+        default=None,
+        description=(
+            "Key-value pairs used to attach arbitrary, non-identifying metadata to Kubernetes\n"
+            "objects. Valid annotation keys have two segments: an optional prefix and a name,\n"
+            "separated by a slash (/).\n"
+            "\n"
+            "- The prefix is optional and must be 253 characters or less. If specified, the\n"
+            "  prefix must be a DNS subdomain- a series of DNS labels separated by dots (.), and\n"
+            "  it must end with a slash (/).\n"
+            "\n"
+            "- The name segment is required and must be 63 characters or less. It can include\n"
+            "  alphanumeric characters ([a-z0-9A-Z]), dashes (-), underscores (_), and dots (.),\n"
+            "  but must begin and end with an alphanumeric character.\n"
+            "\n"
+            "Note: Annotation values must be 255 characters or less.\n"
+            "\n"
+            "Annotations can be added or modified at any time. Each resource can have multiple\n"
+            "annotations."
+        ),
+    )
+    """Key-value pairs used to attach arbitrary, non-identifying metadata to Kubernetes
+    objects. Valid annotation keys have two segments: an optional prefix and a name,
+    separated by a slash (/).
+
+    - The prefix is optional and must be 253 characters or less. If specified, the
+      prefix must be a DNS subdomain- a series of DNS labels separated by dots (.), and
+      it must end with a slash (/).
+
+    - The name segment is required and must be 63 characters or less. It can include
+      alphanumeric characters ([a-z0-9A-Z]), dashes (-), underscores (_), and dots (.),
+      but must begin and end with an alphanumeric character.
+
+    Note: Annotation values must be 255 characters or less.
+
+    Annotations can be added or modified at any time. Each resource can have multiple
+    annotations.
+    """
+
+    namespace: str | None = Field(
+        default=None,
+        description=(
+            "The namespace of the Amazon EKS cluster. In Kubernetes, namespaces provide a\n"
+            "mechanism for isolating groups of resources within a single cluster. Names of\n"
+            "resources need to be unique within a namespace, but not across namespaces. Batch\n"
+            "places Batch Job pods in this namespace. If this field is provided, the value can't\n"
+            "be empty or null. It must meet the following requirements:\n"
+            "\n"
+            "- 1-63 characters long\n"
+            "\n"
+            "- Can't be set to default\n"
+            "\n"
+            "- Can't start with ``kube``\n"
+            "\n"
+            "- Must match the following regular expression: ``^[a-z0-9]([-a-z0-9]*[a-z0-9])?$``\n"
+            "\n"
+            "For more information, see\n"
+            "[Namespaces](https://kubernetes.io/docs/concepts/overview/working-with-objects/namespaces/)\n"
+            "in the Kubernetes documentation. This namespace can be different from the\n"
+            "``kubernetesNamespace`` set in the compute environment's ``EksConfiguration``, but\n"
+            "must have identical role-based access control (RBAC) roles as the compute\n"
+            "environment's ``kubernetesNamespace``. For multi-node parallel jobs, the same value\n"
+            "must be provided across all the node ranges."
+        ),
+    )
+    """The namespace of the Amazon EKS cluster. In Kubernetes, namespaces provide a
+    mechanism for isolating groups of resources within a single cluster. Names of
+    resources need to be unique within a namespace, but not across namespaces. Batch
+    places Batch Job pods in this namespace. If this field is provided, the value can't
+    be empty or null. It must meet the following requirements:
+
+    - 1-63 characters long
+
+    - Can't be set to default
+
+    - Can't start with ``kube``
+
+    - Must match the following regular expression: ``^[a-z0-9]([-a-z0-9]*[a-z0-9])?$``
+
+    For more information, see
+    [Namespaces](https://kubernetes.io/docs/concepts/overview/working-with-objects/namespaces/)
+    in the Kubernetes documentation. This namespace can be different from the
+    ``kubernetesNamespace`` set in the compute environment's ``EksConfiguration``, but
+    must have identical role-based access control (RBAC) roles as the compute
+    environment's ``kubernetesNamespace``. For multi-node parallel jobs, the same value
+    must be provided across all the node ranges.
+    """
 
 
-class EksPodSecurityContext(BatchKitModel):
+class EksPodSecurityContext(BatchKitModel, frozen=True):
     """The security context to apply to the pod."""
 
-    run_as_user: int | None = Field(default=None, alias="runAsUser")
-    run_as_group: int | None = Field(default=None, alias="runAsGroup")
-    run_as_non_root: bool | None = Field(default=None, alias="runAsNonRoot")
-    seccomp_profile: EksSeccompProfile | None = Field(default=None, alias="seccompProfile")
-    fs_group: int | None = Field(default=None, alias="fsGroup")
-
-
-class EksPodProperties(BatchKitModel):
-    """The properties for the Kubernetes pod resources of a job."""
-
-    service_account_name: str | None = Field(default=None, alias="serviceAccountName")
-    host_network: bool | None = Field(default=None, alias="hostNetwork")
-    dns_policy: str | None = Field(default=None, alias="dnsPolicy")
-    image_pull_secrets: WireList[ImagePullSecret] | None = Field(default=None, alias="imagePullSecrets")
-    containers: WireList[EksContainer] | None = None
-    init_containers: WireList[EksContainer] | None = Field(default=None, alias="initContainers")
-    volumes: WireList[EksVolume] | None = None
-    metadata: EksMetadata | None = None
-    share_process_namespace: bool | None = Field(default=None, alias="shareProcessNamespace")
-    security_context: EksPodSecurityContext | None = Field(default=None, alias="securityContext")
-
-
-class EksProperties(BatchKitModel):
-    """This is an object that represents the properties of the node range for a multi-node parallel
-    job.
+    run_as_user: int | None = Field(
+        default=None,
+        alias="runAsUser",
+        description=(
+            "The user ID that runs containers in the pod when a container does not specify its\n"
+            "own user ID. The supported value range is ``0`` through ``2147483647``."
+        ),
+    )
+    """The user ID that runs containers in the pod when a container does not specify its
+    own user ID. The supported value range is ``0`` through ``2147483647``.
     """
 
-    pod_properties: EksPodProperties | None = Field(default=None, alias="podProperties")
+    run_as_group: int | None = Field(
+        default=None,
+        alias="runAsGroup",
+        description=(
+            "The primary group ID that runs containers in the pod when a container does not\n"
+            "specify its own group ID. The supported value range is ``0`` through ``2147483647``."
+        ),
+    )
+    """The primary group ID that runs containers in the pod when a container does not
+    specify its own group ID. The supported value range is ``0`` through ``2147483647``.
+    """
+
+    run_as_non_root: bool | None = Field(
+        default=None,
+        alias="runAsNonRoot",
+        description=(
+            "Specifies whether Kubernetes validates that containers in the pod don't run as the\n"
+            "root user unless a container specifies an overriding value."
+        ),
+    )
+    """Specifies whether Kubernetes validates that containers in the pod don't run as the
+    root user unless a container specifies an overriding value.
+    """
+
+    seccomp_profile: EksSeccompProfile | None = Field(
+        default=None,
+        alias="seccompProfile",
+        description=(
+            "The default seccomp profile for containers in the pod. A container-level seccomp\n"
+            "profile overrides this value."
+        ),
+    )
+    """The default seccomp profile for containers in the pod. A container-level seccomp
+    profile overrides this value.
+    """
+
+    fs_group: int | None = Field(
+        default=None,
+        alias="fsGroup",
+        description=(
+            "A special supplemental group that is applied to all containers in the pod. Some\n"
+            "volume types allow Kubernetes to change the ownership and permissions of the volume\n"
+            "contents to this group when the volume is mounted. The supported value range is\n"
+            "``0`` through ``2147483647``."
+        ),
+    )
+    """A special supplemental group that is applied to all containers in the pod. Some
+    volume types allow Kubernetes to change the ownership and permissions of the volume
+    contents to this group when the volume is mounted. The supported value range is
+    ``0`` through ``2147483647``.
+    """
 
 
-class ConsumableResourceRequirement(BatchKitModel):
+class EksPodProperties(BatchKitModel, frozen=True):
+    """The properties for the Kubernetes pod resources of a job."""
+
+    service_account_name: str | None = Field(
+        default=None,
+        alias="serviceAccountName",
+        description=(
+            "The name of the service account that's used to run the pod. For more information,\n"
+            "see [Kubernetes service\n"
+            "accounts](https://docs.aws.amazon.com/eks/latest/userguide/service-accounts.html)\n"
+            "and [Configure a Kubernetes service account to assume an IAM\n"
+            "role](https://docs.aws.amazon.com/eks/latest/userguide/associate-service-account-role.html)\n"
+            "in the Amazon EKS User Guide and [Configure service accounts for\n"
+            "pods](https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/)\n"
+            "in the Kubernetes documentation."
+        ),
+    )
+    """The name of the service account that's used to run the pod. For more information,
+    see [Kubernetes service
+    accounts](https://docs.aws.amazon.com/eks/latest/userguide/service-accounts.html)
+    and [Configure a Kubernetes service account to assume an IAM
+    role](https://docs.aws.amazon.com/eks/latest/userguide/associate-service-account-role.html)
+    in the Amazon EKS User Guide and [Configure service accounts for
+    pods](https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/)
+    in the Kubernetes documentation.
+    """
+
+    host_network: bool | None = Field(
+        default=None,
+        alias="hostNetwork",
+        description=(
+            "Indicates if the pod uses the hosts' network IP address. The default value is\n"
+            "``true``. Setting this to ``false`` enables the Kubernetes pod networking model.\n"
+            "Most Batch workloads are egress-only and don't require the overhead of IP allocation\n"
+            "for each pod for incoming connections. For more information, see [Host\n"
+            "namespaces](https://kubernetes.io/docs/concepts/security/pod-security-policy/#host-namespaces)\n"
+            "and [Pod\n"
+            "networking](https://kubernetes.io/docs/concepts/workloads/pods/#pod-networking) in\n"
+            "the Kubernetes documentation."
+        ),
+    )
+    """Indicates if the pod uses the hosts' network IP address. The default value is
+    ``true``. Setting this to ``false`` enables the Kubernetes pod networking model.
+    Most Batch workloads are egress-only and don't require the overhead of IP allocation
+    for each pod for incoming connections. For more information, see [Host
+    namespaces](https://kubernetes.io/docs/concepts/security/pod-security-policy/#host-namespaces)
+    and [Pod
+    networking](https://kubernetes.io/docs/concepts/workloads/pods/#pod-networking) in
+    the Kubernetes documentation.
+    """
+
+    dns_policy: str | None = Field(
+        default=None,
+        alias="dnsPolicy",
+        description=(
+            "The DNS policy for the pod. The default value is ``ClusterFirst``. If the\n"
+            "``hostNetwork`` parameter is not specified, the default is\n"
+            "``ClusterFirstWithHostNet``. ``ClusterFirst`` indicates that any DNS query that does\n"
+            "not match the configured cluster domain suffix is forwarded to the upstream\n"
+            "nameserver inherited from the node. For more information, see [Pod's DNS\n"
+            "policy](https://kubernetes.io/docs/concepts/services-networking/dns-pod-service/#pod-s-dns-policy)\n"
+            "in the Kubernetes documentation.\n"
+            "\n"
+            "Valid values: ``Default`` | ``ClusterFirst`` | ``ClusterFirstWithHostNet``"
+        ),
+    )
+    """The DNS policy for the pod. The default value is ``ClusterFirst``. If the
+    ``hostNetwork`` parameter is not specified, the default is
+    ``ClusterFirstWithHostNet``. ``ClusterFirst`` indicates that any DNS query that does
+    not match the configured cluster domain suffix is forwarded to the upstream
+    nameserver inherited from the node. For more information, see [Pod's DNS
+    policy](https://kubernetes.io/docs/concepts/services-networking/dns-pod-service/#pod-s-dns-policy)
+    in the Kubernetes documentation.
+
+    Valid values: ``Default`` | ``ClusterFirst`` | ``ClusterFirstWithHostNet``
+    """
+
+    image_pull_secrets: WireList[ImagePullSecret] | None = Field(
+        default=None,
+        alias="imagePullSecrets",
+        description=(
+            "References a Kubernetes secret resource. It holds a list of secrets. These secrets\n"
+            "help to gain access to pull an images from a private registry.\n"
+            "\n"
+            "``ImagePullSecret$name`` is required when this object is used."
+        ),
+    )
+    """References a Kubernetes secret resource. It holds a list of secrets. These secrets
+    help to gain access to pull an images from a private registry.
+
+    ``ImagePullSecret$name`` is required when this object is used.
+    """
+
+    containers: WireList[EksContainer] | None = Field(
+        default=None,
+        description=(
+            "The properties of the container that's used on the Amazon EKS pod.\n"
+            "\n"
+            "Note: This object is limited to 10 elements."
+        ),
+    )
+    """The properties of the container that's used on the Amazon EKS pod.
+
+    Note: This object is limited to 10 elements.
+    """
+
+    init_containers: WireList[EksContainer] | None = Field(
+        default=None,
+        alias="initContainers",
+        description=(
+            "These containers run before application containers, always runs to completion, and\n"
+            "must complete successfully before the next container starts. These containers are\n"
+            "registered with the Amazon EKS Connector agent and persists the registration\n"
+            "information in the Kubernetes backend data store. For more information, see [Init\n"
+            "Containers](https://kubernetes.io/docs/concepts/workloads/pods/init-containers/) in\n"
+            "the Kubernetes documentation.\n"
+            "\n"
+            "Note: This object is limited to 10 elements."
+        ),
+    )
+    """These containers run before application containers, always runs to completion, and
+    must complete successfully before the next container starts. These containers are
+    registered with the Amazon EKS Connector agent and persists the registration
+    information in the Kubernetes backend data store. For more information, see [Init
+    Containers](https://kubernetes.io/docs/concepts/workloads/pods/init-containers/) in
+    the Kubernetes documentation.
+
+    Note: This object is limited to 10 elements.
+    """
+
+    volumes: WireList[EksVolume] | None = Field(
+        default=None,
+        description="Specifies the volumes for a job definition that uses Amazon EKS resources.",
+    )
+    """Specifies the volumes for a job definition that uses Amazon EKS resources."""
+
+    metadata: EksMetadata | None = Field(
+        default=None,
+        description=(
+            "Metadata about the Kubernetes pod. For more information, see [Understanding\n"
+            "Kubernetes\n"
+            "Objects](https://kubernetes.io/docs/concepts/overview/working-with-objects/kubernetes-objects/)\n"
+            "in the Kubernetes documentation."
+        ),
+    )
+    """Metadata about the Kubernetes pod. For more information, see [Understanding
+    Kubernetes
+    Objects](https://kubernetes.io/docs/concepts/overview/working-with-objects/kubernetes-objects/)
+    in the Kubernetes documentation.
+    """
+
+    share_process_namespace: bool | None = Field(
+        default=None,
+        alias="shareProcessNamespace",
+        description=(
+            "Indicates if the processes in a container are shared, or visible, to other\n"
+            "containers in the same pod. For more information, see [Share Process Namespace\n"
+            "between Containers in a\n"
+            "Pod](https://kubernetes.io/docs/tasks/configure-pod-container/share-process-namespace/)."
+        ),
+    )
+    """Indicates if the processes in a container are shared, or visible, to other
+    containers in the same pod. For more information, see [Share Process Namespace
+    between Containers in a
+    Pod](https://kubernetes.io/docs/tasks/configure-pod-container/share-process-namespace/).
+    """
+
+    security_context: EksPodSecurityContext | None = Field(
+        default=None,
+        alias="securityContext",
+        description=(
+            "The security context to apply to the pod. The settings apply to all containers in\n"
+            "the pod unless an individual container specifies an overriding value."
+        ),
+    )
+    """The security context to apply to the pod. The settings apply to all containers in
+    the pod unless an individual container specifies an overriding value.
+    """
+
+
+class EksProperties(BatchKitModel, frozen=True):
+    """This is an object that represents the properties of the node range for a multi-node
+    parallel job.
+    """
+
+    pod_properties: EksPodProperties | None = Field(
+        default=None,
+        alias="podProperties",
+        description="The properties for the Kubernetes pod resources of a job.",
+    )
+    """The properties for the Kubernetes pod resources of a job."""
+
+
+class ConsumableResourceRequirement(BatchKitModel, frozen=True):
     """Information about a consumable resource required to run a job."""
 
-    consumable_resource: str | None = Field(default=None, alias="consumableResource")
-    quantity: int | None = None
+    consumable_resource: str | None = Field(
+        default=None,
+        alias="consumableResource",
+        description="The name or ARN of the consumable resource.",
+    )
+    """The name or ARN of the consumable resource."""
+
+    quantity: int | None = Field(
+        default=None,
+        description="The quantity of the consumable resource that is needed.",
+    )
+    """The quantity of the consumable resource that is needed."""
 
 
-class ConsumableResourceProperties(BatchKitModel):
+class ConsumableResourceProperties(BatchKitModel, frozen=True):
     """Contains a list of consumable resources required by a job."""
 
-    consumable_resource_list: WireList[ConsumableResourceRequirement] | None = Field(default=None, alias="consumableResourceList")
+    consumable_resource_list: WireList[ConsumableResourceRequirement] | None = Field(
+        default=None,
+        alias="consumableResourceList",
+        description="The list of consumable resources required by a job.",
+    )
+    """The list of consumable resources required by a job."""
 
 
-class NodeRangeProperty(BatchKitModel):
-    """This is an object that represents the properties of the node range for a multi-node parallel
-    job.
+class NodeRangeProperty(BatchKitModel, frozen=True):
+    """This is an object that represents the properties of the node range for a multi-node
+    parallel job.
     """
 
-    target_nodes: str = Field(alias="targetNodes")
-    container: ContainerProperties | None = None
-    instance_types: WireList[str] | None = Field(default=None, alias="instanceTypes")
-    ecs_properties: EcsProperties | None = Field(default=None, alias="ecsProperties")
-    eks_properties: EksProperties | None = Field(default=None, alias="eksProperties")
-    consumable_resource_properties: ConsumableResourceProperties | None = Field(default=None, alias="consumableResourceProperties")
+    target_nodes: str = Field(
+        alias="targetNodes",
+        description=(
+            "The range of nodes, using node index values. A range of ``0:3`` indicates nodes with\n"
+            "index values of ``0`` through ``3``. If the starting range value is omitted\n"
+            "(``:n``), then ``0`` is used to start the range. If the ending range value is\n"
+            "omitted (``n:``), then the highest possible node index is used to end the range.\n"
+            "Your accumulative node ranges must account for all nodes (``0:n``). You can nest\n"
+            "node ranges (for example, ``0:10`` and ``4:5``). In this case, the ``4:5`` range\n"
+            "properties override the ``0:10`` properties."
+        ),
+    )
+    """The range of nodes, using node index values. A range of ``0:3`` indicates nodes with
+    index values of ``0`` through ``3``. If the starting range value is omitted
+    (``:n``), then ``0`` is used to start the range. If the ending range value is
+    omitted (``n:``), then the highest possible node index is used to end the range.
+    Your accumulative node ranges must account for all nodes (``0:n``). You can nest
+    node ranges (for example, ``0:10`` and ``4:5``). In this case, the ``4:5`` range
+    properties override the ``0:10`` properties.
+    """
+
+    container: ContainerProperties | None = Field(
+        default=None,
+        description="The container details for the node range.",
+    )
+    """The container details for the node range."""
+
+    instance_types: WireList[str] | None = Field(
+        default=None,
+        alias="instanceTypes",
+        description=(
+            "The instance types of the underlying host infrastructure of a multi-node parallel\n"
+            "job.\n"
+            "\n"
+            "Note: This parameter isn't applicable to jobs that are running on Fargate resources.\n"
+            "\n"
+            "In addition, this list object is currently limited to one element."
+        ),
+    )
+    """The instance types of the underlying host infrastructure of a multi-node parallel
+    job.
+
+    Note: This parameter isn't applicable to jobs that are running on Fargate resources.
+
+    In addition, this list object is currently limited to one element.
+    """
+
+    ecs_properties: EcsProperties | None = Field(
+        default=None,
+        alias="ecsProperties",
+        description=(
+            "This is an object that represents the properties of the node range for a multi-node\n"
+            "parallel job."
+        ),
+    )
+    """This is an object that represents the properties of the node range for a multi-node
+    parallel job.
+    """
+
+    eks_properties: EksProperties | None = Field(
+        default=None,
+        alias="eksProperties",
+        description=(
+            "This is an object that represents the properties of the node range for a multi-node\n"
+            "parallel job."
+        ),
+    )
+    """This is an object that represents the properties of the node range for a multi-node
+    parallel job.
+    """
+
+    consumable_resource_properties: ConsumableResourceProperties | None = Field(
+        default=None,
+        alias="consumableResourceProperties",
+        description="Contains a list of consumable resources required by a job.",
+    )
+    """Contains a list of consumable resources required by a job."""
 
 
-class NodeProperties(BatchKitModel):
+class NodeProperties(BatchKitModel, frozen=True):
     """An object that represents the node properties of a multi-node parallel job."""
 
-    num_nodes: int = Field(alias="numNodes")
-    main_node: int = Field(alias="mainNode")
-    node_range_properties: WireList[NodeRangeProperty] = Field(alias="nodeRangeProperties")
+    num_nodes: int = Field(
+        alias="numNodes",
+        description="The number of nodes that are associated with a multi-node parallel job.",
+    )
+    """The number of nodes that are associated with a multi-node parallel job."""
 
-
-class ArrayPropertiesDetail(BatchKitModel):
-    """The array properties of the job, if it's an array job."""
-
-    status_summary: Mapping[str, int] | None = Field(default=None, alias="statusSummary")
-    status_summary_last_updated_at: EpochMillis | None = Field(default=None, alias="statusSummaryLastUpdatedAt")
-    size: int | None = None
-    index: int | None = None
-
-
-class JobTimeout(BatchKitModel):
-    """The timeout configuration for the job."""
-
-    attempt_duration_seconds: int | None = Field(default=None, alias="attemptDurationSeconds")
-
-
-class EksContainerDetail(BatchKitModel):
-    """The details for container properties that are returned by DescribeJobs for jobs that use
-    Amazon EKS.
+    main_node: int = Field(
+        alias="mainNode",
+        description=(
+            "Specifies the node index for the main node of a multi-node parallel job. This node\n"
+            "index value must be fewer than the number of nodes."
+        ),
+    )
+    """Specifies the node index for the main node of a multi-node parallel job. This node
+    index value must be fewer than the number of nodes.
     """
 
-    name: str | None = None
-    image: str | None = None
-    image_pull_policy: str | None = Field(default=None, alias="imagePullPolicy")
-    command: WireList[str] | None = None
-    args: WireList[str] | None = None
-    env: WireList[EksContainerEnvironmentVariable] | None = None
-    resources: EksContainerResourceRequirements | None = None
-    exit_code: int | None = Field(default=None, alias="exitCode")
-    reason: str | None = None
-    volume_mounts: WireList[EksContainerVolumeMount] | None = Field(default=None, alias="volumeMounts")
-    security_context: EksContainerSecurityContext | None = Field(default=None, alias="securityContext")
+    node_range_properties: WireList[NodeRangeProperty] = Field(
+        alias="nodeRangeProperties",
+        description=(
+            "A list of node ranges and their properties that are associated with a multi-node\n"
+            "parallel job."
+        ),
+    )
+    """A list of node ranges and their properties that are associated with a multi-node
+    parallel job.
+    """
 
 
-class EksPodPropertiesDetail(BatchKitModel):
+class ArrayPropertiesDetail(BatchKitModel, frozen=True):
+    """The array properties of the job, if it's an array job."""
+
+    status_summary: Mapping[str, int] | None = Field(
+        default=None,
+        alias="statusSummary",
+        description=(
+            "A summary of the number of array job children in each available job status. This\n"
+            "parameter is returned for parent array jobs."
+        ),
+    )
+    """A summary of the number of array job children in each available job status. This
+    parameter is returned for parent array jobs.
+    """
+
+    status_summary_last_updated_at: EpochMillis | None = Field(
+        default=None,
+        alias="statusSummaryLastUpdatedAt",
+        description=(
+            "The Unix timestamp (in milliseconds) for when the ``statusSummary`` was last\n"
+            "updated."
+        ),
+    )
+    """The Unix timestamp (in milliseconds) for when the ``statusSummary`` was last
+    updated.
+    """
+
+    size: int | None = Field(
+        default=None,
+        description="The size of the array job. This parameter is returned for parent array jobs.",
+    )
+    """The size of the array job. This parameter is returned for parent array jobs."""
+
+    index: int | None = Field(
+        default=None,
+        description=(
+            "The job index within the array that's associated with this job. This parameter is\n"
+            "returned for array job children."
+        ),
+    )
+    """The job index within the array that's associated with this job. This parameter is
+    returned for array job children.
+    """
+
+
+class JobTimeout(BatchKitModel, frozen=True):
+    """The timeout configuration for the job."""
+
+    attempt_duration_seconds: int | None = Field(
+        default=None,
+        alias="attemptDurationSeconds",
+        description=(
+            "The job timeout time (in seconds) that's measured from the job attempt's\n"
+            "``startedAt`` timestamp. After this time passes, Batch terminates your jobs if they\n"
+            "aren't finished. The minimum value for the timeout is 60 seconds.\n"
+            "\n"
+            "For array jobs, the timeout applies to the child jobs, not to the parent array job.\n"
+            "\n"
+            "For multi-node parallel (MNP) jobs, the timeout applies to the whole job, not to the\n"
+            "individual nodes."
+        ),
+    )
+    """The job timeout time (in seconds) that's measured from the job attempt's
+    ``startedAt`` timestamp. After this time passes, Batch terminates your jobs if they
+    aren't finished. The minimum value for the timeout is 60 seconds.
+
+    For array jobs, the timeout applies to the child jobs, not to the parent array job.
+
+    For multi-node parallel (MNP) jobs, the timeout applies to the whole job, not to the
+    individual nodes.
+    """
+
+
+class EksContainerDetail(BatchKitModel, frozen=True):
+    """The details for container properties that are returned by ``DescribeJobs`` for jobs that
+    use Amazon EKS.
+    """
+
+    name: str | None = Field(
+        default=None,
+        description=(
+            "The name of the container. If the name isn't specified, the default name\n"
+            '"``Default``" is used. Each container in a pod must have a unique name.'
+        ),
+    )
+    """The name of the container. If the name isn't specified, the default name
+    "``Default``" is used. Each container in a pod must have a unique name.
+    """
+
+    image: str | None = Field(
+        default=None,
+        description="The Docker image used to start the container.",
+    )
+    """The Docker image used to start the container."""
+
+    image_pull_policy: str | None = Field(
+        default=None,
+        alias="imagePullPolicy",
+        description=(
+            "The image pull policy for the container. Supported values are ``Always``,\n"
+            "``IfNotPresent``, and ``Never``. This parameter defaults to ``Always`` if the\n"
+            "``:latest`` tag is specified, ``IfNotPresent`` otherwise. For more information, see\n"
+            "[Updating\n"
+            "images](https://kubernetes.io/docs/concepts/containers/images/#updating-images) in\n"
+            "the Kubernetes documentation."
+        ),
+    )
+    """The image pull policy for the container. Supported values are ``Always``,
+    ``IfNotPresent``, and ``Never``. This parameter defaults to ``Always`` if the
+    ``:latest`` tag is specified, ``IfNotPresent`` otherwise. For more information, see
+    [Updating
+    images](https://kubernetes.io/docs/concepts/containers/images/#updating-images) in
+    the Kubernetes documentation.
+    """
+
+    command: WireList[str] | None = Field(
+        default=None,
+        description=(
+            "The entrypoint for the container. For more information, see\n"
+            "[Entrypoint](https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#entrypoint)\n"
+            "in the Kubernetes documentation."
+        ),
+    )
+    """The entrypoint for the container. For more information, see
+    [Entrypoint](https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#entrypoint)
+    in the Kubernetes documentation.
+    """
+
+    args: WireList[str] | None = Field(
+        default=None,
+        description=(
+            "An array of arguments to the entrypoint. If this isn't specified, the ``CMD`` of the\n"
+            "container image is used. This corresponds to the ``args`` member in the\n"
+            "[Entrypoint](https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#entrypoint)\n"
+            "portion of the\n"
+            "[Pod](https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/)\n"
+            "in Kubernetes. Environment variable references are expanded using the container's\n"
+            "environment.\n"
+            "\n"
+            "If the referenced environment variable doesn't exist, the reference in the command\n"
+            'isn\'t changed. For example, if the reference is to "``$(NAME1)``" and the ``NAME1``\n'
+            'environment variable doesn\'t exist, the command string will remain "``$(NAME1)``".\n'
+            "``$$`` is replaced with ``$`` and the resulting string isn't expanded. For example,\n"
+            "``$$(VAR_NAME)`` is passed as ``$(VAR_NAME)`` whether or not the ``VAR_NAME``\n"
+            "environment variable exists. For more information, see [Dockerfile reference:\n"
+            "CMD](https://docs.docker.com/engine/reference/builder/#cmd) and [Define a command\n"
+            "and arguments for a\n"
+            "pod](https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/)\n"
+            "in the Kubernetes documentation."
+        ),
+    )
+    """An array of arguments to the entrypoint. If this isn't specified, the ``CMD`` of the
+    container image is used. This corresponds to the ``args`` member in the
+    [Entrypoint](https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#entrypoint)
+    portion of the
+    [Pod](https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/)
+    in Kubernetes. Environment variable references are expanded using the container's
+    environment.
+
+    If the referenced environment variable doesn't exist, the reference in the command
+    isn't changed. For example, if the reference is to "``$(NAME1)``" and the ``NAME1``
+    environment variable doesn't exist, the command string will remain "``$(NAME1)``".
+    ``$$`` is replaced with ``$`` and the resulting string isn't expanded. For example,
+    ``$$(VAR_NAME)`` is passed as ``$(VAR_NAME)`` whether or not the ``VAR_NAME``
+    environment variable exists. For more information, see [Dockerfile reference:
+    CMD](https://docs.docker.com/engine/reference/builder/#cmd) and [Define a command
+    and arguments for a
+    pod](https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/)
+    in the Kubernetes documentation.
+    """
+
+    env: WireList[EksContainerEnvironmentVariable] | None = Field(
+        default=None,
+        description=(
+            "The environment variables to pass to a container.\n"
+            "\n"
+            'Note: Environment variables cannot start with "``AWS_BATCH``". This naming\n'
+            "convention is reserved for variables that Batch sets."
+        ),
+    )
+    """The environment variables to pass to a container.
+
+    Note: Environment variables cannot start with "``AWS_BATCH``". This naming
+    convention is reserved for variables that Batch sets.
+    """
+
+    resources: EksContainerResourceRequirements | None = Field(
+        default=None,
+        description=(
+            "The type and amount of resources to assign to a container. The supported resources\n"
+            "include ``memory``, ``cpu``, and ``nvidia.com/gpu``. For more information, see\n"
+            "[Resource management for pods and\n"
+            "containers](https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/)\n"
+            "in the Kubernetes documentation."
+        ),
+    )
+    """The type and amount of resources to assign to a container. The supported resources
+    include ``memory``, ``cpu``, and ``nvidia.com/gpu``. For more information, see
+    [Resource management for pods and
+    containers](https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/)
+    in the Kubernetes documentation.
+    """
+
+    exit_code: int | None = Field(
+        default=None,
+        alias="exitCode",
+        description=(
+            "The exit code returned for the job attempt. A non-zero exit code is considered\n"
+            "failed."
+        ),
+    )
+    """The exit code returned for the job attempt. A non-zero exit code is considered
+    failed.
+    """
+
+    reason: str | None = Field(
+        default=None,
+        description=(
+            "A short human-readable string to provide additional details for a running or stopped\n"
+            "container. It can be up to 255 characters long."
+        ),
+    )
+    """A short human-readable string to provide additional details for a running or stopped
+    container. It can be up to 255 characters long.
+    """
+
+    volume_mounts: WireList[EksContainerVolumeMount] | None = Field(
+        default=None,
+        alias="volumeMounts",
+        description=(
+            "The volume mounts for the container. Batch supports ``emptyDir``, ``hostPath``, and\n"
+            "``secret`` volume types. For more information about volumes and volume mounts in\n"
+            "Kubernetes, see [Volumes](https://kubernetes.io/docs/concepts/storage/volumes/) in\n"
+            "the Kubernetes documentation."
+        ),
+    )
+    """The volume mounts for the container. Batch supports ``emptyDir``, ``hostPath``, and
+    ``secret`` volume types. For more information about volumes and volume mounts in
+    Kubernetes, see [Volumes](https://kubernetes.io/docs/concepts/storage/volumes/) in
+    the Kubernetes documentation.
+    """
+
+    security_context: EksContainerSecurityContext | None = Field(
+        default=None,
+        alias="securityContext",
+        description=(
+            "The security context for a job. For more information, see [Configure a security\n"
+            "context for a pod or\n"
+            "container](https://kubernetes.io/docs/tasks/configure-pod-container/security-context/)\n"
+            "in the Kubernetes documentation."
+        ),
+    )
+    """The security context for a job. For more information, see [Configure a security
+    context for a pod or
+    container](https://kubernetes.io/docs/tasks/configure-pod-container/security-context/)
+    in the Kubernetes documentation.
+    """
+
+
+class EksPodPropertiesDetail(BatchKitModel, frozen=True):
     """The properties for the Kubernetes pod resources of a job."""
 
-    service_account_name: str | None = Field(default=None, alias="serviceAccountName")
-    host_network: bool | None = Field(default=None, alias="hostNetwork")
-    dns_policy: str | None = Field(default=None, alias="dnsPolicy")
-    image_pull_secrets: WireList[ImagePullSecret] | None = Field(default=None, alias="imagePullSecrets")
-    containers: WireList[EksContainerDetail] | None = None
-    init_containers: WireList[EksContainerDetail] | None = Field(default=None, alias="initContainers")
-    volumes: WireList[EksVolume] | None = None
-    pod_name: str | None = Field(default=None, alias="podName")
-    node_name: str | None = Field(default=None, alias="nodeName")
-    metadata: EksMetadata | None = None
-    share_process_namespace: bool | None = Field(default=None, alias="shareProcessNamespace")
-    security_context: EksPodSecurityContext | None = Field(default=None, alias="securityContext")
+    service_account_name: str | None = Field(
+        default=None,
+        alias="serviceAccountName",
+        description=(
+            "The name of the service account that's used to run the pod. For more information,\n"
+            "see [Kubernetes service\n"
+            "accounts](https://docs.aws.amazon.com/eks/latest/userguide/service-accounts.html)\n"
+            "and [Configure a Kubernetes service account to assume an IAM\n"
+            "role](https://docs.aws.amazon.com/eks/latest/userguide/associate-service-account-role.html)\n"
+            "in the Amazon EKS User Guide and [Configure service accounts for\n"
+            "pods](https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/)\n"
+            "in the Kubernetes documentation."
+        ),
+    )
+    """The name of the service account that's used to run the pod. For more information,
+    see [Kubernetes service
+    accounts](https://docs.aws.amazon.com/eks/latest/userguide/service-accounts.html)
+    and [Configure a Kubernetes service account to assume an IAM
+    role](https://docs.aws.amazon.com/eks/latest/userguide/associate-service-account-role.html)
+    in the Amazon EKS User Guide and [Configure service accounts for
+    pods](https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/)
+    in the Kubernetes documentation.
+    """
+
+    host_network: bool | None = Field(
+        default=None,
+        alias="hostNetwork",
+        description=(
+            "Indicates if the pod uses the hosts' network IP address. The default value is\n"
+            "``true``. Setting this to ``false`` enables the Kubernetes pod networking model.\n"
+            "Most Batch workloads are egress-only and don't require the overhead of IP allocation\n"
+            "for each pod for incoming connections. For more information, see [Host\n"
+            "namespaces](https://kubernetes.io/docs/concepts/security/pod-security-policy/#host-namespaces)\n"
+            "and [Pod\n"
+            "networking](https://kubernetes.io/docs/concepts/workloads/pods/#pod-networking) in\n"
+            "the Kubernetes documentation."
+        ),
+    )
+    """Indicates if the pod uses the hosts' network IP address. The default value is
+    ``true``. Setting this to ``false`` enables the Kubernetes pod networking model.
+    Most Batch workloads are egress-only and don't require the overhead of IP allocation
+    for each pod for incoming connections. For more information, see [Host
+    namespaces](https://kubernetes.io/docs/concepts/security/pod-security-policy/#host-namespaces)
+    and [Pod
+    networking](https://kubernetes.io/docs/concepts/workloads/pods/#pod-networking) in
+    the Kubernetes documentation.
+    """
+
+    dns_policy: str | None = Field(
+        default=None,
+        alias="dnsPolicy",
+        description=(
+            "The DNS policy for the pod. The default value is ``ClusterFirst``. If the\n"
+            "``hostNetwork`` parameter is not specified, the default is\n"
+            "``ClusterFirstWithHostNet``. ``ClusterFirst`` indicates that any DNS query that does\n"
+            "not match the configured cluster domain suffix is forwarded to the upstream\n"
+            "nameserver inherited from the node. If no value was specified for ``dnsPolicy`` in\n"
+            "the\n"
+            "[RegisterJobDefinition](https://docs.aws.amazon.com/batch/latest/APIReference/API_RegisterJobDefinition.html)\n"
+            "API operation, then no value will be returned for ``dnsPolicy`` by either of\n"
+            "[DescribeJobDefinitions](https://docs.aws.amazon.com/batch/latest/APIReference/API_DescribeJobDefinitions.html)\n"
+            "or\n"
+            "[DescribeJobs](https://docs.aws.amazon.com/batch/latest/APIReference/API_DescribeJobs.html)\n"
+            "API operations. The pod spec setting will contain either ``ClusterFirst`` or\n"
+            "``ClusterFirstWithHostNet``, depending on the value of the ``hostNetwork``\n"
+            "parameter. For more information, see [Pod's DNS\n"
+            "policy](https://kubernetes.io/docs/concepts/services-networking/dns-pod-service/#pod-s-dns-policy)\n"
+            "in the Kubernetes documentation.\n"
+            "\n"
+            "Valid values: ``Default`` | ``ClusterFirst`` | ``ClusterFirstWithHostNet``"
+        ),
+    )
+    """The DNS policy for the pod. The default value is ``ClusterFirst``. If the
+    ``hostNetwork`` parameter is not specified, the default is
+    ``ClusterFirstWithHostNet``. ``ClusterFirst`` indicates that any DNS query that does
+    not match the configured cluster domain suffix is forwarded to the upstream
+    nameserver inherited from the node. If no value was specified for ``dnsPolicy`` in
+    the
+    [RegisterJobDefinition](https://docs.aws.amazon.com/batch/latest/APIReference/API_RegisterJobDefinition.html)
+    API operation, then no value will be returned for ``dnsPolicy`` by either of
+    [DescribeJobDefinitions](https://docs.aws.amazon.com/batch/latest/APIReference/API_DescribeJobDefinitions.html)
+    or
+    [DescribeJobs](https://docs.aws.amazon.com/batch/latest/APIReference/API_DescribeJobs.html)
+    API operations. The pod spec setting will contain either ``ClusterFirst`` or
+    ``ClusterFirstWithHostNet``, depending on the value of the ``hostNetwork``
+    parameter. For more information, see [Pod's DNS
+    policy](https://kubernetes.io/docs/concepts/services-networking/dns-pod-service/#pod-s-dns-policy)
+    in the Kubernetes documentation.
+
+    Valid values: ``Default`` | ``ClusterFirst`` | ``ClusterFirstWithHostNet``
+    """
+
+    image_pull_secrets: WireList[ImagePullSecret] | None = Field(
+        default=None,
+        alias="imagePullSecrets",
+        description=(
+            "Displays the reference pointer to the Kubernetes secret resource. These secrets help\n"
+            "to gain access to pull an images from a private registry."
+        ),
+    )
+    """Displays the reference pointer to the Kubernetes secret resource. These secrets help
+    to gain access to pull an images from a private registry.
+    """
+
+    containers: WireList[EksContainerDetail] | None = Field(
+        default=None,
+        description="The properties of the container that's used on the Amazon EKS pod.",
+    )
+    """The properties of the container that's used on the Amazon EKS pod."""
+
+    init_containers: WireList[EksContainerDetail] | None = Field(
+        default=None,
+        alias="initContainers",
+        description=(
+            "The container registered with the Amazon EKS Connector agent and persists the\n"
+            "registration information in the Kubernetes backend data store."
+        ),
+    )
+    """The container registered with the Amazon EKS Connector agent and persists the
+    registration information in the Kubernetes backend data store.
+    """
+
+    volumes: WireList[EksVolume] | None = Field(
+        default=None,
+        description="Specifies the volumes for a job definition using Amazon EKS resources.",
+    )
+    """Specifies the volumes for a job definition using Amazon EKS resources."""
+
+    pod_name: str | None = Field(
+        default=None,
+        alias="podName",
+        description="The name of the pod for this job.",
+    )
+    """The name of the pod for this job."""
+
+    node_name: str | None = Field(
+        default=None,
+        alias="nodeName",
+        description="The name of the node for this job.",
+    )
+    """The name of the node for this job."""
+
+    metadata: EksMetadata | None = Field(
+        default=None,
+        description=(
+            "Describes and uniquely identifies Kubernetes resources. For example, the compute\n"
+            "environment that a pod runs in or the ``jobID`` for a job running in the pod. For\n"
+            "more information, see [Understanding Kubernetes\n"
+            "Objects](https://kubernetes.io/docs/concepts/overview/working-with-objects/kubernetes-objects/)\n"
+            "in the Kubernetes documentation."
+        ),
+    )
+    """Describes and uniquely identifies Kubernetes resources. For example, the compute
+    environment that a pod runs in or the ``jobID`` for a job running in the pod. For
+    more information, see [Understanding Kubernetes
+    Objects](https://kubernetes.io/docs/concepts/overview/working-with-objects/kubernetes-objects/)
+    in the Kubernetes documentation.
+    """
+
+    share_process_namespace: bool | None = Field(
+        default=None,
+        alias="shareProcessNamespace",
+        description=(
+            "Indicates if the processes in a container are shared, or visible, to other\n"
+            "containers in the same pod. For more information, see [Share Process Namespace\n"
+            "between Containers in a\n"
+            "Pod](https://kubernetes.io/docs/tasks/configure-pod-container/share-process-namespace/)."
+        ),
+    )
+    """Indicates if the processes in a container are shared, or visible, to other
+    containers in the same pod. For more information, see [Share Process Namespace
+    between Containers in a
+    Pod](https://kubernetes.io/docs/tasks/configure-pod-container/share-process-namespace/).
+    """
+
+    security_context: EksPodSecurityContext | None = Field(
+        default=None,
+        alias="securityContext",
+        description=(
+            "The security context applied to the pod. The settings apply to all containers in the\n"
+            "pod unless an individual container specifies an overriding value."
+        ),
+    )
+    """The security context applied to the pod. The settings apply to all containers in the
+    pod unless an individual container specifies an overriding value.
+    """
 
 
-class EksPropertiesDetail(BatchKitModel):
+class EksPropertiesDetail(BatchKitModel, frozen=True):
     """An object with various properties that are specific to Amazon EKS based jobs."""
 
-    pod_properties: EksPodPropertiesDetail | None = Field(default=None, alias="podProperties")
+    pod_properties: EksPodPropertiesDetail | None = Field(
+        default=None,
+        alias="podProperties",
+        description="The properties for the Kubernetes pod resources of a job.",
+    )
+    """The properties for the Kubernetes pod resources of a job."""
 
 
-class EksAttemptContainerDetail(BatchKitModel):
+class EksAttemptContainerDetail(BatchKitModel, frozen=True):
     """An object that represents the details for an attempt for a job attempt that an Amazon EKS
     container runs.
     """
 
-    name: str | None = None
-    container_id: str | None = Field(default=None, alias="containerID")
-    exit_code: int | None = Field(default=None, alias="exitCode")
-    reason: str | None = None
+    name: str | None = Field(default=None, description="The name of a container.")
+    """The name of a container."""
+
+    container_id: str | None = Field(
+        default=None,
+        alias="containerID",
+        description="The ID for the container.",
+    )
+    """The ID for the container."""
+
+    exit_code: int | None = Field(
+        default=None,
+        alias="exitCode",
+        description=(
+            "The exit code returned for the job attempt. A non-zero exit code is considered\n"
+            "failed."
+        ),
+    )
+    """The exit code returned for the job attempt. A non-zero exit code is considered
+    failed.
+    """
+
+    reason: str | None = Field(
+        default=None,
+        description=(
+            "A short (255 max characters) human-readable string to provide additional details for\n"
+            "a running or stopped container."
+        ),
+    )
+    """A short (255 max characters) human-readable string to provide additional details for
+    a running or stopped container.
+    """
 
 
-class EksAttemptDetail(BatchKitModel):
+class EksAttemptDetail(BatchKitModel, frozen=True):
     """An object that represents the details of a job attempt for a job attempt by an Amazon EKS
     container.
     """
 
-    containers: WireList[EksAttemptContainerDetail] | None = None
-    init_containers: WireList[EksAttemptContainerDetail] | None = Field(default=None, alias="initContainers")
-    eks_cluster_arn: str | None = Field(default=None, alias="eksClusterArn")
-    pod_name: str | None = Field(default=None, alias="podName")
-    pod_namespace: str | None = Field(default=None, alias="podNamespace")
-    node_name: str | None = Field(default=None, alias="nodeName")
-    started_at: EpochMillis | None = Field(default=None, alias="startedAt")
-    stopped_at: EpochMillis | None = Field(default=None, alias="stoppedAt")
-    status_reason: str | None = Field(default=None, alias="statusReason")
+    containers: WireList[EksAttemptContainerDetail] | None = Field(
+        default=None,
+        description="The details for the final status of the containers for this job attempt.",
+    )
+    """The details for the final status of the containers for this job attempt."""
+
+    init_containers: WireList[EksAttemptContainerDetail] | None = Field(
+        default=None,
+        alias="initContainers",
+        description="The details for the init containers.",
+    )
+    """The details for the init containers."""
+
+    eks_cluster_arn: str | None = Field(
+        default=None,
+        alias="eksClusterArn",
+        description="The Amazon Resource Name (ARN) of the Amazon EKS cluster.",
+    )
+    """The Amazon Resource Name (ARN) of the Amazon EKS cluster."""
+
+    pod_name: str | None = Field(
+        default=None,
+        alias="podName",
+        description="The name of the pod for this job attempt.",
+    )
+    """The name of the pod for this job attempt."""
+
+    pod_namespace: str | None = Field(
+        default=None,
+        alias="podNamespace",
+        description="The namespace of the Amazon EKS cluster that the pod exists in.",
+    )
+    """The namespace of the Amazon EKS cluster that the pod exists in."""
+
+    node_name: str | None = Field(
+        default=None,
+        alias="nodeName",
+        description="The name of the node for this job attempt.",
+    )
+    """The name of the node for this job attempt."""
+
+    started_at: EpochMillis | None = Field(
+        default=None,
+        alias="startedAt",
+        description=(
+            "The Unix timestamp (in milliseconds) for when the attempt was started (when the\n"
+            "attempt transitioned from the ``STARTING`` state to the ``RUNNING`` state)."
+        ),
+    )
+    """The Unix timestamp (in milliseconds) for when the attempt was started (when the
+    attempt transitioned from the ``STARTING`` state to the ``RUNNING`` state).
+    """
+
+    stopped_at: EpochMillis | None = Field(
+        default=None,
+        alias="stoppedAt",
+        description=(
+            "The Unix timestamp (in milliseconds) for when the attempt was stopped. This happens\n"
+            "when the attempt transitioned from the ``RUNNING`` state to a terminal state, such\n"
+            "as ``SUCCEEDED`` or ``FAILED``."
+        ),
+    )
+    """The Unix timestamp (in milliseconds) for when the attempt was stopped. This happens
+    when the attempt transitioned from the ``RUNNING`` state to a terminal state, such
+    as ``SUCCEEDED`` or ``FAILED``.
+    """
+
+    status_reason: str | None = Field(
+        default=None,
+        alias="statusReason",
+        description=(
+            "A short, human-readable string to provide additional details for the current status\n"
+            "of the job attempt."
+        ),
+    )
+    """A short, human-readable string to provide additional details for the current status
+    of the job attempt.
+    """
 
 
-class TaskContainerDetails(BatchKitModel):
+class TaskContainerDetails(BatchKitModel, frozen=True):
     """The details for the container in this task attempt."""
 
-    command: WireList[str] | None = None
-    depends_on: WireList[TaskContainerDependency] | None = Field(default=None, alias="dependsOn")
-    environment: WireList[KeyValuePair] | None = None
-    essential: bool | None = None
-    firelens_configuration: FirelensConfiguration | None = Field(default=None, alias="firelensConfiguration")
-    image: str | None = None
-    linux_parameters: LinuxParameters | None = Field(default=None, alias="linuxParameters")
-    log_configuration: LogConfiguration | None = Field(default=None, alias="logConfiguration")
-    mount_points: WireList[MountPoint] | None = Field(default=None, alias="mountPoints")
-    name: str | None = None
-    privileged: bool | None = None
-    readonly_root_filesystem: bool | None = Field(default=None, alias="readonlyRootFilesystem")
-    repository_credentials: RepositoryCredentials | None = Field(default=None, alias="repositoryCredentials")
-    resource_requirements: WireList[ResourceRequirement] | None = Field(default=None, alias="resourceRequirements")
-    secrets: WireList[Secret] | None = None
-    ulimits: WireList[Ulimit] | None = None
-    user: str | None = None
-    start_timeout: int | None = Field(default=None, alias="startTimeout")
-    stop_timeout: int | None = Field(default=None, alias="stopTimeout")
-    exit_code: int | None = Field(default=None, alias="exitCode")
-    reason: str | None = None
-    log_stream_name: str | None = Field(default=None, alias="logStreamName")
-    network_interfaces: WireList[NetworkInterface] | None = Field(default=None, alias="networkInterfaces")
+    command: WireList[str] | None = Field(
+        default=None,
+        description=(
+            "The command that's passed to the container. This parameter maps to ``Cmd`` in the\n"
+            "[Create a\n"
+            "container](https://docs.docker.com/engine/api/latest/#tag/Container/operation/ContainerCreate)\n"
+            "section of the [Docker Remote API](https://docs.docker.com/engine/api/latest/) and\n"
+            "the ``COMMAND`` parameter to [docker\n"
+            "run](https://docs.docker.com/engine/reference/run/). For more information, see\n"
+            "[https://docs.docker.com/engine/reference/builder/#cmd](https://docs.docker.com/engine/reference/builder/#cmd)."
+        ),
+    )
+    """The command that's passed to the container. This parameter maps to ``Cmd`` in the
+    [Create a
+    container](https://docs.docker.com/engine/api/latest/#tag/Container/operation/ContainerCreate)
+    section of the [Docker Remote API](https://docs.docker.com/engine/api/latest/) and
+    the ``COMMAND`` parameter to [docker
+    run](https://docs.docker.com/engine/reference/run/). For more information, see
+    [https://docs.docker.com/engine/reference/builder/#cmd](https://docs.docker.com/engine/reference/builder/#cmd).
+    """
+
+    depends_on: WireList[TaskContainerDependency] | None = Field(
+        default=None,
+        alias="dependsOn",
+        description="A list of containers that this container depends on.",
+    )
+    """A list of containers that this container depends on."""
+
+    environment: WireList[KeyValuePair] | None = Field(
+        default=None,
+        description=(
+            "The environment variables to pass to a container. This parameter maps to ``Env`` in\n"
+            "the [Create a\n"
+            "container](https://docs.docker.com/engine/api/latest/#tag/Container/operation/ContainerCreate)\n"
+            "section of the [Docker Remote API](https://docs.docker.com/engine/api/latest/) and\n"
+            "the ``--env`` option to [docker run](https://docs.docker.com/engine/reference/run/).\n"
+            "\n"
+            "Important: We don't recommend using plaintext environment variables for sensitive\n"
+            "information, such as credential data."
+        ),
+    )
+    """The environment variables to pass to a container. This parameter maps to ``Env`` in
+    the [Create a
+    container](https://docs.docker.com/engine/api/latest/#tag/Container/operation/ContainerCreate)
+    section of the [Docker Remote API](https://docs.docker.com/engine/api/latest/) and
+    the ``--env`` option to [docker run](https://docs.docker.com/engine/reference/run/).
+
+    Important: We don't recommend using plaintext environment variables for sensitive
+    information, such as credential data.
+    """
+
+    essential: bool | None = Field(
+        default=None,
+        description=(
+            "If the essential parameter of a container is marked as ``true``, and that container\n"
+            "fails or stops for any reason, all other containers that are part of the task are\n"
+            "stopped. If the ``essential`` parameter of a container is marked as false, its\n"
+            "failure doesn't affect the rest of the containers in a task. If this parameter is\n"
+            "omitted, a container is assumed to be essential.\n"
+            "\n"
+            "All jobs must have at least one essential container. If you have an application\n"
+            "that's composed of multiple containers, group containers that are used for a common\n"
+            "purpose into components, and separate the different components into multiple task\n"
+            "definitions. For more information, see [Application\n"
+            "Architecture](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/application_architecture.html)\n"
+            "in the Amazon Elastic Container Service Developer Guide."
+        ),
+    )
+    """If the essential parameter of a container is marked as ``true``, and that container
+    fails or stops for any reason, all other containers that are part of the task are
+    stopped. If the ``essential`` parameter of a container is marked as false, its
+    failure doesn't affect the rest of the containers in a task. If this parameter is
+    omitted, a container is assumed to be essential.
+
+    All jobs must have at least one essential container. If you have an application
+    that's composed of multiple containers, group containers that are used for a common
+    purpose into components, and separate the different components into multiple task
+    definitions. For more information, see [Application
+    Architecture](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/application_architecture.html)
+    in the Amazon Elastic Container Service Developer Guide.
+    """
+
+    firelens_configuration: FirelensConfiguration | None = Field(
+        default=None,
+        alias="firelensConfiguration",
+        description=(
+            "The FireLens configuration for the container. This is used to specify and configure\n"
+            "a log router for container logs. For more information, see [Custom\n"
+            "log](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using_firelens.html)\n"
+            "routing in the Amazon Elastic Container Service Developer Guide."
+        ),
+    )
+    """The FireLens configuration for the container. This is used to specify and configure
+    a log router for container logs. For more information, see [Custom
+    log](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using_firelens.html)
+    routing in the Amazon Elastic Container Service Developer Guide.
+    """
+
+    image: str | None = Field(
+        default=None,
+        description=(
+            "The image used to start a container. This string is passed directly to the Docker\n"
+            "daemon. By default, images in the Docker Hub registry are available. Other\n"
+            "repositories are specified with either ``repository-url/image:tag`` or\n"
+            "``repository-url/image@digest``. Up to 255 letters (uppercase and lowercase),\n"
+            "numbers, hyphens, underscores, colons, periods, forward slashes, and number signs\n"
+            "are allowed. This parameter maps to ``Image`` in the [Create a\n"
+            "container](https://docs.docker.com/engine/api/latest/#tag/Container/operation/ContainerCreate)\n"
+            "section of the [Docker Remote API](https://docs.docker.com/engine/api/latest/) and\n"
+            "the ``IMAGE`` parameter of the [docker\n"
+            "run](https://docs.docker.com/engine/reference/run/#security-configuration)."
+        ),
+    )
+    """The image used to start a container. This string is passed directly to the Docker
+    daemon. By default, images in the Docker Hub registry are available. Other
+    repositories are specified with either ``repository-url/image:tag`` or
+    ``repository-url/image@digest``. Up to 255 letters (uppercase and lowercase),
+    numbers, hyphens, underscores, colons, periods, forward slashes, and number signs
+    are allowed. This parameter maps to ``Image`` in the [Create a
+    container](https://docs.docker.com/engine/api/latest/#tag/Container/operation/ContainerCreate)
+    section of the [Docker Remote API](https://docs.docker.com/engine/api/latest/) and
+    the ``IMAGE`` parameter of the [docker
+    run](https://docs.docker.com/engine/reference/run/#security-configuration).
+    """
+
+    linux_parameters: LinuxParameters | None = Field(
+        default=None,
+        alias="linuxParameters",
+        description=(
+            "Linux-specific modifications that are applied to the container, such as Linux kernel\n"
+            "capabilities. For more information, see\n"
+            "[KernelCapabilities](https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_KernelCapabilities.html).\n"
+            "\n"
+            "Note: This parameter is not supported for Windows containers."
+        ),
+    )
+    """Linux-specific modifications that are applied to the container, such as Linux kernel
+    capabilities. For more information, see
+    [KernelCapabilities](https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_KernelCapabilities.html).
+
+    Note: This parameter is not supported for Windows containers.
+    """
+
+    log_configuration: LogConfiguration | None = Field(
+        default=None,
+        alias="logConfiguration",
+        description=(
+            "The log configuration specification for the container.\n"
+            "\n"
+            "This parameter maps to ``LogConfig`` in the [Create a\n"
+            "container](https://docs.docker.com/engine/api/latest/#tag/Container/operation/ContainerCreate)\n"
+            "section of the [Docker Remote API](https://docs.docker.com/engine/api/latest/) and\n"
+            "the ``--log-driver`` option to [docker\n"
+            "run](https://docs.docker.com/engine/reference/run/#security-configuration).\n"
+            "\n"
+            "By default, containers use the same logging driver that the Docker daemon uses.\n"
+            "However the container can use a different logging driver than the Docker daemon by\n"
+            "specifying a log driver with this parameter in the container definition. To use a\n"
+            "different logging driver for a container, the log system must be configured properly\n"
+            "on the container instance (or on a different log server for remote logging options).\n"
+            "For more information about the options for different supported log drivers, see\n"
+            "[Configure logging drivers](https://docs.docker.com/engine/admin/logging/overview/)\n"
+            "in the Docker documentation.\n"
+            "\n"
+            "Note: Amazon ECS currently supports a subset of the logging drivers available to the\n"
+            "Docker daemon (shown in the ``LogConfiguration`` data type). Additional log drivers\n"
+            "may be available in future releases of the Amazon ECS container agent.\n"
+            "\n"
+            "This parameter requires version 1.18 of the Docker Remote API or greater on your\n"
+            "container instance. To check the Docker Remote API version on your container\n"
+            "instance, log in to your container instance and run the following command: sudo\n"
+            "docker version ``--format '{{.Server.APIVersion}}'``\n"
+            "\n"
+            "Note: The Amazon ECS container agent running on a container instance must register\n"
+            "the logging drivers available on that instance with the\n"
+            "``ECS_AVAILABLE_LOGGING_DRIVERS`` environment variable before containers placed on\n"
+            "that instance can use these log configuration options. For more information, see\n"
+            "[Amazon ECS container agent\n"
+            "configuration](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-agent-config.html)\n"
+            "in the Amazon Elastic Container Service Developer Guide."
+        ),
+    )
+    """The log configuration specification for the container.
+
+    This parameter maps to ``LogConfig`` in the [Create a
+    container](https://docs.docker.com/engine/api/latest/#tag/Container/operation/ContainerCreate)
+    section of the [Docker Remote API](https://docs.docker.com/engine/api/latest/) and
+    the ``--log-driver`` option to [docker
+    run](https://docs.docker.com/engine/reference/run/#security-configuration).
+
+    By default, containers use the same logging driver that the Docker daemon uses.
+    However the container can use a different logging driver than the Docker daemon by
+    specifying a log driver with this parameter in the container definition. To use a
+    different logging driver for a container, the log system must be configured properly
+    on the container instance (or on a different log server for remote logging options).
+    For more information about the options for different supported log drivers, see
+    [Configure logging drivers](https://docs.docker.com/engine/admin/logging/overview/)
+    in the Docker documentation.
+
+    Note: Amazon ECS currently supports a subset of the logging drivers available to the
+    Docker daemon (shown in the ``LogConfiguration`` data type). Additional log drivers
+    may be available in future releases of the Amazon ECS container agent.
+
+    This parameter requires version 1.18 of the Docker Remote API or greater on your
+    container instance. To check the Docker Remote API version on your container
+    instance, log in to your container instance and run the following command: sudo
+    docker version ``--format '{{.Server.APIVersion}}'``
+
+    Note: The Amazon ECS container agent running on a container instance must register
+    the logging drivers available on that instance with the
+    ``ECS_AVAILABLE_LOGGING_DRIVERS`` environment variable before containers placed on
+    that instance can use these log configuration options. For more information, see
+    [Amazon ECS container agent
+    configuration](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-agent-config.html)
+    in the Amazon Elastic Container Service Developer Guide.
+    """
+
+    mount_points: WireList[MountPoint] | None = Field(
+        default=None,
+        alias="mountPoints",
+        description=(
+            "The mount points for data volumes in your container.\n"
+            "\n"
+            "This parameter maps to ``Volumes`` in the [Create a\n"
+            "container](https://docs.docker.com/engine/api/latest/#tag/Container/operation/ContainerCreate)\n"
+            "section of the [Docker Remote API](https://docs.docker.com/engine/api/latest/) and\n"
+            "the --volume option to [docker\n"
+            "run](https://docs.docker.com/engine/reference/run/#security-configuration).\n"
+            "\n"
+            "Windows containers can mount whole directories on the same drive as\n"
+            "``$env:ProgramData``. Windows containers can't mount directories on a different\n"
+            "drive, and mount point can't be across drives."
+        ),
+    )
+    """The mount points for data volumes in your container.
+
+    This parameter maps to ``Volumes`` in the [Create a
+    container](https://docs.docker.com/engine/api/latest/#tag/Container/operation/ContainerCreate)
+    section of the [Docker Remote API](https://docs.docker.com/engine/api/latest/) and
+    the --volume option to [docker
+    run](https://docs.docker.com/engine/reference/run/#security-configuration).
+
+    Windows containers can mount whole directories on the same drive as
+    ``$env:ProgramData``. Windows containers can't mount directories on a different
+    drive, and mount point can't be across drives.
+    """
+
+    name: str | None = Field(default=None, description="The name of a container.")
+    """The name of a container."""
+
+    privileged: bool | None = Field(
+        default=None,
+        description=(
+            "When this parameter is ``true``, the container is given elevated privileges on the\n"
+            "host container instance (similar to the ``root`` user). This parameter maps to\n"
+            "``Privileged`` in the [Create a\n"
+            "container](https://docs.docker.com/engine/api/latest/#tag/Container/operation/ContainerCreate)\n"
+            "section of the [Docker Remote API](https://docs.docker.com/engine/api/latest/) and\n"
+            "the ``--privileged`` option to [docker\n"
+            "run](https://docs.docker.com/engine/reference/run/#security-configuration).\n"
+            "\n"
+            "Note: This parameter is not supported for Windows containers or tasks run on\n"
+            "Fargate."
+        ),
+    )
+    """When this parameter is ``true``, the container is given elevated privileges on the
+    host container instance (similar to the ``root`` user). This parameter maps to
+    ``Privileged`` in the [Create a
+    container](https://docs.docker.com/engine/api/latest/#tag/Container/operation/ContainerCreate)
+    section of the [Docker Remote API](https://docs.docker.com/engine/api/latest/) and
+    the ``--privileged`` option to [docker
+    run](https://docs.docker.com/engine/reference/run/#security-configuration).
+
+    Note: This parameter is not supported for Windows containers or tasks run on
+    Fargate.
+    """
+
+    readonly_root_filesystem: bool | None = Field(
+        default=None,
+        alias="readonlyRootFilesystem",
+        description=(
+            "When this parameter is true, the container is given read-only access to its root\n"
+            "file system. This parameter maps to ``ReadonlyRootfs`` in the [Create a\n"
+            "container](https://docs.docker.com/engine/api/latest/#tag/Container/operation/ContainerCreate)\n"
+            "section of the [Docker Remote API](https://docs.docker.com/engine/api/latest/) and\n"
+            "the ``--read-only`` option to [docker\n"
+            "run](https://docs.docker.com/engine/reference/run/#security-configuration).\n"
+            "\n"
+            "Note: This parameter is not supported for Windows containers."
+        ),
+    )
+    """When this parameter is true, the container is given read-only access to its root
+    file system. This parameter maps to ``ReadonlyRootfs`` in the [Create a
+    container](https://docs.docker.com/engine/api/latest/#tag/Container/operation/ContainerCreate)
+    section of the [Docker Remote API](https://docs.docker.com/engine/api/latest/) and
+    the ``--read-only`` option to [docker
+    run](https://docs.docker.com/engine/reference/run/#security-configuration).
+
+    Note: This parameter is not supported for Windows containers.
+    """
+
+    repository_credentials: RepositoryCredentials | None = Field(
+        default=None,
+        alias="repositoryCredentials",
+        description="The private repository authentication credentials to use.",
+    )
+    """The private repository authentication credentials to use."""
+
+    resource_requirements: WireList[ResourceRequirement] | None = Field(
+        default=None,
+        alias="resourceRequirements",
+        description=(
+            "The type and amount of a resource to assign to a container. The only supported\n"
+            "resource is a GPU."
+        ),
+    )
+    """The type and amount of a resource to assign to a container. The only supported
+    resource is a GPU.
+    """
+
+    secrets: WireList[Secret] | None = Field(
+        default=None,
+        description=(
+            "The secrets to pass to the container. For more information, see [Specifying\n"
+            "Sensitive\n"
+            "Data](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data.html)\n"
+            "in the Amazon Elastic Container Service Developer Guide."
+        ),
+    )
+    """The secrets to pass to the container. For more information, see [Specifying
+    Sensitive
+    Data](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data.html)
+    in the Amazon Elastic Container Service Developer Guide.
+    """
+
+    ulimits: WireList[Ulimit] | None = Field(
+        default=None,
+        description=(
+            "A list of ``ulimits`` to set in the container. If a ``ulimit`` value is specified in\n"
+            "a task definition, it overrides the default values set by Docker. This parameter\n"
+            "maps to ``Ulimits`` in the [Create a\n"
+            "container](https://docs.docker.com/engine/api/latest/#tag/Container/operation/ContainerCreate)\n"
+            "section of the [Docker Remote API](https://docs.docker.com/engine/api/latest/) and\n"
+            "the ``--ulimit`` option to [docker\n"
+            "run](https://docs.docker.com/engine/reference/run/#security-configuration).\n"
+            "\n"
+            "Amazon ECS tasks hosted on Fargate use the default resource limit values set by the\n"
+            "operating system with the exception of the nofile resource limit parameter which\n"
+            "Fargate overrides. The ``nofile`` resource limit sets a restriction on the number of\n"
+            "open files that a container can use. The default ``nofile`` soft limit is ``1024``\n"
+            "and the default hard limit is ``65535``.\n"
+            "\n"
+            "This parameter requires version 1.18 of the Docker Remote API or greater on your\n"
+            "container instance. To check the Docker Remote API version on your container\n"
+            "instance, log in to your container instance and run the following command: sudo\n"
+            "docker version ``--format '{{.Server.APIVersion}}'``\n"
+            "\n"
+            "Note: This parameter is not supported for Windows containers."
+        ),
+    )
+    """A list of ``ulimits`` to set in the container. If a ``ulimit`` value is specified in
+    a task definition, it overrides the default values set by Docker. This parameter
+    maps to ``Ulimits`` in the [Create a
+    container](https://docs.docker.com/engine/api/latest/#tag/Container/operation/ContainerCreate)
+    section of the [Docker Remote API](https://docs.docker.com/engine/api/latest/) and
+    the ``--ulimit`` option to [docker
+    run](https://docs.docker.com/engine/reference/run/#security-configuration).
+
+    Amazon ECS tasks hosted on Fargate use the default resource limit values set by the
+    operating system with the exception of the nofile resource limit parameter which
+    Fargate overrides. The ``nofile`` resource limit sets a restriction on the number of
+    open files that a container can use. The default ``nofile`` soft limit is ``1024``
+    and the default hard limit is ``65535``.
+
+    This parameter requires version 1.18 of the Docker Remote API or greater on your
+    container instance. To check the Docker Remote API version on your container
+    instance, log in to your container instance and run the following command: sudo
+    docker version ``--format '{{.Server.APIVersion}}'``
+
+    Note: This parameter is not supported for Windows containers.
+    """
+
+    user: str | None = Field(
+        default=None,
+        description=(
+            "The user to use inside the container. This parameter maps to User in the Create a\n"
+            "container section of the Docker Remote API and the --user option to docker run.\n"
+            "\n"
+            "Note: When running tasks using the ``host`` network mode, don't run containers using\n"
+            "the ``root user (UID 0)``. We recommend using a non-root user for better security.\n"
+            "\n"
+            "You can specify the ``user`` using the following formats. If specifying a UID or\n"
+            "GID, you must specify it as a positive integer.\n"
+            "\n"
+            "- ``user``\n"
+            "\n"
+            "- ``user:group``\n"
+            "\n"
+            "- ``uid``\n"
+            "\n"
+            "- ``uid:gid``\n"
+            "\n"
+            "- ``user:gi``\n"
+            "\n"
+            "- ``uid:group``\n"
+            "\n"
+            "Note: This parameter is not supported for Windows containers."
+        ),
+    )
+    """The user to use inside the container. This parameter maps to User in the Create a
+    container section of the Docker Remote API and the --user option to docker run.
+
+    Note: When running tasks using the ``host`` network mode, don't run containers using
+    the ``root user (UID 0)``. We recommend using a non-root user for better security.
+
+    You can specify the ``user`` using the following formats. If specifying a UID or
+    GID, you must specify it as a positive integer.
+
+    - ``user``
+
+    - ``user:group``
+
+    - ``uid``
+
+    - ``uid:gid``
+
+    - ``user:gi``
+
+    - ``uid:group``
+
+    Note: This parameter is not supported for Windows containers.
+    """
+
+    start_timeout: int | None = Field(
+        default=None,
+        alias="startTimeout",
+        description=(
+            "Time duration (in seconds) to wait before giving up on resolving dependencies for a\n"
+            "container. The minimum value is 2 seconds and the maximum value for Fargate is 120\n"
+            "seconds."
+        ),
+    )
+    """Time duration (in seconds) to wait before giving up on resolving dependencies for a
+    container. The minimum value is 2 seconds and the maximum value for Fargate is 120
+    seconds.
+    """
+
+    stop_timeout: int | None = Field(
+        default=None,
+        alias="stopTimeout",
+        description=(
+            "Time duration (in seconds) to wait before the container is forcefully killed if it\n"
+            "doesn't exit normally on its own. The minimum value is 2 seconds and the maximum\n"
+            "value for Fargate is 120 seconds. If the parameter is not specified, the default\n"
+            "value of 30 seconds is used. For tasks that use the EC2 launch type, if the\n"
+            "``stopTimeout`` parameter isn't specified, the value set for the Amazon ECS\n"
+            "container agent configuration variable ``ECS_CONTAINER_STOP_TIMEOUT`` is used. If\n"
+            "neither the ``stopTimeout`` parameter nor the ``ECS_CONTAINER_STOP_TIMEOUT`` agent\n"
+            "configuration variable are set, then the default value of 30 seconds is used."
+        ),
+    )
+    """Time duration (in seconds) to wait before the container is forcefully killed if it
+    doesn't exit normally on its own. The minimum value is 2 seconds and the maximum
+    value for Fargate is 120 seconds. If the parameter is not specified, the default
+    value of 30 seconds is used. For tasks that use the EC2 launch type, if the
+    ``stopTimeout`` parameter isn't specified, the value set for the Amazon ECS
+    container agent configuration variable ``ECS_CONTAINER_STOP_TIMEOUT`` is used. If
+    neither the ``stopTimeout`` parameter nor the ``ECS_CONTAINER_STOP_TIMEOUT`` agent
+    configuration variable are set, then the default value of 30 seconds is used.
+    """
+
+    exit_code: int | None = Field(
+        default=None,
+        alias="exitCode",
+        description="The exit code returned upon completion.",
+    )
+    """The exit code returned upon completion."""
+
+    reason: str | None = Field(
+        default=None,
+        description=(
+            "A short (255 max characters) human-readable string to provide additional details for\n"
+            "a running or stopped container."
+        ),
+    )
+    """A short (255 max characters) human-readable string to provide additional details for
+    a running or stopped container.
+    """
+
+    log_stream_name: str | None = Field(
+        default=None,
+        alias="logStreamName",
+        description=(
+            "The name of the CloudWatch Logs log stream that's associated with the container. The\n"
+            "log group for Batch jobs is /aws/batch/job. Each container attempt receives a log\n"
+            "stream name when they reach the ``RUNNING`` status."
+        ),
+    )
+    """The name of the CloudWatch Logs log stream that's associated with the container. The
+    log group for Batch jobs is /aws/batch/job. Each container attempt receives a log
+    stream name when they reach the ``RUNNING`` status.
+    """
+
+    network_interfaces: WireList[NetworkInterface] | None = Field(
+        default=None,
+        alias="networkInterfaces",
+        description="The network interfaces that are associated with the job.",
+    )
+    """The network interfaces that are associated with the job."""
 
 
-class EcsTaskDetails(BatchKitModel):
+class EcsTaskDetails(BatchKitModel, frozen=True):
     """The details of a task definition that describes the container and volume definitions of an
     Amazon ECS task.
     """
 
-    containers: WireList[TaskContainerDetails] | None = None
-    container_instance_arn: str | None = Field(default=None, alias="containerInstanceArn")
-    task_arn: str | None = Field(default=None, alias="taskArn")
-    ephemeral_storage: EphemeralStorage | None = Field(default=None, alias="ephemeralStorage")
-    execution_role_arn: str | None = Field(default=None, alias="executionRoleArn")
-    platform_version: str | None = Field(default=None, alias="platformVersion")
-    ipc_mode: str | None = Field(default=None, alias="ipcMode")
-    task_role_arn: str | None = Field(default=None, alias="taskRoleArn")
-    pid_mode: str | None = Field(default=None, alias="pidMode")
-    network_configuration: NetworkConfiguration | None = Field(default=None, alias="networkConfiguration")
-    runtime_platform: RuntimePlatform | None = Field(default=None, alias="runtimePlatform")
-    volumes: WireList[Volume] | None = None
-    enable_execute_command: bool | None = Field(default=None, alias="enableExecuteCommand")
-    network_mode: str | None = Field(default=None, alias="networkMode")
+    containers: WireList[TaskContainerDetails] | None = Field(
+        default=None,
+        description="A list of containers that are included in the ``taskProperties`` list.",
+    )
+    """A list of containers that are included in the ``taskProperties`` list."""
 
+    container_instance_arn: str | None = Field(
+        default=None,
+        alias="containerInstanceArn",
+        description="The Amazon Resource Name (ARN) of the container instance that hosts the task.",
+    )
+    """The Amazon Resource Name (ARN) of the container instance that hosts the task."""
 
-class EcsPropertiesDetail(BatchKitModel):
-    """An object with properties that are specific to Amazon ECS-based jobs."""
+    task_arn: str | None = Field(
+        default=None,
+        alias="taskArn",
+        description="The ARN of the Amazon ECS task.",
+    )
+    """The ARN of the Amazon ECS task."""
 
-    task_properties: WireList[EcsTaskDetails] | None = Field(default=None, alias="taskProperties")
+    ephemeral_storage: EphemeralStorage | None = Field(
+        default=None,
+        alias="ephemeralStorage",
+        description="The amount of ephemeral storage allocated for the task.",
+    )
+    """The amount of ephemeral storage allocated for the task."""
 
-
-class JobDetail(JobDetailMixin, BatchKitModel):
-    """An object that represents an Batch job."""
-
-    job_arn: str | None = Field(default=None, alias="jobArn")
-    job_name: str = Field(alias="jobName")
-    job_id: str = Field(alias="jobId")
-    job_queue: str = Field(alias="jobQueue")
-    status: JobStatus
-    share_identifier: str | None = Field(default=None, alias="shareIdentifier")
-    scheduling_priority: int | None = Field(default=None, alias="schedulingPriority")
-    attempts: WireList[AttemptDetail] | None = None
-    status_reason: str | None = Field(default=None, alias="statusReason")
-    created_at: EpochMillis | None = Field(default=None, alias="createdAt")
-    retry_strategy: RetryStrategy | None = Field(default=None, alias="retryStrategy")
-    started_at: EpochMillis | None = Field(default=None, alias="startedAt")
-    stopped_at: EpochMillis | None = Field(default=None, alias="stoppedAt")
-    depends_on: WireList[JobDependency] | None = Field(default=None, alias="dependsOn")
-    job_definition: str = Field(alias="jobDefinition")
-    parameters: Mapping[str, str] | None = None
-    container: ContainerDetail | None = None
-    node_details: NodeDetails | None = Field(default=None, alias="nodeDetails")
-    node_properties: NodeProperties | None = Field(default=None, alias="nodeProperties")
-    array_properties: ArrayPropertiesDetail | None = Field(default=None, alias="arrayProperties")
-    timeout: JobTimeout | None = None
-    tags: Mapping[str, str] | None = None
-    propagate_tags: bool | None = Field(default=None, alias="propagateTags")
-    platform_capabilities: WireList[PlatformCapability] | None = Field(default=None, alias="platformCapabilities")
-    eks_properties: EksPropertiesDetail | None = Field(default=None, alias="eksProperties")
-    eks_attempts: WireList[EksAttemptDetail] | None = Field(default=None, alias="eksAttempts")
-    ecs_properties: EcsPropertiesDetail | None = Field(default=None, alias="ecsProperties")
-    is_cancelled: bool | None = Field(default=None, alias="isCancelled")
-    is_terminated: bool | None = Field(default=None, alias="isTerminated")
-    consumable_resource_properties: ConsumableResourceProperties | None = Field(default=None, alias="consumableResourceProperties")
-
-
-class S3JobTimers(BatchKitModel):
-    """The JobTimers attribute of a job's progress summary."""
-
-    elapsed_time_in_active_seconds: int | None = Field(default=None, alias="ElapsedTimeInActiveSeconds")
-
-
-class S3JobProgressSummary(BatchKitModel):
-    """Describes the total number of tasks that the specified job has run, the number of tasks that
-    succeeded, and the number of tasks that failed.
+    execution_role_arn: str | None = Field(
+        default=None,
+        alias="executionRoleArn",
+        description=(
+            "The Amazon Resource Name (ARN) of the execution role that Batch can assume. For more\n"
+            "information, see [Batch execution IAM\n"
+            "role](https://docs.aws.amazon.com/batch/latest/userguide/execution-IAM-role.html) in\n"
+            "the Batch User Guide."
+        ),
+    )
+    """The Amazon Resource Name (ARN) of the execution role that Batch can assume. For more
+    information, see [Batch execution IAM
+    role](https://docs.aws.amazon.com/batch/latest/userguide/execution-IAM-role.html) in
+    the Batch User Guide.
     """
 
-    total_number_of_tasks: int | None = Field(default=None, alias="TotalNumberOfTasks")
-    number_of_tasks_succeeded: int | None = Field(default=None, alias="NumberOfTasksSucceeded")
-    number_of_tasks_failed: int | None = Field(default=None, alias="NumberOfTasksFailed")
-    timers: S3JobTimers | None = Field(default=None, alias="Timers")
+    platform_version: str | None = Field(
+        default=None,
+        alias="platformVersion",
+        description="The Fargate platform version where the jobs are running.",
+    )
+    """The Fargate platform version where the jobs are running."""
+
+    ipc_mode: str | None = Field(
+        default=None,
+        alias="ipcMode",
+        description=(
+            "The IPC resource namespace to use for the containers in the task. The valid values\n"
+            "are ``host``, ``task``, or ``none``. For more information see ``ipcMode`` in\n"
+            "[EcsTaskProperties](https://docs.aws.amazon.com/batch/latest/APIReference/API_EcsTaskProperties.html)."
+        ),
+    )
+    """The IPC resource namespace to use for the containers in the task. The valid values
+    are ``host``, ``task``, or ``none``. For more information see ``ipcMode`` in
+    [EcsTaskProperties](https://docs.aws.amazon.com/batch/latest/APIReference/API_EcsTaskProperties.html).
+    """
+
+    task_role_arn: str | None = Field(
+        default=None,
+        alias="taskRoleArn",
+        description=(
+            "The Amazon Resource Name (ARN) of the IAM role that the container can assume for\n"
+            "Amazon Web Services permissions. For more information, see [IAM roles for\n"
+            "tasks](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-iam-roles.html)\n"
+            "in the Amazon Elastic Container Service Developer Guide.\n"
+            "\n"
+            "Note: This is object is comparable to\n"
+            "[ContainerProperties:jobRoleArn](https://docs.aws.amazon.com/batch/latest/APIReference/API_ContainerProperties.html)."
+        ),
+    )
+    """The Amazon Resource Name (ARN) of the IAM role that the container can assume for
+    Amazon Web Services permissions. For more information, see [IAM roles for
+    tasks](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-iam-roles.html)
+    in the Amazon Elastic Container Service Developer Guide.
+
+    Note: This is object is comparable to
+    [ContainerProperties:jobRoleArn](https://docs.aws.amazon.com/batch/latest/APIReference/API_ContainerProperties.html).
+    """
+
+    pid_mode: str | None = Field(
+        default=None,
+        alias="pidMode",
+        description=(
+            "The process namespace to use for the containers in the task. The valid values are\n"
+            "``host``, or ``task``. For more information see ``pidMode`` in\n"
+            "[EcsTaskProperties](https://docs.aws.amazon.com/batch/latest/APIReference/API_EcsTaskProperties.html)."
+        ),
+    )
+    """The process namespace to use for the containers in the task. The valid values are
+    ``host``, or ``task``. For more information see ``pidMode`` in
+    [EcsTaskProperties](https://docs.aws.amazon.com/batch/latest/APIReference/API_EcsTaskProperties.html).
+    """
+
+    network_configuration: NetworkConfiguration | None = Field(
+        default=None,
+        alias="networkConfiguration",
+        description=(
+            "The network configuration for jobs that are running on Fargate resources. Jobs that\n"
+            "are running on Amazon EC2 resources must not specify this parameter."
+        ),
+    )
+    """The network configuration for jobs that are running on Fargate resources. Jobs that
+    are running on Amazon EC2 resources must not specify this parameter.
+    """
+
+    runtime_platform: RuntimePlatform | None = Field(
+        default=None,
+        alias="runtimePlatform",
+        description=(
+            "An object that represents the compute environment architecture for Batch jobs on\n"
+            "Fargate or Amazon ECS Managed Instances. Contains the operating system family and\n"
+            "CPU architecture of the task."
+        ),
+    )
+    """An object that represents the compute environment architecture for Batch jobs on
+    Fargate or Amazon ECS Managed Instances. Contains the operating system family and
+    CPU architecture of the task.
+    """
+
+    volumes: WireList[Volume] | None = Field(
+        default=None,
+        description="A list of data volumes used in a job.",
+    )
+    """A list of data volumes used in a job."""
+
+    enable_execute_command: bool | None = Field(
+        default=None,
+        alias="enableExecuteCommand",
+        description=(
+            "Determines whether execute command functionality is turned on for this task. If\n"
+            "``true``, execute command functionality is turned on all the containers in the task."
+        ),
+    )
+    """Determines whether execute command functionality is turned on for this task. If
+    ``true``, execute command functionality is turned on all the containers in the task.
+    """
+
+    network_mode: str | None = Field(
+        default=None,
+        alias="networkMode",
+        description=(
+            "The network mode configured for the task. This field is populated for jobs running\n"
+            "on Amazon ECS Managed Instances (``MANAGED_INSTANCES`` platform capability) and\n"
+            "always returns ``host``."
+        ),
+    )
+    """The network mode configured for the task. This field is populated for jobs running
+    on Amazon ECS Managed Instances (``MANAGED_INSTANCES`` platform capability) and
+    always returns ``host``.
+    """
 
 
-class S3BatchJob(S3BatchJobMixin, BatchKitModel):
+class EcsPropertiesDetail(BatchKitModel, frozen=True):
+    """An object with properties that are specific to Amazon ECS-based jobs."""
+
+    task_properties: WireList[EcsTaskDetails] | None = Field(
+        default=None,
+        alias="taskProperties",
+        description="The properties for the Amazon ECS task definition of a job.",
+    )
+    """The properties for the Amazon ECS task definition of a job."""
+
+
+class JobDetail(JobDetailMixin, BatchKitModel, frozen=True):
+    """An object that represents an Batch job."""
+
+    job_arn: str | None = Field(
+        default=None,
+        alias="jobArn",
+        description="The Amazon Resource Name (ARN) of the job.",
+    )
+    """The Amazon Resource Name (ARN) of the job."""
+
+    job_name: str = Field(alias="jobName", description="The job name.")
+    """The job name."""
+
+    job_id: str = Field(alias="jobId", description="The job ID.")
+    """The job ID."""
+
+    job_queue: str = Field(
+        alias="jobQueue",
+        description=(
+            "The Amazon Resource Name (ARN) of the job queue that the job is associated with."
+        ),
+    )
+    """The Amazon Resource Name (ARN) of the job queue that the job is associated with."""
+
+    status: JobStatus = Field(
+        description=(
+            "The current status for the job.\n"
+            "\n"
+            "Note: If your jobs don't progress to ``STARTING``, see [Jobs stuck in RUNNABLE\n"
+            "status](https://docs.aws.amazon.com/batch/latest/userguide/troubleshooting.html#job_stuck_in_runnable)\n"
+            "in the troubleshooting section of the Batch User Guide."
+        ),
+    )
+    """The current status for the job.
+
+    Note: If your jobs don't progress to ``STARTING``, see [Jobs stuck in RUNNABLE
+    status](https://docs.aws.amazon.com/batch/latest/userguide/troubleshooting.html#job_stuck_in_runnable)
+    in the troubleshooting section of the Batch User Guide.
+    """
+
+    share_identifier: str | None = Field(
+        default=None,
+        alias="shareIdentifier",
+        description="The share identifier for the job.",
+    )
+    """The share identifier for the job."""
+
+    scheduling_priority: int | None = Field(
+        default=None,
+        alias="schedulingPriority",
+        description=(
+            "The scheduling policy of the job definition. This only affects jobs in job queues\n"
+            "with a fair-share policy. Jobs with a higher scheduling priority are scheduled\n"
+            "before jobs with a lower scheduling priority."
+        ),
+    )
+    """The scheduling policy of the job definition. This only affects jobs in job queues
+    with a fair-share policy. Jobs with a higher scheduling priority are scheduled
+    before jobs with a lower scheduling priority.
+    """
+
+    attempts: WireList[AttemptDetail] | None = Field(
+        default=None,
+        description="A list of job attempts that are associated with this job.",
+    )
+    """A list of job attempts that are associated with this job."""
+
+    status_reason: str | None = Field(
+        default=None,
+        alias="statusReason",
+        description=(
+            "A short, human-readable string to provide more details for the current status of the\n"
+            "job.\n"
+            "\n"
+            "- ``CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY`` - All compute environments have\n"
+            "  insufficient capacity to service the job.\n"
+            "\n"
+            "- ``MISCONFIGURATION:COMPUTE_ENVIRONMENT_MAX_RESOURCE`` - All compute environments\n"
+            "  have a ``maxVcpu`` setting that is smaller than the job requirements.\n"
+            "\n"
+            "- ``MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT`` - All compute environments have no\n"
+            "  connected instances that meet the job requirements.\n"
+            "\n"
+            "- ``MISCONFIGURATION:SERVICE_ROLE_PERMISSIONS`` - All compute environments have\n"
+            "  problems with the service role permissions."
+        ),
+    )
+    """A short, human-readable string to provide more details for the current status of the
+    job.
+
+    - ``CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY`` - All compute environments have
+      insufficient capacity to service the job.
+
+    - ``MISCONFIGURATION:COMPUTE_ENVIRONMENT_MAX_RESOURCE`` - All compute environments
+      have a ``maxVcpu`` setting that is smaller than the job requirements.
+
+    - ``MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT`` - All compute environments have no
+      connected instances that meet the job requirements.
+
+    - ``MISCONFIGURATION:SERVICE_ROLE_PERMISSIONS`` - All compute environments have
+      problems with the service role permissions.
+    """
+
+    created_at: EpochMillis | None = Field(
+        default=None,
+        alias="createdAt",
+        description=(
+            "The Unix timestamp (in milliseconds) for when the job was created. For non-array\n"
+            "jobs and parent array jobs, this is when the job entered the ``SUBMITTED`` state.\n"
+            "This is specifically at the time\n"
+            "[SubmitJob](https://docs.aws.amazon.com/batch/latest/APIReference/API_SubmitJob.html)\n"
+            "was called. For array child jobs, this is when the child job was spawned by its\n"
+            "parent and entered the ``PENDING`` state."
+        ),
+    )
+    """The Unix timestamp (in milliseconds) for when the job was created. For non-array
+    jobs and parent array jobs, this is when the job entered the ``SUBMITTED`` state.
+    This is specifically at the time
+    [SubmitJob](https://docs.aws.amazon.com/batch/latest/APIReference/API_SubmitJob.html)
+    was called. For array child jobs, this is when the child job was spawned by its
+    parent and entered the ``PENDING`` state.
+    """
+
+    retry_strategy: RetryStrategy | None = Field(
+        default=None,
+        alias="retryStrategy",
+        description="The retry strategy to use for this job if an attempt fails.",
+    )
+    """The retry strategy to use for this job if an attempt fails."""
+
+    started_at: EpochMillis | None = Field(
+        default=None,
+        alias="startedAt",
+        description=(
+            "The Unix timestamp (in milliseconds) for when the job was started. More\n"
+            "specifically, it's when the job transitioned from the ``STARTING`` state to the\n"
+            "``RUNNING`` state."
+        ),
+    )
+    """The Unix timestamp (in milliseconds) for when the job was started. More
+    specifically, it's when the job transitioned from the ``STARTING`` state to the
+    ``RUNNING`` state.
+    """
+
+    stopped_at: EpochMillis | None = Field(
+        default=None,
+        alias="stoppedAt",
+        description=(
+            "The Unix timestamp (in milliseconds) for when the job was stopped. More\n"
+            "specifically, it's when the job transitioned from the ``RUNNING`` state to a\n"
+            "terminal state, such as ``SUCCEEDED`` or ``FAILED``."
+        ),
+    )
+    """The Unix timestamp (in milliseconds) for when the job was stopped. More
+    specifically, it's when the job transitioned from the ``RUNNING`` state to a
+    terminal state, such as ``SUCCEEDED`` or ``FAILED``.
+    """
+
+    depends_on: WireList[JobDependency] | None = Field(
+        default=None,
+        alias="dependsOn",
+        description="A list of job IDs that this job depends on.",
+    )
+    """A list of job IDs that this job depends on."""
+
+    job_definition: str = Field(
+        alias="jobDefinition",
+        description="The Amazon Resource Name (ARN) of the job definition that this job uses.",
+    )
+    """The Amazon Resource Name (ARN) of the job definition that this job uses."""
+
+    parameters: Mapping[str, str] | None = Field(
+        default=None,
+        description=(
+            "Additional parameters that are passed to the job that replace parameter substitution\n"
+            "placeholders or override any corresponding parameter defaults from the job\n"
+            "definition."
+        ),
+    )
+    """Additional parameters that are passed to the job that replace parameter substitution
+    placeholders or override any corresponding parameter defaults from the job
+    definition.
+    """
+
+    container: ContainerDetail | None = Field(
+        default=None,
+        description=(
+            "An object that represents the details for the container that's associated with the\n"
+            "job. If the details are for a multiple-container job, this object will be empty."
+        ),
+    )
+    """An object that represents the details for the container that's associated with the
+    job. If the details are for a multiple-container job, this object will be empty.
+    """
+
+    node_details: NodeDetails | None = Field(
+        default=None,
+        alias="nodeDetails",
+        description=(
+            "An object that represents the details of a node that's associated with a multi-node\n"
+            "parallel job."
+        ),
+    )
+    """An object that represents the details of a node that's associated with a multi-node
+    parallel job.
+    """
+
+    node_properties: NodeProperties | None = Field(
+        default=None,
+        alias="nodeProperties",
+        description=(
+            "An object that represents the node properties of a multi-node parallel job.\n"
+            "\n"
+            "Note: This isn't applicable to jobs that are running on Fargate resources."
+        ),
+    )
+    """An object that represents the node properties of a multi-node parallel job.
+
+    Note: This isn't applicable to jobs that are running on Fargate resources.
+    """
+
+    array_properties: ArrayPropertiesDetail | None = Field(
+        default=None,
+        alias="arrayProperties",
+        description="The array properties of the job, if it's an array job.",
+    )
+    """The array properties of the job, if it's an array job."""
+
+    timeout: JobTimeout | None = Field(
+        default=None,
+        description="The timeout configuration for the job.",
+    )
+    """The timeout configuration for the job."""
+
+    tags: Mapping[str, str] | None = Field(
+        default=None,
+        description="The tags that are applied to the job.",
+    )
+    """The tags that are applied to the job."""
+
+    propagate_tags: bool | None = Field(
+        default=None,
+        alias="propagateTags",
+        description=(
+            "Specifies whether to propagate the tags from the job or job definition to the\n"
+            "corresponding Amazon ECS task. If no value is specified, the tags aren't propagated.\n"
+            "Tags can only be propagated to the tasks when the tasks are created. For tags with\n"
+            "the same name, job tags are given priority over job definitions tags. If the total\n"
+            "number of combined tags from the job and job definition is over 50, the job is moved\n"
+            "to the ``FAILED`` state."
+        ),
+    )
+    """Specifies whether to propagate the tags from the job or job definition to the
+    corresponding Amazon ECS task. If no value is specified, the tags aren't propagated.
+    Tags can only be propagated to the tasks when the tasks are created. For tags with
+    the same name, job tags are given priority over job definitions tags. If the total
+    number of combined tags from the job and job definition is over 50, the job is moved
+    to the ``FAILED`` state.
+    """
+
+    platform_capabilities: WireList[PlatformCapability] | None = Field(
+        default=None,
+        alias="platformCapabilities",
+        description=(
+            "The platform capabilities required by the job definition. If no value is specified,\n"
+            "it defaults to ``EC2``. Jobs run on Fargate resources specify ``FARGATE``. Jobs run\n"
+            "on Amazon ECS Managed Instances specify ``MANAGED_INSTANCES``."
+        ),
+    )
+    """The platform capabilities required by the job definition. If no value is specified,
+    it defaults to ``EC2``. Jobs run on Fargate resources specify ``FARGATE``. Jobs run
+    on Amazon ECS Managed Instances specify ``MANAGED_INSTANCES``.
+    """
+
+    eks_properties: EksPropertiesDetail | None = Field(
+        default=None,
+        alias="eksProperties",
+        description="An object with various properties that are specific to Amazon EKS based jobs.",
+    )
+    """An object with various properties that are specific to Amazon EKS based jobs."""
+
+    eks_attempts: WireList[EksAttemptDetail] | None = Field(
+        default=None,
+        alias="eksAttempts",
+        description="A list of job attempts that are associated with this job.",
+    )
+    """A list of job attempts that are associated with this job."""
+
+    ecs_properties: EcsPropertiesDetail | None = Field(
+        default=None,
+        alias="ecsProperties",
+        description="An object with properties that are specific to Amazon ECS-based jobs.",
+    )
+    """An object with properties that are specific to Amazon ECS-based jobs."""
+
+    is_cancelled: bool | None = Field(
+        default=None,
+        alias="isCancelled",
+        description="Indicates whether the job is cancelled.",
+    )
+    """Indicates whether the job is cancelled."""
+
+    is_terminated: bool | None = Field(
+        default=None,
+        alias="isTerminated",
+        description="Indicates whether the job is terminated.",
+    )
+    """Indicates whether the job is terminated."""
+
+    consumable_resource_properties: ConsumableResourceProperties | None = Field(
+        default=None,
+        alias="consumableResourceProperties",
+        description="Contains a list of consumable resources required by the job.",
+    )
+    """Contains a list of consumable resources required by the job."""
+
+
+class S3JobTimers(BatchKitModel, frozen=True):
+    """The JobTimers attribute of a job's progress summary."""
+
+    elapsed_time_in_active_seconds: int | None = Field(
+        default=None,
+        alias="ElapsedTimeInActiveSeconds",
+        description=(
+            "Indicates the elapsed time in seconds the job has been in the Active job state."
+        ),
+    )
+    """Indicates the elapsed time in seconds the job has been in the Active job state."""
+
+
+class S3JobProgressSummary(BatchKitModel, frozen=True):
+    """Describes the total number of tasks that the specified job has run, the number of tasks
+    that succeeded, and the number of tasks that failed.
+    """
+
+    total_number_of_tasks: int | None = Field(
+        default=None,
+        alias="TotalNumberOfTasks",
+        description="The ``TotalNumberOfTasks`` member.",
+    )
+    """The ``TotalNumberOfTasks`` member."""
+
+    number_of_tasks_succeeded: int | None = Field(
+        default=None,
+        alias="NumberOfTasksSucceeded",
+        description="The ``NumberOfTasksSucceeded`` member.",
+    )
+    """The ``NumberOfTasksSucceeded`` member."""
+
+    number_of_tasks_failed: int | None = Field(
+        default=None,
+        alias="NumberOfTasksFailed",
+        description="The ``NumberOfTasksFailed`` member.",
+    )
+    """The ``NumberOfTasksFailed`` member."""
+
+    timers: S3JobTimers | None = Field(
+        default=None,
+        alias="Timers",
+        description="The JobTimers attribute of a job's progress summary.",
+    )
+    """The JobTimers attribute of a job's progress summary."""
+
+
+class S3BatchJob(S3BatchJobMixin, BatchKitModel, frozen=True):
     """Contains the configuration and status information for a single job retrieved as part of a
     job list.
     """
 
-    job_id: str | None = Field(default=None, alias="JobId")
-    description: str | None = Field(default=None, alias="Description")
-    operation: S3Operation | None = Field(default=None, alias="Operation")
-    priority: int | None = Field(default=None, alias="Priority")
-    status: S3JobStatus | None = Field(default=None, alias="Status")
-    creation_time: UtcDatetime | None = Field(default=None, alias="CreationTime")
-    termination_date: UtcDatetime | None = Field(default=None, alias="TerminationDate")
-    progress_summary: S3JobProgressSummary | None = Field(default=None, alias="ProgressSummary")
+    job_id: str | None = Field(
+        default=None,
+        alias="JobId",
+        description="The ID for the specified job.",
+    )
+    """The ID for the specified job."""
 
+    description: str | None = Field(
+        default=None,
+        alias="Description",
+        description=(
+            "The user-specified description that was included in the specified job's ``Create\n"
+            "Job`` request."
+        ),
+    )
+    """The user-specified description that was included in the specified job's ``Create
+    Job`` request.
+    """
 
-#: (service, botocore shape name) -> the class generated for it.
-SHAPES: dict[tuple[str, str], type[BatchKitModel] | type[OpenEnum]] = {
-    ("batch", "JobCapacityUsageSummary"): JobCapacityUsageSummary,
-    ("batch", "JobStatus"): JobStatus,
-    ("batch", "ContainerSummary"): ContainerSummary,
-    ("batch", "ArrayPropertiesSummary"): ArrayPropertiesSummary,
-    ("batch", "NodePropertiesSummary"): NodePropertiesSummary,
-    ("batch", "JobSummary"): JobSummary,
-    ("batch", "ServiceResourceIdName"): ServiceResourceIdName,
-    ("batch", "ServiceResourceId"): ServiceResourceId,
-    ("batch", "LatestServiceJobAttempt"): LatestServiceJobAttempt,
-    ("batch", "ServiceJobCapacityUsageSummary"): ServiceJobCapacityUsageSummary,
-    ("batch", "ServiceJobType"): ServiceJobType,
-    ("batch", "ServiceJobStatus"): ServiceJobStatus,
-    ("batch", "ServiceJobSummary"): ServiceJobSummary,
-    ("batch", "NetworkInterface"): NetworkInterface,
-    ("batch", "AttemptContainerDetail"): AttemptContainerDetail,
-    ("batch", "AttemptTaskContainerDetails"): AttemptTaskContainerDetails,
-    ("batch", "AttemptEcsTaskDetails"): AttemptEcsTaskDetails,
-    ("batch", "AttemptDetail"): AttemptDetail,
-    ("batch", "RetryAction"): RetryAction,
-    ("batch", "EvaluateOnExit"): EvaluateOnExit,
-    ("batch", "RetryStrategy"): RetryStrategy,
-    ("batch", "ArrayJobDependency"): ArrayJobDependency,
-    ("batch", "JobDependency"): JobDependency,
-    ("batch", "Host"): Host,
-    ("batch", "EFSTransitEncryption"): EFSTransitEncryption,
-    ("batch", "EFSAuthorizationConfigIAM"): EFSAuthorizationConfigIAM,
-    ("batch", "EFSAuthorizationConfig"): EFSAuthorizationConfig,
-    ("batch", "EFSVolumeConfiguration"): EFSVolumeConfiguration,
-    ("batch", "S3FilesVolumeConfiguration"): S3FilesVolumeConfiguration,
-    ("batch", "Volume"): Volume,
-    ("batch", "KeyValuePair"): KeyValuePair,
-    ("batch", "MountPoint"): MountPoint,
-    ("batch", "Ulimit"): Ulimit,
-    ("batch", "ResourceType"): ResourceType,
-    ("batch", "ResourceRequirement"): ResourceRequirement,
-    ("batch", "DeviceCgroupPermission"): DeviceCgroupPermission,
-    ("batch", "Device"): Device,
-    ("batch", "Tmpfs"): Tmpfs,
-    ("batch", "LinuxParameters"): LinuxParameters,
-    ("batch", "LogDriver"): LogDriver,
-    ("batch", "Secret"): Secret,
-    ("batch", "LogConfiguration"): LogConfiguration,
-    ("batch", "AssignPublicIp"): AssignPublicIp,
-    ("batch", "NetworkConfiguration"): NetworkConfiguration,
-    ("batch", "FargatePlatformConfiguration"): FargatePlatformConfiguration,
-    ("batch", "EphemeralStorage"): EphemeralStorage,
-    ("batch", "RuntimePlatform"): RuntimePlatform,
-    ("batch", "RepositoryCredentials"): RepositoryCredentials,
-    ("batch", "ContainerDetail"): ContainerDetail,
-    ("batch", "NodeDetails"): NodeDetails,
-    ("batch", "ContainerProperties"): ContainerProperties,
-    ("batch", "TaskContainerDependency"): TaskContainerDependency,
-    ("batch", "FirelensConfigurationType"): FirelensConfigurationType,
-    ("batch", "FirelensConfiguration"): FirelensConfiguration,
-    ("batch", "TaskContainerProperties"): TaskContainerProperties,
-    ("batch", "EcsTaskProperties"): EcsTaskProperties,
-    ("batch", "EcsProperties"): EcsProperties,
-    ("batch", "ImagePullSecret"): ImagePullSecret,
-    ("batch", "EksContainerEnvironmentVariable"): EksContainerEnvironmentVariable,
-    ("batch", "EksContainerResourceRequirements"): EksContainerResourceRequirements,
-    ("batch", "EksContainerVolumeMount"): EksContainerVolumeMount,
-    ("batch", "EksContainerLinuxCapabilities"): EksContainerLinuxCapabilities,
-    ("batch", "EksSeccompProfileType"): EksSeccompProfileType,
-    ("batch", "EksSeccompProfile"): EksSeccompProfile,
-    ("batch", "EksContainerSecurityContext"): EksContainerSecurityContext,
-    ("batch", "EksContainer"): EksContainer,
-    ("batch", "EksHostPath"): EksHostPath,
-    ("batch", "EksEmptyDir"): EksEmptyDir,
-    ("batch", "EksSecret"): EksSecret,
-    ("batch", "EksPersistentVolumeClaim"): EksPersistentVolumeClaim,
-    ("batch", "EksVolume"): EksVolume,
-    ("batch", "EksMetadata"): EksMetadata,
-    ("batch", "EksPodSecurityContext"): EksPodSecurityContext,
-    ("batch", "EksPodProperties"): EksPodProperties,
-    ("batch", "EksProperties"): EksProperties,
-    ("batch", "ConsumableResourceRequirement"): ConsumableResourceRequirement,
-    ("batch", "ConsumableResourceProperties"): ConsumableResourceProperties,
-    ("batch", "NodeRangeProperty"): NodeRangeProperty,
-    ("batch", "NodeProperties"): NodeProperties,
-    ("batch", "ArrayPropertiesDetail"): ArrayPropertiesDetail,
-    ("batch", "JobTimeout"): JobTimeout,
-    ("batch", "PlatformCapability"): PlatformCapability,
-    ("batch", "EksContainerDetail"): EksContainerDetail,
-    ("batch", "EksPodPropertiesDetail"): EksPodPropertiesDetail,
-    ("batch", "EksPropertiesDetail"): EksPropertiesDetail,
-    ("batch", "EksAttemptContainerDetail"): EksAttemptContainerDetail,
-    ("batch", "EksAttemptDetail"): EksAttemptDetail,
-    ("batch", "TaskContainerDetails"): TaskContainerDetails,
-    ("batch", "EcsTaskDetails"): EcsTaskDetails,
-    ("batch", "EcsPropertiesDetail"): EcsPropertiesDetail,
-    ("batch", "JobDetail"): JobDetail,
-    ("s3control", "OperationName"): S3Operation,
-    ("s3control", "JobStatus"): S3JobStatus,
-    ("s3control", "JobTimers"): S3JobTimers,
-    ("s3control", "JobProgressSummary"): S3JobProgressSummary,
-    ("s3control", "JobListDescriptor"): S3BatchJob,
-}
+    operation: S3Operation | None = Field(
+        default=None,
+        alias="Operation",
+        description=(
+            "The operation that the specified job is configured to run on every object listed in\n"
+            "the manifest."
+        ),
+    )
+    """The operation that the specified job is configured to run on every object listed in
+    the manifest.
+    """
+
+    priority: int | None = Field(
+        default=None,
+        alias="Priority",
+        description="The current priority for the specified job.",
+    )
+    """The current priority for the specified job."""
+
+    status: S3JobStatus | None = Field(
+        default=None,
+        alias="Status",
+        description="The specified job's current status.",
+    )
+    """The specified job's current status."""
+
+    creation_time: UtcDatetime | None = Field(
+        default=None,
+        alias="CreationTime",
+        description="A timestamp indicating when the specified job was created.",
+    )
+    """A timestamp indicating when the specified job was created."""
+
+    termination_date: UtcDatetime | None = Field(
+        default=None,
+        alias="TerminationDate",
+        description=(
+            "A timestamp indicating when the specified job terminated. A job's termination date\n"
+            "is the date and time when it succeeded, failed, or was canceled."
+        ),
+    )
+    """A timestamp indicating when the specified job terminated. A job's termination date
+    is the date and time when it succeeded, failed, or was canceled.
+    """
+
+    progress_summary: S3JobProgressSummary | None = Field(
+        default=None,
+        alias="ProgressSummary",
+        description=(
+            "Describes the total number of tasks that the specified job has run, the number of\n"
+            "tasks that succeeded, and the number of tasks that failed."
+        ),
+    )
+    """Describes the total number of tasks that the specified job has run, the number of
+    tasks that succeeded, and the number of tasks that failed.
+    """
+
 
 __all__ = [
     "ArrayJobDependency",

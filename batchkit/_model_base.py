@@ -24,7 +24,6 @@ from pydantic import (
     AwareDatetime,
     BaseModel,
     BeforeValidator,
-    ConfigDict,
     GetCoreSchemaHandler,
     PlainSerializer,
     SerializationInfo,
@@ -145,7 +144,23 @@ def _freeze(value: Any) -> Any:
     return value
 
 
-class BatchKitModel(BaseModel):
+# The configuration is given as class keywords, not ``model_config``: pydantic's
+# ``dataclass_transform`` shows ``frozen=True`` to pyright only as a class keyword (its mypy
+# plugin reads either, but not both at once), so ``job.job_id = "x"`` is a type error in both
+# checkers as well as at runtime.  Each generated model repeats ``frozen=True`` for pyright.
+class BatchKitModel(
+    BaseModel,
+    frozen=True,
+    extra="allow",
+    validate_by_alias=True,
+    validate_by_name=True,
+    serialize_by_alias=True,
+    protected_namespaces=(),
+    ser_json_timedelta="float",
+    # Build validators on first use, not at import: `import batchkit` stays close to
+    # `import boto3` (bench/), and a script that lists jobs never builds JobDetail.
+    defer_build=True,
+):
     """Base of every response model.
 
     * frozen and hashable (maps and unknown members included);
@@ -153,19 +168,6 @@ class BatchKitModel(BaseModel):
     * unknown members are kept and returned by :meth:`to_boto`;
     * the repr shows only the members AWS sent.
     """
-
-    model_config = ConfigDict(
-        frozen=True,
-        extra="allow",
-        validate_by_alias=True,
-        validate_by_name=True,
-        serialize_by_alias=True,
-        protected_namespaces=(),
-        ser_json_timedelta="float",
-        # Build validators on first use, not at import: `import batchkit` stays close to
-        # `import boto3` (bench/), and a script that lists jobs never builds JobDetail.
-        defer_build=True,
-    )
 
     def to_boto(self) -> dict[str, Any]:
         """Return the exact wire dict (as boto3 returns it) this model was built from.

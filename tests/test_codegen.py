@@ -1,6 +1,12 @@
 from __future__ import annotations
 
-from batchkit import _codegen
+import ast
+import inspect
+import itertools
+from typing import TypeGuard
+
+from batchkit import _codegen, _generated_models
+from batchkit.models import BatchKitModel, JobDetail, JobSummary
 
 
 def test_generated_models_are_up_to_date() -> None:
@@ -43,3 +49,61 @@ def test_operations_table_rows_come_from_botocore() -> None:
     assert DESCRIBE_JOBS.input_token is None
     assert DESCRIBE_JOBS.id_key == "jobs"
     assert set(OPERATIONS) == {f"{s}.{o}" for s, o, _ in _codegen.OPERATIONS}
+
+
+def test_doc_text_reads_botocore_html() -> None:
+    html = (
+        "<p>The job&apos;s <code>status</code> &lt;reason&gt;, see <a href='https://x.test/a'>the"
+        " guide</a> in the <i>User Guide</i>.</p> <note> <p>Not on Fargate.</p> </note>"
+        " <ul> <li> <p> <code>A</code> - first</p> <p>more</p> </li> <li> <p>second</p> </li> </ul>"
+    )
+    assert _codegen.doc_text(html, width=100) == (
+        "The job's ``status`` <reason>, see [the guide](https://x.test/a) in the User Guide.\n"
+        "\n"
+        "Note: Not on Fargate.\n"
+        "\n"
+        "- ``A`` - first\n"
+        "\n"
+        "  more\n"
+        "\n"
+        "- second"
+    )
+
+
+def attribute_docstrings() -> dict[tuple[str, str], str]:
+    """(class, attribute) -> the docstring written right after the field, as tools read it."""
+    tree = ast.parse(_codegen.OUTPUT.read_text())
+    out: dict[tuple[str, str], str] = {}
+    for cls in (node for node in tree.body if isinstance(node, ast.ClassDef)):
+        for field, doc in itertools.pairwise(cls.body):
+            if (
+                isinstance(field, ast.AnnAssign)
+                and isinstance(field.target, ast.Name)
+                and isinstance(doc, ast.Expr)
+                and isinstance(doc.value, ast.Constant)
+                and isinstance(doc.value.value, str)
+            ):
+                out[cls.name, field.target.id] = inspect.cleandoc(doc.value.value)
+    return out
+
+
+def test_every_field_is_documented_twice_alike() -> None:
+    """botocore's member documentation is each field's description *and* attribute docstring."""
+    docs = attribute_docstrings()
+    models = [cls for cls in vars(_generated_models).values() if is_model(cls)]
+    assert len(models) > 50
+    for model in models:
+        for name, field in model.model_fields.items():
+            assert field.description, f"{model.__name__}.{name} has no description"
+            assert docs.get((model.__name__, name)) == field.description, f"{model.__name__}.{name}"
+    assert str(JobDetail.model_fields["status_reason"].description).startswith(
+        "A short, human-readable string to provide more details for the current status"
+    )
+    assert "``MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT``" in docs["JobDetail", "status_reason"]
+    assert "scheduled for execution" in docs["JobSummary", "scheduled_at"]
+    schema = JobSummary.model_json_schema()
+    assert schema["properties"]["jobId"]["description"] == "The job ID."
+
+
+def is_model(obj: object) -> TypeGuard[type[BatchKitModel]]:
+    return isinstance(obj, type) and issubclass(obj, BatchKitModel) and obj is not BatchKitModel

@@ -90,7 +90,14 @@ def errors(error: AWSError) -> None:
     assert_type(error.resume_token, str | None)
 
 
-def rejected(batch: BatchClient, summary: JobSummary) -> None:
+def rejected(
+    batch: BatchClient,
+    summary: JobSummary,
+    detail: JobDetail,
+    container: ContainerDetail,
+    attempt: AttemptDetail,
+    s3: S3BatchJob,
+) -> None:
     JobFilter.job_name(3)  # type: ignore[arg-type]
     JobFilter.created_after("yesterday")  # type: ignore[arg-type]
     batch.list_jobs("q", page_size="10")  # type: ignore[arg-type]
@@ -98,3 +105,10 @@ def rejected(batch: BatchClient, summary: JobSummary) -> None:
     batch.describe_jobs(["a"], workers=2)  # type: ignore[call-arg]
     summary.no_such_field  # type: ignore[attr-defined]  # noqa: B018
     _ = JobFilter.job_name("a") & "b"  # type: ignore[operator]
+    # The models are frozen, for both checkers too (frozen=True class keyword on every model).
+    summary.job_id = "x"  # type: ignore[misc]
+    detail.status = JobStatus.FAILED  # type: ignore[misc]
+    detail.attempts = ()  # type: ignore[misc]
+    container.image = "busybox"  # type: ignore[misc]
+    attempt.started_at = None  # type: ignore[misc]
+    s3.job_id = "x"  # type: ignore[misc]
