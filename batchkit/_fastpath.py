@@ -32,7 +32,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from batchkit._errors import ResponseValidationError
+from batchkit._errors import ConnectError, ResponseValidationError
 from batchkit._operations import OPERATIONS
 
 if TYPE_CHECKING:
@@ -285,6 +285,14 @@ def _before_parse(
         return
     operation = current.operation
     body = bytes(response_dict.get("body") or b"")
+    declared = str((response_dict.get("headers") or {}).get("content-length") or "")
+    if declared.isdigit() and len(body) < int(declared):
+        # botocore does not check Content-Length: a connection that dropped mid-body
+        # would otherwise read as a short (unparseable or, worse, empty) document.
+        raise ConnectError(
+            f"{operation.label}: the connection closed after {len(body)} of {declared} bytes "
+            "of the response"
+        )
     if not body.strip():
         raise ResponseValidationError(
             f"{operation.label}: HTTP {status} response with an empty body (expected the "
