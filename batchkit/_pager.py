@@ -414,12 +414,25 @@ class JobPager(Iterator[T]):
 
     def _next_page(self) -> bool:
         """Load the page that follows; False at the end of the listing."""
-        if self._closed or self._at_max():
+        position = self._next_request()
+        if position is None:
             return False
+        try:
+            page = self._sources[position.segment].fetch(position.token, self._page_size)
+        except BatchKitError as error:
+            error.resume_token = self._resume_token()
+            raise
+        self._accept(position, page)
+        return True
+
+    def _next_request(self) -> _Position | None:
+        """Where the next page starts (sans I/O); None at the end of the listing."""
+        if self._closed or self._at_max():
+            return None
         if self._page is not None:
             following = self._following()
             if following is None:
-                return False
+                return None
             if following.token is not None and (following.segment, following.token) in (
                 self._followed
             ):
@@ -427,8 +440,7 @@ class JobPager(Iterator[T]):
             if following.segment != self._page_position.segment:
                 self._stop_rule = self._new_stop() if self._new_stop is not None else None
             self._origin = following
-        self._load(self._origin)
-        return True
+        return self._origin
 
     def _refuse_cycle(self) -> None:
         """The current page's next token was followed before (A -> B -> A).  Following it
@@ -446,12 +458,8 @@ class JobPager(Iterator[T]):
         error.resume_token = self._resume_token()
         raise error
 
-    def _load(self, position: _Position) -> None:
-        try:
-            page = self._sources[position.segment].fetch(position.token, self._page_size)
-        except BatchKitError as error:
-            error.resume_token = self._resume_token()
-            raise
+    def _accept(self, position: _Position, page: RawPage[T]) -> None:
+        """Take the page fetched for ``position`` (sans I/O)."""
         self._requests += 1
         if position.token is not None:
             self._followed.add((position.segment, position.token))
