@@ -88,7 +88,7 @@ def test_dtypes_come_from_the_field_types() -> None:
 def test_times_before_1677_and_after_2262_fit() -> None:
     early = JobSummary.model_validate({"jobId": "1", "jobName": "n", "createdAt": -62135596800000})
     frame = to_pandas([early])
-    assert frame.loc[0, "created_at"].year == 1
+    assert frame["created_at"].dt.year.tolist() == [1]
 
 
 def test_flatten_and_html_work_on_any_pydantic_model() -> None:
