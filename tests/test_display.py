@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pydantic
@@ -37,6 +38,8 @@ def test_an_empty_listing_has_the_columns_and_dtypes_of_a_full_one(
 ) -> None:
     fake = FakeAWS.demo(jobs=200)
     batch = fake.batch_client()
+    full: list[Any]
+    running: list[Any]
     if model is JobSummary:
         full = batch.list_jobs("etl", status="FAILED").to_list()
         running = batch.list_jobs("cpu-spot", status="RUNNING").to_list()
