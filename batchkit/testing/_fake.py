@@ -150,7 +150,7 @@ class FakeAWS:
         """A backend seeded with the demo account (what ``batchkit demo`` and ``--fake`` use):
         queues ``cpu-spot``, ``gpu-ondemand``, ``etl`` (jobs over four weeks, array and
         multi-node jobs), ``sagemaker`` (service jobs), and S3 Batch Operations jobs."""
-        from batchkit._demo import seed
+        from batchkit.testing._demo_account import seed
 
         moment = (now or datetime.now(timezone.utc)).replace(microsecond=0)
         fake = cls(now=lambda: moment)
