@@ -152,8 +152,8 @@ class Settings:
     region: str | None = None
     endpoint_url: str | None = None
     fake: bool = False
-    out: Console = field(default_factory=Console)
-    err: Console = field(default_factory=lambda: Console(stderr=True))
+    out: Console = field(default_factory=lambda: _console(True, stderr=False))
+    err: Console = field(default_factory=lambda: _console(True, stderr=True))
     _fake_backend: Any = None
 
     def backend(self) -> Any:
