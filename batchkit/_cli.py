@@ -2,13 +2,21 @@
 
 Listings stream: the first rows print as soon as the first page arrives, whatever the
 format.  ``--format json`` / ``jsonl`` print the exact wire shape (pipe it into ``jq``);
-``table`` is for people (aligned, coloured status, relative times); ``csv`` has flat
-columns.  Expected errors print one line and exit 1 (AWS) or 2 (usage), no traceback.
-``--fake`` runs any command on the embedded backend seeded with the demo account.
+``table`` is for people (aligned, coloured status, relative times); ``csv`` is for machines
+(a header row always, ISO 8601 UTC times, plain numbers).  Expected errors print one line and
+exit 1 (AWS) or 2 (usage), no traceback.  ``--fake`` runs any command on the embedded backend
+seeded with the demo account.
+
+Text from AWS is not trusted: in table and CSV output and in error messages every control
+character (C0, C1, DEL), bidi override and line separator is shown escaped (``\x1b``), rich
+never interprets markup in it, CSV cells that a spreadsheet would run as a formula get a
+leading ``'``, and credentials are redacted from error messages.  JSON is exact (and ASCII:
+``json.dumps`` escapes every control and non-ASCII character).
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import os
@@ -18,6 +26,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any, NoReturn
+from urllib.parse import urlsplit
 
 import click
 from rich.console import Console
@@ -26,8 +35,9 @@ from rich.text import Text
 from batchkit import __version__
 from batchkit._client import BatchClient, S3BatchOperationsClient
 from batchkit._display import relative_time
-from batchkit._errors import BatchKitError, InvalidParameterError, JobNotFoundError
+from batchkit._errors import BatchKitError, InvalidParameterError, JobNotFoundError, redact
 from batchkit._filters import JobFilter
+from batchkit._text import escape_controls
 
 __all__ = ["cli", "main"]
 
@@ -35,6 +45,21 @@ FORMATS = ("table", "json", "jsonl", "csv")
 # The documented values (kept here so `batchkit --help` does not import the models).
 JOB_STATUSES = ("SUBMITTED", "PENDING", "RUNNABLE", "STARTING", "RUNNING", "SUCCEEDED", "FAILED")
 SERVICE_JOB_STATUSES = (*JOB_STATUSES[:3], "SCHEDULED", *JOB_STATUSES[3:])
+S3_JOB_STATUSES = (
+    "Active",
+    "Cancelled",
+    "Cancelling",
+    "Complete",
+    "Completing",
+    "Failed",
+    "Failing",
+    "New",
+    "Paused",
+    "Pausing",
+    "Preparing",
+    "Ready",
+    "Suspended",
+)
 _DURATION = re.compile(r"(\d+)\s*(s|m|h|d|w)")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 _STATUS_STYLE = {
@@ -48,6 +73,47 @@ _STATUS_STYLE = {
 }
 
 
+#: The ISO 8601 forms ``--since`` / ``--until`` accept, identically on every Python version
+#: (``datetime.fromisoformat`` on 3.10 takes neither ``Z`` nor most of these): a date, then
+#: optionally ``T`` (or a space) and ``HH:MM[:SS[.fraction]]``, then ``Z`` or ``±HH[:MM]``.
+_ISO = re.compile(
+    r"(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})"
+    r"(?:[Tt ](?P<hour>\d{2}):(?P<minute>\d{2})"
+    r"(?::(?P<second>\d{2})(?:[.,](?P<fraction>\d{1,9}))?)?)?"
+    r"\s*(?P<zone>[Zz]|[+-]\d{2}(?::?\d{2})?)?"
+)
+
+
+def parse_iso8601(text: str) -> datetime:
+    """``text`` as a datetime (naive when it has no zone); ``ValueError`` if it is not one of
+    the forms of :data:`_ISO` or not a real time."""
+    match = _ISO.fullmatch(text.strip())
+    if match is None:
+        raise ValueError(f"not an ISO 8601 time: {text!r}")
+    parts = match.groupdict()
+    fraction = (parts["fraction"] or "").ljust(6, "0")[:6]
+    zone = parts["zone"]
+    tz: timezone | None = None
+    if zone in ("Z", "z"):
+        tz = timezone.utc
+    elif zone:
+        digits = zone[1:].replace(":", "")
+        offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:] or 0))
+        if offset >= timedelta(hours=24) or int(digits[2:] or 0) >= 60:
+            raise ValueError(f"not a UTC offset: {zone!r}")
+        tz = timezone(-offset if zone[0] == "-" else offset)
+    return datetime(
+        int(parts["year"]),
+        int(parts["month"]),
+        int(parts["day"]),
+        int(parts["hour"] or 0),
+        int(parts["minute"] or 0),
+        int(parts["second"] or 0),
+        int(fraction),
+        tzinfo=tz,
+    )
+
+
 class TimeParam(click.ParamType):  # type: ignore[type-arg]  # generic in newer click only
     """``2h``, ``30m``, ``7d``, ``1w`` (that long ago) or an ISO 8601 time with a zone."""
 
@@ -57,15 +123,26 @@ class TimeParam(click.ParamType):  # type: ignore[type-arg]  # generic in newer 
         if isinstance(value, (datetime, timedelta)):
             return value
         text = str(value).strip()
+        shown = escape_controls(text)
         match = _DURATION.fullmatch(text)
         if match:
-            return timedelta(**{_UNITS[match[2]]: int(match[1])})
+            try:
+                ago = timedelta(**{_UNITS[match[2]]: int(match[1])})
+                _ = datetime.now(timezone.utc) - ago  # must be a representable time
+            except OverflowError:
+                self.fail(f"{shown!r} is too far in the past (before year 1)", param, ctx)
+            return ago
         try:
-            moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-        except ValueError:
-            self.fail(f"{text!r}: give a duration (30m, 2h, 7d) or an ISO time", param, ctx)
+            moment = parse_iso8601(text)
+        except (ValueError, OverflowError):
+            self.fail(
+                f"{shown!r}: give a duration (30m, 2h, 7d, 1w) or an ISO 8601 time with a zone "
+                "(2026-11-01T10:00:00Z, 2026-11-01 12:00+02:00)",
+                param,
+                ctx,
+            )
         if moment.tzinfo is None:
-            self.fail(f"{text!r} has no time zone: add Z or an offset (+02:00)", param, ctx)
+            self.fail(f"{shown!r} has no time zone: add Z or an offset (+02:00)", param, ctx)
         return moment
 
 
@@ -75,8 +152,8 @@ class Settings:
     region: str | None = None
     endpoint_url: str | None = None
     fake: bool = False
-    out: Console = field(default_factory=Console)
-    err: Console = field(default_factory=lambda: Console(stderr=True))
+    out: Console = field(default_factory=lambda: _console(True, stderr=False))
+    err: Console = field(default_factory=lambda: _console(True, stderr=True))
     _fake_backend: Any = None
 
     def backend(self) -> Any:
@@ -117,49 +194,121 @@ def _duration(value: timedelta | None) -> str:
     return f"{hours}h{minutes:02d}m" if hours else f"{minutes}m{secs:02d}s"
 
 
+def _value(member: Any) -> str | None:
+    return None if member is None else str(member.value)
+
+
+def _seconds(value: timedelta | None) -> float | None:
+    return None if value is None else value.total_seconds()
+
+
+def _shown(value: Any) -> str:
+    return "-" if value is None else str(value)
+
+
 @dataclass(frozen=True)
 class Column:
+    """One output column: ``data`` is the value (CSV: machine-readable), ``text`` how the
+    table shows it (by default the value, ``-`` for none)."""
+
     title: str
     width: int
-    value: Callable[[Any, datetime], str]
+    data: Callable[[Any], Any]
+    text: Callable[[Any, datetime], str] | None = None
     status: bool = False
+    csv_name: str | None = None
+
+    @property
+    def csv_title(self) -> str:
+        return self.csv_name or self.title.lower().replace(" ", "_")
+
+    def table_text(self, item: Any, now: datetime) -> str:
+        return self.text(item, now) if self.text is not None else _shown(self.data(item))
 
 
-JOB_COLUMNS = (
-    Column("NAME", 28, lambda j, now: j.job_name),
-    Column("STATUS", 10, lambda j, now: j.status.value if j.status else "-", status=True),
-    Column("CREATED", 10, lambda j, now: relative_time(j.created_at, now)),
-    Column("DURATION", 9, lambda j, now: _duration(j.duration)),
-    Column("EXIT", 4, lambda j, now: "-" if j.exit_code is None else str(j.exit_code)),
-    Column("JOB ID", 40, lambda j, now: j.job_id),
+def _created(attribute: str) -> Column:
+    return Column(
+        "CREATED",
+        10,
+        lambda j: getattr(j, attribute),
+        lambda j, now: relative_time(getattr(j, attribute), now),
+        csv_name="created_at",
+    )
+
+
+_NAME = Column("NAME", 28, lambda j: j.job_name)
+_STATUS = Column("STATUS", 10, lambda j: _value(j.status), status=True)
+_EXIT = Column("EXIT", 4, lambda j: j.exit_code, csv_name="exit_code")
+_DURATION_COLUMN = Column(
+    "DURATION",
+    9,
+    lambda j: _seconds(j.duration),
+    lambda j, now: _duration(j.duration),
+    csv_name="duration_seconds",
 )
+_JOB_ID = Column("JOB ID", 40, lambda j: j.job_id)
+
+JOB_COLUMNS = (_NAME, _STATUS, _created("created_at"), _DURATION_COLUMN, _EXIT, _JOB_ID)
 SERVICE_JOB_COLUMNS = (
-    Column("NAME", 28, lambda j, now: j.job_name),
-    Column("STATUS", 10, lambda j, now: j.status.value if j.status else "-", status=True),
-    Column("SHARE", 14, lambda j, now: j.share_identifier or "-"),
-    Column("CREATED", 10, lambda j, now: relative_time(j.created_at, now)),
-    Column("JOB ID", 40, lambda j, now: j.job_id),
+    _NAME,
+    _STATUS,
+    Column("SHARE", 14, lambda j: j.share_identifier),
+    _created("created_at"),
+    _JOB_ID,
 )
 DETAIL_COLUMNS = (
-    Column("NAME", 24, lambda j, now: j.job_name),
-    Column("STATUS", 10, lambda j, now: j.status.value, status=True),
-    Column("EXIT", 4, lambda j, now: "-" if j.exit_code is None else str(j.exit_code)),
-    Column("DURATION", 9, lambda j, now: _duration(j.duration)),
-    Column("REASON", 44, lambda j, now: j.status_reason or "-"),
-    Column("JOB ID", 40, lambda j, now: j.job_id),
+    Column("NAME", 24, lambda j: j.job_name),
+    _STATUS,
+    _EXIT,
+    _DURATION_COLUMN,
+    Column("REASON", 44, lambda j: j.status_reason),
+    _JOB_ID,
 )
 S3_COLUMNS = (
-    Column("JOB ID", 36, lambda j, now: j.job_id or "-"),
-    Column("STATUS", 10, lambda j, now: j.status.value if j.status else "-", status=True),
-    Column("OPERATION", 22, lambda j, now: j.operation.value if j.operation else "-"),
-    Column("PROGRESS", 8, lambda j, now: "-" if j.progress is None else f"{j.progress:.0%}"),
-    Column("CREATED", 10, lambda j, now: relative_time(j.creation_time, now)),
-    Column("DESCRIPTION", 30, lambda j, now: j.description or "-"),
+    Column("JOB ID", 36, lambda j: j.job_id),
+    _STATUS,
+    Column("OPERATION", 22, lambda j: _value(j.operation)),
+    Column(
+        "PROGRESS",
+        8,
+        lambda j: None if j.progress is None else round(j.progress, 6),
+        lambda j, now: "-" if j.progress is None else f"{j.progress:.0%}",
+    ),
+    _created("creation_time"),
+    Column("DESCRIPTION", 30, lambda j: j.description),
 )
 
+#: A cell a spreadsheet would evaluate: =, +, -, @ first (and tab, CR), unless a plain number.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 
-def _fit(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
+
+def csv_cell(value: Any) -> str:
+    """A CSV cell for people's spreadsheets and for programs: ISO 8601 UTC times, plain
+    numbers, empty for none; text with control characters escaped and, when a spreadsheet
+    would run it as a formula, a leading ``'``."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)  # numbers are never text: -1 stays -1
+    if isinstance(value, datetime):
+        return value.astimezone(timezone.utc).isoformat(timespec="milliseconds")
+    text = str(value)
+    cell = escape_controls(text)
+    if text.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(text):
+        cell = "'" + cell
+    return cell
+
+
+def table_cell(text: str) -> str:
+    """A table cell: control characters escaped (rich is never given markup to parse)."""
+    return escape_controls(text)
+
+
+def _fit(text: str, width: int, ellipsis: str = "…") -> str:
+    return text if len(text) <= width else text[: width - len(ellipsis)] + ellipsis
 
 
 def _wire_json(value: Any) -> str:
@@ -170,6 +319,15 @@ def _json_default(value: Any) -> Any:
     if isinstance(value, datetime):
         return value.isoformat()
     raise TypeError(f"not JSON serializable: {type(value).__name__}")
+
+
+def _ellipsis(console: Console) -> str:
+    """``…`` unless the output's encoding cannot write it (``PYTHONIOENCODING=ascii``)."""
+    try:
+        "…".encode(console.encoding or "utf-8")
+    except (UnicodeEncodeError, LookupError):
+        return "..."
+    return "…"
 
 
 def emit(
@@ -184,7 +342,10 @@ def emit(
     now = datetime.now(timezone.utc)
     count = 0
     progress = _Progress(settings, what)
-    writer = csv.writer(sys.stdout, lineterminator="\n") if output == "csv" else None
+    ellipsis = _ellipsis(out)
+    writer = csv.writer(out.file, lineterminator="\n") if output == "csv" else None
+    if writer is not None:  # the header even when nothing follows: a reader knows the columns
+        writer.writerow([c.csv_title for c in columns])
     try:
         for item in items:
             if count == 0 and output == "table":  # only once there is something to show
@@ -193,7 +354,7 @@ def emit(
             if output == "table":
                 line = Text()
                 for index, column in enumerate(columns):
-                    cell = _fit(column.value(item, now), column.width)
+                    cell = _fit(table_cell(column.table_text(item, now)), column.width, ellipsis)
                     padded = cell if index == len(columns) - 1 else cell.ljust(column.width)
                     style = _STATUS_STYLE.get(cell, "yellow") if column.status else ""
                     line.append(padded, style=style)
@@ -206,9 +367,7 @@ def emit(
                 out.file.write(_wire_json(item.to_boto()) + "\n")
             else:
                 assert writer is not None
-                if count == 0:
-                    writer.writerow([c.title.lower().replace(" ", "_") for c in columns])
-                writer.writerow([c.value(item, now) for c in columns])
+                writer.writerow([csv_cell(c.data(item)) for c in columns])
             count += 1
             progress.advance(count)
             out.file.flush()
@@ -220,7 +379,8 @@ def emit(
     if count == 0 and output == "json":
         out.file.write("[]\n")
     elif count == 0 and output == "table":
-        settings.err.print(f"no {what}", highlight=False)
+        settings.err.print(Text(f"no {what}"), highlight=False)
+    out.file.flush()
     return count
 
 
@@ -243,8 +403,47 @@ class _Progress:
             self._status.stop()
 
 
+#: Python parameter names in batchkit's messages -> the options a shell user typed.
+_SHELL_NAMES = {
+    "job_name": "--name",
+    "job_definition": "--definition",
+    "share_identifier": "--share",
+    "quota_share_name": "--quota-share",
+    "created_after": "--since",
+    "created_before": "--until",
+    "created_between start": "--since",
+    "created_between end": "--until",
+    "account_id": "--account-id",
+    "statuses": "--status",
+    "status": "--status",
+    "job_queue": "QUEUE",
+    "array_job_id": "--array-job",
+    "multi_node_job_id": "--multi-node-job",
+    "job_ids item": "JOB_ID",
+    "max_items": "--limit",
+    "max_workers": "--workers",
+}
+_PYTHON_HINT = re.compile(r"\s*\((?:for a value newer than this batchkit, )?pass \w+\([^)]*\)\)")
+
+
+def shell_message(message: str) -> str:
+    """A batchkit message as advice for the shell: option names instead of parameter names,
+    no Python-only hints (``pass JobStatus('X')``)."""
+    name, colon, rest = message.partition(": ")
+    if colon and name in _SHELL_NAMES:
+        message = f"{_SHELL_NAMES[name]}: {rest}"
+    return _PYTHON_HINT.sub("", message)
+
+
+def one_line(message: str) -> str:
+    """What may reach the terminal from a message: no credentials, no control characters
+    (newlines included: AWS's multi-line messages become one line)."""
+    return escape_controls(redact(message))
+
+
 def _fail(settings: Settings, message: str, code: int) -> NoReturn:
-    settings.err.print(Text(f"error: {message}", style="bold red"), highlight=False, soft_wrap=True)
+    text = Text(f"error: {one_line(message)}", style="bold red")
+    settings.err.print(text, highlight=False, soft_wrap=True)
     raise SystemExit(code)
 
 
@@ -252,6 +451,7 @@ def _run(settings: Settings, action: Callable[[], int]) -> None:
     """Run a command; expected failures become one line on stderr and an exit code."""
     from botocore.exceptions import (
         BotoCoreError,
+        InvalidRegionError,
         NoCredentialsError,
         NoRegionError,
         ProfileNotFound,
@@ -260,7 +460,7 @@ def _run(settings: Settings, action: Callable[[], int]) -> None:
     try:
         code = action()
     except InvalidParameterError as error:
-        _fail(settings, str(error), 2)
+        _fail(settings, shell_message(str(error)), 2)
     except JobNotFoundError as error:
         _fail(settings, str(error), 1)
     except BatchKitError as error:
@@ -269,12 +469,16 @@ def _run(settings: Settings, action: Callable[[], int]) -> None:
         _fail(settings, f"{error} (see --profile)", 2)
     except NoRegionError:
         _fail(settings, "no AWS region configured: pass --region or set AWS_REGION", 2)
+    except InvalidRegionError as error:
+        _fail(settings, f"{error} (see --region)", 2)
     except NoCredentialsError:
         _fail(settings, "no AWS credentials found (configure them, or try --fake)", 1)
     except BotoCoreError as error:
         _fail(settings, str(error), 1)
     except BrokenPipeError:
-        # `batchkit jobs q | head`: the reader left; point stdout at devnull for the exit.
+        # The one broken-pipe handler (rich's own hook re-raises to here): `batchkit jobs q |
+        # head` -- the reader left, which is not an error.  Point stdout at devnull so that
+        # the interpreter's last flush does not complain, and exit 0.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         raise SystemExit(0) from None
     raise SystemExit(code)
@@ -310,15 +514,46 @@ def _job_filter(
 
 class _Console(Console):
     def on_broken_pipe(self) -> None:
-        # `batchkit jobs q | head`: the reader left, which is not an error (rich exits 1).
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        raise SystemExit(0)
+        # rich would exit 1; hand the broken pipe to the one handler, in _run.
+        raise BrokenPipeError
 
 
 def _console(color: bool, stderr: bool) -> Console:
-    if color:
-        return _Console(stderr=stderr, highlight=False, soft_wrap=True)
-    return _Console(stderr=stderr, highlight=False, soft_wrap=True, color_system=None)
+    # markup=False: text from AWS ("[bold]" in a job name) is printed as it is, never parsed.
+    options: dict[str, Any] = {"stderr": stderr, "highlight": False, "soft_wrap": True}
+    if not color:
+        options["color_system"] = None
+    return _Console(markup=False, emoji=False, **options)
+
+
+def _tolerant_streams() -> None:
+    """Characters the terminal's encoding cannot write (``PYTHONIOENCODING=ascii``, a C
+    locale) print as ``\\u00e9`` escapes instead of crashing the listing."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):  # a closed or odd stream: leave it
+                reconfigure(errors="backslashreplace")
+
+
+def check_endpoint_url(value: str) -> str:
+    """``value`` if it is an http(s) URL with a host; else InvalidParameterError."""
+    shown = escape_controls(value)
+    if UNSAFE_URL.search(value):
+        raise InvalidParameterError(f"--endpoint-url: {shown!r} contains spaces or controls")
+    try:
+        parts = urlsplit(value)
+        _ = parts.port  # raises ValueError for a port that is not a number
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InvalidParameterError(
+            f"--endpoint-url: {shown!r} is not an http(s) URL (e.g. http://localhost:4566)"
+        )
+    return value
+
+
+UNSAFE_URL = re.compile(r"[\s\x00-\x1f\x7f]")
 
 
 format_option = click.option(
@@ -349,8 +584,9 @@ def cli(
     fake: bool,
 ) -> None:
     """Typed reads of AWS Batch and S3 Batch Operations jobs."""
+    _tolerant_streams()
     color = not no_color and "NO_COLOR" not in os.environ
-    ctx.obj = Settings(
+    settings = Settings(
         profile=profile,
         region=region,
         endpoint_url=endpoint_url,
@@ -358,6 +594,12 @@ def cli(
         out=_console(color, stderr=False),
         err=_console(color, stderr=True),
     )
+    ctx.obj = settings
+    if endpoint_url is not None:
+        try:
+            check_endpoint_url(endpoint_url)
+        except InvalidParameterError as error:
+            _fail(settings, str(error), 2)
 
 
 @cli.command()
@@ -371,7 +613,7 @@ def cli(
 @click.option("--definition", help="Job definition name, name*, or revision ARN.")
 @click.option("--since", type=TimeParam(), help="Created at or after: 2h, 7d or ISO time.")
 @click.option("--until", type=TimeParam(), help="Created before: 30m, 1d or ISO time.")
-@click.option("--share", help="Fair-share identifier.")
+@click.option("--share", help="Fair-share identifier (every status unless --status is given).")
 @click.option("--array-job", help="List the children of this array job.")
 @click.option("--multi-node-job", help="List the nodes of this multi-node job.")
 @limit_option
@@ -459,11 +701,19 @@ def service_jobs(
 def _hint_default_status(
     settings: Settings, status: str | None, job_filter: JobFilter | None, output: str
 ) -> None:
-    """Say so when AWS's default applies: people expect "all jobs", AWS lists RUNNING ones."""
-    if status is None and job_filter is None and output == "table":
-        settings.err.print(
-            "(RUNNING jobs only: AWS's default without --status or a filter)", highlight=False
+    """Say which statuses AWS returned when it chose them: people expect "all jobs"."""
+    if status is not None or output != "table":
+        return
+    if job_filter is None:
+        hint = "(RUNNING jobs only: AWS's default without --status or a filter)"
+    elif job_filter.shares or job_filter.quota_shares:
+        hint = (
+            "(jobs of every status: with --share or --quota-share and no --status AWS applies "
+            "no status; add --status to narrow)"
         )
+    else:
+        return
+    settings.err.print(Text(hint), highlight=False)
 
 
 def _read_ids(job_ids: tuple[str, ...]) -> Iterator[str]:
@@ -498,7 +748,13 @@ def describe(settings: Settings, job_ids: tuple[str, ...], workers: int, output:
 
 @cli.command("s3-jobs")
 @click.option("--account-id", help="The 12-digit account that owns the jobs.")
-@click.option("--status", "statuses", multiple=True, help="Only these statuses (repeatable).")
+@click.option(
+    "--status",
+    "statuses",
+    multiple=True,
+    type=click.Choice(S3_JOB_STATUSES, case_sensitive=False),
+    help="Only these statuses (repeatable, any case).",
+)
 @limit_option
 @format_option
 @click.pass_obj

@@ -124,8 +124,8 @@ def _check_enum(name: str, value: object, enum: type[E]) -> E:
     if isinstance(value, enum):
         return value
     if isinstance(value, str):
-        member = enum(value)
-        if member.is_known:
+        member = enum.known(value)  # a typo must not create (and cache) a member
+        if member is not None:
             return member
     allowed = ", ".join(m.value for m in enum)
     raise InvalidParameterError(
@@ -460,7 +460,7 @@ class JobDetails(Iterator["JobDetail"]):
         """The remaining jobs as a DataFrame of flat columns (needs ``batchkit[pandas]``)."""
         from batchkit._display import to_pandas
 
-        return to_pandas(self, progress=progress)
+        return to_pandas(self, model=item_model(DESCRIBE_JOBS), progress=progress)
 
     def _describe(self, chunk: list[str]) -> list[JobDetail]:
         page: RawPage[JobDetail] = self._source.call({DESCRIBE_JOBS.id_key or "jobs": chunk})

@@ -13,21 +13,37 @@ same flattening serves the notebook's HTML, ``to_pandas`` and the CLI's CSV.
 
 from __future__ import annotations
 
+import enum
 import html
+import types
+import typing
 from collections.abc import Iterable, Mapping
 from datetime import datetime
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import pandas as pd
+    from pydantic import BaseModel
 
-    from batchkit._model_base import BatchKitModel
+# pydantic is imported lazily (`import batchkit` does not import it); models are recognised by
+# their pydantic interface (`model_fields` on the class, `model_fields_set` on instances).
+
+
+def _is_model(value: object) -> bool:
+    return hasattr(value, "model_fields_set") and _is_model_class(type(value))
+
+
+def _is_model_class(tp: object) -> bool:
+    return isinstance(tp, type) and isinstance(getattr(tp, "model_fields", None), Mapping)
+
 
 __all__ = [
     "flatten",
     "html_row_table",
     "html_table",
     "relative_time",
+    "schema_columns",
     "to_pandas",
     "with_progress",
 ]
@@ -51,21 +67,136 @@ PREFERRED = (
 )
 
 
-def _flatten_into(out: dict[str, Any], prefix: str, value: Mapping[str, Any]) -> None:
-    for key, item in value.items():
-        name = f"{prefix}{key}"
-        if isinstance(item, Mapping) and item and all(isinstance(k, str) for k in item):
-            _flatten_into(out, name + ".", item)
+def _plain(value: Any) -> Any:
+    """A cell value: enums as their string, nested models as dicts, tuples as lists."""
+    if isinstance(value, enum.Enum):
+        return value.value
+    if _is_model(value):
+        return {k: _plain(v) for k, v in _members(value)}
+    if isinstance(value, (tuple, list)):
+        return [_plain(v) for v in value]
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+def _members(model: BaseModel) -> Iterable[tuple[str, Any]]:
+    """(attribute name, value) of the members that were set and are not None, extras last."""
+    fields_set = model.model_fields_set
+    for name in type(model).model_fields:
+        value = getattr(model, name, None)
+        if value is not None and name in fields_set:
+            yield name, value
+    for name, value in (model.model_extra or {}).items():
+        if value is not None:
+            yield name, value
+
+
+def _flatten_into(out: dict[str, Any], prefix: str, model: BaseModel) -> None:
+    for name, value in _members(model):
+        if _is_model(value):
+            _flatten_into(out, f"{prefix}{name}.", value)
         else:
-            out[name] = item
+            out[f"{prefix}{name}"] = _plain(value)
 
 
-def flatten(model: BatchKitModel) -> dict[str, Any]:
-    """One flat row: Python attribute names, nested members as ``a.b``, enums as strings,
-    lists kept whole, unset members left out."""
+def flatten(model: BaseModel) -> dict[str, Any]:
+    """One flat row: Python attribute names, nested models as ``a.b``, enums as strings,
+    lists and maps kept whole (as ``list`` / ``dict``), unset members left out, members
+    newer than batchkit (extras) at the end.  Works on any pydantic model."""
     out: dict[str, Any] = {}
-    _flatten_into(out, "", model.model_dump(by_alias=False, exclude_none=True, exclude_unset=True))
+    _flatten_into(out, "", model)
     return out
+
+
+# ------------------------------------------------------------------ the schema of a model
+
+#: Column kinds, from the field types: they fix the pandas dtypes whatever the data.
+#: Microseconds: what a ``datetime`` holds, and every year from 1 to 9999 fits (nanoseconds stop
+#: at 2262); the same unit with any pandas >= 2, whatever the data.
+_DTYPES: dict[str, Any] = {
+    "datetime": "datetime64[us, UTC]",
+    "int": "Int64",
+    "float": "Float64",
+    "bool": "boolean",
+}
+
+
+def _unwrap(annotation: Any) -> Any:
+    """``X`` of ``X | None``, ``Optional[X]`` and ``Annotated[X, ...]`` (recursively)."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin is typing.Union or origin is types.UnionType:
+            args = [a for a in typing.get_args(annotation) if a is not type(None)]
+            if len(args) != 1:
+                return Any  # a real union: no single kind
+            annotation = args[0]
+        else:
+            return annotation
+
+
+def _is_datetime(tp: type) -> bool:
+    import pydantic
+
+    # pydantic's constrained datetimes are marker classes, not datetime subclasses.
+    markers = (
+        pydantic.AwareDatetime,
+        pydantic.NaiveDatetime,
+        pydantic.PastDatetime,
+        pydantic.FutureDatetime,
+    )
+    return issubclass(tp, datetime) or tp in markers
+
+
+def _kind(annotation: Any) -> str:
+    tp = _unwrap(annotation)
+    if not isinstance(tp, type):
+        return "object"
+    if issubclass(tp, enum.Enum):
+        return "str"
+    if _is_datetime(tp):
+        return "datetime"
+    if issubclass(tp, bool):
+        return "bool"
+    if issubclass(tp, int):
+        return "int"
+    if issubclass(tp, float):
+        return "float"
+    if issubclass(tp, str):
+        return "str"
+    return "object"
+
+
+def _schema_into(
+    out: dict[str, str], prefix: str, model: type[BaseModel], path: tuple[type, ...]
+) -> None:
+    for name, info in model.model_fields.items():
+        tp = _unwrap(info.annotation)
+        if _is_model_class(tp) and tp not in path:
+            _schema_into(out, f"{prefix}{name}.", tp, (*path, tp))
+        else:
+            out[f"{prefix}{name}"] = _kind(info.annotation)
+
+
+@cache
+def _schema(model: type[BaseModel]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    _schema_into(found, "", model, (model,))
+    ordered = [c for c in PREFERRED if c in found] + [c for c in found if c not in PREFERRED]
+    return {c: found[c] for c in ordered}
+
+
+def schema_columns(model: type[BaseModel]) -> list[str]:
+    """The columns :func:`to_pandas` gives for ``model``, whatever the data: every field, nested
+    models flattened as ``a.b`` (the names :func:`flatten` uses), the useful ones first.
+
+    >>> from batchkit.models import JobSummary
+    >>> schema_columns(JobSummary)[:4]
+    ['job_name', 'status', 'created_at', 'started_at']
+    """
+    return list(_schema(model))
 
 
 def columns_of(rows: list[dict[str, Any]], limit: int | None = None) -> list[str]:
@@ -85,7 +216,7 @@ def _cell(value: Any) -> str:
     return html.escape(str(value))
 
 
-def html_row_table(model: BatchKitModel) -> str:
+def html_row_table(model: BaseModel) -> str:
     """A model as a two-column HTML table of the members AWS sent."""
     rows = "".join(
         f"<tr><th style='text-align:left'>{html.escape(k)}</th><td>{_cell(v)}</td></tr>"
@@ -94,7 +225,7 @@ def html_row_table(model: BatchKitModel) -> str:
     return f"<table><caption>{type(model).__name__}</caption>{rows}</table>"
 
 
-def html_table(models: list[BatchKitModel], caption: str, max_columns: int = 8) -> str:
+def html_table(models: list[BaseModel], caption: str, max_columns: int = 8) -> str:
     """Several models as one HTML table (one row each, the most useful columns)."""
     rows = [flatten(m) for m in models]
     columns = columns_of(rows, max_columns)
@@ -130,27 +261,49 @@ def with_progress(items: Iterable[Any], enabled: bool, description: str) -> Iter
     return tqdm(items, desc=description, unit=" jobs")
 
 
-def to_pandas(models: Iterable[BatchKitModel], *, progress: bool = False) -> pd.DataFrame:
-    """A DataFrame with one flat row per model.
+def to_pandas(
+    models: Iterable[BaseModel],
+    *,
+    model: type[BaseModel] | None = None,
+    progress: bool = False,
+) -> pd.DataFrame:
+    """A DataFrame with one flat row per model, and the same columns and dtypes for every
+    listing of a model class -- an empty one included.
 
-    Columns are the flattened attribute names; times become timezone-aware (UTC) pandas
-    timestamps and enums plain strings.  Needs the ``pandas`` extra
-    (``pip install 'batchkit[pandas]'``).
+    Columns are :func:`schema_columns` of ``model`` (by default the class of the first item):
+    nested models flattened as ``a.b``.  Times are timezone-aware UTC timestamps, enums plain
+    strings, integers pandas' nullable ``Int64`` (a missing exit code is ``<NA>``, not a float
+    NaN), lists and maps whole.  Members newer than batchkit (extras) are not columns.  Needs
+    the ``pandas`` extra (``pip install 'batchkit[pandas]'``).
 
     >>> from batchkit.models import JobSummary
     >>> df = to_pandas([JobSummary.model_validate(
     ...     {"jobId": "1", "jobName": "etl", "status": "FAILED", "createdAt": 0})])
     >>> str(df["created_at"].dt.tz), df.loc[0, "status"]
     ('UTC', 'FAILED')
+    >>> list(to_pandas([], model=JobSummary).columns) == list(df.columns)
+    True
     """
     try:
         import pandas as pd
     except ImportError as error:
         raise ImportError("to_pandas needs pandas: pip install 'batchkit[pandas]'") from error
-    rows = [flatten(m) for m in with_progress(models, progress, "batchkit")]
-    frame: pd.DataFrame = pd.DataFrame(rows, columns=columns_of(rows))
-    for column in frame.columns:
-        values = frame[column].dropna()
-        if len(values) and all(isinstance(v, datetime) for v in values):
-            frame[column] = pd.to_datetime(frame[column], utc=True)
+    items = list(with_progress(models, progress, "batchkit"))
+    if model is None and items:
+        model = type(items[0])
+    if model is None:  # nothing to go by: no rows, no class
+        empty: pd.DataFrame = pd.DataFrame()
+        return empty
+    schema = _schema(model)
+    rows = [flatten(m) for m in items]
+    frame: pd.DataFrame = pd.DataFrame(
+        {c: pd.Series([row.get(c) for row in rows], dtype=object) for c in schema},
+        columns=list(schema),
+        index=pd.RangeIndex(len(rows)),
+    )
+    for column, kind in schema.items():
+        if kind == "datetime":
+            frame[column] = pd.to_datetime(frame[column], utc=True).astype(_DTYPES[kind])
+        elif kind in _DTYPES:
+            frame[column] = frame[column].astype(_DTYPES[kind])
     return frame

@@ -16,9 +16,12 @@ job_name: '*' is only allowed at the end of the pattern (prefix match), got 'tra
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from botocore.exceptions import ClientError
+
+from batchkit._text import escape_controls
 
 __all__ = [
     "AWSError",
@@ -37,8 +40,75 @@ __all__ = [
     "ThrottlingError",
     "TokenCycleError",
     "TransportError",
+    "excerpt",
     "from_exception",
+    "redact",
 ]
+
+#: What replaces a credential in messages.
+REDACTED = "<redacted>"
+
+_SECRET_KEYS = (
+    r"aws_secret_access_key|aws_session_token|aws_security_token|secret_access_key"
+    r"|secretaccesskey|sessiontoken|session_token|x-amz-security-token"
+)
+_REDACTIONS = (
+    # A header line of a canonical request: `x-amz-security-token:IQoJb3JpZ2...` (the value
+    # runs to the end of the line; a closing quote of the quoted request is kept).
+    re.compile(r"(?im)(x-amz-security-token[ \t]*:[ \t]*)[^\r\n'\"]+"),
+    # Query-string forms (presigned URLs, canonical query strings), plain or URL-encoded `=`.
+    re.compile(
+        r"(?i)((?:x-amz-security-token|x-amz-credential|x-amz-signature|credential|signature)"
+        r"(?:=|%3D))[^&\s'\",;]+"
+    ),
+    # Configuration or JSON: `aws_secret_access_key = ...`, `"SecretAccessKey": "..."`.
+    re.compile(rf"(?i)((?:{_SECRET_KEYS})[\"']?[ \t]*[=:][ \t]*[\"']?)[^\s\"',;&]+"),
+    # A bare session token (STS tokens start with these base64 prefixes).
+    re.compile(r"()(?:IQoJb3JpZ2luX2Vj|FwoGZXIvYXdzE|FQoGZXIvYXdzE)[A-Za-z0-9+/=%]*"),
+)
+
+
+def redact(text: str) -> str:
+    r"""``text`` without credentials: session tokens (``x-amz-security-token:`` header lines,
+    ``X-Amz-Security-Token=``), ``Credential=``, ``Signature=`` / ``X-Amz-Signature=`` values
+    and secrets such as ``aws_secret_access_key=...`` become ``<redacted>``.
+
+    AWS's ``SignatureDoesNotMatch`` message quotes the canonical request it computed, session
+    token included; batchkit puts AWS messages in ``str(error)``, logs and the CLI's stderr.
+
+    >>> redact("x-amz-date:20261101T000000Z\nx-amz-security-token:IQoJb3JpZ2luX2VjEJr//wE=\n")
+    'x-amz-date:20261101T000000Z\nx-amz-security-token:<redacted>\n'
+    >>> redact("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261101/us-east-1/batch/"
+    ...        "aws4_request, SignedHeaders=host, Signature=fe5f80f77d5fa3beca038a248ff027")
+    'AWS4-HMAC-SHA256 Credential=<redacted>, SignedHeaders=host, Signature=<redacted>'
+    """
+    for pattern in _REDACTIONS:
+        text = pattern.sub(rf"\g<1>{REDACTED}", text)
+    return text
+
+
+def excerpt(data: bytes | str, limit: int = 200) -> str:
+    r"""A safe, capped, one-line rendering of a response body for an error message.
+
+    Bytes are decoded as UTF-8 (undecodable bytes written ``\xNN``); credentials are
+    redacted (:func:`redact`); control, bidi and line-break characters are escaped; at most
+    ``limit`` characters are kept, followed by how many were left out.
+
+    >>> print(excerpt(b"<html>\x1b[2J502 Bad Gateway\n</html>"))
+    <html>\x1b[2J502 Bad Gateway\x0a</html>
+    >>> excerpt("x" * 500, limit=10)
+    'xxxxxxxxxx... (+490 more characters)'
+    >>> excerpt(b"")
+    '(empty body)'
+    """
+    text = data.decode("utf-8", "backslashreplace") if isinstance(data, bytes) else str(data)
+    if not text:
+        return "(empty body)"
+    text = redact(text)  # before cutting: a token cut in two would escape the patterns
+    limit = max(limit, 0)
+    more = len(text) - limit
+    shown = escape_controls(text[:limit])
+    return shown + (f"... (+{more} more characters)" if more > 0 else "")
 
 
 class BatchKitError(Exception):
@@ -118,11 +188,12 @@ class AWSError(BatchKitError):
     ) -> None:
         self.operation = operation
         self.code = code
-        self.message = message
+        #: AWS's message, with credentials redacted (see :func:`redact`).
+        self.message = redact(message)
         self.request_id = request_id
         self.http_status = http_status
         self.resume_token = resume_token
-        super().__init__(f"{operation}: {code}: {message} (request id {request_id})")
+        super().__init__(f"{operation}: {code}: {self.message} (request id {request_id})")
 
 
 class ThrottlingError(AWSError):
@@ -213,6 +284,7 @@ def from_client_error(
     """The typed batchkit error for a botocore ``ClientError`` (raise it ``from error``)."""
     body = error.response.get("Error", {})
     meta = error.response.get("ResponseMetadata", {})
+    _redact_client_error(error)
     code = str(body.get("Code") or "Unknown")
     status = meta.get("HTTPStatusCode")
     cls = _BY_CODE.get(code)
@@ -270,3 +342,12 @@ def from_exception(error: Exception, operation: str) -> BatchKitError:
     if isinstance(error, (ResponseParserError, ValueError, TypeError, KeyError, OverflowError)):
         return ResponseValidationError(f"{operation}: unreadable response: {error}")
     return BatchKitError(f"{operation}: {type(error).__name__}: {error}")
+
+
+def _redact_client_error(error: ClientError) -> None:
+    """Redact the botocore error too: it stays reachable as ``__cause__`` (and is printed
+    with it in a traceback)."""
+    error.args = tuple(redact(a) if isinstance(a, str) else a for a in error.args)
+    body = error.response.get("Error")
+    if isinstance(body, dict) and isinstance(body.get("Message"), str):
+        body["Message"] = redact(body["Message"])

@@ -32,7 +32,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from batchkit._errors import ConnectError, ResponseValidationError
+from batchkit._errors import ConnectError, ResponseValidationError, excerpt
 from batchkit._operations import OPERATIONS
 
 if TYPE_CHECKING:
@@ -43,9 +43,6 @@ if TYPE_CHECKING:
 __all__ = ["Capture", "capture", "describe_errors", "install"]
 
 _local = threading.local()
-
-#: Excerpts of bad bodies quoted in errors are at most this long.
-_EXCERPT = 120
 
 
 @dataclass
@@ -76,13 +73,6 @@ def describe_errors(error: ValidationError) -> str:
     return "; ".join(
         f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()[:5]
     )
-
-
-def excerpt(body: bytes) -> str:
-    """A short, printable quote of a body for an error message."""
-    text = bytes(body[:_EXCERPT]).decode("utf-8", "replace")
-    text = "".join(c if c.isprintable() else "?" for c in text)
-    return repr(text) + (" ..." if len(body) > _EXCERPT else "")
 
 
 @functools.cache

@@ -17,22 +17,22 @@ newest-first and a created-at lower bound exists, it stops paging once past it.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime, timedelta, timezone
 from functools import partial
 from typing import Any, Literal
 
 from batchkit._errors import InvalidFilterError, require_text
+from batchkit._time import to_epoch_millis
 
 __all__ = ["JobFilter", "ListingPlan", "plan_listing"]
 
 Operation = Literal["ListJobs", "ListServiceJobs"]
 TimeSpec = datetime | timedelta
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_EARLIEST = datetime.min.replace(tzinfo=timezone.utc)
 _ARN = re.compile(
     r"arn:(?P<partition>[a-z0-9-]+):batch:(?P<region>[a-z0-9-]+):(?P<account>[0-9]{12}):"
     r"job-definition/(?P<name>[A-Za-z0-9_-]{1,128}):(?P<revision>[0-9]+)"
@@ -78,16 +78,15 @@ def _time(kind: str, value: object) -> TimeSpec:
 
 
 def _resolve(spec: TimeSpec, now: datetime) -> datetime:
-    return now - spec if isinstance(spec, timedelta) else spec
+    if not isinstance(spec, timedelta):
+        return spec
+    try:
+        return now - spec
+    except OverflowError:  # "that long ago" is before year 1: no time is earlier
+        return _EARLIEST
 
 
-def _ms_ceil(moment: datetime) -> int:
-    """The smallest whole epoch millisecond at or after ``moment``."""
-    delta = moment - _EPOCH
-    return math.ceil(delta / timedelta(milliseconds=1))
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class JobFilter:
     """Conditions on listed jobs; combine them with ``&`` (all must hold).
 
@@ -105,6 +104,9 @@ class JobFilter:
       meaning "that long before the call".
     * ``share_identifier(share)``: the fair-share identifier.
     * ``quota_share_name(name)``: the quota share (``ListServiceJobs`` only).
+
+    ``JobFilter(...)`` itself raises :class:`~batchkit.InvalidFilterError` (a ``TypeError``):
+    the builders validate every value, the constructor could not.
     """
 
     names: tuple[str, ...] = ()
@@ -114,10 +116,26 @@ class JobFilter:
     shares: tuple[str, ...] = ()
     quota_shares: tuple[str, ...] = ()
 
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        raise InvalidFilterError(
+            "JobFilter(...) is not a constructor: build filters with JobFilter.job_name(), "
+            ".job_definition(), .created_after(), .created_before(), .created_between(), "
+            ".share_identifier() or .quota_share_name(), and combine them with &"
+        )
+
+    @classmethod
+    def _make(cls, **values: tuple[Any, ...]) -> JobFilter:
+        """A filter of already validated conditions (the builders' only way in)."""
+        made = object.__new__(cls)
+        for spec in fields(cls):
+            object.__setattr__(made, spec.name, values.pop(spec.name, ()))
+        assert not values, values
+        return made
+
     @classmethod
     def job_name(cls, pattern: str) -> JobFilter:
         """Job name equals ``pattern`` (case-insensitive), or starts with it if it ends in ``*``."""
-        return cls(names=(_pattern("job_name", pattern),))
+        return cls._make(names=(_pattern("job_name", pattern),))
 
     @classmethod
     def job_definition(cls, name_or_arn: str) -> JobFilter:
@@ -138,22 +156,22 @@ class JobFilter:
                 "job_definition: a name has only letters, digits, '-' and '_' "
                 f"(optionally ending in '*'), got {text!r}"
             )
-        return cls(definitions=(text,))
+        return cls._make(definitions=(text,))
 
     @classmethod
     def created_after(cls, t: datetime | timedelta) -> JobFilter:
         """Jobs created at or after ``t``."""
-        return cls(after=(_time("created_after", t),))
+        return cls._make(after=(_time("created_after", t),))
 
     @classmethod
     def created_before(cls, t: datetime | timedelta) -> JobFilter:
         """Jobs created strictly before ``t``."""
-        return cls(before=(_time("created_before", t),))
+        return cls._make(before=(_time("created_before", t),))
 
     @classmethod
     def created_between(cls, start: datetime | timedelta, end: datetime | timedelta) -> JobFilter:
         """Jobs created in ``[start, end)``."""
-        combined = cls(
+        combined = cls._make(
             after=(_time("created_between start", start),),
             before=(_time("created_between end", end),),
         )
@@ -162,18 +180,23 @@ class JobFilter:
 
     @classmethod
     def share_identifier(cls, share: str) -> JobFilter:
-        """Jobs of a fair-share identifier (sent to AWS together with the status)."""
-        return cls(shares=(_text("share_identifier", share),))
+        """Jobs of a fair-share identifier.
+
+        AWS applies ``status`` together with ``SHARE_IDENTIFIER`` (batchkit checks it again on
+        each job); **without a status** it returns the share's jobs of *every* status (a filter
+        replaces the RUNNING-only default), newest first.
+        """
+        return cls._make(shares=(_text("share_identifier", share),))
 
     @classmethod
     def quota_share_name(cls, name: str) -> JobFilter:
         """Service jobs of a quota share (``ListServiceJobs`` only)."""
-        return cls(quota_shares=(_text("quota_share_name", name),))
+        return cls._make(quota_shares=(_text("quota_share_name", name),))
 
     def __and__(self, other: JobFilter) -> JobFilter:
         if not isinstance(other, JobFilter):
             return NotImplemented
-        return JobFilter(
+        return JobFilter._make(
             names=self.names + other.names,
             definitions=self.definitions + other.definitions,
             after=self.after + other.after,
@@ -304,7 +327,7 @@ def plan_listing(
     ``AFTER_CREATED_AT``), job definition, job name, a created-at upper bound alone.
     Child listings (array / multi-node) take no filter server-side at all.
     """
-    f = job_filter or JobFilter()
+    f = job_filter or JobFilter._make()
     if operation == "ListServiceJobs" and f.definitions:
         raise InvalidFilterError(
             "job_definition: ListServiceJobs has no JOB_DEFINITION filter (service jobs have "
@@ -355,7 +378,11 @@ def plan_listing(
         checks.append(("CREATED", partial(_created_before, upper)))
 
     status_on_server = server is None or served in ("SHARE_IDENTIFIER", "QUOTA_SHARE_NAME")
-    if status is not None and not status_on_server:
+    if status is not None and server is not None:
+        # Checked here even when AWS applies it together with SHARE_IDENTIFIER /
+        # QUOTA_SHARE_NAME: it is free, and AWS documents that a filter normally makes it
+        # ignore jobStatus -- a job of another status never leaks through.  (Without a filter,
+        # jobStatus is ListJobs' own selection and is left to AWS.)
         checks.append(("STATUS", partial(_status_is, status)))
 
     predicates = tuple(check for _, check in checks)
@@ -410,5 +437,11 @@ def _all_hold(predicates: tuple[Callable[[Any], bool], ...], job: Any) -> bool:
 def _created_filter(name: str, moment: datetime) -> dict[str, Any]:
     # BEFORE: created_at < moment  <=> ms < ceil(moment).
     # AFTER:  created_at >= moment <=> ms > ceil(moment) - 1.
-    ms = _ms_ceil(moment) if name == "BEFORE_CREATED_AT" else _ms_ceil(moment) - 1
-    return {"name": name, "values": [str(ms)]}
+    ms = to_epoch_millis(moment, ceil=True)
+    if name == "AFTER_CREATED_AT":
+        ms -= 1
+    # Never a negative value (AWS documents epoch milliseconds; no job predates 1970): a
+    # lower bound before 1970 is sent as the epoch, which every job is after; an upper bound
+    # before 1970 as the epoch, which no job is before -- one request returns nothing.  The
+    # exact bounds are checked client-side either way.
+    return {"name": name, "values": [str(max(ms, 0))]}

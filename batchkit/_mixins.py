@@ -9,7 +9,7 @@ that notebooks and scripts don't re-derive them from nested members.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 if TYPE_CHECKING:
     from batchkit._generated_models import (
@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     )
 
 __all__ = [
+    "TERMINAL_BATCH_VALUES",
+    "TERMINAL_S3_VALUES",
     "AttemptDetailMixin",
     "JobDetailMixin",
     "JobStatusMixin",
@@ -29,8 +31,12 @@ __all__ = [
     "ServiceJobSummaryMixin",
 ]
 
-_TERMINAL_BATCH = frozenset({"SUCCEEDED", "FAILED"})
-_TERMINAL_S3 = frozenset({"Complete", "Failed", "Cancelled"})
+#: The statuses after which a job never changes again -- defined here only.  Everything else
+#: (``is_terminal`` of statuses and jobs, ``JobStatus.terminal()``...) derives from these.
+TERMINAL_BATCH_VALUES = frozenset({"SUCCEEDED", "FAILED"})
+TERMINAL_S3_VALUES = frozenset({"Complete", "Failed", "Cancelled"})
+
+_S = TypeVar("_S")
 
 
 def _duration(started: datetime | None, stopped: datetime | None) -> timedelta | None:
@@ -39,24 +45,38 @@ def _duration(started: datetime | None, stopped: datetime | None) -> timedelta |
     return stopped - started
 
 
-class JobStatusMixin:
-    """For ``JobStatus`` and ``ServiceJobStatus``."""
+class _TerminalStatusMixin:
+    """``is_terminal`` and ``terminal()`` of a status enum, from ``_TERMINAL_VALUES``."""
 
+    _TERMINAL_VALUES: ClassVar[frozenset[str]] = frozenset()
     value: Any
 
     @property
     def is_terminal(self) -> bool:
-        """SUCCEEDED or FAILED: the job will not change any more."""
-        return self.value in _TERMINAL_BATCH
+        """True for a status after which the job never changes (unknown values: False)."""
+        return self.value in self._TERMINAL_VALUES
+
+    @classmethod
+    def terminal(cls: type[_S]) -> frozenset[_S]:
+        """The terminal statuses, as members (e.g. ``{JobStatus.SUCCEEDED, JobStatus.FAILED}``)."""
+        values: frozenset[str] = getattr(cls, "_TERMINAL_VALUES")  # noqa: B009
+        return frozenset(cls(v) for v in values)  # type: ignore[call-arg]
 
 
-class S3JobStatusMixin:
-    value: Any
+class JobStatusMixin(_TerminalStatusMixin):
+    """For ``JobStatus`` and ``ServiceJobStatus``: SUCCEEDED and FAILED are terminal."""
 
-    @property
-    def is_terminal(self) -> bool:
-        """Complete, Failed or Cancelled."""
-        return self.value in _TERMINAL_S3
+    _TERMINAL_VALUES = TERMINAL_BATCH_VALUES
+
+
+class S3JobStatusMixin(_TerminalStatusMixin):
+    """For ``S3JobStatus``: Complete, Failed and Cancelled are terminal."""
+
+    _TERMINAL_VALUES = TERMINAL_S3_VALUES
+
+
+def _status_is_terminal(status: Any) -> bool:
+    return status is not None and bool(status.is_terminal)
 
 
 class _TimedMixin:
@@ -77,7 +97,7 @@ class _StatusMixin(_TimedMixin):
     @property
     def is_terminal(self) -> bool:
         """True once the job has SUCCEEDED or FAILED (unknown statuses count as not terminal)."""
-        return self.status is not None and self.status.value in _TERMINAL_BATCH
+        return _status_is_terminal(self.status)
 
 
 class JobSummaryMixin(_StatusMixin):
@@ -136,8 +156,8 @@ class S3BatchJobMixin:
 
     @property
     def is_terminal(self) -> bool:
-        """Complete, Failed or Cancelled."""
-        return self.status is not None and self.status.value in _TERMINAL_S3
+        """True once the job is Complete, Failed or Cancelled (unknown statuses: False)."""
+        return _status_is_terminal(self.status)
 
     @property
     def progress(self) -> float | None:

@@ -15,8 +15,9 @@ Why these exist:
 from __future__ import annotations
 
 import enum
+import threading
 from collections.abc import Iterator, Mapping
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from typing import Annotated, Any, TypeVar, cast
 
 from pydantic import (
@@ -32,18 +33,27 @@ from pydantic import (
 )
 from pydantic_core import core_schema
 
+from batchkit._time import from_epoch_millis, to_epoch_millis
+
 __all__ = ["BatchKitModel", "EpochMillis", "OpenEnum", "UtcDatetime", "WireList"]
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
-_ONE_MS = timedelta(milliseconds=1)
+#: How many unknown values each enum keeps as cached pseudo-members (see OpenEnum).
+UNKNOWN_CACHE_SIZE = 256
+_unknown_lock = threading.Lock()
+_unknown_cached: dict[type, int] = {}  # per enum class: unknown values cached so far
+_E = TypeVar("_E", bound="OpenEnum")
 
 
 class OpenEnum(str, enum.Enum):
     """A string enum that accepts values it does not know yet.
 
-    ``JobStatus("HIBERNATING")`` does not raise: it returns a new member of
-    ``JobStatus`` whose ``value`` is ``"HIBERNATING"`` and whose ``is_known`` is
-    False.  The member is cached, so identity comparisons keep working.
+    * a declared value or a member *name* gives the member:
+      ``S3JobStatus("Active") is S3JobStatus("ACTIVE") is S3JobStatus.ACTIVE``;
+    * any other string does not raise: ``JobStatus("HIBERNATING")`` is a pseudo-member of
+      ``JobStatus`` whose ``value`` is ``"HIBERNATING"`` and whose ``is_known`` is False.
+      It round-trips, and the first :data:`UNKNOWN_CACHE_SIZE` unknown values of each enum
+      are cached so that ``is`` works for them; past that, each call returns a new
+      (equal) member, so a stream of junk values cannot grow memory.  Compare with ``==``.
 
     >>> from batchkit.models import JobStatus
     >>> JobStatus("HIBERNATING").value, JobStatus("HIBERNATING").is_known
@@ -54,17 +64,47 @@ class OpenEnum(str, enum.Enum):
     def _missing_(cls, value: object) -> OpenEnum | None:
         if not isinstance(value, str):
             return None
+        declared = cls.__members__.get(value)
+        if declared is not None:
+            return declared
         member = str.__new__(cls, value)
         member._name_ = value
         member._value_ = value
-        # Registering the pseudo-member makes the next lookup an ordinary hit.
-        cls._value2member_map_[value] = member
+        with _unknown_lock:
+            cached = cls._value2member_map_.get(value)
+            if cached is not None:  # another thread registered it meanwhile
+                return cast(OpenEnum, cached)
+            count = _unknown_cached.get(cls, 0)
+            if count < UNKNOWN_CACHE_SIZE:
+                # Registering the pseudo-member makes the next lookup an ordinary hit.
+                cls._value2member_map_[value] = member
+                _unknown_cached[cls] = count + 1
         return member
+
+    @classmethod
+    def known(cls: type[_E], value: str) -> _E | None:
+        """The declared member with this value or name, else None (creates nothing).
+
+        >>> from batchkit.models import S3JobStatus
+        >>> S3JobStatus.known("ACTIVE"), S3JobStatus.known("Hibernating")
+        (S3JobStatus.ACTIVE, None)
+        """
+        if not isinstance(value, str):
+            return None
+        for member in cls.__members__.values():
+            if member._value_ == value:
+                return member
+        return cls.__members__.get(value)
 
     @property
     def is_known(self) -> bool:
-        """True for values this version of batchkit was generated with."""
-        return self._name_ in type(self).__members__
+        """True only for the values AWS declared (those this batchkit was generated with)."""
+        return type(self).__members__.get(self._name_) is self
+
+    def __repr__(self) -> str:
+        if self.is_known:
+            return f"{type(self).__name__}.{self._name_}"
+        return f"{type(self).__name__}({self._value_!r})"
 
     def __str__(self) -> str:
         return str(self.value)
@@ -80,9 +120,6 @@ class OpenEnum(str, enum.Enum):
         )
         return cast(core_schema.CoreSchema, schema)
 
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}.{self._name_}"
-
 
 def _enum_value(member: OpenEnum) -> str:
     return str.__str__(member)
@@ -92,7 +129,7 @@ def _from_epoch_millis(value: Any) -> Any:
     if isinstance(value, bool):  # bool is an int; never a timestamp
         raise ValueError("expected epoch milliseconds (int) or an aware datetime, got a bool")
     if isinstance(value, int):
-        return _EPOCH + value * _ONE_MS
+        return from_epoch_millis(value)  # ValueError (a validation error) when out of range
     if isinstance(value, datetime) and value.tzinfo is None:
         raise ValueError(
             "naive datetime: give a timezone-aware datetime (e.g. tzinfo=timezone.utc)"
@@ -103,7 +140,7 @@ def _from_epoch_millis(value: Any) -> Any:
 def _to_epoch_millis(value: datetime, info: SerializationInfo) -> int | datetime:
     # Epoch milliseconds for the wire (to_boto, JSON); the datetime itself for display rows.
     if info.mode == "json" or (info.context or {}).get("wire"):
-        return (value - _EPOCH) // _ONE_MS
+        return to_epoch_millis(value)
     return value
 
 

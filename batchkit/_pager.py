@@ -307,7 +307,7 @@ class JobPager(Iterator[T]):
         """
         from batchkit._display import to_pandas
 
-        return to_pandas(cast(Any, self.to_list(progress=progress)))
+        return to_pandas(cast(Any, self.to_list(progress=progress)), model=self._model)
 
     def _repr_html_(self) -> str:
         """Notebook display: the next rows, fetching only the pages they need."""

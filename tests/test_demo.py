@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
+import batchkit._demo
+import batchkit.testing
 from batchkit._cli import main
 
 
@@ -76,3 +80,40 @@ def test_a_listing_piped_into_a_closed_reader_exits_0() -> None:
     result = piped_into_head("--fake jobs etl --status SUCCEEDED", 2)
     assert result.returncode == 0, result.stderr
     assert len(result.stdout.splitlines()) == 2
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_demo_with_very_few_jobs(capsys: pytest.CaptureFixture[str], jobs: int) -> None:
+    assert main(["demo", "--jobs", str(jobs)]) == 0
+    captured = capsys.readouterr()
+    assert "error" not in captured.err
+    assert "etl " in captured.out  # every queue exists, even without jobs
+    assert "active only: ['nightly-active-0']" in captured.out
+
+
+def test_the_demo_account_lives_in_testing_without_import_cycles() -> None:
+    testing = Path(batchkit.testing.__file__).parent
+    for path in testing.glob("*.py"):
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            names = [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            for name in names:
+                assert name not in ("batchkit._demo", "batchkit._cli"), (path.name, name)
+    code = (
+        "import sys; from batchkit.testing import FakeAWS; fake = FakeAWS.demo(jobs=5); "
+        "assert 'batchkit._demo' not in sys.modules and 'batchkit._cli' not in sys.modules; "
+        "print(sum(1 for _ in fake.batch_client().list_jobs('etl')) >= 0)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "True"
+
+
+def test_the_demo_uses_the_fake_s_demo_account() -> None:
+    source = Path(batchkit._demo.__file__).read_text()
+    assert "FakeAWS.demo(" in source
+    assert "def seed" not in source

@@ -13,6 +13,7 @@ from batchkit.models import (
     JobDetail,
     JobStatus,
     JobSummary,
+    OpenEnum,
     S3BatchJob,
     S3JobStatus,
     S3Operation,
@@ -225,3 +226,101 @@ def test_s3_batch_job_keeps_aware_datetimes_and_progress() -> None:
     assert job.to_boto() == wire
     with pytest.raises(pydantic.ValidationError, match="timezone"):
         S3BatchJob.model_validate({"CreationTime": datetime(2026, 1, 1)})
+
+
+# ------------------------------------------------------------------ open enums
+
+
+def test_a_member_name_gives_the_member() -> None:
+    assert S3JobStatus("ACTIVE") is S3JobStatus.ACTIVE
+    assert S3JobStatus("Active") is S3JobStatus.ACTIVE
+    assert S3Operation("S3_PUT_OBJECT_COPY") is S3Operation.S3_PUT_OBJECT_COPY
+    assert S3BatchJob.model_validate({"Status": "COMPLETE"}).status is S3JobStatus.COMPLETE
+    for enum in (JobStatus, ServiceJobStatus, S3JobStatus, S3Operation):
+        for name, member in enum.__members__.items():
+            assert enum(name) is member
+            assert enum(member.value) is member
+
+
+def test_is_known_only_for_declared_values() -> None:
+    assert S3JobStatus("COMPLETE").is_known  # the member itself, not a look-alike
+    assert S3JobStatus("COMPLETE") in list(S3JobStatus)
+    unknown = S3JobStatus("Complete ")
+    assert not unknown.is_known
+    assert unknown not in list(S3JobStatus)
+    assert repr(unknown) == "S3JobStatus('Complete ')"
+    assert repr(S3JobStatus.COMPLETE) == "S3JobStatus.COMPLETE"
+    assert all(member.is_known for member in S3JobStatus)
+
+
+def test_known_looks_up_without_creating_members() -> None:
+    assert S3JobStatus.known("ACTIVE") is S3JobStatus.ACTIVE
+    assert S3JobStatus.known("Active") is S3JobStatus.ACTIVE
+    assert JobStatus.known("NO-SUCH-STATUS-EVER") is None
+    assert "NO-SUCH-STATUS-EVER" not in JobStatus._value2member_map_
+
+
+def test_terminal_statuses_are_defined_once() -> None:
+    assert JobStatus.terminal() == {JobStatus.SUCCEEDED, JobStatus.FAILED}
+    assert ServiceJobStatus.terminal() == {ServiceJobStatus.SUCCEEDED, ServiceJobStatus.FAILED}
+    assert S3JobStatus.terminal() == {
+        S3JobStatus.COMPLETE,
+        S3JobStatus.FAILED,
+        S3JobStatus.CANCELLED,
+    }
+    for enum in (JobStatus, ServiceJobStatus, S3JobStatus):
+        terminal: frozenset[Any] = enum.terminal()
+        assert all(isinstance(m, enum) and m.is_known for m in terminal)
+        assert {m for m in enum if m.is_terminal} == terminal
+        assert not enum("FUTURE_STATE").is_terminal
+    running = JobSummary.model_validate({"jobId": "1", "jobName": "n", "status": "RUNNING"})
+    assert not running.is_terminal
+    assert S3BatchJob.model_validate({"Status": "Cancelled"}).is_terminal
+    assert not S3BatchJob.model_validate({"Status": "Cancelling"}).is_terminal
+
+
+class _Colour(OpenEnum):
+    RED = "red"
+
+
+def test_unknown_members_are_cached_up_to_a_bound() -> None:
+    import tracemalloc
+
+    from batchkit._model_base import UNKNOWN_CACHE_SIZE
+
+    declared = len(_Colour.__members__)
+    first = _Colour("mauve")
+    assert first is _Colour("mauve")  # cached: identity holds
+    tracemalloc.start()
+    try:
+        before, _ = tracemalloc.get_traced_memory()
+        for i in range(20_000):
+            member = _Colour(f"rejected-status-{i}")
+            assert member.value == f"rejected-status-{i}"
+            assert not member.is_known
+        after, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert len(_Colour._value2member_map_) == declared + UNKNOWN_CACHE_SIZE
+    assert after - before < 1_000_000  # the unbounded cache kept ~11 MB for 20k values
+    assert _Colour("mauve") is first  # still cached
+    late = _Colour("turquoise")  # past the bound: a fresh member each time, still equal
+    assert late == _Colour("turquoise") == "turquoise"
+    assert late is not _Colour("turquoise")
+    assert hash(late) == hash("turquoise")
+    assert isinstance(late, _Colour)
+    assert not late.is_known
+    assert _Colour("RED") is _Colour.RED  # names and values are never affected
+    assert _Colour("red") is _Colour.RED
+
+
+def test_unknown_enum_value_round_trips_through_json() -> None:
+    wire = {"jobId": "1", "jobName": "n", "status": "HIBERNATING", "createdAt": -5}
+    job = JobSummary.model_validate(wire)
+    assert JobSummary.model_validate_json(job.model_dump_json()) == job
+    assert json.loads(job.model_dump_json(by_alias=True))["status"] == "HIBERNATING"
+
+
+def test_out_of_range_epoch_millis_is_a_validation_error() -> None:
+    with pytest.raises(pydantic.ValidationError, match="out of range"):
+        JobSummary.model_validate({"jobId": "1", "jobName": "n", "createdAt": 10**17})

@@ -53,23 +53,20 @@ import boto3
 from botocore.config import Config
 
 from batchkit._client import BatchClient, S3BatchOperationsClient
+from batchkit._mixins import TERMINAL_BATCH_VALUES, TERMINAL_S3_VALUES
 from batchkit._operations import OPERATIONS
+from batchkit._time import to_epoch_millis
 from batchkit.models import JobDetail, S3BatchJob, ServiceJobSummary
 from batchkit.testing._wire import AWSErrorResponse, RawReply, serve
 
 __all__ = ["FAULT_KINDS", "FakeAWS", "Fault"]
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
-_TERMINAL = {"SUCCEEDED", "FAILED"}
-_S3_ENDED = {"Complete", "Failed", "Cancelled"}
+_TERMINAL = TERMINAL_BATCH_VALUES
+_S3_ENDED = TERMINAL_S3_VALUES
 
 
 def _ms(moment: datetime | int) -> int:
-    if isinstance(moment, int):
-        return moment
-    if moment.tzinfo is None:
-        raise ValueError("naive datetime: give a timezone-aware datetime")
-    return (moment - _EPOCH) // timedelta(milliseconds=1)
+    return moment if isinstance(moment, int) else to_epoch_millis(moment)
 
 
 class _Reject(Exception):
@@ -190,7 +187,7 @@ class FakeAWS:
         """A backend seeded with the demo account (what ``batchkit demo`` and ``--fake`` use):
         queues ``cpu-spot``, ``gpu-ondemand``, ``etl`` (jobs over four weeks, array and
         multi-node jobs), ``sagemaker`` (service jobs), and S3 Batch Operations jobs."""
-        from batchkit._demo import seed
+        from batchkit.testing._demo_account import seed
 
         moment = (now or datetime.now(timezone.utc)).replace(microsecond=0)
         fake = cls(now=lambda: moment)

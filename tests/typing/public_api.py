@@ -81,6 +81,9 @@ def models(
     assert_type(s3.progress, float | None)
     assert_type(JobStatus.FAILED.is_terminal, bool)
     assert_type(JobStatus("NEW").is_known, bool)
+    assert_type(JobStatus.terminal(), frozenset[JobStatus])
+    assert_type(S3JobStatus.terminal(), frozenset[S3JobStatus])
+    assert_type(S3JobStatus.known("Active"), S3JobStatus | None)
     assert_type(summary.to_boto(), dict[str, Any])
 
 
