@@ -33,7 +33,9 @@ from botocore.model import ListShape, MapShape, Shape, StringShape, StructureSha
 #: items; ``item``: its public model; ``page_size_max`` / ``filtered_page_size_max``: the
 #: documented maximum page sizes (unfiltered / with a server-side filter; for an id-taking
 #: operation the most ids a call); ``tokens``: (input, output, limit) members for an operation
-#: botocore has no paginator for; ``id_key``: the request member of an id list.
+#: botocore has no paginator for; ``id_key``: the request member of an id list; ``filters``:
+#: the server-side filter names it accepts; ``status_filters``: those with which AWS still
+#: honours ``jobStatus``.
 SPECS: tuple[dict[str, Any], ...] = (
     {
         "constant": "LIST_JOBS",
@@ -42,6 +44,14 @@ SPECS: tuple[dict[str, Any], ...] = (
         "result": "jobSummaryList",
         "page_size_max": 1000,
         "filtered_page_size_max": 100,
+        "filters": (
+            "JOB_NAME",
+            "JOB_DEFINITION",
+            "BEFORE_CREATED_AT",
+            "AFTER_CREATED_AT",
+            "SHARE_IDENTIFIER",
+        ),
+        "status_filters": ("SHARE_IDENTIFIER",),
     },
     {
         "constant": "LIST_SERVICE_JOBS",
@@ -50,6 +60,14 @@ SPECS: tuple[dict[str, Any], ...] = (
         "result": "jobSummaryList",
         "page_size_max": 100,
         "filtered_page_size_max": 100,
+        "filters": (
+            "JOB_NAME",
+            "BEFORE_CREATED_AT",
+            "AFTER_CREATED_AT",
+            "SHARE_IDENTIFIER",
+            "QUOTA_SHARE_NAME",
+        ),
+        "status_filters": ("SHARE_IDENTIFIER", "QUOTA_SHARE_NAME"),
     },
     {
         "constant": "DESCRIBE_JOBS",
@@ -446,9 +464,21 @@ def operation_rows() -> list[dict[str, Any]]:
                 "filtered_page_size_max": spec.get("filtered_page_size_max"),
                 "has_paginator": config is not None,
                 "id_key": spec.get("id_key"),
+                "filters": tuple(spec.get("filters", ())),
+                "status_filters": tuple(spec.get("status_filters", ())),
             }
         )
     return rows
+
+
+def _literal(value: object) -> str:
+    """A Python literal with double-quoted strings (ruff's style), one line."""
+    if isinstance(value, str):
+        return _q(value)
+    if isinstance(value, tuple):
+        inner = ", ".join(_literal(v) for v in value)
+        return f"({inner},)" if len(value) == 1 else f"({inner})"
+    return repr(value)
 
 
 def render_operations() -> str:
@@ -465,11 +495,7 @@ def render_operations() -> str:
     rows = operation_rows()
     for row in rows:
         out.append(f"{row['constant']} = Operation(\n")
-        out += [
-            f"    {k}={_q(v) if isinstance(v, str) else repr(v)},\n"
-            for k, v in row.items()
-            if k != "constant"
-        ]
+        out += [f"    {k}={_literal(v)},\n" for k, v in row.items() if k != "constant"]
         out.append(")\n\n")
     out.append("#: Every row, by ``key`` (``service.Operation``).\n")
     out.append("OPERATIONS: dict[str, Operation] = {\n")

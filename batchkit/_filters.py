@@ -25,6 +25,7 @@ from functools import partial
 from typing import Any, Literal
 
 from batchkit._errors import InvalidFilterError, require_text
+from batchkit._operations import OPERATIONS
 from batchkit._time import to_epoch_millis
 
 __all__ = ["JobFilter", "ListingPlan", "plan_listing"]
@@ -328,12 +329,13 @@ def plan_listing(
     Child listings (array / multi-node) take no filter server-side at all.
     """
     f = job_filter or JobFilter._make()
-    if operation == "ListServiceJobs" and f.definitions:
+    row = OPERATIONS[f"batch.{operation}"]
+    if f.definitions and "JOB_DEFINITION" not in row.filters:
         raise InvalidFilterError(
-            "job_definition: ListServiceJobs has no JOB_DEFINITION filter (service jobs have "
+            f"job_definition: {operation} has no JOB_DEFINITION filter (service jobs have "
             "no job definition)"
         )
-    if operation == "ListJobs" and f.quota_shares:
+    if f.quota_shares and "QUOTA_SHARE_NAME" not in row.filters:
         raise InvalidFilterError("quota_share_name: only ListServiceJobs supports QUOTA_SHARE_NAME")
     lower, upper = f.bounds(now or datetime.now(timezone.utc))
 
@@ -377,7 +379,7 @@ def plan_listing(
     if upper is not None:
         checks.append(("CREATED", partial(_created_before, upper)))
 
-    status_on_server = server is None or served in ("SHARE_IDENTIFIER", "QUOTA_SHARE_NAME")
+    status_on_server = server is None or served in row.status_filters
     if status is not None and server is not None:
         # Checked here even when AWS applies it together with SHARE_IDENTIFIER /
         # QUOTA_SHARE_NAME: it is free, and AWS documents that a filter normally makes it

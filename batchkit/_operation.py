@@ -57,3 +57,8 @@ class Operation:
     """botocore ships a paginator for it (otherwise batchkit states the pagination itself)."""
     id_key: str | None = None
     """For operations that take ids (DescribeJobs): the request member of the id list."""
+    filters: tuple[str, ...] = ()
+    """The server-side filter names the operation accepts (``filters=[{"name": ...}]``)."""
+    status_filters: tuple[str, ...] = ()
+    """The filters together with which AWS still honours ``jobStatus`` (it ignores it with
+    any other filter)."""

@@ -26,6 +26,8 @@ LIST_JOBS = Operation(
     filtered_page_size_max=100,
     has_paginator=True,
     id_key=None,
+    filters=("JOB_NAME", "JOB_DEFINITION", "BEFORE_CREATED_AT", "AFTER_CREATED_AT", "SHARE_IDENTIFIER"),
+    status_filters=("SHARE_IDENTIFIER",),
 )
 
 LIST_SERVICE_JOBS = Operation(
@@ -46,6 +48,8 @@ LIST_SERVICE_JOBS = Operation(
     filtered_page_size_max=100,
     has_paginator=True,
     id_key=None,
+    filters=("JOB_NAME", "BEFORE_CREATED_AT", "AFTER_CREATED_AT", "SHARE_IDENTIFIER", "QUOTA_SHARE_NAME"),
+    status_filters=("SHARE_IDENTIFIER", "QUOTA_SHARE_NAME"),
 )
 
 DESCRIBE_JOBS = Operation(
@@ -66,6 +70,8 @@ DESCRIBE_JOBS = Operation(
     filtered_page_size_max=None,
     has_paginator=False,
     id_key="jobs",
+    filters=(),
+    status_filters=(),
 )
 
 S3_LIST_JOBS = Operation(
@@ -86,6 +92,8 @@ S3_LIST_JOBS = Operation(
     filtered_page_size_max=None,
     has_paginator=False,
     id_key=None,
+    filters=(),
+    status_filters=(),
 )
 
 #: Every row, by ``key`` (``service.Operation``).

@@ -54,7 +54,14 @@ from botocore.config import Config
 
 from batchkit._client import BatchClient, S3BatchOperationsClient
 from batchkit._mixins import TERMINAL_BATCH_VALUES, TERMINAL_S3_VALUES
-from batchkit._operations import OPERATIONS
+from batchkit._operation import Operation
+from batchkit._operations import (
+    DESCRIBE_JOBS,
+    LIST_JOBS,
+    LIST_SERVICE_JOBS,
+    OPERATIONS,
+    S3_LIST_JOBS,
+)
 from batchkit._time import to_epoch_millis
 from batchkit.models import JobDetail, S3BatchJob, ServiceJobSummary
 from batchkit.testing._wire import AWSErrorResponse, RawReply, serve
@@ -568,16 +575,16 @@ class FakeAWS:
                 "ClientException",
                 "Exactly one of jobQueue, arrayJobId or multiNodeJobId must be specified.",
             )
-        allowed = {"JOB_NAME", "JOB_DEFINITION", "BEFORE_CREATED_AT", "AFTER_CREATED_AT"}
-        server_filter = _one_filter(params.get("filters"), allowed | {"SHARE_IDENTIFIER"})
-        limit = _max_results(params.get("maxResults"), 1, 1000)
+        op = LIST_JOBS
+        server_filter = _one_filter(params.get("filters"), set(op.filters))
+        limit = _max_results(params, op)
         children = "jobQueue" not in params
         if children:
             server_filter = None  # AWS: the filter doesn't apply to child jobs
         else:
             queue = self._known_queue(params["jobQueue"])
-        if server_filter is not None:
-            limit = min(limit or 100, 100)
+        if server_filter is not None and op.filtered_page_size_max is not None:
+            limit = min(limit or op.filtered_page_size_max, op.filtered_page_size_max)
 
         def compute() -> list[dict[str, Any]]:
             with self._lock:
@@ -588,39 +595,39 @@ class FakeAWS:
                 parent = params.get("arrayJobId") or params.get("multiNodeJobId")
                 attr = "array_parent" if "arrayJobId" in params else "node_parent"
                 candidates = [j.summary for j in jobs if getattr(j, attr) == parent]
-            items = _select(
-                candidates, server_filter, params.get("jobStatus"), ("SHARE_IDENTIFIER",)
-            )
+            items = _select(candidates, server_filter, params.get("jobStatus"), op.status_filters)
             if children:
                 items.sort(key=_child_index)
             return items
 
-        items = self._cached("ListJobs" + _fingerprint(params, "nextToken"), compute)
-        return _page(items, params, limit or 1000, "nextToken", "jobSummaryList")
+        items = self._cached(op.key + _fingerprint(params, op), compute)
+        return _page(items, params, op, limit)
 
     def _list_service_jobs(self, params: dict[str, Any]) -> dict[str, Any]:
         if not params.get("jobQueue"):
             raise _Reject("ClientException", "jobQueue is required.")
-        allowed = {"JOB_NAME", "BEFORE_CREATED_AT", "AFTER_CREATED_AT", "SHARE_IDENTIFIER"}
-        server_filter = _one_filter(params.get("filters"), allowed | {"QUOTA_SHARE_NAME"})
+        op = LIST_SERVICE_JOBS
+        server_filter = _one_filter(params.get("filters"), set(op.filters))
         queue = self._known_queue(params["jobQueue"])
-        limit = _max_results(params.get("maxResults"), 1, 100)
+        limit = _max_results(params, op)
 
         def compute() -> list[dict[str, Any]]:
             with self._lock:
                 candidates = [s for q, s in self._service_jobs.values() if q == queue]
-            status_with = ("SHARE_IDENTIFIER", "QUOTA_SHARE_NAME")
-            return _select(candidates, server_filter, params.get("jobStatus"), status_with)
+            return _select(candidates, server_filter, params.get("jobStatus"), op.status_filters)
 
-        items = self._cached("ListServiceJobs" + _fingerprint(params, "nextToken"), compute)
-        return _page(items, params, limit or 100, "nextToken", "jobSummaryList")
+        items = self._cached(op.key + _fingerprint(params, op), compute)
+        return _page(items, params, op, limit)
 
     def _describe_jobs(self, params: dict[str, Any]) -> dict[str, Any]:
         ids = params.get("jobs")
         if not isinstance(ids, list):
             raise _Reject("ClientException", "jobs is required.")
-        if len(ids) > 100:
-            raise _Reject("ClientException", "A maximum of 100 job IDs can be specified.")
+        if len(ids) > DESCRIBE_JOBS.page_size_max:
+            raise _Reject(
+                "ClientException",
+                f"A maximum of {DESCRIBE_JOBS.page_size_max} job IDs can be specified.",
+            )
         with self._lock:
             by_arn = {j.detail["jobArn"]: j for j in self._jobs.values()}
             found = {
@@ -635,9 +642,7 @@ class FakeAWS:
         account = params.get("AccountId") or ""
         if not (len(account) == 12 and account.isascii() and account.isdigit()):
             raise _Reject("InvalidRequestException", "AccountId must be 12 digits.")
-        limit = params.get("MaxResults")
-        if limit is not None and not 0 <= limit <= 1000:
-            raise _Reject("InvalidRequestException", "MaxResults must be between 0 and 1000.")
+        limit = _max_results(params, S3_LIST_JOBS, low=0, code="InvalidRequestException")
         statuses = set(params.get("JobStatuses") or [])
         cutoff = self.now() - timedelta(days=30)
         with self._lock:
@@ -650,12 +655,7 @@ class FakeAWS:
         ]
         visible.sort(key=lambda job: job["CreationTime"], reverse=True)
         return _page(
-            visible,
-            params,
-            limit or 1000,
-            "NextToken",
-            "Jobs",
-            invalid=("InvalidNextTokenException", 400),
+            visible, params, S3_LIST_JOBS, limit, invalid=("InvalidNextTokenException", 400)
         )
 
     def _known_queue(self, name_or_arn: str) -> str:
@@ -798,29 +798,36 @@ def _child_index(summary: Mapping[str, Any]) -> int:
     return int(array.get("index", node.get("nodeIndex", 0)))
 
 
-def _max_results(value: Any, low: int, high: int) -> int | None:
+def _max_results(
+    params: Mapping[str, Any], op: Operation, low: int = 1, code: str = "ClientException"
+) -> int | None:
+    assert op.limit_key is not None
+    value = params.get(op.limit_key)
     if value is None:
         return None
-    if not isinstance(value, int) or not low <= value <= high:
-        raise _Reject("ClientException", f"maxResults must be between {low} and {high}.")
+    if not isinstance(value, int) or not low <= value <= op.page_size_max:
+        raise _Reject(code, f"{op.limit_key} must be between {low} and {op.page_size_max}.")
     return value
 
 
-def _fingerprint(params: Mapping[str, Any], token_key: str) -> str:
-    query = {k: v for k, v in params.items() if k not in (token_key, "maxResults", "MaxResults")}
+def _fingerprint(params: Mapping[str, Any], op: Operation) -> str:
+    query = {k: v for k, v in params.items() if k not in (op.input_token, op.limit_key)}
     return hashlib.sha256(json.dumps(query, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
 def _page(
     items: list[dict[str, Any]],
     params: Mapping[str, Any],
-    limit: int,
-    token_key: str,
-    result_key: str,
+    op: Operation,
+    limit: int | None,
     invalid: tuple[str, int] = ("ClientException", 400),
 ) -> dict[str, Any]:
+    assert op.input_token is not None
+    assert op.output_token is not None
+    token_key, result_key = op.input_token, op.result_key
+    limit = limit or op.page_size_max
     start = 0
-    fingerprint = _fingerprint(params, token_key)
+    fingerprint = _fingerprint(params, op)
     token = params.get(token_key)
     if token is not None:
         try:
@@ -834,5 +841,5 @@ def _page(
     response: dict[str, Any] = {result_key: items[start:end]}
     if end < len(items):
         payload = json.dumps({"o": end, "q": fingerprint}).encode()
-        response[token_key] = base64.b64encode(payload).decode()
+        response[op.output_token] = base64.b64encode(payload).decode()
     return response
