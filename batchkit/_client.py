@@ -17,7 +17,7 @@ import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from types import ModuleType, TracebackType
+from types import ModuleType
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from botocore.config import Config
@@ -32,12 +32,11 @@ from batchkit._errors import (
 from batchkit._filters import JobFilter, plan_listing
 from batchkit._operation import Operation
 from batchkit._operations import DESCRIBE_JOBS, LIST_JOBS, LIST_SERVICE_JOBS, S3_LIST_JOBS
-from batchkit._pager import JobPager, decode_token
+from batchkit._pager import JobPager, Results, decode_token
 from batchkit._pages import PageSource, RawPage, item_model
 
 if TYPE_CHECKING:
     import boto3
-    import pandas as pd
     from mypy_boto3_batch.client import BatchClient as Boto3BatchClient
     from mypy_boto3_s3control.client import S3ControlClient as Boto3S3ControlClient
 
@@ -384,7 +383,7 @@ def _unique_ids(job_ids: Iterable[str]) -> list[str]:
     return list(unique.values())
 
 
-class JobDetails(Iterator["JobDetail"]):
+class JobDetails(Results["JobDetail"]):
     """The lazy result of :meth:`BatchClient.describe_jobs`: an iterator of ``JobDetail``.
 
     A context manager: leaving the block (or :meth:`close`, or dropping out of a ``for``
@@ -404,6 +403,7 @@ class JobDetails(Iterator["JobDetail"]):
         self._pool: ThreadPoolExecutor | None = None
         self._window: deque[tuple[list[str], Future[list[JobDetail] | BatchKitError]]] = deque()
         self._iterator: Iterator[JobDetail] = self._run()
+        self._model = item_model(DESCRIBE_JOBS)
 
     @property
     def missing_ids(self) -> tuple[str, ...]:
@@ -421,46 +421,10 @@ class JobDetails(Iterator["JobDetail"]):
     def __next__(self) -> JobDetail:
         return next(self._iterator)
 
-    def __enter__(self) -> JobDetails:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
     def close(self) -> None:
         """Stop: cancel queued requests, wait for running ones, end iteration."""
         self._iterator.close()  # type: ignore[attr-defined]
         self._shutdown()
-
-    def first(self) -> JobDetail | None:
-        """The next job, or None."""
-        return next(self, None)
-
-    def take(self, n: int) -> list[JobDetail]:
-        """The next ``n`` jobs (fewer if the input ends first)."""
-        if not isinstance(n, int) or isinstance(n, bool) or n < 0:
-            raise InvalidParameterError(f"take: n must be an int >= 0, got {n!r}")
-        out: list[JobDetail] = []
-        for job in self:
-            out.append(job)
-            if len(out) >= n:
-                break
-        return out
-
-    def to_list(self) -> list[JobDetail]:
-        """Every remaining job."""
-        return list(self)
-
-    def to_pandas(self, *, progress: bool = False) -> pd.DataFrame:
-        """The remaining jobs as a DataFrame of flat columns (needs ``batchkit[pandas]``)."""
-        from batchkit._display import to_pandas
-
-        return to_pandas(self, model=item_model(DESCRIBE_JOBS), progress=progress)
 
     def _describe(self, chunk: list[str]) -> list[JobDetail]:
         page: RawPage[JobDetail] = self._source.call({DESCRIBE_JOBS.id_key or "jobs": chunk})

@@ -33,6 +33,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, cast
 
 from botocore.paginate import TokenDecoder, TokenEncoder
+from typing_extensions import Self
 
 from batchkit._errors import BatchKitError, InvalidParameterError, TokenCycleError
 
@@ -41,7 +42,7 @@ if TYPE_CHECKING:
 
     from batchkit._pages import RawPage
 
-__all__ = ["JobPager", "Page", "PageFetcher", "StopRule", "decode_token"]
+__all__ = ["JobPager", "Page", "PageFetcher", "Results", "StopRule", "decode_token"]
 
 log = logging.getLogger("batchkit")
 
@@ -132,7 +133,65 @@ def _encode(token_key: str, position: _Position) -> str | None:
     return TokenEncoder().encode(payload)
 
 
-class JobPager(Iterator[T]):
+class Results(Iterator[T]):
+    """What every batchkit result (a pager, a describe result) offers besides iteration.
+
+    ``first``, ``take``, ``to_list``, ``to_pandas``, and use as a context manager (leaving the
+    block calls :meth:`close`, which ends the result early and releases what it holds).
+    """
+
+    _model: type[Any] | None = None
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """End early: iteration stops and nothing keeps running."""
+
+    def first(self) -> T | None:
+        """The next item, or None if there is none (fetching only what one item needs)."""
+        return next(self, None)
+
+    def take(self, n: int, *, progress: bool = False) -> list[T]:
+        """The next ``n`` items (fewer if the result ends first).
+
+        ``progress=True`` shows a ``tqdm.auto`` bar (in a notebook, a widget) when tqdm is
+        installed.
+        """
+        _check_count("take", n)
+        from batchkit._display import with_progress
+
+        out: list[T] = []
+        for item in with_progress(self, progress, type(self).__name__):
+            out.append(item)
+            if len(out) >= n:
+                break
+        return out
+
+    def to_list(self, *, progress: bool = False) -> list[T]:
+        """Every remaining item (reads everything: prefer iterating)."""
+        return self.take(2**63, progress=progress)
+
+    def to_pandas(self, *, progress: bool = False) -> pd.DataFrame:
+        """Every remaining item as a DataFrame of flat columns (needs ``batchkit[pandas]``).
+
+        Times are timezone-aware UTC timestamps, enums strings, nested members ``a.b``; the
+        columns come from the model, so an empty result has them too.
+        """
+        from batchkit._display import to_pandas
+
+        return to_pandas(cast(Any, self.to_list(progress=progress)), model=self._model)
+
+
+class JobPager(Results[T]):
     """A lazy ``Iterator[T]`` over every item of a listing, one page in memory at a time.
 
     No request is made until the first item (or page) is asked for.  ``resume_token``
@@ -194,17 +253,6 @@ class JobPager(Iterator[T]):
                 return self._ahead.popleft()[1]
             return self._read()
 
-    def __enter__(self) -> JobPager[T]:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
     def close(self) -> None:
         """End the listing: iteration stops; :attr:`resume_token` still says where it was."""
         self._closed = True
@@ -252,10 +300,6 @@ class JobPager(Iterator[T]):
                 page = Page(tuple(self._rest_of_page()), self._frontier_token())
             yield page
 
-    def first(self) -> T | None:
-        """The next item, or None if there is none (at most the pages needed for one item)."""
-        return next(self, None)
-
     def take(self, n: int, *, progress: bool = False) -> list[T]:
         """The next ``n`` items (fewer if the listing ends first).
 
@@ -291,23 +335,6 @@ class JobPager(Iterator[T]):
                 if bar is not None:
                     bar.close()
         return [item for _, item in read]
-
-    def to_list(self, *, progress: bool = False) -> list[T]:
-        """Every remaining item (reads the whole listing: prefer iterating).
-
-        On an error nothing read by this call is lost: ``error.resume_token`` (and this pager)
-        start again from where the call started.
-        """
-        return self.take(2**63, progress=progress)
-
-    def to_pandas(self, *, progress: bool = False) -> pd.DataFrame:
-        """Every remaining item as a DataFrame of flat columns (needs ``batchkit[pandas]``).
-
-        Times are timezone-aware UTC timestamps, enums strings, nested members ``a.b``.
-        """
-        from batchkit._display import to_pandas
-
-        return to_pandas(cast(Any, self.to_list(progress=progress)), model=self._model)
 
     def _repr_html_(self) -> str:
         """Notebook display: the next rows, fetching only the pages they need."""
