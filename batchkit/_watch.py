@@ -294,6 +294,8 @@ def _reached(job: JobDetail, until: Collection[JobStatus]) -> bool:
     target = min(wanted)
     if _RANK.get(status.value, -1) >= target:
         return True
+    if target >= _RANK["SUCCEEDED"]:  # an array parent ends only when AWS says so
+        return False
     progress = ArrayProgress.of(job)
     return progress is not None and any(
         count > 0 and _RANK.get(s, -1) >= target for s, count in progress.counts.items()
