@@ -423,7 +423,9 @@ class Watch(Iterator[StatusChange]):
                 log.debug("watch: poll failed (%s), backing off", type(error).__name__)
             else:
                 failures = 0
-            delay = self._schedule.next(changed=changed, failed=error is not None)
+            # a first poll counts as a change: the interval starts at the shortest
+            first = self._polls == 1
+            delay = self._schedule.next(changed=changed or first, failed=error is not None)
             now = clock.monotonic()
             if deadline is not None:
                 if now >= deadline:
@@ -459,7 +461,7 @@ class Watch(Iterator[StatusChange]):
                 error = failure
             missing = [k for k in pending if k not in seen]
             unknown = set(details.missing_ids)
-        not_found = [k for k in missing if self._ids[k] in unknown]
+        not_found = [self._ids[k] for k in missing if self._ids[k] in unknown]  # as given
         if not_found:
             raise JobNotFoundError(not_found)
         return seen, error
