@@ -17,8 +17,8 @@ import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from types import ModuleType, TracebackType
 from datetime import timedelta
+from types import ModuleType, TracebackType
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
 from botocore.config import Config

@@ -31,6 +31,7 @@ RUNNING -> SUCCEEDED
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 import random
@@ -40,7 +41,7 @@ from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from types import TracebackType
-from typing import TYPE_CHECKING, Protocol, Union
+from typing import TYPE_CHECKING, Protocol
 
 from batchkit._errors import (
     BatchKitError,
@@ -72,9 +73,9 @@ __all__ = [
 log = logging.getLogger("batchkit")
 
 #: A duration: seconds, or a ``timedelta``.
-Seconds = Union[float, timedelta]
+Seconds = float | timedelta
 #: ``poll_interval=``: one fixed interval, or ``(shortest, longest)``.
-Interval = Union[float, timedelta, tuple[Union[float, timedelta], Union[float, timedelta]]]
+Interval = float | timedelta | tuple[float | timedelta, float | timedelta]
 
 #: The default ``poll_interval``: 2 s at first, up to 60 s while nothing changes.
 DEFAULT_INTERVAL = (2.0, 60.0)
@@ -391,10 +392,9 @@ class Watch(Iterator[StatusChange]):
         """Stop following the jobs; iteration ends.  Safe from another thread: a sleeping
         watch wakes at once, a poll in progress finishes first."""
         self._stop.set()
-        try:
+        # ValueError: running in another thread, which sees the event and ends
+        with contextlib.suppress(ValueError):
             self._iterator.close()  # type: ignore[attr-defined]
-        except ValueError:  # running in another thread: it sees the event and ends
-            pass
 
     def _drain(self) -> list[JobDetail]:
         for _change in self:

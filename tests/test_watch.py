@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 import threading
@@ -48,7 +49,9 @@ def batch_of(fake: FakeAWS, config: Config = NO_RETRY) -> BatchClient:
     return fake.batch_client(config)
 
 
-def offsets(changes: list[StatusChange], clock: ManualClock) -> list[tuple[str, str | None, str, float]]:
+def offsets(
+    changes: list[StatusChange], clock: ManualClock
+) -> list[tuple[str, str | None, str, float]]:
     start = clock.now() - timedelta(seconds=clock.monotonic())
     return [
         (
@@ -101,10 +104,13 @@ def test_the_same_run_observed_at_any_pace_reports_a_subsequence(clock: ManualCl
         fake = FakeAWS(now=clock.now)
         job = fake.add_job("q", status="SUBMITTED").job_id
         fake.lifecycle.schedule(job, [(s, 4 * i) for i, s in enumerate(truth[1:], 1)])
-        seen = [c.new.value for c in batch_of(fake).watch([job], poll_interval=interval, clock=clock)]
+        seen = [
+            c.new.value for c in batch_of(fake).watch([job], poll_interval=interval, clock=clock)
+        ]
         assert len(set(seen)) == len(seen)
         assert seen == [s for s in truth if s in seen]
-        assert seen[0] == "SUBMITTED" and seen[-1] == "SUCCEEDED"
+        assert seen[0] == "SUBMITTED"
+        assert seen[-1] == "SUCCEEDED"
 
 
 def test_wait_returns_the_last_details_in_input_order(fake: FakeAWS, clock: ManualClock) -> None:
@@ -141,14 +147,17 @@ def test_1050_jobs_one_request_per_100_pending_jobs_per_poll(
     batch = batch_of(fake)
     watch = batch.watch(ids, poll_interval=10, max_workers=4, clock=clock)
     per_poll: list[tuple[int, int]] = []  # (DescribeJobs calls so far, jobs pending next)
-    clock.on_sleep = lambda _s: per_poll.append((fake.calls("DescribeJobs"), len(watch.pending_ids)))
+    clock.on_sleep = lambda _s: per_poll.append(
+        (fake.calls("DescribeJobs"), len(watch.pending_ids))
+    )
     with watch:
         changes = list(watch)
     calls = [c for c, _ in per_poll] + [fake.calls("DescribeJobs")]
     pending = [1050] + [p for _, p in per_poll]
-    made = [calls[0]] + [b - a for a, b in zip(calls, calls[1:])]
+    made = [calls[0]] + [b - a for a, b in itertools.pairwise(calls)]
     assert made == [math.ceil(p / 100) for p in pending]  # ceil(pending / 100) per poll
-    assert made[0] == 11 and len(made) > 5
+    assert made[0] == 11
+    assert len(made) > 5
     assert sum(made) == watch.requests_made == fake.calls("DescribeJobs")
     assert all(len(params["jobs"]) <= 100 for op, params in fake.requests if op == "DescribeJobs")
     # every job: first sighting, then strictly changing statuses, ending terminal
@@ -158,16 +167,19 @@ def test_1050_jobs_one_request_per_100_pending_jobs_per_poll(
     assert list(by_job) == ids  # first sightings come in input order
     for job_changes in by_job.values():
         assert job_changes[0].old is None
-        assert all(a.new == b.old for a, b in zip(job_changes, job_changes[1:]))
+        assert all(a.new == b.old for a, b in itertools.pairwise(job_changes))
         assert all(c.old != c.new for c in job_changes)
         assert job_changes[-1].new.is_terminal
-    assert watch.done and not batchkit_threads()
+    assert watch.done
+    assert not batchkit_threads()
 
 
 # ------------------------------------------------------------------------- interval
 
 
-def test_interval_grows_while_quiet_and_resets_on_a_change(fake: FakeAWS, clock: ManualClock) -> None:
+def test_interval_grows_while_quiet_and_resets_on_a_change(
+    fake: FakeAWS, clock: ManualClock
+) -> None:
     job = fake.add_job("q", status="SUBMITTED").job_id
     fake.lifecycle.schedule(job, [("RUNNABLE", 300), ("SUCCEEDED", 900)])
     list(batch_of(fake).watch([job], poll_interval=(2, 30), clock=clock))
@@ -243,9 +255,13 @@ def test_timeout_carries_every_jobs_last_details(fake: FakeAWS, clock: ManualClo
 def test_watch_raises_the_timeout_after_the_events(fake: FakeAWS, clock: ManualClock) -> None:
     job = fake.add_job("q", status="RUNNING").job_id
     seen: list[StatusChange] = []
-    with pytest.raises(WaitTimeoutError):
+
+    def follow() -> None:
         for change in batch_of(fake).watch([job], timeout=60, clock=clock):
             seen.append(change)
+
+    with pytest.raises(WaitTimeoutError):
+        follow()
     assert [c.new for c in seen] == [JobStatus.RUNNING]
     assert clock.monotonic() == 60
 
@@ -353,7 +369,9 @@ def test_close_ends_iteration(fake: FakeAWS, clock: ManualClock) -> None:
 def scheduled_jobs(fake: FakeAWS, n: int) -> list[str]:
     ids = [fake.add_job("q", job_id=f"j{i:03d}", status="SUBMITTED").job_id for i in range(n)]
     for i, job_id in enumerate(ids):
-        fake.lifecycle.schedule(job_id, [("RUNNABLE", 10 + i % 7), ("RUNNING", 40), ("SUCCEEDED", 60 + i % 30)])
+        fake.lifecycle.schedule(
+            job_id, [("RUNNABLE", 10 + i % 7), ("RUNNING", 40), ("SUCCEEDED", 60 + i % 30)]
+        )
     return ids
 
 
@@ -432,13 +450,16 @@ def test_array_parent_reports_child_progress(fake: FakeAWS, clock: ManualClock) 
     progress = [c.progress for c in changes]
     assert all(p is not None and p.size == 40 for p in progress)
     done = [p.done for p in progress if p is not None]
-    assert done == sorted(done) and done[-1] == 40
+    assert done == sorted(done)
+    assert done[-1] == 40
     quiet = [c for c in changes if not c.status_changed]
     assert len(quiet) > 5  # progress-only reports while the parent stays PENDING
     assert all(c.old == c.new == JobStatus.PENDING for c in quiet)
-    assert all(a != b for a, b in zip(progress, progress[1:]))  # each report is a change
+    assert all(a != b for a, b in itertools.pairwise(progress))  # each report is a change
     last = changes[-1].progress
-    assert last is not None and last.failed >= 1 and last.fraction == 1.0
+    assert last is not None
+    assert last.failed >= 1
+    assert last.fraction == 1.0
     # the summary agrees with the children as ListJobs lists them
     children = {
         s.value: sum(1 for _ in batch.list_jobs(array_job_id=parent, status=s)) for s in JobStatus
@@ -465,9 +486,15 @@ def test_steps_with_exit_codes_and_retries(fake: FakeAWS, clock: ManualClock) ->
         ],
     )
     changes = list(batch_of(fake).watch([job], poll_interval=5, clock=clock))
-    assert [c.new.value for c in changes] == ["RUNNABLE", "RUNNING", "RUNNABLE", "RUNNING", "FAILED"]
+    assert [c.new.value for c in changes] == [
+        "RUNNABLE",
+        "RUNNING",
+        "RUNNABLE",
+        "RUNNING",
+        "FAILED",
+    ]
     final = changes[-1].detail
     assert final.exit_code == 137
     assert final.status_reason == "OutOfMemoryError"
-    assert final.attempts is not None and len(final.attempts) == 2
-
+    assert final.attempts is not None
+    assert len(final.attempts) == 2

@@ -30,12 +30,13 @@ from __future__ import annotations
 
 import copy
 import heapq
+import itertools
 import math
 import random
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, Union
+from typing import TYPE_CHECKING, Any
 
 from batchkit._mixins import TERMINAL_BATCH_VALUES
 from batchkit._time import to_epoch_millis
@@ -51,7 +52,13 @@ _RANK = {s: i for i, s in enumerate(STATUSES)} | {"FAILED": 5}
 _REASON = "Essential container in task exited"
 
 #: The random model's mean seconds in each status before the next (times ``time_scale``).
-MEAN_SECONDS = {"SUBMITTED": 2.0, "PENDING": 3.0, "RUNNABLE": 8.0, "STARTING": 15.0, "RUNNING": 90.0}
+MEAN_SECONDS = {
+    "SUBMITTED": 2.0,
+    "PENDING": 3.0,
+    "RUNNABLE": 8.0,
+    "STARTING": 15.0,
+    "RUNNING": 90.0,
+}
 
 
 @dataclass(frozen=True)
@@ -68,7 +75,7 @@ class Step:
     reason: str | None = None
 
 
-StepLike = Union[Step, tuple[str, Union[float, timedelta]]]
+StepLike = Step | tuple[str, float | timedelta]
 
 
 def status_summary(statuses: Iterable[str]) -> dict[str, int]:
@@ -111,7 +118,7 @@ class Lifecycle:
         a multi-node parent's to itself and each node.  Times must not go back.
         """
         parsed = [_step(s) for s in steps]
-        if any(b.at < a.at for a, b in zip(parsed, parsed[1:])):
+        if any(b.at < a.at for a, b in itertools.pairwise(parsed)):
             raise ValueError("steps: times must not go back")
         origin = to_epoch_millis(start or self._fake.now())
         for target in self._targets(job_id):
@@ -182,9 +189,7 @@ class Lifecycle:
         return [job_id, *children["nodes"]] if expand_nodes else [job_id]
 
 
-def _apply_all(
-    jobs: Mapping[str, Any], due: list[tuple[int, str, Step]], now_ms: int
-) -> list[str]:
+def _apply_all(jobs: Mapping[str, Any], due: list[tuple[int, str, Step]], now_ms: int) -> list[str]:
     """Apply the due steps in time order; then bring the parents of changed array children
     up to date.  Returns the ids whose details changed."""
     changed: list[str] = []
@@ -261,7 +266,7 @@ def update_parent(parent: dict[str, Any], children: Sequence[Mapping[str, Any]],
             parent["stoppedAt"] = max(int(c.get("stoppedAt", at)) for c in children)
             starts = [int(c["startedAt"]) for c in children if "startedAt" in c]
             parent.setdefault("startedAt", min(starts, default=at))
-    elif any(_RANK.get(s, 0) >= _RANK["RUNNABLE"] for s in statuses):
-        if _RANK.get(parent["status"], 0) < _RANK["PENDING"]:
-            parent["status"] = "PENDING"
-
+    elif any(_RANK.get(s, 0) >= _RANK["RUNNABLE"] for s in statuses) and (
+        _RANK.get(parent["status"], 0) < _RANK["PENDING"]
+    ):
+        parent["status"] = "PENDING"
