@@ -25,9 +25,11 @@ from batchkit._errors import (
     ThrottlingError,
     TokenCycleError,
     TransportError,
+    WaitTimeoutError,
 )
 from batchkit._filters import JobFilter
 from batchkit._pager import JobPager, Page
+from batchkit._watch import ArrayProgress, Clock, StatusChange, SystemClock, Watch
 
 __version__ = "0.1.0"
 
@@ -45,8 +47,10 @@ __all__ = [
     "BOTOCORE_VERSION",
     "AWSError",
     "AccessDeniedError",
+    "ArrayProgress",
     "BatchClient",
     "BatchKitError",
+    "Clock",
     "ConnectError",
     "CredentialsError",
     "InvalidFilterError",
@@ -62,9 +66,13 @@ __all__ = [
     "ResponseValidationError",
     "S3BatchOperationsClient",
     "ServiceError",
+    "StatusChange",
+    "SystemClock",
     "ThrottlingError",
     "TokenCycleError",
     "TransportError",
+    "WaitTimeoutError",
+    "Watch",
     "__version__",
     "to_pandas",
 ]

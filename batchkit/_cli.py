@@ -163,11 +163,11 @@ class Settings:
             self._fake_backend = FakeAWS.demo(jobs=1500)
         return self._fake_backend
 
-    def batch(self) -> BatchClient:
+    def batch(self, config: Any = None) -> BatchClient:
         if self.fake:
-            client: BatchClient = self.backend().batch_client()
+            client: BatchClient = self.backend().batch_client(config)
             return client
-        return BatchClient(session=self._session(), endpoint_url=self.endpoint_url)
+        return BatchClient(session=self._session(), endpoint_url=self.endpoint_url, config=config)
 
     def s3(self, account_id: str | None) -> S3BatchOperationsClient:
         if self.fake:
@@ -785,7 +785,11 @@ def demo(settings: Settings, jobs: int) -> None:
     from batchkit._demo import run
 
     def action() -> int:
-        run(out=lambda line: settings.out.print(line, highlight=False, markup=False), jobs=jobs)
+        run(
+            out=lambda line: settings.out.print(line, highlight=False, markup=False),
+            jobs=jobs,
+            console=settings.out,
+        )
         return 0
 
     _run(settings, action)
@@ -798,3 +802,128 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exit_:
         return exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
     return 0
+
+
+# ---------------------------------------------------------------------- batchkit watch
+
+#: ``batchkit watch`` exit codes (documented in docs/watch.md and the command's help).
+EXIT_SUCCEEDED, EXIT_FAILED, EXIT_USAGE, EXIT_TIMEOUT, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+
+class DurationParam(click.ParamType):  # type: ignore[type-arg]  # generic in newer click only
+    """``90s``, ``30m``, ``2h``, ``1d``, ``1w``: a length of time."""
+
+    name = "DURATION"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> timedelta:
+        if isinstance(value, timedelta):
+            return value
+        match = _DURATION.fullmatch(str(value).strip())
+        if match is None or int(match[1]) == 0:
+            shown = escape_controls(str(value))
+            self.fail(f"{shown!r}: give a positive duration such as 90s, 30m, 2h, 1d", param, ctx)
+        try:
+            return timedelta(**{_UNITS[match[2]]: int(match[1])})
+        except OverflowError:
+            self.fail(f"{escape_controls(str(value))!r} is too long", param, ctx)
+
+
+def _watch_clock() -> Any:
+    """The clock ``batchkit watch`` runs on (None: the real one; tests replace this)."""
+    return None
+
+
+@cli.command()
+@click.argument("job_ids", nargs=-1, required=True, metavar="JOB_ID...")
+@click.option(
+    "--until",
+    type=click.Choice(("terminal", "running"), case_sensitive=False),
+    default="terminal",
+    show_default=True,
+    help="terminal: until every job ended; running: until every job started (or ended).",
+)
+@click.option("--timeout", type=DurationParam(), help="Give up after this long (30m, 2h): exit 3.")
+@click.option(
+    "--interval",
+    type=click.FloatRange(min=0.5),
+    default=2.0,
+    show_default=True,
+    help="Seconds between polls at first; grows to 60 while nothing changes.",
+)
+@click.option("--workers", type=click.IntRange(1, 10), default=4, show_default=True)
+@click.pass_obj
+def watch(
+    settings: Settings,
+    job_ids: tuple[str, ...],
+    until: str,
+    timeout: timedelta | None,
+    interval: float,
+    workers: int,
+) -> None:
+    """Follow jobs until they end (``-`` reads ids from standard input).
+
+    One DescribeJobs request per 100 jobs per poll.  A live table on a terminal; one line
+    per change when piped.  Exit 0 when every job SUCCEEDED (--until running: reached
+    RUNNING or ended, none FAILED), 1 when any FAILED (or an id is unknown, or AWS
+    failed), 2 on usage errors, 3 on --timeout, 130 on Ctrl-C.
+    """
+    from botocore.config import Config
+
+    from batchkit._errors import WaitTimeoutError
+    from batchkit._watch_view import change_line, summary_line
+    from batchkit.models import JobStatus
+
+    def action() -> int:
+        ids = list(_read_ids(job_ids))
+        if not ids:
+            raise click.UsageError("no job ids given")
+        # adaptive: botocore's client-side rate limiting on top of retries with backoff
+        batch = settings.batch(Config(retries={"mode": "adaptive"}))
+        wanted = JobStatus.terminal() if until.lower() == "terminal" else {JobStatus.RUNNING}
+        clock = _watch_clock()
+        follow = batch.watch(
+            ids,
+            until=wanted,
+            timeout=timeout,
+            poll_interval=(interval, max(interval, 60.0)),
+            max_workers=workers,
+            clock=clock,
+        )
+        try:
+            with follow:
+                if settings.out.is_terminal:
+                    _watch_live(settings, follow, clock)
+                else:
+                    for change in follow:
+                        settings.out.print(Text(change_line(change)), highlight=False)
+                        settings.out.file.flush()
+        except WaitTimeoutError as error:
+            settings.err.print(Text(summary_line(error.details)), highlight=False)
+            _fail(settings, str(error), EXIT_TIMEOUT)
+        except KeyboardInterrupt:
+            settings.err.print(Text("interrupted"), highlight=False)
+            return EXIT_INTERRUPTED
+        settings.err.print(Text(summary_line(follow.jobs)), highlight=False)
+        failed = any(job.status == JobStatus.FAILED for job in follow.jobs)
+        return EXIT_FAILED if failed else EXIT_SUCCEEDED
+
+    _run(settings, action)
+
+
+def _watch_live(settings: Settings, follow: Any, clock: Any) -> None:
+    from rich.live import Live
+
+    from batchkit._watch_view import watch_table
+
+    now: Callable[[], datetime] = (
+        clock.now if clock is not None else (lambda: datetime.now(timezone.utc))
+    )
+    ascii_only = _ellipsis(settings.out) == "..."
+
+    class _View:
+        def __rich__(self) -> Any:
+            return watch_table(follow, now(), ascii_only=ascii_only)
+
+    with Live(_View(), console=settings.out, refresh_per_second=4):
+        for _change in follow:
+            pass

@@ -17,8 +17,9 @@ import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import timedelta
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
 from botocore.config import Config
 
@@ -34,6 +35,7 @@ from batchkit._operation import Operation
 from batchkit._operations import DESCRIBE_JOBS, LIST_JOBS, LIST_SERVICE_JOBS, S3_LIST_JOBS
 from batchkit._pager import JobPager, Results, decode_token
 from batchkit._pages import PageSource, RawPage, item_model
+from batchkit._watch import Clock, Interval, Watch, check_interval, check_timeout
 
 if TYPE_CHECKING:
     import boto3
@@ -51,7 +53,7 @@ if TYPE_CHECKING:
         ServiceJobSummary,
     )
 
-__all__ = ["BatchClient", "JobDetails", "S3BatchOperationsClient"]
+__all__ = ["BatchClient", "HasJobId", "JobDetails", "S3BatchOperationsClient"]
 
 log = logging.getLogger("batchkit")
 
@@ -181,6 +183,13 @@ def _pager(
 
 def _job_id(job: Any) -> object:
     return job.job_id
+
+
+class HasJobId(Protocol):
+    """Anything with a ``job_id`` (``JobSummary``, ``JobDetail``...)."""
+
+    @property
+    def job_id(self) -> str: ...
 
 
 class BatchClient:
@@ -351,9 +360,140 @@ class BatchClient:
                 "job_ids: expected an iterable of job id strings (for one id use describe_job)"
             )
         ids = _unique_ids(job_ids)
-        pool = int(getattr(self._client.meta.config, "max_pool_connections", None) or 10)
-        _check_int("max_workers", max_workers, 1, pool)
+        _check_int("max_workers", max_workers, 1, self._pool_size())
         return JobDetails(self._client, ids, max_workers, fast=self._fast)
+
+    def _pool_size(self) -> int:
+        return int(getattr(self._client.meta.config, "max_pool_connections", None) or 10)
+
+    def watch(
+        self,
+        job_ids: Iterable[str | HasJobId],
+        *,
+        until: Iterable[JobStatus | str] | None = None,
+        timeout: timedelta | float | None = None,
+        poll_interval: Interval | None = None,
+        max_workers: int = 1,
+        progress: bool = True,
+        clock: Clock | None = None,
+    ) -> Watch:
+        """Follow jobs until each is done, as :class:`batchkit.StatusChange` events.
+
+        Every poll describes the jobs not yet done with one DescribeJobs request per 100
+        (chunks run concurrently up to ``max_workers``).  Each job is reported when first
+        seen (``old`` is None) and on every status change observed after that, once and in
+        order (a status passed between two polls is not reported: it was not observed);
+        array parents also when their children's counts change (``progress=False`` turns
+        that off).  Iteration ends when every job is done.
+
+        Args:
+            job_ids: ids, job ARNs, or anything with a ``job_id`` (summaries, details);
+                duplicates are followed once.
+            until: the statuses that end the watch for a job (default
+                ``JobStatus.terminal()``).  A job is also done once it is terminal (it never
+                changes again) or past the earliest status given (``{RUNNING}`` is
+                satisfied by a job seen SUCCEEDED, or an array with a child running).
+            timeout: seconds or a ``timedelta``; then :class:`batchkit.WaitTimeoutError`.
+            poll_interval: a fixed interval, or ``(shortest, longest)`` (default
+                ``(2, 60)`` seconds): the interval starts at the shortest, grows 1.5x per
+                poll without a change, doubles after a failed poll, is jittered by +-20 %
+                and never leaves the bounds.
+            max_workers: DescribeJobs requests at once (up to the client's
+                ``max_pool_connections``).
+            progress: report array parents' child progress as events too.
+            clock: where time comes from (tests: :class:`batchkit.testing.ManualClock`).
+
+        Returns:
+            A :class:`batchkit.Watch` (an iterator and context manager).
+
+        Raises:
+            InvalidParameterError: bad arguments (before any request).
+            JobNotFoundError: AWS does not know some ids (raised by the iteration).
+            WaitTimeoutError: ``timeout`` passed first, with every job's last details.
+
+        Throttling: botocore retries each request (its retry mode; ``adaptive`` adds
+        client-side rate limiting); a poll that still fails with throttling, a 5xx or a
+        transport error doubles the interval, and after five failed polls in a row the
+        error is raised.
+
+        >>> with batch.watch(ids, until=JobStatus.terminal()) as changes:  # doctest: +SKIP
+        ...     for change in changes:
+        ...         print(change.job_name, change.old, "->", change.new, change.progress)
+        """
+        if isinstance(job_ids, (str, bytes)) or not isinstance(job_ids, Iterable):
+            raise InvalidParameterError(
+                "job_ids: expected an iterable of job ids, ARNs, summaries or details"
+            )
+        wanted = _unique_ids(_watch_id(job) for job in job_ids)
+        job_status = _models().JobStatus
+        if until is None:
+            statuses = frozenset(job_status.terminal())
+        else:
+            if isinstance(until, (str, bytes)) or not isinstance(until, Iterable):
+                raise InvalidParameterError(
+                    "until: expected a set of statuses (e.g. {JobStatus.RUNNING} or "
+                    "JobStatus.terminal())"
+                )
+            statuses = frozenset(_check_enum("until", s, job_status) for s in until)
+            if not statuses:
+                raise InvalidParameterError("until: empty; give at least one status")
+        _check_int("max_workers", max_workers, 1, self._pool_size())
+        return Watch(
+            self,
+            [(_id_key(i), i) for i in wanted],
+            until=statuses,
+            timeout=check_timeout(timeout),
+            interval=check_interval(poll_interval),
+            max_workers=max_workers,
+            progress=bool(progress),
+            clock=clock,
+        )
+
+    def wait(
+        self,
+        job_ids: Iterable[str | HasJobId],
+        *,
+        until: Iterable[JobStatus | str] | None = None,
+        timeout: timedelta | float | None = None,
+        poll_interval: Interval | None = None,
+        max_workers: int = 1,
+        clock: Clock | None = None,
+    ) -> list[JobDetail]:
+        """Block until every job is done; their last details, in input order.
+
+        The arguments are :meth:`watch`'s.  A ``timeout`` raises
+        :class:`batchkit.WaitTimeoutError`, whose ``details`` hold every job's last
+        description; ids AWS does not know raise :class:`batchkit.JobNotFoundError`.
+        Ctrl-C stops it at once, leaving no thread behind.
+
+        Args:
+            job_ids: ids, ARNs, summaries or details.
+            until: statuses that end the wait for a job (default: terminal).
+            timeout: seconds or a ``timedelta``.
+            poll_interval: a fixed interval or ``(shortest, longest)``.
+            max_workers: DescribeJobs requests at once.
+            clock: where time comes from.
+
+        Returns:
+            The jobs' last details (all done).
+
+        Raises:
+            WaitTimeoutError: the timeout passed first.
+            JobNotFoundError: AWS does not know some ids.
+
+        >>> details = batch.wait(ids, timeout=timedelta(hours=2))  # doctest: +SKIP
+        >>> failed = [d for d in details if d.status == JobStatus.FAILED]  # doctest: +SKIP
+        """
+        with self.watch(
+            job_ids,
+            until=until,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            max_workers=max_workers,
+            progress=False,
+            clock=clock,
+        ) as watch:
+            return watch._drain()  # pyright: ignore[reportPrivateUsage]
 
     def describe_job(self, job_id: str) -> JobDetail:
         """Describe one job (by id or ARN); raises :class:`batchkit.JobNotFoundError` if AWS
@@ -373,6 +513,17 @@ def _id_key(job_id: str) -> str:
     """The job id behind an id or a job ARN (so both name the same job once)."""
     match = _JOB_ARN.fullmatch(job_id)
     return match["id"] if match else job_id
+
+
+def _watch_id(job: object) -> str:
+    if isinstance(job, str):
+        return job
+    job_id = getattr(job, "job_id", None)
+    if not isinstance(job_id, str):
+        raise InvalidParameterError(
+            f"job_ids item: expected a job id, ARN, summary or detail, got {type(job).__name__}"
+        )
+    return job_id
 
 
 def _unique_ids(job_ids: Iterable[str]) -> list[str]:

@@ -8,19 +8,25 @@ only the public API, as your code would, against real boto3 clients.
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 from batchkit import BatchClient, JobFilter, S3BatchOperationsClient
 from batchkit._display import relative_time
 from batchkit.models import JobStatus, S3JobStatus, ServiceJobStatus
-from batchkit.testing import FakeAWS
+from batchkit.testing import FakeAWS, ManualClock
 from batchkit.testing._demo_account import QUEUES, SERVICE_QUEUE
 
 
-def run(out: Callable[[str], None] = print, jobs: int = 3000) -> None:
-    """Seed the embedded backend and show what the SDK does with it."""
+def run(out: Callable[[str], None] = print, jobs: int = 3000, console: Any = None) -> None:
+    """Seed the embedded backend and show what the SDK does with it.
+
+    ``console``: a rich console; on a terminal the watch at the end is a live table that
+    plays a few simulated minutes in a few seconds (else: one line per change, at
+    once)."""
     now = datetime.now(timezone.utc).replace(microsecond=0)
     fake = FakeAWS.demo(jobs=jobs, now=now)
     batch: BatchClient = fake.batch_client()
@@ -93,3 +99,47 @@ def run(out: Callable[[str], None] = print, jobs: int = 3000) -> None:
         out(f"  {s3_job.description or s3_job.job_id:<22} {state:<10} [{bar:<20}] {progress:6.1%}")
     active = s3.list_jobs(statuses=[S3JobStatus.ACTIVE]).to_list()
     out(f"  active only: {[j.description for j in active]}")
+
+    watch_section(out, now, console)
+
+
+def watch_section(out: Callable[[str], None], now: datetime, console: Any = None) -> None:
+    """A short watch: jobs and an array job moving on a simulated clock (random, seeded)."""
+    from batchkit._watch_view import change_line, summary_line, watch_table
+
+    live = console is not None and console.is_terminal
+    # Simulated time: on a terminal each simulated second is 1/80 s (for the eye); piped, none.
+    clock = ManualClock(now, on_sleep=(lambda s: time.sleep(min(s / 80, 0.15))) if live else None)
+    fake = FakeAWS(now=clock.now)
+    ids = [
+        fake.add_job("etl", job_name=f"nightly-{i}", job_id=f"watch-{i}", status="SUBMITTED").job_id
+        for i in range(4)
+    ]
+    sweep = fake.add_job(
+        "etl", job_name="sweep", job_id="watch-sweep", status="SUBMITTED", array_size=24
+    )
+    ids.append(sweep.job_id)
+    fake.lifecycle.randomize(ids, seed=11, failure_rate=0.1, time_scale=0.5)
+    batch = fake.batch_client()
+
+    out("\n== Watching 5 jobs (one a 24-child array) to the end: one DescribeJobs per poll ==")
+    follow = batch.watch(ids, clock=clock)
+    with follow:
+        if live:
+            from rich.live import Live
+
+            class _View:
+                def __rich__(self) -> Any:
+                    return watch_table(follow, clock.now())
+
+            with Live(_View(), console=console, refresh_per_second=12):
+                for _change in follow:
+                    pass
+        else:
+            for change in follow:
+                out("  " + change_line(change))
+    took = clock.now() - now
+    out(
+        f"  {summary_line(follow.jobs)} after {int(took.total_seconds())} simulated seconds; "
+        f"{follow.polls} polls, {follow.requests_made} DescribeJobs requests"
+    )

@@ -17,11 +17,16 @@ job_name: '*' is only allowed at the end of the pattern (prefix match), got 'tra
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
 
 from batchkit._text import escape_controls
+
+if TYPE_CHECKING:
+    from batchkit.models import JobDetail
 
 __all__ = [
     "AWSError",
@@ -40,6 +45,7 @@ __all__ = [
     "ThrottlingError",
     "TokenCycleError",
     "TransportError",
+    "WaitTimeoutError",
     "excerpt",
     "from_exception",
     "redact",
@@ -135,6 +141,31 @@ class JobNotFoundError(BatchKitError, LookupError):
     def __init__(self, job_ids: Iterable[str]) -> None:
         self.job_ids: tuple[str, ...] = tuple(job_ids)
         super().__init__(f"job(s) not found: {', '.join(self.job_ids)}")
+
+
+class WaitTimeoutError(BatchKitError, TimeoutError):
+    """``wait``/``watch`` ran out of time before every job reached the wanted status.
+
+    Nothing is lost: ``details`` holds the last description of every job (input order; a
+    job whose every poll failed has none), ``pending_ids`` the jobs still not there.
+    """
+
+    def __init__(
+        self, details: Sequence[JobDetail], pending_ids: Sequence[str], timeout: timedelta
+    ) -> None:
+        self.details: tuple[JobDetail, ...] = tuple(details)
+        self.pending_ids: tuple[str, ...] = tuple(pending_ids)
+        self.timeout = timeout
+        shown = ", ".join(self.pending_ids[:5]) + (", ..." if len(self.pending_ids) > 5 else "")
+        super().__init__(
+            f"timed out after {timeout}: {len(self.pending_ids)} job(s) not done: {shown}"
+        )
+
+    @property
+    def pending(self) -> tuple[JobDetail, ...]:
+        """The last details of the jobs that were not done."""
+        waiting = set(self.pending_ids)
+        return tuple(job for job in self.details if job.job_id in waiting)
 
 
 class ResponseValidationError(BatchKitError):

@@ -2,8 +2,9 @@
 
 * :class:`FakeAWS`: an in-memory backend for Batch ``ListJobs``, ``ListServiceJobs``,
   ``DescribeJobs`` and S3 Control ``ListJobs`` under real boto3 clients (seeding, faults,
-  latency).  With pytest, the ``batchkit_fake`` fixture (installed with batchkit as a pytest
-  plugin) gives you one that also answers clients made from boto3's default session.
+  latency, and ``fake.lifecycle``: jobs that move on a :class:`ManualClock`).  With pytest,
+  the ``batchkit_fake`` fixture (installed with batchkit as a pytest plugin) gives you one
+  that also answers clients made from boto3's default session.
 * :class:`WireStubber`: botocore's ``Stubber`` whose canned responses go through botocore's
   real parser; :func:`load_stubs` queues the ``stubs/*.json`` files.
 * :func:`serve`: answer a client's requests from a function (the one wire responder under
@@ -16,7 +17,9 @@
 'etl'
 """
 
+from batchkit.testing._clock import ManualClock
 from batchkit.testing._fake import FAULT_KINDS, FakeAWS, Fault
+from batchkit.testing._lifecycle import Lifecycle, Step
 from batchkit.testing._wire import (
     AWSErrorResponse,
     RawReply,
@@ -33,7 +36,10 @@ __all__ = [
     "AWSErrorResponse",
     "FakeAWS",
     "Fault",
+    "Lifecycle",
+    "ManualClock",
     "RawReply",
+    "Step",
     "WireStubber",
     "decode_request",
     "encode_error",

@@ -64,6 +64,7 @@ from batchkit._operations import (
 )
 from batchkit._time import to_epoch_millis
 from batchkit.models import JobDetail, S3BatchJob, ServiceJobSummary
+from batchkit.testing._lifecycle import Lifecycle, status_summary
 from batchkit.testing._wire import AWSErrorResponse, RawReply, serve
 
 __all__ = ["FAULT_KINDS", "FakeAWS", "Fault"]
@@ -186,6 +187,7 @@ class FakeAWS:
         self._version = 0  # bumped on every change: invalidates cached query results
         self._results: dict[str, tuple[int, list[dict[str, Any]]]] = {}
         self._session: boto3.Session | None = None
+        self._lifecycle: Lifecycle | None = None
         self.requests: list[tuple[str, dict[str, Any]]] = []
         """Every request served, as (operation, decoded parameters), in order."""
 
@@ -349,7 +351,14 @@ class FakeAWS:
             container["logStreamName"] = f"{job_name}/default/{detail['jobId']}"
             detail["container"] = container
         if array_size is not None:
-            detail["arrayProperties"] = {"size": array_size}
+            statuses = list(child_statuses or [status] * array_size)
+            if len(statuses) != array_size:
+                raise ValueError("child_statuses: give one status per child")
+            detail["arrayProperties"] = {
+                "size": array_size,
+                "statusSummary": status_summary(statuses),
+                "statusSummaryLastUpdatedAt": created,
+            }
         if num_nodes is not None:
             detail["nodeProperties"] = {
                 "numNodes": num_nodes,
@@ -360,9 +369,6 @@ class FakeAWS:
         detail.update(members)
         parent = self._store(detail, job_queue)
         if array_size is not None:
-            statuses = list(child_statuses or [status] * array_size)
-            if len(statuses) != array_size:
-                raise ValueError("child_statuses: give one status per child")
             for index, child_status in enumerate(statuses):
                 child = self._child(detail, f"{detail['jobId']}:{index}", child_status)
                 child["arrayProperties"] = {"index": index}
@@ -404,6 +410,38 @@ class FakeAWS:
             )
             self._version += 1
         return model
+
+    # ------------------------------------------------------------------ lifecycle
+
+    @property
+    def lifecycle(self) -> Lifecycle:
+        """Jobs that move on this backend's clock: ``fake.lifecycle.schedule(job_id,
+        [("RUNNING", 30), ("SUCCEEDED", 90)])`` or ``.randomize(ids, seed=1)`` (see
+        :class:`batchkit.testing.Lifecycle`)."""
+        if self._lifecycle is None:
+            self._lifecycle = Lifecycle(self)
+        return self._lifecycle
+
+    def _job_statuses(self) -> dict[str, str]:
+        with self._lock:
+            return {job_id: job.detail["status"] for job_id, job in self._jobs.items()}
+
+    def _children(self, job_id: str) -> dict[str, list[str]]:
+        with self._lock:
+            jobs = list(self._jobs.items())
+        return {
+            "array": [i for i, j in jobs if j.array_parent == job_id],
+            "nodes": [i for i, j in jobs if j.node_parent == job_id],
+        }
+
+    def _edit_jobs(self, edit: Callable[[dict[str, _Job]], Iterable[str]]) -> None:
+        """Change job details in place, atomically: ``edit`` returns the ids it changed,
+        whose ListJobs summaries are then derived again."""
+        with self._lock:
+            for job_id in list(edit(self._jobs)):
+                job = self._jobs[job_id]
+                job.summary = _summary_of(job.detail)
+            self._version += 1
 
     def add_service_job(
         self,
@@ -505,6 +543,8 @@ class FakeAWS:
             self._calls[label] = count
             self.requests.append((label, params))
             fault = self._take_fault(label, count)
+        if self._lifecycle is not None:
+            self._lifecycle.advance()
         delay = self._latency.get(label, self._latency.get(None, 0.0))
         if delay:
             time.sleep(delay)  # simulated network latency, not synchronisation

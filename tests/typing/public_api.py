@@ -14,13 +14,18 @@ from typing import Any
 from typing_extensions import assert_type
 
 from batchkit import (
+    ArrayProgress,
     AWSError,
     BatchClient,
+    Clock,
     JobDetails,
     JobFilter,
     JobPager,
     Page,
     S3BatchOperationsClient,
+    StatusChange,
+    WaitTimeoutError,
+    Watch,
 )
 from batchkit.models import (
     AttemptDetail,
@@ -87,6 +92,46 @@ def models(
     assert_type(summary.to_boto(), dict[str, Any])
 
 
+def watching(batch: BatchClient, summary: JobSummary, detail: JobDetail) -> None:
+    from batchkit.testing import FakeAWS, ManualClock
+
+    clock = ManualClock()
+    fake = FakeAWS(now=clock.now)
+    fake.lifecycle.schedule("a", [("RUNNING", 10), ("SUCCEEDED", 60)])
+    any_clock: Clock = clock
+    watch = batch.watch(
+        ["a", summary, detail],
+        until=JobStatus.terminal(),
+        timeout=timedelta(hours=2),
+        poll_interval=(2, 30),
+        max_workers=4,
+        clock=any_clock,
+    )
+    assert_type(watch, Watch)
+    with watch as changes:
+        for change in changes:
+            assert_type(change, StatusChange)
+            assert_type(change.job_id, str)
+            assert_type(change.old, JobStatus | None)
+            assert_type(change.new, JobStatus)
+            assert_type(change.at, datetime)
+            assert_type(change.detail, JobDetail)
+            assert_type(change.status_changed, bool)
+            assert_type(change.progress, ArrayProgress | None)
+    assert_type(watch.jobs, tuple[JobDetail, ...])
+    assert_type(watch.pending_ids, tuple[str, ...])
+    assert_type(batch.wait(["a"], until={JobStatus.RUNNING}, timeout=60.0), list[JobDetail])
+    assert_type(
+        batch.wait(["a"], until={"RUNNING"}, poll_interval=timedelta(seconds=5)), list[JobDetail]
+    )
+    try:
+        batch.wait(["a"])
+    except WaitTimeoutError as error:
+        assert_type(error.details, tuple[JobDetail, ...])
+        assert_type(error.pending_ids, tuple[str, ...])
+        assert_type(error.timeout, timedelta)
+
+
 def errors(error: AWSError) -> None:
     assert_type(error.code, str)
     assert_type(error.request_id, str | None)
@@ -106,6 +151,9 @@ def rejected(
     batch.list_jobs("q", page_size="10")  # type: ignore[arg-type]
     batch.list_jobs("q", filter="JOB_NAME=x")  # type: ignore[arg-type]
     batch.describe_jobs(["a"], workers=2)  # type: ignore[call-arg]
+    batch.wait([1, 2])  # type: ignore[list-item]
+    batch.wait(["a"], timeout="2h")  # type: ignore[arg-type]
+    batch.watch(["a"], poll_interval=(1, 2, 3))  # type: ignore[arg-type]
     summary.no_such_field  # type: ignore[attr-defined]  # noqa: B018
     _ = JobFilter.job_name("a") & "b"  # type: ignore[operator]
     # The models are frozen, for both checkers too (frozen=True class keyword on every model).
