@@ -89,10 +89,15 @@ def _enum_value(member: OpenEnum) -> str:
 
 
 def _from_epoch_millis(value: Any) -> Any:
+    if type(value) is int:  # the wire's case first: one check, one addition
+        try:
+            return _EPOCH + value * _ONE_MS
+        except OverflowError:  # pydantic reports ValueErrors with the member's name
+            raise ValueError(f"epoch milliseconds out of range: {value}") from None
     if isinstance(value, bool):  # bool is an int; never a timestamp
         raise ValueError("expected epoch milliseconds (int) or an aware datetime, got a bool")
     if isinstance(value, int):
-        return _EPOCH + value * _ONE_MS
+        return _from_epoch_millis(int(value))
     if isinstance(value, datetime) and value.tzinfo is None:
         raise ValueError(
             "naive datetime: give a timezone-aware datetime (e.g. tzinfo=timezone.utc)"
