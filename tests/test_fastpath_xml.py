@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from botocore.model import OperationModel
 from botocore.parsers import create_parser
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from batchkit import S3BatchOperationsClient, _fastpath
@@ -21,6 +21,7 @@ from tests.strategies import output_item_shape, wire
 
 OPERATION: OperationModel = raw_client("s3control").meta.service_model.operation_model("ListJobs")
 ACCOUNT = "123456789012"
+ITEM = output_item_shape("s3control", "ListJobs", "Jobs")
 
 
 def _slow(body: bytes) -> tuple[list[S3BatchJob], str | None]:
@@ -82,7 +83,7 @@ def assert_same(body: bytes) -> None:
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    jobs=st.lists(wire("s3control", output_item_shape("s3control", "ListJobs", "Jobs")), max_size=3),
+    jobs=st.lists(wire("s3control", ITEM), max_size=3),
     token=st.none() | st.text(st.characters(exclude_categories=["Cs", "Cc"]), min_size=1),
 )
 def test_xml_fast_path_equals_botocore(jobs: list[dict[str, Any]], token: str | None) -> None:
@@ -151,9 +152,7 @@ def test_the_common_document_takes_the_fast_path() -> None:
 @pytest.mark.parametrize("fast", [True, False])
 def test_body_checks_are_kept(body: bytes, message: str, fast: bool) -> None:
     raw = raw_client("s3control")
-    serve(
-        raw, lambda _op, _params: RawReply(200, body, {"Content-Type": "application/xml"}), ()
-    )
+    serve(raw, lambda _op, _params: RawReply(200, body, {"Content-Type": "application/xml"}), ())
     s3 = S3BatchOperationsClient(ACCOUNT, raw, fast_path=fast)
     with pytest.raises(ResponseValidationError, match=message):
         s3.list_jobs().first()
@@ -162,7 +161,9 @@ def test_body_checks_are_kept(body: bytes, message: str, fast: bool) -> None:
 def test_a_listing_through_botocore_is_the_same_either_way() -> None:
     bodies = {
         None: _doc(),
-        "t&1": _doc(created="2026-11-01T00:00:00.5Z").replace(b"<NextToken>t&amp;1</NextToken>", b""),
+        "t&1": _doc(created="2026-11-01T00:00:00.5Z").replace(
+            b"<NextToken>t&amp;1</NextToken>", b""
+        ),
     }
 
     def answer(_op: str, params: dict[str, Any]) -> RawReply:
