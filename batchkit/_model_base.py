@@ -149,6 +149,11 @@ def _freeze(value: Any) -> Any:
     return value
 
 
+#: Shared ``__pydantic_fields_set__`` sets (see BatchKitModel.model_post_init), bounded.
+_FIELDS_SETS: dict[frozenset[str], set[str]] = {}
+_FIELDS_SETS_MAX = 4096
+
+
 # The configuration is given as class keywords, not ``model_config``: pydantic's
 # ``dataclass_transform`` shows ``frozen=True`` to pyright only as a class keyword (its mypy
 # plugin reads either, but not both at once), so ``job.job_id = "x"`` is a type error in both
@@ -173,6 +178,20 @@ class BatchKitModel(
     * unknown members are kept and returned by :meth:`to_boto`;
     * the repr shows only the members AWS sent.
     """
+
+    def model_post_init(self, context: Any, /) -> None:
+        # Memory: pydantic gives every instance its own set of the names AWS sent (a set of
+        # 11 names is ~730 bytes: a third of a JobSummary).  Items of one response mostly
+        # share a handful of such sets, so each instance keeps the first equal one instead.
+        # The set is never mutated in place (frozen models; model_copy copies it first).
+        fields_set = self.__pydantic_fields_set__
+        key = frozenset(fields_set)
+        shared = _FIELDS_SETS.get(key)
+        if shared is None:
+            if len(_FIELDS_SETS) >= _FIELDS_SETS_MAX:
+                return
+            shared = _FIELDS_SETS.setdefault(key, fields_set)
+        object.__setattr__(self, "__pydantic_fields_set__", shared)
 
     def to_boto(self) -> dict[str, Any]:
         """Return the exact wire dict (as boto3 returns it) this model was built from.
