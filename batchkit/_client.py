@@ -157,6 +157,7 @@ def _pager(
     requests: list[dict[str, Any]],
     *,
     fast: bool,
+    gc_pause: bool,
     starting_token: str | None,
     page_size: int | None,
     max_items: int | None,
@@ -168,7 +169,10 @@ def _pager(
     assert operation.input_token is not None
     decode_token(starting_token, operation.input_token, len(requests))  # early, typed errors
     return JobPager(
-        [PageSource(client, operation, request, fast=fast) for request in requests],
+        [
+            PageSource(client, operation, request, fast=fast, gc_pause=gc_pause)
+            for request in requests
+        ],
         label=operation.label,
         token_key=operation.input_token,
         keep=keep,
@@ -200,7 +204,10 @@ class BatchClient:
     ``config=`` (merged over batchkit's default: botocore's ``standard`` retry mode).
     ``fast_path=False`` lets botocore parse every response (batchkit then validates its
     dicts): slower, but your own ``before-parse``/``after-call`` handlers see full
-    responses.  One instance is safe to share between threads (pagers are not).
+    responses.  ``gc_pause=False`` validates pages without deferring Python's garbage
+    collector (see docs/performance.md: it changes the process's gc thresholds for the
+    milliseconds a page validates).  One instance is safe to share between threads (pagers
+    are not).
     """
 
     def __init__(
@@ -212,11 +219,13 @@ class BatchClient:
         endpoint_url: str | None = None,
         config: Config | None = None,
         fast_path: bool = True,
+        gc_pause: bool = True,
     ) -> None:
         self._client: Boto3BatchClient = _boto3_client(
             "batch", client, session, region_name, endpoint_url, config
         )
         self._fast = bool(fast_path)
+        self._gc_pause = bool(gc_pause)
         _fastpath.install(self._client)
 
     @property
@@ -336,6 +345,7 @@ class BatchClient:
             operation,
             requests,
             fast=self._fast,
+            gc_pause=self._gc_pause,
             starting_token=starting_token,
             page_size=page_size,
             max_items=max_items,
@@ -361,7 +371,7 @@ class BatchClient:
             )
         ids = _unique_ids(job_ids)
         _check_int("max_workers", max_workers, 1, self._pool_size())
-        return JobDetails(self._client, ids, max_workers, fast=self._fast)
+        return JobDetails(self._client, ids, max_workers, fast=self._fast, gc_pause=self._gc_pause)
 
     def _pool_size(self) -> int:
         return int(getattr(self._client.meta.config, "max_pool_connections", None) or 10)
@@ -543,9 +553,17 @@ class JobDetails(Results["JobDetail"]):
     """
 
     def __init__(
-        self, client: Boto3BatchClient, ids: list[str], max_workers: int, *, fast: bool = True
+        self,
+        client: Boto3BatchClient,
+        ids: list[str],
+        max_workers: int,
+        *,
+        fast: bool = True,
+        gc_pause: bool = True,
     ) -> None:
-        self._source: PageSource[JobDetail] = PageSource(client, DESCRIBE_JOBS, {}, fast=fast)
+        self._source: PageSource[JobDetail] = PageSource(
+            client, DESCRIBE_JOBS, {}, fast=fast, gc_pause=gc_pause
+        )
         self._ids = ids
         self._max_workers = max_workers
         self._missing: list[str] = []
@@ -689,6 +707,7 @@ class S3BatchOperationsClient:
         endpoint_url: str | None = None,
         config: Config | None = None,
         fast_path: bool = True,
+        gc_pause: bool = True,
     ) -> None:
         if not isinstance(account_id, str) or not _ACCOUNT_ID.fullmatch(account_id):
             raise InvalidParameterError(f"account_id: expected 12 ASCII digits, got {account_id!r}")
@@ -697,6 +716,7 @@ class S3BatchOperationsClient:
             "s3control", client, session, region_name, endpoint_url, config
         )
         self._fast = bool(fast_path)
+        self._gc_pause = bool(gc_pause)
         _fastpath.install(self._client)
 
     @property
@@ -744,6 +764,7 @@ class S3BatchOperationsClient:
             S3_LIST_JOBS,
             [request],
             fast=self._fast,
+            gc_pause=self._gc_pause,
             starting_token=starting_token,
             page_size=page_size,
             max_items=max_items,
