@@ -7310,6 +7310,36 @@ class S3BatchJob(S3BatchJobMixin, BatchKitModel, frozen=True):
     """
 
 
+class LogsOutputLogEvent(BatchKitModel, frozen=True):
+    """Represents a log event."""
+
+    timestamp: EpochMillis | None = Field(
+        default=None,
+        description=(
+            "The time the event occurred, expressed as the number of milliseconds after ``Jan 1,\n"
+            "1970 00:00:00 UTC``."
+        ),
+    )
+    """The time the event occurred, expressed as the number of milliseconds after ``Jan 1,
+    1970 00:00:00 UTC``.
+    """
+
+    message: str | None = Field(default=None, description="The data contained in the log event.")
+    """The data contained in the log event."""
+
+    ingestion_time: EpochMillis | None = Field(
+        default=None,
+        alias="ingestionTime",
+        description=(
+            "The time the event was ingested, expressed as the number of milliseconds after ``Jan\n"
+            "1, 1970 00:00:00 UTC``."
+        ),
+    )
+    """The time the event was ingested, expressed as the number of milliseconds after ``Jan
+    1, 1970 00:00:00 UTC``.
+    """
+
+
 __all__ = [
     "ArrayJobDependency",
     "ArrayPropertiesDetail",
@@ -7374,6 +7404,7 @@ __all__ = [
     "LinuxParameters",
     "LogConfiguration",
     "LogDriver",
+    "LogsOutputLogEvent",
     "MountPoint",
     "NetworkConfiguration",
     "NetworkInterface",

@@ -57,3 +57,7 @@ class Operation:
     """botocore ships a paginator for it (otherwise batchkit states the pagination itself)."""
     id_key: str | None = None
     """For operations that take ids (DescribeJobs): the request member of the id list."""
+    token_repeats_at_end: bool = False
+    """The service ends a listing by sending back the token it was given (CloudWatch Logs
+    ``GetLogEvents``' ``nextForwardToken``), not by omitting it: a page whose next token is
+    its own request token is the last one (for now: new items may follow it later)."""

@@ -26,6 +26,7 @@ LIST_JOBS = Operation(
     filtered_page_size_max=100,
     has_paginator=True,
     id_key=None,
+    token_repeats_at_end=False,
 )
 
 LIST_SERVICE_JOBS = Operation(
@@ -46,6 +47,7 @@ LIST_SERVICE_JOBS = Operation(
     filtered_page_size_max=100,
     has_paginator=True,
     id_key=None,
+    token_repeats_at_end=False,
 )
 
 DESCRIBE_JOBS = Operation(
@@ -66,6 +68,7 @@ DESCRIBE_JOBS = Operation(
     filtered_page_size_max=None,
     has_paginator=False,
     id_key="jobs",
+    token_repeats_at_end=False,
 )
 
 S3_LIST_JOBS = Operation(
@@ -86,6 +89,28 @@ S3_LIST_JOBS = Operation(
     filtered_page_size_max=None,
     has_paginator=False,
     id_key=None,
+    token_repeats_at_end=False,
+)
+
+GET_LOG_EVENTS = Operation(
+    key="logs.GetLogEvents",
+    label="Logs.GetLogEvents",
+    service="logs",
+    event_service="cloudwatch-logs",
+    name="GetLogEvents",
+    method="get_log_events",
+    protocol="json",
+    item_model="LogsOutputLogEvent",
+    result_key="events",
+    result_required=True,
+    input_token="nextToken",
+    output_token="nextForwardToken",
+    limit_key="limit",
+    page_size_max=10000,
+    filtered_page_size_max=None,
+    has_paginator=False,
+    id_key=None,
+    token_repeats_at_end=True,
 )
 
 #: Every row, by ``key`` (``service.Operation``).
@@ -94,10 +119,12 @@ OPERATIONS: dict[str, Operation] = {
     LIST_SERVICE_JOBS.key: LIST_SERVICE_JOBS,
     DESCRIBE_JOBS.key: DESCRIBE_JOBS,
     S3_LIST_JOBS.key: S3_LIST_JOBS,
+    GET_LOG_EVENTS.key: GET_LOG_EVENTS,
 }
 
 __all__ = [
     "DESCRIBE_JOBS",
+    "GET_LOG_EVENTS",
     "LIST_JOBS",
     "LIST_SERVICE_JOBS",
     "OPERATIONS",
