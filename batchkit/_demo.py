@@ -51,6 +51,30 @@ def run(out: Callable[[str], None] = print, jobs: int = 3000) -> None:
     for reason, count in tally.most_common():
         out(f"  {count:>3} x {reason}")
 
+    out("\n== Why did the newest one fail? (BatchClient.why: attempts, log tail, kind) ==")
+    newest = max(details, key=lambda job: job.created_at, default=None)
+    if newest is None:
+        out("  no failed job")
+    else:
+        report = batch.why(newest, lines=6)
+        out(f"  {newest.job_name} ({newest.job_id}): {report.kind.value}")
+        out(f"  {report.advice}")
+        if report.logs_error:
+            out(f"  logs: {report.logs_error}")
+        for line in report.log_lines:
+            out(f"    {line.timestamp:%H:%M:%S}  {line.message}")
+        kinds = Counter(batch.why(job, lines=0).kind.value for job in details)
+        out(
+            "  kinds of the last 24 hours' failures: "
+            + ", ".join(f"{kind} x{count}" for kind, count in kinds.most_common())
+        )
+        with_logs = [job for job in details if job.log_stream_name is not None]
+        if with_logs:
+            job = max(with_logs, key=lambda job: job.created_at)
+            out(f"\n== Newest failed job with logs, last 3 lines (logs tail=3): {job.job_name} ==")
+            for event in batch.logs(job, tail=3):
+                out(f"    {event.timestamp:%H:%M:%S}  {event.message}")
+
     out("\n== A created-at range: jobs created 7 to 6 days ago on etl ==")
     window = JobFilter.created_between(timedelta(days=7), timedelta(days=6))
     pager = batch.list_jobs("etl", filter=window)

@@ -141,7 +141,10 @@ def encode_error(
         ).encode()
         headers = {"x-amz-request-id": request_id, "Content-Type": "application/xml"}
     else:
-        data = json.dumps({"message": message}).encode()
+        document = {"message": message}
+        if operation.service_model.protocol == "json":  # awsJson: the code is in the body
+            document = {"__type": code, "message": message}
+        data = json.dumps(document).encode()
         headers = {
             "x-amzn-RequestId": request_id,
             "x-amzn-ErrorType": code,
