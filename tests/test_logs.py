@@ -129,7 +129,9 @@ def test_wire_stub_the_end_of_a_stream_is_the_repeated_forward_token() -> None:
             base,
         )
         stub.add_response(  # an empty page in the middle: not the end
-            "get_log_events", {"events": [], "nextForwardToken": "f/2"}, {**base, "nextToken": "f/1"}
+            "get_log_events",
+            {"events": [], "nextForwardToken": "f/2"},
+            {**base, "nextToken": "f/1"},
         )
         stub.add_response(
             "get_log_events",
@@ -137,7 +139,9 @@ def test_wire_stub_the_end_of_a_stream_is_the_repeated_forward_token() -> None:
             {**base, "nextToken": "f/2"},
         )
         stub.add_response(
-            "get_log_events", {"events": [], "nextForwardToken": "f/3"}, {**base, "nextToken": "f/3"}
+            "get_log_events",
+            {"events": [], "nextForwardToken": "f/3"},
+            {**base, "nextToken": "f/3"},
         )
         batch = BatchClient(raw, logs_client=logs)
         events = batch.logs("j1").to_list()
