@@ -14,9 +14,13 @@ from datetime import datetime, timedelta, timezone
 
 from batchkit import BatchClient, JobFilter, S3BatchOperationsClient
 from batchkit._display import relative_time
-from batchkit.models import JobStatus, S3JobStatus, ServiceJobStatus
+from batchkit.models import JobDetail, JobStatus, S3JobStatus, ServiceJobStatus
 from batchkit.testing import FakeAWS
 from batchkit.testing._demo_account import QUEUES, SERVICE_QUEUE
+
+
+def _created(job: JobDetail) -> datetime:
+    return job.created_at or datetime.min.replace(tzinfo=timezone.utc)
 
 
 def run(out: Callable[[str], None] = print, jobs: int = 3000) -> None:
@@ -52,7 +56,7 @@ def run(out: Callable[[str], None] = print, jobs: int = 3000) -> None:
         out(f"  {count:>3} x {reason}")
 
     out("\n== Why did the newest one fail? (BatchClient.why: attempts, log tail, kind) ==")
-    newest = max(details, key=lambda job: job.created_at, default=None)
+    newest = max(details, key=_created, default=None)
     if newest is None:
         out("  no failed job")
     else:
@@ -70,7 +74,7 @@ def run(out: Callable[[str], None] = print, jobs: int = 3000) -> None:
         )
         with_logs = [job for job in details if job.log_stream_name is not None]
         if with_logs:
-            job = max(with_logs, key=lambda job: job.created_at)
+            job = max(with_logs, key=_created)
             out(f"\n== Newest failed job with logs, last 3 lines (logs tail=3): {job.job_name} ==")
             for event in batch.logs(job, tail=3):
                 out(f"    {event.timestamp:%H:%M:%S}  {event.message}")

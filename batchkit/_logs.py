@@ -294,26 +294,26 @@ def locate(
         stream, task_arn = picked.log_stream_name, tasks[0].task_arn
         if chosen is not None:
             stream = task_arn = None
-            for task in chosen.task_properties or ():
-                task_arn = task.task_arn
-                for detail in task.containers or ():
-                    if detail.name == container_name:
-                        stream = detail.log_stream_name
+            for attempt_task in chosen.task_properties or ():
+                task_arn = attempt_task.task_arn
+                for attempt_container in attempt_task.containers or ():
+                    if attempt_container.name == container_name:
+                        stream = attempt_container.log_stream_name
     else:
         if container is not None:
             raise InvalidParameterError(
                 f"container: job {job.job_id} is not an ECS-properties job with named "
                 "containers (omit container)"
             )
-        detail = job.container
-        config = detail.log_configuration if detail is not None else None
+        current = job.container
+        config = current.log_configuration if current is not None else None
         if chosen is not None:
             chosen_container = chosen.container
             stream = chosen_container.log_stream_name if chosen_container else None
             task_arn = chosen_container.task_arn if chosen_container else None
         else:
             stream = job.log_stream_name
-            task_arn = detail.task_arn if detail is not None else None
+            task_arn = current.task_arn if current is not None else None
     driver = "awslogs"
     options: Mapping[str, str] = {}
     if config is not None:
@@ -422,17 +422,20 @@ class _StreamSource(PageSource["LogEvent"]):
             raise ResponseValidationError(
                 f"{GET_LOG_EVENTS.label}: an event without a timestamp in {self.location.stream}"
             )
-        values = {
-            "timestamp": raw.timestamp,
-            "message": raw.message or "",
-            "group": self.location.group,
-            "stream": self.location.stream,
-        }
+        stream = self.location.stream
+        assert stream is not None
         fields = {"timestamp", "message", "group", "stream"}
         if raw.ingestion_time is not None:
-            values["ingestion_time"] = raw.ingestion_time
             fields.add("ingestion_time")
-        return LogEvent.model_construct(fields, **values)
+        # Already validated (the page's model): construct without validating again.
+        return LogEvent.model_construct(
+            fields,
+            timestamp=raw.timestamp,
+            message=raw.message or "",
+            group=self.location.group,
+            stream=stream,
+            ingestion_time=raw.ingestion_time,
+        )
 
 
 @dataclass(frozen=True)

@@ -115,8 +115,8 @@ def _reasons(job: JobDetail) -> str:
         parts.append(attempt.status_reason)
         if attempt.container is not None:
             parts.append(attempt.container.reason)
-        for task in attempt.task_properties or ():
-            parts += [c.reason for c in task.containers or ()]
+        for attempt_task in attempt.task_properties or ():
+            parts += [c.reason for c in attempt_task.containers or ()]
     if job.ecs_properties is not None:
         for task in job.ecs_properties.task_properties or ():
             parts += [c.reason for c in task.containers or ()]
@@ -133,8 +133,8 @@ def _exit_codes(job: JobDetail) -> list[int]:
             codes += [c.exit_code for c in task.containers or ()]
     attempt = job.latest_attempt
     if attempt is not None:
-        for task in attempt.task_properties or ():
-            codes += [c.exit_code for c in task.containers or ()]
+        for attempt_task in attempt.task_properties or ():
+            codes += [c.exit_code for c in attempt_task.containers or ()]
     for eks in (job.eks_attempts or ())[-1:]:
         codes += [c.exit_code for c in eks.containers or ()]
     return [c for c in codes if c is not None]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
 
 import pytest
 from click.testing import CliRunner, Result
@@ -16,10 +15,10 @@ from tests.conftest import T0
 
 
 @pytest.fixture
-def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeAWS]:
+def fake(monkeypatch: pytest.MonkeyPatch) -> FakeAWS:
     backend = FakeAWS(now=lambda: T0)
     monkeypatch.setattr(_cli.Settings, "backend", lambda self: backend)
-    yield backend
+    return backend
 
 
 def run(*args: str) -> Result:

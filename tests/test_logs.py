@@ -15,8 +15,8 @@ from batchkit import (
     InvalidParameterError,
     LogDriverError,
     LogEvent,
-    LogsUnavailableError,
     LogStreamNotFoundError,
+    LogsUnavailableError,
     ThrottlingError,
 )
 from batchkit._pager import JobPager
@@ -199,7 +199,7 @@ def test_attempts_have_their_own_streams(fake: FakeAWS) -> None:
     assert first[-1].message == "first try"
     assert first[-1].stream == "etl/default/first"
     assert batch.logs(job.job_id, attempt=-1).to_list()[-1].message == "second try"
-    with pytest.raises(InvalidParameterError, match="attempts 0..1, got 2"):
+    with pytest.raises(InvalidParameterError, match=r"attempts 0\.\.1, got 2"):
         batch.logs(job.job_id, attempt=2).to_list()
 
 
@@ -221,7 +221,7 @@ def test_multi_node_job_nodes(fake: FakeAWS) -> None:
     assert events[-1].message == "node two says hi"
     assert events[-1].stream == node2.stream != main.stream
     assert batch.logs(parent).to_list()[-1].message == "main node"  # default: the main node
-    with pytest.raises(InvalidParameterError, match="nodes 0..2, got 5"):
+    with pytest.raises(InvalidParameterError, match=r"nodes 0\.\.2, got 5"):
         batch.logs(parent.job_id, node=5).to_list()
     with pytest.raises(InvalidParameterError, match="not a multi-node"):
         batch.logs(fake.add_job("q", status="RUNNING").job_id, node=1).to_list()
@@ -233,6 +233,7 @@ def test_array_children_by_their_own_id_and_the_parent_says_so(fake: FakeAWS) ->
     child = fake.logs.append(f"{parent.job_id}:1", "child one")
     events = batch.logs(f"{parent.job_id}:1").to_list()
     assert events[-1].message == "child one"
+    assert child.stream is not None
     assert ":" not in child.stream  # CloudWatch stream names cannot hold ':'
     with pytest.raises(LogsUnavailableError, match=rf"{parent.job_id}:0 \.\. {parent.job_id}:2"):
         batch.logs(parent.job_id).to_list()
@@ -311,7 +312,7 @@ def test_eks_jobs_point_at_the_pod(fake: FakeAWS) -> None:
 def test_missing_streams(fake: FakeAWS) -> None:
     batch = batch_of(fake)
     waiting = fake.add_job("q", status="RUNNABLE")
-    with pytest.raises(LogStreamNotFoundError, match="not started yet .RUNNABLE.*follow=True"):
+    with pytest.raises(LogStreamNotFoundError, match=r"not started yet .RUNNABLE.*follow=True"):
         batch.logs(waiting.job_id).to_list()
     gone = fake.add_job("q", status="SUCCEEDED")
     where = fake.logs.location(gone.job_id)
@@ -481,7 +482,7 @@ def test_follow_of_a_job_that_ends_without_a_stream_raises(fake: FakeAWS) -> Non
     job = fake.add_job("q", status="RUNNABLE")
     clock = Clock()
     clock.at(2, lambda: fake.update_job(job.job_id, status="FAILED", statusReason="pull failed"))
-    with pytest.raises(LogStreamNotFoundError, match="never started .pull failed"):
+    with pytest.raises(LogStreamNotFoundError, match=r"never started .pull failed"):
         batch_of(fake).logs(job.job_id, follow=clock.policy(describe_interval=1)).to_list()
 
 
