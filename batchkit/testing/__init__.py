@@ -1,7 +1,8 @@
 """Test helpers for code that uses batchkit, and for batchkit's own tests.
 
 * :class:`FakeAWS`: an in-memory backend for Batch ``ListJobs``, ``ListServiceJobs``,
-  ``DescribeJobs`` and S3 Control ``ListJobs`` under real boto3 clients (seeding, faults,
+  ``DescribeJobs``, S3 Control ``ListJobs`` and CloudWatch Logs ``GetLogEvents`` (every
+  job's log streams, seeded; ``fake.logs.append``) under real boto3 clients (seeding, faults,
   latency).  With pytest, the ``batchkit_fake`` fixture (installed with batchkit as a pytest
   plugin) gives you one that also answers clients made from boto3's default session.
 * :class:`WireStubber`: botocore's ``Stubber`` whose canned responses go through botocore's
@@ -21,6 +22,7 @@ from batchkit.testing._wire import (
     AWSErrorResponse,
     RawReply,
     WireStubber,
+    current_request,
     decode_request,
     encode_error,
     encode_response,
@@ -35,6 +37,7 @@ __all__ = [
     "Fault",
     "RawReply",
     "WireStubber",
+    "current_request",
     "decode_request",
     "encode_error",
     "encode_response",

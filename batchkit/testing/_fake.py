@@ -1,4 +1,5 @@
-"""FakeAWS: an in-memory AWS Batch + S3 Control backend for the four operations batchkit reads.
+"""FakeAWS: an in-memory AWS Batch + S3 Control + CloudWatch Logs backend for the operations
+batchkit reads.
 
 Why: moto implements ``ListJobs`` only partly (no pagination, JOB_NAME only) and has no
 ``ListServiceJobs`` and no S3 Control ``ListJobs``.  FakeAWS follows the AWS documentation
@@ -31,6 +32,8 @@ Behaviour (each rule is tested in ``tests/test_fake.py``):
 * DescribeJobs: at most 100 ids (more is a ClientException), unknown ids absent, ids or ARNs;
 * S3 Control ListJobs: ``JobStatuses`` filter, and jobs that ended more than 30 days ago
   are not listed;
+* CloudWatch Logs ``GetLogEvents``: every job's log streams, seeded on first read
+  (:mod:`batchkit.testing._fake_logs`; ``fake.logs``), ``update_job`` to move a job on;
 * faults: :meth:`FakeAWS.inject` (throttling, 5xx, any error, on the N-th call) and
   :meth:`FakeAWS.set_latency`.
 """
