@@ -6,6 +6,8 @@
 True
 """
 
+from typing import TYPE_CHECKING, Any
+
 from batchkit._client import BatchClient, JobDetails, S3BatchOperationsClient
 from batchkit._display import to_pandas
 from batchkit._errors import (
@@ -14,10 +16,14 @@ from batchkit._errors import (
     BatchKitError,
     ConnectError,
     CredentialsError,
+    EksJobLogsError,
     InvalidFilterError,
     InvalidParameterError,
     InvalidRequestError,
     JobNotFoundError,
+    LogDriverError,
+    LogStreamNotFoundError,
+    LogsUnavailableError,
     NotFoundError,
     RequestTimeoutError,
     ResponseValidationError,
@@ -31,15 +37,33 @@ from batchkit._filters import JobFilter
 from batchkit._pager import JobPager, Page
 from batchkit._watch import ArrayProgress, Clock, StatusChange, SystemClock, Watch
 
+if TYPE_CHECKING:
+    from batchkit._logs import FollowPolicy, LogEvent, LogLocation
+    from batchkit._report import AttemptReport, FailureKind, FailureReport
+
 __version__ = "0.1.0"
 
+#: Names imported on first use: they build pydantic models, which `import batchkit` avoids.
+_LAZY = {
+    "FollowPolicy": "batchkit._logs",
+    "LogEvent": "batchkit._logs",
+    "LogLocation": "batchkit._logs",
+    "AttemptReport": "batchkit._report",
+    "FailureKind": "batchkit._report",
+    "FailureReport": "batchkit._report",
+}
 
-def __getattr__(name: str) -> str:
+
+def __getattr__(name: str) -> Any:
     # Lazy: reading it imports the generated models (pydantic), which `import batchkit` avoids.
     if name == "BOTOCORE_VERSION":
         from batchkit._generated_models import BOTOCORE_VERSION
 
         return BOTOCORE_VERSION
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'batchkit' has no attribute {name!r}")
 
 
@@ -48,11 +72,16 @@ __all__ = [
     "AWSError",
     "AccessDeniedError",
     "ArrayProgress",
+    "AttemptReport",
     "BatchClient",
     "BatchKitError",
     "Clock",
     "ConnectError",
     "CredentialsError",
+    "EksJobLogsError",
+    "FailureKind",
+    "FailureReport",
+    "FollowPolicy",
     "InvalidFilterError",
     "InvalidParameterError",
     "InvalidRequestError",
@@ -60,6 +89,11 @@ __all__ = [
     "JobFilter",
     "JobNotFoundError",
     "JobPager",
+    "LogDriverError",
+    "LogEvent",
+    "LogLocation",
+    "LogStreamNotFoundError",
+    "LogsUnavailableError",
     "NotFoundError",
     "Page",
     "RequestTimeoutError",

@@ -422,6 +422,13 @@ _SHELL_NAMES = {
     "job_ids item": "JOB_ID",
     "max_items": "--limit",
     "max_workers": "--workers",
+    "attempt": "--attempt",
+    "node": "--node",
+    "container": "--container",
+    "since": "--since",
+    "tail": "--tail",
+    "lines": "--lines",
+    "job": "JOB_ID",
 }
 _PYTHON_HINT = re.compile(r"\s*\((?:for a value newer than this batchkit, )?pass \w+\([^)]*\)\)")
 
@@ -927,3 +934,117 @@ def _watch_live(settings: Settings, follow: Any, clock: Any) -> None:
     with Live(_View(), console=settings.out, refresh_per_second=4):
         for _change in follow:
             pass
+
+
+# ---------------------------------------------------------------------- logs and why
+
+
+def _log_line(event: Any, output: str) -> str:
+    """One event as a line: ``text`` (ISO time, message with controls escaped) or JSON."""
+    if output == "jsonl":
+        return json.dumps(event.to_json_dict()) + "\n"
+    stamp = event.timestamp.astimezone(timezone.utc).isoformat(timespec="milliseconds")
+    message = event.message.rstrip("\r\n").expandtabs(4)
+    return f"{stamp.replace('+00:00', 'Z')} {escape_controls(message)}\n"
+
+
+@cli.command()
+@click.argument("job_id")
+@click.option("--attempt", type=int, help="Attempt index (0 = first, -1 = latest; default latest).")
+@click.option("--node", type=click.IntRange(min=0), help="A multi-node job's node (default main).")
+@click.option("--container", help="An ECS-properties job's container name.")
+@click.option("--since", type=TimeParam(), help="Only events since: 10m, 2h or an ISO time.")
+@click.option("--tail", type=click.IntRange(1, 10000), help="Start with the last N events.")
+@click.option("--follow", "-f", is_flag=True, help="Wait for new events until the job ends.")
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(("text", "jsonl")),
+    default="text",
+    show_default=True,
+    help="text: time and message; jsonl: timestamp, message, group, stream.",
+)
+@click.pass_obj
+def logs(
+    settings: Settings,
+    job_id: str,
+    attempt: int | None,
+    node: int | None,
+    container: str | None,
+    since: datetime | timedelta | None,
+    tail: int | None,
+    follow: bool,
+    output: str,
+) -> None:
+    """Print a job's output from CloudWatch Logs (streams as it reads; --follow waits)."""
+
+    def action() -> int:
+        pager = settings.batch().logs(
+            job_id,
+            attempt=attempt,
+            node=node,
+            container=container,
+            since=since,
+            tail=tail,
+            follow=follow,
+        )
+        stream = settings.out.file
+        for event in pager:
+            stream.write(_log_line(event, output))
+            stream.flush()
+        return 0
+
+    _run(settings, action)
+
+
+@cli.command()
+@click.argument("job_ids", nargs=-1, required=True, metavar="JOB_ID...")
+@click.option(
+    "--lines", type=click.IntRange(0, 10000), default=20, show_default=True, help="Log lines."
+)
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(("text", "json", "jsonl")),
+    default="text",
+    show_default=True,
+    help="text for people; json (an array) / jsonl (one per line) for programs.",
+)
+@click.pass_obj
+def why(settings: Settings, job_ids: tuple[str, ...], lines: int, output: str) -> None:
+    """Why did jobs fail: status, attempts, last log lines, console links, a classification.
+
+    ``-`` reads ids from standard input.  Exit 1 if any job is unknown.
+    """
+
+    def action() -> int:
+        ids = list(_read_ids(job_ids))
+        if not ids:
+            raise click.UsageError("no job ids given")
+        batch = settings.batch()
+        missing: list[str] = []
+        written = 0
+        for job_id in ids:
+            try:
+                report = batch.why(job_id, lines=lines)
+            except JobNotFoundError:
+                missing.append(job_id)
+                continue
+            if output == "text":
+                if written:
+                    settings.out.print("")
+                settings.out.print(report)
+            elif output == "json":
+                settings.out.file.write(("," if written else "[") + "\n  ")
+                settings.out.file.write(json.dumps(report.to_json_dict()))
+            else:
+                settings.out.file.write(json.dumps(report.to_json_dict()) + "\n")
+            settings.out.file.flush()
+            written += 1
+        if output == "json":
+            settings.out.file.write("\n]\n" if written else "[]\n")
+        if missing:
+            raise JobNotFoundError(missing)
+        return 0
+
+    _run(settings, action)

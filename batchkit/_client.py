@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -38,11 +39,15 @@ from batchkit._pages import PageSource, RawPage, item_model
 from batchkit._watch import Clock, Interval, Watch, check_interval, check_timeout
 
 if TYPE_CHECKING:
+    from datetime import datetime, timedelta
+
     import boto3
     from mypy_boto3_batch.client import BatchClient as Boto3BatchClient
     from mypy_boto3_s3control.client import S3ControlClient as Boto3S3ControlClient
 
+    from batchkit._logs import FollowPolicy, LogEvent
     from batchkit._model_base import BatchKitModel, OpenEnum
+    from batchkit._report import FailureReport
     from batchkit.models import (
         JobDetail,
         JobStatus,
@@ -208,6 +213,11 @@ class BatchClient:
     collector (see docs/performance.md: it changes the process's gc thresholds for the
     milliseconds a page validates).  One instance is safe to share between threads (pagers
     are not).
+
+    Job logs (:meth:`logs`, :meth:`why`) are read with CloudWatch Logs clients made from
+    the same session (boto3's default one when you passed ``client=``), config and
+    endpoint URL, one per region a job logs to; ``logs_client=`` gives your own for its
+    region.
     """
 
     def __init__(
@@ -220,6 +230,7 @@ class BatchClient:
         config: Config | None = None,
         fast_path: bool = True,
         gc_pause: bool = True,
+        logs_client: Any = None,
     ) -> None:
         self._client: Boto3BatchClient = _boto3_client(
             "batch", client, session, region_name, endpoint_url, config
@@ -227,6 +238,33 @@ class BatchClient:
         self._fast = bool(fast_path)
         self._gc_pause = bool(gc_pause)
         _fastpath.install(self._client)
+        self._session = session
+        self._endpoint_url = endpoint_url
+        self._logs_clients: dict[str, Any] = {}
+        self._logs_lock = threading.Lock()
+        if logs_client is not None:
+            logs = _boto3_client("logs", logs_client, None, None, None, None)
+            _fastpath.install(logs)
+            self._logs_clients[logs.meta.region_name] = logs
+
+    def _logs_client(self, region: str) -> Any:
+        """The CloudWatch Logs client for ``region`` (made once, from this client's session,
+        config and endpoint URL)."""
+        with self._logs_lock:
+            client = self._logs_clients.get(region)
+            if client is None:
+                import boto3
+
+                factory: Any = self._session.client if self._session is not None else boto3.client
+                client = factory(
+                    "logs",
+                    region_name=region,
+                    endpoint_url=self._endpoint_url,
+                    config=self._client.meta.config,
+                )
+                _fastpath.install(client)
+                self._logs_clients[region] = client
+            return client
 
     @property
     def client(self) -> Boto3BatchClient:
@@ -504,6 +542,108 @@ class BatchClient:
             clock=clock,
         ) as watch:
             return watch._drain()  # pyright: ignore[reportPrivateUsage]
+
+    def logs(
+        self,
+        job: JobDetail | str,
+        *,
+        attempt: int | None = None,
+        node: int | None = None,
+        container: str | None = None,
+        since: datetime | timedelta | None = None,
+        limit: int | None = None,
+        tail: int | None = None,
+        follow: bool | FollowPolicy = False,
+        page_size: int | None = None,
+        starting_token: str | None = None,
+    ) -> JobPager[LogEvent]:
+        """A job's output from CloudWatch Logs: a lazy, resumable pager of :class:`LogEvent`.
+
+        Nothing is requested until the first event is asked for; then the job is described
+        (unless you passed its ``JobDetail``) and its stream read with ``GetLogEvents``,
+        ended when the forward token repeats (CloudWatch's end of a stream).
+        ``resume_token`` at the end points past the last event: a listing started from it
+        later yields only what was written since.
+
+        Args:
+            job: A ``JobDetail``, job id or job ARN; an array child by its own id
+                (``parent:3``).
+            attempt: Index into ``job.attempts`` (negative from the end); default the
+                latest attempt.
+            node: A multi-node job's node (default its main node).
+            container: An ECS-properties job's container name (default the first
+                essential one).
+            since: Only events at or after this aware time, or this long ago.
+            limit: At most this many events.
+            tail: Start with the last ``tail`` events (one request) instead of the first.
+            follow: Keep waiting for new events until the job is terminal and no more come
+                (polling with backoff; a :class:`FollowPolicy` sets the delays, clock and
+                sleep).  It also waits for a job that has not started yet.
+            page_size: Events per request (1..10000; default: as many as fit in 1 MB).
+            starting_token: A ``resume_token`` of an earlier listing of the same stream.
+
+        Returns:
+            A :class:`JobPager` of :class:`LogEvent`.
+
+        Raises:
+            InvalidParameterError: A bad argument (before any request).
+            LogDriverError: The job logs with another driver than ``awslogs`` (on
+                iteration; the message says where its output is).
+            EksJobLogsError: An EKS job (its logs are the pod's).
+            LogStreamNotFoundError: The stream does not exist (yet, or anymore).
+            LogsUnavailableError: An array parent (its children have the logs).
+
+        >>> from batchkit.testing import FakeAWS
+        >>> fake = FakeAWS()
+        >>> job = fake.add_job("q", status="FAILED", exit_code=137)
+        >>> lines = fake.batch_client().logs(job.job_id, tail=2).to_list()
+        >>> len(lines), lines[0].group
+        (2, '/aws/batch/job')
+        """
+        from batchkit._logs import open_logs
+
+        return open_logs(
+            self,
+            job,
+            attempt=attempt,
+            node=node,
+            container=container,
+            since=since,
+            limit=limit,
+            tail=tail,
+            follow=follow,
+            page_size=page_size,
+            starting_token=starting_token,
+        )
+
+    def why(self, job: JobDetail | str, *, lines: int = 20) -> FailureReport:
+        """Why a job failed: a :class:`FailureReport` of its status, every attempt, the last
+        ``lines`` lines of the failing attempt's log and a classification to branch on.
+
+        For an array or multi-node parent the report is about its first failed child (or
+        node).  Logs that cannot be read (another log driver, an expired stream, no
+        permission) do not fail the report: ``report.logs_error`` says why they are missing.
+
+        Args:
+            job: A ``JobDetail``, job id or job ARN.
+            lines: How many of the last log lines to include (0..10000).
+
+        Returns:
+            A :class:`FailureReport`; ``print()`` it in a terminal, show it in a notebook.
+
+        Raises:
+            JobNotFoundError: No such job.
+
+        >>> from batchkit.testing import FakeAWS
+        >>> fake = FakeAWS()
+        >>> job = fake.add_job("q", status="FAILED", exit_code=137,
+        ...                    status_reason="OutOfMemoryError: Container killed")
+        >>> fake.batch_client().why(job.job_id).kind
+        FailureKind.OUT_OF_MEMORY
+        """
+        from batchkit._report import build_report
+
+        return build_report(self, job, lines=lines)
 
     def describe_job(self, job_id: str) -> JobDetail:
         """Describe one job (by id or ARN); raises :class:`batchkit.JobNotFoundError` if AWS

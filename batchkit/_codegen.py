@@ -2,7 +2,7 @@
 
 Run ``python -m batchkit._codegen`` (or ``nox -s generate``) after upgrading botocore.
 The installed botocore is the source of truth for every response shape; this
-module walks the output shapes of the four operations batchkit reads and writes
+module walks the output shapes of the operations batchkit reads (``SPECS``) and writes
 one pydantic model per structure and one :class:`~batchkit._model_base.OpenEnum`
 per enum.  ``tests/test_codegen.py`` fails when the committed file differs from
 what this generator produces, and ``tests/test_drift.py`` fails when a shape
@@ -88,6 +88,20 @@ SPECS: tuple[dict[str, Any], ...] = (
         # S3 Control omits <Jobs> from a well-formed ListJobsResult when there are none.
         "result_required": False,
     },
+    {
+        "constant": "GET_LOG_EVENTS",
+        "service": "logs",
+        "operation": "GetLogEvents",
+        "label": "Logs.GetLogEvents",
+        "result": "events",
+        "page_size_max": 10000,
+        # No botocore paginator: reading forward, the request's nextToken is the previous
+        # response's nextForwardToken (with startFromHead=true).  At the end of the stream
+        # CloudWatch Logs sends back the token it was given instead of none: the listing
+        # ends when the forward token repeats (``token_repeats_at_end``).
+        "tokens": ("nextToken", "nextForwardToken", "limit"),
+        "token_repeats_at_end": True,
+    },
 )
 
 #: (service, operation, member of the output holding the items), from SPECS.
@@ -97,7 +111,7 @@ OPERATIONS: tuple[tuple[str, str, str], ...] = tuple(
 
 #: Every shape of a service but Batch gets this prefix, so S3 Control's ``JobStatus``
 #: becomes ``S3JobStatus`` and never collides with Batch's.
-SERVICE_PREFIX = {"batch": "", "s3control": "S3"}
+SERVICE_PREFIX = {"batch": "", "s3control": "S3", "logs": "Logs"}
 
 #: Names that read better than prefix + botocore's shape name.
 RENAMES = {
@@ -141,8 +155,9 @@ def member_name(value: str) -> str:
 
 
 def is_epoch_millis(name: str, shape: Shape) -> bool:
-    """Batch sends times as epoch-millisecond longs named ``...At``."""
-    return shape.type_name == "long" and name.endswith("At")
+    """Batch sends times as epoch-millisecond longs named ``...At``; CloudWatch Logs as
+    longs of its ``Timestamp`` shape ("milliseconds after Jan 1, 1970 00:00:00 UTC")."""
+    return shape.type_name == "long" and (name.endswith("At") or shape.name == "Timestamp")
 
 
 @dataclass(frozen=True)
@@ -578,6 +593,7 @@ def operation_rows() -> list[dict[str, Any]]:
                 "id_key": spec.get("id_key"),
                 "filters": tuple(spec.get("filters", ())),
                 "status_filters": tuple(spec.get("status_filters", ())),
+                "token_repeats_at_end": spec.get("token_repeats_at_end", False),
             }
         )
     return rows

@@ -16,9 +16,13 @@ from typing import Any
 
 from batchkit import BatchClient, JobFilter, S3BatchOperationsClient
 from batchkit._display import relative_time
-from batchkit.models import JobStatus, S3JobStatus, ServiceJobStatus
+from batchkit.models import JobDetail, JobStatus, S3JobStatus, ServiceJobStatus
 from batchkit.testing import FakeAWS, ManualClock
 from batchkit.testing._demo_account import QUEUES, SERVICE_QUEUE
+
+
+def _created(job: JobDetail) -> datetime:
+    return job.created_at or datetime.min.replace(tzinfo=timezone.utc)
 
 
 def run(out: Callable[[str], None] = print, jobs: int = 3000, console: Any = None) -> None:
@@ -56,6 +60,30 @@ def run(out: Callable[[str], None] = print, jobs: int = 3000, console: Any = Non
     tally = Counter(job.status_reason or "unknown" for job in details)
     for reason, count in tally.most_common():
         out(f"  {count:>3} x {reason}")
+
+    out("\n== Why did the newest one fail? (BatchClient.why: attempts, log tail, kind) ==")
+    newest = max(details, key=_created, default=None)
+    if newest is None:
+        out("  no failed job")
+    else:
+        report = batch.why(newest, lines=6)
+        out(f"  {newest.job_name} ({newest.job_id}): {report.kind.value}")
+        out(f"  {report.advice}")
+        if report.logs_error:
+            out(f"  logs: {report.logs_error}")
+        for line in report.log_lines:
+            out(f"    {line.timestamp:%H:%M:%S}  {line.message}")
+        kinds = Counter(batch.why(job, lines=0).kind.value for job in details)
+        out(
+            "  kinds of the last 24 hours' failures: "
+            + ", ".join(f"{kind} x{count}" for kind, count in kinds.most_common())
+        )
+        with_logs = [job for job in details if job.log_stream_name is not None]
+        if with_logs:
+            job = max(with_logs, key=_created)
+            out(f"\n== Newest failed job with logs, last 3 lines (logs tail=3): {job.job_name} ==")
+            for event in batch.logs(job, tail=3):
+                out(f"    {event.timestamp:%H:%M:%S}  {event.message}")
 
     out("\n== A created-at range: jobs created 7 to 6 days ago on etl ==")
     window = JobFilter.created_between(timedelta(days=7), timedelta(days=6))

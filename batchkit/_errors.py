@@ -34,10 +34,14 @@ __all__ = [
     "BatchKitError",
     "ConnectError",
     "CredentialsError",
+    "EksJobLogsError",
     "InvalidFilterError",
     "InvalidParameterError",
     "InvalidRequestError",
     "JobNotFoundError",
+    "LogDriverError",
+    "LogStreamNotFoundError",
+    "LogsUnavailableError",
     "NotFoundError",
     "RequestTimeoutError",
     "ResponseValidationError",
@@ -166,6 +170,55 @@ class WaitTimeoutError(BatchKitError, TimeoutError):
         """The last details of the jobs that were not done."""
         waiting = set(self.pending_ids)
         return tuple(job for job in self.details if job.job_id in waiting)
+
+
+class LogsUnavailableError(BatchKitError):
+    """A job's output cannot be read from CloudWatch Logs; the message says where it is.
+
+    Raised by ``BatchClient.logs`` for an array parent (its children have the logs), and
+    as one of the subclasses below.  ``job_id`` names the job.
+    """
+
+    def __init__(self, message: str, *, job_id: str | None = None) -> None:
+        super().__init__(message)
+        self.job_id = job_id
+
+
+class LogDriverError(LogsUnavailableError):
+    """The job logs with a driver other than ``awslogs`` (``splunk``, ``fluentd``,
+    ``awsfirelens``...): its output went there, not to a CloudWatch Logs stream."""
+
+    def __init__(self, message: str, *, job_id: str | None = None, driver: str = "") -> None:
+        super().__init__(message, job_id=job_id)
+        self.driver = driver
+
+
+class EksJobLogsError(LogsUnavailableError):
+    """The job runs on Amazon EKS: its logs are the pod's (``kubectl logs``), or wherever the
+    cluster ships container logs -- Batch records no log stream for it."""
+
+
+class LogStreamNotFoundError(LogsUnavailableError, LookupError):
+    """The job's log stream does not exist: not yet (the job has not started, or has just
+    started), or not anymore (the log group's retention deleted it), or the job never ran.
+
+    ``group``, ``stream`` (None when the job has none yet) and ``region`` say where batchkit
+    looked.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        job_id: str | None = None,
+        group: str | None = None,
+        stream: str | None = None,
+        region: str | None = None,
+    ) -> None:
+        super().__init__(message, job_id=job_id)
+        self.group = group
+        self.stream = stream
+        self.region = region
 
 
 class ResponseValidationError(BatchKitError):

@@ -4,6 +4,7 @@
 
 # ruff: noqa: F403, F405
 from batchkit._models_describe_jobs import *
+from batchkit._models_get_log_events import *
 from batchkit._models_list_jobs import *
 from batchkit._models_list_service_jobs import *
 from batchkit._models_s3_list_jobs import *
@@ -74,6 +75,7 @@ __all__ = [
     "LinuxParameters",
     "LogConfiguration",
     "LogDriver",
+    "LogsOutputLogEvent",
     "MountPoint",
     "NetworkConfiguration",
     "NetworkInterface",

@@ -67,6 +67,7 @@ MODEL_MODULES: dict[str, str] = {
     "LinuxParameters": "batchkit._models_describe_jobs",
     "LogConfiguration": "batchkit._models_describe_jobs",
     "LogDriver": "batchkit._models_describe_jobs",
+    "LogsOutputLogEvent": "batchkit._models_get_log_events",
     "MountPoint": "batchkit._models_describe_jobs",
     "NetworkConfiguration": "batchkit._models_describe_jobs",
     "NetworkInterface": "batchkit._models_describe_jobs",

@@ -28,6 +28,7 @@ LIST_JOBS = Operation(
     id_key=None,
     filters=("JOB_NAME", "JOB_DEFINITION", "BEFORE_CREATED_AT", "AFTER_CREATED_AT", "SHARE_IDENTIFIER"),
     status_filters=("SHARE_IDENTIFIER",),
+    token_repeats_at_end=False,
 )
 
 LIST_SERVICE_JOBS = Operation(
@@ -50,6 +51,7 @@ LIST_SERVICE_JOBS = Operation(
     id_key=None,
     filters=("JOB_NAME", "BEFORE_CREATED_AT", "AFTER_CREATED_AT", "SHARE_IDENTIFIER", "QUOTA_SHARE_NAME"),
     status_filters=("SHARE_IDENTIFIER", "QUOTA_SHARE_NAME"),
+    token_repeats_at_end=False,
 )
 
 DESCRIBE_JOBS = Operation(
@@ -72,6 +74,7 @@ DESCRIBE_JOBS = Operation(
     id_key="jobs",
     filters=(),
     status_filters=(),
+    token_repeats_at_end=False,
 )
 
 S3_LIST_JOBS = Operation(
@@ -94,6 +97,30 @@ S3_LIST_JOBS = Operation(
     id_key=None,
     filters=(),
     status_filters=(),
+    token_repeats_at_end=False,
+)
+
+GET_LOG_EVENTS = Operation(
+    key="logs.GetLogEvents",
+    label="Logs.GetLogEvents",
+    service="logs",
+    event_service="cloudwatch-logs",
+    name="GetLogEvents",
+    method="get_log_events",
+    protocol="json",
+    item_model="LogsOutputLogEvent",
+    result_key="events",
+    result_required=True,
+    input_token="nextToken",
+    output_token="nextForwardToken",
+    limit_key="limit",
+    page_size_max=10000,
+    filtered_page_size_max=None,
+    has_paginator=False,
+    id_key=None,
+    filters=(),
+    status_filters=(),
+    token_repeats_at_end=True,
 )
 
 #: Every row, by ``key`` (``service.Operation``).
@@ -102,10 +129,12 @@ OPERATIONS: dict[str, Operation] = {
     LIST_SERVICE_JOBS.key: LIST_SERVICE_JOBS,
     DESCRIBE_JOBS.key: DESCRIBE_JOBS,
     S3_LIST_JOBS.key: S3_LIST_JOBS,
+    GET_LOG_EVENTS.key: GET_LOG_EVENTS,
 }
 
 __all__ = [
     "DESCRIBE_JOBS",
+    "GET_LOG_EVENTS",
     "LIST_JOBS",
     "LIST_SERVICE_JOBS",
     "OPERATIONS",

@@ -200,6 +200,13 @@ class JobPager(Results[T]):
     yet, and so does iterating this pager again after an error.  One pager is for one
     thread at a time (concurrent use raises); use it as a context manager or call
     :meth:`close` to end it early.
+
+    ``end_on_repeated_token=True`` is for services that end a listing by sending back the
+    token they were given (CloudWatch Logs ``GetLogEvents``) rather than no token: such a
+    page is the last one, and following its token again would only ask for it again.  The
+    end of such a listing is open -- new items can arrive after it -- so there
+    :attr:`resume_token` is not None: it points just past the last item, and a listing
+    started from it later yields only what arrived since.
     """
 
     def __init__(
@@ -215,6 +222,7 @@ class JobPager(Results[T]):
         max_items: int | None = None,
         dedupe: Callable[[T], object] | None = None,
         model: type[Any] | None = None,
+        end_on_repeated_token: bool = False,
     ) -> None:
         self._sources = tuple(sources)
         self._label = label
@@ -234,6 +242,8 @@ class JobPager(Results[T]):
         self._carry = 0
         self._last_page = False  # the stop rule says no later page of this segment matters
         self._finished = False  # nothing at all follows the current page
+        self._end_on_repeat = end_on_repeated_token
+        self._tail = False  # the current page's next token is its own: the end, for now
         self._followed: set[tuple[int, str]] = set()  # service tokens followed (cycles)
         self._yielded = 0
         self._requests = 0
@@ -361,7 +371,8 @@ class JobPager(Results[T]):
     @property
     def resume_token(self) -> str | None:
         """Where the remaining items start; None when the listing is exhausted, or when
-        nothing was read yet and the pager started at the beginning."""
+        nothing was read yet and the pager started at the beginning.  (A listing with an
+        open end, ``end_on_repeated_token``, has a token at its end too: for what comes later.)"""
         return self._resume_token()
 
     def __repr__(self) -> str:
@@ -386,13 +397,18 @@ class JobPager(Results[T]):
             position = self._page_position
             return _encode(self._token_key, _Position(position.segment, position.token, self._pos))
         following = self._following()
+        if following is None and self._tail:
+            # An open end: the tail page again, past every item it held.
+            position = self._page_position
+            tail = _Position(position.segment, position.token, self._pos + self._carry)
+            return _encode(self._token_key, tail)
         return None if following is None else _encode(self._token_key, following)
 
     def _following(self) -> _Position | None:
         """Where the page after the current (exhausted) one starts; None at the end."""
         assert self._page is not None
         segment = self._page_position.segment
-        if self._page.next_token is not None and not self._last_page:
+        if self._page.next_token is not None and not self._last_page and not self._tail:
             return _Position(segment, self._page.next_token, self._carry)
         if segment + 1 < len(self._sources):
             return _Position(segment + 1)
@@ -495,13 +511,18 @@ class JobPager(Results[T]):
         self._pos = min(position.skip, len(page.items))
         # A token taken with a larger page size can skip past this page: on into the next.
         self._carry = position.skip - self._pos
+        self._tail = (
+            self._end_on_repeat and position.token is not None and page.next_token == position.token
+        )
         self._last_page = self._stop_rule is not None and self._stop_rule.after_page(page.items)
         log.debug(
             "%s: page %d, %d items, %s",
             self._label,
             self._requests,
             len(page.items),
-            "more to come" if page.next_token and not self._last_page else "last page",
+            "more to come"
+            if page.next_token and not (self._last_page or self._tail)
+            else "last page",
         )
 
 

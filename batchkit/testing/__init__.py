@@ -1,7 +1,8 @@
 """Test helpers for code that uses batchkit, and for batchkit's own tests.
 
 * :class:`FakeAWS`: an in-memory backend for Batch ``ListJobs``, ``ListServiceJobs``,
-  ``DescribeJobs`` and S3 Control ``ListJobs`` under real boto3 clients (seeding, faults,
+  ``DescribeJobs``, S3 Control ``ListJobs`` and CloudWatch Logs ``GetLogEvents`` (every
+  job's log streams, seeded; ``fake.logs.append``) under real boto3 clients (seeding, faults,
   latency, and ``fake.lifecycle``: jobs that move on a :class:`ManualClock`).  With pytest,
   the ``batchkit_fake`` fixture (installed with batchkit as a pytest plugin) gives you one
   that also answers clients made from boto3's default session.
@@ -24,6 +25,7 @@ from batchkit.testing._wire import (
     AWSErrorResponse,
     RawReply,
     WireStubber,
+    current_request,
     decode_request,
     encode_error,
     encode_response,
@@ -41,6 +43,7 @@ __all__ = [
     "RawReply",
     "Step",
     "WireStubber",
+    "current_request",
     "decode_request",
     "encode_error",
     "encode_response",

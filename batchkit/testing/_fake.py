@@ -1,4 +1,5 @@
-"""FakeAWS: an in-memory AWS Batch + S3 Control backend for the four operations batchkit reads.
+"""FakeAWS: an in-memory AWS Batch + S3 Control + CloudWatch Logs backend for the operations
+batchkit reads.
 
 Why: moto implements ``ListJobs`` only partly (no pagination, JOB_NAME only) and has no
 ``ListServiceJobs`` and no S3 Control ``ListJobs``.  FakeAWS follows the AWS documentation
@@ -31,6 +32,8 @@ Behaviour (each rule is tested in ``tests/test_fake.py``):
 * DescribeJobs: at most 100 ids (more is a ClientException), unknown ids absent, ids or ARNs;
 * S3 Control ListJobs: ``JobStatuses`` filter, and jobs that ended more than 30 days ago
   are not listed;
+* CloudWatch Logs ``GetLogEvents``: every job's log streams, seeded on first read
+  (:mod:`batchkit.testing._fake_logs`; ``fake.logs``), ``update_job`` to move a job on;
 * faults: :meth:`FakeAWS.inject` (throttling, 5xx, any error, on the N-th call) and
   :meth:`FakeAWS.set_latency`.
 """
@@ -64,6 +67,7 @@ from batchkit._operations import (
 )
 from batchkit._time import to_epoch_millis
 from batchkit.models import JobDetail, S3BatchJob, ServiceJobSummary
+from batchkit.testing._fake_logs import FakeLogs
 from batchkit.testing._lifecycle import Lifecycle, status_summary
 from batchkit.testing._wire import AWSErrorResponse, RawReply, serve
 
@@ -190,6 +194,8 @@ class FakeAWS:
         self._lifecycle: Lifecycle | None = None
         self.requests: list[tuple[str, dict[str, Any]]] = []
         """Every request served, as (operation, decoded parameters), in order."""
+        self.logs = FakeLogs(self)
+        """CloudWatch Logs: every job's log streams (seeded on first read); ``append`` lines."""
 
     @classmethod
     def demo(cls, jobs: int = 3000, now: datetime | None = None) -> FakeAWS:
@@ -209,24 +215,32 @@ class FakeAWS:
         """The backend's clock (used for defaults and the S3 30-day window)."""
         return self._now()
 
-    def boto3_client(self, service: str, config: Config | None = None) -> Any:
-        """A real boto3 client (fake credentials) whose requests this backend answers."""
+    def session(self) -> boto3.Session:
+        """The ``boto3.Session`` (fake credentials, this backend's region) whose clients --
+        of any service it serves, in any region -- this backend answers."""
         # A session of our own: handlers another fake attached to boto3's default session
         # (the pytest fixture does that) must not answer for this one.
         if self._session is None:
-            self._session = boto3.Session(
+            session = boto3.Session(
                 aws_access_key_id="testing",
                 aws_secret_access_key="testing",
                 region_name=self.region,
             )
-        factory: Any = self._session.client
-        client = factory(service, config=config)
-        self.attach(client)
-        return client
+            self.attach(session)  # before any client: a client copies the session's handlers
+            self._session = session
+        return self._session
+
+    def boto3_client(
+        self, service: str, config: Config | None = None, region: str | None = None
+    ) -> Any:
+        """A real boto3 client (fake credentials) whose requests this backend answers."""
+        factory: Any = self.session().client
+        return factory(service, config=config, region_name=region or self.region)
 
     def batch_client(self, config: Config | None = None) -> BatchClient:
-        """A :class:`batchkit.BatchClient` on this backend."""
-        return BatchClient(self.boto3_client("batch", config))
+        """A :class:`batchkit.BatchClient` on this backend (its CloudWatch Logs clients,
+        for any region, too)."""
+        return BatchClient(session=self.session(), config=config)
 
     def s3_client(
         self, account_id: str | None = None, config: Config | None = None
@@ -341,14 +355,15 @@ class FakeAWS:
             detail["schedulingPriority"] = scheduling_priority
         if status_reason is not None:
             detail["statusReason"] = status_reason
-        if exit_code is not None or status in _TERMINAL:
+        if exit_code is not None or status in _TERMINAL or status == "RUNNING":
             container = {"image": "public.ecr.aws/docker/library/busybox", "vcpus": 1}
             container |= {"memory": 512, "command": ["run.sh"]}
             if exit_code is not None:
                 container["exitCode"] = exit_code
             elif status in _TERMINAL:
                 container["exitCode"] = 0 if status == "SUCCEEDED" else 1
-            container["logStreamName"] = f"{job_name}/default/{detail['jobId']}"
+            if "CannotPullContainer" not in (status_reason or ""):  # never started: no stream
+                container["logStreamName"] = f"{job_name}/default/{detail['jobId']}"
             detail["container"] = container
         if array_size is not None:
             statuses = list(child_statuses or [status] * array_size)
@@ -385,11 +400,16 @@ class FakeAWS:
         child = {k: v for k, v in parent.items() if k not in ("arrayProperties", "container")}
         child |= {"jobId": job_id, "status": status}
         child["jobArn"] = f"arn:aws:batch:{self.region}:{self.account_id}:job/{job_id}"
+        task_id = uuid.uuid5(uuid.NAMESPACE_URL, job_id).hex  # stream names have no ':'
+        stream = f"{_definition_name(parent['jobDefinition'])[0]}/default/{task_id}"
         if status in _TERMINAL:
             exit_code = 0 if status == "SUCCEEDED" else 1
             child["container"] = {"exitCode": exit_code, "image": "busybox", "vcpus": 1}
+            child["container"]["logStreamName"] = stream
             child.setdefault("startedAt", parent["createdAt"] + 60_000)
             child.setdefault("stoppedAt", child["startedAt"] + 300_000)
+        elif status == "RUNNING":
+            child["container"] = {"image": "busybox", "vcpus": 1, "logStreamName": stream}
         return child
 
     def _store(
@@ -409,6 +429,39 @@ class FakeAWS:
                 node_parent=node_parent,
             )
             self._version += 1
+        self.logs.register(detail)
+        return model
+
+    def update_job(self, job_id: str, **members: Any) -> JobDetail:
+        """Change a stored job, as AWS would while it runs: ``status=``, ``statusReason=``,
+        ``stoppedAt=`` (a datetime or epoch ms), ``container=``... (JobDetail wire members).
+
+        Becoming SUCCEEDED or FAILED sets ``stoppedAt`` (now) and the container's exit code
+        (0 / 1) unless given.
+        """
+        _check_members(members, "JobDetail")
+        with self._lock:
+            entry = self._jobs.get(job_id)
+            if entry is None:
+                raise KeyError(f"no job {job_id!r} in this FakeAWS")
+            detail = dict(entry.detail)
+        detail.update(
+            {
+                k: _ms(v) if isinstance(v, datetime) and k.endswith("At") else v
+                for k, v in members.items()
+            }
+        )
+        if detail.get("status") in _TERMINAL:
+            detail.setdefault("stoppedAt", _ms(self.now()))
+            container = dict(detail.get("container") or {})
+            container.setdefault("exitCode", 0 if detail["status"] == "SUCCEEDED" else 1)
+            detail["container"] = container
+        model = JobDetail.model_validate(detail)
+        with self._lock:
+            entry.detail = detail
+            entry.summary = _summary_of(detail)
+            self._version += 1
+        self.logs.register(detail)
         return model
 
     # ------------------------------------------------------------------ lifecycle
@@ -532,7 +585,7 @@ class FakeAWS:
 
     # ------------------------------------------------------------------ serving
 
-    _SERVICES = ("batch", "s3control")
+    _SERVICES = ("batch", "s3control", "logs")
 
     def _answer(self, service: str, operation_name: str, params: dict[str, Any]) -> Any:
         """The responder: one request of ``service`` (decoded by the wire layer)."""
@@ -559,6 +612,7 @@ class FakeAWS:
             "batch.ListServiceJobs": self._list_service_jobs,
             "batch.DescribeJobs": self._describe_jobs,
             "s3control.ListJobs": self._s3_list_jobs,
+            "logs.GetLogEvents": self.logs.get_log_events,
         }
         handler = handlers.get(key)
         try:

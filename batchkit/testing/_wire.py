@@ -22,6 +22,7 @@ Canned responses for tests, docs and benchmarks live in ``stubs/*.json`` as a li
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import json
 import uuid
@@ -41,6 +42,7 @@ __all__ = [
     "AWSErrorResponse",
     "RawReply",
     "WireStubber",
+    "current_request",
     "decode_request",
     "encode_error",
     "encode_response",
@@ -139,7 +141,10 @@ def encode_error(
         ).encode()
         headers = {"x-amz-request-id": request_id, "Content-Type": "application/xml"}
     else:
-        data = json.dumps({"message": message}).encode()
+        document = {"message": message}
+        if operation.service_model.protocol == "json":  # awsJson: the code is in the body
+            document = {"__type": code, "message": message}
+        data = json.dumps(document).encode()
         headers = {
             "x-amzn-RequestId": request_id,
             "x-amzn-ErrorType": code,
@@ -335,12 +340,15 @@ def serve(
         model = by_event[service_id]
         operation = model.operation_model(operation_name)
         params = decode_request(operation, request)
+        current = _CURRENT.set(request)
         try:
             outcome = responder(operation_name, params)
         except AWSErrorResponse as error:
             return encode_error(
                 operation, error.code, error.message, error.status, error.request_id
             )
+        finally:
+            _CURRENT.reset(current)
         return _http(operation, outcome)
 
     by_event = {m.service_id.hyphenize(): m for m in models}
@@ -354,6 +362,34 @@ def serve(
             events.unregister(event, handler, unique_id=unique_id + event)
 
     return stop
+
+
+_CURRENT: contextvars.ContextVar[AWSPreparedRequest | None] = contextvars.ContextVar(
+    "batchkit_serve_request", default=None
+)
+
+
+def current_request() -> AWSPreparedRequest | None:
+    """Inside a :func:`serve` responder: the signed HTTP request being answered (its URL,
+    headers); None elsewhere.  A responder that cares which region (or credentials) a
+    request was signed for reads it from here (see :func:`request_region`)."""
+    return _CURRENT.get()
+
+
+def request_region(request: AWSPreparedRequest | None = None) -> str | None:
+    """The region a SigV4-signed request was signed for (its credential scope), or None."""
+    request = request if request is not None else current_request()
+    if request is None:
+        return None
+    auth: Any = request.headers.get("Authorization") or ""
+    if isinstance(auth, bytes):
+        auth = auth.decode("latin-1")
+    marker = "Credential="
+    start = auth.find(marker)
+    if start < 0:
+        return None
+    scope = auth[start + len(marker) :].split(",", 1)[0].split("/")
+    return scope[2] if len(scope) >= 5 else None
 
 
 @functools.cache

@@ -15,12 +15,18 @@ from typing_extensions import assert_type
 
 from batchkit import (
     ArrayProgress,
+    AttemptReport,
     AWSError,
     BatchClient,
     Clock,
+    FailureKind,
+    FailureReport,
+    FollowPolicy,
     JobDetails,
     JobFilter,
     JobPager,
+    LogEvent,
+    LogStreamNotFoundError,
     Page,
     S3BatchOperationsClient,
     StatusChange,
@@ -132,6 +138,35 @@ def watching(batch: BatchClient, summary: JobSummary, detail: JobDetail) -> None
         assert_type(error.timeout, timedelta)
 
 
+def logs_and_reports(batch: BatchClient, detail: JobDetail) -> None:
+    events = batch.logs(detail, attempt=0, since=timedelta(minutes=5), limit=200)
+    assert_type(events, JobPager[LogEvent])
+    assert_type(batch.logs("job-id", node=2, tail=10, follow=True), JobPager[LogEvent])
+    policy = FollowPolicy(initial_delay=0.5, sleep=lambda seconds: None, clock=lambda: 0.0)
+    assert_type(batch.logs("job-id", follow=policy).resume_token, str | None)
+    event = next(events)
+    assert_type(event.timestamp, datetime)
+    assert_type(event.message, str)
+    assert_type(event.stream, str)
+    assert_type(event.group, str)
+    report = batch.why(detail, lines=5)
+    assert_type(report, FailureReport)
+    assert_type(report.kind, FailureKind)
+    assert_type(report.failed, bool)
+    assert_type(report.attempts, tuple[AttemptReport, ...])
+    assert_type(report.attempts[0].duration, timedelta | None)
+    assert_type(report.log_lines, tuple[LogEvent, ...])
+    assert_type(report.log_url, str | None)
+    assert_type(report.to_json_dict(), dict[str, Any])
+    if report.kind == FailureKind.OUT_OF_MEMORY:
+        pass
+
+
+def log_errors(error: LogStreamNotFoundError) -> None:
+    assert_type(error.stream, str | None)
+    assert_type(error.group, str | None)
+
+
 def errors(error: AWSError) -> None:
     assert_type(error.code, str)
     assert_type(error.request_id, str | None)
@@ -154,6 +189,10 @@ def rejected(
     batch.wait([1, 2])  # type: ignore[list-item]
     batch.wait(["a"], timeout="2h")  # type: ignore[arg-type]
     batch.watch(["a"], poll_interval=(1, 2, 3))  # type: ignore[arg-type]
+
+    batch.logs("a", follow="yes")  # type: ignore[arg-type]
+    batch.logs("a", since="5m")  # type: ignore[arg-type]
+    batch.why(3)  # type: ignore[arg-type]
     summary.no_such_field  # type: ignore[attr-defined]  # noqa: B018
     _ = JobFilter.job_name("a") & "b"  # type: ignore[operator]
     # The models are frozen, for both checkers too (frozen=True class keyword on every model).
