@@ -36,6 +36,7 @@ from batchkit._errors import (
 )
 from batchkit._filters import JobFilter, plan_listing
 from batchkit._pager import JobPager
+from batchkit._version import __version__
 
 if TYPE_CHECKING:
     import boto3
@@ -73,7 +74,7 @@ def _models() -> ModuleType:
 #: DescribeJobs takes at most this many ids a call.
 DESCRIBE_CHUNK = 100
 
-_DEFAULT_CONFIG = Config(retries={"mode": "standard"}, user_agent_extra="batchkit/0.1.0")
+_DEFAULT_CONFIG = Config(retries={"mode": "standard"}, user_agent_extra=f"batchkit/{__version__}")
 
 #: botocore has no paginator for S3 Control ListJobs; this is the one it would have.
 _S3_LIST_JOBS_PAGINATION = {
