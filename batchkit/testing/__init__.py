@@ -5,8 +5,14 @@
   latency).  With pytest, the ``batchkit_fake`` fixture (installed with batchkit as a pytest
   plugin) gives you one that also answers clients made from boto3's default session.
 * :class:`WireStubber`: botocore's ``Stubber`` whose canned responses go through botocore's
-  real parser; :func:`load_stubs` queues the ``stubs/*.json`` files.
+  real parser.
+* :func:`load_stubs`: the library of canned AWS responses shipped with batchkit (documented
+  examples, multi-page listings, errors); :func:`stub_names` lists it and
+  :func:`queue_stubs` queues entries on a stubber.
 * :func:`serve`: answer a Batch client's requests from a function.
+
+Importing this package is cheap (the pytest plugin imports it in every pytest run): each name
+is imported on first use.
 
 >>> from batchkit.testing import FakeAWS
 >>> fake = FakeAWS()
@@ -15,23 +21,75 @@
 'etl'
 """
 
-from batchkit.testing._fake import FakeAWS, Fault
-from batchkit.testing._wire import (
-    AWSErrorResponse,
-    WireStubber,
-    encode_error,
-    encode_response,
-    load_stubs,
-    serve,
-)
+import importlib as _importlib
+import typing as _typing
+
+from batchkit._public import publish as _publish
+
+if _typing.TYPE_CHECKING:
+    from batchkit.testing._fake import FakeAWS as FakeAWS
+    from batchkit.testing._fake import Fault as Fault
+    from batchkit.testing._stubs import Stub as Stub
+    from batchkit.testing._stubs import StubError as StubError
+    from batchkit.testing._stubs import load_stubs as load_stubs
+    from batchkit.testing._stubs import queue_stubs as queue_stubs
+    from batchkit.testing._stubs import stub_names as stub_names
+    from batchkit.testing._wire import AWSErrorResponse as AWSErrorResponse
+    from batchkit.testing._wire import WireStubber as WireStubber
+    from batchkit.testing._wire import encode_error as encode_error
+    from batchkit.testing._wire import encode_response as encode_response
+    from batchkit.testing._wire import serve as serve
 
 __all__ = [
     "AWSErrorResponse",
     "FakeAWS",
     "Fault",
+    "Stub",
+    "StubError",
     "WireStubber",
     "encode_error",
     "encode_response",
     "load_stubs",
+    "queue_stubs",
     "serve",
+    "stub_names",
 ]
+
+# Where each public name lives.  FakeAWS and WireStubber import boto3 and pydantic; the
+# pytest plugin (batchkit.testing.plugin) must not pay for them in test runs that never use
+# the fixture, so they are imported on first access (PEP 562).
+_HOMES = {
+    "AWSErrorResponse": "batchkit.testing._wire",
+    "FakeAWS": "batchkit.testing._fake",
+    "Fault": "batchkit.testing._fake",
+    "Stub": "batchkit.testing._stubs",
+    "StubError": "batchkit.testing._stubs",
+    "WireStubber": "batchkit.testing._wire",
+    "encode_error": "batchkit.testing._wire",
+    "encode_response": "batchkit.testing._wire",
+    "load_stubs": "batchkit.testing._stubs",
+    "queue_stubs": "batchkit.testing._stubs",
+    "serve": "batchkit.testing._wire",
+    "stub_names": "batchkit.testing._stubs",
+}
+
+
+def _load() -> None:
+    namespace = globals()
+    for name, home in _HOMES.items():
+        namespace[name] = getattr(_importlib.import_module(home), name)
+    # `batchkit.testing.FakeAWS.__module__ == "batchkit.testing"` (batchkit/_public.py).
+    namespace["__test__"] = _publish(namespace, __name__, __all__)
+
+
+if not _typing.TYPE_CHECKING:  # type checkers see the imports above instead
+
+    def __getattr__(name: str) -> object:
+        if name in _HOMES or name == "__test__":
+            _load()
+            return globals()[name]
+        raise AttributeError(f"module 'batchkit.testing' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
