@@ -80,7 +80,7 @@ def package(session: nox.Session) -> None:
     session.run("python", "-m", "build", "--outdir", str(dist), ".")
     session.run("python", "tools/check_dist.py", str(dist))
     (wheel,) = dist.glob("*.whl")
-    session.install(*CONSTRAINTS, str(wheel))
+    session.install(*CONSTRAINTS, str(wheel), "pytest")  # pytest: to import the plugin
     with session.chdir(dist):  # import the installed package, not the checkout
         session.run("python", str(Path(__file__).parent / "tools" / "check_installed.py"))
 
