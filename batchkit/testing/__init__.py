@@ -74,20 +74,29 @@ _HOMES = {
 }
 
 
-def _load() -> None:
+_TESTS: dict[str, object] = {}  # doctest's __test__ (batchkit/_public.py)
+
+
+def _import(name: str) -> object:
+    # One name's module at a time: a module of this package may import a sibling's name
+    # from `batchkit.testing` without a cycle through every other module.
+    value = getattr(_importlib.import_module(_HOMES[name]), name)
     namespace = globals()
-    for name, home in _HOMES.items():
-        namespace[name] = getattr(_importlib.import_module(home), name)
+    namespace[name] = value
     # `batchkit.testing.FakeAWS.__module__ == "batchkit.testing"` (batchkit/_public.py).
-    namespace["__test__"] = _publish(namespace, __name__, __all__)
+    _TESTS.update(_publish(namespace, __name__, [name]))
+    return value
 
 
 if not _typing.TYPE_CHECKING:  # type checkers see the imports above instead
 
     def __getattr__(name: str) -> object:
-        if name in _HOMES or name == "__test__":
-            _load()
-            return globals()[name]
+        if name in _HOMES:
+            return _import(name)
+        if name == "__test__":  # never bound: doctest asks here, after every name
+            for each in _HOMES.keys() - globals().keys():
+                _import(each)
+            return _TESTS
         raise AttributeError(f"module 'batchkit.testing' has no attribute {name!r}")
 
 
