@@ -6,7 +6,7 @@
 True
 """
 
-from typing import TYPE_CHECKING, Any
+import typing as _typing
 
 from batchkit._client import BatchClient, JobDetails, S3BatchOperationsClient
 from batchkit._display import to_pandas
@@ -35,36 +35,39 @@ from batchkit._errors import (
 )
 from batchkit._filters import JobFilter
 from batchkit._pager import JobPager, Page
+from batchkit._public import publish as _publish
+from batchkit._version import __version__
 from batchkit._watch import ArrayProgress, Clock, StatusChange, SystemClock, Watch
 
-if TYPE_CHECKING:
+if _typing.TYPE_CHECKING:
     from batchkit._logs import FollowPolicy, LogEvent, LogLocation
     from batchkit._report import AttemptReport, FailureKind, FailureReport
 
-__version__ = "0.1.0"
+    #: The botocore version the models were generated from.
+    BOTOCORE_VERSION: str
+else:
+    #: Names imported on first use: they build pydantic models, which `import batchkit` avoids.
+    _LAZY = {
+        "FollowPolicy": "batchkit._logs",
+        "LogEvent": "batchkit._logs",
+        "LogLocation": "batchkit._logs",
+        "AttemptReport": "batchkit._report",
+        "FailureKind": "batchkit._report",
+        "FailureReport": "batchkit._report",
+        "BOTOCORE_VERSION": "batchkit._generated_models",
+    }
 
-#: Names imported on first use: they build pydantic models, which `import batchkit` avoids.
-_LAZY = {
-    "FollowPolicy": "batchkit._logs",
-    "LogEvent": "batchkit._logs",
-    "LogLocation": "batchkit._logs",
-    "AttemptReport": "batchkit._report",
-    "FailureKind": "batchkit._report",
-    "FailureReport": "batchkit._report",
-}
+    def __getattr__(name: str) -> object:
+        # Lazy: reading these imports the models (pydantic), which `import batchkit` avoids.
+        # Hidden from type checkers, which would otherwise accept any attribute.
+        if name in _LAZY:
+            import importlib
 
-
-def __getattr__(name: str) -> Any:
-    # Lazy: reading it imports the generated models (pydantic), which `import batchkit` avoids.
-    if name == "BOTOCORE_VERSION":
-        from batchkit._generated_models import BOTOCORE_VERSION
-
-        return BOTOCORE_VERSION
-    if name in _LAZY:
-        import importlib
-
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module 'batchkit' has no attribute {name!r}")
+            value = getattr(importlib.import_module(_LAZY[name]), name)
+            globals()[name] = value
+            globals()["__test__"].update(_publish(globals(), __name__, [name]))
+            return value
+        raise AttributeError(f"module 'batchkit' has no attribute {name!r}")
 
 
 __all__ = [
@@ -110,3 +113,6 @@ __all__ = [
     "__version__",
     "to_pandas",
 ]
+
+# `batchkit.BatchClient.__module__ == "batchkit"` (batchkit/_public.py says why).
+__test__ = _publish(globals(), __name__, __all__)

@@ -36,6 +36,7 @@ from batchkit._operation import Operation
 from batchkit._operations import DESCRIBE_JOBS, LIST_JOBS, LIST_SERVICE_JOBS, S3_LIST_JOBS
 from batchkit._pager import JobPager, Results, decode_token
 from batchkit._pages import PageSource, RawPage, item_model
+from batchkit._version import __version__
 from batchkit._watch import Clock, Interval, Watch, check_interval, check_timeout
 
 if TYPE_CHECKING:
@@ -74,7 +75,7 @@ def _models() -> ModuleType:
     return batchkit.models
 
 
-_DEFAULT_CONFIG = Config(retries={"mode": "standard"}, user_agent_extra="batchkit/0.1.0")
+_DEFAULT_CONFIG = Config(retries={"mode": "standard"}, user_agent_extra=f"batchkit/{__version__}")
 
 
 def _boto3_client(

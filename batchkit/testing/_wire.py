@@ -15,9 +15,8 @@ which is exactly the code whose behaviour a typed SDK depends on.
 ...     raw.list_jobs(jobQueue="q")["jobSummaryList"]
 []
 
-Canned responses for tests, docs and benchmarks live in ``stubs/*.json`` as a list of
-``{"operation", "expected_params", "service_response"}`` (or ``"error"``) entries;
-:func:`load_stubs` queues a file's entries on a stubber.
+The library of canned responses shipped with batchkit (``batchkit.testing.load_stubs``,
+``queue_stubs``) queues its entries on a stubber like this one.
 """
 
 from __future__ import annotations
@@ -29,7 +28,6 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 from xml.sax.saxutils import escape
@@ -46,7 +44,6 @@ __all__ = [
     "decode_request",
     "encode_error",
     "encode_response",
-    "load_stubs",
     "serve",
 ]
 
@@ -188,7 +185,8 @@ class WireStubber(Stubber):
         for i, (event, handler, unique_id) in enumerate(self._hooks()):
             register = events.register_first if i == 0 else events.register
             register(event, handler, unique_id=unique_id)
-        self._stop_serving = serve(self.client, self._answer)
+        # first: a stubber on a client answers before a backend attached to its session
+        self._stop_serving = serve(self.client, self._answer, first=True)
 
     def deactivate(self) -> None:
         events: Any = self.client.meta.events
@@ -227,31 +225,6 @@ class WireStubber(Stubber):
                 meta.get("RequestId"),
             )
         return dict(parsed)
-
-
-def load_stubs(stubber: Stubber, path: str | Path) -> int:
-    """Queue every entry of a ``stubs/*.json`` file on ``stubber``; return how many.
-
-    An entry is ``{"operation": "list_jobs", "expected_params": {...}, "service_response":
-    {...}}`` or, for an error, ``{"operation": ..., "error": {"code": ..., "message": ...,
-    "status": 400}}``.
-    """
-    entries = json.loads(Path(path).read_text())
-    for entry in entries:
-        if "error" in entry:
-            error = entry["error"]
-            stubber.add_client_error(
-                entry["operation"],
-                service_error_code=error["code"],
-                service_message=error.get("message", ""),
-                http_status_code=error.get("status", 400),
-                expected_params=entry.get("expected_params"),
-            )
-        else:
-            stubber.add_response(
-                entry["operation"], entry["service_response"], entry.get("expected_params")
-            )
-    return len(entries)
 
 
 @dataclass(frozen=True)
@@ -316,7 +289,11 @@ def _http(operation: OperationModel, outcome: dict[str, Any] | RawReply) -> AWSR
 
 
 def serve(
-    target: Any, responder: Responder, services: Iterable[str] = ("batch",)
+    target: Any,
+    responder: Responder,
+    services: Iterable[str] = ("batch",),
+    *,
+    first: bool = False,
 ) -> Callable[[], None]:
     """Answer the requests of a boto3 client, ``boto3.Session`` or botocore session with
     ``responder(operation_name, params)``; returns a function that stops serving.
@@ -325,7 +302,8 @@ def serve(
     the benchmarks): ``params`` are decoded from the serialized HTTP request (so botocore's
     serializer ran) and the answer is encoded as the HTTP response AWS would send, JSON or
     XML (so botocore's retry handler and parser run).  ``services`` are boto3 service names
-    (a client is served for its own service whatever they say).
+    (a client is served for its own service whatever they say).  ``first=True`` answers before
+    handlers registered earlier (a stubber before a backend attached to the session).
     """
     meta = getattr(target, "meta", None)
     if meta is not None and hasattr(meta, "service_model"):
@@ -355,7 +333,8 @@ def serve(
     unique_id = f"batchkit-serve-{id(handler)}"
     registered = [f"before-send.{event_id}" for event_id in by_event]
     for event in registered:
-        events.register(event, handler, unique_id=unique_id + event)
+        register = events.register_first if first else events.register
+        register(event, handler, unique_id=unique_id + event)
 
     def stop() -> None:
         for event in registered:
