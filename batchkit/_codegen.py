@@ -70,6 +70,13 @@ SPECS: tuple[dict[str, Any], ...] = (
         # S3 Control omits <Jobs> from a well-formed ListJobsResult when there are none.
         "result_required": False,
     },
+    {
+        "constant": "DESCRIBE_JOB_QUEUES",
+        "service": "batch",
+        "operation": "DescribeJobQueues",
+        "result": "jobQueues",
+        "page_size_max": 100,
+    },
 )
 
 #: (service, operation, member of the output holding the items), from SPECS.

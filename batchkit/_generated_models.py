@@ -188,6 +188,49 @@ class S3JobStatus(S3JobStatusMixin, OpenEnum):
     SUSPENDED = "Suspended"
 
 
+class JQState(OpenEnum):
+    """Describes the ability of the queue to accept new jobs."""
+
+    ENABLED = "ENABLED"
+    DISABLED = "DISABLED"
+
+
+class JQStatus(OpenEnum):
+    """The status of the job queue (for example, ``CREATING`` or ``VALID``)."""
+
+    CREATING = "CREATING"
+    UPDATING = "UPDATING"
+    DELETING = "DELETING"
+    DELETED = "DELETED"
+    VALID = "VALID"
+    INVALID = "INVALID"
+
+
+class JobQueueType(OpenEnum):
+    """The type of job queue."""
+
+    EKS = "EKS"
+    ECS = "ECS"
+    ECS_FARGATE = "ECS_FARGATE"
+    SAGEMAKER_TRAINING = "SAGEMAKER_TRAINING"
+    ECS_MANAGED_INSTANCES = "ECS_MANAGED_INSTANCES"
+
+
+class JobStateTimeLimitActionsState(OpenEnum):
+    """The state of the job needed to trigger the action."""
+
+    RUNNABLE = "RUNNABLE"
+
+
+class JobStateTimeLimitActionsAction(OpenEnum):
+    """The action to take when a job is at the head of the job queue in the specified state for
+    the specified period of time.
+    """
+
+    CANCEL = "CANCEL"
+    TERMINATE = "TERMINATE"
+
+
 class JobCapacityUsageSummary(BatchKitModel, frozen=True):
     """The capacity usage for a job, including the unit of measure and quantity of resources
     being used.
@@ -7310,6 +7353,271 @@ class S3BatchJob(S3BatchJobMixin, BatchKitModel, frozen=True):
     """
 
 
+class ComputeEnvironmentOrder(BatchKitModel, frozen=True):
+    """The order that compute environments are tried in for job placement within a queue."""
+
+    order: int = Field(
+        description=(
+            "The order of the compute environment. Compute environments are tried in ascending\n"
+            "order. For example, if two compute environments are associated with a job queue, the\n"
+            "compute environment with a lower ``order`` integer value is tried for job placement\n"
+            "first."
+        ),
+    )
+    """The order of the compute environment. Compute environments are tried in ascending
+    order. For example, if two compute environments are associated with a job queue, the
+    compute environment with a lower ``order`` integer value is tried for job placement
+    first.
+    """
+
+    compute_environment: str = Field(
+        alias="computeEnvironment",
+        description="The Amazon Resource Name (ARN) of the compute environment.",
+    )
+    """The Amazon Resource Name (ARN) of the compute environment."""
+
+
+class ServiceEnvironmentOrder(BatchKitModel, frozen=True):
+    """Specifies the order of a service environment for a job queue."""
+
+    order: int = Field(
+        description=(
+            "The order of the service environment. Job queues with a higher priority are\n"
+            "evaluated first when associated with the same service environment."
+        ),
+    )
+    """The order of the service environment. Job queues with a higher priority are
+    evaluated first when associated with the same service environment.
+    """
+
+    service_environment: str = Field(
+        alias="serviceEnvironment",
+        description="The name or ARN of the service environment.",
+    )
+    """The name or ARN of the service environment."""
+
+
+class JobStateTimeLimitAction(BatchKitModel, frozen=True):
+    """Specifies an action that Batch will take after the job has remained at the head of the
+    queue in the specified state for longer than the specified time.
+    """
+
+    reason: str = Field(description="The reason to log for the action being taken.")
+    """The reason to log for the action being taken."""
+
+    state: JobStateTimeLimitActionsState = Field(
+        description=(
+            "The state of the job needed to trigger the action. The only supported value is\n"
+            "``RUNNABLE``."
+        ),
+    )
+    """The state of the job needed to trigger the action. The only supported value is
+    ``RUNNABLE``.
+    """
+
+    max_time_seconds: int = Field(
+        alias="maxTimeSeconds",
+        description=(
+            "The approximate amount of time, in seconds, that must pass with the job in the\n"
+            "specified state before the action is taken. The minimum value is 600 (10 minutes)\n"
+            "and the maximum value is 86,400 (24 hours)."
+        ),
+    )
+    """The approximate amount of time, in seconds, that must pass with the job in the
+    specified state before the action is taken. The minimum value is 600 (10 minutes)
+    and the maximum value is 86,400 (24 hours).
+    """
+
+    action: JobStateTimeLimitActionsAction = Field(
+        description=(
+            "The action to take when a job is at the head of the job queue in the specified state\n"
+            "for the specified period of time. For job queues connected to a ``ECS``, ``FARGATE``\n"
+            "or ``EKS`` compute environment, the only supported value is ``CANCEL``, which will\n"
+            "cancel the job. For job queues connected to a ``SAGEMAKER_TRAINING`` service\n"
+            "environment, the only supported value is ``TERMINATE``, which will terminate the\n"
+            "job."
+        ),
+    )
+    """The action to take when a job is at the head of the job queue in the specified state
+    for the specified period of time. For job queues connected to a ``ECS``, ``FARGATE``
+    or ``EKS`` compute environment, the only supported value is ``CANCEL``, which will
+    cancel the job. For job queues connected to a ``SAGEMAKER_TRAINING`` service
+    environment, the only supported value is ``TERMINATE``, which will terminate the
+    job.
+    """
+
+
+class JobQueueDetail(BatchKitModel, frozen=True):
+    """An object that represents the details for an Batch job queue."""
+
+    job_queue_name: str = Field(alias="jobQueueName", description="The job queue name.")
+    """The job queue name."""
+
+    job_queue_arn: str = Field(
+        alias="jobQueueArn",
+        description="The Amazon Resource Name (ARN) of the job queue.",
+    )
+    """The Amazon Resource Name (ARN) of the job queue."""
+
+    state: JQState = Field(
+        description=(
+            "Describes the ability of the queue to accept new jobs. If the job queue state is\n"
+            "``ENABLED``, it can accept jobs. If the job queue state is ``DISABLED``, new jobs\n"
+            "can't be added to the queue, but jobs already in the queue can finish."
+        ),
+    )
+    """Describes the ability of the queue to accept new jobs. If the job queue state is
+    ``ENABLED``, it can accept jobs. If the job queue state is ``DISABLED``, new jobs
+    can't be added to the queue, but jobs already in the queue can finish.
+    """
+
+    scheduling_policy_arn: str | None = Field(
+        default=None,
+        alias="schedulingPolicyArn",
+        description=(
+            "The Amazon Resource Name (ARN) of the scheduling policy. The format is\n"
+            "``aws:Partition:batch:Region:Account:scheduling-policy/Name``. For example,\n"
+            "``aws:aws:batch:us-west-2:123456789012:scheduling-policy/MySchedulingPolicy``."
+        ),
+    )
+    """The Amazon Resource Name (ARN) of the scheduling policy. The format is
+    ``aws:Partition:batch:Region:Account:scheduling-policy/Name``. For example,
+    ``aws:aws:batch:us-west-2:123456789012:scheduling-policy/MySchedulingPolicy``.
+    """
+
+    status: JQStatus | None = Field(
+        default=None,
+        description="The status of the job queue (for example, ``CREATING`` or ``VALID``).",
+    )
+    """The status of the job queue (for example, ``CREATING`` or ``VALID``)."""
+
+    status_reason: str | None = Field(
+        default=None,
+        alias="statusReason",
+        description=(
+            "A short, human-readable string to provide additional details for the current status\n"
+            "of the job queue."
+        ),
+    )
+    """A short, human-readable string to provide additional details for the current status
+    of the job queue.
+    """
+
+    priority: int = Field(
+        description=(
+            "The priority of the job queue. Job queue priority determines the order that job\n"
+            "queues are evaluated when multiple queues dispatch jobs within a shared compute\n"
+            "environment. A higher value for ``priority`` indicates a higher priority. Queues are\n"
+            "evaluated in cycles, in descending order by priority. For example, a job queue with\n"
+            "a priority value of ``10`` is evaluated before a queue with a priority value of\n"
+            "``1``. All of the compute environments must be either Amazon EC2 (``EC2`` or\n"
+            "``SPOT``) or Fargate (``FARGATE`` or ``FARGATE_SPOT``). Amazon EC2 and Fargate\n"
+            "compute environments can't be mixed.\n"
+            "\n"
+            "Note: Job queue priority doesn't guarantee that a particular job executes before a\n"
+            "job in a lower priority queue. Jobs added to higher priority queues during the queue\n"
+            "evaluation cycle might not be evaluated until the next cycle. A job is dispatched\n"
+            "from a queue only if resources are available when the queue is evaluated. If there\n"
+            "are insufficient resources available at that time, the cycle proceeds to the next\n"
+            "queue. This means that jobs added to higher priority queues might have to wait for\n"
+            "jobs in multiple lower priority queues to complete before they are dispatched. You\n"
+            "can use job dependencies to control the order for jobs from queues with different\n"
+            "priorities. For more information, see [Job\n"
+            "Dependencies](https://docs.aws.amazon.com/batch/latest/userguide/job_dependencies.html)\n"
+            "in the Batch User Guide."
+        ),
+    )
+    """The priority of the job queue. Job queue priority determines the order that job
+    queues are evaluated when multiple queues dispatch jobs within a shared compute
+    environment. A higher value for ``priority`` indicates a higher priority. Queues are
+    evaluated in cycles, in descending order by priority. For example, a job queue with
+    a priority value of ``10`` is evaluated before a queue with a priority value of
+    ``1``. All of the compute environments must be either Amazon EC2 (``EC2`` or
+    ``SPOT``) or Fargate (``FARGATE`` or ``FARGATE_SPOT``). Amazon EC2 and Fargate
+    compute environments can't be mixed.
+
+    Note: Job queue priority doesn't guarantee that a particular job executes before a
+    job in a lower priority queue. Jobs added to higher priority queues during the queue
+    evaluation cycle might not be evaluated until the next cycle. A job is dispatched
+    from a queue only if resources are available when the queue is evaluated. If there
+    are insufficient resources available at that time, the cycle proceeds to the next
+    queue. This means that jobs added to higher priority queues might have to wait for
+    jobs in multiple lower priority queues to complete before they are dispatched. You
+    can use job dependencies to control the order for jobs from queues with different
+    priorities. For more information, see [Job
+    Dependencies](https://docs.aws.amazon.com/batch/latest/userguide/job_dependencies.html)
+    in the Batch User Guide.
+    """
+
+    compute_environment_order: WireList[ComputeEnvironmentOrder] = Field(
+        alias="computeEnvironmentOrder",
+        description=(
+            "The compute environments that are attached to the job queue and the order that job\n"
+            "placement is preferred. Compute environments are selected for job placement in\n"
+            "ascending order."
+        ),
+    )
+    """The compute environments that are attached to the job queue and the order that job
+    placement is preferred. Compute environments are selected for job placement in
+    ascending order.
+    """
+
+    service_environment_order: WireList[ServiceEnvironmentOrder] | None = Field(
+        default=None,
+        alias="serviceEnvironmentOrder",
+        description=(
+            "The order of the service environment associated with the job queue. Job queues with\n"
+            "a higher priority are evaluated first when associated with the same service\n"
+            "environment."
+        ),
+    )
+    """The order of the service environment associated with the job queue. Job queues with
+    a higher priority are evaluated first when associated with the same service
+    environment.
+    """
+
+    job_queue_type: JobQueueType | None = Field(
+        default=None,
+        alias="jobQueueType",
+        description=(
+            "The type of job queue. For service jobs that run on SageMaker Training, this value\n"
+            "is ``SAGEMAKER_TRAINING``. For regular container jobs, this value is ``EKS``,\n"
+            "``ECS``, or ``ECS_FARGATE`` depending on the compute environment."
+        ),
+    )
+    """The type of job queue. For service jobs that run on SageMaker Training, this value
+    is ``SAGEMAKER_TRAINING``. For regular container jobs, this value is ``EKS``,
+    ``ECS``, or ``ECS_FARGATE`` depending on the compute environment.
+    """
+
+    tags: Mapping[str, str] | None = Field(
+        default=None,
+        description=(
+            "The tags that are applied to the job queue. For more information, see [Tagging your\n"
+            "Batch resources](https://docs.aws.amazon.com/batch/latest/userguide/using-tags.html)\n"
+            "in Batch User Guide."
+        ),
+    )
+    """The tags that are applied to the job queue. For more information, see [Tagging your
+    Batch resources](https://docs.aws.amazon.com/batch/latest/userguide/using-tags.html)
+    in Batch User Guide.
+    """
+
+    job_state_time_limit_actions: WireList[JobStateTimeLimitAction] | None = Field(
+        default=None,
+        alias="jobStateTimeLimitActions",
+        description=(
+            "The set of actions that Batch perform on jobs that remain at the head of the job\n"
+            "queue in the specified state longer than specified times. Batch will perform each\n"
+            "action after ``maxTimeSeconds`` has passed."
+        ),
+    )
+    """The set of actions that Batch perform on jobs that remain at the head of the job
+    queue in the specified state longer than specified times. Batch will perform each
+    action after ``maxTimeSeconds`` has passed.
+    """
+
+
 __all__ = [
     "ArrayJobDependency",
     "ArrayPropertiesDetail",
@@ -7319,6 +7627,7 @@ __all__ = [
     "AttemptDetail",
     "AttemptEcsTaskDetails",
     "AttemptTaskContainerDetails",
+    "ComputeEnvironmentOrder",
     "ConsumableResourceProperties",
     "ConsumableResourceRequirement",
     "ContainerDetail",
@@ -7363,9 +7672,16 @@ __all__ = [
     "FirelensConfigurationType",
     "Host",
     "ImagePullSecret",
+    "JQState",
+    "JQStatus",
     "JobCapacityUsageSummary",
     "JobDependency",
     "JobDetail",
+    "JobQueueDetail",
+    "JobQueueType",
+    "JobStateTimeLimitAction",
+    "JobStateTimeLimitActionsAction",
+    "JobStateTimeLimitActionsState",
     "JobStatus",
     "JobSummary",
     "JobTimeout",
@@ -7395,6 +7711,7 @@ __all__ = [
     "S3JobTimers",
     "S3Operation",
     "Secret",
+    "ServiceEnvironmentOrder",
     "ServiceJobCapacityUsageSummary",
     "ServiceJobStatus",
     "ServiceJobSummary",

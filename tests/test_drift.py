@@ -29,6 +29,7 @@ from batchkit._codegen import OPERATIONS, collect, is_epoch_millis
 from batchkit.models import (
     BatchKitModel,
     JobDetail,
+    JobQueueDetail,
     JobSummary,
     OpenEnum,
     S3BatchJob,
@@ -41,6 +42,7 @@ PUBLIC = {
     ("batch", "ListServiceJobs"): ServiceJobSummary,
     ("batch", "DescribeJobs"): JobDetail,
     ("s3control", "ListJobs"): S3BatchJob,
+    ("batch", "DescribeJobQueues"): JobQueueDetail,
 }
 
 

@@ -9,7 +9,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from batchkit._codegen import OPERATIONS
-from batchkit.models import BatchKitModel, JobDetail, JobSummary, S3BatchJob, ServiceJobSummary
+from batchkit.models import (
+    BatchKitModel,
+    JobDetail,
+    JobQueueDetail,
+    JobSummary,
+    S3BatchJob,
+    ServiceJobSummary,
+)
 from tests.strategies import output_item_shape, wire
 
 MODELS: dict[tuple[str, str], type[BatchKitModel]] = {
@@ -17,6 +24,7 @@ MODELS: dict[tuple[str, str], type[BatchKitModel]] = {
     ("batch", "ListServiceJobs"): ServiceJobSummary,
     ("batch", "DescribeJobs"): JobDetail,
     ("s3control", "ListJobs"): S3BatchJob,
+    ("batch", "DescribeJobQueues"): JobQueueDetail,
 }
 
 

@@ -6,6 +6,9 @@
   plugin) gives you one that also answers clients made from boto3's default session.
 * :class:`WireStubber`: botocore's ``Stubber`` whose canned responses go through botocore's
   real parser; :func:`load_stubs` queues the ``stubs/*.json`` files.
+* :class:`SimulatedClock` and ``FakeAWS.set_rate_limit``: throttling at scale (HTTP 429
+  beyond N requests a second) with botocore's backoff and adaptive rate limiter running on
+  simulated time -- no real waiting.
 * :func:`serve`: answer a client's requests from a function (the one wire responder under
   all of these: JSON and XML, through botocore's real serializer and parser).
 
@@ -17,6 +20,7 @@
 """
 
 from batchkit.testing._fake import FAULT_KINDS, FakeAWS, Fault
+from batchkit.testing._throttle import RateLimit, SimulatedClock
 from batchkit.testing._wire import (
     AWSErrorResponse,
     RawReply,
@@ -33,7 +37,9 @@ __all__ = [
     "AWSErrorResponse",
     "FakeAWS",
     "Fault",
+    "RateLimit",
     "RawReply",
+    "SimulatedClock",
     "WireStubber",
     "decode_request",
     "encode_error",
