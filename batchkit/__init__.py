@@ -6,7 +6,7 @@
 True
 """
 
-from batchkit._client import BatchClient, JobDetails, S3BatchOperationsClient
+from batchkit._client import BatchClient, HasJobId, JobDetails, S3BatchOperationsClient
 from batchkit._display import to_pandas
 from batchkit._errors import (
     AccessDeniedError,
@@ -26,7 +26,8 @@ from batchkit._errors import (
     TokenCycleError,
     TransportError,
 )
-from batchkit._filters import JobFilter
+from batchkit._filters import ALL_STATUSES, JobFilter
+from batchkit._merge import MergedPager
 from batchkit._pager import JobPager, Page
 
 __version__ = "0.1.0"
@@ -42,6 +43,7 @@ def __getattr__(name: str) -> str:
 
 
 __all__ = [
+    "ALL_STATUSES",
     "BOTOCORE_VERSION",
     "AWSError",
     "AccessDeniedError",
@@ -49,6 +51,7 @@ __all__ = [
     "BatchKitError",
     "ConnectError",
     "CredentialsError",
+    "HasJobId",
     "InvalidFilterError",
     "InvalidParameterError",
     "InvalidRequestError",
@@ -56,6 +59,7 @@ __all__ = [
     "JobFilter",
     "JobNotFoundError",
     "JobPager",
+    "MergedPager",
     "NotFoundError",
     "Page",
     "RequestTimeoutError",

@@ -359,7 +359,17 @@ class JobPager(Iterator[T]):
             position = self._page_position
             return _encode(self._token_key, _Position(position.segment, position.token, self._pos))
         following = self._following()
-        return None if following is None else _encode(self._token_key, following)
+        if following is None:
+            return None
+        if following.token is not None and (following.segment, following.token) in (
+            self._followed
+        ):
+            # The service's next token points back at a page already read (a cycle): the
+            # rest starts past this page's items, as _refuse_cycle resumes -- never at a
+            # page whose items were yielded already.
+            position = self._page_position
+            following = _Position(position.segment, position.token, len(self._page.items))
+        return _encode(self._token_key, following)
 
     def _following(self) -> _Position | None:
         """Where the page after the current (exhausted) one starts; None at the end."""

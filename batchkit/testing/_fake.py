@@ -899,8 +899,10 @@ def _by_name(item: Mapping[str, Any]) -> tuple[Any, ...]:
 
 def _order_key(server_filter: tuple[str, str] | None) -> Callable[[Any], tuple[Any, ...]]:
     """The order of a listing (its pages continue after the last key they sent)."""
-    return _by_name if server_filter is not None and server_filter[0] == "JOB_NAME" else (
-        _newest_first
+    return (
+        _by_name
+        if server_filter is not None and server_filter[0] == "JOB_NAME"
+        else (_newest_first)
     )
 
 
