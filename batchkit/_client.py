@@ -1,7 +1,8 @@
 """The public clients: :class:`BatchClient` and :class:`S3BatchOperationsClient`.
 
 They are thin on purpose.  boto3 does the signing, endpoints, retries (botocore's
-``standard`` retry mode unless you pass another ``config``) and HTTP; batchkit validates
+``adaptive`` retry mode -- backoff plus a client-side rate limiter -- unless you pass
+another ``config``) and HTTP; batchkit validates
 your arguments before any request, plans filters, and hands out typed, lazy iterators.
 
 >>> from batchkit import BatchClient, JobFilter
@@ -77,13 +78,17 @@ def _models() -> ModuleType:
     return batchkit.models
 
 
-#: botocore's ``adaptive`` retry mode: ``standard`` retries (3 attempts, exponential backoff
-#: with jitter) plus a client-side token bucket that slows the client down after a throttling
-#: response (and back up as requests succeed) -- shared by every thread using the client, so
-#: ``describe_jobs(..., max_workers=8)`` at account scale backs off together instead of
-#: exhausting its retries.  Pass ``config=Config(retries={"mode": "standard"})`` to turn it off.
+#: botocore's ``adaptive`` retry mode: ``standard`` retries (exponential backoff with jitter,
+#: a retry quota that stops retrying a failing service) plus a client-side token bucket that
+#: slows the client down after a throttling response and back up as requests succeed --
+#: shared by every thread using the client, so ``describe_jobs(..., max_workers=8)`` at
+#: account scale backs off together.  Up to 10 attempts a request (botocore's default is 3:
+#: the first burst of a pool of workers can meet more throttles than that before the bucket
+#: has adapted).  The knob: ``config=Config(retries={"mode": "standard"})`` (or any other
+#: ``retries``) replaces this.
 _RETRY_MODE = "adaptive"
-_DEFAULT_CONFIG = Config(retries={"mode": _RETRY_MODE}, user_agent_extra="batchkit/0.1.0")
+_RETRIES: dict[str, Any] = {"mode": _RETRY_MODE, "total_max_attempts": 10}
+_DEFAULT_CONFIG = Config(retries=cast(Any, _RETRIES), user_agent_extra="batchkit/0.1.0")
 
 
 def _boto3_client(
@@ -227,7 +232,8 @@ class BatchClient:
 
     ``BatchClient()`` uses boto3's default session (credentials, region); or pass
     ``client=boto3.client("batch")``, or ``session=``/``region_name=``/``endpoint_url=``/
-    ``config=`` (merged over batchkit's default: botocore's ``standard`` retry mode).
+    ``config=`` (merged over batchkit's default: botocore's ``adaptive`` retry mode, 10
+    attempts; ``config=Config(retries={"mode": "standard"})`` turns the rate limiter off).
     ``fast_path=False`` lets botocore parse every response (batchkit then validates its
     dicts): slower, but your own ``before-parse``/``after-call`` handlers see full
     responses.  One instance is safe to share between threads (pagers are not).

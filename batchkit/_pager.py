@@ -361,9 +361,7 @@ class JobPager(Iterator[T]):
         following = self._following()
         if following is None:
             return None
-        if following.token is not None and (following.segment, following.token) in (
-            self._followed
-        ):
+        if following.token is not None and (following.segment, following.token) in (self._followed):
             # The service's next token points back at a page already read (a cycle): the
             # rest starts past this page's items, as _refuse_cycle resumes -- never at a
             # page whose items were yielded already.

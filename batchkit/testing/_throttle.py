@@ -132,8 +132,10 @@ class SimulatedClock:
 
         class _Condition(threading.Condition):
             def wait(self, timeout: float | None = None) -> bool:
-                # The token bucket waits for tokens to refill: let that time pass at once.
-                clock.sleep(timeout or 0.0)
+                # The token bucket waits for tokens to refill: let that time pass at once
+                # (at least a microsecond: a shorter step could vanish in float rounding,
+                # and the bucket would wait for ever).
+                clock.sleep(max(timeout or 0.0, 1e-6))
                 return True
 
         threading_shim = types.SimpleNamespace(Lock=threading.Lock, Condition=_Condition)
