@@ -148,6 +148,7 @@ class _Queue:
     status: str = "VALID"
     priority: int = 1
     scheduling_policy_arn: str | None = None
+    job_queue_type: str = "ECS"
 
     def detail(self, account_arn: str) -> dict[str, Any]:
         """The queue as DescribeJobQueues returns it."""
@@ -161,7 +162,7 @@ class _Queue:
             "computeEnvironmentOrder": [
                 {"order": 1, "computeEnvironment": f"{account_arn}:compute-environment/default"}
             ],
-            "jobQueueType": "ECS",
+            "jobQueueType": self.job_queue_type,
         }
         if self.scheduling_policy_arn is not None:
             queue["schedulingPolicyArn"] = self.scheduling_policy_arn
@@ -332,12 +333,15 @@ class FakeAWS:
         status: str = "VALID",
         priority: int = 1,
         scheduling_policy_arn: str | None = None,
+        job_queue_type: str = "ECS",
     ) -> str:
         """Create (or update) a job queue; returns its ARN.  Queues are also created on
-        first use by ``add_job``."""
+        first use by ``add_job`` / ``add_service_job``.  ``job_queue_type``: ``ECS``,
+        ``FARGATE``, ``EKS`` or ``SAGEMAKER_TRAINING`` (service jobs)."""
         queue = self._queue(name)
         queue.state, queue.status, queue.priority = state, status, priority
         queue.scheduling_policy_arn = scheduling_policy_arn
+        queue.job_queue_type = job_queue_type
         with self._lock:
             self._version += 1
         return queue.arn
