@@ -30,7 +30,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -88,7 +88,7 @@ def _text(value: Any) -> str | None:
 def _records(jobs: Iterable[Any]) -> list[_Job]:
     """Summaries, details or a DataFrame's rows as plain records."""
     if hasattr(jobs, "to_dict") and hasattr(jobs, "columns"):  # a pandas DataFrame
-        rows: Iterable[Any] = jobs.to_dict("records")  # type: ignore[attr-defined]
+        rows: Iterable[Any] = cast(Any, jobs).to_dict("records")
         get = _row_get
     else:
         rows = jobs
@@ -118,6 +118,13 @@ def _row_get(row: Any, name: str) -> Any:
 
 def _attr_get(row: Any, name: str) -> Any:
     return getattr(row, name, None)
+
+
+def _dates() -> Any:
+    """``matplotlib.dates`` (untyped functions: used through ``Any``)."""
+    import matplotlib.dates
+
+    return matplotlib.dates
 
 
 def _new_axes(figsize: tuple[float, float]) -> Axes:
@@ -157,8 +164,9 @@ def timeline(
     Raises:
         ImportError: matplotlib is not installed (``pip install 'batchkit[plot]'``).
     """
-    import matplotlib.dates as mdates
     from matplotlib.patches import Patch
+
+    mdates = _dates()
 
     records = _records(jobs)
     end = now or datetime.now(timezone.utc)
@@ -306,7 +314,7 @@ def status_counts(
         ValueError: ``by`` is not one of the times, or ``bin`` is not positive.
         ImportError: matplotlib is not installed (``pip install 'batchkit[plot]'``).
     """
-    import matplotlib.dates as mdates
+    mdates = _dates()
 
     if by not in ("created_at", "started_at", "stopped_at"):
         raise ValueError(f"by: one of created_at, started_at, stopped_at; got {by!r}")

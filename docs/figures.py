@@ -25,7 +25,9 @@ def main(out: Path = OUT) -> list[Path]:
     fake = FakeAWS.demo(jobs=3000, now=NOW)
     batch = fake.batch_client()
     queues = ["cpu-spot", "gpu-ondemand", "etl"]
-    recent = batch.list_jobs(queues, status="ALL", filter=JobFilter.created_after(NOW - timedelta(hours=5)))
+    recent = batch.list_jobs(
+        queues, status="ALL", filter=JobFilter.created_after(NOW - timedelta(hours=5))
+    )
     sweep = batch.list_jobs("cpu-spot", filter=JobFilter.job_name("hyperparam-sweep-2")).first()
     assert sweep is not None
     children = batch.list_jobs(array_job_id=sweep.job_id, status="ALL").to_list()
@@ -38,7 +40,9 @@ def main(out: Path = OUT) -> list[Path]:
     written.append(out / "timeline.png")
     figure.savefig(written[-1], dpi=80)
 
-    week = batch.list_jobs(queues, status="ALL", filter=JobFilter.created_after(NOW - timedelta(days=7)))
+    week = batch.list_jobs(
+        queues, status="ALL", filter=JobFilter.created_after(NOW - timedelta(days=7))
+    )
     figure = Figure(figsize=(10, 3.5), layout="constrained")
     status_counts(week.to_pandas(), bin=timedelta(hours=6), ax=figure.subplots(),
                   title="Jobs created per 6 hours, by status (last 7 days)")  # fmt: skip

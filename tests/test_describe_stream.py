@@ -5,10 +5,11 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from datetime import timedelta
+from typing import Any, cast
 
 import pytest
 
-from batchkit import BatchKitError, InvalidParameterError
+from batchkit import BatchKitError, HasJobId, InvalidParameterError
 from batchkit.testing import FakeAWS, Fault
 from tests.conftest import NO_RETRY, T0
 
@@ -53,7 +54,8 @@ def test_summaries_ids_and_arns_mixed_each_job_once() -> None:
     summaries = batch.list_jobs("q", status="FAILED").to_list()
     arn = summaries[1].job_arn
     assert arn is not None
-    details = batch.describe_jobs(iter([summaries[0], arn, "j0001", "missing", *summaries]))
+    given: list[str | HasJobId] = [summaries[0], arn, "j0001", "missing", *summaries]
+    details = batch.describe_jobs(iter(given))
     assert [job.job_id for job in details] == [f"j{i:04d}" for i in range(5)]
     assert details.missing_ids == ("missing",)
 
@@ -66,12 +68,11 @@ def test_an_invalid_item_is_reported_when_reached_after_the_details_before_it() 
         yield from (f"j{i:04d}" for i in range(150))
         yield 42
 
-    details = batch.describe_jobs(ids())  # type: ignore[arg-type]  # an untyped caller
+    details = batch.describe_jobs(cast(Any, ids()))  # an untyped caller
     assert fake.calls("DescribeJobs") == 0  # nothing read yet
-    got = []
+    got: list[str] = []
     with pytest.raises(InvalidParameterError, match="job_ids item: expected a job id"):
-        for job in details:
-            got.append(job.job_id)
+        got.extend(job.job_id for job in details)
     assert got == [f"j{i:04d}" for i in range(100)]  # the first chunk, then the bad item
     assert fake.calls("DescribeJobs") == 1
 

@@ -21,8 +21,8 @@ def _seed(jobs: list[tuple[int, int, str]]) -> tuple[FakeAWS, list[str]]:
     order of every job: newest first, ties to the queue given first, then the queue's own
     order (job id)."""
     fake = FakeAWS()
-    for queue in QUEUES:
-        fake.add_queue(queue)
+    for name in QUEUES:
+        fake.add_queue(name)
     keyed = []
     for n, (queue, age, status) in enumerate(jobs):
         job_id = f"j{n:03d}"
@@ -81,7 +81,9 @@ def test_a_failure_in_any_queue_loses_and_repeats_nothing(
 ) -> None:
     fake, everything = _seed(jobs)
     wanted = [
-        job_id for job_id, (_, _, status) in zip(sorted(everything), jobs) if status == "FAILED"
+        job_id
+        for job_id, (_, _, status) in zip(sorted(everything), jobs, strict=True)
+        if status == "FAILED"
     ]
     batch = fake.batch_client(NO_RETRY)
     for call in failing:

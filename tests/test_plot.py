@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 
 from batchkit.plot import STATUS_COLORS, status_counts, timeline
 from batchkit.testing import FakeAWS
@@ -30,6 +31,16 @@ def _fake() -> FakeAWS:
                  child_statuses=["SUCCEEDED", "FAILED", "RUNNING"],
                  created_at=NOW - timedelta(minutes=90))  # fmt: skip
     return fake
+
+
+def _width(patch: object) -> float:
+    assert isinstance(patch, Rectangle)
+    return patch.get_width()
+
+
+def _height(patch: object) -> float:
+    assert isinstance(patch, Rectangle)
+    return patch.get_height()
 
 
 def _colours(ax: object) -> list[str]:
@@ -53,7 +64,9 @@ def test_timeline_bars_queue_wait_then_run_coloured_by_status() -> None:
     assert STATUS_COLORS["SUCCEEDED"] in colours
     assert STATUS_COLORS["RUNNING"] in colours
     assert "#d7d7d7" in colours  # queue wait
-    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    box = ax.get_legend()
+    assert box is not None
+    legend = [t.get_text() for t in box.get_texts()]
     assert legend[0] == "queued"
     assert {"succeeded", "failed", "running", "runnable"} <= set(legend)
     assert any("3 children" in t.get_text() for t in ax.texts)
@@ -68,8 +81,8 @@ def test_timeline_from_a_dataframe_equals_from_models() -> None:
     assert [t.get_text() for t in from_models.get_yticklabels()] == [
         t.get_text() for t in from_frame.get_yticklabels()
     ]
-    assert [p.get_width() for p in from_models.patches] == pytest.approx(
-        [p.get_width() for p in from_frame.patches]
+    assert [_width(p) for p in from_models.patches] == pytest.approx(
+        [_width(p) for p in from_frame.patches]
     )
 
 
@@ -77,15 +90,24 @@ def test_status_counts_stack_per_bin() -> None:
     batch = _fake().batch_client()
     jobs = batch.list_jobs("q", status="ALL").to_list()
     ax = status_counts(jobs, bin=timedelta(hours=1), ax=Figure().subplots())
-    heights = sorted(p.get_height() for p in ax.patches if p.get_height() > 0)
+    heights = sorted(_height(p) for p in ax.patches if _height(p) > 0)
     assert heights == [1, 1, 1, 1]  # four jobs, each alone in its hour
     assert ax.get_ylabel() == "jobs"
     by_stop = status_counts(jobs, by="stopped_at", ax=Figure().subplots())
-    assert sum(p.get_height() for p in by_stop.patches) == 2  # only finished jobs stopped
+    assert sum(_height(p) for p in by_stop.patches) == 2  # only finished jobs stopped
     with pytest.raises(ValueError, match="bin"):
         status_counts(jobs, bin=timedelta(0))
     with pytest.raises(ValueError, match="by"):
         status_counts(jobs, by="when")  # type: ignore[arg-type]
+
+
+def test_public_types() -> None:
+    # Here, not in tests/typing: pyright's environment there need not have matplotlib.
+    from matplotlib.axes import Axes
+    from typing_extensions import assert_type
+
+    assert_type(timeline([], ax=Figure().subplots()), Axes)
+    assert_type(status_counts([], ax=Figure().subplots()), Axes)
 
 
 def test_empty_input_draws_empty_axes() -> None:

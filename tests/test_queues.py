@@ -12,6 +12,7 @@ import pytest
 from moto import mock_aws
 
 from batchkit import BatchClient, InvalidParameterError
+from batchkit._filters import JOB_STATUSES
 from batchkit.models import JobQueueDetail, JQState
 from batchkit.testing import FakeAWS, WireStubber
 from tests.conftest import ACCOUNT, NO_RETRY
@@ -146,8 +147,7 @@ def test_every_status_matches_moto(moto_batch: tuple[BatchClient, Any]) -> None:
     assert sorted(every) == sorted(submitted)
     from_moto = {
         job["jobId"]
-        for status in ("SUBMITTED", "PENDING", "RUNNABLE", "STARTING", "RUNNING", "SUCCEEDED")
-        + ("FAILED",)
+        for status in JOB_STATUSES
         for job in raw.list_jobs(jobQueue="etl", jobStatus=status)["jobSummaryList"]
     }
     assert set(every) <= from_moto | set(submitted)

@@ -86,7 +86,7 @@ def test_share_identifier_with_several_statuses_sends_no_status() -> None:
 
 
 def test_children_fan_out_over_the_wanted_statuses() -> None:
-    plan = plan_listing(None, "ListJobs", status={"FAILED", "SUCCEEDED"}, children=True)
+    plan = plan_listing(None, "ListJobs", status=["FAILED", "SUCCEEDED"], children=True)
     assert plan.strategy == "fan-out"
     assert plan.fan_out == ("SUCCEEDED", "FAILED")
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import boto3
 import pytest
@@ -52,7 +53,8 @@ def test_describing_10k_ids_with_8_workers_under_throttling_loses_nothing(
         before_calls = account.calls("DescribeJobs")
         before_threads = threading.active_count()
         batch = _client(account)  # default settings: adaptive retries
-        assert batch.client.meta.config.retries == {"mode": "adaptive", "total_max_attempts": 10}
+        config: Any = batch.client.meta.config
+        assert config.retries == {"mode": "adaptive", "total_max_attempts": 10}
         ids = [f"j{i:05d}" for i in range(N)]
         started = time.perf_counter()
         details = batch.describe_jobs(ids, max_workers=8)
@@ -126,11 +128,12 @@ def test_simulated_clock_restores_botocore() -> None:
     import botocore.endpoint
     from botocore.retries import bucket
 
-    saved = (bucket.Clock, bucket.threading, botocore.endpoint.time)
+    names = [(bucket, "Clock"), (bucket, "threading"), (botocore.endpoint, "time")]
+    saved = [getattr(module, name) for module, name in names]
     clock = SimulatedClock(start=0)
     with clock.patch_botocore():
         assert bucket.Clock is not saved[0]
-        botocore.endpoint.time.sleep(3)
-    assert (bucket.Clock, bucket.threading, botocore.endpoint.time) == saved
+        getattr(botocore.endpoint, "time").sleep(3)  # noqa: B009  # not in the stubs
+    assert [getattr(module, name) for module, name in names] == saved
     assert clock.time() == 3
     assert clock() == 3

@@ -140,14 +140,14 @@ class SimulatedClock:
 
         threading_shim = types.SimpleNamespace(Lock=threading.Lock, Condition=_Condition)
         time_shim = types.SimpleNamespace(sleep=self.sleep, time=self.time)
-        saved: list[tuple[Any, str, Any]] = [
-            (bucket, "Clock", bucket.Clock),
-            (bucket, "threading", bucket.threading),
-            (botocore.endpoint, "time", botocore.endpoint.time),
+        patches: list[tuple[Any, str, Any]] = [
+            (bucket, "Clock", _BotocoreClock),
+            (bucket, "threading", threading_shim),
+            (botocore.endpoint, "time", time_shim),
         ]
-        bucket.Clock = _BotocoreClock  # type: ignore[misc]
-        bucket.threading = threading_shim  # type: ignore[assignment]
-        botocore.endpoint.time = time_shim  # type: ignore[assignment]
+        saved = [(module, name, getattr(module, name)) for module, name, _ in patches]
+        for module, name, value in patches:
+            setattr(module, name, value)
         try:
             yield self
         finally:
