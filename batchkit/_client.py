@@ -326,10 +326,11 @@ class BatchClient:
         >>> _ = fake.add_job("b", job_name="new", status="SUCCEEDED", created_at=2_000)
         >>> _ = fake.add_job("b", job_name="live", status="RUNNING", created_at=3_000)
         >>> batch = fake.batch_client()
-        >>> [j.job_name for j in batch.list_jobs(["a", "b"], status={"FAILED", "SUCCEEDED"})]
-        ['new', 'old']
-        >>> [j.job_name for j in batch.list_jobs("b", status="ALL")]
-        ['live', 'new']
+        >>> finished = batch.list_jobs(["a", "b"], status={"FAILED", "SUCCEEDED"})
+        >>> " ".join(j.job_name for j in finished)
+        'new old'
+        >>> " ".join(j.job_name for j in batch.list_jobs("b", status="ALL"))
+        'live new'
         """
         if isinstance(job_queue, (list, tuple)):
             if array_job_id is not None or multi_node_job_id is not None:
@@ -429,8 +430,8 @@ class BatchClient:
         >>> _ = fake.add_queue("etl", priority=10)
         >>> _ = fake.add_job("gpu", status="RUNNING")
         >>> batch = fake.batch_client()
-        >>> [(q.job_queue_name, q.state.value) for q in batch.job_queues()]
-        [('etl', 'ENABLED'), ('gpu', 'ENABLED')]
+        >>> " ".join(f"{q.job_queue_name}={q.state.value}" for q in batch.job_queues())
+        'etl=ENABLED gpu=ENABLED'
         >>> queues = [q.job_queue_name for q in batch.job_queues()]
         >>> len(batch.list_jobs(queues).to_list())
         1
