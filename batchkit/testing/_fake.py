@@ -17,7 +17,8 @@ run on every call, and FakeAWS answers with the bytes AWS would send.
 
 Behaviour (each rule is tested in ``tests/test_fake.py``):
 
-* pagination with ``nextToken`` / ``maxResults`` and opaque tokens bound to their query;
+* pagination with ``nextToken`` / ``maxResults`` and opaque tokens bound to their query (Batch
+  listings: cursors "after this job", so jobs changing status between pages shift nothing);
   ``maxResults`` 1..1000 for ListJobs (a filtered page holds at most 100), 1..100 for
   ListServiceJobs, 0..1000 for S3 Control;
 * newest-first by ``createdAt`` (``JOB_NAME`` results grouped by name, newest first within);
@@ -31,8 +32,10 @@ Behaviour (each rule is tested in ``tests/test_fake.py``):
 * DescribeJobs: at most 100 ids (more is a ClientException), unknown ids absent, ids or ARNs;
 * S3 Control ListJobs: ``JobStatuses`` filter, and jobs that ended more than 30 days ago
   are not listed;
-* faults: :meth:`FakeAWS.inject` (throttling, 5xx, any error, on the N-th call) and
-  :meth:`FakeAWS.set_latency`.
+* DescribeJobQueues (``add_queue``; queues also appear on first use), paginated;
+* faults: :meth:`FakeAWS.inject` (throttling, 5xx, any error, on the N-th call),
+  :meth:`FakeAWS.set_latency`, and :meth:`FakeAWS.set_rate_limit` (HTTP 429 beyond N requests a
+  second per operation, on a clock you can simulate); jobs move on with ``set_job_status``.
 """
 
 from __future__ import annotations
