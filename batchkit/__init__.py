@@ -8,7 +8,7 @@ True
 
 import typing as _typing
 
-from batchkit._client import BatchClient, JobDetails, S3BatchOperationsClient
+from batchkit._client import BatchClient, HasJobId, JobDetails, S3BatchOperationsClient
 from batchkit._display import to_pandas
 from batchkit._errors import (
     AccessDeniedError,
@@ -33,7 +33,8 @@ from batchkit._errors import (
     TransportError,
     WaitTimeoutError,
 )
-from batchkit._filters import JobFilter
+from batchkit._filters import ALL_STATUSES, JobFilter
+from batchkit._merge import MergedPager
 from batchkit._pager import JobPager, Page
 from batchkit._public import publish as _publish
 from batchkit._version import __version__
@@ -71,6 +72,7 @@ else:
 
 
 __all__ = [
+    "ALL_STATUSES",
     "BOTOCORE_VERSION",
     "AWSError",
     "AccessDeniedError",
@@ -85,6 +87,7 @@ __all__ = [
     "FailureKind",
     "FailureReport",
     "FollowPolicy",
+    "HasJobId",
     "InvalidFilterError",
     "InvalidParameterError",
     "InvalidRequestError",
@@ -97,6 +100,7 @@ __all__ = [
     "LogLocation",
     "LogStreamNotFoundError",
     "LogsUnavailableError",
+    "MergedPager",
     "NotFoundError",
     "Page",
     "RequestTimeoutError",

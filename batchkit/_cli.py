@@ -609,12 +609,61 @@ def cli(
             _fail(settings, str(error), 2)
 
 
+class StatusList(click.ParamType):  # type: ignore[type-arg]  # generic in newer click only
+    """``FAILED``, ``FAILED,SUCCEEDED`` (any case) or ``ALL``: one status, several, or every."""
+
+    name = "STATUS[,STATUS...]|ALL"
+
+    def __init__(self, choices: tuple[str, ...]) -> None:
+        self.choices = choices
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> str | tuple[str, ...]:
+        if isinstance(value, (str, tuple)) and not isinstance(value, str):
+            return value
+        parts = [part.strip().upper() for part in str(value).split(",") if part.strip()]
+        if parts == ["ALL"]:
+            return "ALL"
+        unknown = [part for part in parts if part not in self.choices]
+        if not parts or unknown:
+            shown = escape_controls(", ".join(unknown) or str(value))
+            self.fail(
+                f"{shown!r}: give one or more of {', '.join(self.choices)} separated by commas, "
+                "or ALL",
+                param,
+                ctx,
+            )
+        return tuple(dict.fromkeys(parts))
+
+
+def _log_stream(job: Any) -> str | None:
+    return getattr(job, "log_stream_name", None)
+
+
+def _queue_name(job: Any) -> str | None:
+    queue = getattr(job, "job_queue", None)
+    return None if queue is None else str(queue).rsplit("/", 1)[-1]
+
+
+#: ``jobs --describe``: full details, what a failure needs (exit code, reason, log stream).
+FULL_DETAIL_COLUMNS = (
+    Column("NAME", 24, lambda j: j.job_name),
+    Column("QUEUE", 14, _queue_name),
+    _STATUS,
+    _created("created_at"),
+    _EXIT,
+    Column("REASON", 40, lambda j: j.status_reason),
+    Column("LOG STREAM", 36, _log_stream, csv_name="log_stream_name"),
+    _JOB_ID,
+)
+
+
 @cli.command()
-@click.argument("queue", required=False)
+@click.argument("queues", nargs=-1, metavar="[QUEUE]...")
+@click.option("--all-queues", is_flag=True, help="Every job queue of the account and region.")
 @click.option(
     "--status",
-    type=click.Choice(JOB_STATUSES, case_sensitive=False),
-    help="Only this status (without a filter AWS lists RUNNING).",
+    type=StatusList(JOB_STATUSES),
+    help="One status, several (FAILED,SUCCEEDED) or ALL (without a filter AWS lists RUNNING).",
 )
 @click.option("--name", help="Job name; a trailing * matches a prefix (case-insensitive).")
 @click.option("--definition", help="Job definition name, name*, or revision ARN.")
@@ -623,13 +672,19 @@ def cli(
 @click.option("--share", help="Fair-share identifier (every status unless --status is given).")
 @click.option("--array-job", help="List the children of this array job.")
 @click.option("--multi-node-job", help="List the nodes of this multi-node job.")
+@click.option(
+    "--describe",
+    is_flag=True,
+    help="Full details of each job listed (exit code, reason, log stream): DescribeJobs.",
+)
 @limit_option
 @format_option
 @click.pass_obj
 def jobs(
     settings: Settings,
-    queue: str | None,
-    status: str | None,
+    queues: tuple[str, ...],
+    all_queues: bool,
+    status: str | tuple[str, ...] | None,
     name: str | None,
     definition: str | None,
     since: datetime | timedelta | None,
@@ -637,24 +692,49 @@ def jobs(
     share: str | None,
     array_job: str | None,
     multi_node_job: str | None,
+    describe: bool,
     limit: int | None,
     output: str,
 ) -> None:
-    """List the jobs of QUEUE (or of --array-job / --multi-node-job)."""
+    """List the jobs of QUEUE (several: newest first across them; or --all-queues), or of
+    --array-job / --multi-node-job."""
 
     def action() -> int:
-        if sum(x is not None for x in (queue, array_job, multi_node_job)) != 1:
-            raise click.UsageError("give exactly one of QUEUE, --array-job, --multi-node-job")
+        given = (bool(queues), all_queues, array_job is not None, multi_node_job is not None)
+        if sum(given) != 1:
+            raise click.UsageError(
+                "give exactly one of QUEUE..., --all-queues, --array-job, --multi-node-job"
+            )
         job_filter = _job_filter(name, definition, since, until, share)
-        pager = settings.batch().list_jobs(
-            queue,
-            array_job_id=array_job,
-            multi_node_job_id=multi_node_job,
-            status=status.upper() if status else None,
-            filter=job_filter,
-            max_items=limit,
-        )
-        emit(settings, pager, JOB_COLUMNS, output, "jobs")
+        batch = settings.batch()
+        names = list(queues)
+        if all_queues:
+            # Service-job queues (SageMaker) are listed by `batchkit service-jobs`.
+            names = [
+                q.job_queue_name
+                for q in batch.job_queues()
+                if _value(q.job_queue_type) != "SAGEMAKER_TRAINING"
+            ]
+            if not names:
+                settings.err.print(Text("no job queues"), highlight=False)
+                return 0
+        pager: Iterable[Any]
+        if len(names) > 1 or all_queues:
+            pager = batch.list_jobs(names, status=status, filter=job_filter, max_items=limit)
+        else:
+            pager = batch.list_jobs(
+                names[0] if names else None,
+                array_job_id=array_job,
+                multi_node_job_id=multi_node_job,
+                status=status,
+                filter=job_filter,
+                max_items=limit,
+            )
+        if describe:
+            with batch.describe_jobs(pager, max_workers=4) as details:
+                emit(settings, details, FULL_DETAIL_COLUMNS, output, "jobs")
+        else:
+            emit(settings, pager, JOB_COLUMNS, output, "jobs")
         _hint_default_status(settings, status, job_filter, output)
         return 0
 
@@ -665,8 +745,8 @@ def jobs(
 @click.argument("queue")
 @click.option(
     "--status",
-    type=click.Choice(SERVICE_JOB_STATUSES, case_sensitive=False),
-    help="Only this status (sent to AWS together with --share).",
+    type=StatusList(SERVICE_JOB_STATUSES),
+    help="One status (sent to AWS together with --share), several (a,b) or ALL.",
 )
 @click.option("--share", help="Fair-share identifier.")
 @click.option("--quota-share", help="Quota share name.")
@@ -679,7 +759,7 @@ def jobs(
 def service_jobs(
     settings: Settings,
     queue: str,
-    status: str | None,
+    status: str | tuple[str, ...] | None,
     share: str | None,
     quota_share: str | None,
     name: str | None,
@@ -696,7 +776,7 @@ def service_jobs(
             quota = JobFilter.quota_share_name(quota_share)
             job_filter = quota if job_filter is None else job_filter & quota
         pager = settings.batch().list_service_jobs(
-            queue, status=status.upper() if status else None, filter=job_filter, max_items=limit
+            queue, status=status, filter=job_filter, max_items=limit
         )
         emit(settings, pager, SERVICE_JOB_COLUMNS, output, "service jobs")
         _hint_default_status(settings, status, job_filter, output)
@@ -706,7 +786,10 @@ def service_jobs(
 
 
 def _hint_default_status(
-    settings: Settings, status: str | None, job_filter: JobFilter | None, output: str
+    settings: Settings,
+    status: str | tuple[str, ...] | None,
+    job_filter: JobFilter | None,
+    output: str,
 ) -> None:
     """Say which statuses AWS returned when it chose them: people expect "all jobs"."""
     if status is not None or output != "table":
@@ -1045,6 +1128,37 @@ def why(settings: Settings, job_ids: tuple[str, ...], lines: int, output: str) -
             settings.out.file.write("\n]\n" if written else "[]\n")
         if missing:
             raise JobNotFoundError(missing)
+        return 0
+
+    _run(settings, action)
+
+
+# ---------------------------------------------------------------------- job queues
+
+QUEUE_COLUMNS = (
+    Column("NAME", 28, lambda q: q.job_queue_name),
+    Column("STATE", 9, lambda q: _value(q.state), status=True),
+    Column("STATUS", 9, lambda q: _value(q.status), status=True),
+    Column("TYPE", 18, lambda q: _value(q.job_queue_type)),
+    Column("PRIORITY", 8, lambda q: q.priority),
+    Column("ARN", 60, lambda q: q.job_queue_arn),
+)
+
+
+@cli.command()
+@click.argument("names", nargs=-1, metavar="[QUEUE]...")
+@limit_option
+@format_option
+@click.pass_obj
+def queues(settings: Settings, names: tuple[str, ...], limit: int | None, output: str) -> None:
+    """List the job queues of the account and region (or the ones named): DescribeJobQueues.
+
+    ``batchkit jobs --all-queues`` lists the jobs of all of them at once.
+    """
+
+    def action() -> int:
+        pager = settings.batch().job_queues(list(names) or None, max_items=limit)
+        emit(settings, pager, QUEUE_COLUMNS, output, "job queues")
         return 0
 
     _run(settings, action)

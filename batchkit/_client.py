@@ -1,7 +1,8 @@
 """The public clients: :class:`BatchClient` and :class:`S3BatchOperationsClient`.
 
 They are thin on purpose.  boto3 does the signing, endpoints, retries (botocore's
-``standard`` retry mode unless you pass another ``config``) and HTTP; batchkit validates
+``adaptive`` retry mode -- backoff plus a client-side rate limiter -- unless you pass
+another ``config``) and HTTP; batchkit validates
 your arguments before any request, plans filters, and hands out typed, lazy iterators.
 
 >>> from batchkit import BatchClient, JobFilter
@@ -19,8 +20,9 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import timedelta
+from itertools import chain, islice
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast, overload
 
 from botocore.config import Config
 
@@ -31,9 +33,16 @@ from batchkit._errors import (
     JobNotFoundError,
     require_text,
 )
-from batchkit._filters import JobFilter, plan_listing
+from batchkit._filters import ALL_STATUSES, JobFilter, plan_listing
+from batchkit._merge import MergedPager, decode_merged_token, queue_key
 from batchkit._operation import Operation
-from batchkit._operations import DESCRIBE_JOBS, LIST_JOBS, LIST_SERVICE_JOBS, S3_LIST_JOBS
+from batchkit._operations import (
+    DESCRIBE_JOB_QUEUES,
+    DESCRIBE_JOBS,
+    LIST_JOBS,
+    LIST_SERVICE_JOBS,
+    S3_LIST_JOBS,
+)
 from batchkit._pager import JobPager, Results, decode_token
 from batchkit._pages import PageSource, RawPage, item_model
 from batchkit._version import __version__
@@ -51,6 +60,7 @@ if TYPE_CHECKING:
     from batchkit._report import FailureReport
     from batchkit.models import (
         JobDetail,
+        JobQueueDetail,
         JobStatus,
         JobSummary,
         S3BatchJob,
@@ -75,7 +85,17 @@ def _models() -> ModuleType:
     return batchkit.models
 
 
-_DEFAULT_CONFIG = Config(retries={"mode": "standard"}, user_agent_extra=f"batchkit/{__version__}")
+#: botocore's ``adaptive`` retry mode: ``standard`` retries (exponential backoff with jitter,
+#: a retry quota that stops retrying a failing service) plus a client-side token bucket that
+#: slows the client down after a throttling response and back up as requests succeed --
+#: shared by every thread using the client, so ``describe_jobs(..., max_workers=8)`` at
+#: account scale backs off together.  Up to 10 attempts a request (botocore's default is 3:
+#: the first burst of a pool of workers can meet more throttles than that before the bucket
+#: has adapted).  The knob: ``config=Config(retries={"mode": "standard"})`` (or any other
+#: ``retries``) replaces this.
+_RETRY_MODE = "adaptive"
+_RETRIES: dict[str, Any] = {"mode": _RETRY_MODE, "total_max_attempts": 10}
+_DEFAULT_CONFIG = Config(retries=cast(Any, _RETRIES), user_agent_extra=f"batchkit/{__version__}")
 
 
 def _boto3_client(
@@ -113,7 +133,7 @@ def _boto3_client(
         merged = merged.merge(config)
         retries: Any = getattr(config, "retries", None)  # not in botocore-stubs' Config
         if retries:  # merge() replaces the whole retries dict: keep our default mode
-            merged = merged.merge(Config(retries=cast(Any, {"mode": "standard", **retries})))
+            merged = merged.merge(Config(retries=cast(Any, {"mode": _RETRY_MODE, **retries})))
     factory = session.client if session is not None else boto3.client
     return factory(service, region_name=region_name, endpoint_url=endpoint_url, config=merged)  # type: ignore[call-overload]
 
@@ -139,6 +159,29 @@ def _check_enum(name: str, value: object, enum: type[E]) -> E:
         f"{name}: unknown value {value!r}; allowed: {allowed} "
         f"(for a value newer than this batchkit, pass {enum.__name__}({value!r}))"
     )
+
+
+def _status_values(status: object, enum: type[E]) -> tuple[str, ...] | None:
+    """``status=`` as wire values: None (AWS's default), one status, several, or every
+    status (``"ALL"``, any case, or a collection naming all of them)."""
+    if status is None:
+        return None
+    if isinstance(status, enum):
+        return (status.value,)
+    if isinstance(status, str):
+        if status.strip().upper() == ALL_STATUSES:
+            return tuple(m.value for m in enum)
+        return (_check_enum("status", status, enum).value,)
+    if isinstance(status, Iterable) and not isinstance(status, (bytes, bytearray)):
+        values = tuple(dict.fromkeys(_check_enum("status", s, enum).value for s in status))
+        if not values:
+            raise InvalidParameterError(
+                "status: an empty collection; give one or more statuses, 'ALL' for every "
+                "status, or None for AWS's default"
+            )
+        return values
+    _check_enum("status", status, enum)  # raises: names the allowed values
+    raise AssertionError(status)
 
 
 def _check_listing_options(
@@ -195,19 +238,13 @@ def _job_id(job: Any) -> object:
     return job.job_id
 
 
-class HasJobId(Protocol):
-    """Anything with a ``job_id`` (``JobSummary``, ``JobDetail``...)."""
-
-    @property
-    def job_id(self) -> str: ...
-
-
 class BatchClient:
     """Typed, lazy reads of AWS Batch jobs.
 
     ``BatchClient()`` uses boto3's default session (credentials, region); or pass
     ``client=boto3.client("batch")``, or ``session=``/``region_name=``/``endpoint_url=``/
-    ``config=`` (merged over batchkit's default: botocore's ``standard`` retry mode).
+    ``config=`` (merged over batchkit's default: botocore's ``adaptive`` retry mode, 10
+    attempts; ``config=Config(retries={"mode": "standard"})`` turns the rate limiter off).
     ``fast_path=False`` lets botocore parse every response (batchkit then validates its
     dicts): slower, but your own ``before-parse``/``after-call`` handlers see full
     responses.  ``gc_pause=False`` validates pages without deferring Python's garbage
@@ -275,26 +312,88 @@ class BatchClient:
     def __repr__(self) -> str:
         return f"BatchClient(region_name={self._client.meta.region_name!r})"
 
+    @overload
     def list_jobs(
         self,
         job_queue: str | None = None,
         *,
         array_job_id: str | None = None,
         multi_node_job_id: str | None = None,
-        status: JobStatus | str | None = None,
+        status: JobStatus | str | Iterable[JobStatus | str] | None = None,
+        filter: JobFilter | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> JobPager[JobSummary]: ...
+
+    @overload
+    def list_jobs(
+        self,
+        job_queue: list[str] | tuple[str, ...],
+        *,
+        status: JobStatus | str | Iterable[JobStatus | str] | None = None,
+        filter: JobFilter | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> MergedPager[JobSummary]: ...
+
+    def list_jobs(
+        self,
+        job_queue: str | list[str] | tuple[str, ...] | None = None,
+        *,
+        array_job_id: str | None = None,
+        multi_node_job_id: str | None = None,
+        status: JobStatus | str | Iterable[JobStatus | str] | None = None,
         filter: JobFilter | None = None,  # the name users expect, shadowing the builtin
         page_size: int | None = None,
         max_items: int | None = None,
         starting_token: str | None = None,
-    ) -> JobPager[JobSummary]:
-        """List jobs of a queue, or the children of an array or multi-node job.
+    ) -> JobPager[JobSummary] | MergedPager[JobSummary]:
+        """List jobs of a queue (or of several), or the children of an array or multi-node job.
 
         Give exactly one of ``job_queue``, ``array_job_id``, ``multi_node_job_id``.
         Without ``status`` and ``filter`` AWS lists RUNNING jobs only.  With a ``filter``
         every status is listed (AWS ignores ``status`` then; batchkit applies it
         client-side; for array and multi-node children, where AWS applies no filter,
         batchkit lists each status in turn).
+
+        ``status`` is one status, a collection of them (``{JobStatus.FAILED,
+        JobStatus.SUCCEEDED}``) or ``"ALL"`` (:data:`batchkit.ALL_STATUSES`) for every
+        status; batchkit plans how (see :func:`batchkit._filters.plan_statuses` and
+        docs/list-jobs.md): each job is yielded once.
+
+        ``job_queue`` may be a list or tuple of queue names or ARNs: the result is one lazy
+        :class:`~batchkit.MergedPager` over all of them, each job once, newest first across
+        the queues (each queue's listing is newest-first when there is a server-side filter
+        other than a job name, or several statuses), resumable with one token.
+
+        >>> from datetime import timedelta
+        >>> from batchkit.testing import FakeAWS
+        >>> fake = FakeAWS()
+        >>> _ = fake.add_job("a", job_name="old", status="FAILED", created_at=1_000)
+        >>> _ = fake.add_job("b", job_name="new", status="SUCCEEDED", created_at=2_000)
+        >>> _ = fake.add_job("b", job_name="live", status="RUNNING", created_at=3_000)
+        >>> batch = fake.batch_client()
+        >>> finished = batch.list_jobs(["a", "b"], status={"FAILED", "SUCCEEDED"})
+        >>> " ".join(j.job_name for j in finished)
+        'new old'
+        >>> " ".join(j.job_name for j in batch.list_jobs("b", status="ALL"))
+        'live new'
         """
+        if isinstance(job_queue, (list, tuple)):
+            if array_job_id is not None or multi_node_job_id is not None:
+                raise InvalidParameterError(
+                    "list_jobs: give exactly one of job_queue, array_job_id, multi_node_job_id"
+                )
+            return self._merged(
+                list(job_queue),
+                status=status,
+                job_filter=filter,
+                page_size=page_size,
+                max_items=max_items,
+                starting_token=starting_token,
+            )
         sources = {
             "jobQueue": ("job_queue", job_queue),
             "arrayJobId": ("array_job_id", array_job_id),
@@ -307,13 +406,10 @@ class BatchClient:
             raise InvalidParameterError(
                 "list_jobs: give exactly one of job_queue, array_job_id, multi_node_job_id"
             )
-        status_value = (
-            None if status is None else _check_enum("status", status, _models().JobStatus).value
-        )
         return self._listing(
             LIST_JOBS,
             given,
-            status_value,
+            _status_values(status, _models().JobStatus),
             filter,
             children="jobQueue" not in given,
             page_size=page_size,
@@ -321,11 +417,105 @@ class BatchClient:
             starting_token=starting_token,
         )
 
+    def _merged(
+        self,
+        queues: list[str],
+        *,
+        status: object,
+        job_filter: JobFilter | None,
+        page_size: int | None,
+        max_items: int | None,
+        starting_token: str | None,
+    ) -> MergedPager[JobSummary]:
+        if not queues:
+            raise InvalidParameterError("job_queue: an empty list of queues; give at least one")
+        unique: dict[str, str] = {}
+        for queue in queues:
+            unique.setdefault(queue_key(require_text("job_queue item", queue)), queue)
+        names = list(unique.values())
+        statuses = _status_values(status, _models().JobStatus)
+        if max_items is not None:
+            _check_int("max_items", max_items, 1, 2**63)
+        positions = decode_merged_token(starting_token, list(unique))
+        pagers: list[JobPager[JobSummary]] = []
+        for queue, position in zip(names, positions, strict=True):
+            pager = self._listing(
+                LIST_JOBS,
+                {"jobQueue": queue},
+                statuses,
+                job_filter,
+                children=False,
+                page_size=page_size,
+                max_items=None,
+                starting_token=position.token,
+                newest_first=True,
+            )
+            if position.ended:
+                pager.close()
+            pagers.append(pager)
+        return MergedPager(
+            pagers,
+            list(unique),
+            label="ListJobs",
+            max_items=max_items,
+            model=item_model(LIST_JOBS),
+        )
+
+    def job_queues(
+        self,
+        names: Iterable[str] | None = None,
+        *,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> JobPager[JobQueueDetail]:
+        """The job queues of the account and region (DescribeJobQueues), or the ones named.
+
+        ``names`` are queue names or ARNs (at most 100, as AWS allows); unknown ones are
+        simply not listed.  Feed the names to :meth:`list_jobs` to list every queue:
+
+        >>> from batchkit.testing import FakeAWS
+        >>> fake = FakeAWS()
+        >>> _ = fake.add_queue("etl", priority=10)
+        >>> _ = fake.add_job("gpu", status="RUNNING")
+        >>> batch = fake.batch_client()
+        >>> " ".join(f"{q.job_queue_name}={q.state.value}" for q in batch.job_queues())
+        'etl=ENABLED gpu=ENABLED'
+        >>> queues = [q.job_queue_name for q in batch.job_queues()]
+        >>> len(batch.list_jobs(queues).to_list())
+        1
+        """
+        request: dict[str, Any] = {}
+        if names is not None:
+            if isinstance(names, str) or not isinstance(names, Iterable):
+                raise InvalidParameterError(
+                    "names: expected an iterable of queue names or ARNs (e.g. ['etl'])"
+                )
+            wanted = list(dict.fromkeys(require_text("names item", n) for n in names))
+            if not wanted:
+                raise InvalidParameterError("names: empty; pass None for every queue")
+            if len(wanted) > 100:
+                raise InvalidParameterError(
+                    f"names: at most 100 queues a call (AWS's limit), got {len(wanted)}"
+                )
+            request["jobQueues"] = wanted
+        _check_listing_options(DESCRIBE_JOB_QUEUES, page_size, max_items)
+        return _pager(
+            self._client,
+            DESCRIBE_JOB_QUEUES,
+            [request],
+            fast=self._fast,
+            gc_pause=self._gc_pause,
+            starting_token=starting_token,
+            page_size=page_size,
+            max_items=max_items,
+        )
+
     def list_service_jobs(
         self,
         job_queue: str,
         *,
-        status: ServiceJobStatus | str | None = None,
+        status: ServiceJobStatus | str | Iterable[ServiceJobStatus | str] | None = None,
         filter: JobFilter | None = None,
         page_size: int | None = None,
         max_items: int | None = None,
@@ -334,18 +524,14 @@ class BatchClient:
         """List service jobs (e.g. SageMaker training) of a queue.
 
         ``JobFilter.share_identifier`` and ``quota_share_name`` are sent to AWS together
-        with ``status``; other filters make batchkit apply ``status`` client-side.
+        with one ``status``; other filters make batchkit apply ``status`` client-side.
+        ``status`` may be a collection of statuses or ``"ALL"``, as for :meth:`list_jobs`.
         """
         params = {"jobQueue": require_text("job_queue", job_queue)}
-        status_value = (
-            None
-            if status is None
-            else _check_enum("status", status, _models().ServiceJobStatus).value
-        )
         return self._listing(
             LIST_SERVICE_JOBS,
             params,
-            status_value,
+            _status_values(status, _models().ServiceJobStatus),
             filter,
             children=False,
             page_size=page_size,
@@ -357,24 +543,31 @@ class BatchClient:
         self,
         operation: Operation,
         params: dict[str, Any],
-        status: str | None,
+        statuses: tuple[str, ...] | None,
         job_filter: JobFilter | None,
         *,
         children: bool,
         page_size: int | None,
         max_items: int | None,
         starting_token: str | None,
+        newest_first: bool = False,
     ) -> JobPager[Any]:
         if job_filter is not None and not isinstance(job_filter, JobFilter):
             raise InvalidParameterError(
                 f"filter: expected a JobFilter, got {type(job_filter).__name__}"
             )
-        plan = plan_listing(job_filter, operation.name, status=status, children=children)  # type: ignore[arg-type]
+        plan = plan_listing(
+            job_filter,
+            operation.name,  # type: ignore[arg-type]
+            status=statuses,
+            children=children,
+            newest_first=newest_first,
+        )
         request = dict(params)
         if plan.server_filter is not None:
             request["filters"] = [plan.server_filter]
-        if status is not None and plan.send_status:
-            request["jobStatus"] = status
+        if statuses is not None and len(statuses) == 1 and plan.send_status:
+            request["jobStatus"] = statuses[0]
         _check_listing_options(
             operation, page_size, max_items, filtered=plan.server_filter is not None
         )
@@ -390,26 +583,56 @@ class BatchClient:
             max_items=max_items,
             keep=plan.keep,
             stop=plan.stop,
-            dedupe=_job_id if len(requests) > 1 else None,
+            dedupe=_job_id if len(requests) > 1 or plan.strategy == "created-at" else None,
         )
 
-    def describe_jobs(self, job_ids: Iterable[str], *, max_workers: int = 1) -> JobDetails:
-        """Describe jobs by id or ARN, 100 a request, lazily.
+    def describe_jobs(
+        self, job_ids: Iterable[str | HasJobId], *, max_workers: int = 1
+    ) -> JobDetails:
+        """Describe jobs by id, ARN or summary, 100 a request, lazily -- input included.
+
+        ``job_ids`` is any iterable of job ids, job ARNs or objects with a ``job_id`` (the
+        ``JobSummary`` items of a listing, ``JobDetail`` s...): a pager included.  The input
+        is read as the details are consumed, 100 ids a request (with ``max_workers``, up to
+        ``2 * max_workers`` requests ahead), so::
+
+            batch.describe_jobs(batch.list_jobs("q", status="ALL"), max_workers=4)
+
+        streams full details in listing order without reading the whole listing first.
+        A list or tuple is checked entirely up front; an iterator, generator or pager item
+        by item as it is read (an invalid item raises ``InvalidParameterError`` when
+        reached, after the details before it).
 
         Duplicates are dropped (an id and its ARN are the same job); an empty input makes
         no request.  Jobs are yielded in the order of their first occurrence in
         ``job_ids``; ids AWS does not return are skipped and listed in
         :attr:`JobDetails.missing_ids` (complete once iteration ends).  With
         ``max_workers > 1`` up to that many requests run at once (order is unchanged; at
-        most the client's ``max_pool_connections``).  Use the result as a context manager
-        (or call ``close()``) to stop early: queued requests are cancelled.
+        most the client's ``max_pool_connections``).  Throttling is absorbed by botocore's
+        ``adaptive`` retry mode (batchkit's default): its client-side rate limiter slows
+        every worker down together.  Use the result as a context manager (or call
+        ``close()``) to stop early: queued requests are cancelled.
+
+        >>> from batchkit.testing import FakeAWS
+        >>> fake = FakeAWS()
+        >>> for i in range(3):
+        ...     _ = fake.add_job("q", job_name=f"j{i}", status="FAILED", exit_code=i,
+        ...                      status_reason="Essential container in task exited")
+        >>> batch = fake.batch_client()
+        >>> with batch.describe_jobs(batch.list_jobs("q", status="ALL")) as details:
+        ...     sorted((job.job_name, job.exit_code) for job in details)
+        [('j0', 0), ('j1', 1), ('j2', 2)]
         """
         if isinstance(job_ids, (str, bytes)) or not isinstance(job_ids, Iterable):
             raise InvalidParameterError(
-                "job_ids: expected an iterable of job id strings (for one id use describe_job)"
+                "job_ids: expected an iterable of job ids, ARNs or summaries (for one id use "
+                "describe_job)"
             )
-        ids = _unique_ids(job_ids)
         _check_int("max_workers", max_workers, 1, self._pool_size())
+        if isinstance(job_ids, (list, tuple)):
+            ids: Iterator[str] = iter(list(_unique_ids(job_ids)))  # checked before any request
+        else:
+            ids = _unique_ids(job_ids)
         return JobDetails(self._client, ids, max_workers, fast=self._fast, gc_pause=self._gc_pause)
 
     def _pool_size(self) -> int:
@@ -473,7 +696,7 @@ class BatchClient:
             raise InvalidParameterError(
                 "job_ids: expected an iterable of job ids, ARNs, summaries or details"
             )
-        wanted = _unique_ids(_watch_id(job) for job in job_ids)
+        wanted = list(_unique_ids(job_ids))
         job_status = _models().JobStatus
         if until is None:
             statuses = frozenset(job_status.terminal())
@@ -666,23 +889,35 @@ def _id_key(job_id: str) -> str:
     return match["id"] if match else job_id
 
 
-def _watch_id(job: object) -> str:
-    if isinstance(job, str):
-        return job
-    job_id = getattr(job, "job_id", None)
-    if not isinstance(job_id, str):
-        raise InvalidParameterError(
-            f"job_ids item: expected a job id, ARN, summary or detail, got {type(job).__name__}"
-        )
-    return job_id
+class HasJobId(Protocol):
+    """Anything with a ``job_id``: ``JobSummary``, ``JobDetail``, ``ServiceJobSummary``."""
+
+    @property
+    def job_id(self) -> str: ...
 
 
-def _unique_ids(job_ids: Iterable[str]) -> list[str]:
-    """The ids (or ARNs) as given, each job once, in first-occurrence order."""
-    unique: dict[str, str] = {}
-    for job_id in job_ids:
-        unique.setdefault(_id_key(require_text("job_ids item", job_id)), job_id)
-    return list(unique.values())
+def _job_id_of(item: object) -> str:
+    if not isinstance(item, str):
+        job_id = getattr(item, "job_id", None)
+        if isinstance(job_id, str):
+            return require_text("job_ids item", job_id)
+        if item is not None and not hasattr(item, "job_id"):
+            raise InvalidParameterError(
+                f"job_ids item: expected a job id, a job ARN or a job summary, got "
+                f"{type(item).__name__}"
+            )
+    return require_text("job_ids item", item)
+
+
+def _unique_ids(job_ids: Iterable[object]) -> Iterator[str]:
+    """The ids (or ARNs) as given, each job once, in first-occurrence order -- lazily."""
+    seen: set[str] = set()
+    for item in job_ids:
+        job_id = _job_id_of(item)
+        key = _id_key(job_id)
+        if key not in seen:
+            seen.add(key)
+            yield job_id
 
 
 class JobDetails(Results["JobDetail"]):
@@ -696,7 +931,7 @@ class JobDetails(Results["JobDetail"]):
     def __init__(
         self,
         client: Boto3BatchClient,
-        ids: list[str],
+        ids: Iterable[str],
         max_workers: int,
         *,
         fast: bool = True,
@@ -705,7 +940,7 @@ class JobDetails(Results["JobDetail"]):
         self._source: PageSource[JobDetail] = PageSource(
             client, DESCRIBE_JOBS, {}, fast=fast, gc_pause=gc_pause
         )
-        self._ids = ids
+        self._ids = iter(ids)
         self._max_workers = max_workers
         self._missing: list[str] = []
         self._failed_ids: list[str] = []
@@ -751,27 +986,39 @@ class JobDetails(Results["JobDetail"]):
         except BatchKitError as error:
             return error
 
-    def _run(self) -> Iterator[JobDetail]:
+    def _chunks(self) -> Iterator[list[str]]:
+        """The input, 100 ids at a time, read only when the next request is due."""
         size = DESCRIBE_JOBS.page_size_max
-        chunks = [self._ids[i : i + size] for i in range(0, len(self._ids), size)]
+        while True:
+            chunk = list(islice(self._ids, size))
+            if not chunk:
+                return
+            yield chunk
+
+    def _run(self) -> Iterator[JobDetail]:
+        chunks = self._chunks()
         try:
-            if self._max_workers == 1 or len(chunks) <= 1:
-                yield from self._emit(self._sequential(chunks))
+            first = next(chunks, None)
+            if first is None:
+                return
+            if self._max_workers == 1:
+                yield from self._emit(self._sequential(chain([first], chunks)))
             else:
                 self._pool = ThreadPoolExecutor(self._max_workers, thread_name_prefix="batchkit")
-                yield from self._emit(self._ordered(self._pool, iter(chunks)))
+                yield from self._emit(self._ordered(self._pool, chain([first], chunks)))
         finally:
             self._shutdown()
 
     def _sequential(
-        self, chunks: list[list[str]]
+        self, chunks: Iterator[list[str]]
     ) -> Iterator[tuple[list[str], list[JobDetail] | BatchKitError]]:
-        for index, chunk in enumerate(chunks):
+        for chunk in chunks:
             try:
                 outcome = self._attempt(chunk)
             except BaseException:
-                # Ctrl-C: every chunk not yet yielded is undescribed.
-                self._failed_ids.extend(i for c in chunks[index:] for i in c)
+                # Ctrl-C: the chunk under way is undescribed (the rest of the input is
+                # not read).
+                self._failed_ids.extend(chunk)
                 raise
             yield chunk, outcome
 
@@ -786,9 +1033,19 @@ class JobDetails(Results["JobDetail"]):
     def _ordered(
         self, pool: ThreadPoolExecutor, pending: Iterator[list[str]]
     ) -> Iterator[tuple[list[str], list[JobDetail] | BatchKitError]]:
-        # Keep at most 2 * max_workers requests in flight: memory stays bounded.
+        # Keep at most 2 * max_workers requests in flight: memory stays bounded, and the
+        # input is read no further ahead than that.  A failure reading the input (a pager's
+        # error) comes after the details of every chunk already sent.
         window = self._window
-        for chunk in pending:
+        input_error: BaseException | None = None
+        while True:
+            try:
+                chunk = next(pending, None)
+            except Exception as error:  # Ctrl-C is not deferred
+                input_error = error
+                break
+            if chunk is None:
+                break
             window.append((chunk, pool.submit(self._attempt, chunk)))
             if len(window) >= 2 * self._max_workers:
                 done_chunk, future = window.popleft()
@@ -796,6 +1053,8 @@ class JobDetails(Results["JobDetail"]):
         while window:
             done_chunk, future = window.popleft()
             yield done_chunk, future.result()
+        if input_error is not None:
+            raise input_error
 
     def _emit(
         self, results: Iterable[tuple[list[str], list[JobDetail] | BatchKitError]]

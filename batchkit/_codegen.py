@@ -102,6 +102,13 @@ SPECS: tuple[dict[str, Any], ...] = (
         "tokens": ("nextToken", "nextForwardToken", "limit"),
         "token_repeats_at_end": True,
     },
+    {
+        "constant": "DESCRIBE_JOB_QUEUES",
+        "service": "batch",
+        "operation": "DescribeJobQueues",
+        "result": "jobQueues",
+        "page_size_max": 100,
+    },
 )
 
 #: (service, operation, member of the output holding the items), from SPECS.

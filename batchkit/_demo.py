@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from batchkit import BatchClient, JobFilter, S3BatchOperationsClient
+from batchkit import ALL_STATUSES, BatchClient, JobFilter, S3BatchOperationsClient
 from batchkit._display import relative_time
 from batchkit.models import JobDetail, JobStatus, S3JobStatus, ServiceJobStatus
 from batchkit.testing import FakeAWS, ManualClock
@@ -38,27 +38,36 @@ def run(out: Callable[[str], None] = print, jobs: int = 3000, console: Any = Non
 
     out("batchkit demo: an embedded AWS backend (no account, no network), real boto3 clients\n")
 
-    out("== Jobs per queue and status (ListJobs, one status per call) ==")
+    out("== Jobs per queue and status (ListJobs, status=ALL: one listing per queue) ==")
     statuses = list(JobStatus)
     out(f"{'queue':<14}" + "".join(f"{s.value:>11}" for s in statuses))
     for queue in QUEUES:
-        counts = [sum(1 for _ in batch.list_jobs(queue, status=s)) for s in statuses]
-        out(f"{queue:<14}" + "".join(f"{c:>11}" for c in counts))
+        tally = Counter(j.status for j in batch.list_jobs(queue, status=ALL_STATUSES))
+        out(f"{queue:<14}" + "".join(f"{tally[s]:>11}" for s in statuses))
 
-    out("\n== Failed in the last 24 hours on cpu-spot, described (DescribeJobs, 4 workers) ==")
-    failed = batch.list_jobs(
-        "cpu-spot", status=JobStatus.FAILED, filter=JobFilter.created_after(timedelta(hours=24))
-    ).to_list()
-    details = list(batch.describe_jobs([j.job_id for j in failed], max_workers=4))
+    out("\n== Failed in the last 24 hours in the account, with reasons (one call) ==")
+    queues = [
+        q.job_queue_name for q in batch.job_queues() if q.job_queue_type != "SAGEMAKER_TRAINING"
+    ]
+    details = batch.describe_jobs(
+        batch.list_jobs(
+            queues, status="FAILED", filter=JobFilter.created_after(timedelta(hours=24))
+        ),
+        max_workers=4,
+    ).to_list()  # DescribeJobs streams from the merged listing, 100 ids a request
     if not details:
         out("  none")
     for job in details[:8]:
         when = relative_time(job.created_at, now)
-        out(f"  {job.job_name:<14} {when:>8}  exit={job.exit_code!s:<4} {job.status_reason or ''}")
+        queue = job.job_queue.rsplit("/", 1)[-1]
+        out(
+            f"  {queue:<13} {job.job_name:<16} {when:>8}  exit={job.exit_code!s:<4} "
+            f"{job.status_reason or ''}"
+        )
     if len(details) > 8:
         out(f"  ... and {len(details) - 8} more")
-    tally = Counter(job.status_reason or "unknown" for job in details)
-    for reason, count in tally.most_common():
+    reasons = Counter(job.status_reason or "unknown" for job in details)
+    for reason, count in reasons.most_common():
         out(f"  {count:>3} x {reason}")
 
     out("\n== Why did the newest one fail? (BatchClient.why: attempts, log tail, kind) ==")
@@ -84,6 +93,19 @@ def run(out: Callable[[str], None] = print, jobs: int = 3000, console: Any = Non
             out(f"\n== Newest failed job with logs, last 3 lines (logs tail=3): {job.job_name} ==")
             for event in batch.logs(job, tail=3):
                 out(f"    {event.timestamp:%H:%M:%S}  {event.message}")
+
+    out("\n== The merged listing as a DataFrame (to_pandas), finished jobs of the last 3 days ==")
+    try:
+        frame = batch.list_jobs(
+            queues,
+            status={JobStatus.SUCCEEDED, JobStatus.FAILED},
+            filter=JobFilter.created_after(timedelta(days=3)),
+        ).to_pandas()
+    except ImportError:
+        out("  (pip install 'batchkit-aws[pandas]')")
+    else:
+        table = frame.groupby("status").size().to_dict()
+        out(f"  {len(frame)} jobs, newest first: {table}")
 
     out("\n== A created-at range: jobs created 7 to 6 days ago on etl ==")
     window = JobFilter.created_between(timedelta(days=7), timedelta(days=6))

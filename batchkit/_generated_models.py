@@ -3,6 +3,7 @@
 """Every generated model, from the per-operation modules (generated)."""
 
 # ruff: noqa: F403, F405
+from batchkit._models_describe_job_queues import *
 from batchkit._models_describe_jobs import *
 from batchkit._models_get_log_events import *
 from batchkit._models_list_jobs import *
@@ -20,6 +21,7 @@ __all__ = [
     "AttemptDetail",
     "AttemptEcsTaskDetails",
     "AttemptTaskContainerDetails",
+    "ComputeEnvironmentOrder",
     "ConsumableResourceProperties",
     "ConsumableResourceRequirement",
     "ContainerDetail",
@@ -64,9 +66,16 @@ __all__ = [
     "FirelensConfigurationType",
     "Host",
     "ImagePullSecret",
+    "JQState",
+    "JQStatus",
     "JobCapacityUsageSummary",
     "JobDependency",
     "JobDetail",
+    "JobQueueDetail",
+    "JobQueueType",
+    "JobStateTimeLimitAction",
+    "JobStateTimeLimitActionsAction",
+    "JobStateTimeLimitActionsState",
     "JobStatus",
     "JobSummary",
     "JobTimeout",
@@ -97,6 +106,7 @@ __all__ = [
     "S3JobTimers",
     "S3Operation",
     "Secret",
+    "ServiceEnvironmentOrder",
     "ServiceJobCapacityUsageSummary",
     "ServiceJobStatus",
     "ServiceJobSummary",

@@ -123,6 +123,29 @@ GET_LOG_EVENTS = Operation(
     token_repeats_at_end=True,
 )
 
+DESCRIBE_JOB_QUEUES = Operation(
+    key="batch.DescribeJobQueues",
+    label="DescribeJobQueues",
+    service="batch",
+    event_service="batch",
+    name="DescribeJobQueues",
+    method="describe_job_queues",
+    protocol="rest-json",
+    item_model="JobQueueDetail",
+    result_key="jobQueues",
+    result_required=True,
+    input_token="nextToken",
+    output_token="nextToken",
+    limit_key="maxResults",
+    page_size_max=100,
+    filtered_page_size_max=None,
+    has_paginator=True,
+    id_key=None,
+    filters=(),
+    status_filters=(),
+    token_repeats_at_end=False,
+)
+
 #: Every row, by ``key`` (``service.Operation``).
 OPERATIONS: dict[str, Operation] = {
     LIST_JOBS.key: LIST_JOBS,
@@ -130,10 +153,12 @@ OPERATIONS: dict[str, Operation] = {
     DESCRIBE_JOBS.key: DESCRIBE_JOBS,
     S3_LIST_JOBS.key: S3_LIST_JOBS,
     GET_LOG_EVENTS.key: GET_LOG_EVENTS,
+    DESCRIBE_JOB_QUEUES.key: DESCRIBE_JOB_QUEUES,
 }
 
 __all__ = [
     "DESCRIBE_JOBS",
+    "DESCRIBE_JOB_QUEUES",
     "GET_LOG_EVENTS",
     "LIST_JOBS",
     "LIST_SERVICE_JOBS",

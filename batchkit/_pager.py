@@ -181,7 +181,7 @@ class Results(Iterator[T]):
         return self.take(2**63, progress=progress)
 
     def to_pandas(self, *, progress: bool = False) -> pd.DataFrame:
-        """Every remaining item as a DataFrame of flat columns (needs ``batchkit[pandas]``).
+        """Every remaining item as a DataFrame of flat columns (needs ``batchkit-aws[pandas]``).
 
         Times are timezone-aware UTC timestamps, enums strings, nested members ``a.b``; the
         columns come from the model, so an empty result has them too.
@@ -402,7 +402,15 @@ class JobPager(Results[T]):
             position = self._page_position
             tail = _Position(position.segment, position.token, self._pos + self._carry)
             return _encode(self._token_key, tail)
-        return None if following is None else _encode(self._token_key, following)
+        if following is None:
+            return None
+        if following.token is not None and (following.segment, following.token) in (self._followed):
+            # The service's next token points back at a page already read (a cycle): the
+            # rest starts past this page's items, as _refuse_cycle resumes -- never at a
+            # page whose items were yielded already.
+            position = self._page_position
+            following = _Position(position.segment, position.token, len(self._page.items))
+        return _encode(self._token_key, following)
 
     def _following(self) -> _Position | None:
         """Where the page after the current (exhausted) one starts; None at the end."""

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -10,6 +11,9 @@ from botocore.config import Config
 
 from batchkit import BatchClient, S3BatchOperationsClient
 from batchkit.testing import WireStubber
+
+# batchkit.plot in tests (and the docs' examples): draw off-screen, never open a window.
+os.environ.setdefault("MPLBACKEND", "Agg")
 
 ACCOUNT = "123456789012"
 T0 = datetime(2026, 11, 1, tzinfo=timezone.utc)

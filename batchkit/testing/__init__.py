@@ -10,6 +10,9 @@
 * :func:`load_stubs`: the library of canned AWS responses shipped with batchkit (documented
   examples, multi-page listings, errors); :func:`stub_names` lists it and
   :func:`queue_stubs` queues entries on a stubber.
+* :class:`SimulatedClock` and ``FakeAWS.set_rate_limit``: throttling at scale (HTTP 429
+  beyond N requests a second) with botocore's backoff and adaptive rate limiter running on
+  simulated time -- no real waiting.
 * :func:`serve`: answer a client's requests from a function (the one wire responder under
   all of these: JSON and XML, through botocore's real serializer and parser).
 * :class:`ManualClock`, ``fake.lifecycle`` (:class:`Lifecycle`, :class:`Step`): jobs that move
@@ -42,6 +45,8 @@ if _typing.TYPE_CHECKING:
     from batchkit.testing._stubs import load_stubs as load_stubs
     from batchkit.testing._stubs import queue_stubs as queue_stubs
     from batchkit.testing._stubs import stub_names as stub_names
+    from batchkit.testing._throttle import RateLimit as RateLimit
+    from batchkit.testing._throttle import SimulatedClock as SimulatedClock
     from batchkit.testing._wire import AWSErrorResponse as AWSErrorResponse
     from batchkit.testing._wire import RawReply as RawReply
     from batchkit.testing._wire import WireStubber as WireStubber
@@ -58,7 +63,9 @@ __all__ = [
     "Fault",
     "Lifecycle",
     "ManualClock",
+    "RateLimit",
     "RawReply",
+    "SimulatedClock",
     "Step",
     "Stub",
     "StubError",
@@ -77,6 +84,8 @@ __all__ = [
 # pytest plugin (batchkit.testing.plugin) must not pay for them in test runs that never use
 # the fixture, so they are imported on first access (PEP 562).
 _HOMES = {
+    "RateLimit": "batchkit.testing._throttle",
+    "SimulatedClock": "batchkit.testing._throttle",
     "FAULT_KINDS": "batchkit.testing._fake",
     "Lifecycle": "batchkit.testing._lifecycle",
     "ManualClock": "batchkit.testing._clock",

@@ -18,7 +18,8 @@ run on every call, and FakeAWS answers with the bytes AWS would send.
 
 Behaviour (each rule is tested in ``tests/test_fake.py``):
 
-* pagination with ``nextToken`` / ``maxResults`` and opaque tokens bound to their query;
+* pagination with ``nextToken`` / ``maxResults`` and opaque tokens bound to their query (Batch
+  listings: cursors "after this job", so jobs changing status between pages shift nothing);
   ``maxResults`` 1..1000 for ListJobs (a filtered page holds at most 100), 1..100 for
   ListServiceJobs, 0..1000 for S3 Control;
 * newest-first by ``createdAt`` (``JOB_NAME`` results grouped by name, newest first within);
@@ -34,8 +35,10 @@ Behaviour (each rule is tested in ``tests/test_fake.py``):
   are not listed;
 * CloudWatch Logs ``GetLogEvents``: every job's log streams, seeded on first read
   (:mod:`batchkit.testing._fake_logs`; ``fake.logs``), ``update_job`` to move a job on;
-* faults: :meth:`FakeAWS.inject` (throttling, 5xx, any error, on the N-th call) and
-  :meth:`FakeAWS.set_latency`.
+* DescribeJobQueues (``add_queue``; queues also appear on first use), paginated;
+* faults: :meth:`FakeAWS.inject` (throttling, 5xx, any error, on the N-th call),
+  :meth:`FakeAWS.set_latency`, and :meth:`FakeAWS.set_rate_limit` (HTTP 429 beyond N requests a
+  second per operation, on a clock you can simulate); jobs move on with ``set_job_status``.
 """
 
 from __future__ import annotations
@@ -59,6 +62,7 @@ from batchkit._client import BatchClient, S3BatchOperationsClient
 from batchkit._mixins import TERMINAL_BATCH_VALUES, TERMINAL_S3_VALUES
 from batchkit._operation import Operation
 from batchkit._operations import (
+    DESCRIBE_JOB_QUEUES,
     DESCRIBE_JOBS,
     LIST_JOBS,
     LIST_SERVICE_JOBS,
@@ -69,6 +73,7 @@ from batchkit._time import to_epoch_millis
 from batchkit.models import JobDetail, S3BatchJob, ServiceJobSummary
 from batchkit.testing._fake_logs import FakeLogs
 from batchkit.testing._lifecycle import Lifecycle, status_summary
+from batchkit.testing._throttle import RateLimit
 from batchkit.testing._wire import AWSErrorResponse, RawReply, serve
 
 __all__ = ["FAULT_KINDS", "FakeAWS", "Fault"]
@@ -155,6 +160,29 @@ def _raise_transport(kind: str, url: str) -> None:
 class _Queue:
     name: str
     arn: str
+    state: str = "ENABLED"
+    status: str = "VALID"
+    priority: int = 1
+    scheduling_policy_arn: str | None = None
+    job_queue_type: str = "ECS"
+
+    def detail(self, account_arn: str) -> dict[str, Any]:
+        """The queue as DescribeJobQueues returns it."""
+        queue: dict[str, Any] = {
+            "jobQueueName": self.name,
+            "jobQueueArn": self.arn,
+            "state": self.state,
+            "status": self.status,
+            "statusReason": "JobQueue Healthy",
+            "priority": self.priority,
+            "computeEnvironmentOrder": [
+                {"order": 1, "computeEnvironment": f"{account_arn}:compute-environment/default"}
+            ],
+            "jobQueueType": self.job_queue_type,
+        }
+        if self.scheduling_policy_arn is not None:
+            queue["schedulingPolicyArn"] = self.scheduling_policy_arn
+        return queue
 
 
 @dataclass
@@ -192,6 +220,7 @@ class FakeAWS:
         self._results: dict[str, tuple[int, list[dict[str, Any]]]] = {}
         self._session: boto3.Session | None = None
         self._lifecycle: Lifecycle | None = None
+        self._throttle: RateLimit | None = None
         self.requests: list[tuple[str, dict[str, Any]]] = []
         """Every request served, as (operation, decoded parameters), in order."""
         self.logs = FakeLogs(self)
@@ -281,6 +310,24 @@ class FakeAWS:
         """Delay every response (of ``operation``, or all) by ``seconds``."""
         self._latency[operation] = seconds
 
+    def set_rate_limit(
+        self,
+        per_second: int | None,
+        *,
+        operation: str | None = None,
+        clock: Callable[[], float] | None = None,
+    ) -> RateLimit | None:
+        """Throttle like AWS: beyond ``per_second`` requests in one second (of ``clock``,
+        ``time.monotonic`` by default), per operation (or only ``operation``), answer HTTP 429
+        ``TooManyRequestsException``.  ``None`` removes the limit.  Returns the limiter, whose
+        ``throttled`` counts the 429s sent.  Pair it with :class:`SimulatedClock` for tests
+        that exercise botocore's backoff without waiting.
+        """
+        self._throttle = (
+            None if per_second is None else RateLimit(per_second, operation=operation, clock=clock)
+        )
+        return self._throttle
+
     def calls(self, operation: str) -> int:
         """How many requests of ``operation`` were received (faulted ones included)."""
         return self._calls.get(operation, 0)
@@ -304,6 +351,46 @@ class FakeAWS:
         if name not in self._queues:
             self._queues[name] = _Queue(name, self.queue_arn(name))
         return self._queues[name]
+
+    def add_queue(
+        self,
+        name: str,
+        *,
+        state: str = "ENABLED",
+        status: str = "VALID",
+        priority: int = 1,
+        scheduling_policy_arn: str | None = None,
+        job_queue_type: str = "ECS",
+    ) -> str:
+        """Create (or update) a job queue; returns its ARN.  Queues are also created on
+        first use by ``add_job`` / ``add_service_job``.  ``job_queue_type``: ``ECS``,
+        ``FARGATE``, ``EKS`` or ``SAGEMAKER_TRAINING`` (service jobs)."""
+        queue = self._queue(name)
+        queue.state, queue.status, queue.priority = state, status, priority
+        queue.scheduling_policy_arn = scheduling_policy_arn
+        queue.job_queue_type = job_queue_type
+        with self._lock:
+            self._version += 1
+        return queue.arn
+
+    def set_job_status(self, job_id: str, status: str, **members: Any) -> JobDetail:
+        """Move a job to ``status`` (and set other JobDetail wire members), as AWS does
+        while a listing is under way: later pages see the change."""
+        with self._lock:
+            job = self._jobs[job_id]
+        detail = dict(job.detail, status=status)
+        now = _ms(self.now())
+        if status in ("RUNNING", *_TERMINAL):
+            detail.setdefault("startedAt", now)
+        if status in _TERMINAL:
+            detail.setdefault("stoppedAt", max(now, detail["startedAt"]))
+        _check_members(members, "JobDetail")
+        detail.update(members)
+        model = JobDetail.model_validate(detail)
+        with self._lock:
+            job.detail, job.summary = detail, _summary_of(detail)
+            self._version += 1
+        return model
 
     def add_job(
         self,
@@ -601,6 +688,9 @@ class FakeAWS:
         delay = self._latency.get(label, self._latency.get(None, 0.0))
         if delay:
             time.sleep(delay)  # simulated network latency, not synchronisation
+        throttle = self._throttle
+        if fault is None and throttle is not None and throttle.exceeded(label):
+            raise AWSErrorResponse("TooManyRequestsException", "Too Many Requests", 429)
         if fault is not None and fault.kind == "body":
             return RawReply(fault.status, fault.body or b"")
         if fault is not None and fault.kind == "error":
@@ -613,6 +703,7 @@ class FakeAWS:
             "batch.DescribeJobs": self._describe_jobs,
             "s3control.ListJobs": self._s3_list_jobs,
             "logs.GetLogEvents": self.logs.get_log_events,
+            "batch.DescribeJobQueues": self._describe_job_queues,
         }
         handler = handlers.get(key)
         try:
@@ -691,11 +782,12 @@ class FakeAWS:
                 candidates = [j.summary for j in jobs if getattr(j, attr) == parent]
             items = _select(candidates, server_filter, params.get("jobStatus"), op.status_filters)
             if children:
-                items.sort(key=_child_index)
+                items.sort(key=_child_key)
             return items
 
         items = self._cached(op.key + _fingerprint(params, op), compute)
-        return _page(items, params, op, limit)
+        key = _child_key if children else _order_key(server_filter)
+        return _page(items, params, op, limit, key=key)
 
     def _list_service_jobs(self, params: dict[str, Any]) -> dict[str, Any]:
         if not params.get("jobQueue"):
@@ -711,7 +803,7 @@ class FakeAWS:
             return _select(candidates, server_filter, params.get("jobStatus"), op.status_filters)
 
         items = self._cached(op.key + _fingerprint(params, op), compute)
-        return _page(items, params, op, limit)
+        return _page(items, params, op, limit, key=_order_key(server_filter))
 
     def _describe_jobs(self, params: dict[str, Any]) -> dict[str, Any]:
         ids = params.get("jobs")
@@ -731,6 +823,20 @@ class FakeAWS:
             }
         # AWS answers in no particular order: do not mirror the request's.
         return {"jobs": [found[k] for k in sorted(found)]}
+
+    def _describe_job_queues(self, params: dict[str, Any]) -> dict[str, Any]:
+        limit = _max_results(params, DESCRIBE_JOB_QUEUES)
+        wanted = params.get("jobQueues")
+        with self._lock:
+            queues = list(self._queues.values())
+        if wanted:
+            if len(wanted) > 100:
+                raise _Reject("ClientException", "A maximum of 100 job queues can be specified.")
+            names = {w.rsplit("/", 1)[-1] if w.startswith("arn:") else w for w in wanted}
+            queues = [q for q in queues if q.name in names]
+        account = f"arn:aws:batch:{self.region}:{self.account_id}"
+        details = [q.detail(account) for q in queues]
+        return _page(details, params, DESCRIBE_JOB_QUEUES, limit)
 
     def _s3_list_jobs(self, params: dict[str, Any]) -> dict[str, Any]:
         account = params.get("AccountId") or ""
@@ -879,17 +985,32 @@ def _select(
         if (wanted is None or c.get("status") == wanted)
         and (server_filter is None or _matches(c, *server_filter))
     ]
-    items.sort(key=lambda c: (-int(c.get("createdAt", 0)), c["jobId"]))
-    if server_filter is not None and server_filter[0] == "JOB_NAME":
-        # "the results are grouped by the job name": stable, so newest first within a name
-        items.sort(key=lambda c: str(c.get("jobName", "")).lower())
+    # "the results are grouped by the job name" for JOB_NAME; newest first otherwise
+    items.sort(key=_order_key(server_filter))
     return items
 
 
-def _child_index(summary: Mapping[str, Any]) -> int:
+def _newest_first(item: Mapping[str, Any]) -> tuple[Any, ...]:
+    return (-int(item.get("createdAt", 0)), item["jobId"])
+
+
+def _by_name(item: Mapping[str, Any]) -> tuple[Any, ...]:
+    return (str(item.get("jobName", "")).lower(), *_newest_first(item))
+
+
+def _order_key(server_filter: tuple[str, str] | None) -> Callable[[Any], tuple[Any, ...]]:
+    """The order of a listing (its pages continue after the last key they sent)."""
+    return (
+        _by_name
+        if server_filter is not None and server_filter[0] == "JOB_NAME"
+        else (_newest_first)
+    )
+
+
+def _child_key(summary: Mapping[str, Any]) -> tuple[Any, ...]:
     array = summary.get("arrayProperties") or {}
     node = summary.get("nodeProperties") or {}
-    return int(array.get("index", node.get("nodeIndex", 0)))
+    return (int(array.get("index", node.get("nodeIndex", 0))), summary["jobId"])
 
 
 def _max_results(
@@ -915,7 +1036,12 @@ def _page(
     op: Operation,
     limit: int | None,
     invalid: tuple[str, int] = ("ClientException", 400),
+    key: Callable[[Any], tuple[Any, ...]] | None = None,
 ) -> dict[str, Any]:
+    """One page of ``items``.  With ``key`` (the listing's sort key) a token is a cursor
+    -- "after this key" -- as a database-backed service's is: jobs changing status (leaving
+    or joining the listing) between pages neither shift later items out of reach nor repeat
+    earlier ones.  Without it, a token is an offset."""
     assert op.input_token is not None
     assert op.output_token is not None
     token_key, result_key = op.input_token, op.result_key
@@ -927,13 +1053,32 @@ def _page(
         try:
             decoded = json.loads(base64.b64decode(token, validate=True))
             start, bound = int(decoded["o"]), decoded["q"]
-        except (ValueError, KeyError, TypeError) as error:
+            after = decoded.get("k")
+        except (ValueError, KeyError, TypeError, AttributeError) as error:
             raise _Reject(invalid[0], "Invalid nextToken.", invalid[1]) from error
         if bound != fingerprint or start < 0:
             raise _Reject(invalid[0], "The nextToken does not belong to this query.", invalid[1])
+        if key is not None and after is not None:
+            start = _after(items, key, after, start)
     end = start + limit
     response: dict[str, Any] = {result_key: items[start:end]}
     if end < len(items):
-        payload = json.dumps({"o": end, "q": fingerprint}).encode()
-        response[op.output_token] = base64.b64encode(payload).decode()
+        payload: dict[str, Any] = {"o": end, "q": fingerprint}
+        if key is not None:
+            payload["k"] = list(key(items[end - 1]))
+        response[op.output_token] = base64.b64encode(json.dumps(payload).encode()).decode()
     return response
+
+
+def _after(
+    items: list[dict[str, Any]], key: Callable[[Any], tuple[Any, ...]], after: Any, hint: int
+) -> int:
+    """The index of the first item whose key sorts after ``after`` (``hint`` when the list
+    did not change, else a scan)."""
+    last = tuple(after)
+    if 0 < hint <= len(items) and key(items[hint - 1]) == last:
+        return hint
+    for index, item in enumerate(items):
+        if key(item) > last:
+            return index
+    return len(items)

@@ -183,8 +183,8 @@ def rejected(
 ) -> None:
     JobFilter.job_name(3)  # type: ignore[arg-type]
     JobFilter.created_after("yesterday")  # type: ignore[arg-type]
-    batch.list_jobs("q", page_size="10")  # type: ignore[arg-type]
-    batch.list_jobs("q", filter="JOB_NAME=x")  # type: ignore[arg-type]
+    batch.list_jobs("q", page_size="10")  # type: ignore[call-overload]
+    batch.list_jobs("q", filter="JOB_NAME=x")  # type: ignore[call-overload]
     batch.describe_jobs(["a"], workers=2)  # type: ignore[call-arg]
     batch.wait([1, 2])  # type: ignore[list-item]
     batch.wait(["a"], timeout="2h")  # type: ignore[arg-type]
@@ -202,3 +202,26 @@ def rejected(
     container.image = "busybox"  # type: ignore[misc]
     attempt.started_at = None  # type: ignore[misc]
     s3.job_id = "x"  # type: ignore[misc]
+
+
+def account_views(batch: BatchClient) -> None:
+    from batchkit import ALL_STATUSES, MergedPager
+    from batchkit.models import JobQueueDetail
+
+    assert_type(batch.list_jobs("q", status=ALL_STATUSES), JobPager[JobSummary])
+    assert_type(batch.list_jobs("q", status={JobStatus.FAILED, "SUCCEEDED"}), JobPager[JobSummary])
+    merged = batch.list_jobs(["a", "b"], status="FAILED")
+    assert_type(merged, MergedPager[JobSummary])
+    assert_type(next(merged), JobSummary)
+    assert_type(merged.take(2), list[JobSummary])
+    assert_type(merged.resume_token, str | None)
+    assert_type(batch.list_jobs(("a", "b")), MergedPager[JobSummary])
+    assert_type(batch.job_queues(), JobPager[JobQueueDetail])
+    assert_type(batch.job_queues(["etl"]).to_list(), list[JobQueueDetail])
+    assert_type(batch.describe_jobs(batch.list_jobs("q", status="ALL")), JobDetails)
+    assert_type(batch.describe_jobs(merged, max_workers=4), JobDetails)
+    assert_type(batch.list_service_jobs("q", status=["RUNNING", ServiceJobStatus.SCHEDULED]),
+                JobPager[ServiceJobSummary])  # fmt: skip
+    batch.list_jobs(["a"], array_job_id="x")  # type: ignore[call-overload]
+    batch.describe_jobs([1, 2])  # type: ignore[list-item]
+    batch.job_queues(page_size="1")  # type: ignore[arg-type]
