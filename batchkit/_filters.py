@@ -135,12 +135,35 @@ class JobFilter:
 
     @classmethod
     def job_name(cls, pattern: str) -> JobFilter:
-        """Job name equals ``pattern`` (case-insensitive), or starts with it if it ends in ``*``."""
+        """Jobs whose name equals ``pattern`` (case-insensitive), or starts with it.
+
+        Args:
+            pattern: a job name, or a prefix ending in ``*`` (``"train-*"``); ``*`` elsewhere
+                is not supported by AWS.
+
+        Returns:
+            The filter (combine with ``&``).
+
+        Raises:
+            InvalidFilterError: empty, padded, longer than 1024 characters, ``*`` in the
+                middle, or ``*`` alone.
+        """
         return cls._make(names=(_pattern("job_name", pattern),))
 
     @classmethod
     def job_definition(cls, name_or_arn: str) -> JobFilter:
-        """Jobs of a job definition: by name (any revision), ``name*`` prefix, or revision ARN."""
+        """Jobs of a job definition.
+
+        Args:
+            name_or_arn: a name (every revision), a name prefix ending in ``*``, or a
+                revision's ARN (that revision only; no ``*``).  Case-sensitive.
+
+        Returns:
+            The filter (combine with ``&``).
+
+        Raises:
+            InvalidFilterError: a malformed name or ARN, or ``*`` with an ARN.
+        """
         text = _pattern("job_definition", name_or_arn)
         if text.startswith("arn:"):
             if text.endswith("*"):
@@ -161,17 +184,48 @@ class JobFilter:
 
     @classmethod
     def created_after(cls, t: datetime | timedelta) -> JobFilter:
-        """Jobs created at or after ``t``."""
+        """Jobs created at or after ``t``.
+
+        Args:
+            t: an aware ``datetime``, or a ``timedelta`` meaning "that long before the call".
+
+        Returns:
+            The filter (combine with ``&``).
+
+        Raises:
+            InvalidFilterError: a naive datetime, a negative timedelta, or another type.
+        """
         return cls._make(after=(_time("created_after", t),))
 
     @classmethod
     def created_before(cls, t: datetime | timedelta) -> JobFilter:
-        """Jobs created strictly before ``t``."""
+        """Jobs created strictly before ``t``.
+
+        Args:
+            t: an aware ``datetime``, or a ``timedelta`` meaning "that long before the call".
+
+        Returns:
+            The filter (combine with ``&``).
+
+        Raises:
+            InvalidFilterError: a naive datetime, a negative timedelta, or another type.
+        """
         return cls._make(before=(_time("created_before", t),))
 
     @classmethod
     def created_between(cls, start: datetime | timedelta, end: datetime | timedelta) -> JobFilter:
-        """Jobs created in ``[start, end)``."""
+        """Jobs created in ``[start, end)``.
+
+        Args:
+            start: an aware ``datetime`` or a ``timedelta`` ago (inclusive).
+            end: an aware ``datetime`` or a ``timedelta`` ago (exclusive).
+
+        Returns:
+            The filter (combine with ``&``).
+
+        Raises:
+            InvalidFilterError: a bound is invalid, or ``start`` is not before ``end``.
+        """
         combined = cls._make(
             after=(_time("created_between start", start),),
             before=(_time("created_between end", end),),
@@ -186,12 +240,31 @@ class JobFilter:
         AWS applies ``status`` together with ``SHARE_IDENTIFIER`` (batchkit checks it again on
         each job); **without a status** it returns the share's jobs of *every* status (a filter
         replaces the RUNNING-only default), newest first.
+
+        Args:
+            share: the fair-share identifier.
+
+        Returns:
+            The filter (combine with ``&``).
+
+        Raises:
+            InvalidFilterError: empty, padded or longer than 1024 characters.
         """
         return cls._make(shares=(_text("share_identifier", share),))
 
     @classmethod
     def quota_share_name(cls, name: str) -> JobFilter:
-        """Service jobs of a quota share (``ListServiceJobs`` only)."""
+        """Service jobs of a quota share (``ListServiceJobs`` only).
+
+        Args:
+            name: the quota share's name.
+
+        Returns:
+            The filter (combine with ``&``).
+
+        Raises:
+            InvalidFilterError: empty, padded or longer than 1024 characters.
+        """
         return cls._make(quota_shares=(_text("quota_share_name", name),))
 
     def __and__(self, other: JobFilter) -> JobFilter:

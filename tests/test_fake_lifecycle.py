@@ -214,3 +214,48 @@ def test_manual_clock() -> None:
         clock.advance(-1)
     with pytest.raises(ValueError, match="negative"):
         clock.sleep(-1)
+
+
+def test_concurrent_requests_apply_every_step_once_and_in_order() -> None:
+    """Describe workers answer on several threads at once: due steps are taken from the
+    schedule under a lock, so no thread applies a later step before an earlier one (a job
+    stuck in RUNNING after its SUCCEEDED step made a watch poll forever)."""
+    import sys
+    import threading
+
+    from batchkit.testing import FakeAWS, ManualClock
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible: races show
+    try:
+        _hammer_rounds(FakeAWS, ManualClock, threading)
+    finally:
+        sys.setswitchinterval(interval)
+
+
+def _hammer_rounds(FakeAWS: Any, ManualClock: Any, threading: Any) -> None:
+    for round_ in range(5):
+        clock = ManualClock()
+        fake = FakeAWS(now=clock.now)
+        ids = [fake.add_job("q", job_id=f"c{i:03d}", status="SUBMITTED").job_id for i in range(300)]
+        fake.lifecycle.randomize(ids, seed=round_, failure_rate=0.1, time_scale=0.05)
+        start = threading.Barrier(8)
+
+        def hammer() -> None:
+            start.wait(5)
+            for _ in range(200):
+                fake.lifecycle.advance()
+
+        for _step in range(40):
+            clock.sleep(3)
+            threads = [threading.Thread(target=hammer) for _ in range(8)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(10)
+            start.reset()
+        clock.sleep(100_000)
+        fake.lifecycle.advance()
+        assert fake.lifecycle.scheduled == 0
+        statuses = {job.job_id: job.status for job in fake.batch_client().describe_jobs(ids)}
+        assert all(status is not None and status.is_terminal for status in statuses.values())

@@ -10,8 +10,8 @@ from typing import Any
 
 import boto3
 import botocore.retries.standard
-from botocore.config import Config
 import pytest
+from botocore.config import Config
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

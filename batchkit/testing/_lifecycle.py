@@ -33,6 +33,7 @@ import heapq
 import itertools
 import math
 import random
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -107,6 +108,9 @@ class Lifecycle:
         self._fake = fake
         self._due: list[tuple[int, int, str, Step]] = []  # (epoch ms, sequence, job id, step)
         self._sequence = 0
+        # Requests arrive on several threads at once (describe workers): the heap of due
+        # steps is popped under a lock, and the steps are applied in order under it.
+        self._lock = threading.RLock()
 
     def schedule(
         self, job_id: str, steps: Sequence[StepLike], *, start: datetime | None = None
@@ -121,11 +125,12 @@ class Lifecycle:
         if any(b.at < a.at for a, b in itertools.pairwise(parsed)):
             raise ValueError("steps: times must not go back")
         origin = to_epoch_millis(start or self._fake.now())
-        for target in self._targets(job_id):
-            for step in parsed:
-                due = origin + round(step.at * 1000)
-                heapq.heappush(self._due, (due, self._sequence, target, step))
-                self._sequence += 1
+        with self._lock:
+            for target in self._targets(job_id):
+                for step in parsed:
+                    due = origin + round(step.at * 1000)
+                    heapq.heappush(self._due, (due, self._sequence, target, step))
+                    self._sequence += 1
 
     def randomize(
         self,
@@ -165,19 +170,21 @@ class Lifecycle:
         """Apply every step due at the backend's now (done before each request is
         answered); returns how many were applied."""
         now_ms = to_epoch_millis(self._fake.now())
-        if not self._due or self._due[0][0] > now_ms:
-            return 0
-        due: list[tuple[int, str, Step]] = []
-        while self._due and self._due[0][0] <= now_ms:
-            at, _seq, job_id, step = heapq.heappop(self._due)
-            due.append((at, job_id, step))
-        self._fake._edit_jobs(lambda jobs: _apply_all(jobs, due, now_ms))  # pyright: ignore[reportPrivateUsage]
-        return len(due)
+        with self._lock:
+            if not self._due or self._due[0][0] > now_ms:
+                return 0
+            due: list[tuple[int, str, Step]] = []
+            while self._due and self._due[0][0] <= now_ms:
+                at, _seq, job_id, step = heapq.heappop(self._due)
+                due.append((at, job_id, step))
+            self._fake._edit_jobs(lambda jobs: _apply_all(jobs, due, now_ms))  # pyright: ignore[reportPrivateUsage]
+            return len(due)
 
     @property
     def scheduled(self) -> int:
         """Steps not applied yet."""
-        return len(self._due)
+        with self._lock:
+            return len(self._due)
 
     def _targets(self, job_id: str, *, expand_nodes: bool = True) -> list[str]:
         jobs = self._fake._job_statuses()  # pyright: ignore[reportPrivateUsage]
