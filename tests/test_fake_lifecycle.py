@@ -241,7 +241,7 @@ def _hammer_rounds(FakeAWS: Any, ManualClock: Any, threading: Any) -> None:
         fake.lifecycle.randomize(ids, seed=round_, failure_rate=0.1, time_scale=0.05)
         start = threading.Barrier(8)
 
-        def hammer() -> None:
+        def hammer(start: Any = start, fake: Any = fake) -> None:
             start.wait(5)
             for _ in range(200):
                 fake.lifecycle.advance()
