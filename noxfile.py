@@ -43,7 +43,8 @@ def tests(session: nox.Session) -> None:
     """
     install_dev(session)
     if session.python != COVERAGE_PYTHON:
-        session.run("pytest", *session.posargs)
+        # no coverage to combine: both cores (pytest-xdist)
+        session.run("pytest", "-n", "2", *session.posargs)
         return
     session.run("coverage", "erase")
     session.run("coverage", "run", "-m", "pytest", *session.posargs)
