@@ -17,6 +17,7 @@ import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from types import ModuleType, TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -71,6 +72,51 @@ def _models() -> ModuleType:
 _DEFAULT_CONFIG = Config(retries={"mode": "standard"}, user_agent_extra="batchkit/0.1.0")
 
 
+def _check_given_client(
+    service: str,
+    client: Any,
+    session: object,
+    region_name: str | None,
+    endpoint_url: str | None,
+    config: Config | None,
+    kind: str = "boto3",
+) -> bool:
+    """True when a client was given (and it is one of ``service``); shared with batchkit.aio."""
+    if client is not None:
+        if any(v is not None for v in (session, region_name, endpoint_url, config)):
+            raise InvalidParameterError(
+                f"client: pass either a {kind} client or session/region_name/endpoint_url/config, "
+                "not both (configure the client you pass instead)"
+            )
+        if getattr(getattr(client, "meta", None), "service_model", None) is None:
+            raise InvalidParameterError(
+                f"client: expected a {kind} {service} client, got {client!r}"
+            )
+        actual = client.meta.service_model.service_name
+        if actual != service:
+            raise InvalidParameterError(
+                f"client: expected a {kind} {service} client, got {actual!r}"
+            )
+        return True
+    if config is not None and not isinstance(config, Config):
+        raise InvalidParameterError(
+            f"config: expected a botocore.config.Config, got {type(config).__name__}"
+        )
+    return False
+
+
+def _client_config(config: Config | None, base: Config = _DEFAULT_CONFIG) -> Config:
+    """``config`` merged over batchkit's default (``base``: a ``Config`` or aiobotocore's
+    ``AioConfig``, whose ``merge`` keeps its own type)."""
+    merged = base
+    if config is not None:
+        merged = merged.merge(config)
+        retries: Any = getattr(config, "retries", None)  # not in botocore-stubs' Config
+        if retries:  # merge() replaces the whole retries dict: keep our default mode
+            merged = merged.merge(Config(retries=cast(Any, {"mode": "standard", **retries})))
+    return merged
+
+
 def _boto3_client(
     service: str,
     client: Any,
@@ -79,21 +125,7 @@ def _boto3_client(
     endpoint_url: str | None,
     config: Config | None,
 ) -> Any:
-    if client is not None:
-        if any(v is not None for v in (session, region_name, endpoint_url, config)):
-            raise InvalidParameterError(
-                "client: pass either a boto3 client or session/region_name/endpoint_url/config, "
-                "not both (configure the client you pass instead)"
-            )
-        if getattr(getattr(client, "meta", None), "service_model", None) is None:
-            raise InvalidParameterError(
-                f"client: expected a boto3 {service} client, got {client!r}"
-            )
-        actual = client.meta.service_model.service_name
-        if actual != service:
-            raise InvalidParameterError(
-                f"client: expected a boto3 {service} client, got {actual!r}"
-            )
+    if _check_given_client(service, client, session, region_name, endpoint_url, config):
         return client
     import boto3  # deferred: `import batchkit` should not pay for boto3 (and s3transfer)
 
@@ -101,12 +133,7 @@ def _boto3_client(
         raise InvalidParameterError(
             f"session: expected a boto3.Session, got {type(session).__name__}"
         )
-    merged = _DEFAULT_CONFIG
-    if config is not None:
-        merged = merged.merge(config)
-        retries: Any = getattr(config, "retries", None)  # not in botocore-stubs' Config
-        if retries:  # merge() replaces the whole retries dict: keep our default mode
-            merged = merged.merge(Config(retries=cast(Any, {"mode": "standard", **retries})))
+    merged = _client_config(config)
     factory = session.client if session is not None else boto3.client
     return factory(service, region_name=region_name, endpoint_url=endpoint_url, config=merged)  # type: ignore[call-overload]
 
@@ -150,38 +177,240 @@ def _check_listing_options(
         _check_int("max_items", max_items, 1, 2**63)
 
 
-def _pager(
-    client: Any,
-    operation: Operation,
-    requests: list[dict[str, Any]],
-    *,
-    fast: bool,
-    starting_token: str | None,
-    page_size: int | None,
-    max_items: int | None,
-    keep: Callable[[Any], bool] | None = None,
-    stop: Any = None,
-    dedupe: Callable[[Any], object] | None = None,
-) -> JobPager[Any]:
-    """A pager over one listing, or over several sub-listings one after the other."""
+@dataclass(frozen=True)
+class ListingSpec:
+    """A checked, planned listing: what the sync and the async pager are built from."""
+
+    operation: Operation
+    requests: list[dict[str, Any]]  # one per sub-listing, read one after the other
+    starting_token: str | None
+    page_size: int | None
+    max_items: int | None
+    keep: Callable[[Any], bool] | None = None
+    stop: Any = None
+    dedupe: Callable[[Any], object] | None = None
+
+    def pager_options(self) -> dict[str, Any]:
+        """The keyword arguments of a pager (JobPager, AsyncJobPager) over this listing."""
+        operation = self.operation
+        assert operation.input_token is not None
+        return {
+            "label": operation.label,
+            "token_key": operation.input_token,
+            "keep": self.keep,
+            "stop": self.stop,
+            "starting_token": self.starting_token,
+            "page_size": self.page_size,
+            "max_items": self.max_items,
+            "dedupe": self.dedupe,
+            "model": item_model(operation),
+        }
+
+
+def _spec(operation: Operation, requests: list[dict[str, Any]], **options: Any) -> ListingSpec:
     assert operation.input_token is not None
-    decode_token(starting_token, operation.input_token, len(requests))  # early, typed errors
+    # early, typed errors for a forged or foreign token
+    decode_token(options.get("starting_token"), operation.input_token, len(requests))
+    return ListingSpec(operation, requests, **options)
+
+
+def _pager(client: Any, spec: ListingSpec, *, fast: bool) -> JobPager[Any]:
+    """A pager over one listing, or over several sub-listings one after the other."""
     return JobPager(
-        [PageSource(client, operation, request, fast=fast) for request in requests],
-        label=operation.label,
-        token_key=operation.input_token,
-        keep=keep,
-        stop=stop,
-        starting_token=starting_token,
-        page_size=page_size,
-        max_items=max_items,
-        dedupe=dedupe,
-        model=item_model(operation),
+        [PageSource(client, spec.operation, request, fast=fast) for request in spec.requests],
+        **spec.pager_options(),
     )
 
 
 def _job_id(job: Any) -> object:
     return job.job_id
+
+
+# ---------------------------------------------------------------- shared with batchkit.aio
+# Argument checks and planning, before any request: the sync and async clients call these,
+# so the two faces accept (and reject) exactly the same arguments.
+
+
+def plan_list_jobs(
+    job_queue: str | None,
+    *,
+    array_job_id: str | None,
+    multi_node_job_id: str | None,
+    status: object,
+    job_filter: object,
+    page_size: int | None,
+    max_items: int | None,
+    starting_token: str | None,
+) -> ListingSpec:
+    """Check ``list_jobs``' arguments and plan the listing."""
+    sources = {
+        "jobQueue": ("job_queue", job_queue),
+        "arrayJobId": ("array_job_id", array_job_id),
+        "multiNodeJobId": ("multi_node_job_id", multi_node_job_id),
+    }
+    given = {wire: require_text(name, v) for wire, (name, v) in sources.items() if v is not None}
+    if len(given) != 1:
+        raise InvalidParameterError(
+            "list_jobs: give exactly one of job_queue, array_job_id, multi_node_job_id"
+        )
+    status_value = (
+        None if status is None else _check_enum("status", status, _models().JobStatus).value
+    )
+    return _plan_listing(
+        LIST_JOBS,
+        given,
+        status_value,
+        job_filter,
+        children="jobQueue" not in given,
+        page_size=page_size,
+        max_items=max_items,
+        starting_token=starting_token,
+    )
+
+
+def plan_list_service_jobs(
+    job_queue: str,
+    *,
+    status: object,
+    job_filter: object,
+    page_size: int | None,
+    max_items: int | None,
+    starting_token: str | None,
+) -> ListingSpec:
+    """Check ``list_service_jobs``' arguments and plan the listing."""
+    params = {"jobQueue": require_text("job_queue", job_queue)}
+    status_value = (
+        None if status is None else _check_enum("status", status, _models().ServiceJobStatus).value
+    )
+    return _plan_listing(
+        LIST_SERVICE_JOBS,
+        params,
+        status_value,
+        job_filter,
+        children=False,
+        page_size=page_size,
+        max_items=max_items,
+        starting_token=starting_token,
+    )
+
+
+def _plan_listing(
+    operation: Operation,
+    params: dict[str, Any],
+    status: str | None,
+    job_filter: object,
+    *,
+    children: bool,
+    page_size: int | None,
+    max_items: int | None,
+    starting_token: str | None,
+) -> ListingSpec:
+    if job_filter is not None and not isinstance(job_filter, JobFilter):
+        raise InvalidParameterError(
+            f"filter: expected a JobFilter, got {type(job_filter).__name__}"
+        )
+    plan = plan_listing(job_filter, operation.name, status=status, children=children)  # type: ignore[arg-type]
+    request = dict(params)
+    if plan.server_filter is not None:
+        request["filters"] = [plan.server_filter]
+    if status is not None and plan.send_status:
+        request["jobStatus"] = status
+    _check_listing_options(operation, page_size, max_items, filtered=plan.server_filter is not None)
+    requests = [{**request, "jobStatus": s} for s in plan.fan_out] or [request]
+    return _spec(
+        operation,
+        requests,
+        starting_token=starting_token,
+        page_size=page_size,
+        max_items=max_items,
+        keep=plan.keep,
+        stop=plan.stop,
+        dedupe=_job_id if len(requests) > 1 else None,
+    )
+
+
+def plan_s3_list_jobs(
+    account_id: str,
+    statuses: object,
+    *,
+    page_size: int | None,
+    max_items: int | None,
+    starting_token: str | None,
+) -> ListingSpec:
+    """Check S3 Control ``list_jobs``' arguments and plan the listing."""
+    request: dict[str, Any] = {"AccountId": account_id}
+    if statuses is not None:
+        if isinstance(statuses, str) or not isinstance(statuses, Iterable):
+            raise InvalidParameterError(
+                "statuses: expected an iterable of S3JobStatus (e.g. [S3JobStatus.ACTIVE])"
+            )
+        values = list(
+            dict.fromkeys(
+                _check_enum("statuses", s, _models().S3JobStatus).value
+                for s in cast(Iterable[object], statuses)
+            )
+        )
+        if not values:
+            raise InvalidParameterError("statuses: empty; pass None for every status")
+        request["JobStatuses"] = values
+    _check_listing_options(S3_LIST_JOBS, page_size, max_items)
+    return _spec(
+        S3_LIST_JOBS,
+        [request],
+        starting_token=starting_token,
+        page_size=page_size,
+        max_items=max_items,
+    )
+
+
+def check_describe(client: Any, job_ids: object, name: str, concurrency: object) -> list[str]:
+    """Check ``describe_jobs``' arguments: the unique ids, in first-occurrence order.
+
+    ``concurrency`` (``max_workers``, ``max_concurrency``) is at most the client's
+    ``max_pool_connections``: more requests at once would only queue for a connection.
+    """
+    if isinstance(job_ids, (str, bytes)) or not isinstance(job_ids, Iterable):
+        raise InvalidParameterError(
+            "job_ids: expected an iterable of job id strings (for one id use describe_job)"
+        )
+    ids = _unique_ids(cast(Iterable[str], job_ids))
+    pool = int(getattr(client.meta.config, "max_pool_connections", None) or 10)
+    _check_int(name, concurrency, 1, pool)
+    return ids
+
+
+def check_account_id(account_id: object) -> str:
+    """The 12-digit account that owns S3 Batch Operations jobs (part of the host name)."""
+    if not isinstance(account_id, str) or not _ACCOUNT_ID.fullmatch(account_id):
+        raise InvalidParameterError(f"account_id: expected 12 ASCII digits, got {account_id!r}")
+    return account_id
+
+
+def order_described(chunk: list[str], jobs: Iterable[JobDetail]) -> list[JobDetail]:
+    """A DescribeJobs answer in the order of the ids asked for (AWS answers in no
+    particular order; ids may also be given as job ARNs); jobs not asked for go last."""
+    jobs = list(jobs)
+    by_key = {job.job_id: job for job in jobs} | {j.job_arn: j for j in jobs if j.job_arn}
+    ordered = [by_key[i] for i in chunk if i in by_key]
+    placed = {id(job) for job in ordered}
+    return ordered + [job for job in jobs if id(job) not in placed]
+
+
+def chunks_of(ids: list[str]) -> list[list[str]]:
+    """The ids in DescribeJobs-sized requests."""
+    size = DESCRIBE_JOBS.page_size_max
+    return [ids[i : i + size] for i in range(0, len(ids), size)]
+
+
+def describe_failure(error: BatchKitError, failed_ids: list[str]) -> BatchKitError:
+    """The first failure of a describe_jobs, naming every id that could not be described."""
+    error.undescribed_ids = tuple(failed_ids)
+    error.args = (
+        f"{error}; {len(failed_ids)} job id(s) not described "
+        f"(see .undescribed_ids): {', '.join(failed_ids[:5])}"
+        + (", ..." if len(failed_ids) > 5 else ""),
+    )
+    return error
 
 
 class BatchClient:
@@ -239,31 +468,17 @@ class BatchClient:
         client-side; for array and multi-node children, where AWS applies no filter,
         batchkit lists each status in turn).
         """
-        sources = {
-            "jobQueue": ("job_queue", job_queue),
-            "arrayJobId": ("array_job_id", array_job_id),
-            "multiNodeJobId": ("multi_node_job_id", multi_node_job_id),
-        }
-        given = {
-            wire: require_text(name, v) for wire, (name, v) in sources.items() if v is not None
-        }
-        if len(given) != 1:
-            raise InvalidParameterError(
-                "list_jobs: give exactly one of job_queue, array_job_id, multi_node_job_id"
-            )
-        status_value = (
-            None if status is None else _check_enum("status", status, _models().JobStatus).value
-        )
-        return self._listing(
-            LIST_JOBS,
-            given,
-            status_value,
-            filter,
-            children="jobQueue" not in given,
+        spec = plan_list_jobs(
+            job_queue,
+            array_job_id=array_job_id,
+            multi_node_job_id=multi_node_job_id,
+            status=status,
+            job_filter=filter,
             page_size=page_size,
             max_items=max_items,
             starting_token=starting_token,
         )
+        return _pager(self._client, spec, fast=self._fast)
 
     def list_service_jobs(
         self,
@@ -280,61 +495,15 @@ class BatchClient:
         ``JobFilter.share_identifier`` and ``quota_share_name`` are sent to AWS together
         with ``status``; other filters make batchkit apply ``status`` client-side.
         """
-        params = {"jobQueue": require_text("job_queue", job_queue)}
-        status_value = (
-            None
-            if status is None
-            else _check_enum("status", status, _models().ServiceJobStatus).value
-        )
-        return self._listing(
-            LIST_SERVICE_JOBS,
-            params,
-            status_value,
-            filter,
-            children=False,
+        spec = plan_list_service_jobs(
+            job_queue,
+            status=status,
+            job_filter=filter,
             page_size=page_size,
             max_items=max_items,
             starting_token=starting_token,
         )
-
-    def _listing(
-        self,
-        operation: Operation,
-        params: dict[str, Any],
-        status: str | None,
-        job_filter: JobFilter | None,
-        *,
-        children: bool,
-        page_size: int | None,
-        max_items: int | None,
-        starting_token: str | None,
-    ) -> JobPager[Any]:
-        if job_filter is not None and not isinstance(job_filter, JobFilter):
-            raise InvalidParameterError(
-                f"filter: expected a JobFilter, got {type(job_filter).__name__}"
-            )
-        plan = plan_listing(job_filter, operation.name, status=status, children=children)  # type: ignore[arg-type]
-        request = dict(params)
-        if plan.server_filter is not None:
-            request["filters"] = [plan.server_filter]
-        if status is not None and plan.send_status:
-            request["jobStatus"] = status
-        _check_listing_options(
-            operation, page_size, max_items, filtered=plan.server_filter is not None
-        )
-        requests = [{**request, "jobStatus": s} for s in plan.fan_out] or [request]
-        return _pager(
-            self._client,
-            operation,
-            requests,
-            fast=self._fast,
-            starting_token=starting_token,
-            page_size=page_size,
-            max_items=max_items,
-            keep=plan.keep,
-            stop=plan.stop,
-            dedupe=_job_id if len(requests) > 1 else None,
-        )
+        return _pager(self._client, spec, fast=self._fast)
 
     def describe_jobs(self, job_ids: Iterable[str], *, max_workers: int = 1) -> JobDetails:
         """Describe jobs by id or ARN, 100 a request, lazily.
@@ -347,13 +516,7 @@ class BatchClient:
         most the client's ``max_pool_connections``).  Use the result as a context manager
         (or call ``close()``) to stop early: queued requests are cancelled.
         """
-        if isinstance(job_ids, (str, bytes)) or not isinstance(job_ids, Iterable):
-            raise InvalidParameterError(
-                "job_ids: expected an iterable of job id strings (for one id use describe_job)"
-            )
-        ids = _unique_ids(job_ids)
-        pool = int(getattr(self._client.meta.config, "max_pool_connections", None) or 10)
-        _check_int("max_workers", max_workers, 1, pool)
+        ids = check_describe(self._client, job_ids, "max_workers", max_workers)
         return JobDetails(self._client, ids, max_workers, fast=self._fast)
 
     def describe_job(self, job_id: str) -> JobDetail:
@@ -464,12 +627,7 @@ class JobDetails(Iterator["JobDetail"]):
 
     def _describe(self, chunk: list[str]) -> list[JobDetail]:
         page: RawPage[JobDetail] = self._source.call({DESCRIBE_JOBS.id_key or "jobs": chunk})
-        jobs = list(page.items)
-        # AWS answers in no particular order; ids may also be given as job ARNs.
-        by_key = {job.job_id: job for job in jobs} | {j.job_arn: j for j in jobs if j.job_arn}
-        ordered = [by_key[i] for i in chunk if i in by_key]
-        placed = {id(job) for job in ordered}
-        return ordered + [job for job in jobs if id(job) not in placed]
+        return order_described(chunk, page.items)
 
     def _attempt(self, chunk: list[str]) -> list[JobDetail] | BatchKitError:
         try:
@@ -478,8 +636,7 @@ class JobDetails(Iterator["JobDetail"]):
             return error
 
     def _run(self) -> Iterator[JobDetail]:
-        size = DESCRIBE_JOBS.page_size_max
-        chunks = [self._ids[i : i + size] for i in range(0, len(self._ids), size)]
+        chunks = chunks_of(self._ids)
         try:
             if self._max_workers == 1 or len(chunks) <= 1:
                 yield from self._emit(self._sequential(chunks))
@@ -544,13 +701,7 @@ class JobDetails(Iterator["JobDetail"]):
                 self._yielded.add(job.job_id)
                 yield job
         if first_error is not None:
-            first_error.undescribed_ids = tuple(self._failed_ids)
-            first_error.args = (
-                f"{first_error}; {len(self._failed_ids)} job id(s) not described "
-                f"(see .undescribed_ids): {', '.join(self._failed_ids[:5])}"
-                + (", ..." if len(self._failed_ids) > 5 else ""),
-            )
-            raise first_error
+            raise describe_failure(first_error, self._failed_ids)
 
 
 _ACCOUNT_ID = re.compile(r"[0-9]{12}")
@@ -575,9 +726,7 @@ class S3BatchOperationsClient:
         config: Config | None = None,
         fast_path: bool = True,
     ) -> None:
-        if not isinstance(account_id, str) or not _ACCOUNT_ID.fullmatch(account_id):
-            raise InvalidParameterError(f"account_id: expected 12 ASCII digits, got {account_id!r}")
-        self._account_id = account_id
+        self._account_id = check_account_id(account_id)
         self._client: Boto3S3ControlClient = _boto3_client(
             "s3control", client, session, region_name, endpoint_url, config
         )
@@ -609,27 +758,11 @@ class S3BatchOperationsClient:
         starting_token: str | None = None,
     ) -> JobPager[S3BatchJob]:
         """Current jobs and jobs that ended in the last 30 days, optionally by status."""
-        request: dict[str, Any] = {"AccountId": self._account_id}
-        if statuses is not None:
-            if isinstance(statuses, str) or not isinstance(statuses, Iterable):
-                raise InvalidParameterError(
-                    "statuses: expected an iterable of S3JobStatus (e.g. [S3JobStatus.ACTIVE])"
-                )
-            values = list(
-                dict.fromkeys(
-                    _check_enum("statuses", s, _models().S3JobStatus).value for s in statuses
-                )
-            )
-            if not values:
-                raise InvalidParameterError("statuses: empty; pass None for every status")
-            request["JobStatuses"] = values
-        _check_listing_options(S3_LIST_JOBS, page_size, max_items)
-        return _pager(
-            self._client,
-            S3_LIST_JOBS,
-            [request],
-            fast=self._fast,
-            starting_token=starting_token,
+        spec = plan_s3_list_jobs(
+            self._account_id,
+            statuses,
             page_size=page_size,
             max_items=max_items,
+            starting_token=starting_token,
         )
+        return _pager(self._client, spec, fast=self._fast)
