@@ -396,6 +396,22 @@ def order_described(chunk: list[str], jobs: Iterable[JobDetail]) -> list[JobDeta
     return ordered + [job for job in jobs if id(job) not in placed]
 
 
+def new_described(
+    chunk: list[str], jobs: list[JobDetail], missing: list[str], yielded: set[str]
+) -> list[JobDetail]:
+    """The jobs of one answered chunk not yielded before; records the ids AWS did not
+    return in ``missing`` and the yielded ids in ``yielded``."""
+    returned = {job.job_id for job in jobs} | {job.job_arn for job in jobs}
+    missing.extend(i for i in chunk if i not in returned)
+    log.debug("DescribeJobs: %d ids, %d jobs", len(chunk), len(jobs))
+    fresh = []
+    for job in jobs:
+        if job.job_id not in yielded:
+            yielded.add(job.job_id)
+            fresh.append(job)
+    return fresh
+
+
 def chunks_of(ids: list[str]) -> list[list[str]]:
     """The ids in DescribeJobs-sized requests."""
     size = DESCRIBE_JOBS.page_size_max
@@ -692,14 +708,7 @@ class JobDetails(Iterator["JobDetail"]):
                 self._failed_ids.extend(chunk)
                 log.debug("DescribeJobs: %d ids failed (%s)", len(chunk), type(outcome).__name__)
                 continue
-            returned = {job.job_id for job in outcome} | {job.job_arn for job in outcome}
-            self._missing.extend(i for i in chunk if i not in returned)
-            log.debug("DescribeJobs: %d ids, %d jobs", len(chunk), len(outcome))
-            for job in outcome:
-                if job.job_id in self._yielded:
-                    continue
-                self._yielded.add(job.job_id)
-                yield job
+            yield from new_described(chunk, outcome, self._missing, self._yielded)
         if first_error is not None:
             raise describe_failure(first_error, self._failed_ids)
 

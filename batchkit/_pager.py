@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 
     from batchkit._pages import RawPage
 
-__all__ = ["JobPager", "Page", "PagerCore", "PageFetcher", "StopRule", "decode_token"]
+__all__ = ["JobPager", "Page", "PageFetcher", "PagerCore", "StopRule", "decode_token"]
 
 log = logging.getLogger("batchkit")
 

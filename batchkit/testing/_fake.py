@@ -47,7 +47,7 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import boto3
 from botocore.config import Config
@@ -57,7 +57,10 @@ from batchkit._mixins import TERMINAL_BATCH_VALUES, TERMINAL_S3_VALUES
 from batchkit._operations import OPERATIONS
 from batchkit._time import to_epoch_millis
 from batchkit.models import JobDetail, S3BatchJob, ServiceJobSummary
-from batchkit.testing._wire import AWSErrorResponse, RawReply, serve
+from batchkit.testing._wire import AWSErrorResponse, RawReply, serve, serving_async
+
+if TYPE_CHECKING:
+    from batchkit.aio import AsyncBatchClient, AsyncS3BatchOperationsClient
 
 __all__ = ["FAULT_KINDS", "FakeAWS", "Fault"]
 
@@ -179,6 +182,7 @@ class FakeAWS:
         self._version = 0  # bumped on every change: invalidates cached query results
         self._results: dict[str, tuple[int, list[dict[str, Any]]]] = {}
         self._session: boto3.Session | None = None
+        self._aio_session: Any = None
         self.requests: list[tuple[str, dict[str, Any]]] = []
         """Every request served, as (operation, decoded parameters), in order."""
 
@@ -225,6 +229,31 @@ class FakeAWS:
         """A :class:`batchkit.S3BatchOperationsClient` on this backend."""
         return S3BatchOperationsClient(
             account_id or self.account_id, self.boto3_client("s3control", config)
+        )
+
+    def aio_session(self) -> Any:
+        """An aiobotocore ``AioSession`` (fake credentials, this backend's region) whose
+        clients this backend answers (needs aiobotocore: ``batchkit[async]``)."""
+        if self._aio_session is None:
+            from batchkit.testing._aio import fake_session
+
+            self._aio_session = fake_session(self)
+        return self._aio_session
+
+    def async_batch_client(self, config: Config | None = None) -> AsyncBatchClient:
+        """A :class:`batchkit.aio.AsyncBatchClient` on this backend (``async with`` it)."""
+        from batchkit.aio import AsyncBatchClient
+
+        return AsyncBatchClient(session=self.aio_session(), config=config)
+
+    def async_s3_client(
+        self, account_id: str | None = None, config: Config | None = None
+    ) -> AsyncS3BatchOperationsClient:
+        """A :class:`batchkit.aio.AsyncS3BatchOperationsClient` on this backend."""
+        from batchkit.aio import AsyncS3BatchOperationsClient
+
+        return AsyncS3BatchOperationsClient(
+            account_id or self.account_id, session=self.aio_session(), config=config
         )
 
     def attach(self, target: Any) -> Callable[[], None]:
@@ -499,8 +528,14 @@ class FakeAWS:
             self.requests.append((label, params))
             fault = self._take_fault(label, count)
         delay = self._latency.get(label, self._latency.get(None, 0.0))
+        if delay and serving_async():  # an aiobotocore client: never block the event loop
+            return _after(delay, functools.partial(self._respond, service, key, params, fault))
         if delay:
             time.sleep(delay)  # simulated network latency, not synchronisation
+        return self._respond(service, key, params, fault)
+
+    def _respond(self, service: str, key: str, params: dict[str, Any], fault: Fault | None) -> Any:
+        operation_name = key.split(".", 1)[1]
         if fault is not None and fault.kind == "body":
             return RawReply(fault.status, fault.body or b"")
         if fault is not None and fault.kind == "error":
@@ -836,3 +871,14 @@ def _page(
         payload = json.dumps({"o": end, "q": fingerprint}).encode()
         response[token_key] = base64.b64encode(payload).decode()
     return response
+
+
+_R = TypeVar("_R")
+
+
+async def _after(delay: float, then: Callable[[], _R]) -> _R:
+    """``then()`` after ``delay`` seconds of simulated latency, awaited (async clients)."""
+    import asyncio
+
+    await asyncio.sleep(delay)
+    return then()

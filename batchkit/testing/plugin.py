@@ -5,9 +5,11 @@
 ...     assert my_code.report(BatchClient()) == ["etl exit 2"]  # BatchClient() just works
 
 The fixture's backend answers clients made from boto3's default session (``BatchClient()``,
-``boto3.client("batch")``) for the duration of the test, with fake credentials and region
-``us-east-1``; ``batchkit_fake.batch_client()`` and ``.s3_client()`` give wired clients
-directly.  Nothing reaches the network: operations the fake does not implement are errors.
+``boto3.client("batch")``) -- and, with ``batchkit[async]``, ``AsyncBatchClient()`` and
+``AsyncS3BatchOperationsClient(...)`` -- for the duration of the test, with fake credentials
+and region ``us-east-1``; ``batchkit_fake.batch_client()`` and ``.s3_client()`` (and
+``.async_batch_client()``, ``.async_s3_client()``) give wired clients directly.  Nothing
+reaches the network: operations the fake does not implement are errors.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from collections.abc import Callable, Iterator
 import boto3
 import pytest
 
+from batchkit.testing._aio import serve_default_async_session
 from batchkit.testing._fake import FakeAWS
 
 __all__ = ["batchkit_fake", "serve_default_session"]
@@ -33,6 +36,7 @@ def serve_default_session(fake: FakeAWS, monkeypatch: pytest.MonkeyPatch) -> Cal
     monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)
     boto3.setup_default_session()
     assert boto3.DEFAULT_SESSION is not None
+    serve_default_async_session(fake, monkeypatch)
     return fake.attach(boto3.DEFAULT_SESSION)
 
 
