@@ -233,7 +233,16 @@ class PagerCore(Generic[T, S]):
             position = self._page_position
             return _encode(self._token_key, _Position(position.segment, position.token, self._pos))
         following = self._following()
-        return None if following is None else _encode(self._token_key, following)
+        if following is None:
+            return None
+        if following.token is not None and (following.segment, following.token) in self._followed:
+            # The page's next token is one this listing followed (a cycle, not yet refused):
+            # resume by asking for this page again past its items, as _refuse_cycle does --
+            # a transient glitch then heals, a persistent one is refused by the next pager.
+            position = self._page_position
+            assert self._page is not None
+            following = _Position(position.segment, position.token, len(self._page.items))
+        return _encode(self._token_key, following)
 
     def _following(self) -> _Position | None:
         """Where the page after the current (exhausted) one starts; None at the end."""

@@ -35,6 +35,9 @@ from tests.conftest import NO_RETRY, raw_client
 
 NOW = datetime(2026, 11, 20, 12, tzinfo=timezone.utc)
 
+# Each test runs on the sync client and (with aiobotocore) the async one: tests/conftest.py.
+pytestmark = pytest.mark.usefixtures("face")
+
 
 @pytest.fixture(autouse=True)
 def no_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -443,10 +446,11 @@ def test_describe_jobs_closed_early_leaves_no_threads_and_cancels_queued_work() 
 
 def test_describe_jobs_workers_stay_within_the_connection_pool() -> None:
     fake = seeded(1)
-    with pytest.raises(InvalidParameterError, match="max_workers"):
+    with pytest.raises(InvalidParameterError, match="max_workers|max_concurrency"):
         fake.batch_client().describe_jobs(["j000"], max_workers=11)
 
 
+@pytest.mark.sync_only  # threads; the async twin is in tests/test_aio.py
 def test_a_pager_refuses_a_second_concurrent_consumer() -> None:
     fake = seeded(5)
     pager = fake.batch_client().list_jobs("q", page_size=1)

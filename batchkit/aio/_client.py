@@ -395,14 +395,20 @@ class AsyncJobDetails(AsyncIterator["JobDetail"]):
             return None
 
     async def take(self, n: int) -> list[JobDetail]:
-        """The next ``n`` jobs (fewer if the input ends first)."""
+        """The next ``n`` jobs (fewer if the input ends first).  On an error or a cancelled
+        task nothing read by this call is lost: the jobs are yielded again."""
         _check_count("take", n)
         out: list[JobDetail] = []
-        while len(out) < n:
-            try:
+        try:
+            while len(out) < n:
                 out.append(await self.__anext__())
-            except StopAsyncIteration:
-                break
+        except StopAsyncIteration:
+            pass
+        except BaseException:
+            # An error or a cancelled task: what this call read goes back in front, so
+            # iterating again loses nothing.
+            self._ready.extendleft(reversed(out))
+            raise
         return out
 
     async def to_list(self) -> list[JobDetail]:

@@ -52,7 +52,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import boto3
 from botocore.config import Config
 
-from batchkit._client import BatchClient, S3BatchOperationsClient
+from batchkit._client import BatchClient, S3BatchOperationsClient, _client_config
 from batchkit._mixins import TERMINAL_BATCH_VALUES, TERMINAL_S3_VALUES
 from batchkit._operations import OPERATIONS
 from batchkit._time import to_epoch_millis
@@ -215,7 +215,8 @@ class FakeAWS:
                 region_name=self.region,
             )
         factory: Any = self._session.client
-        client = factory(service, config=config)
+        # batchkit's default configuration (standard retries), whatever botocore's is
+        client = factory(service, config=_client_config(config))
         self.attach(client)
         return client
 
