@@ -142,14 +142,15 @@ async def test_arguments_are_checked_before_any_request_as_the_sync_client_check
     fake = seeded(1)
     sync = fake.batch_client()
     async with fake.async_batch_client() as batch:
-        for call in (
+        calls: list[Callable[[Any], object]] = [
             lambda c: c.list_jobs("q", page_size=0),
             lambda c: c.list_jobs("q", status="FAIL"),
             lambda c: c.list_jobs(),
             lambda c: c.list_jobs("q", filter="train-*"),
             lambda c: c.list_jobs("q", starting_token="forged"),
             lambda c: c.list_service_jobs("q", page_size=101),
-        ):
+        ]
+        for call in calls:
             with pytest.raises(InvalidParameterError) as sync_error:
                 call(sync)
             with pytest.raises(InvalidParameterError) as async_error:
@@ -181,7 +182,7 @@ async def test_client_arguments_are_checked() -> None:
     with pytest.raises(InvalidParameterError, match="not both"):
         AsyncBatchClient(raw_client("batch"), region_name="us-east-1")
     with pytest.raises(InvalidParameterError, match="AioSession"):
-        AsyncBatchClient(session=object())  # type: ignore[arg-type]
+        AsyncBatchClient(session=object())
     with pytest.raises(InvalidParameterError, match="config"):
         AsyncBatchClient(config={"retries": 3})  # type: ignore[arg-type]
     with pytest.raises(InvalidParameterError, match="account_id"):
@@ -207,7 +208,7 @@ async def test_s3_batch_operations() -> None:
         assert s3.account_id == fake.account_id
         assert len(await s3.list_jobs(page_size=2).to_list()) == 5
         active = await s3.list_jobs(["Active"]).to_list()
-        assert [job.status.value for job in active] == ["Active", "Active"]
+        assert [job.status for job in active] == ["Active", "Active"]
 
 
 # ---------------------------------------------------------------------- cancellation

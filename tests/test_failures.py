@@ -446,7 +446,7 @@ def test_describe_jobs_closed_early_leaves_no_threads_and_cancels_queued_work() 
 
 def test_describe_jobs_workers_stay_within_the_connection_pool() -> None:
     fake = seeded(1)
-    with pytest.raises(InvalidParameterError, match="max_workers|max_concurrency"):
+    with pytest.raises(InvalidParameterError, match=r"max_workers|max_concurrency"):
         fake.batch_client().describe_jobs(["j000"], max_workers=11)
 
 
