@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import nox
 
-nox.options.sessions = ["tests", "typecheck", "lint", "docs"]
+nox.options.sessions = ["tests", "tests_async", "typecheck", "lint", "docs"]
 nox.options.reuse_existing_virtualenvs = True
 nox.options.error_on_missing_interpreters = True
 
@@ -16,6 +16,9 @@ nox.options.error_on_missing_interpreters = True
 # other Python; constraints.txt was resolved on CPython 3.11.
 PYTHON = None
 CONSTRAINTS = ("-c", "constraints.txt")
+# The [async] extra: aiobotocore pins a narrow botocore range (older than the newest boto3
+# constraints.txt tests), so the async face is tested in a session of its own.
+ASYNC_CONSTRAINTS = ("-c", "constraints-async.txt")
 
 
 def install_dev(session: nox.Session) -> None:
@@ -33,6 +36,25 @@ def tests(session: nox.Session) -> None:
     session.run("coverage", "erase")
     session.run("coverage", "run", "-m", "pytest", *session.posargs)
     session.run("coverage", "report", "--show-missing", "--skip-covered", "--fail-under=90")
+
+
+@nox.session(python=PYTHON)
+def tests_async(session: nox.Session) -> None:
+    """The whole suite with ``batchkit[async]`` and the botocore aiobotocore allows.
+
+    The behavioural tests using the ``face`` fixture then run on the sync and the async
+    client; tests/test_aio*.py (cancellation, concurrency, moto in server mode) run here
+    only (they skip without aiobotocore).
+    """
+    session.install(*ASYNC_CONSTRAINTS, "-e", ".[dev,async]", "moto[server]")
+    session.run("pytest", *session.posargs)
+
+
+@nox.session(python=PYTHON, default=False)
+def bench_async(session: nox.Session) -> None:
+    """The async benchmark against aiobotocore's paginator: bench/results_async.json."""
+    session.install(*ASYNC_CONSTRAINTS, "-e", ".[dev,async]")
+    session.run("python", "bench/run_async.py", *session.posargs)
 
 
 @nox.session(python=PYTHON)

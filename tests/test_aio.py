@@ -449,3 +449,31 @@ async def test_the_pytest_fixture_answers_async_default_clients(batchkit_fake: F
     assert BatchClient().list_jobs("q", status="FAILED").first() == job  # same state
     async with AsyncS3BatchOperationsClient(batchkit_fake.account_id) as s3:
         assert await s3.list_jobs().to_list() == []
+
+
+async def test_the_async_guide_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """docs/async.md's ``py`` blocks (``python`` blocks run in tests/test_docs.py, where
+    aiobotocore may be missing) against the demo account."""
+    import inspect
+    import re
+    from pathlib import Path
+
+    from batchkit.testing.plugin import serve_default_session
+
+    page = Path(__file__).parent.parent / "docs" / "async.md"
+    blocks = re.findall(r"^```py\n(.*?)^```", page.read_text(), re.DOTALL | re.MULTILINE)
+    assert len(blocks) >= 4
+    fake = FakeAWS.demo(jobs=300)
+    serve_default_session(fake, monkeypatch)
+    monkeypatch.setattr("aiobotocore.session.get_session", fake.aio_session)
+    namespace: dict[str, Any] = {"__name__": "docs_async"}
+    for number, block in enumerate(blocks, start=1):
+        exec(compile(block, f"async.md[block {number}]", "exec"), namespace)
+    await namespace["report"]("cpu-spot")
+    assert await namespace["with_my_client"]() >= 0
+    assert await namespace["at_most_two_seconds"]("cpu-spot") is None  # read to the end
+    fresh = FakeAWS()
+    serve_default_session(fresh, monkeypatch)
+    test = namespace["test_failed_jobs"]
+    assert inspect.iscoroutinefunction(test)
+    await test(fresh)

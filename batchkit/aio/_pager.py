@@ -58,6 +58,9 @@ class AsyncJobPager(PagerCore[T, "AsyncPageFetcher[T]"], AsyncIterator[T]):
         with self._guard():
             if self._ahead:
                 return self._ahead.popleft()[1]
+            item = self._take_from_page()  # most items: no page to fetch, no coroutine
+            if item is not _END:
+                return cast(T, item)
             return await self._read()
 
     async def __aenter__(self) -> AsyncJobPager[T]:
