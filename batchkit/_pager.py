@@ -241,7 +241,8 @@ class PagerCore(Generic[T, S]):
             # a transient glitch then heals, a persistent one is refused by the next pager.
             position = self._page_position
             assert self._page is not None
-            following = _Position(position.segment, position.token, len(self._page.items))
+            skip = len(self._page.items) + self._carry
+            following = _Position(position.segment, position.token, skip)
         return _encode(self._token_key, following)
 
     def _following(self) -> _Position | None:
@@ -309,7 +310,9 @@ class PagerCore(Generic[T, S]):
         items: a transient glitch then heals, a persistent one raises again."""
         assert self._page is not None
         position = self._page_position
-        self._origin = _Position(position.segment, position.token, len(self._page.items))
+        # past its items, and past the items a larger-page token still had to skip (carry)
+        skip = len(self._page.items) + self._carry
+        self._origin = _Position(position.segment, position.token, skip)
         self._followed.discard((position.segment, position.token or ""))
         self._page = None
         error = TokenCycleError(
