@@ -477,3 +477,16 @@ async def test_the_async_guide_runs(monkeypatch: pytest.MonkeyPatch) -> None:
     test = namespace["test_failed_jobs"]
     assert inspect.iscoroutinefunction(test)
     await test(fresh)
+
+
+async def test_the_async_benchmark_compares_the_same_items() -> None:
+    """bench/run_async.py runs (tiny sizes); timings are for ``nox -s bench_async``."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent.parent / "bench"))
+    import run_async
+
+    for row in (await run_async.bench_list_jobs(1, 300), await run_async.bench_describe(1, 150)):
+        assert row["items"] in (300, 150)
+        assert row["ratio"] > 0
