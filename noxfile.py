@@ -6,14 +6,18 @@ botocore the models were generated from (``python -m batchkit._codegen`` records
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import nox
 
-nox.options.sessions = ["tests", "tests_async", "typecheck", "lint", "docs"]
+nox.options.sessions = ["tests", "tests_async", "typecheck", "lint", "docs", "package"]
 nox.options.reuse_existing_virtualenvs = True
 nox.options.error_on_missing_interpreters = True
 
-# The interpreter nox itself runs on (CI: the machine's python3), so a fresh machine needs no
-# other Python; constraints.txt was resolved on CPython 3.11.
+# The tests run on every supported Python (.ci/run puts pyenv's builds on PATH); the other
+# sessions on the interpreter nox itself runs on.  constraints.txt pins each version's set.
+PYTHONS = ["3.10", "3.11", "3.12", "3.13"]
 PYTHON = None
 CONSTRAINTS = ("-c", "constraints.txt")
 # The [async] extra: aiobotocore pins a narrow botocore range (older than the newest boto3
@@ -26,7 +30,7 @@ def install_dev(session: nox.Session) -> None:
     session.install(*CONSTRAINTS, "-e", ".[dev]")
 
 
-@nox.session(python=PYTHON)
+@nox.session(python=PYTHONS)
 def tests(session: nox.Session) -> None:
     """pytest with branch coverage of batchkit/ (fails under 90%).
 
@@ -76,14 +80,16 @@ def bench_async(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def typecheck(session: nox.Session) -> None:
-    """mypy --strict on everything; pyright strict on the public API as users meet it.
+    """mypy --strict on everything (the docs' python blocks too); pyright strict on the public
+    API as users meet it.
 
     tests/typing/ pins the public types with assert_type and holds misuse that must be
     rejected (each such line carries a ``# type: ignore[code]`` that both checkers flag as
     unnecessary the day the misuse type-checks).
     """
     install_dev(session)
-    session.run("mypy", "--strict", "batchkit", "tests", "examples", "bench", "noxfile.py")
+    session.run("mypy", "--strict", "batchkit", "tests", "examples", "bench", "tools", "noxfile.py")
+    session.run("python", "tools/typecheck_docs.py")
     session.run("pyright")
 
 
@@ -102,6 +108,20 @@ def docs(session: nox.Session) -> None:
     session.run(
         "mkdocs", "build", "--strict", "--site-dir", "site", env={"NO_MKDOCS_2_WARNING": "1"}
     )
+
+
+@nox.session(python=PYTHON)
+def package(session: nox.Session) -> None:
+    """Build the wheel and the sdist, check what they hold, install the wheel and use it."""
+    session.install(*CONSTRAINTS, "build")
+    dist = Path(session.create_tmp()) / "dist"
+    shutil.rmtree(dist, ignore_errors=True)
+    session.run("python", "-m", "build", "--outdir", str(dist), ".")
+    session.run("python", "tools/check_dist.py", str(dist))
+    (wheel,) = dist.glob("*.whl")
+    session.install(*CONSTRAINTS, str(wheel), "pytest")  # pytest: to import the plugin
+    with session.chdir(dist):  # import the installed package, not the checkout
+        session.run("python", str(Path(__file__).parent / "tools" / "check_installed.py"))
 
 
 @nox.session(python=PYTHON, default=False)

@@ -163,11 +163,11 @@ class Settings:
             self._fake_backend = FakeAWS.demo(jobs=1500)
         return self._fake_backend
 
-    def batch(self) -> BatchClient:
+    def batch(self, config: Any = None) -> BatchClient:
         if self.fake:
-            client: BatchClient = self.backend().batch_client()
+            client: BatchClient = self.backend().batch_client(config)
             return client
-        return BatchClient(session=self._session(), endpoint_url=self.endpoint_url)
+        return BatchClient(session=self._session(), endpoint_url=self.endpoint_url, config=config)
 
     def s3(self, account_id: str | None) -> S3BatchOperationsClient:
         if self.fake:
@@ -422,6 +422,13 @@ _SHELL_NAMES = {
     "job_ids item": "JOB_ID",
     "max_items": "--limit",
     "max_workers": "--workers",
+    "attempt": "--attempt",
+    "node": "--node",
+    "container": "--container",
+    "since": "--since",
+    "tail": "--tail",
+    "lines": "--lines",
+    "job": "JOB_ID",
 }
 _PYTHON_HINT = re.compile(r"\s*\((?:for a value newer than this batchkit, )?pass \w+\([^)]*\)\)")
 
@@ -602,12 +609,61 @@ def cli(
             _fail(settings, str(error), 2)
 
 
+class StatusList(click.ParamType):  # type: ignore[type-arg]  # generic in newer click only
+    """``FAILED``, ``FAILED,SUCCEEDED`` (any case) or ``ALL``: one status, several, or every."""
+
+    name = "STATUS[,STATUS...]|ALL"
+
+    def __init__(self, choices: tuple[str, ...]) -> None:
+        self.choices = choices
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> str | tuple[str, ...]:
+        if isinstance(value, (str, tuple)) and not isinstance(value, str):
+            return value
+        parts = [part.strip().upper() for part in str(value).split(",") if part.strip()]
+        if parts == ["ALL"]:
+            return "ALL"
+        unknown = [part for part in parts if part not in self.choices]
+        if not parts or unknown:
+            shown = escape_controls(", ".join(unknown) or str(value))
+            self.fail(
+                f"{shown!r}: give one or more of {', '.join(self.choices)} separated by commas, "
+                "or ALL",
+                param,
+                ctx,
+            )
+        return tuple(dict.fromkeys(parts))
+
+
+def _log_stream(job: Any) -> str | None:
+    return getattr(job, "log_stream_name", None)
+
+
+def _queue_name(job: Any) -> str | None:
+    queue = getattr(job, "job_queue", None)
+    return None if queue is None else str(queue).rsplit("/", 1)[-1]
+
+
+#: ``jobs --describe``: full details, what a failure needs (exit code, reason, log stream).
+FULL_DETAIL_COLUMNS = (
+    Column("NAME", 24, lambda j: j.job_name),
+    Column("QUEUE", 14, _queue_name),
+    _STATUS,
+    _created("created_at"),
+    _EXIT,
+    Column("REASON", 40, lambda j: j.status_reason),
+    Column("LOG STREAM", 36, _log_stream, csv_name="log_stream_name"),
+    _JOB_ID,
+)
+
+
 @cli.command()
-@click.argument("queue", required=False)
+@click.argument("queues", nargs=-1, metavar="[QUEUE]...")
+@click.option("--all-queues", is_flag=True, help="Every job queue of the account and region.")
 @click.option(
     "--status",
-    type=click.Choice(JOB_STATUSES, case_sensitive=False),
-    help="Only this status (without a filter AWS lists RUNNING).",
+    type=StatusList(JOB_STATUSES),
+    help="One status, several (FAILED,SUCCEEDED) or ALL (without a filter AWS lists RUNNING).",
 )
 @click.option("--name", help="Job name; a trailing * matches a prefix (case-insensitive).")
 @click.option("--definition", help="Job definition name, name*, or revision ARN.")
@@ -616,13 +672,19 @@ def cli(
 @click.option("--share", help="Fair-share identifier (every status unless --status is given).")
 @click.option("--array-job", help="List the children of this array job.")
 @click.option("--multi-node-job", help="List the nodes of this multi-node job.")
+@click.option(
+    "--describe",
+    is_flag=True,
+    help="Full details of each job listed (exit code, reason, log stream): DescribeJobs.",
+)
 @limit_option
 @format_option
 @click.pass_obj
 def jobs(
     settings: Settings,
-    queue: str | None,
-    status: str | None,
+    queues: tuple[str, ...],
+    all_queues: bool,
+    status: str | tuple[str, ...] | None,
     name: str | None,
     definition: str | None,
     since: datetime | timedelta | None,
@@ -630,24 +692,49 @@ def jobs(
     share: str | None,
     array_job: str | None,
     multi_node_job: str | None,
+    describe: bool,
     limit: int | None,
     output: str,
 ) -> None:
-    """List the jobs of QUEUE (or of --array-job / --multi-node-job)."""
+    """List the jobs of QUEUE (several: newest first across them; or --all-queues), or of
+    --array-job / --multi-node-job."""
 
     def action() -> int:
-        if sum(x is not None for x in (queue, array_job, multi_node_job)) != 1:
-            raise click.UsageError("give exactly one of QUEUE, --array-job, --multi-node-job")
+        given = (bool(queues), all_queues, array_job is not None, multi_node_job is not None)
+        if sum(given) != 1:
+            raise click.UsageError(
+                "give exactly one of QUEUE..., --all-queues, --array-job, --multi-node-job"
+            )
         job_filter = _job_filter(name, definition, since, until, share)
-        pager = settings.batch().list_jobs(
-            queue,
-            array_job_id=array_job,
-            multi_node_job_id=multi_node_job,
-            status=status.upper() if status else None,
-            filter=job_filter,
-            max_items=limit,
-        )
-        emit(settings, pager, JOB_COLUMNS, output, "jobs")
+        batch = settings.batch()
+        names = list(queues)
+        if all_queues:
+            # Service-job queues (SageMaker) are listed by `batchkit service-jobs`.
+            names = [
+                q.job_queue_name
+                for q in batch.job_queues()
+                if _value(q.job_queue_type) != "SAGEMAKER_TRAINING"
+            ]
+            if not names:
+                settings.err.print(Text("no job queues"), highlight=False)
+                return 0
+        pager: Iterable[Any]
+        if len(names) > 1 or all_queues:
+            pager = batch.list_jobs(names, status=status, filter=job_filter, max_items=limit)
+        else:
+            pager = batch.list_jobs(
+                names[0] if names else None,
+                array_job_id=array_job,
+                multi_node_job_id=multi_node_job,
+                status=status,
+                filter=job_filter,
+                max_items=limit,
+            )
+        if describe:
+            with batch.describe_jobs(pager, max_workers=4) as details:
+                emit(settings, details, FULL_DETAIL_COLUMNS, output, "jobs")
+        else:
+            emit(settings, pager, JOB_COLUMNS, output, "jobs")
         _hint_default_status(settings, status, job_filter, output)
         return 0
 
@@ -658,8 +745,8 @@ def jobs(
 @click.argument("queue")
 @click.option(
     "--status",
-    type=click.Choice(SERVICE_JOB_STATUSES, case_sensitive=False),
-    help="Only this status (sent to AWS together with --share).",
+    type=StatusList(SERVICE_JOB_STATUSES),
+    help="One status (sent to AWS together with --share), several (a,b) or ALL.",
 )
 @click.option("--share", help="Fair-share identifier.")
 @click.option("--quota-share", help="Quota share name.")
@@ -672,7 +759,7 @@ def jobs(
 def service_jobs(
     settings: Settings,
     queue: str,
-    status: str | None,
+    status: str | tuple[str, ...] | None,
     share: str | None,
     quota_share: str | None,
     name: str | None,
@@ -689,7 +776,7 @@ def service_jobs(
             quota = JobFilter.quota_share_name(quota_share)
             job_filter = quota if job_filter is None else job_filter & quota
         pager = settings.batch().list_service_jobs(
-            queue, status=status.upper() if status else None, filter=job_filter, max_items=limit
+            queue, status=status, filter=job_filter, max_items=limit
         )
         emit(settings, pager, SERVICE_JOB_COLUMNS, output, "service jobs")
         _hint_default_status(settings, status, job_filter, output)
@@ -699,7 +786,10 @@ def service_jobs(
 
 
 def _hint_default_status(
-    settings: Settings, status: str | None, job_filter: JobFilter | None, output: str
+    settings: Settings,
+    status: str | tuple[str, ...] | None,
+    job_filter: JobFilter | None,
+    output: str,
 ) -> None:
     """Say which statuses AWS returned when it chose them: people expect "all jobs"."""
     if status is not None or output != "table":
@@ -785,7 +875,11 @@ def demo(settings: Settings, jobs: int) -> None:
     from batchkit._demo import run
 
     def action() -> int:
-        run(out=lambda line: settings.out.print(line, highlight=False, markup=False), jobs=jobs)
+        run(
+            out=lambda line: settings.out.print(line, highlight=False, markup=False),
+            jobs=jobs,
+            console=settings.out,
+        )
         return 0
 
     _run(settings, action)
@@ -798,3 +892,273 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exit_:
         return exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
     return 0
+
+
+# ---------------------------------------------------------------------- batchkit watch
+
+#: ``batchkit watch`` exit codes (documented in docs/watch.md and the command's help).
+EXIT_SUCCEEDED, EXIT_FAILED, EXIT_USAGE, EXIT_TIMEOUT, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+
+class DurationParam(click.ParamType):  # type: ignore[type-arg]  # generic in newer click only
+    """``90s``, ``30m``, ``2h``, ``1d``, ``1w``: a length of time."""
+
+    name = "DURATION"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> timedelta:
+        if isinstance(value, timedelta):
+            return value
+        match = _DURATION.fullmatch(str(value).strip())
+        if match is None or int(match[1]) == 0:
+            shown = escape_controls(str(value))
+            self.fail(f"{shown!r}: give a positive duration such as 90s, 30m, 2h, 1d", param, ctx)
+        try:
+            return timedelta(**{_UNITS[match[2]]: int(match[1])})
+        except OverflowError:
+            self.fail(f"{escape_controls(str(value))!r} is too long", param, ctx)
+
+
+def _watch_clock() -> Any:
+    """The clock ``batchkit watch`` runs on (None: the real one; tests replace this)."""
+    return None
+
+
+@cli.command()
+@click.argument("job_ids", nargs=-1, required=True, metavar="JOB_ID...")
+@click.option(
+    "--until",
+    type=click.Choice(("terminal", "running"), case_sensitive=False),
+    default="terminal",
+    show_default=True,
+    help="terminal: until every job ended; running: until every job started (or ended).",
+)
+@click.option("--timeout", type=DurationParam(), help="Give up after this long (30m, 2h): exit 3.")
+@click.option(
+    "--interval",
+    type=click.FloatRange(min=0.5),
+    default=2.0,
+    show_default=True,
+    help="Seconds between polls at first; grows to 60 while nothing changes.",
+)
+@click.option("--workers", type=click.IntRange(1, 10), default=4, show_default=True)
+@click.pass_obj
+def watch(
+    settings: Settings,
+    job_ids: tuple[str, ...],
+    until: str,
+    timeout: timedelta | None,
+    interval: float,
+    workers: int,
+) -> None:
+    """Follow jobs until they end (``-`` reads ids from standard input).
+
+    One DescribeJobs request per 100 jobs per poll.  A live table on a terminal; one line
+    per change when piped.  Exit 0 when every job SUCCEEDED (--until running: reached
+    RUNNING or ended, none FAILED), 1 when any FAILED (or an id is unknown, or AWS
+    failed), 2 on usage errors, 3 on --timeout, 130 on Ctrl-C.
+    """
+    from botocore.config import Config
+
+    from batchkit._errors import WaitTimeoutError
+    from batchkit._watch_view import change_line, summary_line
+    from batchkit.models import JobStatus
+
+    def action() -> int:
+        ids = list(_read_ids(job_ids))
+        if not ids:
+            raise click.UsageError("no job ids given")
+        # adaptive: botocore's client-side rate limiting on top of retries with backoff
+        batch = settings.batch(Config(retries={"mode": "adaptive"}))
+        wanted = JobStatus.terminal() if until.lower() == "terminal" else {JobStatus.RUNNING}
+        clock = _watch_clock()
+        follow = batch.watch(
+            ids,
+            until=wanted,
+            timeout=timeout,
+            poll_interval=(interval, max(interval, 60.0)),
+            max_workers=workers,
+            clock=clock,
+        )
+        try:
+            with follow:
+                if settings.out.is_terminal:
+                    _watch_live(settings, follow, clock)
+                else:
+                    for change in follow:
+                        settings.out.print(Text(change_line(change)), highlight=False)
+                        settings.out.file.flush()
+        except WaitTimeoutError as error:
+            settings.err.print(Text(summary_line(error.details)), highlight=False)
+            _fail(settings, str(error), EXIT_TIMEOUT)
+        except KeyboardInterrupt:
+            settings.err.print(Text("interrupted"), highlight=False)
+            return EXIT_INTERRUPTED
+        settings.err.print(Text(summary_line(follow.jobs)), highlight=False)
+        failed = any(job.status == JobStatus.FAILED for job in follow.jobs)
+        return EXIT_FAILED if failed else EXIT_SUCCEEDED
+
+    _run(settings, action)
+
+
+def _watch_live(settings: Settings, follow: Any, clock: Any) -> None:
+    from rich.live import Live
+
+    from batchkit._watch_view import watch_table
+
+    now: Callable[[], datetime] = (
+        clock.now if clock is not None else (lambda: datetime.now(timezone.utc))
+    )
+    ascii_only = _ellipsis(settings.out) == "..."
+
+    class _View:
+        def __rich__(self) -> Any:
+            return watch_table(follow, now(), ascii_only=ascii_only)
+
+    with Live(_View(), console=settings.out, refresh_per_second=4):
+        for _change in follow:
+            pass
+
+
+# ---------------------------------------------------------------------- logs and why
+
+
+def _log_line(event: Any, output: str) -> str:
+    """One event as a line: ``text`` (ISO time, message with controls escaped) or JSON."""
+    if output == "jsonl":
+        return json.dumps(event.to_json_dict()) + "\n"
+    stamp = event.timestamp.astimezone(timezone.utc).isoformat(timespec="milliseconds")
+    message = event.message.rstrip("\r\n").expandtabs(4)
+    return f"{stamp.replace('+00:00', 'Z')} {escape_controls(message)}\n"
+
+
+@cli.command()
+@click.argument("job_id")
+@click.option("--attempt", type=int, help="Attempt index (0 = first, -1 = latest; default latest).")
+@click.option("--node", type=click.IntRange(min=0), help="A multi-node job's node (default main).")
+@click.option("--container", help="An ECS-properties job's container name.")
+@click.option("--since", type=TimeParam(), help="Only events since: 10m, 2h or an ISO time.")
+@click.option("--tail", type=click.IntRange(1, 10000), help="Start with the last N events.")
+@click.option("--follow", "-f", is_flag=True, help="Wait for new events until the job ends.")
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(("text", "jsonl")),
+    default="text",
+    show_default=True,
+    help="text: time and message; jsonl: timestamp, message, group, stream.",
+)
+@click.pass_obj
+def logs(
+    settings: Settings,
+    job_id: str,
+    attempt: int | None,
+    node: int | None,
+    container: str | None,
+    since: datetime | timedelta | None,
+    tail: int | None,
+    follow: bool,
+    output: str,
+) -> None:
+    """Print a job's output from CloudWatch Logs (streams as it reads; --follow waits)."""
+
+    def action() -> int:
+        pager = settings.batch().logs(
+            job_id,
+            attempt=attempt,
+            node=node,
+            container=container,
+            since=since,
+            tail=tail,
+            follow=follow,
+        )
+        stream = settings.out.file
+        for event in pager:
+            stream.write(_log_line(event, output))
+            stream.flush()
+        return 0
+
+    _run(settings, action)
+
+
+@cli.command()
+@click.argument("job_ids", nargs=-1, required=True, metavar="JOB_ID...")
+@click.option(
+    "--lines", type=click.IntRange(0, 10000), default=20, show_default=True, help="Log lines."
+)
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(("text", "json", "jsonl")),
+    default="text",
+    show_default=True,
+    help="text for people; json (an array) / jsonl (one per line) for programs.",
+)
+@click.pass_obj
+def why(settings: Settings, job_ids: tuple[str, ...], lines: int, output: str) -> None:
+    """Why did jobs fail: status, attempts, last log lines, console links, a classification.
+
+    ``-`` reads ids from standard input.  Exit 1 if any job is unknown.
+    """
+
+    def action() -> int:
+        ids = list(_read_ids(job_ids))
+        if not ids:
+            raise click.UsageError("no job ids given")
+        batch = settings.batch()
+        missing: list[str] = []
+        written = 0
+        for job_id in ids:
+            try:
+                report = batch.why(job_id, lines=lines)
+            except JobNotFoundError:
+                missing.append(job_id)
+                continue
+            if output == "text":
+                if written:
+                    settings.out.print("")
+                settings.out.print(report)
+            elif output == "json":
+                settings.out.file.write(("," if written else "[") + "\n  ")
+                settings.out.file.write(json.dumps(report.to_json_dict()))
+            else:
+                settings.out.file.write(json.dumps(report.to_json_dict()) + "\n")
+            settings.out.file.flush()
+            written += 1
+        if output == "json":
+            settings.out.file.write("\n]\n" if written else "[]\n")
+        if missing:
+            raise JobNotFoundError(missing)
+        return 0
+
+    _run(settings, action)
+
+
+# ---------------------------------------------------------------------- job queues
+
+QUEUE_COLUMNS = (
+    Column("NAME", 28, lambda q: q.job_queue_name),
+    Column("STATE", 9, lambda q: _value(q.state), status=True),
+    Column("STATUS", 9, lambda q: _value(q.status), status=True),
+    Column("TYPE", 18, lambda q: _value(q.job_queue_type)),
+    Column("PRIORITY", 8, lambda q: q.priority),
+    Column("ARN", 60, lambda q: q.job_queue_arn),
+)
+
+
+@cli.command()
+@click.argument("names", nargs=-1, metavar="[QUEUE]...")
+@limit_option
+@format_option
+@click.pass_obj
+def queues(settings: Settings, names: tuple[str, ...], limit: int | None, output: str) -> None:
+    """List the job queues of the account and region (or the ones named): DescribeJobQueues.
+
+    ``batchkit jobs --all-queues`` lists the jobs of all of them at once.
+    """
+
+    def action() -> int:
+        pager = settings.batch().job_queues(list(names) or None, max_items=limit)
+        emit(settings, pager, QUEUE_COLUMNS, output, "job queues")
+        return 0
+
+    _run(settings, action)

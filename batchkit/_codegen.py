@@ -2,7 +2,7 @@
 
 Run ``python -m batchkit._codegen`` (or ``nox -s generate``) after upgrading botocore.
 The installed botocore is the source of truth for every response shape; this
-module walks the output shapes of the four operations batchkit reads and writes
+module walks the output shapes of the operations batchkit reads (``SPECS``) and writes
 one pydantic model per structure and one :class:`~batchkit._model_base.OpenEnum`
 per enum.  ``tests/test_codegen.py`` fails when the committed file differs from
 what this generator produces, and ``tests/test_drift.py`` fails when a shape
@@ -33,7 +33,9 @@ from botocore.model import ListShape, MapShape, Shape, StringShape, StructureSha
 #: items; ``item``: its public model; ``page_size_max`` / ``filtered_page_size_max``: the
 #: documented maximum page sizes (unfiltered / with a server-side filter; for an id-taking
 #: operation the most ids a call); ``tokens``: (input, output, limit) members for an operation
-#: botocore has no paginator for; ``id_key``: the request member of an id list.
+#: botocore has no paginator for; ``id_key``: the request member of an id list; ``filters``:
+#: the server-side filter names it accepts; ``status_filters``: those with which AWS still
+#: honours ``jobStatus``.
 SPECS: tuple[dict[str, Any], ...] = (
     {
         "constant": "LIST_JOBS",
@@ -42,6 +44,14 @@ SPECS: tuple[dict[str, Any], ...] = (
         "result": "jobSummaryList",
         "page_size_max": 1000,
         "filtered_page_size_max": 100,
+        "filters": (
+            "JOB_NAME",
+            "JOB_DEFINITION",
+            "BEFORE_CREATED_AT",
+            "AFTER_CREATED_AT",
+            "SHARE_IDENTIFIER",
+        ),
+        "status_filters": ("SHARE_IDENTIFIER",),
     },
     {
         "constant": "LIST_SERVICE_JOBS",
@@ -50,6 +60,14 @@ SPECS: tuple[dict[str, Any], ...] = (
         "result": "jobSummaryList",
         "page_size_max": 100,
         "filtered_page_size_max": 100,
+        "filters": (
+            "JOB_NAME",
+            "BEFORE_CREATED_AT",
+            "AFTER_CREATED_AT",
+            "SHARE_IDENTIFIER",
+            "QUOTA_SHARE_NAME",
+        ),
+        "status_filters": ("SHARE_IDENTIFIER", "QUOTA_SHARE_NAME"),
     },
     {
         "constant": "DESCRIBE_JOBS",
@@ -70,6 +88,27 @@ SPECS: tuple[dict[str, Any], ...] = (
         # S3 Control omits <Jobs> from a well-formed ListJobsResult when there are none.
         "result_required": False,
     },
+    {
+        "constant": "GET_LOG_EVENTS",
+        "service": "logs",
+        "operation": "GetLogEvents",
+        "label": "Logs.GetLogEvents",
+        "result": "events",
+        "page_size_max": 10000,
+        # No botocore paginator: reading forward, the request's nextToken is the previous
+        # response's nextForwardToken (with startFromHead=true).  At the end of the stream
+        # CloudWatch Logs sends back the token it was given instead of none: the listing
+        # ends when the forward token repeats (``token_repeats_at_end``).
+        "tokens": ("nextToken", "nextForwardToken", "limit"),
+        "token_repeats_at_end": True,
+    },
+    {
+        "constant": "DESCRIBE_JOB_QUEUES",
+        "service": "batch",
+        "operation": "DescribeJobQueues",
+        "result": "jobQueues",
+        "page_size_max": 100,
+    },
 )
 
 #: (service, operation, member of the output holding the items), from SPECS.
@@ -79,7 +118,7 @@ OPERATIONS: tuple[tuple[str, str, str], ...] = tuple(
 
 #: Every shape of a service but Batch gets this prefix, so S3 Control's ``JobStatus``
 #: becomes ``S3JobStatus`` and never collides with Batch's.
-SERVICE_PREFIX = {"batch": "", "s3control": "S3"}
+SERVICE_PREFIX = {"batch": "", "s3control": "S3", "logs": "Logs"}
 
 #: Names that read better than prefix + botocore's shape name.
 RENAMES = {
@@ -105,6 +144,7 @@ NOT_REALLY_REQUIRED = {("batch", "JobDetail", "startedAt")}
 
 OUTPUT = Path(__file__).with_name("_generated_models.py")
 OPERATIONS_OUTPUT = Path(__file__).with_name("_operations.py")
+INDEX_OUTPUT = Path(__file__).with_name("_model_index.py")
 
 
 def snake_case(name: str) -> str:
@@ -122,8 +162,9 @@ def member_name(value: str) -> str:
 
 
 def is_epoch_millis(name: str, shape: Shape) -> bool:
-    """Batch sends times as epoch-millisecond longs named ``...At``."""
-    return shape.type_name == "long" and name.endswith("At")
+    """Batch sends times as epoch-millisecond longs named ``...At``; CloudWatch Logs as
+    longs of its ``Timestamp`` shape ("milliseconds after Jan 1, 1970 00:00:00 UTC")."""
+    return shape.type_name == "long" and (name.endswith("At") or shape.name == "Timestamp")
 
 
 @dataclass(frozen=True)
@@ -358,33 +399,144 @@ def render_structure(ref: ShapeRef) -> str:
     return "".join(out)
 
 
-def render() -> str:
+def module_of(spec: dict[str, Any]) -> str:
+    """The generated module holding the classes first reached from ``spec``'s items."""
+    return f"_models_{spec['constant'].lower()}"
+
+
+def owners() -> dict[tuple[str, str], str]:
+    """Each shape's module: the first operation (in SPECS order) whose items reach it.
+
+    Listing jobs imports only ``_models_list_jobs``; DescribeJobs' module imports the shared
+    classes (``JobStatus``...) from the earlier ones.  ``batchkit.models`` loads each
+    module on first access of one of its names.
+    """
+    owner: dict[tuple[str, str], str] = {}
+
+    def visit(service: str, shape: Shape, module: str) -> None:
+        if isinstance(shape, ListShape):
+            visit(service, shape.member, module)
+        elif isinstance(shape, MapShape):
+            visit(service, shape.key, module)
+            visit(service, shape.value, module)
+        elif isinstance(shape, StructureShape) or _is_enum(shape):
+            key = (service, shape.name)
+            if key in owner:
+                return
+            owner[key] = module
+            if isinstance(shape, StructureShape):
+                for child in shape.members.values():
+                    visit(service, child, module)
+
+    for spec, (service, _operation, item) in zip(SPECS, item_shapes(), strict=True):
+        visit(service, item, module_of(spec))
+    return owner
+
+
+def _references(ref: ShapeRef) -> set[ShapeRef]:
+    """The enums and structures a structure's members name (through lists and maps)."""
+    found: set[ShapeRef] = set()
+
+    def visit(shape: Shape) -> None:
+        if isinstance(shape, ListShape):
+            visit(shape.member)
+        elif isinstance(shape, MapShape):
+            visit(shape.key)
+            visit(shape.value)
+        elif isinstance(shape, StructureShape) or _is_enum(shape):
+            found.add(ShapeRef(ref.service, shape))
+
+    if isinstance(ref.shape, StructureShape):
+        for child in ref.shape.members.values():
+            visit(child)
+    return found
+
+
+def _header(docstring: str) -> str:
+    return (
+        f"# This file is generated by `python -m batchkit._codegen` from botocore "
+        f"{botocore.__version__}.\n"
+        "# Do not edit it by hand: change batchkit/_codegen.py (or batchkit/_mixins.py) and "
+        "regenerate.\n"
+        f'"""{docstring}"""\n'
+    )
+
+
+def render_modules() -> dict[str, str]:
+    """Every generated file by name: one models module per operation, the aggregate
+    (``_generated_models.py``) and the name index ``batchkit.models`` loads lazily from."""
     refs = collect()
     names = [r.class_name for r in refs]
     if len(set(names)) != len(names):
         raise SystemExit(f"class name collision: {sorted(n for n in names if names.count(n) > 1)}")
-    mixins = sorted({MIXINS[k] for k in MIXINS})
-    header = f'''\
-# This file is generated by `python -m batchkit._codegen` from botocore {botocore.__version__}.
-# Do not edit it by hand: change batchkit/_codegen.py (or batchkit/_mixins.py) and regenerate.
-"""Pydantic models for every shape in the responses batchkit reads (generated)."""
+    owner = owners()
+    modules = [module_of(spec) for spec in SPECS]
+    files: dict[str, str] = {}
+    for spec, module in zip(SPECS, modules, strict=True):
+        mine = [r for r in refs if owner[(r.service, r.shape.name)] == module]
+        mixins = sorted({MIXINS[k] for r in mine if (k := (r.service, r.shape.name)) in MIXINS})
+        imported: dict[str, set[str]] = {}
+        for ref in mine:
+            for used in _references(ref):
+                where = owner[(used.service, used.shape.name)]
+                if where != module:
+                    imported.setdefault(where, set()).add(used.class_name)
+        bases = ["BatchKitModel", "OpenEnum"]
+        field_types = {"EpochMillis", "UtcDatetime", "WireList"}
+        source = "".join(render_enum(r) if _is_enum(r.shape) else render_structure(r) for r in mine)
+        used_base = sorted(n for n in [*bases, *field_types] if re.search(rf"\b{n}\b", source))
+        lines = [
+            _header(
+                f"Pydantic models first reached from {spec.get('label', spec['operation'])}"
+                " responses (generated)."
+            ),
+            "\n",
+        ]
+        if "Mapping[" in source:
+            lines.append("from collections.abc import Mapping\n\n")
+        if "Field(" in source:
+            lines.append("from pydantic import Field\n\n")
+        if mixins:
+            lines.append(
+                "from batchkit._mixins import (\n" + "".join(f"    {m},\n" for m in mixins) + ")\n"
+            )
+        lines.append(f"from batchkit._model_base import {', '.join(used_base)}\n")
+        for where in sorted(imported, key=modules.index):
+            lines.append(f"from batchkit.{where} import {', '.join(sorted(imported[where]))}\n")
+        body = [
+            render_enum(r) if _is_enum(r.shape) else render_structure(r)
+            for r in sorted(mine, key=lambda r: not _is_enum(r.shape))
+        ]
+        exports = sorted(r.class_name for r in mine)
+        files[f"{module}.py"] = (
+            "".join(lines)
+            + "\n\n"
+            + "\n\n".join(body)
+            + "\n\n__all__ = [\n"
+            + "".join(f"    {_q(n)},\n" for n in exports)
+            + "]\n"
+        )
+    files[OUTPUT.name] = (
+        _header("Every generated model, from the per-operation modules (generated).")
+        + "\n# ruff: noqa: F403, F405\n"
+        + "".join(f"from batchkit.{m} import *\n" for m in sorted(modules))
+        + f"\nBOTOCORE_VERSION = {_q(botocore.__version__)}\n\n__all__ = [\n"
+        + "".join(f"    {_q(n)},\n" for n in sorted(names))
+        + "]\n"
+    )
+    index = {r.class_name: owner[(r.service, r.shape.name)] for r in refs}
+    files[INDEX_OUTPUT.name] = (
+        _header("Which generated module defines each model (generated; read by batchkit.models).")
+        + "\n#: Model name -> the module defining it.\nMODEL_MODULES: dict[str, str] = {\n"
+        + "".join(f"    {_q(n)}: {_q('batchkit.' + index[n])},\n" for n in sorted(index))
+        + "}\n"
+    )
+    return files
 
-from collections.abc import Mapping
 
-from pydantic import Field
-
-from batchkit._mixins import (
-{"".join(f"    {m},{chr(10)}" for m in mixins)})
-from batchkit._model_base import BatchKitModel, EpochMillis, OpenEnum, UtcDatetime, WireList
-
-BOTOCORE_VERSION = {_q(botocore.__version__)}
-'''
-    body = [
-        render_enum(r) if _is_enum(r.shape) else render_structure(r)
-        for r in sorted(refs, key=lambda r: not _is_enum(r.shape))
-    ]
-    exports = ["\n\n__all__ = [\n", *(f"    {_q(n)},\n" for n in sorted(names)), "]\n"]
-    return header + "\n\n" + "\n\n".join(body) + "".join(exports)
+def render() -> str:
+    """``_generated_models.py``: every model, imported from the per-operation modules."""
+    return render_modules()[OUTPUT.name]
 
 
 def _item_class(service: str, operation: str, result: str) -> str:
@@ -446,9 +598,22 @@ def operation_rows() -> list[dict[str, Any]]:
                 "filtered_page_size_max": spec.get("filtered_page_size_max"),
                 "has_paginator": config is not None,
                 "id_key": spec.get("id_key"),
+                "filters": tuple(spec.get("filters", ())),
+                "status_filters": tuple(spec.get("status_filters", ())),
+                "token_repeats_at_end": spec.get("token_repeats_at_end", False),
             }
         )
     return rows
+
+
+def _literal(value: object) -> str:
+    """A Python literal with double-quoted strings (ruff's style), one line."""
+    if isinstance(value, str):
+        return _q(value)
+    if isinstance(value, tuple):
+        inner = ", ".join(_literal(v) for v in value)
+        return f"({inner},)" if len(value) == 1 else f"({inner})"
+    return repr(value)
 
 
 def render_operations() -> str:
@@ -465,11 +630,7 @@ def render_operations() -> str:
     rows = operation_rows()
     for row in rows:
         out.append(f"{row['constant']} = Operation(\n")
-        out += [
-            f"    {k}={_q(v) if isinstance(v, str) else repr(v)},\n"
-            for k, v in row.items()
-            if k != "constant"
-        ]
+        out += [f"    {k}={_literal(v)},\n" for k, v in row.items() if k != "constant"]
         out.append(")\n\n")
     out.append("#: Every row, by ``key`` (``service.Operation``).\n")
     out.append("OPERATIONS: dict[str, Operation] = {\n")
@@ -481,9 +642,12 @@ def render_operations() -> str:
 
 
 def main() -> int:
-    OUTPUT.write_text(render())
+    files = render_modules()
+    for name, text in files.items():
+        OUTPUT.with_name(name).write_text(text)
     OPERATIONS_OUTPUT.write_text(render_operations())
-    print(f"wrote {OUTPUT} and {OPERATIONS_OUTPUT} (botocore {botocore.__version__})")
+    written = ", ".join([*sorted(files), OPERATIONS_OUTPUT.name])
+    print(f"wrote {written} (botocore {botocore.__version__})")
     return 0
 
 

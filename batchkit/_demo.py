@@ -8,19 +8,29 @@ only the public API, as your code would, against real boto3 clients.
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
-from batchkit import BatchClient, JobFilter, S3BatchOperationsClient
+from batchkit import ALL_STATUSES, BatchClient, JobFilter, S3BatchOperationsClient
 from batchkit._display import relative_time
-from batchkit.models import JobStatus, S3JobStatus, ServiceJobStatus
-from batchkit.testing import FakeAWS
+from batchkit.models import JobDetail, JobStatus, S3JobStatus, ServiceJobStatus
+from batchkit.testing import FakeAWS, ManualClock
 from batchkit.testing._demo_account import QUEUES, SERVICE_QUEUE
 
 
-def run(out: Callable[[str], None] = print, jobs: int = 3000) -> None:
-    """Seed the embedded backend and show what the SDK does with it."""
+def _created(job: JobDetail) -> datetime:
+    return job.created_at or datetime.min.replace(tzinfo=timezone.utc)
+
+
+def run(out: Callable[[str], None] = print, jobs: int = 3000, console: Any = None) -> None:
+    """Seed the embedded backend and show what the SDK does with it.
+
+    ``console``: a rich console; on a terminal the watch at the end is a live table that
+    plays a few simulated minutes in a few seconds (else: one line per change, at
+    once)."""
     now = datetime.now(timezone.utc).replace(microsecond=0)
     fake = FakeAWS.demo(jobs=jobs, now=now)
     batch: BatchClient = fake.batch_client()
@@ -28,28 +38,74 @@ def run(out: Callable[[str], None] = print, jobs: int = 3000) -> None:
 
     out("batchkit demo: an embedded AWS backend (no account, no network), real boto3 clients\n")
 
-    out("== Jobs per queue and status (ListJobs, one status per call) ==")
+    out("== Jobs per queue and status (ListJobs, status=ALL: one listing per queue) ==")
     statuses = list(JobStatus)
     out(f"{'queue':<14}" + "".join(f"{s.value:>11}" for s in statuses))
     for queue in QUEUES:
-        counts = [sum(1 for _ in batch.list_jobs(queue, status=s)) for s in statuses]
-        out(f"{queue:<14}" + "".join(f"{c:>11}" for c in counts))
+        tally = Counter(j.status for j in batch.list_jobs(queue, status=ALL_STATUSES))
+        out(f"{queue:<14}" + "".join(f"{tally[s]:>11}" for s in statuses))
 
-    out("\n== Failed in the last 24 hours on cpu-spot, described (DescribeJobs, 4 workers) ==")
-    failed = batch.list_jobs(
-        "cpu-spot", status=JobStatus.FAILED, filter=JobFilter.created_after(timedelta(hours=24))
-    ).to_list()
-    details = list(batch.describe_jobs([j.job_id for j in failed], max_workers=4))
+    out("\n== Failed in the last 24 hours in the account, with reasons (one call) ==")
+    queues = [
+        q.job_queue_name for q in batch.job_queues() if q.job_queue_type != "SAGEMAKER_TRAINING"
+    ]
+    details = batch.describe_jobs(
+        batch.list_jobs(
+            queues, status="FAILED", filter=JobFilter.created_after(timedelta(hours=24))
+        ),
+        max_workers=4,
+    ).to_list()  # DescribeJobs streams from the merged listing, 100 ids a request
     if not details:
         out("  none")
     for job in details[:8]:
         when = relative_time(job.created_at, now)
-        out(f"  {job.job_name:<14} {when:>8}  exit={job.exit_code!s:<4} {job.status_reason or ''}")
+        queue = job.job_queue.rsplit("/", 1)[-1]
+        out(
+            f"  {queue:<13} {job.job_name:<16} {when:>8}  exit={job.exit_code!s:<4} "
+            f"{job.status_reason or ''}"
+        )
     if len(details) > 8:
         out(f"  ... and {len(details) - 8} more")
-    tally = Counter(job.status_reason or "unknown" for job in details)
-    for reason, count in tally.most_common():
+    reasons = Counter(job.status_reason or "unknown" for job in details)
+    for reason, count in reasons.most_common():
         out(f"  {count:>3} x {reason}")
+
+    out("\n== Why did the newest one fail? (BatchClient.why: attempts, log tail, kind) ==")
+    newest = max(details, key=_created, default=None)
+    if newest is None:
+        out("  no failed job")
+    else:
+        report = batch.why(newest, lines=6)
+        out(f"  {newest.job_name} ({newest.job_id}): {report.kind.value}")
+        out(f"  {report.advice}")
+        if report.logs_error:
+            out(f"  logs: {report.logs_error}")
+        for line in report.log_lines:
+            out(f"    {line.timestamp:%H:%M:%S}  {line.message}")
+        kinds = Counter(batch.why(job, lines=0).kind.value for job in details)
+        out(
+            "  kinds of the last 24 hours' failures: "
+            + ", ".join(f"{kind} x{count}" for kind, count in kinds.most_common())
+        )
+        with_logs = [job for job in details if job.log_stream_name is not None]
+        if with_logs:
+            job = max(with_logs, key=_created)
+            out(f"\n== Newest failed job with logs, last 3 lines (logs tail=3): {job.job_name} ==")
+            for event in batch.logs(job, tail=3):
+                out(f"    {event.timestamp:%H:%M:%S}  {event.message}")
+
+    out("\n== The merged listing as a DataFrame (to_pandas), finished jobs of the last 3 days ==")
+    try:
+        frame = batch.list_jobs(
+            queues,
+            status={JobStatus.SUCCEEDED, JobStatus.FAILED},
+            filter=JobFilter.created_after(timedelta(days=3)),
+        ).to_pandas()
+    except ImportError:
+        out("  (pip install 'batchkit-aws[pandas]')")
+    else:
+        table = frame.groupby("status").size().to_dict()
+        out(f"  {len(frame)} jobs, newest first: {table}")
 
     out("\n== A created-at range: jobs created 7 to 6 days ago on etl ==")
     window = JobFilter.created_between(timedelta(days=7), timedelta(days=6))
@@ -93,3 +149,47 @@ def run(out: Callable[[str], None] = print, jobs: int = 3000) -> None:
         out(f"  {s3_job.description or s3_job.job_id:<22} {state:<10} [{bar:<20}] {progress:6.1%}")
     active = s3.list_jobs(statuses=[S3JobStatus.ACTIVE]).to_list()
     out(f"  active only: {[j.description for j in active]}")
+
+    watch_section(out, now, console)
+
+
+def watch_section(out: Callable[[str], None], now: datetime, console: Any = None) -> None:
+    """A short watch: jobs and an array job moving on a simulated clock (random, seeded)."""
+    from batchkit._watch_view import change_line, summary_line, watch_table
+
+    live = console is not None and console.is_terminal
+    # Simulated time: on a terminal each simulated second is 1/80 s (for the eye); piped, none.
+    clock = ManualClock(now, on_sleep=(lambda s: time.sleep(min(s / 80, 0.15))) if live else None)
+    fake = FakeAWS(now=clock.now)
+    ids = [
+        fake.add_job("etl", job_name=f"nightly-{i}", job_id=f"watch-{i}", status="SUBMITTED").job_id
+        for i in range(4)
+    ]
+    sweep = fake.add_job(
+        "etl", job_name="sweep", job_id="watch-sweep", status="SUBMITTED", array_size=24
+    )
+    ids.append(sweep.job_id)
+    fake.lifecycle.randomize(ids, seed=11, failure_rate=0.1, time_scale=0.5)
+    batch = fake.batch_client()
+
+    out("\n== Watching 5 jobs (one a 24-child array) to the end: one DescribeJobs per poll ==")
+    follow = batch.watch(ids, clock=clock)
+    with follow:
+        if live:
+            from rich.live import Live
+
+            class _View:
+                def __rich__(self) -> Any:
+                    return watch_table(follow, clock.now())
+
+            with Live(_View(), console=console, refresh_per_second=12):
+                for _change in follow:
+                    pass
+        else:
+            for change in follow:
+                out("  " + change_line(change))
+    took = clock.now() - now
+    out(
+        f"  {summary_line(follow.jobs)} after {int(took.total_seconds())} simulated seconds; "
+        f"{follow.polls} polls, {follow.requests_made} DescribeJobs requests"
+    )

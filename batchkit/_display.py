@@ -18,7 +18,7 @@ import html
 import types
 import typing
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -120,6 +120,24 @@ _DTYPES: dict[str, Any] = {
     "float": "Float64",
     "bool": "boolean",
 }
+
+
+def _utc_microseconds(pd: Any, column: Any) -> Any:
+    """Aware datetimes as ``datetime64[us, UTC]``, built from numpy's microsecond type so that
+    every ``datetime`` fits (pandas 2's ``to_datetime`` goes through nanoseconds, which stop
+    in 1677 and 2262)."""
+    import numpy as np
+
+    one = timedelta(microseconds=1)
+    epoch = datetime(1970, 1, 1, tzinfo=timezone.utc)
+    values = np.array(
+        [
+            np.datetime64("NaT", "us") if v is None else np.datetime64((v - epoch) // one, "us")
+            for v in column
+        ],
+        dtype="datetime64[us]",
+    )
+    return pd.Series(values, index=column.index).dt.tz_localize("UTC")
 
 
 def _unwrap(annotation: Any) -> Any:
@@ -274,7 +292,7 @@ def to_pandas(
     nested models flattened as ``a.b``.  Times are timezone-aware UTC timestamps, enums plain
     strings, integers pandas' nullable ``Int64`` (a missing exit code is ``<NA>``, not a float
     NaN), lists and maps whole.  Members newer than batchkit (extras) are not columns.  Needs
-    the ``pandas`` extra (``pip install 'batchkit[pandas]'``).
+    the ``pandas`` extra (``pip install 'batchkit-aws[pandas]'``).
 
     >>> from batchkit.models import JobSummary
     >>> df = to_pandas([JobSummary.model_validate(
@@ -287,7 +305,7 @@ def to_pandas(
     try:
         import pandas as pd
     except ImportError as error:
-        raise ImportError("to_pandas needs pandas: pip install 'batchkit[pandas]'") from error
+        raise ImportError("to_pandas needs pandas: pip install 'batchkit-aws[pandas]'") from error
     items = list(with_progress(models, progress, "batchkit"))
     if model is None and items:
         model = type(items[0])
@@ -303,7 +321,7 @@ def to_pandas(
     )
     for column, kind in schema.items():
         if kind == "datetime":
-            frame[column] = pd.to_datetime(frame[column], utc=True).astype(_DTYPES[kind])
+            frame[column] = _utc_microseconds(pd, frame[column])
         elif kind in _DTYPES:
             frame[column] = frame[column].astype(_DTYPES[kind])
     return frame

@@ -17,11 +17,16 @@ job_name: '*' is only allowed at the end of the pattern (prefix match), got 'tra
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
 
 from batchkit._text import escape_controls
+
+if TYPE_CHECKING:
+    from batchkit.models import JobDetail
 
 __all__ = [
     "AWSError",
@@ -29,10 +34,14 @@ __all__ = [
     "BatchKitError",
     "ConnectError",
     "CredentialsError",
+    "EksJobLogsError",
     "InvalidFilterError",
     "InvalidParameterError",
     "InvalidRequestError",
     "JobNotFoundError",
+    "LogDriverError",
+    "LogStreamNotFoundError",
+    "LogsUnavailableError",
     "NotFoundError",
     "RequestTimeoutError",
     "ResponseValidationError",
@@ -40,6 +49,7 @@ __all__ = [
     "ThrottlingError",
     "TokenCycleError",
     "TransportError",
+    "WaitTimeoutError",
     "excerpt",
     "from_exception",
     "redact",
@@ -135,6 +145,80 @@ class JobNotFoundError(BatchKitError, LookupError):
     def __init__(self, job_ids: Iterable[str]) -> None:
         self.job_ids: tuple[str, ...] = tuple(job_ids)
         super().__init__(f"job(s) not found: {', '.join(self.job_ids)}")
+
+
+class WaitTimeoutError(BatchKitError, TimeoutError):
+    """``wait``/``watch`` ran out of time before every job reached the wanted status.
+
+    Nothing is lost: ``details`` holds the last description of every job (input order; a
+    job whose every poll failed has none), ``pending_ids`` the jobs still not there.
+    """
+
+    def __init__(
+        self, details: Sequence[JobDetail], pending_ids: Sequence[str], timeout: timedelta
+    ) -> None:
+        self.details: tuple[JobDetail, ...] = tuple(details)
+        self.pending_ids: tuple[str, ...] = tuple(pending_ids)
+        self.timeout = timeout
+        shown = ", ".join(self.pending_ids[:5]) + (", ..." if len(self.pending_ids) > 5 else "")
+        super().__init__(
+            f"timed out after {timeout}: {len(self.pending_ids)} job(s) not done: {shown}"
+        )
+
+    @property
+    def pending(self) -> tuple[JobDetail, ...]:
+        """The last details of the jobs that were not done."""
+        waiting = set(self.pending_ids)
+        return tuple(job for job in self.details if job.job_id in waiting)
+
+
+class LogsUnavailableError(BatchKitError):
+    """A job's output cannot be read from CloudWatch Logs; the message says where it is.
+
+    Raised by ``BatchClient.logs`` for an array parent (its children have the logs), and
+    as one of the subclasses below.  ``job_id`` names the job.
+    """
+
+    def __init__(self, message: str, *, job_id: str | None = None) -> None:
+        super().__init__(message)
+        self.job_id = job_id
+
+
+class LogDriverError(LogsUnavailableError):
+    """The job logs with a driver other than ``awslogs`` (``splunk``, ``fluentd``,
+    ``awsfirelens``...): its output went there, not to a CloudWatch Logs stream."""
+
+    def __init__(self, message: str, *, job_id: str | None = None, driver: str = "") -> None:
+        super().__init__(message, job_id=job_id)
+        self.driver = driver
+
+
+class EksJobLogsError(LogsUnavailableError):
+    """The job runs on Amazon EKS: its logs are the pod's (``kubectl logs``), or wherever the
+    cluster ships container logs -- Batch records no log stream for it."""
+
+
+class LogStreamNotFoundError(LogsUnavailableError, LookupError):
+    """The job's log stream does not exist: not yet (the job has not started, or has just
+    started), or not anymore (the log group's retention deleted it), or the job never ran.
+
+    ``group``, ``stream`` (None when the job has none yet) and ``region`` say where batchkit
+    looked.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        job_id: str | None = None,
+        group: str | None = None,
+        stream: str | None = None,
+        region: str | None = None,
+    ) -> None:
+        super().__init__(message, job_id=job_id)
+        self.group = group
+        self.stream = stream
+        self.region = region
 
 
 class ResponseValidationError(BatchKitError):

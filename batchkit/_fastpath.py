@@ -52,6 +52,7 @@ class Capture:
 
     operation: Operation
     fast: bool
+    gc_pause: bool = True
     items: tuple[Any, ...] | None = None
     """The typed items, when the fast path validated the body."""
 
@@ -60,11 +61,11 @@ _current: ContextVar[Capture | None] = ContextVar("batchkit_fastpath_capture", d
 
 
 @contextmanager
-def capture(operation: Operation, *, fast: bool = True) -> Iterator[Capture]:
+def capture(operation: Operation, *, fast: bool = True, gc_pause: bool = True) -> Iterator[Capture]:
     """Within this block, this thread's (or asyncio task's) request of ``operation`` is
-    checked (and, with ``fast``, validated into models); the result is in the yielded
-    :class:`Capture`."""
-    current = Capture(operation, fast)
+    checked (and, with ``fast``, validated into models, under :func:`gc_pause` if
+    ``gc_pause``); the result is in the yielded :class:`Capture`."""
+    current = Capture(operation, fast, gc_pause)
     reset = _current.set(current)
     try:
         yield current
@@ -77,6 +78,13 @@ def describe_errors(error: ValidationError) -> str:
     return "; ".join(
         f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()[:5]
     )
+
+
+@functools.cache
+def _item_model(operation: Operation) -> Any:
+    import batchkit.models
+
+    return getattr(batchkit.models, operation.item_model)
 
 
 @functools.cache
@@ -102,34 +110,64 @@ def _page_model(operation: Operation) -> Any:
 
 
 _gc_lock = threading.Lock()
-_gc_pages = 0  # pages being validated right now, across threads
-_gc_paused_by_us = False
+_gc_pages = 0  # pages being validated right now, across threads (guarded by _gc_lock)
+_gc_saved: tuple[int, ...] | None = None  # the thresholds found when the first page began
+_gc_ours: tuple[int, ...] | None = None  # the thresholds we set (to tell if they changed)
+
+#: The young-generation threshold while a page validates: far above the objects any page
+#: creates (a 100-job DescribeJobs page makes ~6,500), so no collection starts mid-page.
+_PAUSED_THRESHOLD = 1_000_000_007
 
 
 @contextmanager
-def _no_gc_pauses() -> Iterator[None]:
-    """Keep the cyclic garbage collector from running *during* one page's validation.
+def gc_pause(enabled: bool = True) -> Iterator[None]:
+    """Keep the cyclic garbage collector from starting *during* one page's validation.
 
-    A page of 100 full jobs creates thousands of objects inside one pydantic-core call;
-    each gen-0 threshold crossed there would start a collection that also walks the
-    program's older objects.  The objects made here hold no cycles, and collection resumes
-    as soon as the last concurrent page is done.  A program that disabled gc keeps it so.
+    Why: a page of 100 full jobs makes thousands of tracked objects inside one pydantic-core
+    call, all alive until the page is read.  Every young-generation threshold crossed there
+    starts a collection that promotes them; promoted objects count towards the next *full*
+    collection, which walks the program's whole heap.  Deferring collection to the end of
+    the page means most of the page's objects are gone (read and dropped) before they are
+    ever promoted.
+
+    How, and why it is safe:
+
+    * It never calls ``gc.disable()``/``gc.enable()``: it raises the young generation's
+      threshold (``gc.set_threshold``) for the duration, and restores the thresholds it
+      found -- unless someone changed them meanwhile, in which case theirs stay.  A program
+      that calls ``gc.disable()`` or ``gc.enable()`` at any time keeps what it asked for.
+    * Nested and concurrent pages (describe workers) share one pause under a lock: the
+      first to start saves the thresholds, the last to finish restores them.
+    * If the collector is disabled, or automatic collection is off (threshold 0), nothing
+      is touched.  Collections a program starts itself (``gc.collect()``) still run.
+    * It is process-wide while it lasts (a page's validation, milliseconds): another
+      thread's allocations meanwhile do not start a collection either, and
+      ``gc.get_threshold()`` shows the raised value.  ``BatchClient(gc_pause=False)`` (and
+      ``S3BatchOperationsClient``) turns it off.
     """
-    global _gc_pages, _gc_paused_by_us
+    global _gc_pages, _gc_saved, _gc_ours
+    if not enabled:
+        yield
+        return
     with _gc_lock:
         if _gc_pages == 0:
-            _gc_paused_by_us = gc.isenabled()
-            if _gc_paused_by_us:
-                gc.disable()
+            found = gc.get_threshold()
+            if gc.isenabled() and found[0] > 0:
+                _gc_saved = found
+                _gc_ours = (_PAUSED_THRESHOLD, *found[1:])
+                gc.set_threshold(*_gc_ours)
+            else:
+                _gc_saved = _gc_ours = None
         _gc_pages += 1
     try:
         yield
     finally:
         with _gc_lock:
             _gc_pages -= 1
-            if _gc_pages == 0 and _gc_paused_by_us:
-                gc.enable()
-                _gc_paused_by_us = False
+            if _gc_pages == 0 and _gc_saved is not None:
+                if gc.get_threshold() == _gc_ours:
+                    gc.set_threshold(*_gc_saved)
+                _gc_saved = _gc_ours = None
 
 
 _XML_ROOT = re.compile(rb"\A\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*<([A-Za-z_][\w.:-]*)", re.S)
@@ -189,13 +227,16 @@ def _check_xml_timestamps(operation: Operation, model: Any, body: bytes) -> None
             ) from None
 
 
-def _check_xml(operation: Operation, model: Any, body: bytes, status: int) -> None:
+def _xml_root_name(model: Any) -> str | None:
     output = model.output_shape
-    expected = output.serialization.get("name", output.name) if output is not None else None
+    return output.serialization.get("name", output.name) if output is not None else None
+
+
+def _check_xml_root(operation: Operation, model: Any, body: bytes, status: int) -> None:
+    expected = _xml_root_name(model)
     match = _XML_ROOT.match(body)
     root = match.group(1).decode() if match else None
     if root == expected:
-        _check_xml_timestamps(operation, model, body)
         return
     if root in ("Error", "ErrorResponse"):
         what = "an error document"
@@ -206,6 +247,39 @@ def _check_xml(operation: Operation, model: Any, body: bytes, status: int) -> No
     raise ResponseValidationError(
         f"{operation.label}: HTTP {status} response body is {what}; first bytes: {excerpt(body)}"
     )
+
+
+def _fast_xml(operation: Operation, model: Any, body: bytes, current: Capture) -> bytes | None:
+    """The XML fast path (:mod:`batchkit._xmlpath`): validate the items read the way
+    botocore reads them; return the document left for botocore (only the next token), or
+    None when botocore must parse this one."""
+    from pydantic import ValidationError
+
+    from batchkit import _xmlpath
+
+    try:
+        page = _xmlpath.read_page(
+            model.output_shape, body, operation.result_key, operation.output_token
+        )
+    except _xmlpath.Fallback:
+        return None
+    except _xmlpath.TimestampError as error:
+        raise ResponseValidationError(f"{operation.label}: {error}") from None
+    if page.items is None and operation.result_required:
+        raise ResponseValidationError(
+            f"{operation.label}: the response lacks the required member {operation.result_key}"
+        )
+    validate = _item_model(operation).model_validate
+    try:
+        with gc_pause(current.gc_pause):
+            current.items = tuple([validate(raw) for raw in page.items or ()])
+    except ValidationError as error:
+        raise ResponseValidationError(
+            f"{operation.label}: the response does not match the {operation.item_model} "
+            f"shape: {describe_errors(error)}"
+        ) from None
+    root = _xml_root_name(model) or "Result"
+    return _xmlpath.rest_body(root, operation.output_token, page.token)
 
 
 def _check_json_slow(operation: Operation, body: bytes, status: int) -> None:
@@ -237,7 +311,7 @@ def _fast_json(operation: Operation, body: bytes, status: int, current: Capture)
     from pydantic import ValidationError
 
     try:
-        with _no_gc_pauses():
+        with gc_pause(current.gc_pause):
             page = _page_model(operation).model_validate_json(body)
     except ValidationError as error:
         kinds = {e["type"] for e in error.errors()}
@@ -293,7 +367,12 @@ def _before_parse(
             f"{operation.result_key} result)"
         )
     if operation.protocol == "rest-xml":
-        _check_xml(operation, operation_model, body, status)
+        _check_xml_root(operation, operation_model, body, status)
+        rest = _fast_xml(operation, operation_model, body, current) if current.fast else None
+        if rest is None:
+            _check_xml_timestamps(operation, operation_model, body)
+        else:
+            response_dict["body"] = rest
     elif current.fast:
         response_dict["body"] = _fast_json(operation, body, status, current)
     else:

@@ -19,15 +19,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import datetime, timedelta, timezone
 from functools import partial
 from typing import Any, Literal
 
 from batchkit._errors import InvalidFilterError, require_text
+from batchkit._operations import OPERATIONS
 from batchkit._time import to_epoch_millis
 
-__all__ = ["JobFilter", "ListingPlan", "plan_listing"]
+__all__ = ["ALL_STATUSES", "JobFilter", "ListingPlan", "plan_listing"]
 
 Operation = Literal["ListJobs", "ListServiceJobs"]
 TimeSpec = datetime | timedelta
@@ -295,6 +296,20 @@ class NewestFirstStop:
 #: The statuses a job goes through, in order: a fan-out lists them in this order, so that a
 #: job moving on between two sub-listings is seen again (and deduplicated), never missed.
 JOB_STATUSES = ("SUBMITTED", "PENDING", "RUNNABLE", "STARTING", "RUNNING", "SUCCEEDED", "FAILED")
+#: The same for service jobs (``SCHEDULED`` comes between RUNNABLE and STARTING).
+SERVICE_JOB_STATUSES = (*JOB_STATUSES[:3], "SCHEDULED", *JOB_STATUSES[3:])
+
+#: ``status=ALL_STATUSES`` (or ``status="ALL"``, any case): jobs of every status.
+ALL_STATUSES = "ALL"
+
+_STATUSES: dict[str, tuple[str, ...]] = {
+    "ListJobs": JOB_STATUSES,
+    "ListServiceJobs": SERVICE_JOB_STATUSES,
+}
+#: (largest page without a server filter, with one): what a request costs.
+_PAGE_SIZES: dict[str, tuple[int, int]] = {"ListJobs": (1000, 100), "ListServiceJobs": (100, 100)}
+
+Strategy = Literal["default", "status", "filter", "created-at", "fan-out"]
 
 
 @dataclass(frozen=True)
@@ -309,15 +324,40 @@ class ListingPlan:
     fan_out: tuple[str, ...] = ()
     """One sub-listing per status (``jobStatus``), when AWS would otherwise list only
     RUNNING jobs although the filter asks for every status."""
+    strategy: Strategy = "default"
+    """How the statuses are obtained: ``default`` (AWS's: RUNNING, or every status with a
+    filter), ``status`` (one ``jobStatus``), ``filter`` (a server-side filter returns every
+    status; the wanted ones are checked here), ``created-at`` (a created-at filter from the
+    epoch, added only to get every status in one newest-first listing), ``fan-out`` (one
+    sub-listing per status, deduplicated by job id)."""
+    newest_first: bool = False
+    """The listing comes newest-first (a server-side filter other than ``JOB_NAME``)."""
+
+
+def status_set(status: str | Sequence[str] | None, operation: Operation) -> tuple[str, ...] | None:
+    """The wanted statuses in lifecycle order (unknown values last), or None for AWS's
+    default.  ``"ALL"`` (any case) means every status; so does naming all of them."""
+    if status is None:
+        return None
+    known = _STATUSES[operation]
+    if isinstance(status, str):
+        values: Sequence[str] = known if status.upper() == ALL_STATUSES else (status,)
+    else:
+        values = status
+    unique = set(values)
+    return tuple(s for s in known if s in unique) + tuple(
+        sorted(s for s in unique if s not in known)
+    )
 
 
 def plan_listing(
     job_filter: JobFilter | None,
     operation: Operation,
     *,
-    status: str | None,
+    status: str | Sequence[str] | None,
     children: bool,
     now: datetime | None = None,
+    newest_first: bool = False,
 ) -> ListingPlan:
     """Choose the one condition AWS evaluates; everything else is checked client-side.
 
@@ -326,14 +366,102 @@ def plan_listing(
     when there is an upper bound too, stopping once past the lower bound, else
     ``AFTER_CREATED_AT``), job definition, job name, a created-at upper bound alone.
     Child listings (array / multi-node) take no filter server-side at all.
+
+    ``status`` may name several statuses (or ``"ALL"``): see :func:`plan_statuses` for how
+    they are listed.  ``newest_first`` asks for a newest-first listing when there is a
+    choice (a merge across queues needs one).
     """
+    wanted = status_set(status, operation)
+    if wanted is not None and len(wanted) > 1:
+        return plan_statuses(
+            job_filter, operation, wanted, children=children, now=now, newest_first=newest_first
+        )
+    single = None if wanted is None else wanted[0]
+    plan = _plan_one(job_filter, operation, status=single, children=children, now=now)
+    strategy: Strategy = "default" if single is None else "status"
+    if plan.server_filter is not None and not plan.send_status:
+        strategy = "filter"
+    if plan.fan_out:
+        strategy = "fan-out"
+    return _with(plan, strategy=strategy)
+
+
+def plan_statuses(
+    job_filter: JobFilter | None,
+    operation: Operation,
+    statuses: tuple[str, ...],
+    *,
+    children: bool,
+    now: datetime | None = None,
+    newest_first: bool = False,
+) -> ListingPlan:
+    """Plan a listing of jobs in any of several ``statuses`` (AWS's ``jobStatus`` takes one).
+
+    * A server-side filter from ``job_filter`` already returns every status: one listing,
+      the statuses checked on each job (``filter``).
+    * Array / multi-node children take no filter: one sub-listing per status (``fan-out``).
+    * Otherwise there is a choice, made on what it costs in requests.  A **created-at
+      filter from the epoch** (``created-at``) returns every status in one listing,
+      newest-first, at most 100 a page: ``ceil(all jobs / 100)`` requests, every job of the
+      queue read.  A **fan-out** reads only the wanted statuses, 1000 a page (ListJobs):
+      ``sum(max(1, ceil(jobs in s / 1000)))`` requests -- at most one request per status
+      more than any plan could need, while the created-at listing can cost ten times as many
+      requests on a large queue, or read every finished job to find a few running ones.  So:
+      ``created-at`` when a newest-first order is needed (a merge across queues), or when
+      every status is wanted and a page holds as many jobs either way (ListServiceJobs: 100
+      and 100, so the fan-out can never be cheaper); ``fan-out`` otherwise.
+
+    Either way each job is yielded once (a fan-out deduplicates by job id) and is checked
+    against the wanted statuses as it was on the page it came from.  Consistency, for jobs
+    changing status mid-listing: a created-at listing's order does not depend on status, so
+    a job present from start to end is on exactly one page, and yielded if its status there
+    is wanted.  A fan-out lists the statuses in lifecycle order (SUBMITTED ... FAILED), so a
+    job moving on during the listing is seen in its old status, its new one, or both (then
+    once, as first seen) -- never missed as long as both are wanted.
+    """
+    every = set(statuses) >= set(_STATUSES[operation])
+    plan = _plan_one(job_filter, operation, status=None, children=children, now=now)
+    status_check = None if every else partial(_status_in, frozenset(statuses))
+    if plan.server_filter is not None:
+        keep = _and(plan.keep, status_check)
+        return _with(plan, send_status=False, keep=keep, strategy="filter")
+    base = _with(plan, send_status=False, keep=_and(plan.keep, status_check))
+    unfiltered, filtered = _PAGE_SIZES[operation]
+    if not children and (newest_first or (every and filtered >= unfiltered)):
+        created = _created_filter("AFTER_CREATED_AT", datetime(1970, 1, 1, tzinfo=timezone.utc))
+        return _with(base, server_filter=created, strategy="created-at", newest_first=True)
+    known = tuple(s for s in statuses if s in _STATUSES[operation])
+    return _with(base, fan_out=known or statuses, strategy="fan-out", stop=None)
+
+
+def _with(plan: ListingPlan, **changes: Any) -> ListingPlan:
+    return replace(plan, **changes)
+
+
+def _and(
+    first: Callable[[Any], bool] | None, second: Callable[[Any], bool] | None
+) -> Callable[[Any], bool] | None:
+    if first is None or second is None:
+        return first or second
+    return partial(_all_hold, (first, second))
+
+
+def _plan_one(
+    job_filter: JobFilter | None,
+    operation: Operation,
+    *,
+    status: str | None,
+    children: bool,
+    now: datetime | None = None,
+) -> ListingPlan:
     f = job_filter or JobFilter._make()
-    if operation == "ListServiceJobs" and f.definitions:
+    row = OPERATIONS[f"batch.{operation}"]
+    if f.definitions and "JOB_DEFINITION" not in row.filters:
         raise InvalidFilterError(
-            "job_definition: ListServiceJobs has no JOB_DEFINITION filter (service jobs have "
+            f"job_definition: {operation} has no JOB_DEFINITION filter (service jobs have "
             "no job definition)"
         )
-    if operation == "ListJobs" and f.quota_shares:
+    if f.quota_shares and "QUOTA_SHARE_NAME" not in row.filters:
         raise InvalidFilterError("quota_share_name: only ListServiceJobs supports QUOTA_SHARE_NAME")
     lower, upper = f.bounds(now or datetime.now(timezone.utc))
 
@@ -377,7 +505,7 @@ def plan_listing(
     if upper is not None:
         checks.append(("CREATED", partial(_created_before, upper)))
 
-    status_on_server = server is None or served in ("SHARE_IDENTIFIER", "QUOTA_SHARE_NAME")
+    status_on_server = server is None or served in row.status_filters
     if status is not None and server is not None:
         # Checked here even when AWS applies it together with SHARE_IDENTIFIER /
         # QUOTA_SHARE_NAME: it is free, and AWS documents that a filter normally makes it
@@ -399,7 +527,8 @@ def plan_listing(
     if children and status is None and job_filter is not None and checks:
         fan_out = JOB_STATUSES
 
-    return ListingPlan(server, status_on_server, keep, stop, fan_out)
+    newest = server is not None and served != "JOB_NAME"
+    return ListingPlan(server, status_on_server, keep, stop, fan_out, newest_first=newest)
 
 
 def _job_name_is(pattern: str, job: Any) -> bool:
@@ -428,6 +557,10 @@ def _created_before(moment: datetime, job: Any) -> bool:
 
 def _status_is(status: str, job: Any) -> bool:
     return job.status is not None and bool(job.status.value == status)
+
+
+def _status_in(statuses: frozenset[str], job: Any) -> bool:
+    return job.status is not None and job.status.value in statuses
 
 
 def _all_hold(predicates: tuple[Callable[[Any], bool], ...], job: Any) -> bool:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import enum
 import threading
 from collections.abc import Iterator, Mapping
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Annotated, Any, TypeVar, cast
 
 from pydantic import (
@@ -33,9 +33,11 @@ from pydantic import (
 )
 from pydantic_core import core_schema
 
-from batchkit._time import from_epoch_millis, to_epoch_millis
+from batchkit._time import EPOCH, from_epoch_millis, to_epoch_millis
 
 __all__ = ["BatchKitModel", "EpochMillis", "OpenEnum", "UtcDatetime", "WireList"]
+
+_ONE_MS = timedelta(milliseconds=1)
 
 #: How many unknown values each enum keeps as cached pseudo-members (see OpenEnum).
 UNKNOWN_CACHE_SIZE = 256
@@ -126,6 +128,11 @@ def _enum_value(member: OpenEnum) -> str:
 
 
 def _from_epoch_millis(value: Any) -> Any:
+    if type(value) is int:  # the wire's case first: one check, one addition
+        try:
+            return EPOCH + value * _ONE_MS
+        except OverflowError:  # pydantic reports ValueErrors with the member's name
+            raise ValueError(f"epoch milliseconds out of range: {value}") from None
     if isinstance(value, bool):  # bool is an int; never a timestamp
         raise ValueError("expected epoch milliseconds (int) or an aware datetime, got a bool")
     if isinstance(value, int):
@@ -181,6 +188,11 @@ def _freeze(value: Any) -> Any:
     return value
 
 
+#: Shared ``__pydantic_fields_set__`` sets (see BatchKitModel.model_post_init), bounded.
+_FIELDS_SETS: dict[frozenset[str], set[str]] = {}
+_FIELDS_SETS_MAX = 4096
+
+
 # The configuration is given as class keywords, not ``model_config``: pydantic's
 # ``dataclass_transform`` shows ``frozen=True`` to pyright only as a class keyword (its mypy
 # plugin reads either, but not both at once), so ``job.job_id = "x"`` is a type error in both
@@ -205,6 +217,20 @@ class BatchKitModel(
     * unknown members are kept and returned by :meth:`to_boto`;
     * the repr shows only the members AWS sent.
     """
+
+    def model_post_init(self, context: Any, /) -> None:
+        # Memory: pydantic gives every instance its own set of the names AWS sent (a set of
+        # 11 names is ~730 bytes: a third of a JobSummary).  Items of one response mostly
+        # share a handful of such sets, so each instance keeps the first equal one instead.
+        # The set is never mutated in place (frozen models; model_copy copies it first).
+        fields_set = self.__pydantic_fields_set__
+        key = frozenset(fields_set)
+        shared = _FIELDS_SETS.get(key)
+        if shared is None:
+            if len(_FIELDS_SETS) >= _FIELDS_SETS_MAX:
+                return
+            shared = _FIELDS_SETS.setdefault(key, fields_set)
+        object.__setattr__(self, "__pydantic_fields_set__", shared)
 
     def to_boto(self) -> dict[str, Any]:
         """Return the exact wire dict (as boto3 returns it) this model was built from.

@@ -57,3 +57,12 @@ class Operation:
     """botocore ships a paginator for it (otherwise batchkit states the pagination itself)."""
     id_key: str | None = None
     """For operations that take ids (DescribeJobs): the request member of the id list."""
+    filters: tuple[str, ...] = ()
+    """The server-side filter names the operation accepts (``filters=[{"name": ...}]``)."""
+    status_filters: tuple[str, ...] = ()
+    """The filters together with which AWS still honours ``jobStatus`` (it ignores it with
+    any other filter)."""
+    token_repeats_at_end: bool = False
+    """The service ends a listing by sending back the token it was given (CloudWatch Logs
+    ``GetLogEvents``' ``nextForwardToken``), not by omitting it: a page whose next token is
+    its own request token is the last one (for now: new items may follow it later)."""

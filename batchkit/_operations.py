@@ -26,6 +26,9 @@ LIST_JOBS = Operation(
     filtered_page_size_max=100,
     has_paginator=True,
     id_key=None,
+    filters=("JOB_NAME", "JOB_DEFINITION", "BEFORE_CREATED_AT", "AFTER_CREATED_AT", "SHARE_IDENTIFIER"),
+    status_filters=("SHARE_IDENTIFIER",),
+    token_repeats_at_end=False,
 )
 
 LIST_SERVICE_JOBS = Operation(
@@ -46,6 +49,9 @@ LIST_SERVICE_JOBS = Operation(
     filtered_page_size_max=100,
     has_paginator=True,
     id_key=None,
+    filters=("JOB_NAME", "BEFORE_CREATED_AT", "AFTER_CREATED_AT", "SHARE_IDENTIFIER", "QUOTA_SHARE_NAME"),
+    status_filters=("SHARE_IDENTIFIER", "QUOTA_SHARE_NAME"),
+    token_repeats_at_end=False,
 )
 
 DESCRIBE_JOBS = Operation(
@@ -66,6 +72,9 @@ DESCRIBE_JOBS = Operation(
     filtered_page_size_max=None,
     has_paginator=False,
     id_key="jobs",
+    filters=(),
+    status_filters=(),
+    token_repeats_at_end=False,
 )
 
 S3_LIST_JOBS = Operation(
@@ -86,6 +95,55 @@ S3_LIST_JOBS = Operation(
     filtered_page_size_max=None,
     has_paginator=False,
     id_key=None,
+    filters=(),
+    status_filters=(),
+    token_repeats_at_end=False,
+)
+
+GET_LOG_EVENTS = Operation(
+    key="logs.GetLogEvents",
+    label="Logs.GetLogEvents",
+    service="logs",
+    event_service="cloudwatch-logs",
+    name="GetLogEvents",
+    method="get_log_events",
+    protocol="json",
+    item_model="LogsOutputLogEvent",
+    result_key="events",
+    result_required=True,
+    input_token="nextToken",
+    output_token="nextForwardToken",
+    limit_key="limit",
+    page_size_max=10000,
+    filtered_page_size_max=None,
+    has_paginator=False,
+    id_key=None,
+    filters=(),
+    status_filters=(),
+    token_repeats_at_end=True,
+)
+
+DESCRIBE_JOB_QUEUES = Operation(
+    key="batch.DescribeJobQueues",
+    label="DescribeJobQueues",
+    service="batch",
+    event_service="batch",
+    name="DescribeJobQueues",
+    method="describe_job_queues",
+    protocol="rest-json",
+    item_model="JobQueueDetail",
+    result_key="jobQueues",
+    result_required=True,
+    input_token="nextToken",
+    output_token="nextToken",
+    limit_key="maxResults",
+    page_size_max=100,
+    filtered_page_size_max=None,
+    has_paginator=True,
+    id_key=None,
+    filters=(),
+    status_filters=(),
+    token_repeats_at_end=False,
 )
 
 #: Every row, by ``key`` (``service.Operation``).
@@ -94,10 +152,14 @@ OPERATIONS: dict[str, Operation] = {
     LIST_SERVICE_JOBS.key: LIST_SERVICE_JOBS,
     DESCRIBE_JOBS.key: DESCRIBE_JOBS,
     S3_LIST_JOBS.key: S3_LIST_JOBS,
+    GET_LOG_EVENTS.key: GET_LOG_EVENTS,
+    DESCRIBE_JOB_QUEUES.key: DESCRIBE_JOB_QUEUES,
 }
 
 __all__ = [
     "DESCRIBE_JOBS",
+    "DESCRIBE_JOB_QUEUES",
+    "GET_LOG_EVENTS",
     "LIST_JOBS",
     "LIST_SERVICE_JOBS",
     "OPERATIONS",

@@ -33,6 +33,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, cast
 
 from botocore.paginate import TokenDecoder, TokenEncoder
+from typing_extensions import Self
 
 from batchkit._errors import BatchKitError, InvalidParameterError, TokenCycleError
 
@@ -41,7 +42,7 @@ if TYPE_CHECKING:
 
     from batchkit._pages import RawPage
 
-__all__ = ["JobPager", "Page", "PageFetcher", "PagerCore", "StopRule", "decode_token"]
+__all__ = ["JobPager", "Page", "PageFetcher", "PagerCore", "Results", "StopRule", "decode_token"]
 
 log = logging.getLogger("batchkit")
 
@@ -133,6 +134,64 @@ def _encode(token_key: str, position: _Position) -> str | None:
     return TokenEncoder().encode(payload)
 
 
+class Results(Iterator[T]):
+    """What every batchkit result (a pager, a describe result) offers besides iteration.
+
+    ``first``, ``take``, ``to_list``, ``to_pandas``, and use as a context manager (leaving the
+    block calls :meth:`close`, which ends the result early and releases what it holds).
+    """
+
+    _model: type[Any] | None = None
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """End early: iteration stops and nothing keeps running."""
+
+    def first(self) -> T | None:
+        """The next item, or None if there is none (fetching only what one item needs)."""
+        return next(self, None)
+
+    def take(self, n: int, *, progress: bool = False) -> list[T]:
+        """The next ``n`` items (fewer if the result ends first).
+
+        ``progress=True`` shows a ``tqdm.auto`` bar (in a notebook, a widget) when tqdm is
+        installed.
+        """
+        _check_count("take", n)
+        from batchkit._display import with_progress
+
+        out: list[T] = []
+        for item in with_progress(self, progress, type(self).__name__):
+            out.append(item)
+            if len(out) >= n:
+                break
+        return out
+
+    def to_list(self, *, progress: bool = False) -> list[T]:
+        """Every remaining item (reads everything: prefer iterating)."""
+        return self.take(2**63, progress=progress)
+
+    def to_pandas(self, *, progress: bool = False) -> pd.DataFrame:
+        """Every remaining item as a DataFrame of flat columns (needs ``batchkit-aws[pandas]``).
+
+        Times are timezone-aware UTC timestamps, enums strings, nested members ``a.b``; the
+        columns come from the model, so an empty result has them too.
+        """
+        from batchkit._display import to_pandas
+
+        return to_pandas(cast(Any, self.to_list(progress=progress)), model=self._model)
+
+
 class PagerCore(Generic[T, S]):
     """The sans-I/O state of a listing: position, resume tokens, keep/dedupe/stop, peeked items.
 
@@ -141,6 +200,13 @@ class PagerCore(Generic[T, S]):
     :meth:`_next_request` says which page to fetch (or None at the end), :meth:`_accept`
     takes it, :meth:`_take_from_page` hands out the next kept item; a subclass does the I/O
     in between.
+
+    ``end_on_repeated_token=True`` is for services that end a listing by sending back the
+    token they were given (CloudWatch Logs ``GetLogEvents``) rather than no token: such a
+    page is the last one, and following its token again would only ask for it again.  The
+    end of such a listing is open -- new items can arrive after it -- so there
+    :attr:`resume_token` is not None: it points just past the last item, and a listing
+    started from it later yields only what arrived since.
     """
 
     #: Who else may be using the pager, for the one-consumer error ("thread", "task").
@@ -159,6 +225,7 @@ class PagerCore(Generic[T, S]):
         max_items: int | None = None,
         dedupe: Callable[[T], object] | None = None,
         model: type[Any] | None = None,
+        end_on_repeated_token: bool = False,
     ) -> None:
         self._sources = tuple(sources)
         self._label = label
@@ -178,6 +245,8 @@ class PagerCore(Generic[T, S]):
         self._carry = 0
         self._last_page = False  # the stop rule says no later page of this segment matters
         self._finished = False  # nothing at all follows the current page
+        self._end_on_repeat = end_on_repeated_token
+        self._tail = False  # the current page's next token is its own: the end, for now
         self._followed: set[tuple[int, str]] = set()  # service tokens followed (cycles)
         self._yielded = 0
         self._requests = 0
@@ -208,7 +277,8 @@ class PagerCore(Generic[T, S]):
     @property
     def resume_token(self) -> str | None:
         """Where the remaining items start; None when the listing is exhausted, or when
-        nothing was read yet and the pager started at the beginning."""
+        nothing was read yet and the pager started at the beginning.  (A listing with an
+        open end, ``end_on_repeated_token``, has a token at its end too: for what comes later.)"""
         return self._resume_token()
 
     def __repr__(self) -> str:
@@ -233,6 +303,11 @@ class PagerCore(Generic[T, S]):
             position = self._page_position
             return _encode(self._token_key, _Position(position.segment, position.token, self._pos))
         following = self._following()
+        if following is None and self._tail:
+            # An open end: the tail page again, past every item it held.
+            position = self._page_position
+            tail = _Position(position.segment, position.token, self._pos + self._carry)
+            return _encode(self._token_key, tail)
         if following is None:
             return None
         if following.token is not None and (following.segment, following.token) in self._followed:
@@ -249,7 +324,7 @@ class PagerCore(Generic[T, S]):
         """Where the page after the current (exhausted) one starts; None at the end."""
         assert self._page is not None
         segment = self._page_position.segment
-        if self._page.next_token is not None and not self._last_page:
+        if self._page.next_token is not None and not self._last_page and not self._tail:
             return _Position(segment, self._page.next_token, self._carry)
         if segment + 1 < len(self._sources):
             return _Position(segment + 1)
@@ -332,17 +407,22 @@ class PagerCore(Generic[T, S]):
         self._pos = min(position.skip, len(page.items))
         # A token taken with a larger page size can skip past this page: on into the next.
         self._carry = position.skip - self._pos
+        self._tail = (
+            self._end_on_repeat and position.token is not None and page.next_token == position.token
+        )
         self._last_page = self._stop_rule is not None and self._stop_rule.after_page(page.items)
         log.debug(
             "%s: page %d, %d items, %s",
             self._label,
             self._requests,
             len(page.items),
-            "more to come" if page.next_token and not self._last_page else "last page",
+            "more to come"
+            if page.next_token and not (self._last_page or self._tail)
+            else "last page",
         )
 
 
-class JobPager(PagerCore[T, PageFetcher[T]], Iterator[T]):
+class JobPager(PagerCore[T, PageFetcher[T]], Results[T]):
     """A lazy ``Iterator[T]`` over every item of a listing, one page in memory at a time.
 
     No request is made until the first item (or page) is asked for.  ``resume_token``
@@ -361,17 +441,6 @@ class JobPager(PagerCore[T, PageFetcher[T]], Iterator[T]):
             if self._ahead:
                 return self._ahead.popleft()[1]
             return self._read()
-
-    def __enter__(self) -> JobPager[T]:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def peek(self, n: int) -> list[T]:
         """Up to ``n`` next items *without consuming them*: iteration still yields them.
@@ -416,10 +485,6 @@ class JobPager(PagerCore[T, PageFetcher[T]], Iterator[T]):
                 page = Page(tuple(self._rest_of_page()), self._frontier_token())
             yield page
 
-    def first(self) -> T | None:
-        """The next item, or None if there is none (at most the pages needed for one item)."""
-        return next(self, None)
-
     def take(self, n: int, *, progress: bool = False) -> list[T]:
         """The next ``n`` items (fewer if the listing ends first).
 
@@ -455,23 +520,6 @@ class JobPager(PagerCore[T, PageFetcher[T]], Iterator[T]):
                 if bar is not None:
                     bar.close()
         return [item for _, item in read]
-
-    def to_list(self, *, progress: bool = False) -> list[T]:
-        """Every remaining item (reads the whole listing: prefer iterating).
-
-        On an error nothing read by this call is lost: ``error.resume_token`` (and this pager)
-        start again from where the call started.
-        """
-        return self.take(2**63, progress=progress)
-
-    def to_pandas(self, *, progress: bool = False) -> pd.DataFrame:
-        """Every remaining item as a DataFrame of flat columns (needs ``batchkit[pandas]``).
-
-        Times are timezone-aware UTC timestamps, enums strings, nested members ``a.b``.
-        """
-        from batchkit._display import to_pandas
-
-        return to_pandas(cast(Any, self.to_list(progress=progress)), model=self._model)
 
     def _repr_html_(self) -> str:
         """Notebook display: the next rows, fetching only the pages they need."""

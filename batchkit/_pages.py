@@ -8,9 +8,10 @@ credentials, empty or garbage bodies, items that do not match the shape, a token
 not a string.  ``KeyboardInterrupt`` and other ``BaseException``\\ s pass unchanged.  The
 caller adds *where to resume* (only it knows the position).
 
-Items come from the fast path (JSON validated straight into models, see
-:mod:`batchkit._fastpath`) or, when it did not run (XML, a plain ``Stubber``, or
-``fast_path=False``), from validating botocore's parsed dicts: the same models either way.
+Items come from the fast path (JSON validated straight into models, XML read as botocore
+reads it and validated, see :mod:`batchkit._fastpath`) or, when it did not run (a plain
+``Stubber``, an unusual XML document, or ``fast_path=False``), from validating botocore's
+parsed dicts: the same models either way.
 
 >>> import boto3
 >>> from botocore.stub import Stubber
@@ -77,17 +78,25 @@ def _convert(operation: Operation, raw: object) -> Any:
 class PageSource(Generic[T]):
     """Fetches typed pages of one operation with fixed request parameters.
 
-    ``fast=False`` turns the fast path off (botocore parses, batchkit validates its dicts).
+    ``fast=False`` turns the fast path off (botocore parses, batchkit validates its dicts);
+    ``gc_pause=False`` validates without :func:`batchkit._fastpath.gc_pause`.
     Thread-safe: it holds no per-request state.
     """
 
     def __init__(
-        self, client: Any, operation: Operation, params: Mapping[str, Any], *, fast: bool = True
+        self,
+        client: Any,
+        operation: Operation,
+        params: Mapping[str, Any],
+        *,
+        fast: bool = True,
+        gc_pause: bool = True,
     ) -> None:
         self.client = client
         self.operation = operation
         self.params = dict(params)
         self.fast = fast
+        self.gc_pause = gc_pause
 
     def fetch(self, token: str | None, page_size: int | None) -> RawPage[T]:
         """The page that starts at the service's ``token`` (None: the first page)."""
@@ -98,7 +107,7 @@ class PageSource(Generic[T]):
         operation = self.operation
         method = getattr(self.client, operation.method)
         try:
-            with _fastpath.capture(operation, fast=self.fast) as captured:
+            with _fastpath.capture(operation, fast=self.fast, gc_pause=self.gc_pause) as captured:
                 response = method(**request)
             items: tuple[T, ...] = page_items(operation, response, captured)
         except BatchKitError:
@@ -126,7 +135,8 @@ def page_request(
 def page_items(
     operation: Operation, response: Mapping[str, Any], captured: _fastpath.Capture
 ) -> Any:
-    """The typed items of a response: the fast path's, or botocore's dicts validated."""
+    """The typed items of a response: the fast path's, or botocore's dicts validated (under
+    :func:`batchkit._fastpath.gc_pause` unless the capture turned it off)."""
     if captured.items is not None:
         return captured.items
     if operation.result_required and operation.result_key not in response:
@@ -134,7 +144,8 @@ def page_items(
             f"{operation.label}: the response lacks the required member {operation.result_key}"
         )
     raw_items = response.get(operation.result_key) or ()
-    return tuple(_convert(operation, raw) for raw in raw_items)
+    with _fastpath.gc_pause(captured.gc_pause):
+        return tuple([_convert(operation, raw) for raw in raw_items])
 
 
 def next_token(operation: Operation, response: Mapping[str, Any]) -> str | None:

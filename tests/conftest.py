@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
+import os
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -17,6 +18,9 @@ from tests.aio_adapter import Blocking
 #: aiobotocore is installed (the ``[async]`` extra, nox -s tests_async): the behavioural
 #: tests that use the ``face`` fixture then run against the async client too.
 HAS_AIO = importlib.util.find_spec("aiobotocore") is not None
+
+# batchkit.plot in tests (and the docs' examples): draw off-screen, never open a window.
+os.environ.setdefault("MPLBACKEND", "Agg")
 
 ACCOUNT = "123456789012"
 T0 = datetime(2026, 11, 1, tzinfo=timezone.utc)

@@ -37,3 +37,15 @@ def test_benchmark_data_is_valid() -> None:
     assert ServiceJobSummary.model_validate(bench.service_summary(3)).to_boto() == (
         bench.service_summary(3)
     )
+
+
+def test_memory_per_item_compares_the_same_items() -> None:
+    row = bench.bench_memory_per_item(300)
+    assert row["raw_boto3_bytes"] > 0
+    assert row["batchkit_bytes"] > 0
+
+
+def test_s3_benchmark_pages_are_valid_listings() -> None:
+    pages = bench.s3_pages(250)
+    assert len(pages) == 3
+    assert b"<NextToken>p100</NextToken>" in pages[None]

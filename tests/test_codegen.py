@@ -23,11 +23,12 @@ def _skip_under_aiobotocores_botocore() -> None:
 
 
 def test_generated_models_are_up_to_date() -> None:
-    """The committed file is exactly what ``python -m batchkit._codegen`` writes."""
+    """The committed files are exactly what ``python -m batchkit._codegen`` writes."""
     _skip_under_aiobotocores_botocore()
-    assert _codegen.OUTPUT.read_text() == _codegen.render(), (
-        "batchkit/_generated_models.py is stale: run `python -m batchkit._codegen`"
-    )
+    for name, text in _codegen.render_modules().items():
+        assert _codegen.OUTPUT.with_name(name).read_text() == text, (
+            f"batchkit/{name} is stale: run `python -m batchkit._codegen`"
+        )
 
 
 def test_names() -> None:
@@ -87,9 +88,10 @@ def test_doc_text_reads_botocore_html() -> None:
 
 def attribute_docstrings() -> dict[tuple[str, str], str]:
     """(class, attribute) -> the docstring written right after the field, as tools read it."""
-    tree = ast.parse(_codegen.OUTPUT.read_text())
     out: dict[tuple[str, str], str] = {}
-    for cls in (node for node in tree.body if isinstance(node, ast.ClassDef)):
+    trees = [ast.parse(_codegen.OUTPUT.with_name(n).read_text()) for n in _codegen.render_modules()]
+    classes = [node for tree in trees for node in tree.body if isinstance(node, ast.ClassDef)]
+    for cls in classes:
         for field, doc in itertools.pairwise(cls.body):
             if (
                 isinstance(field, ast.AnnAssign)

@@ -117,3 +117,16 @@ def test_the_demo_uses_the_fake_s_demo_account() -> None:
     source = Path(batchkit._demo.__file__).read_text()
     assert "FakeAWS.demo(" in source
     assert "def seed" not in source
+
+
+def test_demo_ends_with_a_watch_on_a_simulated_clock(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo", "--jobs", "100"]) == 0
+    out = capsys.readouterr().out
+    section = out[out.index("== Watching 5 jobs") :]
+    lines = section.splitlines()[1:]
+    assert "watch-0  SUBMITTED" in lines[0]
+    assert any("watch-sweep  PENDING  [" in line for line in lines)  # child progress
+    assert any("RUNNING -> SUCCEEDED" in line for line in lines)
+    assert "5 jobs:" in lines[-1]
+    assert "simulated seconds" in lines[-1]
+    assert "\x1b" not in section  # piped: plain lines, no live table

@@ -9,11 +9,10 @@ import pytest
 
 from batchkit import BatchClient, JobNotFoundError
 from batchkit.models import JobDetail, JobStatus
-from batchkit.testing import AWSErrorResponse, WireStubber, load_stubs, serve
+from batchkit.testing import AWSErrorResponse, WireStubber, queue_stubs, serve
 from tests.conftest import raw_client
 
 Stub = tuple[BatchClient, WireStubber]
-STUBS = __import__("pathlib").Path(__file__).parent.parent / "stubs"
 
 
 def detail(job_id: str, **overrides: Any) -> dict[str, Any]:
@@ -34,7 +33,7 @@ def detail(job_id: str, **overrides: Any) -> dict[str, Any]:
 
 def test_documented_example_through_the_real_parser(batch_stub: Stub) -> None:
     batch, stub = batch_stub
-    load_stubs(stub, STUBS / "describe_jobs_documented.json")
+    assert queue_stubs(stub, "batch_describe_jobs_documented") == 1
     job = batch.describe_job("24fa2d7a-64c4-49d2-8b47-f8da4fbde8e9")
     assert isinstance(job, JobDetail)
     assert job.job_name == "example"

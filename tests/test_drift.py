@@ -26,22 +26,13 @@ from pydantic import AwareDatetime, BaseModel
 
 from batchkit import _generated_models
 from batchkit._codegen import OPERATIONS, collect, is_epoch_millis
-from batchkit.models import (
-    BatchKitModel,
-    JobDetail,
-    JobSummary,
-    OpenEnum,
-    S3BatchJob,
-    ServiceJobSummary,
-)
+from batchkit._operations import OPERATIONS as TABLE
+from batchkit._pages import item_model
+from batchkit.models import BatchKitModel, JobSummary, OpenEnum
 from tests.strategies import output_item_shape
 
-PUBLIC = {
-    ("batch", "ListJobs"): JobSummary,
-    ("batch", "ListServiceJobs"): ServiceJobSummary,
-    ("batch", "DescribeJobs"): JobDetail,
-    ("s3control", "ListJobs"): S3BatchJob,
-}
+#: Each operation's item model, from the operations table: a new row is checked here too.
+PUBLIC = {(op.service, op.name): item_model(op) for op in TABLE.values()}
 
 
 def _strip(tp: Any) -> Any:

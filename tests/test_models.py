@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 from typing import Any
 
 import pydantic
@@ -20,13 +19,13 @@ from batchkit.models import (
     ServiceJobStatus,
     ServiceJobSummary,
 )
-
-STUBS = Path(__file__).parent.parent / "stubs"
+from batchkit.testing import load_stubs
 
 
 def documented_job() -> dict[str, Any]:
-    stub = json.loads((STUBS / "describe_jobs_documented.json").read_text())
-    job: dict[str, Any] = stub[0]["service_response"]["jobs"][0]
+    (stub,) = load_stubs("batch_describe_jobs_documented")
+    assert stub.service_response is not None
+    job: dict[str, Any] = stub.service_response["jobs"][0]
     return job
 
 

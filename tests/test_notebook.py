@@ -16,7 +16,8 @@ from batchkit.testing import FakeAWS
 NOTEBOOK = Path(__file__).parent.parent / "docs" / "exploration.ipynb"
 
 
-def test_docs_notebook_executes() -> None:
+def test_docs_notebook_executes(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("MPLBACKEND", raising=False)  # the kernel's inline backend: PNG outputs
     notebook = nbformat.read(NOTEBOOK, as_version=4)  # type: ignore[no-untyped-call]
     NotebookClient(notebook, timeout=120, kernel_name="python3").execute()
     outputs = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.outputs]
@@ -24,6 +25,8 @@ def test_docs_notebook_executes() -> None:
     html = [o["data"]["text/html"] for o in outputs if "text/html" in o.get("data", {})]
     assert any("<caption>ListJobs: first" in h for h in html)  # the pager's table
     assert any("<caption>JobDetail</caption>" in h for h in html)  # one job
+    images = [o for o in outputs if "image/png" in o.get("data", {})]
+    assert len(images) >= 2  # the timeline and the status counts (batchkit.plot)
 
 
 def test_pager_html_shows_rows_without_consuming_them() -> None:

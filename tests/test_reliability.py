@@ -11,6 +11,7 @@ from typing import Any
 import boto3
 import botocore.retries.standard
 import pytest
+from botocore.config import Config
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -128,7 +129,7 @@ def test_exhausted_retries_raise_typed_with_resume_token() -> None:
     fake = seeded(10)
     for call in (2, 3, 4):  # the first retry sequence of page 2 never succeeds
         fake.inject(code="TooManyRequestsException", status=429, on_call=call)
-    batch = fake.batch_client()
+    batch = fake.batch_client(Config(retries={"mode": "standard", "total_max_attempts": 3}))
     pager = batch.list_jobs("q", status="RUNNING", page_size=3)
     first = [next(pager).job_id for _ in range(3)]
     with pytest.raises(AWSError) as info:

@@ -9,14 +9,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from batchkit._codegen import OPERATIONS
-from batchkit.models import BatchKitModel, JobDetail, JobSummary, S3BatchJob, ServiceJobSummary
+from batchkit._operations import OPERATIONS as TABLE
+from batchkit._pages import item_model
+from batchkit.models import BatchKitModel, JobSummary
 from tests.strategies import output_item_shape, wire
 
+#: Each operation's item model, from the operations table: a new row is checked here too.
 MODELS: dict[tuple[str, str], type[BatchKitModel]] = {
-    ("batch", "ListJobs"): JobSummary,
-    ("batch", "ListServiceJobs"): ServiceJobSummary,
-    ("batch", "DescribeJobs"): JobDetail,
-    ("s3control", "ListJobs"): S3BatchJob,
+    (op.service, op.name): item_model(op) for op in TABLE.values()
 }
 
 

@@ -162,7 +162,7 @@ def test_client_arguments() -> None:
         BatchClient(session="default")  # type: ignore[arg-type]
 
 
-def test_client_defaults_to_standard_retries_and_merges_config() -> None:
+def test_client_defaults_to_adaptive_retries_and_merges_config() -> None:
     from botocore.config import Config
 
     session = boto3.Session(
@@ -172,11 +172,11 @@ def test_client_defaults_to_standard_retries_and_merges_config() -> None:
     config: Any = batch.client.meta.config
     assert batch.client.meta.region_name == "eu-west-1"
     assert config.retries is not None
-    assert config.retries["mode"] == "standard"
+    assert config.retries["mode"] == "adaptive"  # botocore's client-side rate limiter
     assert config.retries["total_max_attempts"] == 8  # botocore: 7 retries + 1 attempt
-    adaptive = BatchClient(session=session, config=Config(retries={"mode": "adaptive"}))
-    adaptive_config: Any = adaptive.client.meta.config
-    assert adaptive_config.retries == {"mode": "adaptive"}
+    standard = BatchClient(session=session, config=Config(retries={"mode": "standard"}))
+    standard_config: Any = standard.client.meta.config
+    assert standard_config.retries == {"mode": "standard"}  # the knob to turn it off
     assert "batchkit/" in (config.user_agent_extra or "")
     s3 = S3BatchOperationsClient(ACCOUNT, session=session, endpoint_url="http://127.0.0.1:9")
     assert s3.client.meta.endpoint_url == "http://127.0.0.1:9"

@@ -12,7 +12,8 @@ from __future__ import annotations
 import asyncio
 import inspect
 from collections import deque
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
+from itertools import islice
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -23,16 +24,22 @@ from batchkit._client import (
     _DEFAULT_CONFIG,
     ListingSpec,
     _check_given_client,
+    _check_int,
     _client_config,
+    _id_key,
+    _job_id_of,
     check_account_id,
-    check_describe,
-    chunks_of,
+    check_job_ids,
     describe_failure,
+    describe_input,
     new_described,
     order_described,
+    plan_job_queues,
     plan_list_jobs,
     plan_list_service_jobs,
     plan_s3_list_jobs,
+    plan_watch,
+    pool_size,
 )
 from batchkit._errors import BatchKitError, InvalidParameterError, JobNotFoundError, require_text
 from batchkit._operations import DESCRIBE_JOBS
@@ -40,16 +47,22 @@ from batchkit._pager import _check_count
 from batchkit._pages import item_model
 from batchkit.aio._pager import AsyncJobPager
 from batchkit.aio._pages import AsyncPageSource
+from batchkit.aio._watch import AsyncClock, AsyncWatch
 
 if TYPE_CHECKING:
+    from datetime import timedelta
+
     import pandas as pd
     from aiobotocore.session import AioSession
     from types_aiobotocore_batch.client import BatchClient as AioBatchClient
     from types_aiobotocore_s3control.client import S3ControlClient as AioS3ControlClient
 
+    from batchkit._client import HasJobId
     from batchkit._filters import JobFilter
+    from batchkit._watch import Clock, Interval
     from batchkit.models import (
         JobDetail,
+        JobQueueDetail,
         JobStatus,
         JobSummary,
         S3BatchJob,
@@ -62,7 +75,7 @@ __all__ = ["AsyncBatchClient", "AsyncJobDetails", "AsyncS3BatchOperationsClient"
 
 C = TypeVar("C", bound="_AsyncClientBase")
 
-_INSTALL_HINT = "batchkit.aio needs aiobotocore: pip install 'batchkit[async]'"
+_INSTALL_HINT = "batchkit.aio needs aiobotocore: pip install 'batchkit-aws[async]'"
 
 # The session for clients made without ``session=``: one per process, made on first use
 # (as boto3's default session is).  The ``batchkit_fake`` pytest fixture replaces it.
@@ -110,6 +123,7 @@ class _AsyncClientBase:
         endpoint_url: str | None,
         config: Config | None,
         fast_path: bool,
+        gc_pause: bool,
     ) -> None:
         given = _check_given_client(
             self._service, client, session, region_name, endpoint_url, config, "aiobotocore"
@@ -131,6 +145,7 @@ class _AsyncClientBase:
         self._config = config if given else _aio_config(config)
         self._context: Any = None  # the aiobotocore client's context manager, when ours
         self._fast = bool(fast_path)
+        self._gc_pause = bool(gc_pause)
 
     async def open(self: C) -> C:
         """Create the aiobotocore client (``async with`` does this for you); idempotent."""
@@ -174,7 +189,9 @@ class _AsyncClientBase:
         raw = self._open_client()
         return AsyncJobPager(
             [
-                AsyncPageSource(raw, spec.operation, request, fast=self._fast)
+                AsyncPageSource(
+                    raw, spec.operation, request, fast=self._fast, gc_pause=self._gc_pause
+                )
                 for request in spec.requests
             ],
             **spec.pager_options(),
@@ -188,7 +205,7 @@ class _AsyncClientBase:
 
 
 class AsyncBatchClient(_AsyncClientBase):
-    """Typed, lazy reads of AWS Batch jobs for asyncio, on aiobotocore (``batchkit[async]``).
+    """Typed, lazy reads of AWS Batch jobs for asyncio, on aiobotocore (``batchkit-aws[async]``).
 
     The same methods and arguments as :class:`batchkit.BatchClient`; listings are
     :class:`AsyncJobPager`\\ s (``async for``), describes are awaited.  Use it as an async
@@ -196,8 +213,12 @@ class AsyncBatchClient(_AsyncClientBase):
     ``AsyncBatchClient()`` uses aiobotocore's default credential chain and region; or pass
     ``client=`` (an aiobotocore client you opened and will close), ``session=`` (an
     ``AioSession``), ``region_name=``/``endpoint_url=``/``config=`` (merged over batchkit's
-    default: botocore's ``standard`` retry mode).  One instance may serve many tasks at once
-    (each pager is for one task).
+    default: botocore's ``adaptive`` retry mode, 10 attempts), ``fast_path=``/``gc_pause=``
+    as for the sync client.  One instance may serve many tasks at once (each pager is for
+    one task).
+
+    Not here (yet): ``list_jobs`` over several queues (``BatchClient.list_jobs([...])``'s
+    merged listing), ``logs``/``why``; use the sync client for those.
 
     >>> async def report():                                             # doctest: +SKIP
     ...     async with AsyncBatchClient() as batch:
@@ -217,8 +238,9 @@ class AsyncBatchClient(_AsyncClientBase):
         endpoint_url: str | None = None,
         config: Config | None = None,
         fast_path: bool = True,
+        gc_pause: bool = True,
     ) -> None:
-        super().__init__(client, session, region_name, endpoint_url, config, fast_path)
+        super().__init__(client, session, region_name, endpoint_url, config, fast_path, gc_pause)
 
     @property
     def client(self) -> AioBatchClient:
@@ -235,14 +257,23 @@ class AsyncBatchClient(_AsyncClientBase):
         *,
         array_job_id: str | None = None,
         multi_node_job_id: str | None = None,
-        status: JobStatus | str | None = None,
+        status: JobStatus | str | Iterable[JobStatus | str] | None = None,
         filter: JobFilter | None = None,  # the name users expect, shadowing the builtin
         page_size: int | None = None,
         max_items: int | None = None,
         starting_token: str | None = None,
     ) -> AsyncJobPager[JobSummary]:
         """List jobs of a queue, or the children of an array or multi-node job
-        (see :meth:`batchkit.BatchClient.list_jobs`: the same arguments and rules)."""
+        (see :meth:`batchkit.BatchClient.list_jobs`: the same arguments and rules, ``status``
+        collections and ``"ALL"`` included).
+
+        One queue a listing: several queues (the sync client's merged listing) are not
+        supported here yet -- start one listing per queue."""
+        if isinstance(job_queue, (list, tuple)):
+            raise InvalidParameterError(
+                "job_queue: the async client lists one queue at a time (a list of queues is "
+                "BatchClient.list_jobs' merged listing); start one listing per queue"
+            )
         spec = plan_list_jobs(
             job_queue,
             array_job_id=array_job_id,
@@ -259,7 +290,7 @@ class AsyncBatchClient(_AsyncClientBase):
         self,
         job_queue: str,
         *,
-        status: ServiceJobStatus | str | None = None,
+        status: ServiceJobStatus | str | Iterable[ServiceJobStatus | str] | None = None,
         filter: JobFilter | None = None,
         page_size: int | None = None,
         max_items: int | None = None,
@@ -276,17 +307,128 @@ class AsyncBatchClient(_AsyncClientBase):
         )
         return self._pager(spec)
 
-    def describe_jobs(self, job_ids: Iterable[str], *, max_concurrency: int = 1) -> AsyncJobDetails:
-        """Describe jobs by id or ARN, 100 a request, lazily (``async for``).
+    def job_queues(
+        self,
+        names: Iterable[str] | None = None,
+        *,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> AsyncJobPager[JobQueueDetail]:
+        """The job queues of the account and region, or the ones named
+        (see :meth:`batchkit.BatchClient.job_queues`)."""
+        spec = plan_job_queues(
+            names, page_size=page_size, max_items=max_items, starting_token=starting_token
+        )
+        return self._pager(spec)
 
-        As :meth:`batchkit.BatchClient.describe_jobs`: duplicates dropped, input order,
-        ``missing_ids``; up to ``max_concurrency`` requests at once (at most the client's
-        ``max_pool_connections``), in order.  Use it with ``async with`` (or ``aclose()``)
-        to stop early: requests still running are cancelled.
+    def describe_jobs(
+        self,
+        job_ids: Iterable[str | HasJobId] | AsyncIterable[str | HasJobId],
+        *,
+        max_concurrency: int = 1,
+    ) -> AsyncJobDetails:
+        """Describe jobs by id, ARN or summary, 100 a request, lazily -- input included.
+
+        As :meth:`batchkit.BatchClient.describe_jobs`: ``job_ids`` is any iterable of ids,
+        ARNs or objects with a ``job_id`` -- or an *async* iterable of them, such as an
+        :class:`AsyncJobPager` (``batch.describe_jobs(batch.list_jobs("q", status="ALL"))``
+        streams details without reading the whole listing first).  A list or tuple is
+        checked up front; other input item by item as it is read.  Duplicates dropped,
+        input order, ``missing_ids``; up to ``max_concurrency`` requests at once (at most
+        the client's ``max_pool_connections``), in order.  Use it with ``async with`` (or
+        ``aclose()``) to stop early: requests still running are cancelled.
         """
         raw = self._open_client()
-        ids = check_describe(raw, job_ids, "max_concurrency", max_concurrency)
-        return AsyncJobDetails(raw, ids, max_concurrency, fast=self._fast)
+        if not isinstance(job_ids, AsyncIterable):
+            check_job_ids(job_ids)
+        _check_int("max_concurrency", max_concurrency, 1, pool_size(raw))
+        ids: Iterator[str] | AsyncIterator[str] = (
+            _unique_ids_async(job_ids)
+            if isinstance(job_ids, AsyncIterable)
+            else describe_input(job_ids)
+        )
+        return AsyncJobDetails(raw, ids, max_concurrency, fast=self._fast, gc_pause=self._gc_pause)
+
+    def watch(
+        self,
+        job_ids: Iterable[str | HasJobId],
+        *,
+        until: Iterable[JobStatus | str] | None = None,
+        timeout: timedelta | float | None = None,
+        poll_interval: Interval | None = None,
+        max_concurrency: int = 1,
+        progress: bool = True,
+        clock: Clock | AsyncClock | None = None,
+    ) -> AsyncWatch:
+        """Follow jobs until each is done: ``async for`` over :class:`batchkit.StatusChange`.
+
+        :meth:`batchkit.BatchClient.watch`'s arguments and rules (shared: one DescribeJobs
+        per 100 pending jobs a poll, the adaptive interval, ``until``, ``timeout``, unknown
+        ids, failed polls); ``max_concurrency`` instead of ``max_workers``.  The wait between
+        polls is ``asyncio.sleep`` unless ``clock`` says otherwise (its ``sleep`` may be a
+        coroutine, or a plain function such as :class:`batchkit.testing.ManualClock`'s).
+
+        Args:
+            job_ids: ids, job ARNs, or anything with a ``job_id``.
+            until: the statuses that end the watch for a job (default terminal).
+            timeout: seconds or a ``timedelta``; then :class:`batchkit.WaitTimeoutError`.
+            poll_interval: a fixed interval, or ``(shortest, longest)``.
+            max_concurrency: DescribeJobs requests at once.
+            progress: report array parents' child progress as events too.
+            clock: where time comes from.
+
+        Returns:
+            An :class:`AsyncWatch` (an async iterator and async context manager).
+
+        Raises:
+            InvalidParameterError: bad arguments (before any request).
+
+        >>> async def follow(batch, ids):                              # doctest: +SKIP
+        ...     async with batch.watch(ids) as changes:
+        ...         async for change in changes:
+        ...             print(change.job_name, change.old, "->", change.new)
+        """
+        raw = self._open_client()
+        plan = plan_watch(job_ids, until, timeout, poll_interval)
+        _check_int("max_concurrency", max_concurrency, 1, pool_size(raw))
+        return AsyncWatch(
+            self,
+            plan.ids,
+            max_concurrency=max_concurrency,
+            progress=bool(progress),
+            clock=clock,
+            **plan.options(),
+        )
+
+    async def wait(
+        self,
+        job_ids: Iterable[str | HasJobId],
+        *,
+        until: Iterable[JobStatus | str] | None = None,
+        timeout: timedelta | float | None = None,
+        poll_interval: Interval | None = None,
+        max_concurrency: int = 1,
+        clock: Clock | AsyncClock | None = None,
+    ) -> list[JobDetail]:
+        """Until every job is done; their last details, in input order
+        (:meth:`batchkit.BatchClient.wait`'s rules; :meth:`watch`'s arguments).
+
+        Raises:
+            WaitTimeoutError: the timeout passed first (``details`` has every job's last
+                description).
+            JobNotFoundError: AWS does not know some ids.
+        """
+        async with self.watch(
+            job_ids,
+            until=until,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            max_concurrency=max_concurrency,
+            progress=False,
+            clock=clock,
+        ) as watch:
+            return await watch._drain()  # pyright: ignore[reportPrivateUsage]
 
     async def describe_job(self, job_id: str) -> JobDetail:
         """Describe one job (by id or ARN); raises :class:`batchkit.JobNotFoundError` if AWS
@@ -297,6 +439,30 @@ class AsyncBatchClient(_AsyncClientBase):
                 if wanted in (job.job_id, job.job_arn):
                     return job
         raise JobNotFoundError([wanted])
+
+
+async def _unique_ids_async(job_ids: AsyncIterable[object]) -> AsyncIterator[str]:
+    """:func:`batchkit._client._unique_ids` for an async input: each job once, lazily."""
+    seen: set[str] = set()
+    async for item in job_ids:
+        job_id = _job_id_of(item)
+        key = _id_key(job_id)
+        if key not in seen:
+            seen.add(key)
+            yield job_id
+
+
+async def _next_chunk(ids: Iterator[str] | AsyncIterator[str]) -> list[str]:
+    """The next DescribeJobs-sized chunk of the input (empty at its end)."""
+    size = DESCRIBE_JOBS.page_size_max
+    if isinstance(ids, AsyncIterator):
+        chunk: list[str] = []
+        async for job_id in ids:
+            chunk.append(job_id)
+            if len(chunk) >= size:
+                break
+        return chunk
+    return list(islice(ids, size))
 
 
 class AsyncJobDetails(AsyncIterator["JobDetail"]):
@@ -310,12 +476,22 @@ class AsyncJobDetails(AsyncIterator["JobDetail"]):
     """
 
     def __init__(
-        self, client: Any, ids: list[str], max_concurrency: int, *, fast: bool = True
+        self,
+        client: Any,
+        ids: Iterator[str] | AsyncIterator[str],
+        max_concurrency: int,
+        *,
+        fast: bool = True,
+        gc_pause: bool = True,
     ) -> None:
         self._source: AsyncPageSource[JobDetail] = AsyncPageSource(
-            client, DESCRIBE_JOBS, {}, fast=fast
+            client, DESCRIBE_JOBS, {}, fast=fast, gc_pause=gc_pause
         )
-        self._pending: deque[list[str]] = deque(chunks_of(ids))
+        self._ids = ids
+        self._input_done = False
+        self._input_error: BaseException | None = None
+        # Chunks read from the input but not sent (or sent and cut short by a cancel).
+        self._pending: deque[list[str]] = deque()
         self._concurrency = max_concurrency
         self._limit: asyncio.Semaphore | None = None
         self._window: deque[tuple[list[str], asyncio.Task[list[JobDetail] | BatchKitError]]] = (
@@ -416,7 +592,7 @@ class AsyncJobDetails(AsyncIterator["JobDetail"]):
         return await self.take(2**63)
 
     async def to_pandas(self) -> pd.DataFrame:
-        """The remaining jobs as a DataFrame of flat columns (needs ``batchkit[pandas]``)."""
+        """The remaining jobs as a DataFrame of flat columns (needs ``batchkit-aws[pandas]``)."""
         from batchkit._display import to_pandas
 
         return to_pandas(await self.to_list(), model=item_model(DESCRIBE_JOBS))
@@ -438,10 +614,15 @@ class AsyncJobDetails(AsyncIterator["JobDetail"]):
     async def _next_outcome(
         self,
     ) -> tuple[Any, list[JobDetail] | BatchKitError | None]:
-        """The next chunk in input order and its outcome; (None, None) when all are done."""
+        """The next chunk in input order and its outcome; (None, None) when all are done.
+
+        The input is read only when a request is due (at most ``2 * max_concurrency``
+        chunks ahead); an error reading it (an invalid item, a failing listing) comes after
+        the details of every chunk already sent, as in the sync client."""
         if self._concurrency == 1 and not self._window:
+            await self._fill(1)
             if not self._pending:
-                return None, None
+                return self._end_of_input()
             chunk = self._pending[0]
             outcome = await self._attempt(chunk)  # cancelled: the chunk stays pending
             self._pending.popleft()
@@ -450,11 +631,18 @@ class AsyncJobDetails(AsyncIterator["JobDetail"]):
             self._limit = asyncio.Semaphore(self._concurrency)
         # At most 2 * max_concurrency chunks scheduled (max_concurrency of them running):
         # memory stays bounded however many ids there are.
-        while self._pending and len(self._window) < 2 * self._concurrency:
-            chunk = self._pending.popleft()
-            self._window.append((chunk, asyncio.ensure_future(self._limited(chunk))))
+        try:
+            while len(self._window) < 2 * self._concurrency:
+                await self._fill(1)
+                if not self._pending:
+                    break
+                chunk = self._pending.popleft()
+                self._window.append((chunk, asyncio.ensure_future(self._limited(chunk))))
+        except BaseException:
+            await self._cancel_window(requeue=True)
+            raise
         if not self._window:
-            return None, None
+            return self._end_of_input()
         chunk, task = self._window[0]
         try:
             outcome = await asyncio.shield(task)
@@ -465,6 +653,26 @@ class AsyncJobDetails(AsyncIterator["JobDetail"]):
             raise
         self._window.popleft()
         return chunk, outcome
+
+    async def _fill(self, want: int) -> None:
+        """Read the input until ``want`` chunks are pending (or it ends, or fails)."""
+        while not self._input_done and len(self._pending) < want:
+            try:
+                chunk = await _next_chunk(self._ids)
+            except Exception as error:  # deferred; a cancel (a BaseException) is not
+                self._input_done, self._input_error = True, error
+                return
+            if not chunk:
+                self._input_done = True
+                return
+            self._pending.append(chunk)
+
+    def _end_of_input(self) -> tuple[None, None]:
+        error, self._input_error = self._input_error, None
+        if error is not None:
+            self._closed = True
+            raise error
+        return None, None
 
     async def _cancel_window(self, *, requeue: bool = False) -> None:
         window, self._window = self._window, deque()
@@ -499,9 +707,10 @@ class AsyncS3BatchOperationsClient(_AsyncClientBase):
         endpoint_url: str | None = None,
         config: Config | None = None,
         fast_path: bool = True,
+        gc_pause: bool = True,
     ) -> None:
         self._account_id = check_account_id(account_id)
-        super().__init__(client, session, region_name, endpoint_url, config, fast_path)
+        super().__init__(client, session, region_name, endpoint_url, config, fast_path, gc_pause)
 
     @property
     def account_id(self) -> str:

@@ -164,7 +164,7 @@ class AsyncJobPager(PagerCore[T, "AsyncPageFetcher[T]"], AsyncIterator[T]):
         return await self.take(2**63, progress=progress)
 
     async def to_pandas(self, *, progress: bool = False) -> pd.DataFrame:
-        """Every remaining item as a DataFrame of flat columns (needs ``batchkit[pandas]``)."""
+        """Every remaining item as a DataFrame of flat columns (needs ``batchkit-aws[pandas]``)."""
         from batchkit._display import to_pandas
 
         return to_pandas(cast(Any, await self.to_list(progress=progress)), model=self._model)

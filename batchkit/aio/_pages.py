@@ -25,15 +25,25 @@ T = TypeVar("T")
 
 class AsyncPageSource(Generic[T]):
     """Fetches typed pages of one operation with fixed request parameters, awaiting an
-    aiobotocore client.  Safe to share between tasks: it holds no per-request state."""
+    aiobotocore client.  Safe to share between tasks: it holds no per-request state.
+
+    ``gc_pause`` as for the sync source: the pause covers only a page's validation, which
+    runs synchronously inside the awaiting task (never across an ``await``)."""
 
     def __init__(
-        self, client: Any, operation: Operation, params: Mapping[str, Any], *, fast: bool = True
+        self,
+        client: Any,
+        operation: Operation,
+        params: Mapping[str, Any],
+        *,
+        fast: bool = True,
+        gc_pause: bool = True,
     ) -> None:
         self.client = client
         self.operation = operation
         self.params = dict(params)
         self.fast = fast
+        self.gc_pause = gc_pause
 
     async def fetch(self, token: str | None, page_size: int | None) -> RawPage[T]:
         """The page that starts at the service's ``token`` (None: the first page)."""
@@ -44,7 +54,7 @@ class AsyncPageSource(Generic[T]):
         operation = self.operation
         method = getattr(self.client, operation.method)
         try:
-            with _fastpath.capture(operation, fast=self.fast) as captured:
+            with _fastpath.capture(operation, fast=self.fast, gc_pause=self.gc_pause) as captured:
                 response = await method(**request)
             items: tuple[T, ...] = page_items(operation, response, captured)
         except BatchKitError:

@@ -1,13 +1,25 @@
 """Test helpers for code that uses batchkit, and for batchkit's own tests.
 
 * :class:`FakeAWS`: an in-memory backend for Batch ``ListJobs``, ``ListServiceJobs``,
-  ``DescribeJobs`` and S3 Control ``ListJobs`` under real boto3 clients (seeding, faults,
-  latency).  With pytest, the ``batchkit_fake`` fixture (installed with batchkit as a pytest
-  plugin) gives you one that also answers clients made from boto3's default session.
+  ``DescribeJobs``, S3 Control ``ListJobs`` and CloudWatch Logs ``GetLogEvents`` under real
+  boto3 clients (seeding, faults of every kind: :data:`FAULT_KINDS`, latency).  With
+  pytest, the ``batchkit_fake`` fixture (installed with batchkit as a pytest plugin) gives
+  you one that also answers clients made from boto3's default session.
 * :class:`WireStubber`: botocore's ``Stubber`` whose canned responses go through botocore's
-  real parser; :func:`load_stubs` queues the ``stubs/*.json`` files.
+  real parser.
+* :func:`load_stubs`: the library of canned AWS responses shipped with batchkit (documented
+  examples, multi-page listings, errors); :func:`stub_names` lists it and
+  :func:`queue_stubs` queues entries on a stubber.
+* :class:`SimulatedClock` and ``FakeAWS.set_rate_limit``: throttling at scale (HTTP 429
+  beyond N requests a second) with botocore's backoff and adaptive rate limiter running on
+  simulated time -- no real waiting.
 * :func:`serve`: answer a client's requests from a function (the one wire responder under
   all of these: JSON and XML, through botocore's real serializer and parser).
+* :class:`ManualClock`, ``fake.lifecycle`` (:class:`Lifecycle`, :class:`Step`): jobs that move
+  on a clock your test controls; ``fake.logs``: CloudWatch Logs streams of every job.
+
+Importing this package is cheap (the pytest plugin imports it in every pytest run): each name
+is imported on first use.
 
 >>> from batchkit.testing import FakeAWS
 >>> fake = FakeAWS()
@@ -16,28 +28,111 @@
 'etl'
 """
 
-from batchkit.testing._fake import FAULT_KINDS, FakeAWS, Fault
-from batchkit.testing._wire import (
-    AWSErrorResponse,
-    RawReply,
-    WireStubber,
-    decode_request,
-    encode_error,
-    encode_response,
-    load_stubs,
-    serve,
-)
+import importlib as _importlib
+import typing as _typing
+
+from batchkit._public import publish as _publish
+
+if _typing.TYPE_CHECKING:
+    from batchkit.testing._clock import ManualClock as ManualClock
+    from batchkit.testing._fake import FAULT_KINDS as FAULT_KINDS
+    from batchkit.testing._fake import FakeAWS as FakeAWS
+    from batchkit.testing._fake import Fault as Fault
+    from batchkit.testing._lifecycle import Lifecycle as Lifecycle
+    from batchkit.testing._lifecycle import Step as Step
+    from batchkit.testing._stubs import Stub as Stub
+    from batchkit.testing._stubs import StubError as StubError
+    from batchkit.testing._stubs import load_stubs as load_stubs
+    from batchkit.testing._stubs import queue_stubs as queue_stubs
+    from batchkit.testing._stubs import stub_names as stub_names
+    from batchkit.testing._throttle import RateLimit as RateLimit
+    from batchkit.testing._throttle import SimulatedClock as SimulatedClock
+    from batchkit.testing._wire import AWSErrorResponse as AWSErrorResponse
+    from batchkit.testing._wire import RawReply as RawReply
+    from batchkit.testing._wire import WireStubber as WireStubber
+    from batchkit.testing._wire import current_request as current_request
+    from batchkit.testing._wire import decode_request as decode_request
+    from batchkit.testing._wire import encode_error as encode_error
+    from batchkit.testing._wire import encode_response as encode_response
+    from batchkit.testing._wire import serve as serve
 
 __all__ = [
     "FAULT_KINDS",
     "AWSErrorResponse",
     "FakeAWS",
     "Fault",
+    "Lifecycle",
+    "ManualClock",
+    "RateLimit",
     "RawReply",
+    "SimulatedClock",
+    "Step",
+    "Stub",
+    "StubError",
     "WireStubber",
+    "current_request",
     "decode_request",
     "encode_error",
     "encode_response",
     "load_stubs",
+    "queue_stubs",
     "serve",
+    "stub_names",
 ]
+
+# Where each public name lives.  FakeAWS and WireStubber import boto3 and pydantic; the
+# pytest plugin (batchkit.testing.plugin) must not pay for them in test runs that never use
+# the fixture, so they are imported on first access (PEP 562).
+_HOMES = {
+    "RateLimit": "batchkit.testing._throttle",
+    "SimulatedClock": "batchkit.testing._throttle",
+    "FAULT_KINDS": "batchkit.testing._fake",
+    "Lifecycle": "batchkit.testing._lifecycle",
+    "ManualClock": "batchkit.testing._clock",
+    "RawReply": "batchkit.testing._wire",
+    "Step": "batchkit.testing._lifecycle",
+    "current_request": "batchkit.testing._wire",
+    "decode_request": "batchkit.testing._wire",
+    "AWSErrorResponse": "batchkit.testing._wire",
+    "FakeAWS": "batchkit.testing._fake",
+    "Fault": "batchkit.testing._fake",
+    "Stub": "batchkit.testing._stubs",
+    "StubError": "batchkit.testing._stubs",
+    "WireStubber": "batchkit.testing._wire",
+    "encode_error": "batchkit.testing._wire",
+    "encode_response": "batchkit.testing._wire",
+    "load_stubs": "batchkit.testing._stubs",
+    "queue_stubs": "batchkit.testing._stubs",
+    "serve": "batchkit.testing._wire",
+    "stub_names": "batchkit.testing._stubs",
+}
+
+
+_TESTS: dict[str, object] = {}  # doctest's __test__ (batchkit/_public.py)
+
+
+def _import(name: str) -> object:
+    # One name's module at a time: a module of this package may import a sibling's name
+    # from `batchkit.testing` without a cycle through every other module.
+    value = getattr(_importlib.import_module(_HOMES[name]), name)
+    namespace = globals()
+    namespace[name] = value
+    # `batchkit.testing.FakeAWS.__module__ == "batchkit.testing"` (batchkit/_public.py).
+    _TESTS.update(_publish(namespace, __name__, [name]))
+    return value
+
+
+if not _typing.TYPE_CHECKING:  # type checkers see the imports above instead
+
+    def __getattr__(name: str) -> object:
+        if name in _HOMES:
+            return _import(name)
+        if name == "__test__":  # never bound: doctest asks here, after every name
+            for each in _HOMES.keys() - globals().keys():
+                _import(each)
+            return _TESTS
+        raise AttributeError(f"module 'batchkit.testing' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

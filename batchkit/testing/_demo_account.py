@@ -37,8 +37,9 @@ def seed(fake: FakeAWS, now: datetime, jobs: int = 3000, rng_seed: int = 7) -> N
     """Fill ``fake`` with a realistic, reproducible account (``jobs`` >= 0 queue jobs, plus
     the array, multi-node, service and S3 jobs)."""
     rng = random.Random(rng_seed)
-    for queue in (*QUEUES, SERVICE_QUEUE):  # every queue exists, even with very few jobs
-        fake._queue(queue)
+    for priority, queue in enumerate(QUEUES):  # every queue exists, even with few jobs
+        fake.add_queue(queue, priority=10 * (len(QUEUES) - priority))
+    fake.add_queue(SERVICE_QUEUE, priority=5, job_queue_type="SAGEMAKER_TRAINING")
 
     def new_id() -> str:  # reproducible ids: `batchkit --fake` runs agree with each other
         return str(uuid.UUID(int=rng.getrandbits(128), version=4))

@@ -1,4 +1,5 @@
-"""FakeAWS: an in-memory AWS Batch + S3 Control backend for the four operations batchkit reads.
+"""FakeAWS: an in-memory AWS Batch + S3 Control + CloudWatch Logs backend for the operations
+batchkit reads.
 
 Why: moto implements ``ListJobs`` only partly (no pagination, JOB_NAME only) and has no
 ``ListServiceJobs`` and no S3 Control ``ListJobs``.  FakeAWS follows the AWS documentation
@@ -17,7 +18,8 @@ run on every call, and FakeAWS answers with the bytes AWS would send.
 
 Behaviour (each rule is tested in ``tests/test_fake.py``):
 
-* pagination with ``nextToken`` / ``maxResults`` and opaque tokens bound to their query;
+* pagination with ``nextToken`` / ``maxResults`` and opaque tokens bound to their query (Batch
+  listings: cursors "after this job", so jobs changing status between pages shift nothing);
   ``maxResults`` 1..1000 for ListJobs (a filtered page holds at most 100), 1..100 for
   ListServiceJobs, 0..1000 for S3 Control;
 * newest-first by ``createdAt`` (``JOB_NAME`` results grouped by name, newest first within);
@@ -31,8 +33,12 @@ Behaviour (each rule is tested in ``tests/test_fake.py``):
 * DescribeJobs: at most 100 ids (more is a ClientException), unknown ids absent, ids or ARNs;
 * S3 Control ListJobs: ``JobStatuses`` filter, and jobs that ended more than 30 days ago
   are not listed;
-* faults: :meth:`FakeAWS.inject` (throttling, 5xx, any error, on the N-th call) and
-  :meth:`FakeAWS.set_latency`.
+* CloudWatch Logs ``GetLogEvents``: every job's log streams, seeded on first read
+  (:mod:`batchkit.testing._fake_logs`; ``fake.logs``), ``update_job`` to move a job on;
+* DescribeJobQueues (``add_queue``; queues also appear on first use), paginated;
+* faults: :meth:`FakeAWS.inject` (throttling, 5xx, any error, on the N-th call),
+  :meth:`FakeAWS.set_latency`, and :meth:`FakeAWS.set_rate_limit` (HTTP 429 beyond N requests a
+  second per operation, on a clock you can simulate); jobs move on with ``set_job_status``.
 """
 
 from __future__ import annotations
@@ -54,9 +60,20 @@ from botocore.config import Config
 
 from batchkit._client import BatchClient, S3BatchOperationsClient, _client_config
 from batchkit._mixins import TERMINAL_BATCH_VALUES, TERMINAL_S3_VALUES
-from batchkit._operations import OPERATIONS
+from batchkit._operation import Operation
+from batchkit._operations import (
+    DESCRIBE_JOB_QUEUES,
+    DESCRIBE_JOBS,
+    LIST_JOBS,
+    LIST_SERVICE_JOBS,
+    OPERATIONS,
+    S3_LIST_JOBS,
+)
 from batchkit._time import to_epoch_millis
 from batchkit.models import JobDetail, S3BatchJob, ServiceJobSummary
+from batchkit.testing._fake_logs import FakeLogs
+from batchkit.testing._lifecycle import Lifecycle, status_summary
+from batchkit.testing._throttle import RateLimit
 from batchkit.testing._wire import AWSErrorResponse, RawReply, serve, serving_async
 
 if TYPE_CHECKING:
@@ -146,6 +163,29 @@ def _raise_transport(kind: str, url: str) -> None:
 class _Queue:
     name: str
     arn: str
+    state: str = "ENABLED"
+    status: str = "VALID"
+    priority: int = 1
+    scheduling_policy_arn: str | None = None
+    job_queue_type: str = "ECS"
+
+    def detail(self, account_arn: str) -> dict[str, Any]:
+        """The queue as DescribeJobQueues returns it."""
+        queue: dict[str, Any] = {
+            "jobQueueName": self.name,
+            "jobQueueArn": self.arn,
+            "state": self.state,
+            "status": self.status,
+            "statusReason": "JobQueue Healthy",
+            "priority": self.priority,
+            "computeEnvironmentOrder": [
+                {"order": 1, "computeEnvironment": f"{account_arn}:compute-environment/default"}
+            ],
+            "jobQueueType": self.job_queue_type,
+        }
+        if self.scheduling_policy_arn is not None:
+            queue["schedulingPolicyArn"] = self.scheduling_policy_arn
+        return queue
 
 
 @dataclass
@@ -183,8 +223,12 @@ class FakeAWS:
         self._results: dict[str, tuple[int, list[dict[str, Any]]]] = {}
         self._session: boto3.Session | None = None
         self._aio_session: Any = None
+        self._lifecycle: Lifecycle | None = None
+        self._throttle: RateLimit | None = None
         self.requests: list[tuple[str, dict[str, Any]]] = []
         """Every request served, as (operation, decoded parameters), in order."""
+        self.logs = FakeLogs(self)
+        """CloudWatch Logs: every job's log streams (seeded on first read); ``append`` lines."""
 
     @classmethod
     def demo(cls, jobs: int = 3000, now: datetime | None = None) -> FakeAWS:
@@ -204,25 +248,33 @@ class FakeAWS:
         """The backend's clock (used for defaults and the S3 30-day window)."""
         return self._now()
 
-    def boto3_client(self, service: str, config: Config | None = None) -> Any:
-        """A real boto3 client (fake credentials) whose requests this backend answers."""
+    def session(self) -> boto3.Session:
+        """The ``boto3.Session`` (fake credentials, this backend's region) whose clients --
+        of any service it serves, in any region -- this backend answers."""
         # A session of our own: handlers another fake attached to boto3's default session
         # (the pytest fixture does that) must not answer for this one.
         if self._session is None:
-            self._session = boto3.Session(
+            session = boto3.Session(
                 aws_access_key_id="testing",
                 aws_secret_access_key="testing",
                 region_name=self.region,
             )
-        factory: Any = self._session.client
-        # batchkit's default configuration (standard retries), whatever botocore's is
-        client = factory(service, config=_client_config(config))
-        self.attach(client)
-        return client
+            self.attach(session)  # before any client: a client copies the session's handlers
+            self._session = session
+        return self._session
+
+    def boto3_client(
+        self, service: str, config: Config | None = None, region: str | None = None
+    ) -> Any:
+        """A real boto3 client (fake credentials) whose requests this backend answers,
+        configured as batchkit configures its own (``config`` merged over its default)."""
+        factory: Any = self.session().client
+        return factory(service, config=_client_config(config), region_name=region or self.region)
 
     def batch_client(self, config: Config | None = None) -> BatchClient:
-        """A :class:`batchkit.BatchClient` on this backend."""
-        return BatchClient(self.boto3_client("batch", config))
+        """A :class:`batchkit.BatchClient` on this backend (its CloudWatch Logs clients,
+        for any region, too)."""
+        return BatchClient(session=self.session(), config=config)
 
     def s3_client(
         self, account_id: str | None = None, config: Config | None = None
@@ -234,7 +286,7 @@ class FakeAWS:
 
     def aio_session(self) -> Any:
         """An aiobotocore ``AioSession`` (fake credentials, this backend's region) whose
-        clients this backend answers (needs aiobotocore: ``batchkit[async]``)."""
+        clients this backend answers (needs aiobotocore: ``batchkit-aws[async]``)."""
         if self._aio_session is None:
             from batchkit.testing._aio import fake_session
 
@@ -288,6 +340,24 @@ class FakeAWS:
         """Delay every response (of ``operation``, or all) by ``seconds``."""
         self._latency[operation] = seconds
 
+    def set_rate_limit(
+        self,
+        per_second: int | None,
+        *,
+        operation: str | None = None,
+        clock: Callable[[], float] | None = None,
+    ) -> RateLimit | None:
+        """Throttle like AWS: beyond ``per_second`` requests in one second (of ``clock``,
+        ``time.monotonic`` by default), per operation (or only ``operation``), answer HTTP 429
+        ``TooManyRequestsException``.  ``None`` removes the limit.  Returns the limiter, whose
+        ``throttled`` counts the 429s sent.  Pair it with :class:`SimulatedClock` for tests
+        that exercise botocore's backoff without waiting.
+        """
+        self._throttle = (
+            None if per_second is None else RateLimit(per_second, operation=operation, clock=clock)
+        )
+        return self._throttle
+
     def calls(self, operation: str) -> int:
         """How many requests of ``operation`` were received (faulted ones included)."""
         return self._calls.get(operation, 0)
@@ -311,6 +381,46 @@ class FakeAWS:
         if name not in self._queues:
             self._queues[name] = _Queue(name, self.queue_arn(name))
         return self._queues[name]
+
+    def add_queue(
+        self,
+        name: str,
+        *,
+        state: str = "ENABLED",
+        status: str = "VALID",
+        priority: int = 1,
+        scheduling_policy_arn: str | None = None,
+        job_queue_type: str = "ECS",
+    ) -> str:
+        """Create (or update) a job queue; returns its ARN.  Queues are also created on
+        first use by ``add_job`` / ``add_service_job``.  ``job_queue_type``: ``ECS``,
+        ``FARGATE``, ``EKS`` or ``SAGEMAKER_TRAINING`` (service jobs)."""
+        queue = self._queue(name)
+        queue.state, queue.status, queue.priority = state, status, priority
+        queue.scheduling_policy_arn = scheduling_policy_arn
+        queue.job_queue_type = job_queue_type
+        with self._lock:
+            self._version += 1
+        return queue.arn
+
+    def set_job_status(self, job_id: str, status: str, **members: Any) -> JobDetail:
+        """Move a job to ``status`` (and set other JobDetail wire members), as AWS does
+        while a listing is under way: later pages see the change."""
+        with self._lock:
+            job = self._jobs[job_id]
+        detail = dict(job.detail, status=status)
+        now = _ms(self.now())
+        if status in ("RUNNING", *_TERMINAL):
+            detail.setdefault("startedAt", now)
+        if status in _TERMINAL:
+            detail.setdefault("stoppedAt", max(now, detail["startedAt"]))
+        _check_members(members, "JobDetail")
+        detail.update(members)
+        model = JobDetail.model_validate(detail)
+        with self._lock:
+            job.detail, job.summary = detail, _summary_of(detail)
+            self._version += 1
+        return model
 
     def add_job(
         self,
@@ -362,17 +472,25 @@ class FakeAWS:
             detail["schedulingPriority"] = scheduling_priority
         if status_reason is not None:
             detail["statusReason"] = status_reason
-        if exit_code is not None or status in _TERMINAL:
+        if exit_code is not None or status in _TERMINAL or status == "RUNNING":
             container = {"image": "public.ecr.aws/docker/library/busybox", "vcpus": 1}
             container |= {"memory": 512, "command": ["run.sh"]}
             if exit_code is not None:
                 container["exitCode"] = exit_code
             elif status in _TERMINAL:
                 container["exitCode"] = 0 if status == "SUCCEEDED" else 1
-            container["logStreamName"] = f"{job_name}/default/{detail['jobId']}"
+            if "CannotPullContainer" not in (status_reason or ""):  # never started: no stream
+                container["logStreamName"] = f"{job_name}/default/{detail['jobId']}"
             detail["container"] = container
         if array_size is not None:
-            detail["arrayProperties"] = {"size": array_size}
+            statuses = list(child_statuses or [status] * array_size)
+            if len(statuses) != array_size:
+                raise ValueError("child_statuses: give one status per child")
+            detail["arrayProperties"] = {
+                "size": array_size,
+                "statusSummary": status_summary(statuses),
+                "statusSummaryLastUpdatedAt": created,
+            }
         if num_nodes is not None:
             detail["nodeProperties"] = {
                 "numNodes": num_nodes,
@@ -383,9 +501,6 @@ class FakeAWS:
         detail.update(members)
         parent = self._store(detail, job_queue)
         if array_size is not None:
-            statuses = list(child_statuses or [status] * array_size)
-            if len(statuses) != array_size:
-                raise ValueError("child_statuses: give one status per child")
             for index, child_status in enumerate(statuses):
                 child = self._child(detail, f"{detail['jobId']}:{index}", child_status)
                 child["arrayProperties"] = {"index": index}
@@ -402,11 +517,16 @@ class FakeAWS:
         child = {k: v for k, v in parent.items() if k not in ("arrayProperties", "container")}
         child |= {"jobId": job_id, "status": status}
         child["jobArn"] = f"arn:aws:batch:{self.region}:{self.account_id}:job/{job_id}"
+        task_id = uuid.uuid5(uuid.NAMESPACE_URL, job_id).hex  # stream names have no ':'
+        stream = f"{_definition_name(parent['jobDefinition'])[0]}/default/{task_id}"
         if status in _TERMINAL:
             exit_code = 0 if status == "SUCCEEDED" else 1
             child["container"] = {"exitCode": exit_code, "image": "busybox", "vcpus": 1}
+            child["container"]["logStreamName"] = stream
             child.setdefault("startedAt", parent["createdAt"] + 60_000)
             child.setdefault("stoppedAt", child["startedAt"] + 300_000)
+        elif status == "RUNNING":
+            child["container"] = {"image": "busybox", "vcpus": 1, "logStreamName": stream}
         return child
 
     def _store(
@@ -426,7 +546,72 @@ class FakeAWS:
                 node_parent=node_parent,
             )
             self._version += 1
+        self.logs.register(detail)
         return model
+
+    def update_job(self, job_id: str, **members: Any) -> JobDetail:
+        """Change a stored job, as AWS would while it runs: ``status=``, ``statusReason=``,
+        ``stoppedAt=`` (a datetime or epoch ms), ``container=``... (JobDetail wire members).
+
+        Becoming SUCCEEDED or FAILED sets ``stoppedAt`` (now) and the container's exit code
+        (0 / 1) unless given.
+        """
+        _check_members(members, "JobDetail")
+        with self._lock:
+            entry = self._jobs.get(job_id)
+            if entry is None:
+                raise KeyError(f"no job {job_id!r} in this FakeAWS")
+            detail = dict(entry.detail)
+        detail.update(
+            {
+                k: _ms(v) if isinstance(v, datetime) and k.endswith("At") else v
+                for k, v in members.items()
+            }
+        )
+        if detail.get("status") in _TERMINAL:
+            detail.setdefault("stoppedAt", _ms(self.now()))
+            container = dict(detail.get("container") or {})
+            container.setdefault("exitCode", 0 if detail["status"] == "SUCCEEDED" else 1)
+            detail["container"] = container
+        model = JobDetail.model_validate(detail)
+        with self._lock:
+            entry.detail = detail
+            entry.summary = _summary_of(detail)
+            self._version += 1
+        self.logs.register(detail)
+        return model
+
+    # ------------------------------------------------------------------ lifecycle
+
+    @property
+    def lifecycle(self) -> Lifecycle:
+        """Jobs that move on this backend's clock: ``fake.lifecycle.schedule(job_id,
+        [("RUNNING", 30), ("SUCCEEDED", 90)])`` or ``.randomize(ids, seed=1)`` (see
+        :class:`batchkit.testing.Lifecycle`)."""
+        if self._lifecycle is None:
+            self._lifecycle = Lifecycle(self)
+        return self._lifecycle
+
+    def _job_statuses(self) -> dict[str, str]:
+        with self._lock:
+            return {job_id: job.detail["status"] for job_id, job in self._jobs.items()}
+
+    def _children(self, job_id: str) -> dict[str, list[str]]:
+        with self._lock:
+            jobs = list(self._jobs.items())
+        return {
+            "array": [i for i, j in jobs if j.array_parent == job_id],
+            "nodes": [i for i, j in jobs if j.node_parent == job_id],
+        }
+
+    def _edit_jobs(self, edit: Callable[[dict[str, _Job]], Iterable[str]]) -> None:
+        """Change job details in place, atomically: ``edit`` returns the ids it changed,
+        whose ListJobs summaries are then derived again."""
+        with self._lock:
+            for job_id in list(edit(self._jobs)):
+                job = self._jobs[job_id]
+                job.summary = _summary_of(job.detail)
+            self._version += 1
 
     def add_service_job(
         self,
@@ -517,7 +702,7 @@ class FakeAWS:
 
     # ------------------------------------------------------------------ serving
 
-    _SERVICES = ("batch", "s3control")
+    _SERVICES = ("batch", "s3control", "logs")
 
     def _answer(self, service: str, operation_name: str, params: dict[str, Any]) -> Any:
         """The responder: one request of ``service`` (decoded by the wire layer)."""
@@ -528,15 +713,23 @@ class FakeAWS:
             self._calls[label] = count
             self.requests.append((label, params))
             fault = self._take_fault(label, count)
+        if self._lifecycle is not None:
+            self._lifecycle.advance()
         delay = self._latency.get(label, self._latency.get(None, 0.0))
         if delay and serving_async():  # an aiobotocore client: never block the event loop
-            return _after(delay, functools.partial(self._respond, service, key, params, fault))
+            respond = functools.partial(self._respond, service, key, label, params, fault)
+            return _delayed(delay, respond)
         if delay:
             time.sleep(delay)  # simulated network latency, not synchronisation
-        return self._respond(service, key, params, fault)
+        return self._respond(service, key, label, params, fault)
 
-    def _respond(self, service: str, key: str, params: dict[str, Any], fault: Fault | None) -> Any:
+    def _respond(
+        self, service: str, key: str, label: str, params: dict[str, Any], fault: Fault | None
+    ) -> Any:
         operation_name = key.split(".", 1)[1]
+        throttle = self._throttle
+        if fault is None and throttle is not None and throttle.exceeded(label):
+            raise AWSErrorResponse("TooManyRequestsException", "Too Many Requests", 429)
         if fault is not None and fault.kind == "body":
             return RawReply(fault.status, fault.body or b"")
         if fault is not None and fault.kind == "error":
@@ -548,6 +741,8 @@ class FakeAWS:
             "batch.ListServiceJobs": self._list_service_jobs,
             "batch.DescribeJobs": self._describe_jobs,
             "s3control.ListJobs": self._s3_list_jobs,
+            "logs.GetLogEvents": self.logs.get_log_events,
+            "batch.DescribeJobQueues": self._describe_job_queues,
         }
         handler = handlers.get(key)
         try:
@@ -604,16 +799,16 @@ class FakeAWS:
                 "ClientException",
                 "Exactly one of jobQueue, arrayJobId or multiNodeJobId must be specified.",
             )
-        allowed = {"JOB_NAME", "JOB_DEFINITION", "BEFORE_CREATED_AT", "AFTER_CREATED_AT"}
-        server_filter = _one_filter(params.get("filters"), allowed | {"SHARE_IDENTIFIER"})
-        limit = _max_results(params.get("maxResults"), 1, 1000)
+        op = LIST_JOBS
+        server_filter = _one_filter(params.get("filters"), set(op.filters))
+        limit = _max_results(params, op)
         children = "jobQueue" not in params
         if children:
             server_filter = None  # AWS: the filter doesn't apply to child jobs
         else:
             queue = self._known_queue(params["jobQueue"])
-        if server_filter is not None:
-            limit = min(limit or 100, 100)
+        if server_filter is not None and op.filtered_page_size_max is not None:
+            limit = min(limit or op.filtered_page_size_max, op.filtered_page_size_max)
 
         def compute() -> list[dict[str, Any]]:
             with self._lock:
@@ -624,39 +819,40 @@ class FakeAWS:
                 parent = params.get("arrayJobId") or params.get("multiNodeJobId")
                 attr = "array_parent" if "arrayJobId" in params else "node_parent"
                 candidates = [j.summary for j in jobs if getattr(j, attr) == parent]
-            items = _select(
-                candidates, server_filter, params.get("jobStatus"), ("SHARE_IDENTIFIER",)
-            )
+            items = _select(candidates, server_filter, params.get("jobStatus"), op.status_filters)
             if children:
-                items.sort(key=_child_index)
+                items.sort(key=_child_key)
             return items
 
-        items = self._cached("ListJobs" + _fingerprint(params, "nextToken"), compute)
-        return _page(items, params, limit or 1000, "nextToken", "jobSummaryList")
+        items = self._cached(op.key + _fingerprint(params, op), compute)
+        key = _child_key if children else _order_key(server_filter)
+        return _page(items, params, op, limit, key=key)
 
     def _list_service_jobs(self, params: dict[str, Any]) -> dict[str, Any]:
         if not params.get("jobQueue"):
             raise _Reject("ClientException", "jobQueue is required.")
-        allowed = {"JOB_NAME", "BEFORE_CREATED_AT", "AFTER_CREATED_AT", "SHARE_IDENTIFIER"}
-        server_filter = _one_filter(params.get("filters"), allowed | {"QUOTA_SHARE_NAME"})
+        op = LIST_SERVICE_JOBS
+        server_filter = _one_filter(params.get("filters"), set(op.filters))
         queue = self._known_queue(params["jobQueue"])
-        limit = _max_results(params.get("maxResults"), 1, 100)
+        limit = _max_results(params, op)
 
         def compute() -> list[dict[str, Any]]:
             with self._lock:
                 candidates = [s for q, s in self._service_jobs.values() if q == queue]
-            status_with = ("SHARE_IDENTIFIER", "QUOTA_SHARE_NAME")
-            return _select(candidates, server_filter, params.get("jobStatus"), status_with)
+            return _select(candidates, server_filter, params.get("jobStatus"), op.status_filters)
 
-        items = self._cached("ListServiceJobs" + _fingerprint(params, "nextToken"), compute)
-        return _page(items, params, limit or 100, "nextToken", "jobSummaryList")
+        items = self._cached(op.key + _fingerprint(params, op), compute)
+        return _page(items, params, op, limit, key=_order_key(server_filter))
 
     def _describe_jobs(self, params: dict[str, Any]) -> dict[str, Any]:
         ids = params.get("jobs")
         if not isinstance(ids, list):
             raise _Reject("ClientException", "jobs is required.")
-        if len(ids) > 100:
-            raise _Reject("ClientException", "A maximum of 100 job IDs can be specified.")
+        if len(ids) > DESCRIBE_JOBS.page_size_max:
+            raise _Reject(
+                "ClientException",
+                f"A maximum of {DESCRIBE_JOBS.page_size_max} job IDs can be specified.",
+            )
         with self._lock:
             by_arn = {j.detail["jobArn"]: j for j in self._jobs.values()}
             found = {
@@ -667,13 +863,25 @@ class FakeAWS:
         # AWS answers in no particular order: do not mirror the request's.
         return {"jobs": [found[k] for k in sorted(found)]}
 
+    def _describe_job_queues(self, params: dict[str, Any]) -> dict[str, Any]:
+        limit = _max_results(params, DESCRIBE_JOB_QUEUES)
+        wanted = params.get("jobQueues")
+        with self._lock:
+            queues = list(self._queues.values())
+        if wanted:
+            if len(wanted) > 100:
+                raise _Reject("ClientException", "A maximum of 100 job queues can be specified.")
+            names = {w.rsplit("/", 1)[-1] if w.startswith("arn:") else w for w in wanted}
+            queues = [q for q in queues if q.name in names]
+        account = f"arn:aws:batch:{self.region}:{self.account_id}"
+        details = [q.detail(account) for q in queues]
+        return _page(details, params, DESCRIBE_JOB_QUEUES, limit)
+
     def _s3_list_jobs(self, params: dict[str, Any]) -> dict[str, Any]:
         account = params.get("AccountId") or ""
         if not (len(account) == 12 and account.isascii() and account.isdigit()):
             raise _Reject("InvalidRequestException", "AccountId must be 12 digits.")
-        limit = params.get("MaxResults")
-        if limit is not None and not 0 <= limit <= 1000:
-            raise _Reject("InvalidRequestException", "MaxResults must be between 0 and 1000.")
+        limit = _max_results(params, S3_LIST_JOBS, low=0, code="InvalidRequestException")
         statuses = set(params.get("JobStatuses") or [])
         cutoff = self.now() - timedelta(days=30)
         with self._lock:
@@ -686,12 +894,7 @@ class FakeAWS:
         ]
         visible.sort(key=lambda job: job["CreationTime"], reverse=True)
         return _page(
-            visible,
-            params,
-            limit or 1000,
-            "NextToken",
-            "Jobs",
-            invalid=("InvalidNextTokenException", 400),
+            visible, params, S3_LIST_JOBS, limit, invalid=("InvalidNextTokenException", 400)
         )
 
     def _known_queue(self, name_or_arn: str) -> str:
@@ -821,63 +1024,109 @@ def _select(
         if (wanted is None or c.get("status") == wanted)
         and (server_filter is None or _matches(c, *server_filter))
     ]
-    items.sort(key=lambda c: (-int(c.get("createdAt", 0)), c["jobId"]))
-    if server_filter is not None and server_filter[0] == "JOB_NAME":
-        # "the results are grouped by the job name": stable, so newest first within a name
-        items.sort(key=lambda c: str(c.get("jobName", "")).lower())
+    # "the results are grouped by the job name" for JOB_NAME; newest first otherwise
+    items.sort(key=_order_key(server_filter))
     return items
 
 
-def _child_index(summary: Mapping[str, Any]) -> int:
+def _newest_first(item: Mapping[str, Any]) -> tuple[Any, ...]:
+    return (-int(item.get("createdAt", 0)), item["jobId"])
+
+
+def _by_name(item: Mapping[str, Any]) -> tuple[Any, ...]:
+    return (str(item.get("jobName", "")).lower(), *_newest_first(item))
+
+
+def _order_key(server_filter: tuple[str, str] | None) -> Callable[[Any], tuple[Any, ...]]:
+    """The order of a listing (its pages continue after the last key they sent)."""
+    return (
+        _by_name
+        if server_filter is not None and server_filter[0] == "JOB_NAME"
+        else (_newest_first)
+    )
+
+
+def _child_key(summary: Mapping[str, Any]) -> tuple[Any, ...]:
     array = summary.get("arrayProperties") or {}
     node = summary.get("nodeProperties") or {}
-    return int(array.get("index", node.get("nodeIndex", 0)))
+    return (int(array.get("index", node.get("nodeIndex", 0))), summary["jobId"])
 
 
-def _max_results(value: Any, low: int, high: int) -> int | None:
+def _max_results(
+    params: Mapping[str, Any], op: Operation, low: int = 1, code: str = "ClientException"
+) -> int | None:
+    assert op.limit_key is not None
+    value = params.get(op.limit_key)
     if value is None:
         return None
-    if not isinstance(value, int) or not low <= value <= high:
-        raise _Reject("ClientException", f"maxResults must be between {low} and {high}.")
+    if not isinstance(value, int) or not low <= value <= op.page_size_max:
+        raise _Reject(code, f"{op.limit_key} must be between {low} and {op.page_size_max}.")
     return value
 
 
-def _fingerprint(params: Mapping[str, Any], token_key: str) -> str:
-    query = {k: v for k, v in params.items() if k not in (token_key, "maxResults", "MaxResults")}
+def _fingerprint(params: Mapping[str, Any], op: Operation) -> str:
+    query = {k: v for k, v in params.items() if k not in (op.input_token, op.limit_key)}
     return hashlib.sha256(json.dumps(query, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
 def _page(
     items: list[dict[str, Any]],
     params: Mapping[str, Any],
-    limit: int,
-    token_key: str,
-    result_key: str,
+    op: Operation,
+    limit: int | None,
     invalid: tuple[str, int] = ("ClientException", 400),
+    key: Callable[[Any], tuple[Any, ...]] | None = None,
 ) -> dict[str, Any]:
+    """One page of ``items``.  With ``key`` (the listing's sort key) a token is a cursor
+    -- "after this key" -- as a database-backed service's is: jobs changing status (leaving
+    or joining the listing) between pages neither shift later items out of reach nor repeat
+    earlier ones.  Without it, a token is an offset."""
+    assert op.input_token is not None
+    assert op.output_token is not None
+    token_key, result_key = op.input_token, op.result_key
+    limit = limit or op.page_size_max
     start = 0
-    fingerprint = _fingerprint(params, token_key)
+    fingerprint = _fingerprint(params, op)
     token = params.get(token_key)
     if token is not None:
         try:
             decoded = json.loads(base64.b64decode(token, validate=True))
             start, bound = int(decoded["o"]), decoded["q"]
-        except (ValueError, KeyError, TypeError) as error:
+            after = decoded.get("k")
+        except (ValueError, KeyError, TypeError, AttributeError) as error:
             raise _Reject(invalid[0], "Invalid nextToken.", invalid[1]) from error
         if bound != fingerprint or start < 0:
             raise _Reject(invalid[0], "The nextToken does not belong to this query.", invalid[1])
+        if key is not None and after is not None:
+            start = _after(items, key, after, start)
     end = start + limit
     response: dict[str, Any] = {result_key: items[start:end]}
     if end < len(items):
-        payload = json.dumps({"o": end, "q": fingerprint}).encode()
-        response[token_key] = base64.b64encode(payload).decode()
+        payload: dict[str, Any] = {"o": end, "q": fingerprint}
+        if key is not None:
+            payload["k"] = list(key(items[end - 1]))
+        response[op.output_token] = base64.b64encode(json.dumps(payload).encode()).decode()
     return response
+
+
+def _after(
+    items: list[dict[str, Any]], key: Callable[[Any], tuple[Any, ...]], after: Any, hint: int
+) -> int:
+    """The index of the first item whose key sorts after ``after`` (``hint`` when the list
+    did not change, else a scan)."""
+    last = tuple(after)
+    if 0 < hint <= len(items) and key(items[hint - 1]) == last:
+        return hint
+    for index, item in enumerate(items):
+        if key(item) > last:
+            return index
+    return len(items)
 
 
 _R = TypeVar("_R")
 
 
-async def _after(delay: float, then: Callable[[], _R]) -> _R:
+async def _delayed(delay: float, then: Callable[[], _R]) -> _R:
     """``then()`` after ``delay`` seconds of simulated latency, awaited (async clients)."""
     import asyncio
 

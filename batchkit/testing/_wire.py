@@ -15,13 +15,13 @@ which is exactly the code whose behaviour a typed SDK depends on.
 ...     raw.list_jobs(jobQueue="q")["jobSummaryList"]
 []
 
-Canned responses for tests, docs and benchmarks live in ``stubs/*.json`` as a list of
-``{"operation", "expected_params", "service_response"}`` (or ``"error"``) entries;
-:func:`load_stubs` queues a file's entries on a stubber.
+The library of canned responses shipped with batchkit (``batchkit.testing.load_stubs``,
+``queue_stubs``) queues its entries on a stubber like this one.
 """
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import inspect
 import json
@@ -30,7 +30,6 @@ from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 from xml.sax.saxutils import escape
@@ -43,10 +42,10 @@ __all__ = [
     "AWSErrorResponse",
     "RawReply",
     "WireStubber",
+    "current_request",
     "decode_request",
     "encode_error",
     "encode_response",
-    "load_stubs",
     "serve",
 ]
 
@@ -141,7 +140,10 @@ def encode_error(
         ).encode()
         headers = {"x-amz-request-id": request_id, "Content-Type": "application/xml"}
     else:
-        data = json.dumps({"message": message}).encode()
+        document = {"message": message}
+        if operation.service_model.protocol == "json":  # awsJson: the code is in the body
+            document = {"__type": code, "message": message}
+        data = json.dumps(document).encode()
         headers = {
             "x-amzn-RequestId": request_id,
             "x-amzn-ErrorType": code,
@@ -185,7 +187,8 @@ class WireStubber(Stubber):
         for i, (event, handler, unique_id) in enumerate(self._hooks()):
             register = events.register_first if i == 0 else events.register
             register(event, handler, unique_id=unique_id)
-        self._stop_serving = serve(self.client, self._answer)
+        # first: a stubber on a client answers before a backend attached to its session
+        self._stop_serving = serve(self.client, self._answer, first=True)
 
     def deactivate(self) -> None:
         events: Any = self.client.meta.events
@@ -224,31 +227,6 @@ class WireStubber(Stubber):
                 meta.get("RequestId"),
             )
         return dict(parsed)
-
-
-def load_stubs(stubber: Stubber, path: str | Path) -> int:
-    """Queue every entry of a ``stubs/*.json`` file on ``stubber``; return how many.
-
-    An entry is ``{"operation": "list_jobs", "expected_params": {...}, "service_response":
-    {...}}`` or, for an error, ``{"operation": ..., "error": {"code": ..., "message": ...,
-    "status": 400}}``.
-    """
-    entries = json.loads(Path(path).read_text())
-    for entry in entries:
-        if "error" in entry:
-            error = entry["error"]
-            stubber.add_client_error(
-                entry["operation"],
-                service_error_code=error["code"],
-                service_message=error.get("message", ""),
-                http_status_code=error.get("status", 400),
-                expected_params=entry.get("expected_params"),
-            )
-        else:
-            stubber.add_response(
-                entry["operation"], entry["service_response"], entry.get("expected_params")
-            )
-    return len(entries)
 
 
 @dataclass(frozen=True)
@@ -316,7 +294,11 @@ def _http(operation: OperationModel, outcome: dict[str, Any] | RawReply) -> AWSR
 
 
 def serve(
-    target: Any, responder: Responder, services: Iterable[str] = ("batch",)
+    target: Any,
+    responder: Responder,
+    services: Iterable[str] = ("batch",),
+    *,
+    first: bool = False,
 ) -> Callable[[], None]:
     """Answer the requests of a boto3 client, ``boto3.Session`` or botocore session -- or
     an aiobotocore client or ``AioSession`` -- with ``responder(operation_name, params)``;
@@ -326,7 +308,8 @@ def serve(
     the benchmarks): ``params`` are decoded from the serialized HTTP request (so botocore's
     serializer ran) and the answer is encoded as the HTTP response AWS would send, JSON or
     XML (so botocore's retry handler and parser run).  ``services`` are boto3 service names
-    (a client is served for its own service whatever they say).
+    (a client is served for its own service whatever they say).  ``first=True`` answers before
+    handlers registered earlier (a stubber before a backend attached to the session).
     """
     meta = getattr(target, "meta", None)
     if meta is not None and hasattr(meta, "service_model"):
@@ -341,12 +324,15 @@ def serve(
         model = by_event[service_id]
         operation = model.operation_model(operation_name)
         params = decode_request(operation, request)
+        current = _CURRENT.set(request)
         try:
             outcome = responder(operation_name, params)
         except AWSErrorResponse as error:
             return encode_error(
                 operation, error.code, error.message, error.status, error.request_id
             )
+        finally:
+            _CURRENT.reset(current)
         assert not inspect.isawaitable(outcome), "an awaitable answer is for aiobotocore only"
         return _http(operation, outcome)
 
@@ -357,6 +343,7 @@ def serve(
         operation = by_event[service_id].operation_model(operation_name)
         params = decode_request(operation, request)
         reset = _serving_async.set(True)
+        current = _CURRENT.set(request)
         try:
             outcome = responder(operation_name, params)
             if inspect.isawaitable(outcome):
@@ -367,6 +354,7 @@ def serve(
                 operation, error.code, error.message, error.status, error.request_id
             )
         finally:
+            _CURRENT.reset(current)
             _serving_async.reset(reset)
         return _aio_response(response)
 
@@ -375,13 +363,42 @@ def serve(
     unique_id = f"batchkit-serve-{id(chosen)}"
     registered = [f"before-send.{event_id}" for event_id in by_event]
     for event in registered:
-        events.register(event, chosen, unique_id=unique_id + event)
+        register = events.register_first if first else events.register
+        register(event, chosen, unique_id=unique_id + event)
 
     def stop() -> None:
         for event in registered:
             events.unregister(event, chosen, unique_id=unique_id + event)
 
     return stop
+
+
+_CURRENT: contextvars.ContextVar[AWSPreparedRequest | None] = contextvars.ContextVar(
+    "batchkit_serve_request", default=None
+)
+
+
+def current_request() -> AWSPreparedRequest | None:
+    """Inside a :func:`serve` responder: the signed HTTP request being answered (its URL,
+    headers); None elsewhere.  A responder that cares which region (or credentials) a
+    request was signed for reads it from here (see :func:`request_region`)."""
+    return _CURRENT.get()
+
+
+def request_region(request: AWSPreparedRequest | None = None) -> str | None:
+    """The region a SigV4-signed request was signed for (its credential scope), or None."""
+    request = request if request is not None else current_request()
+    if request is None:
+        return None
+    auth: Any = request.headers.get("Authorization") or ""
+    if isinstance(auth, bytes):
+        auth = auth.decode("latin-1")
+    marker = "Credential="
+    start = auth.find(marker)
+    if start < 0:
+        return None
+    scope = auth[start + len(marker) :].split(",", 1)[0].split("/")
+    return scope[2] if len(scope) >= 5 else None
 
 
 #: True while :func:`serve` answers an aiobotocore client: a responder may then return an

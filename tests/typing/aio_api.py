@@ -15,7 +15,14 @@ from batchkit.aio import (
     AsyncJobPager,
     AsyncS3BatchOperationsClient,
 )
-from batchkit.models import JobDetail, JobStatus, JobSummary, S3BatchJob, ServiceJobSummary
+from batchkit.models import (
+    JobDetail,
+    JobQueueDetail,
+    JobStatus,
+    JobSummary,
+    S3BatchJob,
+    ServiceJobSummary,
+)
 
 
 async def pagers(batch: AsyncBatchClient, s3: AsyncS3BatchOperationsClient) -> None:
@@ -51,6 +58,20 @@ async def describe(batch: AsyncBatchClient) -> None:
     assert_type(await details.to_list(), list[JobDetail])
     assert_type(details.missing_ids, tuple[str, ...])
     assert_type(await batch.describe_job("a"), JobDetail)
+    # lazy input: an async pager, a sync iterable of summaries
+    streamed = batch.describe_jobs(batch.list_jobs("q", status="ALL"), max_concurrency=2)
+    assert_type(streamed, AsyncJobDetails)
+    summaries: list[JobSummary] = await batch.list_jobs("q").to_list()
+    assert_type(batch.describe_jobs(summaries), AsyncJobDetails)
+
+
+async def views(batch: AsyncBatchClient) -> None:
+    several = batch.list_jobs("q", status={JobStatus.FAILED, "SUCCEEDED"})
+    assert_type(several, AsyncJobPager[JobSummary])
+    assert_type(batch.list_service_jobs("q", status="ALL"), AsyncJobPager[ServiceJobSummary])
+    queues = batch.job_queues(["etl"], page_size=10)
+    assert_type(queues, AsyncJobPager[JobQueueDetail])
+    assert_type(await queues.first(), JobQueueDetail | None)
 
 
 async def clients() -> None:
@@ -64,6 +85,8 @@ async def clients() -> None:
 async def rejected(batch: AsyncBatchClient) -> None:
     batch.list_jobs("q", page_size="10")  # type: ignore[arg-type]
     batch.describe_jobs(["a"], max_workers=2)  # type: ignore[call-arg]
+    batch.list_jobs(["a", "b"])  # type: ignore[arg-type]
+    AsyncBatchClient(gc_pause="no")  # type: ignore[arg-type]
     for _job in batch.list_jobs("q"):  # type: ignore[attr-defined]
         pass
     job: JobSummary = batch.list_jobs("q").first()  # type: ignore[assignment]

@@ -14,13 +14,24 @@ from typing import Any
 from typing_extensions import assert_type
 
 from batchkit import (
+    ArrayProgress,
+    AttemptReport,
     AWSError,
     BatchClient,
+    Clock,
+    FailureKind,
+    FailureReport,
+    FollowPolicy,
     JobDetails,
     JobFilter,
     JobPager,
+    LogEvent,
+    LogStreamNotFoundError,
     Page,
     S3BatchOperationsClient,
+    StatusChange,
+    WaitTimeoutError,
+    Watch,
 )
 from batchkit.models import (
     AttemptDetail,
@@ -87,6 +98,75 @@ def models(
     assert_type(summary.to_boto(), dict[str, Any])
 
 
+def watching(batch: BatchClient, summary: JobSummary, detail: JobDetail) -> None:
+    from batchkit.testing import FakeAWS, ManualClock
+
+    clock = ManualClock()
+    fake = FakeAWS(now=clock.now)
+    fake.lifecycle.schedule("a", [("RUNNING", 10), ("SUCCEEDED", 60)])
+    any_clock: Clock = clock
+    watch = batch.watch(
+        ["a", summary, detail],
+        until=JobStatus.terminal(),
+        timeout=timedelta(hours=2),
+        poll_interval=(2, 30),
+        max_workers=4,
+        clock=any_clock,
+    )
+    assert_type(watch, Watch)
+    with watch as changes:
+        for change in changes:
+            assert_type(change, StatusChange)
+            assert_type(change.job_id, str)
+            assert_type(change.old, JobStatus | None)
+            assert_type(change.new, JobStatus)
+            assert_type(change.at, datetime)
+            assert_type(change.detail, JobDetail)
+            assert_type(change.status_changed, bool)
+            assert_type(change.progress, ArrayProgress | None)
+    assert_type(watch.jobs, tuple[JobDetail, ...])
+    assert_type(watch.pending_ids, tuple[str, ...])
+    assert_type(batch.wait(["a"], until={JobStatus.RUNNING}, timeout=60.0), list[JobDetail])
+    assert_type(
+        batch.wait(["a"], until={"RUNNING"}, poll_interval=timedelta(seconds=5)), list[JobDetail]
+    )
+    try:
+        batch.wait(["a"])
+    except WaitTimeoutError as error:
+        assert_type(error.details, tuple[JobDetail, ...])
+        assert_type(error.pending_ids, tuple[str, ...])
+        assert_type(error.timeout, timedelta)
+
+
+def logs_and_reports(batch: BatchClient, detail: JobDetail) -> None:
+    events = batch.logs(detail, attempt=0, since=timedelta(minutes=5), limit=200)
+    assert_type(events, JobPager[LogEvent])
+    assert_type(batch.logs("job-id", node=2, tail=10, follow=True), JobPager[LogEvent])
+    policy = FollowPolicy(initial_delay=0.5, sleep=lambda seconds: None, clock=lambda: 0.0)
+    assert_type(batch.logs("job-id", follow=policy).resume_token, str | None)
+    event = next(events)
+    assert_type(event.timestamp, datetime)
+    assert_type(event.message, str)
+    assert_type(event.stream, str)
+    assert_type(event.group, str)
+    report = batch.why(detail, lines=5)
+    assert_type(report, FailureReport)
+    assert_type(report.kind, FailureKind)
+    assert_type(report.failed, bool)
+    assert_type(report.attempts, tuple[AttemptReport, ...])
+    assert_type(report.attempts[0].duration, timedelta | None)
+    assert_type(report.log_lines, tuple[LogEvent, ...])
+    assert_type(report.log_url, str | None)
+    assert_type(report.to_json_dict(), dict[str, Any])
+    if report.kind == FailureKind.OUT_OF_MEMORY:
+        pass
+
+
+def log_errors(error: LogStreamNotFoundError) -> None:
+    assert_type(error.stream, str | None)
+    assert_type(error.group, str | None)
+
+
 def errors(error: AWSError) -> None:
     assert_type(error.code, str)
     assert_type(error.request_id, str | None)
@@ -103,9 +183,16 @@ def rejected(
 ) -> None:
     JobFilter.job_name(3)  # type: ignore[arg-type]
     JobFilter.created_after("yesterday")  # type: ignore[arg-type]
-    batch.list_jobs("q", page_size="10")  # type: ignore[arg-type]
-    batch.list_jobs("q", filter="JOB_NAME=x")  # type: ignore[arg-type]
+    batch.list_jobs("q", page_size="10")  # type: ignore[call-overload]
+    batch.list_jobs("q", filter="JOB_NAME=x")  # type: ignore[call-overload]
     batch.describe_jobs(["a"], workers=2)  # type: ignore[call-arg]
+    batch.wait([1, 2])  # type: ignore[list-item]
+    batch.wait(["a"], timeout="2h")  # type: ignore[arg-type]
+    batch.watch(["a"], poll_interval=(1, 2, 3))  # type: ignore[arg-type]
+
+    batch.logs("a", follow="yes")  # type: ignore[arg-type]
+    batch.logs("a", since="5m")  # type: ignore[arg-type]
+    batch.why(3)  # type: ignore[arg-type]
     summary.no_such_field  # type: ignore[attr-defined]  # noqa: B018
     _ = JobFilter.job_name("a") & "b"  # type: ignore[operator]
     # The models are frozen, for both checkers too (frozen=True class keyword on every model).
@@ -115,3 +202,26 @@ def rejected(
     container.image = "busybox"  # type: ignore[misc]
     attempt.started_at = None  # type: ignore[misc]
     s3.job_id = "x"  # type: ignore[misc]
+
+
+def account_views(batch: BatchClient) -> None:
+    from batchkit import ALL_STATUSES, MergedPager
+    from batchkit.models import JobQueueDetail
+
+    assert_type(batch.list_jobs("q", status=ALL_STATUSES), JobPager[JobSummary])
+    assert_type(batch.list_jobs("q", status={JobStatus.FAILED, "SUCCEEDED"}), JobPager[JobSummary])
+    merged = batch.list_jobs(["a", "b"], status="FAILED")
+    assert_type(merged, MergedPager[JobSummary])
+    assert_type(next(merged), JobSummary)
+    assert_type(merged.take(2), list[JobSummary])
+    assert_type(merged.resume_token, str | None)
+    assert_type(batch.list_jobs(("a", "b")), MergedPager[JobSummary])
+    assert_type(batch.job_queues(), JobPager[JobQueueDetail])
+    assert_type(batch.job_queues(["etl"]).to_list(), list[JobQueueDetail])
+    assert_type(batch.describe_jobs(batch.list_jobs("q", status="ALL")), JobDetails)
+    assert_type(batch.describe_jobs(merged, max_workers=4), JobDetails)
+    assert_type(batch.list_service_jobs("q", status=["RUNNING", ServiceJobStatus.SCHEDULED]),
+                JobPager[ServiceJobSummary])  # fmt: skip
+    batch.list_jobs(["a"], array_job_id="x")  # type: ignore[call-overload]
+    batch.describe_jobs([1, 2])  # type: ignore[list-item]
+    batch.job_queues(page_size="1")  # type: ignore[arg-type]

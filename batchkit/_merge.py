@@ -1,0 +1,360 @@
+"""One lazy, resumable listing over several queues: a k-way merge of per-queue pagers.
+
+Why: "what failed in the account today" spans every queue, and AWS lists one queue a call.
+:class:`MergedPager` reads each queue's :class:`~batchkit.JobPager` lazily (one page of each
+in memory), yields the newest job among the queues' next ones, and can say at any point --
+after any job, or after an error -- where *every* queue stands, in one token.
+
+Order: when each queue's listing is newest-first (a created-at or other server-side
+filter, or several statuses: ``BatchClient.list_jobs`` then plans newest-first listings),
+the merge is newest-first across the queues; ties go to the queue given first.  Otherwise
+every job is still yielded exactly once, queue listings interleaved by creation time as
+far as their own order allows.
+
+Token: botocore's ``TokenEncoder`` format holding, per queue (by name, in the order given),
+that queue's own resume token, or that it has not started, or that it has ended.  Resuming
+with it yields exactly the jobs not yielded yet, in the same order (the heads are
+re-read from the same positions).  :func:`decode_merged_token` checks a token before any
+request: one taken for another set of queues is refused.
+
+>>> from batchkit.testing import FakeAWS
+>>> fake = FakeAWS()
+>>> for i, queue in enumerate(["a", "b", "a", "b"]):
+...     _ = fake.add_job(queue, job_name=f"j{i}", status="FAILED", created_at=1_000 + i)
+>>> batch = fake.batch_client()
+>>> pager = batch.list_jobs(["a", "b"], status="FAILED")
+>>> [j.job_name for j in pager.take(2)]
+['j3', 'j2']
+>>> [j.job_name for j in batch.list_jobs(["a", "b"], status="FAILED",
+...                                      starting_token=pager.resume_token)]
+['j1', 'j0']
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import deque
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
+
+from botocore.paginate import TokenDecoder, TokenEncoder
+
+from batchkit._errors import BatchKitError, InvalidParameterError
+from batchkit._pager import JobPager
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["MergedPager", "QueuePosition", "decode_merged_token", "queue_key"]
+
+T = TypeVar("T")
+
+_KEY = "batchkit_queues"
+_QUEUE_ARN = re.compile(r"arn:[a-z0-9-]+:batch:[a-z0-9-]+:[0-9]{12}:job-queue/(?P<name>.+)")
+_OLDEST = datetime.min.replace(tzinfo=timezone.utc)
+
+
+def queue_key(queue: str) -> str:
+    """The queue name behind a name or a queue ARN (so both name the same queue once)."""
+    match = _QUEUE_ARN.fullmatch(queue)
+    return match["name"] if match else queue
+
+
+@dataclass(frozen=True)
+class QueuePosition:
+    """Where one queue of a merged listing stands."""
+
+    token: str | None = None
+    """That queue's own resume token (None: from its start)."""
+    ended: bool = False
+    """Nothing of that queue is left."""
+
+
+def decode_merged_token(value: object, queues: Sequence[str]) -> list[QueuePosition]:
+    """The position of each queue (``queues``: their names, in order) in ``value``, a
+    merged listing's resume token; InvalidParameterError (before any request) if it is not
+    one, or belongs to other queues."""
+    if value is None:
+        return [QueuePosition() for _ in queues]
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidParameterError(
+            "starting_token: expected a token string (a merged listing's resume_token)"
+        )
+    try:
+        decoded = TokenDecoder().decode(value)
+    except Exception as error:
+        raise InvalidParameterError(
+            "starting_token: not a token of a listing over several queues (use the "
+            "resume_token of list_jobs([...]))"
+        ) from error
+    entries = decoded.get(_KEY) if isinstance(decoded, dict) else None
+    if not isinstance(entries, list) or set(decoded) != {_KEY}:
+        raise InvalidParameterError(
+            "starting_token: not a token of a listing over several queues (a single queue's "
+            "token resumes list_jobs(QUEUE), not list_jobs([...]))"
+        )
+    names = [e.get("queue") if isinstance(e, dict) else None for e in entries]
+    if names != list(queues):
+        raise InvalidParameterError(
+            f"starting_token: a token for the queues {names!r}, not {list(queues)!r} (resume "
+            "with the same queues, in the same order)"
+        )
+    positions = []
+    for entry in entries:
+        token, ended = entry.get("token"), entry.get("ended", False)
+        if (
+            not set(entry) <= {"queue", "token", "ended"}
+            or not isinstance(ended, bool)
+            or (token is not None and (not isinstance(token, str) or not token or ended))
+        ):
+            raise InvalidParameterError(
+                "starting_token: a damaged or forged token (a queue's position is invalid)"
+            )
+        positions.append(QueuePosition(token, ended))
+    return positions
+
+
+def _encode(queues: Sequence[str], positions: Sequence[QueuePosition]) -> str | None:
+    if all(p == QueuePosition() for p in positions):
+        return None
+    if all(p.ended for p in positions):
+        return None
+    entries: list[dict[str, Any]] = []
+    for queue, position in zip(queues, positions, strict=True):
+        entry: dict[str, Any] = {"queue": queue}
+        if position.ended:
+            entry["ended"] = True
+        elif position.token is not None:
+            entry["token"] = position.token
+        entries.append(entry)
+    return TokenEncoder().encode({_KEY: entries})
+
+
+def _created(item: Any) -> datetime:
+    created = getattr(item, "created_at", None)
+    return created if isinstance(created, datetime) else _OLDEST
+
+
+class MergedPager(Generic[T], Iterator[T]):
+    """A lazy ``Iterator[T]`` over several queues' listings, newest first across them.
+
+    Made by ``BatchClient.list_jobs([queue, ...])``.  The interface is :class:`JobPager`'s
+    where it makes sense for a stream without pages: ``first``, ``take``, ``to_list``,
+    ``to_pandas``, ``peek``, ``resume_token`` (valid after every job and after every error),
+    ``done``, ``requests_made``, ``close`` and the context manager.  One consumer at a
+    time.
+    """
+
+    def __init__(
+        self,
+        pagers: Sequence[JobPager[T]],
+        queues: Sequence[str],
+        *,
+        label: str,
+        max_items: int | None = None,
+        model: type[Any] | None = None,
+    ) -> None:
+        assert len(pagers) == len(queues)
+        self._pagers = list(pagers)
+        self._queues = list(queues)
+        self._label = label
+        self._max_items = max_items
+        self._model = model
+        self._heads: list[T | None] = [None] * len(pagers)
+        self._yielded = 0
+        self._closed = False
+        self._busy = threading.Lock()
+        self._ahead: deque[tuple[str | None, T]] = deque()
+
+    # ------------------------------------------------------------------ public API
+
+    def __iter__(self) -> MergedPager[T]:
+        return self
+
+    def __next__(self) -> T:
+        with self._guard():
+            if self._ahead:
+                return self._ahead.popleft()[1]
+            return self._read()
+
+    def __enter__(self) -> MergedPager[T]:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """End the listing: iteration stops; :attr:`resume_token` still says where it was."""
+        self._closed = True
+
+    @property
+    def queues(self) -> tuple[str, ...]:
+        """The queues merged (names, duplicates removed), in the order given."""
+        return tuple(self._queues)
+
+    @property
+    def done(self) -> bool:
+        """True when nothing is left: every queue ended, closed, or ``max_items`` yielded."""
+        if self._ahead:
+            return False
+        return self._closed or self._at_max() or all(p.done for p in self._pagers)
+
+    @property
+    def requests_made(self) -> int:
+        """Pages received so far, over all queues."""
+        return sum(p.requests_made for p in self._pagers)
+
+    @property
+    def resume_token(self) -> str | None:
+        """Where the remaining jobs start (one token for every queue); None when the
+        listing is exhausted, or when nothing was read yet and it started at the beginning."""
+        if self._ahead:
+            return self._ahead[0][0]
+        return self._frontier_token()
+
+    def first(self) -> T | None:
+        """The next job, or None."""
+        return next(self, None)
+
+    def peek(self, n: int) -> list[T]:
+        """Up to ``n`` next jobs without consuming them."""
+        _check_count("peek", n)
+        with self._guard():
+            while len(self._ahead) < n:
+                token = self._frontier_token()
+                try:
+                    item = self._read()
+                except StopIteration:
+                    break
+                self._ahead.append((token, item))
+            return [item for _, item in list(self._ahead)[:n]]
+
+    def take(self, n: int, *, progress: bool = False) -> list[T]:
+        """The next ``n`` jobs (fewer if the listing ends first); lossless on failure: the
+        jobs read by this call go back in front, the error's ``resume_token`` is where the
+        call started."""
+        _check_count("take", n)
+        from batchkit._display import with_progress
+
+        read: list[tuple[str | None, T]] = []
+        with self._guard():
+            start = self.resume_token
+            bar: Any = with_progress(cast(Any, None), progress, self._label)
+            try:
+                while len(read) < n:
+                    if self._ahead:
+                        read.append(self._ahead.popleft())
+                    else:
+                        token = self._frontier_token()
+                        read.append((token, self._read()))
+                    if bar is not None:
+                        bar.update(1)
+            except StopIteration:
+                pass
+            except BaseException as error:
+                self._ahead.extendleft(reversed(read))
+                if isinstance(error, BatchKitError):
+                    error.resume_token = start
+                raise
+            finally:
+                if bar is not None:
+                    bar.close()
+        return [item for _, item in read]
+
+    def to_list(self, *, progress: bool = False) -> list[T]:
+        """Every remaining job (reads every queue to the end: prefer iterating)."""
+        return self.take(2**63, progress=progress)
+
+    def to_pandas(self, *, progress: bool = False) -> pd.DataFrame:
+        """Every remaining job as a DataFrame (the columns of one queue's listing)."""
+        from batchkit._display import to_pandas
+
+        return to_pandas(cast(Any, self.to_list(progress=progress)), model=self._model)
+
+    def _repr_html_(self) -> str:
+        from batchkit._display import html_table
+
+        rows = self.peek(10)
+        more = "" if self.done else "; the rest is not fetched yet"
+        caption = f"{self._label} over {len(self._queues)} queues: first {len(rows)} rows{more}"
+        return html_table(cast(Any, rows), caption)
+
+    def __repr__(self) -> str:
+        state = "done" if self.done else f"{self._yielded} yielded"
+        return (
+            f"<MergedPager {self._label} over {len(self._queues)} queues: {state}, "
+            f"{self.requests_made} request(s)>"
+        )
+
+    # ------------------------------------------------------------------ internals
+
+    def _guard(self) -> _Guard:
+        return _Guard(self._busy, self._label)
+
+    def _at_max(self) -> bool:
+        return self._max_items is not None and self._yielded >= self._max_items
+
+    def _positions(self) -> list[QueuePosition]:
+        # A queue's own resume token points before its head (peeked, not consumed).
+        return [
+            QueuePosition(ended=True) if pager.done else QueuePosition(pager.resume_token)
+            for pager in self._pagers
+        ]
+
+    def _frontier_token(self) -> str | None:
+        return _encode(self._queues, self._positions())
+
+    def _read(self) -> T:
+        """The next job of the merge (StopIteration at the end)."""
+        if self._closed or self._at_max():
+            raise StopIteration
+        best: int | None = None
+        for index, pager in enumerate(self._pagers):
+            if self._heads[index] is None and not pager.done:
+                try:
+                    head = pager.peek(1)
+                except BatchKitError as error:
+                    error.resume_token = self._frontier_token()
+                    raise
+                self._heads[index] = head[0] if head else None
+            candidate = self._heads[index]
+            if candidate is None:
+                continue
+            if best is None or _created(candidate) > _created(cast(Any, self._heads[best])):
+                best = index
+        if best is None:
+            raise StopIteration
+        item = next(self._pagers[best])  # the peeked head: no request
+        self._heads[best] = None
+        self._yielded += 1
+        return item
+
+
+class _Guard:
+    def __init__(self, lock: threading.Lock, label: str) -> None:
+        self._lock = lock
+        self._label = label
+
+    def __enter__(self) -> None:
+        if not self._lock.acquire(blocking=False):
+            raise BatchKitError(
+                f"{self._label}: this merged listing is being iterated elsewhere (another "
+                "thread); it is for one consumer at a time"
+            )
+
+    def __exit__(self, *exc: object) -> None:
+        self._lock.release()
+
+
+def _check_count(name: str, n: object) -> None:
+    if not isinstance(n, int) or isinstance(n, bool) or n < 0:
+        raise InvalidParameterError(f"{name}: n must be an int >= 0, got {n!r}")

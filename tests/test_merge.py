@@ -1,0 +1,192 @@
+"""list_jobs over several queues: one stream, each job once, newest first, one resume token."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from batchkit import BatchKitError, InvalidParameterError, JobFilter, MergedPager
+from batchkit.testing import FakeAWS, Fault
+from tests.conftest import NO_RETRY, T0
+
+QUEUES = ("alpha", "beta", "gamma", "delta")
+
+
+def _seed(jobs: list[tuple[int, int, str]]) -> tuple[FakeAWS, list[str]]:
+    """jobs: (queue index, minutes before T0, status); returns the fake and the expected
+    order of every job: newest first, ties to the queue given first, then the queue's own
+    order (job id)."""
+    fake = FakeAWS()
+    for name in QUEUES:
+        fake.add_queue(name)
+    keyed = []
+    for n, (queue, age, status) in enumerate(jobs):
+        job_id = f"j{n:03d}"
+        fake.add_job(
+            QUEUES[queue], job_id=job_id, status=status, created_at=T0 - timedelta(minutes=age)
+        )
+        keyed.append(((age, queue, job_id), job_id))
+    return fake, [job_id for _, job_id in sorted(keyed)]
+
+
+job_lists = st.lists(
+    st.tuples(
+        st.integers(0, 3),
+        st.integers(0, 20),  # few distinct ages: ties across queues happen
+        st.sampled_from(["SUCCEEDED", "FAILED", "RUNNING", "RUNNABLE"]),
+    ),
+    max_size=40,
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    jobs=job_lists,
+    page_size=st.integers(1, 8),
+    stops=st.lists(st.integers(0, 12), max_size=6),
+    sizes=st.lists(st.integers(1, 8), max_size=6),
+)
+def test_merge_is_newest_first_and_resumes_exactly(
+    jobs: list[tuple[int, int, str]], page_size: int, stops: list[int], sizes: list[int]
+) -> None:
+    fake, everything = _seed(jobs)
+    batch = fake.batch_client(NO_RETRY)
+    queues = list(QUEUES)
+    full = batch.list_jobs(queues, status="ALL", page_size=page_size)
+    assert [j.job_id for j in full] == everything
+
+    seen: list[str] = []
+    token: str | None = None
+    page_sizes = iter(sizes)
+    for take in [*stops, None]:
+        pager = batch.list_jobs(
+            queues, status="ALL", page_size=next(page_sizes, page_size), starting_token=token
+        )
+        got = pager.to_list() if take is None else pager.take(take)
+        seen += [j.job_id for j in got]
+        token = pager.resume_token
+        if token is None and pager.done:
+            break
+    assert seen == everything
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(jobs=job_lists, page_size=st.integers(1, 5), failing=st.sets(st.integers(1, 25)))
+def test_a_failure_in_any_queue_loses_and_repeats_nothing(
+    jobs: list[tuple[int, int, str]], page_size: int, failing: set[int]
+) -> None:
+    fake, everything = _seed(jobs)
+    wanted = [
+        job_id
+        for job_id, (_, _, status) in zip(sorted(everything), jobs, strict=True)
+        if status == "FAILED"
+    ]
+    batch = fake.batch_client(NO_RETRY)
+    for call in failing:
+        fake.inject(Fault(code="ServerException", status=500, operation="ListJobs", on_call=call))
+    seen: list[str] = []
+    token: str | None = None
+    pager = batch.list_jobs(list(QUEUES), status="FAILED", page_size=page_size)
+    for _attempt in range(60):
+        try:
+            for job in pager:
+                seen.append(job.job_id)
+            break
+        except BatchKitError as error:
+            token = error.resume_token
+            if len(seen) % 2:  # resume with a new pager, or iterate the same one again
+                pager = batch.list_jobs(
+                    list(QUEUES), status="FAILED", page_size=page_size, starting_token=token
+                )
+    assert sorted(seen) == sorted(wanted)
+    assert len(seen) == len(set(seen))
+
+
+def test_created_at_filter_merges_newest_first_with_early_stop() -> None:
+    fake, _ = _seed([(q % 4, minutes, "SUCCEEDED") for q, minutes in enumerate(range(0, 300, 3))])
+    batch = fake.batch_client(NO_RETRY)
+    recent = JobFilter.created_after(T0 - timedelta(minutes=60))
+    pager = batch.list_jobs(list(QUEUES), filter=recent)
+    jobs = pager.to_list()
+    assert len(jobs) == 21  # 0, 3, ..., 60 minutes ago
+    created = [j.created_at for j in jobs]
+    assert created == sorted(created, reverse=True)  # type: ignore[type-var]
+    assert pager.requests_made == 4  # one page per queue: each stops past the bound
+
+
+def test_names_and_arns_name_a_queue_once_and_max_items_resumes() -> None:
+    fake, everything = _seed([(0, 1, "FAILED"), (1, 2, "FAILED"), (0, 3, "FAILED")])
+    batch = fake.batch_client(NO_RETRY)
+    pager = batch.list_jobs(
+        ["alpha", fake.queue_arn("alpha"), "beta"], status="FAILED", max_items=2
+    )
+    assert isinstance(pager, MergedPager)
+    assert pager.queues == ("alpha", "beta")
+    assert [j.job_id for j in pager] == everything[:2]
+    assert pager.done
+    rest = batch.list_jobs(["alpha", "beta"], status="FAILED", starting_token=pager.resume_token)
+    assert [j.job_id for j in rest] == everything[2:]
+    assert rest.resume_token is None
+
+
+def test_peek_and_html_do_not_consume() -> None:
+    fake, everything = _seed([(i % 3, i, "RUNNING") for i in range(12)])
+    pager = fake.batch_client(NO_RETRY).list_jobs(["alpha", "beta", "gamma"], page_size=2)
+    assert [j.job_id for j in pager.peek(3)] == everything[:3]
+    assert "ListJobs over 3 queues: first 10 rows" in pager._repr_html_()
+    assert [j.job_id for j in pager] == everything
+    assert "done" in repr(pager)
+
+
+def test_to_pandas_on_the_merged_listing() -> None:
+    fake = FakeAWS.demo(jobs=300)
+    batch = fake.batch_client()
+    frame = batch.list_jobs(
+        ["cpu-spot", "gpu-ondemand", "etl"],
+        status={"FAILED", "SUCCEEDED"},
+        filter=JobFilter.created_after(timedelta(days=3)),
+    ).to_pandas()
+    assert len(frame) > 0
+    assert set(frame["status"]) <= {"FAILED", "SUCCEEDED"}
+    assert isinstance(frame["created_at"].dtype, pd.DatetimeTZDtype)
+    assert frame["created_at"].is_monotonic_decreasing
+    assert frame["job_id"].is_unique
+
+
+@pytest.mark.parametrize(
+    ("queues", "token", "message"),
+    [
+        ([], None, "job_queue: an empty list"),
+        (["a", ""], None, "job_queue item: must not be empty"),
+        (["a", "b"], "garbage!", "starting_token: not a token of a listing over several"),
+        (["a", "b"], "eyJuZXh0VG9rZW4iOiAieCJ9", "a single queue's token"),
+    ],
+)
+def test_bad_merged_calls_fail_before_any_request(
+    queues: list[str], token: str | None, message: str
+) -> None:
+    fake = FakeAWS()
+    with pytest.raises(InvalidParameterError, match=message):
+        fake.batch_client().list_jobs(queues, starting_token=token)
+    assert fake.calls("ListJobs") == 0
+
+
+def test_a_token_for_other_queues_is_refused_early() -> None:
+    fake, _ = _seed([(0, 1, "FAILED"), (1, 2, "FAILED")])
+    batch = fake.batch_client(NO_RETRY)
+    pager = batch.list_jobs(["alpha", "beta"], status="FAILED")
+    pager.take(1)
+    token = pager.resume_token
+    calls = fake.calls("ListJobs")
+    with pytest.raises(InvalidParameterError, match="a token for the queues"):
+        batch.list_jobs(["beta", "alpha"], status="FAILED", starting_token=token)
+    assert fake.calls("ListJobs") == calls
+
+
+def test_multi_queue_takes_no_array_or_node_job() -> None:
+    with pytest.raises(InvalidParameterError, match="exactly one"):
+        FakeAWS().batch_client().list_jobs(["a"], array_job_id="x")  # type: ignore[call-overload]
