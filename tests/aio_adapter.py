@@ -41,7 +41,7 @@ class Blocking:
             return value
 
         def call(*args: Any, **kwargs: Any) -> Any:
-            if name == "describe_jobs" and "max_workers" in kwargs:
+            if name in ("describe_jobs", "watch", "wait") and "max_workers" in kwargs:
                 kwargs["max_concurrency"] = kwargs.pop("max_workers")
             return self._run(value(*args, **kwargs))
 

@@ -16,12 +16,16 @@ client without ``client=`` needs it.
 from batchkit._public import publish as _publish
 from batchkit.aio._client import AsyncBatchClient, AsyncJobDetails, AsyncS3BatchOperationsClient
 from batchkit.aio._pager import AsyncJobPager
+from batchkit.aio._watch import AsyncClock, AsyncSystemClock, AsyncWatch
 
 __all__ = [
     "AsyncBatchClient",
+    "AsyncClock",
     "AsyncJobDetails",
     "AsyncJobPager",
     "AsyncS3BatchOperationsClient",
+    "AsyncSystemClock",
+    "AsyncWatch",
 ]
 
 # `batchkit.aio.AsyncBatchClient.__module__ == "batchkit.aio"` (batchkit/_public.py says why).

@@ -218,7 +218,8 @@ class AsyncBatchClient(_AsyncClientBase):
     one task).
 
     Not here (yet): ``list_jobs`` over several queues (``BatchClient.list_jobs([...])``'s
-    merged listing), ``logs``/``why``; use the sync client for those.
+    merged listing), ``logs``/``why``; use the sync client for those.  ``watch``/``wait``
+    are here, sharing the sync watch's rules (:class:`batchkit._watch.WatchCore`).
 
     >>> async def report():                                             # doctest: +SKIP
     ...     async with AsyncBatchClient() as batch:

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from typing_extensions import assert_type
 
-from batchkit import JobFilter, Page
+from batchkit import JobFilter, Page, StatusChange
 from batchkit.aio import (
     AsyncBatchClient,
     AsyncJobDetails,
     AsyncJobPager,
     AsyncS3BatchOperationsClient,
+    AsyncSystemClock,
+    AsyncWatch,
 )
 from batchkit.models import (
     JobDetail,
@@ -23,6 +25,7 @@ from batchkit.models import (
     S3BatchJob,
     ServiceJobSummary,
 )
+from batchkit.testing import ManualClock
 
 
 async def pagers(batch: AsyncBatchClient, s3: AsyncS3BatchOperationsClient) -> None:
@@ -74,6 +77,17 @@ async def views(batch: AsyncBatchClient) -> None:
     assert_type(await queues.first(), JobQueueDetail | None)
 
 
+async def watching(batch: AsyncBatchClient, ids: list[str]) -> None:
+    watch = batch.watch(ids, until={JobStatus.RUNNING}, timeout=60, poll_interval=(1, 5))
+    assert_type(watch, AsyncWatch)
+    async with watch:
+        async for change in watch:
+            assert_type(change, StatusChange)
+    assert_type(watch.jobs, tuple[JobDetail, ...])
+    assert_type(await batch.wait(ids, clock=AsyncSystemClock()), list[JobDetail])
+    assert_type(await batch.wait(ids, clock=ManualClock()), list[JobDetail])
+
+
 async def clients() -> None:
     async with AsyncBatchClient(region_name="eu-west-1") as batch:
         assert_type(batch, AsyncBatchClient)
@@ -87,6 +101,7 @@ async def rejected(batch: AsyncBatchClient) -> None:
     batch.describe_jobs(["a"], max_workers=2)  # type: ignore[call-arg]
     batch.list_jobs(["a", "b"])  # type: ignore[arg-type]
     AsyncBatchClient(gc_pause="no")  # type: ignore[arg-type]
+    batch.watch(["a"], max_workers=2)  # type: ignore[call-arg]
     for _job in batch.list_jobs("q"):  # type: ignore[attr-defined]
         pass
     job: JobSummary = batch.list_jobs("q").first()  # type: ignore[assignment]
