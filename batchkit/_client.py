@@ -19,6 +19,7 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import timedelta
 from itertools import chain, islice
 from types import ModuleType
@@ -98,6 +99,51 @@ _RETRIES: dict[str, Any] = {"mode": _RETRY_MODE, "total_max_attempts": 10}
 _DEFAULT_CONFIG = Config(retries=cast(Any, _RETRIES), user_agent_extra=f"batchkit/{__version__}")
 
 
+def _check_given_client(
+    service: str,
+    client: Any,
+    session: object,
+    region_name: str | None,
+    endpoint_url: str | None,
+    config: Config | None,
+    kind: str = "boto3",
+) -> bool:
+    """True when a client was given (and it is one of ``service``); shared with batchkit.aio."""
+    if client is not None:
+        if any(v is not None for v in (session, region_name, endpoint_url, config)):
+            raise InvalidParameterError(
+                f"client: pass either a {kind} client or session/region_name/endpoint_url/config, "
+                "not both (configure the client you pass instead)"
+            )
+        if getattr(getattr(client, "meta", None), "service_model", None) is None:
+            raise InvalidParameterError(
+                f"client: expected a {kind} {service} client, got {client!r}"
+            )
+        actual = client.meta.service_model.service_name
+        if actual != service:
+            raise InvalidParameterError(
+                f"client: expected a {kind} {service} client, got {actual!r}"
+            )
+        return True
+    if config is not None and not isinstance(config, Config):
+        raise InvalidParameterError(
+            f"config: expected a botocore.config.Config, got {type(config).__name__}"
+        )
+    return False
+
+
+def _client_config(config: Config | None, base: Config = _DEFAULT_CONFIG) -> Config:
+    """``config`` merged over batchkit's default (``base``: a ``Config`` or aiobotocore's
+    ``AioConfig``, whose ``merge`` keeps its own type)."""
+    merged = base
+    if config is not None:
+        merged = merged.merge(config)
+        retries: Any = getattr(config, "retries", None)  # not in botocore-stubs' Config
+        if retries:  # merge() replaces the whole retries dict: keep our default mode
+            merged = merged.merge(Config(retries=cast(Any, {"mode": _RETRY_MODE, **retries})))
+    return merged
+
+
 def _boto3_client(
     service: str,
     client: Any,
@@ -106,21 +152,7 @@ def _boto3_client(
     endpoint_url: str | None,
     config: Config | None,
 ) -> Any:
-    if client is not None:
-        if any(v is not None for v in (session, region_name, endpoint_url, config)):
-            raise InvalidParameterError(
-                "client: pass either a boto3 client or session/region_name/endpoint_url/config, "
-                "not both (configure the client you pass instead)"
-            )
-        if getattr(getattr(client, "meta", None), "service_model", None) is None:
-            raise InvalidParameterError(
-                f"client: expected a boto3 {service} client, got {client!r}"
-            )
-        actual = client.meta.service_model.service_name
-        if actual != service:
-            raise InvalidParameterError(
-                f"client: expected a boto3 {service} client, got {actual!r}"
-            )
+    if _check_given_client(service, client, session, region_name, endpoint_url, config):
         return client
     import boto3  # deferred: `import batchkit` should not pay for boto3 (and s3transfer)
 
@@ -128,12 +160,7 @@ def _boto3_client(
         raise InvalidParameterError(
             f"session: expected a boto3.Session, got {type(session).__name__}"
         )
-    merged = _DEFAULT_CONFIG
-    if config is not None:
-        merged = merged.merge(config)
-        retries: Any = getattr(config, "retries", None)  # not in botocore-stubs' Config
-        if retries:  # merge() replaces the whole retries dict: keep our default mode
-            merged = merged.merge(Config(retries=cast(Any, {"mode": _RETRY_MODE, **retries})))
+    merged = _client_config(config)
     factory = session.client if session is not None else boto3.client
     return factory(service, region_name=region_name, endpoint_url=endpoint_url, config=merged)  # type: ignore[call-overload]
 
@@ -200,42 +227,336 @@ def _check_listing_options(
         _check_int("max_items", max_items, 1, 2**63)
 
 
-def _pager(
-    client: Any,
-    operation: Operation,
-    requests: list[dict[str, Any]],
-    *,
-    fast: bool,
-    gc_pause: bool,
-    starting_token: str | None,
-    page_size: int | None,
-    max_items: int | None,
-    keep: Callable[[Any], bool] | None = None,
-    stop: Any = None,
-    dedupe: Callable[[Any], object] | None = None,
-) -> JobPager[Any]:
-    """A pager over one listing, or over several sub-listings one after the other."""
+@dataclass(frozen=True)
+class ListingSpec:
+    """A checked, planned listing: what the sync and the async pager are built from."""
+
+    operation: Operation
+    requests: list[dict[str, Any]]  # one per sub-listing, read one after the other
+    starting_token: str | None
+    page_size: int | None
+    max_items: int | None
+    keep: Callable[[Any], bool] | None = None
+    stop: Any = None
+    dedupe: Callable[[Any], object] | None = None
+
+    def pager_options(self) -> dict[str, Any]:
+        """The keyword arguments of a pager (JobPager, AsyncJobPager) over this listing."""
+        operation = self.operation
+        assert operation.input_token is not None
+        return {
+            "label": operation.label,
+            "token_key": operation.input_token,
+            "keep": self.keep,
+            "stop": self.stop,
+            "starting_token": self.starting_token,
+            "page_size": self.page_size,
+            "max_items": self.max_items,
+            "dedupe": self.dedupe,
+            "model": item_model(operation),
+        }
+
+
+def _spec(operation: Operation, requests: list[dict[str, Any]], **options: Any) -> ListingSpec:
     assert operation.input_token is not None
-    decode_token(starting_token, operation.input_token, len(requests))  # early, typed errors
+    # early, typed errors for a forged or foreign token
+    decode_token(options.get("starting_token"), operation.input_token, len(requests))
+    return ListingSpec(operation, requests, **options)
+
+
+def _pager(client: Any, spec: ListingSpec, *, fast: bool, gc_pause: bool) -> JobPager[Any]:
+    """A pager over one listing, or over several sub-listings one after the other."""
     return JobPager(
         [
-            PageSource(client, operation, request, fast=fast, gc_pause=gc_pause)
-            for request in requests
+            PageSource(client, spec.operation, request, fast=fast, gc_pause=gc_pause)
+            for request in spec.requests
         ],
-        label=operation.label,
-        token_key=operation.input_token,
-        keep=keep,
-        stop=stop,
-        starting_token=starting_token,
-        page_size=page_size,
-        max_items=max_items,
-        dedupe=dedupe,
-        model=item_model(operation),
+        **spec.pager_options(),
     )
 
 
 def _job_id(job: Any) -> object:
     return job.job_id
+
+
+# ---------------------------------------------------------------- shared with batchkit.aio
+# Argument checks and planning, before any request: the sync and async clients call these,
+# so the two faces accept (and reject) exactly the same arguments.
+
+
+def plan_list_jobs(
+    job_queue: str | None,
+    *,
+    array_job_id: str | None,
+    multi_node_job_id: str | None,
+    status: object,
+    job_filter: object,
+    page_size: int | None,
+    max_items: int | None,
+    starting_token: str | None,
+) -> ListingSpec:
+    """Check ``list_jobs``' arguments (one queue, array or multi-node job) and plan it."""
+    sources = {
+        "jobQueue": ("job_queue", job_queue),
+        "arrayJobId": ("array_job_id", array_job_id),
+        "multiNodeJobId": ("multi_node_job_id", multi_node_job_id),
+    }
+    given = {wire: require_text(name, v) for wire, (name, v) in sources.items() if v is not None}
+    if len(given) != 1:
+        raise InvalidParameterError(
+            "list_jobs: give exactly one of job_queue, array_job_id, multi_node_job_id"
+        )
+    return _plan_listing(
+        LIST_JOBS,
+        given,
+        _status_values(status, _models().JobStatus),
+        job_filter,
+        children="jobQueue" not in given,
+        page_size=page_size,
+        max_items=max_items,
+        starting_token=starting_token,
+    )
+
+
+def plan_list_service_jobs(
+    job_queue: str,
+    *,
+    status: object,
+    job_filter: object,
+    page_size: int | None,
+    max_items: int | None,
+    starting_token: str | None,
+) -> ListingSpec:
+    """Check ``list_service_jobs``' arguments and plan the listing."""
+    params = {"jobQueue": require_text("job_queue", job_queue)}
+    return _plan_listing(
+        LIST_SERVICE_JOBS,
+        params,
+        _status_values(status, _models().ServiceJobStatus),
+        job_filter,
+        children=False,
+        page_size=page_size,
+        max_items=max_items,
+        starting_token=starting_token,
+    )
+
+
+def _plan_listing(
+    operation: Operation,
+    params: dict[str, Any],
+    statuses: tuple[str, ...] | None,
+    job_filter: object,
+    *,
+    children: bool,
+    page_size: int | None,
+    max_items: int | None,
+    starting_token: str | None,
+    newest_first: bool = False,
+) -> ListingSpec:
+    if job_filter is not None and not isinstance(job_filter, JobFilter):
+        raise InvalidParameterError(
+            f"filter: expected a JobFilter, got {type(job_filter).__name__}"
+        )
+    plan = plan_listing(
+        job_filter,
+        operation.name,  # type: ignore[arg-type]
+        status=statuses,
+        children=children,
+        newest_first=newest_first,
+    )
+    request = dict(params)
+    if plan.server_filter is not None:
+        request["filters"] = [plan.server_filter]
+    if statuses is not None and len(statuses) == 1 and plan.send_status:
+        request["jobStatus"] = statuses[0]
+    _check_listing_options(operation, page_size, max_items, filtered=plan.server_filter is not None)
+    requests = [{**request, "jobStatus": s} for s in plan.fan_out] or [request]
+    return _spec(
+        operation,
+        requests,
+        starting_token=starting_token,
+        page_size=page_size,
+        max_items=max_items,
+        keep=plan.keep,
+        stop=plan.stop,
+        dedupe=_job_id if len(requests) > 1 or plan.strategy == "created-at" else None,
+    )
+
+
+def plan_job_queues(
+    names: object,
+    *,
+    page_size: int | None,
+    max_items: int | None,
+    starting_token: str | None,
+) -> ListingSpec:
+    """Check ``job_queues``' arguments and plan the DescribeJobQueues listing."""
+    request: dict[str, Any] = {}
+    if names is not None:
+        if isinstance(names, str) or not isinstance(names, Iterable):
+            raise InvalidParameterError(
+                "names: expected an iterable of queue names or ARNs (e.g. ['etl'])"
+            )
+        wanted = list(
+            dict.fromkeys(require_text("names item", n) for n in cast(Iterable[object], names))
+        )
+        if not wanted:
+            raise InvalidParameterError("names: empty; pass None for every queue")
+        if len(wanted) > 100:
+            raise InvalidParameterError(
+                f"names: at most 100 queues a call (AWS's limit), got {len(wanted)}"
+            )
+        request["jobQueues"] = wanted
+    _check_listing_options(DESCRIBE_JOB_QUEUES, page_size, max_items)
+    return _spec(
+        DESCRIBE_JOB_QUEUES,
+        [request],
+        starting_token=starting_token,
+        page_size=page_size,
+        max_items=max_items,
+    )
+
+
+def plan_s3_list_jobs(
+    account_id: str,
+    statuses: object,
+    *,
+    page_size: int | None,
+    max_items: int | None,
+    starting_token: str | None,
+) -> ListingSpec:
+    """Check S3 Control ``list_jobs``' arguments and plan the listing."""
+    request: dict[str, Any] = {"AccountId": account_id}
+    if statuses is not None:
+        if isinstance(statuses, str) or not isinstance(statuses, Iterable):
+            raise InvalidParameterError(
+                "statuses: expected an iterable of S3JobStatus (e.g. [S3JobStatus.ACTIVE])"
+            )
+        values = list(
+            dict.fromkeys(
+                _check_enum("statuses", s, _models().S3JobStatus).value
+                for s in cast(Iterable[object], statuses)
+            )
+        )
+        if not values:
+            raise InvalidParameterError("statuses: empty; pass None for every status")
+        request["JobStatuses"] = values
+    _check_listing_options(S3_LIST_JOBS, page_size, max_items)
+    return _spec(
+        S3_LIST_JOBS,
+        [request],
+        starting_token=starting_token,
+        page_size=page_size,
+        max_items=max_items,
+    )
+
+
+def check_job_ids(job_ids: object) -> None:
+    """``describe_jobs``' input is an iterable of ids, ARNs or summaries (not one string)."""
+    if isinstance(job_ids, (str, bytes)) or not isinstance(job_ids, Iterable):
+        raise InvalidParameterError(
+            "job_ids: expected an iterable of job ids, ARNs or summaries (for one id use "
+            "describe_job)"
+        )
+
+
+def describe_input(job_ids: Iterable[object]) -> Iterator[str]:
+    """The unique ids of ``describe_jobs``' input, lazily; a list or tuple is checked
+    entirely up front (before any request), any other iterable item by item as read."""
+    if isinstance(job_ids, (list, tuple)):
+        return iter(list(_unique_ids(job_ids)))
+    return _unique_ids(job_ids)
+
+
+def pool_size(client: Any) -> int:
+    """The client's ``max_pool_connections``: more requests at once would only queue."""
+    return int(getattr(client.meta.config, "max_pool_connections", None) or 10)
+
+
+@dataclass(frozen=True)
+class WatchPlan:
+    """``watch``/``wait``'s checked arguments (shared with batchkit.aio)."""
+
+    ids: list[tuple[str, str]]  # (job id, the id or ARN as given), each job once
+    until: frozenset[JobStatus]
+    timeout: float | None
+    interval: tuple[float, float]
+
+    def options(self) -> dict[str, Any]:
+        return {"until": self.until, "timeout": self.timeout, "interval": self.interval}
+
+
+def plan_watch(job_ids: object, until: object, timeout: object, poll_interval: object) -> WatchPlan:
+    """Check ``watch``'s arguments (before any request)."""
+    if isinstance(job_ids, (str, bytes)) or not isinstance(job_ids, Iterable):
+        raise InvalidParameterError(
+            "job_ids: expected an iterable of job ids, ARNs, summaries or details"
+        )
+    wanted = list(_unique_ids(cast(Iterable[object], job_ids)))
+    job_status = _models().JobStatus
+    if until is None:
+        statuses = frozenset(job_status.terminal())
+    else:
+        if isinstance(until, (str, bytes)) or not isinstance(until, Iterable):
+            raise InvalidParameterError(
+                "until: expected a set of statuses (e.g. {JobStatus.RUNNING} or "
+                "JobStatus.terminal())"
+            )
+        statuses = frozenset(
+            _check_enum("until", s, job_status) for s in cast(Iterable[object], until)
+        )
+        if not statuses:
+            raise InvalidParameterError("until: empty; give at least one status")
+    return WatchPlan(
+        [(_id_key(i), i) for i in wanted],
+        statuses,
+        check_timeout(timeout),
+        check_interval(poll_interval),
+    )
+
+
+def check_account_id(account_id: object) -> str:
+    """The 12-digit account that owns S3 Batch Operations jobs (part of the host name)."""
+    if not isinstance(account_id, str) or not _ACCOUNT_ID.fullmatch(account_id):
+        raise InvalidParameterError(f"account_id: expected 12 ASCII digits, got {account_id!r}")
+    return account_id
+
+
+def order_described(chunk: list[str], jobs: Iterable[JobDetail]) -> list[JobDetail]:
+    """A DescribeJobs answer in the order of the ids asked for (AWS answers in no
+    particular order; ids may also be given as job ARNs); jobs not asked for go last."""
+    jobs = list(jobs)
+    by_key = {job.job_id: job for job in jobs} | {j.job_arn: j for j in jobs if j.job_arn}
+    ordered = [by_key[i] for i in chunk if i in by_key]
+    placed = {id(job) for job in ordered}
+    return ordered + [job for job in jobs if id(job) not in placed]
+
+
+def new_described(
+    chunk: list[str], jobs: list[JobDetail], missing: list[str], yielded: set[str]
+) -> list[JobDetail]:
+    """The jobs of one answered chunk not yielded before; records the ids AWS did not
+    return in ``missing`` and the yielded ids in ``yielded``."""
+    returned = {job.job_id for job in jobs} | {job.job_arn for job in jobs}
+    missing.extend(i for i in chunk if i not in returned)
+    log.debug("DescribeJobs: %d ids, %d jobs", len(chunk), len(jobs))
+    fresh = []
+    for job in jobs:
+        if job.job_id not in yielded:
+            yielded.add(job.job_id)
+            fresh.append(job)
+    return fresh
+
+
+def describe_failure(error: BatchKitError, failed_ids: list[str]) -> BatchKitError:
+    """The first failure of a describe_jobs, naming every id that could not be described."""
+    error.undescribed_ids = tuple(failed_ids)
+    error.args = (
+        f"{error}; {len(failed_ids)} job id(s) not described "
+        f"(see .undescribed_ids): {', '.join(failed_ids[:5])}"
+        + (", ..." if len(failed_ids) > 5 else ""),
+    )
+    return error
 
 
 class BatchClient:
@@ -394,28 +715,20 @@ class BatchClient:
                 max_items=max_items,
                 starting_token=starting_token,
             )
-        sources = {
-            "jobQueue": ("job_queue", job_queue),
-            "arrayJobId": ("array_job_id", array_job_id),
-            "multiNodeJobId": ("multi_node_job_id", multi_node_job_id),
-        }
-        given = {
-            wire: require_text(name, v) for wire, (name, v) in sources.items() if v is not None
-        }
-        if len(given) != 1:
-            raise InvalidParameterError(
-                "list_jobs: give exactly one of job_queue, array_job_id, multi_node_job_id"
-            )
-        return self._listing(
-            LIST_JOBS,
-            given,
-            _status_values(status, _models().JobStatus),
-            filter,
-            children="jobQueue" not in given,
+        spec = plan_list_jobs(
+            job_queue,
+            array_job_id=array_job_id,
+            multi_node_job_id=multi_node_job_id,
+            status=status,
+            job_filter=filter,
             page_size=page_size,
             max_items=max_items,
             starting_token=starting_token,
         )
+        return self._pager(spec)
+
+    def _pager(self, spec: ListingSpec) -> JobPager[Any]:
+        return _pager(self._client, spec, fast=self._fast, gc_pause=self._gc_pause)
 
     def _merged(
         self,
@@ -439,16 +752,18 @@ class BatchClient:
         positions = decode_merged_token(starting_token, list(unique))
         pagers: list[JobPager[JobSummary]] = []
         for queue, position in zip(names, positions, strict=True):
-            pager = self._listing(
-                LIST_JOBS,
-                {"jobQueue": queue},
-                statuses,
-                job_filter,
-                children=False,
-                page_size=page_size,
-                max_items=None,
-                starting_token=position.token,
-                newest_first=True,
+            pager = self._pager(
+                _plan_listing(
+                    LIST_JOBS,
+                    {"jobQueue": queue},
+                    statuses,
+                    job_filter,
+                    children=False,
+                    page_size=page_size,
+                    max_items=None,
+                    starting_token=position.token,
+                    newest_first=True,
+                )
             )
             if position.ended:
                 pager.close()
@@ -485,30 +800,10 @@ class BatchClient:
         >>> len(batch.list_jobs(queues).to_list())
         1
         """
-        request: dict[str, Any] = {}
-        if names is not None:
-            if isinstance(names, str) or not isinstance(names, Iterable):
-                raise InvalidParameterError(
-                    "names: expected an iterable of queue names or ARNs (e.g. ['etl'])"
-                )
-            wanted = list(dict.fromkeys(require_text("names item", n) for n in names))
-            if not wanted:
-                raise InvalidParameterError("names: empty; pass None for every queue")
-            if len(wanted) > 100:
-                raise InvalidParameterError(
-                    f"names: at most 100 queues a call (AWS's limit), got {len(wanted)}"
-                )
-            request["jobQueues"] = wanted
-        _check_listing_options(DESCRIBE_JOB_QUEUES, page_size, max_items)
-        return _pager(
-            self._client,
-            DESCRIBE_JOB_QUEUES,
-            [request],
-            fast=self._fast,
-            gc_pause=self._gc_pause,
-            starting_token=starting_token,
-            page_size=page_size,
-            max_items=max_items,
+        return self._pager(
+            plan_job_queues(
+                names, page_size=page_size, max_items=max_items, starting_token=starting_token
+            )
         )
 
     def list_service_jobs(
@@ -527,64 +822,15 @@ class BatchClient:
         with one ``status``; other filters make batchkit apply ``status`` client-side.
         ``status`` may be a collection of statuses or ``"ALL"``, as for :meth:`list_jobs`.
         """
-        params = {"jobQueue": require_text("job_queue", job_queue)}
-        return self._listing(
-            LIST_SERVICE_JOBS,
-            params,
-            _status_values(status, _models().ServiceJobStatus),
-            filter,
-            children=False,
+        spec = plan_list_service_jobs(
+            job_queue,
+            status=status,
+            job_filter=filter,
             page_size=page_size,
             max_items=max_items,
             starting_token=starting_token,
         )
-
-    def _listing(
-        self,
-        operation: Operation,
-        params: dict[str, Any],
-        statuses: tuple[str, ...] | None,
-        job_filter: JobFilter | None,
-        *,
-        children: bool,
-        page_size: int | None,
-        max_items: int | None,
-        starting_token: str | None,
-        newest_first: bool = False,
-    ) -> JobPager[Any]:
-        if job_filter is not None and not isinstance(job_filter, JobFilter):
-            raise InvalidParameterError(
-                f"filter: expected a JobFilter, got {type(job_filter).__name__}"
-            )
-        plan = plan_listing(
-            job_filter,
-            operation.name,  # type: ignore[arg-type]
-            status=statuses,
-            children=children,
-            newest_first=newest_first,
-        )
-        request = dict(params)
-        if plan.server_filter is not None:
-            request["filters"] = [plan.server_filter]
-        if statuses is not None and len(statuses) == 1 and plan.send_status:
-            request["jobStatus"] = statuses[0]
-        _check_listing_options(
-            operation, page_size, max_items, filtered=plan.server_filter is not None
-        )
-        requests = [{**request, "jobStatus": s} for s in plan.fan_out] or [request]
-        return _pager(
-            self._client,
-            operation,
-            requests,
-            fast=self._fast,
-            gc_pause=self._gc_pause,
-            starting_token=starting_token,
-            page_size=page_size,
-            max_items=max_items,
-            keep=plan.keep,
-            stop=plan.stop,
-            dedupe=_job_id if len(requests) > 1 or plan.strategy == "created-at" else None,
-        )
+        return self._pager(spec)
 
     def describe_jobs(
         self, job_ids: Iterable[str | HasJobId], *, max_workers: int = 1
@@ -623,20 +869,10 @@ class BatchClient:
         ...     sorted((job.job_name, job.exit_code) for job in details)
         [('j0', 0), ('j1', 1), ('j2', 2)]
         """
-        if isinstance(job_ids, (str, bytes)) or not isinstance(job_ids, Iterable):
-            raise InvalidParameterError(
-                "job_ids: expected an iterable of job ids, ARNs or summaries (for one id use "
-                "describe_job)"
-            )
-        _check_int("max_workers", max_workers, 1, self._pool_size())
-        if isinstance(job_ids, (list, tuple)):
-            ids: Iterator[str] = iter(list(_unique_ids(job_ids)))  # checked before any request
-        else:
-            ids = _unique_ids(job_ids)
+        check_job_ids(job_ids)
+        _check_int("max_workers", max_workers, 1, pool_size(self._client))
+        ids = describe_input(job_ids)
         return JobDetails(self._client, ids, max_workers, fast=self._fast, gc_pause=self._gc_pause)
-
-    def _pool_size(self) -> int:
-        return int(getattr(self._client.meta.config, "max_pool_connections", None) or 10)
 
     def watch(
         self,
@@ -692,33 +928,15 @@ class BatchClient:
         ...     for change in changes:
         ...         print(change.job_name, change.old, "->", change.new, change.progress)
         """
-        if isinstance(job_ids, (str, bytes)) or not isinstance(job_ids, Iterable):
-            raise InvalidParameterError(
-                "job_ids: expected an iterable of job ids, ARNs, summaries or details"
-            )
-        wanted = list(_unique_ids(job_ids))
-        job_status = _models().JobStatus
-        if until is None:
-            statuses = frozenset(job_status.terminal())
-        else:
-            if isinstance(until, (str, bytes)) or not isinstance(until, Iterable):
-                raise InvalidParameterError(
-                    "until: expected a set of statuses (e.g. {JobStatus.RUNNING} or "
-                    "JobStatus.terminal())"
-                )
-            statuses = frozenset(_check_enum("until", s, job_status) for s in until)
-            if not statuses:
-                raise InvalidParameterError("until: empty; give at least one status")
-        _check_int("max_workers", max_workers, 1, self._pool_size())
+        plan = plan_watch(job_ids, until, timeout, poll_interval)
+        _check_int("max_workers", max_workers, 1, pool_size(self._client))
         return Watch(
             self,
-            [(_id_key(i), i) for i in wanted],
-            until=statuses,
-            timeout=check_timeout(timeout),
-            interval=check_interval(poll_interval),
+            plan.ids,
             max_workers=max_workers,
             progress=bool(progress),
             clock=clock,
+            **plan.options(),
         )
 
     def wait(
@@ -973,12 +1191,7 @@ class JobDetails(Results["JobDetail"]):
 
     def _describe(self, chunk: list[str]) -> list[JobDetail]:
         page: RawPage[JobDetail] = self._source.call({DESCRIBE_JOBS.id_key or "jobs": chunk})
-        jobs = list(page.items)
-        # AWS answers in no particular order; ids may also be given as job ARNs.
-        by_key = {job.job_id: job for job in jobs} | {j.job_arn: j for j in jobs if j.job_arn}
-        ordered = [by_key[i] for i in chunk if i in by_key]
-        placed = {id(job) for job in ordered}
-        return ordered + [job for job in jobs if id(job) not in placed]
+        return order_described(chunk, page.items)
 
     def _attempt(self, chunk: list[str]) -> list[JobDetail] | BatchKitError:
         try:
@@ -1068,22 +1281,9 @@ class JobDetails(Results["JobDetail"]):
                 self._failed_ids.extend(chunk)
                 log.debug("DescribeJobs: %d ids failed (%s)", len(chunk), type(outcome).__name__)
                 continue
-            returned = {job.job_id for job in outcome} | {job.job_arn for job in outcome}
-            self._missing.extend(i for i in chunk if i not in returned)
-            log.debug("DescribeJobs: %d ids, %d jobs", len(chunk), len(outcome))
-            for job in outcome:
-                if job.job_id in self._yielded:
-                    continue
-                self._yielded.add(job.job_id)
-                yield job
+            yield from new_described(chunk, outcome, self._missing, self._yielded)
         if first_error is not None:
-            first_error.undescribed_ids = tuple(self._failed_ids)
-            first_error.args = (
-                f"{first_error}; {len(self._failed_ids)} job id(s) not described "
-                f"(see .undescribed_ids): {', '.join(self._failed_ids[:5])}"
-                + (", ..." if len(self._failed_ids) > 5 else ""),
-            )
-            raise first_error
+            raise describe_failure(first_error, self._failed_ids)
 
 
 _ACCOUNT_ID = re.compile(r"[0-9]{12}")
@@ -1109,9 +1309,7 @@ class S3BatchOperationsClient:
         fast_path: bool = True,
         gc_pause: bool = True,
     ) -> None:
-        if not isinstance(account_id, str) or not _ACCOUNT_ID.fullmatch(account_id):
-            raise InvalidParameterError(f"account_id: expected 12 ASCII digits, got {account_id!r}")
-        self._account_id = account_id
+        self._account_id = check_account_id(account_id)
         self._client: Boto3S3ControlClient = _boto3_client(
             "s3control", client, session, region_name, endpoint_url, config
         )
@@ -1144,28 +1342,11 @@ class S3BatchOperationsClient:
         starting_token: str | None = None,
     ) -> JobPager[S3BatchJob]:
         """Current jobs and jobs that ended in the last 30 days, optionally by status."""
-        request: dict[str, Any] = {"AccountId": self._account_id}
-        if statuses is not None:
-            if isinstance(statuses, str) or not isinstance(statuses, Iterable):
-                raise InvalidParameterError(
-                    "statuses: expected an iterable of S3JobStatus (e.g. [S3JobStatus.ACTIVE])"
-                )
-            values = list(
-                dict.fromkeys(
-                    _check_enum("statuses", s, _models().S3JobStatus).value for s in statuses
-                )
-            )
-            if not values:
-                raise InvalidParameterError("statuses: empty; pass None for every status")
-            request["JobStatuses"] = values
-        _check_listing_options(S3_LIST_JOBS, page_size, max_items)
-        return _pager(
-            self._client,
-            S3_LIST_JOBS,
-            [request],
-            fast=self._fast,
-            gc_pause=self._gc_pause,
-            starting_token=starting_token,
+        spec = plan_s3_list_jobs(
+            self._account_id,
+            statuses,
             page_size=page_size,
             max_items=max_items,
+            starting_token=starting_token,
         )
+        return _pager(self._client, spec, fast=self._fast, gc_pause=self._gc_pause)

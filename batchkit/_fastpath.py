@@ -13,8 +13,10 @@ several times faster -- and, unlike botocore's parser, keeps members newer than 
 installed botocore.
 
 How: a ``before-parse`` hook registered on batchkit's clients.  It acts only inside
-:func:`capture` (a thread-local, so the same boto3 client used directly by your code is
-untouched): it checks the body, validates it into a page model, stores the typed items in
+:func:`capture` (a context variable: per thread, and per asyncio task -- aiobotocore emits
+``before-parse`` inside the task that awaits the request -- so the same boto3 client used
+directly by your code is untouched, and concurrent requests never see each other's
+capture): it checks the body, validates it into a page model, stores the typed items in
 the capture and leaves botocore only ``{"nextToken": ...}`` to parse.  botocore's signing,
 retries, error parsing and endpoint resolution are unchanged.  Your own ``after-call``
 handlers therefore see batchkit's responses without their items.
@@ -29,6 +31,7 @@ import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -42,8 +45,6 @@ if TYPE_CHECKING:
 
 __all__ = ["Capture", "capture", "describe_errors", "install"]
 
-_local = threading.local()
-
 
 @dataclass
 class Capture:
@@ -56,18 +57,20 @@ class Capture:
     """The typed items, when the fast path validated the body."""
 
 
+_current: ContextVar[Capture | None] = ContextVar("batchkit_fastpath_capture", default=None)
+
+
 @contextmanager
 def capture(operation: Operation, *, fast: bool = True, gc_pause: bool = True) -> Iterator[Capture]:
-    """Within this block, this thread's request of ``operation`` is checked (and, with
-    ``fast``, validated into models, under :func:`gc_pause` if ``gc_pause``); the result is
-    in the yielded :class:`Capture`."""
-    previous = getattr(_local, "capture", None)
+    """Within this block, this thread's (or asyncio task's) request of ``operation`` is
+    checked (and, with ``fast``, validated into models, under :func:`gc_pause` if
+    ``gc_pause``); the result is in the yielded :class:`Capture`."""
     current = Capture(operation, fast, gc_pause)
-    _local.capture = current
+    reset = _current.set(current)
     try:
         yield current
     finally:
-        _local.capture = previous
+        _current.reset(reset)
 
 
 def describe_errors(error: ValidationError) -> str:
@@ -344,7 +347,7 @@ def _before_parse(
     customized_response_dict: dict[str, Any],
     **_kwargs: Any,
 ) -> None:
-    current: Capture | None = getattr(_local, "capture", None)
+    current = _current.get()
     status = response_dict.get("status_code", 200)
     if current is None or status >= 300 or operation_model.name != current.operation.name:
         return

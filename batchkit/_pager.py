@@ -42,11 +42,12 @@ if TYPE_CHECKING:
 
     from batchkit._pages import RawPage
 
-__all__ = ["JobPager", "Page", "PageFetcher", "Results", "StopRule", "decode_token"]
+__all__ = ["JobPager", "Page", "PageFetcher", "PagerCore", "Results", "StopRule", "decode_token"]
 
 log = logging.getLogger("batchkit")
 
 T = TypeVar("T")
+S = TypeVar("S")
 
 _TRUNCATE = "boto_truncate_amount"
 _SEGMENT = "batchkit_segment"
@@ -191,15 +192,14 @@ class Results(Iterator[T]):
         return to_pandas(cast(Any, self.to_list(progress=progress)), model=self._model)
 
 
-class JobPager(Results[T]):
-    """A lazy ``Iterator[T]`` over every item of a listing, one page in memory at a time.
+class PagerCore(Generic[T, S]):
+    """The sans-I/O state of a listing: position, resume tokens, keep/dedupe/stop, peeked items.
 
-    No request is made until the first item (or page) is asked for.  ``resume_token``
-    is valid at every point, errors included: a new listing started with
-    ``starting_token=resume_token`` yields exactly the items this pager has not yielded
-    yet, and so does iterating this pager again after an error.  One pager is for one
-    thread at a time (concurrent use raises); use it as a context manager or call
-    :meth:`close` to end it early.
+    Why a class of its own: the sync :class:`JobPager` and ``batchkit.aio.AsyncJobPager``
+    share every rule of *where a listing is* and differ only in how a page is fetched.
+    :meth:`_next_request` says which page to fetch (or None at the end), :meth:`_accept`
+    takes it, :meth:`_take_from_page` hands out the next kept item; a subclass does the I/O
+    in between.
 
     ``end_on_repeated_token=True`` is for services that end a listing by sending back the
     token they were given (CloudWatch Logs ``GetLogEvents``) rather than no token: such a
@@ -209,9 +209,12 @@ class JobPager(Results[T]):
     started from it later yields only what arrived since.
     """
 
+    #: Who else may be using the pager, for the one-consumer error ("thread", "task").
+    _consumer = "thread"
+
     def __init__(
         self,
-        sources: Sequence[PageFetcher[T]],
+        sources: Sequence[S],
         *,
         label: str,
         token_key: str,
@@ -254,6 +257,182 @@ class JobPager(Results[T]):
 
     # ------------------------------------------------------------------ public API
 
+    def close(self) -> None:
+        """End the listing: iteration stops; :attr:`resume_token` still says where it was."""
+        self._closed = True
+
+    @property
+    def done(self) -> bool:
+        """True when nothing is left to yield: the listing is exhausted, closed, or
+        ``max_items`` were yielded (then :attr:`resume_token` still points at the rest)."""
+        if self._ahead:
+            return False
+        return self._closed or self._at_max() or (self._page_exhausted() and self._at_end())
+
+    @property
+    def requests_made(self) -> int:
+        """How many pages have been received so far."""
+        return self._requests
+
+    @property
+    def resume_token(self) -> str | None:
+        """Where the remaining items start; None when the listing is exhausted, or when
+        nothing was read yet and the pager started at the beginning.  (A listing with an
+        open end, ``end_on_repeated_token``, has a token at its end too: for what comes later.)"""
+        return self._resume_token()
+
+    def __repr__(self) -> str:
+        state = "done" if self.done else f"{self._yielded} yielded"
+        return f"<{type(self).__name__} {self._label}: {state}, {self._requests} request(s)>"
+
+    # ------------------------------------------------------------------ internals
+
+    def _guard(self) -> _Guard:
+        return _Guard(self._busy, self._label, self._consumer)
+
+    def _resume_token(self) -> str | None:
+        if self._ahead:
+            return self._ahead[0][0]
+        return self._frontier_token()
+
+    def _frontier_token(self) -> str | None:
+        """The token after the last item read from the pages (peeked ones included)."""
+        if self._page is None:
+            return _encode(self._token_key, self._origin)
+        if not self._page_exhausted():
+            position = self._page_position
+            return _encode(self._token_key, _Position(position.segment, position.token, self._pos))
+        following = self._following()
+        if following is None and self._tail:
+            # An open end: the tail page again, past every item it held.
+            position = self._page_position
+            tail = _Position(position.segment, position.token, self._pos + self._carry)
+            return _encode(self._token_key, tail)
+        if following is None:
+            return None
+        if following.token is not None and (following.segment, following.token) in self._followed:
+            # The page's next token is one this listing followed (a cycle, not yet refused):
+            # resume by asking for this page again past its items, as _refuse_cycle does --
+            # a transient glitch then heals, a persistent one is refused by the next pager.
+            position = self._page_position
+            assert self._page is not None
+            skip = len(self._page.items) + self._carry
+            following = _Position(position.segment, position.token, skip)
+        return _encode(self._token_key, following)
+
+    def _following(self) -> _Position | None:
+        """Where the page after the current (exhausted) one starts; None at the end."""
+        assert self._page is not None
+        segment = self._page_position.segment
+        if self._page.next_token is not None and not self._last_page and not self._tail:
+            return _Position(segment, self._page.next_token, self._carry)
+        if segment + 1 < len(self._sources):
+            return _Position(segment + 1)
+        return None
+
+    def _page_exhausted(self) -> bool:
+        return self._page is not None and self._pos >= len(self._page.items)
+
+    def _at_end(self) -> bool:
+        return self._page is not None and self._following() is None
+
+    def _at_max(self) -> bool:
+        return self._max_items is not None and self._yielded >= self._max_items
+
+    def _take_from_page(self) -> Any:
+        """The next kept item of the current page, or _END."""
+        page = self._page
+        while page is not None and self._pos < len(page.items):
+            if self._closed or self._at_max():
+                break
+            item = page.items[self._pos]
+            self._pos += 1
+            if self._keep is not None and not self._keep(item):
+                continue
+            if self._dedupe is not None:
+                key = self._dedupe(item)
+                if key in self._seen_keys:
+                    continue
+                self._seen_keys.add(key)
+            self._yielded += 1
+            return item
+        return _END
+
+    def _rest_of_page(self) -> Iterator[T]:
+        while (item := self._take_from_page()) is not _END:
+            yield item
+
+    def _next_request(self) -> _Position | None:
+        """Where the next page starts (sans I/O); None at the end of the listing."""
+        if self._closed or self._at_max():
+            return None
+        if self._page is not None:
+            following = self._following()
+            if following is None:
+                return None
+            if following.token is not None and (following.segment, following.token) in (
+                self._followed
+            ):
+                self._refuse_cycle()
+            if following.segment != self._page_position.segment:
+                self._stop_rule = self._new_stop() if self._new_stop is not None else None
+            self._origin = following
+        return self._origin
+
+    def _refuse_cycle(self) -> None:
+        """The current page's next token was followed before (A -> B -> A).  Following it
+        would repeat items forever.  Resume by asking for the current page again, past its
+        items: a transient glitch then heals, a persistent one raises again."""
+        assert self._page is not None
+        position = self._page_position
+        # past its items, and past the items a larger-page token still had to skip (carry)
+        skip = len(self._page.items) + self._carry
+        self._origin = _Position(position.segment, position.token, skip)
+        self._followed.discard((position.segment, position.token or ""))
+        self._page = None
+        error = TokenCycleError(
+            f"{self._label}: the service sent a pagination token this listing already "
+            f"followed (after {self._requests} page(s)); following it would repeat items"
+        )
+        error.resume_token = self._resume_token()
+        raise error
+
+    def _accept(self, position: _Position, page: RawPage[T]) -> None:
+        """Take the page fetched for ``position`` (sans I/O)."""
+        self._requests += 1
+        if position.token is not None:
+            self._followed.add((position.segment, position.token))
+        self._page = page
+        self._page_position = _Position(position.segment, position.token)
+        self._pos = min(position.skip, len(page.items))
+        # A token taken with a larger page size can skip past this page: on into the next.
+        self._carry = position.skip - self._pos
+        self._tail = (
+            self._end_on_repeat and position.token is not None and page.next_token == position.token
+        )
+        self._last_page = self._stop_rule is not None and self._stop_rule.after_page(page.items)
+        log.debug(
+            "%s: page %d, %d items, %s",
+            self._label,
+            self._requests,
+            len(page.items),
+            "more to come"
+            if page.next_token and not (self._last_page or self._tail)
+            else "last page",
+        )
+
+
+class JobPager(PagerCore[T, PageFetcher[T]], Results[T]):
+    """A lazy ``Iterator[T]`` over every item of a listing, one page in memory at a time.
+
+    No request is made until the first item (or page) is asked for.  ``resume_token``
+    is valid at every point, errors included: a new listing started with
+    ``starting_token=resume_token`` yields exactly the items this pager has not yielded
+    yet, and so does iterating this pager again after an error.  One pager is for one
+    thread at a time (concurrent use raises); use it as a context manager or call
+    :meth:`close` to end it early.
+    """
+
     def __iter__(self) -> JobPager[T]:
         return self
 
@@ -262,10 +441,6 @@ class JobPager(Results[T]):
             if self._ahead:
                 return self._ahead.popleft()[1]
             return self._read()
-
-    def close(self) -> None:
-        """End the listing: iteration stops; :attr:`resume_token` still says where it was."""
-        self._closed = True
 
     def peek(self, n: int) -> list[T]:
         """Up to ``n`` next items *without consuming them*: iteration still yields them.
@@ -355,82 +530,6 @@ class JobPager(Results[T]):
         caption = f"{self._label}: first {len(rows)} rows{more}"
         return html_table(cast(Any, rows), caption)
 
-    @property
-    def done(self) -> bool:
-        """True when nothing is left to yield: the listing is exhausted, closed, or
-        ``max_items`` were yielded (then :attr:`resume_token` still points at the rest)."""
-        if self._ahead:
-            return False
-        return self._closed or self._at_max() or (self._page_exhausted() and self._at_end())
-
-    @property
-    def requests_made(self) -> int:
-        """How many pages have been received so far."""
-        return self._requests
-
-    @property
-    def resume_token(self) -> str | None:
-        """Where the remaining items start; None when the listing is exhausted, or when
-        nothing was read yet and the pager started at the beginning.  (A listing with an
-        open end, ``end_on_repeated_token``, has a token at its end too: for what comes later.)"""
-        return self._resume_token()
-
-    def __repr__(self) -> str:
-        state = "done" if self.done else f"{self._yielded} yielded"
-        return f"<JobPager {self._label}: {state}, {self._requests} request(s)>"
-
-    # ------------------------------------------------------------------ internals
-
-    def _guard(self) -> _Guard:
-        return _Guard(self._busy, self._label)
-
-    def _resume_token(self) -> str | None:
-        if self._ahead:
-            return self._ahead[0][0]
-        return self._frontier_token()
-
-    def _frontier_token(self) -> str | None:
-        """The token after the last item read from the pages (peeked ones included)."""
-        if self._page is None:
-            return _encode(self._token_key, self._origin)
-        if not self._page_exhausted():
-            position = self._page_position
-            return _encode(self._token_key, _Position(position.segment, position.token, self._pos))
-        following = self._following()
-        if following is None and self._tail:
-            # An open end: the tail page again, past every item it held.
-            position = self._page_position
-            tail = _Position(position.segment, position.token, self._pos + self._carry)
-            return _encode(self._token_key, tail)
-        if following is None:
-            return None
-        if following.token is not None and (following.segment, following.token) in (self._followed):
-            # The service's next token points back at a page already read (a cycle): the
-            # rest starts past this page's items, as _refuse_cycle resumes -- never at a
-            # page whose items were yielded already.
-            position = self._page_position
-            following = _Position(position.segment, position.token, len(self._page.items))
-        return _encode(self._token_key, following)
-
-    def _following(self) -> _Position | None:
-        """Where the page after the current (exhausted) one starts; None at the end."""
-        assert self._page is not None
-        segment = self._page_position.segment
-        if self._page.next_token is not None and not self._last_page and not self._tail:
-            return _Position(segment, self._page.next_token, self._carry)
-        if segment + 1 < len(self._sources):
-            return _Position(segment + 1)
-        return None
-
-    def _page_exhausted(self) -> bool:
-        return self._page is not None and self._pos >= len(self._page.items)
-
-    def _at_end(self) -> bool:
-        return self._page is not None and self._following() is None
-
-    def _at_max(self) -> bool:
-        return self._max_items is not None and self._yielded >= self._max_items
-
     def _read(self) -> T:
         """The next kept item from the pages; StopIteration at the end."""
         while True:
@@ -439,29 +538,6 @@ class JobPager(Results[T]):
                 return item  # type: ignore[no-any-return]
             if self._closed or self._at_max() or not self._next_page():
                 raise StopIteration
-
-    def _take_from_page(self) -> Any:
-        """The next kept item of the current page, or _END."""
-        page = self._page
-        while page is not None and self._pos < len(page.items):
-            if self._closed or self._at_max():
-                break
-            item = page.items[self._pos]
-            self._pos += 1
-            if self._keep is not None and not self._keep(item):
-                continue
-            if self._dedupe is not None:
-                key = self._dedupe(item)
-                if key in self._seen_keys:
-                    continue
-                self._seen_keys.add(key)
-            self._yielded += 1
-            return item
-        return _END
-
-    def _rest_of_page(self) -> Iterator[T]:
-        while (item := self._take_from_page()) is not _END:
-            yield item
 
     def _next_page(self) -> bool:
         """Load the page that follows; False at the end of the listing."""
@@ -476,76 +552,21 @@ class JobPager(Results[T]):
         self._accept(position, page)
         return True
 
-    def _next_request(self) -> _Position | None:
-        """Where the next page starts (sans I/O); None at the end of the listing."""
-        if self._closed or self._at_max():
-            return None
-        if self._page is not None:
-            following = self._following()
-            if following is None:
-                return None
-            if following.token is not None and (following.segment, following.token) in (
-                self._followed
-            ):
-                self._refuse_cycle()
-            if following.segment != self._page_position.segment:
-                self._stop_rule = self._new_stop() if self._new_stop is not None else None
-            self._origin = following
-        return self._origin
-
-    def _refuse_cycle(self) -> None:
-        """The current page's next token was followed before (A -> B -> A).  Following it
-        would repeat items forever.  Resume by asking for the current page again, past its
-        items: a transient glitch then heals, a persistent one raises again."""
-        assert self._page is not None
-        position = self._page_position
-        self._origin = _Position(position.segment, position.token, len(self._page.items))
-        self._followed.discard((position.segment, position.token or ""))
-        self._page = None
-        error = TokenCycleError(
-            f"{self._label}: the service sent a pagination token this listing already "
-            f"followed (after {self._requests} page(s)); following it would repeat items"
-        )
-        error.resume_token = self._resume_token()
-        raise error
-
-    def _accept(self, position: _Position, page: RawPage[T]) -> None:
-        """Take the page fetched for ``position`` (sans I/O)."""
-        self._requests += 1
-        if position.token is not None:
-            self._followed.add((position.segment, position.token))
-        self._page = page
-        self._page_position = _Position(position.segment, position.token)
-        self._pos = min(position.skip, len(page.items))
-        # A token taken with a larger page size can skip past this page: on into the next.
-        self._carry = position.skip - self._pos
-        self._tail = (
-            self._end_on_repeat and position.token is not None and page.next_token == position.token
-        )
-        self._last_page = self._stop_rule is not None and self._stop_rule.after_page(page.items)
-        log.debug(
-            "%s: page %d, %d items, %s",
-            self._label,
-            self._requests,
-            len(page.items),
-            "more to come"
-            if page.next_token and not (self._last_page or self._tail)
-            else "last page",
-        )
-
 
 class _Guard:
     """Refuse a second thread (or a re-entrant call) while the pager is busy."""
 
-    def __init__(self, lock: threading.Lock, label: str) -> None:
+    def __init__(self, lock: threading.Lock, label: str, consumer: str = "thread") -> None:
         self._lock = lock
         self._label = label
+        self._consumer = consumer
 
     def __enter__(self) -> None:
         if not self._lock.acquire(blocking=False):
             raise BatchKitError(
-                f"{self._label}: this pager is being iterated elsewhere (another thread); "
-                "a pager is for one consumer at a time -- make one pager per thread"
+                f"{self._label}: this pager is being iterated elsewhere (another "
+                f"{self._consumer}); a pager is for one consumer at a time -- make one pager "
+                f"per {self._consumer}"
             )
 
     def __exit__(self, *exc: object) -> None:

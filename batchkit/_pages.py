@@ -36,7 +36,7 @@ from batchkit import _fastpath
 from batchkit._errors import BatchKitError, ResponseValidationError, from_exception
 from batchkit._operation import Operation
 
-__all__ = ["PageSource", "RawPage", "item_model"]
+__all__ = ["PageSource", "RawPage", "item_model", "next_token", "page_items", "page_request"]
 
 T = TypeVar("T")
 
@@ -100,13 +100,7 @@ class PageSource(Generic[T]):
 
     def fetch(self, token: str | None, page_size: int | None) -> RawPage[T]:
         """The page that starts at the service's ``token`` (None: the first page)."""
-        operation = self.operation
-        request = dict(self.params)
-        if token is not None and operation.input_token is not None:
-            request[operation.input_token] = token
-        if page_size is not None and operation.limit_key is not None:
-            request[operation.limit_key] = page_size
-        return self.call(request)
+        return self.call(page_request(self.operation, self.params, token, page_size))
 
     def call(self, request: Mapping[str, Any]) -> RawPage[T]:
         """One request with exactly these parameters."""
@@ -115,25 +109,50 @@ class PageSource(Generic[T]):
         try:
             with _fastpath.capture(operation, fast=self.fast, gc_pause=self.gc_pause) as captured:
                 response = method(**request)
-            if captured.items is not None:
-                items: tuple[T, ...] = captured.items
-            else:
-                if operation.result_required and operation.result_key not in response:
-                    raise ResponseValidationError(
-                        f"{operation.label}: the response lacks the required member "
-                        f"{operation.result_key}"
-                    )
-                raw_items = response.get(operation.result_key) or ()
-                with _fastpath.gc_pause(self.gc_pause):
-                    items = tuple([_convert(operation, raw) for raw in raw_items])
+            items: tuple[T, ...] = page_items(operation, response, captured)
         except BatchKitError:
             raise
         except Exception as error:
             raise from_exception(error, operation.label) from error
-        next_token = response.get(operation.output_token) if operation.output_token else None
-        if next_token is not None and not isinstance(next_token, str):
-            raise ResponseValidationError(
-                f"{operation.label}: {operation.output_token} is a "
-                f"{type(next_token).__name__}, not a string"
-            )
-        return RawPage(items, next_token or None)
+        return RawPage(items, next_token(operation, response))
+
+
+# The steps of a request around the I/O, shared by PageSource and batchkit.aio's twin.
+
+
+def page_request(
+    operation: Operation, params: Mapping[str, Any], token: str | None, page_size: int | None
+) -> dict[str, Any]:
+    """The parameters of the request for the page that starts at ``token``."""
+    request = dict(params)
+    if token is not None and operation.input_token is not None:
+        request[operation.input_token] = token
+    if page_size is not None and operation.limit_key is not None:
+        request[operation.limit_key] = page_size
+    return request
+
+
+def page_items(
+    operation: Operation, response: Mapping[str, Any], captured: _fastpath.Capture
+) -> Any:
+    """The typed items of a response: the fast path's, or botocore's dicts validated (under
+    :func:`batchkit._fastpath.gc_pause` unless the capture turned it off)."""
+    if captured.items is not None:
+        return captured.items
+    if operation.result_required and operation.result_key not in response:
+        raise ResponseValidationError(
+            f"{operation.label}: the response lacks the required member {operation.result_key}"
+        )
+    raw_items = response.get(operation.result_key) or ()
+    with _fastpath.gc_pause(captured.gc_pause):
+        return tuple([_convert(operation, raw) for raw in raw_items])
+
+
+def next_token(operation: Operation, response: Mapping[str, Any]) -> str | None:
+    """The response's next token (None at the end); a non-string one is an error."""
+    token = response.get(operation.output_token) if operation.output_token else None
+    if token is not None and not isinstance(token, str):
+        raise ResponseValidationError(
+            f"{operation.label}: {operation.output_token} is a {type(token).__name__}, not a string"
+        )
+    return token or None

@@ -66,6 +66,7 @@ __all__ = [
     "StatusChange",
     "SystemClock",
     "Watch",
+    "WatchCore",
     "check_interval",
     "check_timeout",
 ]
@@ -303,44 +304,38 @@ def _reached(job: JobDetail, until: Collection[JobStatus]) -> bool:
     )
 
 
-class Watch(Iterator[StatusChange]):
-    """The iterator :meth:`BatchClient.watch` returns: :class:`StatusChange` events until
-    every job is done, then it ends.
+class WatchCore:
+    """The sans-I/O state of a watch: which jobs are pending, what was last seen, the events
+    of a poll, the interval, failures and the deadline.
 
-    A context manager: leaving the block, :meth:`close` (from any thread) or Ctrl-C stop it
-    and leave no thread behind.  :attr:`jobs` is the last description of every job so far
-    (what a live table shows).  Raises :class:`batchkit.WaitTimeoutError` at the
-    ``timeout``, :class:`batchkit.JobNotFoundError` for ids AWS does not know, and a failed
-    poll's error after :data:`MAX_FAILED_POLLS` failed polls in a row.
+    Why a class of its own: :class:`Watch` and ``batchkit.aio``'s ``AsyncWatch`` share
+    every rule and differ only in how a poll is made and how they wait.  A loop asks
+    :meth:`_begin_poll` for the ids to describe, gives what came back to :meth:`_end_poll`
+    (JobNotFoundError for unknown ids), yields :meth:`_changes`, then asks
+    :meth:`_next_delay` how long to wait (it raises the timeout and fatal errors).
     """
 
     def __init__(
         self,
-        batch: BatchClient,
         ids: list[tuple[str, str]],
         *,
         until: frozenset[JobStatus],
         timeout: float | None,
         interval: tuple[float, float],
-        max_workers: int,
         progress: bool,
-        clock: Clock | None,
     ) -> None:
-        self._batch = batch
         self._ids = dict(ids)  # job id -> the id or ARN to send
         self._order = [key for key, _ in ids]
         self._until = until
         self._timeout = timeout
         self._schedule = PollSchedule(*interval)
-        self._max_workers = max_workers
         self._progress = progress
-        self._clock: Clock = clock if clock is not None else SystemClock()
         self._latest: dict[str, JobDetail] = {}
         self._done: set[str] = set()
-        self._stop = threading.Event()
         self._polls = 0
         self._requests = 0
-        self._iterator: Iterator[StatusChange] = self._run()
+        self._failures = 0
+        self._deadline: float | None = None
 
     # ---------------------------------------------------------------- public state
 
@@ -368,6 +363,108 @@ class Watch(Iterator[StatusChange]):
     def requests_made(self) -> int:
         """DescribeJobs requests made (not counting botocore's retries)."""
         return self._requests
+
+    # ---------------------------------------------------------------- the rules
+
+    def _start(self, monotonic: float) -> None:
+        self._deadline = None if self._timeout is None else monotonic + self._timeout
+
+    def _begin_poll(self) -> list[str]:
+        """The ids (or ARNs, as given) to describe in this poll: every pending job."""
+        pending = self.pending_ids
+        self._polls += 1
+        self._requests += math.ceil(len(pending) / 100)
+        return [self._ids[k] for k in pending]
+
+    def _end_poll(self, seen: Mapping[str, JobDetail], missing_ids: Collection[str]) -> None:
+        """Raise JobNotFoundError (ids as given) for pending jobs AWS said it does not know."""
+        unknown = set(missing_ids)
+        not_found = [
+            self._ids[k] for k in self.pending_ids if k not in seen and self._ids[k] in unknown
+        ]
+        if not_found:
+            raise JobNotFoundError(not_found)
+
+    def _next_delay(
+        self, error: BatchKitError | None, changed: bool, started: float, now: float
+    ) -> float:
+        """How long to wait before the next poll (the poll's own duration subtracted);
+        raises a fatal (or too often repeated) poll error, or the timeout."""
+        if error is not None:
+            self._failures += 1
+            if not isinstance(error, _TRANSIENT) or self._failures >= MAX_FAILED_POLLS:
+                raise error
+            log.debug("watch: poll failed (%s), backing off", type(error).__name__)
+        else:
+            self._failures = 0
+        # a first poll counts as a change: the interval starts at the shortest
+        first = self._polls == 1
+        delay = self._schedule.next(changed=changed or first, failed=error is not None)
+        if self._deadline is not None:
+            if now >= self._deadline:
+                self._timed_out()
+            delay = min(delay, self._deadline - started)  # the last poll is at the deadline
+        return max(delay - (now - started), 0.0)
+
+    def _timed_out(self) -> None:
+        assert self._timeout is not None
+        raise WaitTimeoutError(self.jobs, self.pending_ids, timedelta(seconds=self._timeout))
+
+    def _changes(
+        self, seen: Mapping[str, JobDetail], at: datetime
+    ) -> tuple[list[StatusChange], bool]:
+        """The events of the last poll, in input order; and whether anything changed
+        (a first sighting is not a change, for the interval)."""
+        changes: list[StatusChange] = []
+        changed = False
+        for key in self.pending_ids:
+            job = seen.get(key)
+            if job is None:
+                continue
+            before = self._latest.get(key)
+            self._latest[key] = job
+            old = None if before is None else before.status
+            if old is None or old != job.status:
+                changes.append(StatusChange(key, old, job.status, at, job))
+                changed = changed or before is not None
+            elif ArrayProgress.of(before) != ArrayProgress.of(job):
+                changed = True
+                if self._progress:
+                    changes.append(StatusChange(key, old, job.status, at, job))
+            if _reached(job, self._until):
+                self._done.add(key)
+        return changes, changed
+
+
+class Watch(WatchCore, Iterator[StatusChange]):
+    """The iterator :meth:`BatchClient.watch` returns: :class:`StatusChange` events until
+    every job is done, then it ends.
+
+    A context manager: leaving the block, :meth:`close` (from any thread) or Ctrl-C stop it
+    and leave no thread behind.  :attr:`jobs` is the last description of every job so far
+    (what a live table shows).  Raises :class:`batchkit.WaitTimeoutError` at the
+    ``timeout``, :class:`batchkit.JobNotFoundError` for ids AWS does not know, and a failed
+    poll's error after :data:`MAX_FAILED_POLLS` failed polls in a row.
+    """
+
+    def __init__(
+        self,
+        batch: BatchClient,
+        ids: list[tuple[str, str]],
+        *,
+        until: frozenset[JobStatus],
+        timeout: float | None,
+        interval: tuple[float, float],
+        max_workers: int,
+        progress: bool,
+        clock: Clock | None,
+    ) -> None:
+        super().__init__(ids, until=until, timeout=timeout, interval=interval, progress=progress)
+        self._batch = batch
+        self._max_workers = max_workers
+        self._clock: Clock = clock if clock is not None else SystemClock()
+        self._stop = threading.Event()
+        self._iterator: Iterator[StatusChange] = self._run()
 
     # ---------------------------------------------------------------- iteration
 
@@ -407,8 +504,7 @@ class Watch(Iterator[StatusChange]):
 
     def _run(self) -> Iterator[StatusChange]:
         clock = self._clock
-        deadline = None if self._timeout is None else clock.monotonic() + self._timeout
-        failures = 0
+        self._start(clock.monotonic())
         while self.pending_ids and not self._stop.is_set():
             started = clock.monotonic()
             seen, error = self._poll()
@@ -416,26 +512,7 @@ class Watch(Iterator[StatusChange]):
             yield from changes
             if not self.pending_ids or self._stop.is_set():
                 return
-            if error is not None:
-                failures += 1
-                if not isinstance(error, _TRANSIENT) or failures >= MAX_FAILED_POLLS:
-                    raise error
-                log.debug("watch: poll failed (%s), backing off", type(error).__name__)
-            else:
-                failures = 0
-            # a first poll counts as a change: the interval starts at the shortest
-            first = self._polls == 1
-            delay = self._schedule.next(changed=changed or first, failed=error is not None)
-            now = clock.monotonic()
-            if deadline is not None:
-                if now >= deadline:
-                    self._timed_out()
-                delay = min(delay, deadline - started)  # the last poll is at the deadline
-            self._sleep(max(delay - (now - started), 0.0))
-
-    def _timed_out(self) -> None:
-        assert self._timeout is not None
-        raise WaitTimeoutError(self.jobs, self.pending_ids, timedelta(seconds=self._timeout))
+            self._sleep(self._next_delay(error, changed, started, clock.monotonic()))
 
     def _sleep(self, seconds: float) -> None:
         if type(self._clock) is SystemClock:
@@ -446,47 +523,16 @@ class Watch(Iterator[StatusChange]):
     def _poll(self) -> tuple[dict[str, JobDetail], BatchKitError | None]:
         """Describe every pending job once; keep what arrived.  A failure after botocore's
         retries is returned (the jobs of other chunks were still read)."""
-        pending = self.pending_ids
-        self._polls += 1
-        self._requests += math.ceil(len(pending) / 100)
         seen: dict[str, JobDetail] = {}
         error: BatchKitError | None = None
         with self._batch.describe_jobs(
-            [self._ids[k] for k in pending], max_workers=self._max_workers
+            self._begin_poll(), max_workers=self._max_workers
         ) as details:
             try:
                 for job in details:
                     seen[job.job_id] = job
             except BatchKitError as failure:
                 error = failure
-            missing = [k for k in pending if k not in seen]
-            unknown = set(details.missing_ids)
-        not_found = [self._ids[k] for k in missing if self._ids[k] in unknown]  # as given
-        if not_found:
-            raise JobNotFoundError(not_found)
+            missing = details.missing_ids
+        self._end_poll(seen, missing)
         return seen, error
-
-    def _changes(
-        self, seen: Mapping[str, JobDetail], at: datetime
-    ) -> tuple[list[StatusChange], bool]:
-        """The events of the last poll, in input order; and whether anything changed
-        (a first sighting is not a change, for the interval)."""
-        changes: list[StatusChange] = []
-        changed = False
-        for key in self.pending_ids:
-            job = seen.get(key)
-            if job is None:
-                continue
-            before = self._latest.get(key)
-            self._latest[key] = job
-            old = None if before is None else before.status
-            if old is None or old != job.status:
-                changes.append(StatusChange(key, old, job.status, at, job))
-                changed = changed or before is not None
-            elif ArrayProgress.of(before) != ArrayProgress.of(job):
-                changed = True
-                if self._progress:
-                    changes.append(StatusChange(key, old, job.status, at, job))
-            if _reached(job, self._until):
-                self._done.add(key)
-        return changes, changed

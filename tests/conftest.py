@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import asyncio
+import importlib.util
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -10,7 +12,12 @@ import pytest
 from botocore.config import Config
 
 from batchkit import BatchClient, S3BatchOperationsClient
-from batchkit.testing import WireStubber
+from batchkit.testing import FakeAWS, WireStubber
+from tests.aio_adapter import Blocking
+
+#: aiobotocore is installed (the ``[async]`` extra, nox -s tests_async): the behavioural
+#: tests that use the ``face`` fixture then run against the async client too.
+HAS_AIO = importlib.util.find_spec("aiobotocore") is not None
 
 # batchkit.plot in tests (and the docs' examples): draw off-screen, never open a window.
 os.environ.setdefault("MPLBACKEND", "Agg")
@@ -53,17 +60,111 @@ def created(i: int) -> datetime:
     return T0 - timedelta(minutes=i)
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """``face``: every test using it runs on the sync client, and on the async one when
+    aiobotocore is installed (unless marked ``sync_only``: threads, Ctrl-C, sync types)."""
+    if "face" in metafunc.fixturenames:
+        faces = ["sync"]
+        if HAS_AIO and metafunc.definition.get_closest_marker("sync_only") is None:
+            faces.append("async")
+        metafunc.parametrize("face", faces, indirect=True)
+
+
+def is_pager(obj: object) -> bool:
+    """A JobPager, or (under the async face) an AsyncJobPager behind the adapter."""
+    if isinstance(obj, Blocking):
+        from batchkit.aio import AsyncJobPager
+
+        return isinstance(obj.target, AsyncJobPager)
+    from batchkit import JobPager
+
+    return isinstance(obj, JobPager)
+
+
+class Face:
+    """Which client face a test runs on; under ``async`` it owns the event loop."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.loop = asyncio.new_event_loop() if name == "async" else None
+        self._closers: list[Callable[[], Any]] = []
+
+    def opened(self, client: Any) -> Any:
+        """An async batchkit client, opened on this face's loop, behind the sync adapter."""
+        assert self.loop is not None
+        self.loop.run_until_complete(client.open())
+        self._closers.append(client.aclose)
+        return Blocking(client, self.loop)
+
+    def raw_client(self, service: str, config: Config = NO_RETRY) -> Any:
+        """An opened aiobotocore client (fake credentials), closed with the face."""
+        from aiobotocore.session import AioSession
+
+        assert self.loop is not None
+        context = AioSession().create_client(
+            service,
+            region_name="us-east-1",
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+            config=config,
+        )
+        raw = self.loop.run_until_complete(context.__aenter__())
+        self._closers.append(lambda: context.__aexit__(None, None, None))
+        return raw
+
+    def close(self) -> None:
+        if self.loop is not None:
+            for close in reversed(self._closers):
+                self.loop.run_until_complete(close())
+            self.loop.close()
+
+
 @pytest.fixture
-def batch_stub() -> Iterator[tuple[BatchClient, WireStubber]]:
-    raw = raw_client("batch")
+def face(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[Face]:
+    current = Face(request.param)
+    if current.name == "async":
+
+        def batch_client(fake: FakeAWS, config: Config | None = None) -> Any:
+            return current.opened(fake.async_batch_client(config))
+
+        def s3_client(
+            fake: FakeAWS, account_id: str | None = None, config: Config | None = None
+        ) -> Any:
+            return current.opened(fake.async_s3_client(account_id, config))
+
+        monkeypatch.setattr(FakeAWS, "batch_client", batch_client)
+        monkeypatch.setattr(FakeAWS, "s3_client", s3_client)
+    try:
+        yield current
+    finally:
+        current.close()
+
+
+@pytest.fixture
+def batch_stub(face: Face) -> Iterator[tuple[BatchClient, WireStubber]]:
+    if face.name == "async":
+        from batchkit.aio import AsyncBatchClient
+
+        raw = face.raw_client("batch")
+        client: Any = Blocking(AsyncBatchClient(raw), face.loop)  # type: ignore[arg-type]
+    else:
+        raw = raw_client("batch")
+        client = BatchClient(raw)
     with WireStubber(raw) as stub:
-        yield BatchClient(raw), stub
+        yield client, stub
         stub.assert_no_pending_responses()
 
 
 @pytest.fixture
-def s3_stub() -> Iterator[tuple[S3BatchOperationsClient, WireStubber]]:
-    raw = raw_client("s3control")
+def s3_stub(face: Face) -> Iterator[tuple[S3BatchOperationsClient, WireStubber]]:
+    if face.name == "async":
+        from batchkit.aio import AsyncS3BatchOperationsClient
+
+        raw = face.raw_client("s3control")
+        client: Any = Blocking(AsyncS3BatchOperationsClient(ACCOUNT, raw), face.loop)  # type: ignore[arg-type]
+    else:
+        raw = raw_client("s3control")
+        client = S3BatchOperationsClient(ACCOUNT, raw)
     with WireStubber(raw) as stub:
-        yield S3BatchOperationsClient(ACCOUNT, raw), stub
+        yield client, stub
         stub.assert_no_pending_responses()

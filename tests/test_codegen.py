@@ -5,12 +5,26 @@ import inspect
 import itertools
 from typing import TypeGuard
 
+import pytest
+
 from batchkit import _codegen, _generated_models
 from batchkit.models import BatchKitModel, JobDetail, JobSummary
 
 
+def _skip_under_aiobotocores_botocore() -> None:
+    import botocore
+
+    from tests.conftest import HAS_AIO
+
+    if HAS_AIO and botocore.__version__ != _generated_models.BOTOCORE_VERSION:
+        # nox -s tests_async: aiobotocore's older botocore; the generated files come from
+        # constraints.txt's botocore, and nox -s tests checks they are fresh.
+        pytest.skip(f"botocore {botocore.__version__} is aiobotocore's, not the models' source")
+
+
 def test_generated_models_are_up_to_date() -> None:
     """The committed files are exactly what ``python -m batchkit._codegen`` writes."""
+    _skip_under_aiobotocores_botocore()
     for name, text in _codegen.render_modules().items():
         assert _codegen.OUTPUT.with_name(name).read_text() == text, (
             f"batchkit/{name} is stale: run `python -m batchkit._codegen`"
@@ -29,6 +43,7 @@ def test_names() -> None:
 
 def test_operations_table_is_up_to_date() -> None:
     """The committed operations table is exactly what the generator writes."""
+    _skip_under_aiobotocores_botocore()
     assert _codegen.OPERATIONS_OUTPUT.read_text() == _codegen.render_operations(), (
         "batchkit/_operations.py is stale: run `python -m batchkit._codegen`"
     )

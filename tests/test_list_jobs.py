@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from batchkit import BatchClient, JobFilter, JobPager
+from batchkit import BatchClient, JobFilter
 from batchkit.models import JobStatus, JobSummary, ServiceJobStatus, ServiceJobSummary
 from batchkit.testing import WireStubber
-from tests.conftest import DEFINITION_ARN, T0_MS, created, summary
+from tests.conftest import DEFINITION_ARN, T0_MS, created, is_pager, summary
 
 Stub = tuple[BatchClient, WireStubber]
 
@@ -25,7 +25,7 @@ def page(items: list[dict[str, Any]], token: str | None = None) -> dict[str, Any
 def test_list_jobs_is_lazy_typed_and_follows_pages(batch_stub: Stub) -> None:
     batch, stub = batch_stub
     pager = batch.list_jobs("q", status=JobStatus.FAILED)
-    assert isinstance(pager, JobPager)
+    assert is_pager(pager)
     assert pager.requests_made == 0  # nothing sent yet: the stub queue is empty
     expected = {"jobQueue": "q", "jobStatus": "FAILED"}
     stub.add_response("list_jobs", page([summary(1), summary(3)], "t1"), expected)

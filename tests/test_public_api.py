@@ -19,6 +19,7 @@ from types import ModuleType
 import pytest
 
 import batchkit
+import batchkit.aio
 import batchkit.models
 import batchkit.testing
 from batchkit import JobFilter, JobNotFoundError
@@ -30,6 +31,7 @@ PACKAGE = ROOT / "batchkit"
 DISTRIBUTION = "batchkit-aws"  # `batchkit` on PyPI is another project (docs/decisions.md)
 PUBLIC: dict[str, ModuleType] = {
     "batchkit": batchkit,
+    "batchkit.aio": batchkit.aio,
     "batchkit.models": batchkit.models,
     "batchkit.testing": batchkit.testing,
 }

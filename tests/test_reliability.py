@@ -27,6 +27,9 @@ from batchkit.testing import FakeAWS, Fault
 from tests.conftest import NO_RETRY
 
 NOW = datetime(2026, 11, 20, 12, tzinfo=timezone.utc)
+
+# Each test runs on the sync client and (with aiobotocore) the async one: tests/conftest.py.
+pytestmark = pytest.mark.usefixtures("face")
 FAULTS = [("TooManyRequestsException", 429), ("ServerException", 500), ("ServerException", 503)]
 
 
@@ -188,6 +191,7 @@ def test_describe_with_a_malformed_chunk_names_the_ids() -> None:
     assert info.value.undescribed_ids == ("j000", "j001")
 
 
+@pytest.mark.sync_only  # threads; the async twin (many tasks) is in tests/test_aio.py
 def test_one_client_shared_by_many_threads() -> None:
     fake = seeded(120)
     batch = fake.batch_client()

@@ -103,7 +103,7 @@ def test_job_definition_is_not_a_service_job_filter(batch_stub: Stub) -> None:
         (lambda b: b.describe_jobs("job-1"), "job_ids: expected an iterable"),
         (lambda b: b.describe_jobs(["ok", ""]), "job_ids item: must not be empty"),
         (lambda b: b.describe_jobs([None]), "job_ids item: expected a str"),
-        (lambda b: b.describe_jobs(["a"], max_workers=0), "max_workers"),
+        (lambda b: b.describe_jobs(["a"], max_workers=0), "max_workers|max_concurrency"),
         (lambda b: b.describe_job(""), "job_id: must not be empty"),
         (lambda b: b.list_jobs("q").take(-1), "take: n must be"),
     ],

@@ -26,6 +26,10 @@ from batchkit.models import JobStatus
 from batchkit.testing import FakeAWS, Fault, ManualClock, Step
 from tests.conftest import NO_RETRY
 
+# Each test runs on BatchClient.watch/wait and (with aiobotocore) on AsyncBatchClient's
+# (tests/conftest.py's face fixture; the async watch shares batchkit._watch.WatchCore).
+pytestmark = pytest.mark.usefixtures("face")
+
 
 @pytest.fixture(autouse=True)
 def no_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -292,7 +296,7 @@ def test_unknown_ids_are_a_typed_error_before_any_event(fake: FakeAWS, clock: Ma
         ({"poll_interval": 0}, "poll_interval: must be a positive"),
         ({"poll_interval": float("nan")}, "poll_interval: must be a positive"),
         ({"poll_interval": (1, 2, 3)}, "poll_interval: give one interval"),
-        ({"max_workers": 0}, "max_workers: must be between 1 and 10"),
+        ({"max_workers": 0}, "max_(workers|concurrency): must be between 1 and 10"),
     ],
 )
 def test_bad_arguments_fail_before_any_request(
@@ -309,6 +313,7 @@ def test_bad_arguments_fail_before_any_request(
 # ------------------------------------------------------------------------- interruption
 
 
+@pytest.mark.sync_only  # threads / Ctrl-C; the async twins are in tests/test_aio_watch.py
 def test_ctrl_c_during_a_poll_leaves_no_threads(fake: FakeAWS, clock: ManualClock) -> None:
     ids = [fake.add_job("q", status="RUNNING").job_id for _ in range(450)]
     fake.inject(Fault(kind="interrupt", operation="DescribeJobs", on_call=8))  # 2nd poll
@@ -321,6 +326,7 @@ def test_ctrl_c_during_a_poll_leaves_no_threads(fake: FakeAWS, clock: ManualCloc
         next(watch)
 
 
+@pytest.mark.sync_only  # threads / Ctrl-C; the async twins are in tests/test_aio_watch.py
 def test_ctrl_c_while_sleeping(fake: FakeAWS, clock: ManualClock) -> None:
     job = fake.add_job("q", status="RUNNING").job_id
 
@@ -333,6 +339,7 @@ def test_ctrl_c_while_sleeping(fake: FakeAWS, clock: ManualClock) -> None:
     assert fake.calls("DescribeJobs") == 1
 
 
+@pytest.mark.sync_only  # threads / Ctrl-C; the async twins are in tests/test_aio_watch.py
 def test_close_from_another_thread_wakes_a_sleeping_watch(fake: FakeAWS) -> None:
     job = fake.add_job("q", status="RUNNING").job_id
     watch = batch_of(fake).watch([job], poll_interval=3600, clock=SystemClock())

@@ -53,12 +53,12 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import boto3
 from botocore.config import Config
 
-from batchkit._client import BatchClient, S3BatchOperationsClient
+from batchkit._client import BatchClient, S3BatchOperationsClient, _client_config
 from batchkit._mixins import TERMINAL_BATCH_VALUES, TERMINAL_S3_VALUES
 from batchkit._operation import Operation
 from batchkit._operations import (
@@ -74,7 +74,10 @@ from batchkit.models import JobDetail, S3BatchJob, ServiceJobSummary
 from batchkit.testing._fake_logs import FakeLogs
 from batchkit.testing._lifecycle import Lifecycle, status_summary
 from batchkit.testing._throttle import RateLimit
-from batchkit.testing._wire import AWSErrorResponse, RawReply, serve
+from batchkit.testing._wire import AWSErrorResponse, RawReply, serve, serving_async
+
+if TYPE_CHECKING:
+    from batchkit.aio import AsyncBatchClient, AsyncS3BatchOperationsClient
 
 __all__ = ["FAULT_KINDS", "FakeAWS", "Fault"]
 
@@ -219,6 +222,7 @@ class FakeAWS:
         self._version = 0  # bumped on every change: invalidates cached query results
         self._results: dict[str, tuple[int, list[dict[str, Any]]]] = {}
         self._session: boto3.Session | None = None
+        self._aio_session: Any = None
         self._lifecycle: Lifecycle | None = None
         self._throttle: RateLimit | None = None
         self.requests: list[tuple[str, dict[str, Any]]] = []
@@ -262,9 +266,10 @@ class FakeAWS:
     def boto3_client(
         self, service: str, config: Config | None = None, region: str | None = None
     ) -> Any:
-        """A real boto3 client (fake credentials) whose requests this backend answers."""
+        """A real boto3 client (fake credentials) whose requests this backend answers,
+        configured as batchkit configures its own (``config`` merged over its default)."""
         factory: Any = self.session().client
-        return factory(service, config=config, region_name=region or self.region)
+        return factory(service, config=_client_config(config), region_name=region or self.region)
 
     def batch_client(self, config: Config | None = None) -> BatchClient:
         """A :class:`batchkit.BatchClient` on this backend (its CloudWatch Logs clients,
@@ -277,6 +282,31 @@ class FakeAWS:
         """A :class:`batchkit.S3BatchOperationsClient` on this backend."""
         return S3BatchOperationsClient(
             account_id or self.account_id, self.boto3_client("s3control", config)
+        )
+
+    def aio_session(self) -> Any:
+        """An aiobotocore ``AioSession`` (fake credentials, this backend's region) whose
+        clients this backend answers (needs aiobotocore: ``batchkit-aws[async]``)."""
+        if self._aio_session is None:
+            from batchkit.testing._aio import fake_session
+
+            self._aio_session = fake_session(self)
+        return self._aio_session
+
+    def async_batch_client(self, config: Config | None = None) -> AsyncBatchClient:
+        """A :class:`batchkit.aio.AsyncBatchClient` on this backend (``async with`` it)."""
+        from batchkit.aio import AsyncBatchClient
+
+        return AsyncBatchClient(session=self.aio_session(), config=config)
+
+    def async_s3_client(
+        self, account_id: str | None = None, config: Config | None = None
+    ) -> AsyncS3BatchOperationsClient:
+        """A :class:`batchkit.aio.AsyncS3BatchOperationsClient` on this backend."""
+        from batchkit.aio import AsyncS3BatchOperationsClient
+
+        return AsyncS3BatchOperationsClient(
+            account_id or self.account_id, session=self.aio_session(), config=config
         )
 
     def attach(self, target: Any) -> Callable[[], None]:
@@ -686,8 +716,17 @@ class FakeAWS:
         if self._lifecycle is not None:
             self._lifecycle.advance()
         delay = self._latency.get(label, self._latency.get(None, 0.0))
+        if delay and serving_async():  # an aiobotocore client: never block the event loop
+            respond = functools.partial(self._respond, service, key, label, params, fault)
+            return _delayed(delay, respond)
         if delay:
             time.sleep(delay)  # simulated network latency, not synchronisation
+        return self._respond(service, key, label, params, fault)
+
+    def _respond(
+        self, service: str, key: str, label: str, params: dict[str, Any], fault: Fault | None
+    ) -> Any:
+        operation_name = key.split(".", 1)[1]
         throttle = self._throttle
         if fault is None and throttle is not None and throttle.exceeded(label):
             raise AWSErrorResponse("TooManyRequestsException", "Too Many Requests", 429)
@@ -1082,3 +1121,14 @@ def _after(
         if key(item) > last:
             return index
     return len(items)
+
+
+_R = TypeVar("_R")
+
+
+async def _delayed(delay: float, then: Callable[[], _R]) -> _R:
+    """``then()`` after ``delay`` seconds of simulated latency, awaited (async clients)."""
+    import asyncio
+
+    await asyncio.sleep(delay)
+    return then()

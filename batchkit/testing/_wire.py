@@ -23,9 +23,11 @@ from __future__ import annotations
 
 import contextvars
 import functools
+import inspect
 import json
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -240,7 +242,10 @@ class RawReply:
 #: ``responder(operation_name, params)`` -> the parsed-form response (a dict, encoded as AWS
 #: would), a :class:`RawReply`, or raise :class:`AWSErrorResponse` (an AWS error) or a
 #: botocore exception (a transport failure: ``ConnectionClosedError``, ``ReadTimeoutError``).
-Responder = Callable[[str, dict[str, Any]], "dict[str, Any] | RawReply"]
+#: For an aiobotocore client (see :func:`serving_async`) it may return an awaitable of those.
+Responder = Callable[
+    [str, dict[str, Any]], "dict[str, Any] | RawReply | Awaitable[dict[str, Any] | RawReply]"
+]
 
 
 def decode_request(operation: OperationModel, request: AWSPreparedRequest) -> dict[str, Any]:
@@ -295,8 +300,9 @@ def serve(
     *,
     first: bool = False,
 ) -> Callable[[], None]:
-    """Answer the requests of a boto3 client, ``boto3.Session`` or botocore session with
-    ``responder(operation_name, params)``; returns a function that stops serving.
+    """Answer the requests of a boto3 client, ``boto3.Session`` or botocore session -- or
+    an aiobotocore client or ``AioSession`` -- with ``responder(operation_name, params)``;
+    returns a function that stops serving.
 
     The one wire responder under every fake of batchkit's (``FakeAWS``, ``WireStubber``,
     the benchmarks): ``params`` are decoded from the serialized HTTP request (so botocore's
@@ -327,18 +333,42 @@ def serve(
             )
         finally:
             _CURRENT.reset(current)
+        assert not inspect.isawaitable(outcome), "an awaitable answer is for aiobotocore only"
         return _http(operation, outcome)
 
+    async def aio_handler(request: AWSPreparedRequest, event_name: str, **_kwargs: Any) -> Any:
+        # aiobotocore awaits before-send handlers and reads the body with ``await
+        # response.content``: the same answer, as the response type it expects.
+        service_id, operation_name = event_name.split(".")[1:3]
+        operation = by_event[service_id].operation_model(operation_name)
+        params = decode_request(operation, request)
+        reset = _serving_async.set(True)
+        current = _CURRENT.set(request)
+        try:
+            outcome = responder(operation_name, params)
+            if inspect.isawaitable(outcome):
+                outcome = await outcome
+            response = _http(operation, outcome)
+        except AWSErrorResponse as error:
+            response = encode_error(
+                operation, error.code, error.message, error.status, error.request_id
+            )
+        finally:
+            _CURRENT.reset(current)
+            _serving_async.reset(reset)
+        return _aio_response(response)
+
     by_event = {m.service_id.hyphenize(): m for m in models}
-    unique_id = f"batchkit-serve-{id(handler)}"
+    chosen: Any = aio_handler if _is_aiobotocore(target) else handler
+    unique_id = f"batchkit-serve-{id(chosen)}"
     registered = [f"before-send.{event_id}" for event_id in by_event]
     for event in registered:
         register = events.register_first if first else events.register
-        register(event, handler, unique_id=unique_id + event)
+        register(event, chosen, unique_id=unique_id + event)
 
     def stop() -> None:
         for event in registered:
-            events.unregister(event, handler, unique_id=unique_id + event)
+            events.unregister(event, chosen, unique_id=unique_id + event)
 
     return stop
 
@@ -369,6 +399,38 @@ def request_region(request: AWSPreparedRequest | None = None) -> str | None:
         return None
     scope = auth[start + len(marker) :].split(",", 1)[0].split("/")
     return scope[2] if len(scope) >= 5 else None
+
+
+#: True while :func:`serve` answers an aiobotocore client: a responder may then return an
+#: awaitable (FakeAWS's latency awaits instead of blocking the event loop).
+_serving_async: ContextVar[bool] = ContextVar("batchkit_serving_async", default=False)
+
+
+def serving_async() -> bool:
+    """True inside a responder called for an aiobotocore client (it may return an awaitable)."""
+    return _serving_async.get()
+
+
+def _is_aiobotocore(target: Any) -> bool:
+    """An aiobotocore client or session (told by class, without importing aiobotocore)."""
+    return any(c.__module__.startswith("aiobotocore.") for c in type(target).__mro__)
+
+
+class _AioBody:
+    """The raw-response object ``AioAWSResponse.content`` awaits."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+
+    async def read(self) -> bytes:
+        return self._data
+
+
+def _aio_response(response: AWSResponse) -> Any:
+    from aiobotocore.awsrequest import AioAWSResponse
+
+    body = response.raw._data if isinstance(response.raw, _Body) else b""
+    return AioAWSResponse(response.url, response.status_code, response.headers, _AioBody(body))
 
 
 @functools.cache

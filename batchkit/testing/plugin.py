@@ -5,9 +5,11 @@
 ...     assert my_code.report(BatchClient()) == ["etl exit 2"]  # BatchClient() just works
 
 The fixture's backend answers clients made from boto3's default session (``BatchClient()``,
-``boto3.client("batch")``) for the duration of the test, with fake credentials and region
-``us-east-1``; ``batchkit_fake.batch_client()`` and ``.s3_client()`` give wired clients
-directly.  Nothing reaches the network: operations the fake does not implement are errors.
+``boto3.client("batch")``) -- and, with ``batchkit-aws[async]``, ``AsyncBatchClient()`` and
+``AsyncS3BatchOperationsClient(...)`` -- for the duration of the test, with fake credentials
+and region ``us-east-1``; ``batchkit_fake.batch_client()`` and ``.s3_client()`` (and
+``.async_batch_client()``, ``.async_s3_client()``) give wired clients directly.  Nothing
+reaches the network: operations the fake does not implement are errors.
 
 pytest imports this module in every run of every project that has batchkit installed, so it
 imports nothing heavy: boto3, pydantic and the fake are imported when the fixture is used.
@@ -40,6 +42,8 @@ def serve_default_session(fake: FakeAWS, monkeypatch: pytest.MonkeyPatch) -> Cal
     """
     import boto3
 
+    from batchkit.testing._aio import serve_default_async_session
+
     for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_CONFIG_FILE"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
@@ -48,6 +52,7 @@ def serve_default_session(fake: FakeAWS, monkeypatch: pytest.MonkeyPatch) -> Cal
     monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)
     boto3.setup_default_session()
     assert boto3.DEFAULT_SESSION is not None
+    serve_default_async_session(fake, monkeypatch)
     return fake.attach(boto3.DEFAULT_SESSION)
 
 

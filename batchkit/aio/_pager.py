@@ -1,0 +1,195 @@
+"""AsyncJobPager: :class:`batchkit.JobPager`'s twin for ``async for``.
+
+Both derive from :class:`batchkit._pager.PagerCore`, the sans-I/O state of a listing
+(position, resume tokens, keep/dedupe/stop rules, peeked items): the rules of *where a
+listing is* are shared, only the fetch is awaited here.  So tokens are interchangeable
+between the sync and the async pager (and with boto3's paginators).
+
+Cancellation: the only I/O is the request awaited inside your task.  Cancel the task (or
+time it out) and that request is abandoned with it; the pager stays where it was, so
+iterating it again -- or a new listing from its ``resume_token`` -- yields exactly the
+items not yet yielded.  ``take``/``to_list`` give back what they had read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
+
+from batchkit._errors import BatchKitError
+from batchkit._pager import _END, Page, PagerCore, _check_count
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from batchkit._pages import RawPage
+
+__all__ = ["AsyncJobPager", "AsyncPageFetcher"]
+
+T = TypeVar("T")
+
+
+class AsyncPageFetcher(Protocol[T]):
+    """What the async pager reads pages from (:class:`batchkit.aio._pages.AsyncPageSource`)."""
+
+    async def fetch(self, token: str | None, page_size: int | None) -> RawPage[T]: ...
+
+
+class AsyncJobPager(PagerCore[T, "AsyncPageFetcher[T]"], AsyncIterator[T]):
+    """A lazy ``AsyncIterator[T]`` over every item of a listing, one page in memory at a time.
+
+    No request is made until the first item (or page) is awaited.  ``resume_token`` is
+    valid at every point -- after any item, any error, a cancelled task, :meth:`aclose`.
+    One pager is for one task at a time (a second concurrent consumer raises).
+
+    >>> async def failed(batch):                                   # doctest: +SKIP
+    ...     async with batch.list_jobs("q", status="FAILED") as pager:
+    ...         async for job in pager:
+    ...             print(job.job_name)
+    """
+
+    _consumer = "task"
+
+    def __aiter__(self) -> AsyncJobPager[T]:
+        return self
+
+    async def __anext__(self) -> T:
+        with self._guard():
+            if self._ahead:
+                return self._ahead.popleft()[1]
+            item = self._take_from_page()  # most items: no page to fetch, no coroutine
+            if item is not _END:
+                return cast(T, item)
+            return await self._read()
+
+    async def __aenter__(self) -> AsyncJobPager[T]:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """End the listing (``contextlib.aclosing`` works too): iteration stops, nothing is
+        left running, and :attr:`resume_token` still says where it was."""
+        self.close()
+
+    async def peek(self, n: int) -> list[T]:
+        """Up to ``n`` next items *without consuming them*: iteration still yields them."""
+        _check_count("peek", n)
+        with self._guard():
+            while len(self._ahead) < n:
+                token = self._frontier_token()
+                try:
+                    item = await self._read()
+                except StopAsyncIteration:
+                    break
+                self._ahead.append((token, item))
+            return [item for _, item in list(self._ahead)[:n]]
+
+    async def pages(self) -> AsyncIterator[Page[T]]:
+        """The remaining items page by page (one AWS response each, after filtering).
+
+        If iteration stopped inside a page, the first page holds the rest of that page.
+        """
+        with self._guard():
+            if self._ahead:
+                peeked = tuple(item for _, item in self._ahead)
+                self._ahead.clear()
+                if not self._page_exhausted():
+                    peeked += tuple(self._rest_of_page())
+                ready: Page[T] | None = Page(peeked, self._frontier_token())
+            elif self._page is not None and not self._page_exhausted():
+                ready = Page(tuple(self._rest_of_page()), self._frontier_token())
+            else:
+                ready = None
+        if ready is not None:
+            yield ready
+        while True:
+            with self._guard():
+                if not await self._next_page():
+                    return
+                page = Page(tuple(self._rest_of_page()), self._frontier_token())
+            yield page
+
+    async def first(self) -> T | None:
+        """The next item, or None if there is none (at most the pages needed for one item)."""
+        try:
+            return await self.__anext__()
+        except StopAsyncIteration:
+            return None
+
+    async def take(self, n: int, *, progress: bool = False) -> list[T]:
+        """The next ``n`` items (fewer if the listing ends first).
+
+        Lossless on failure and on cancellation: nothing read by this call is lost -- the
+        items go back in front of the pager, and an error's ``resume_token`` is where the
+        call started.
+        """
+        _check_count("take", n)
+        from batchkit._display import with_progress
+
+        read: list[tuple[str | None, T]] = []
+        with self._guard():
+            start = self._resume_token()
+            bar: Any = with_progress(cast(Any, None), progress, self._label)
+            try:
+                while len(read) < n:
+                    if self._ahead:
+                        read.append(self._ahead.popleft())
+                    else:
+                        token = self._frontier_token()
+                        read.append((token, await self._read()))
+                    if bar is not None:
+                        bar.update(1)
+            except StopAsyncIteration:
+                pass
+            except BaseException as error:  # CancelledError included
+                self._ahead.extendleft(reversed(read))
+                if isinstance(error, BatchKitError):
+                    error.resume_token = start
+                raise
+            finally:
+                if bar is not None:
+                    bar.close()
+        return [item for _, item in read]
+
+    async def to_list(self, *, progress: bool = False) -> list[T]:
+        """Every remaining item (reads the whole listing: prefer ``async for``)."""
+        return await self.take(2**63, progress=progress)
+
+    async def to_pandas(self, *, progress: bool = False) -> pd.DataFrame:
+        """Every remaining item as a DataFrame of flat columns (needs ``batchkit-aws[pandas]``)."""
+        from batchkit._display import to_pandas
+
+        return to_pandas(cast(Any, await self.to_list(progress=progress)), model=self._model)
+
+    # ------------------------------------------------------------------ I/O
+
+    async def _read(self) -> T:
+        """The next kept item from the pages; StopAsyncIteration at the end."""
+        while True:
+            item = self._take_from_page()
+            if item is not _END:
+                return cast(T, item)
+            if self._closed or self._at_max() or not await self._next_page():
+                raise StopAsyncIteration
+
+    async def _next_page(self) -> bool:
+        """Load the page that follows; False at the end of the listing."""
+        position = self._next_request()
+        if position is None:
+            return False
+        sources: Sequence[AsyncPageFetcher[T]] = self._sources
+        try:
+            page = await sources[position.segment].fetch(position.token, self._page_size)
+        except BatchKitError as error:
+            error.resume_token = self._resume_token()
+            raise
+        self._accept(position, page)
+        return True

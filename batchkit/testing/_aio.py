@@ -1,0 +1,42 @@
+"""FakeAWS for aiobotocore clients: sessions whose clients the backend answers.
+
+aiobotocore emits botocore's events (awaiting async handlers), so FakeAWS plugs in at the
+same ``before-send`` event as for boto3 clients: the same state, faults and request log;
+:func:`batchkit.testing.serve` answers with the response type aiobotocore reads.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pytest
+
+    from batchkit.testing._fake import FakeAWS
+
+__all__ = ["fake_session", "serve_default_async_session"]
+
+
+def fake_session(fake: FakeAWS, *, credentials: bool = True) -> Any:
+    """A new ``AioSession`` (fake credentials, ``fake.region``) answered by ``fake``."""
+    from aiobotocore.session import AioSession
+
+    session = AioSession()
+    if credentials:
+        session.set_credentials("testing", "testing")
+        session.set_config_variable("region", fake.region)
+    fake.attach(session)
+    return session
+
+
+def serve_default_async_session(fake: FakeAWS, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make ``AsyncBatchClient()`` (no ``session=``) use a session ``fake`` answers, when
+    aiobotocore is installed (undone by ``monkeypatch``).  Credentials and region come
+    from the environment, as for boto3's default session."""
+    import importlib.util
+
+    if importlib.util.find_spec("aiobotocore") is None:
+        return
+    import batchkit.aio._client as aio_client
+
+    monkeypatch.setattr(aio_client, "_DEFAULT_SESSION", fake_session(fake, credentials=False))

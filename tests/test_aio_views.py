@@ -1,0 +1,207 @@
+"""batchkit.aio after the merge with main: what the async client shares with the sync
+client's account views (status collections and ALL, job_queues, lazy describe input --
+async iterables included -- and gc_pause).  Behaviour shared with the sync client's tests
+runs on both faces through the ``face`` fixture; these need an event loop of their own."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+
+pytest.importorskip("aiobotocore")
+
+from batchkit import BatchKitError, InvalidParameterError, JobNotFoundError
+from batchkit.aio import AsyncBatchClient
+from batchkit.models import JobSummary
+from batchkit.testing import FakeAWS
+
+pytestmark = pytest.mark.anyio
+
+NOW = datetime(2026, 11, 20, 12, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+def account() -> FakeAWS:
+    fake = FakeAWS(now=lambda: NOW)
+    statuses = ["FAILED", "SUCCEEDED", "RUNNING", "RUNNABLE"]
+    for i in range(240):
+        fake.add_job(
+            "q",
+            job_id=f"j{i:04d}",
+            status=statuses[i % 4],
+            created_at=NOW - timedelta(minutes=i),
+        )
+    fake.add_queue("etl", priority=10)
+    return fake
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        ({"FAILED", "SUCCEEDED"}, {"FAILED", "SUCCEEDED"}),
+        ("all", {"FAILED", "SUCCEEDED", "RUNNING", "RUNNABLE"}),
+        (["RUNNING"], {"RUNNING"}),
+    ],
+)
+async def test_status_collections_and_all_are_planned_as_for_the_sync_client(
+    status: str | set[str] | list[str], expected: set[str]
+) -> None:
+    fake = account()
+    sync_ids = [j.job_id for j in fake.batch_client().list_jobs("q", status=status)]
+    sync_requests = len(fake.requests)
+    async with fake.async_batch_client() as batch:
+        pager = batch.list_jobs("q", status=status)
+        jobs = await pager.to_list()
+    assert {j.status.value for j in jobs if j.status is not None} == expected
+    assert [j.job_id for j in jobs] == sync_ids  # the same plan, the same order
+    assert len(fake.requests) - sync_requests == sync_requests  # and the same requests
+    assert len({j.job_id for j in jobs}) == len(jobs)
+
+
+async def test_an_empty_status_collection_is_refused_before_any_request() -> None:
+    fake = account()
+    async with fake.async_batch_client() as batch:
+        with pytest.raises(InvalidParameterError, match="status"):
+            batch.list_jobs("q", status=[])
+    assert fake.requests == []
+
+
+async def test_several_queues_are_the_sync_clients_merged_listing_not_this_one() -> None:
+    fake = account()
+    async with fake.async_batch_client() as batch:
+        with pytest.raises(InvalidParameterError, match="one queue at a time"):
+            batch.list_jobs(["q", "etl"])  # type: ignore[arg-type]
+    assert fake.requests == []
+
+
+async def test_job_queues() -> None:
+    fake = account()
+    async with fake.async_batch_client() as batch:
+        names = [q.job_queue_name async for q in batch.job_queues(page_size=1)]
+        assert sorted(names) == ["etl", "q"]
+        named = await batch.job_queues(["etl"]).to_list()
+        assert [q.priority for q in named] == [10]
+        with pytest.raises(InvalidParameterError, match="names"):
+            batch.job_queues("etl")
+
+
+def failed(n: int) -> FakeAWS:
+    fake = FakeAWS(now=lambda: NOW)
+    for i in range(n):
+        fake.add_job(
+            "q", job_id=f"j{i:04d}", status="FAILED", created_at=NOW - timedelta(seconds=i)
+        )
+    return fake
+
+
+async def test_describe_streams_an_async_pager_without_reading_it_first() -> None:
+    fake = failed(1000)
+    async with fake.async_batch_client() as batch:
+        listing = batch.list_jobs("q", status="FAILED", page_size=50)
+        details = batch.describe_jobs(listing)
+        first = await details.first()
+        assert first is not None
+        assert first.job_id == "j0000"
+        assert fake.calls("ListJobs") == 2  # one chunk of 100 ids: two pages, not twenty
+        assert not listing.done
+        rest = await details.to_list()
+    assert [first.job_id] + [d.job_id for d in rest] == [f"j{i:04d}" for i in range(1000)]
+    assert fake.calls("DescribeJobs") == 10
+    assert listing.done
+
+
+async def test_describe_reads_sync_iterators_lazily_and_checks_lists_up_front() -> None:
+    fake = account()
+    read: list[int] = []
+
+    def ids() -> Iterator[str]:
+        for i in range(150):
+            read.append(i)
+            yield f"j{i:04d}"
+
+    async with fake.async_batch_client() as batch:
+        details = batch.describe_jobs(ids())
+        assert read == []  # nothing read before the first item is asked for
+        await details.first()
+        assert len(read) == 100
+        assert len(await details.to_list()) == 149
+        with pytest.raises(InvalidParameterError, match="job_ids item"):
+            batch.describe_jobs(["j0000", 3])  # type: ignore[list-item]
+        assert fake.calls("DescribeJobs") == 2
+
+
+async def test_summaries_and_arns_are_ids_and_duplicates_are_described_once() -> None:
+    fake = account()
+    async with fake.async_batch_client() as batch:
+        summaries: list[JobSummary] = await batch.list_jobs("q", status="FAILED").take(3)
+        arn = summaries[0].job_arn
+        assert arn is not None
+
+        async def given() -> AsyncIterator[object]:
+            for item in [*summaries, arn, summaries[1].job_id]:
+                yield item
+
+        details = await batch.describe_jobs(given()).to_list()  # type: ignore[arg-type]
+    assert [d.job_id for d in details] == [s.job_id for s in summaries]
+
+
+async def test_an_invalid_item_of_an_async_input_comes_after_the_details_before_it() -> None:
+    fake = account()
+
+    async def given() -> AsyncIterator[object]:
+        for i in range(100):
+            yield f"j{i:04d}"
+        yield 7
+
+    async with fake.async_batch_client() as batch:
+        details = batch.describe_jobs(given(), max_concurrency=2)  # type: ignore[arg-type]
+        seen = [job.job_id for job in await details.take(100)]
+        with pytest.raises(InvalidParameterError, match="job_ids item"):
+            await details.first()
+    assert seen == [f"j{i:04d}" for i in range(100)]  # the chunk before it was described
+    assert fake.calls("DescribeJobs") == 1
+
+
+async def test_a_failing_async_pager_as_input_raises_its_typed_error() -> None:
+    fake = failed(250)
+    fake.inject(code="AccessDeniedException", status=403, operation="ListJobs", on_call=2)
+    async with fake.async_batch_client() as batch:
+        listing = batch.list_jobs("q", status="FAILED", page_size=100)
+        details = batch.describe_jobs(listing)
+        got = [job.job_id for job in await details.take(100)]
+        with pytest.raises(BatchKitError) as info:
+            await details.first()
+    assert got == [f"j{i:04d}" for i in range(100)]  # the first chunk's details came first
+    assert not isinstance(info.value, JobNotFoundError)
+    assert info.value.resume_token == listing.resume_token is not None  # resumable
+
+
+@pytest.mark.parametrize("pause", [True, False])
+async def test_gc_pause_is_per_client(pause: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    from batchkit import _fastpath
+
+    asked: list[bool] = []
+    real = _fastpath.gc_pause
+
+    def spy(enabled: bool = True) -> Any:
+        asked.append(enabled)
+        return real(enabled)
+
+    monkeypatch.setattr(_fastpath, "gc_pause", spy)
+    fake = account()
+    async with AsyncBatchClient(session=fake.aio_session(), gc_pause=pause) as batch:
+        assert len(await batch.list_jobs("q", status="ALL").to_list()) == 240
+        await batch.describe_jobs(["j0000"]).to_list()
+    async with AsyncBatchClient(
+        session=fake.aio_session(), gc_pause=pause, fast_path=False
+    ) as slow:
+        await slow.list_jobs("q").to_list()  # botocore parses; batchkit validates its dicts
+    assert asked
+    assert set(asked) == {pause}
