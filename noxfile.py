@@ -27,6 +27,19 @@ CONSTRAINTS = ("-c", "constraints.txt")
 # constraints.txt tests), so the async face is tested in a session of its own.
 ASYNC_CONSTRAINTS = ("-c", "constraints-async.txt")
 ASYNC_CODE = "batchkit/aio/*,batchkit/testing/_aio.py"
+ASYNC_TESTS = (
+    "tests/test_aio.py",
+    "tests/test_aio_moto.py",
+    "tests/test_aio_views.py",
+    "tests/test_aio_watch.py",
+    "tests/test_failures.py",
+    "tests/test_reliability.py",
+    "tests/test_watch.py",
+    "tests/test_list_jobs.py",
+    "tests/test_describe_jobs.py",
+    "tests/test_s3.py",
+    "tests/test_errors.py",
+)
 
 
 def install_dev(session: nox.Session) -> None:
@@ -73,7 +86,9 @@ def tests_async(session: nox.Session) -> None:
     """
     session.install(*ASYNC_CONSTRAINTS, "-e", ".[dev,async]", "moto[server]")
     session.run("coverage", "erase")
-    session.run("coverage", "run", "-m", "pytest", *session.posargs)
+    # the async-only tests and the behavioural tests that run on both faces (the rest of
+    # the suite runs in `tests`): `nox -s tests_async -- tests` runs everything here
+    session.run("coverage", "run", "-m", "pytest", *(session.posargs or ASYNC_TESTS))
     session.run(
         "coverage",
         "report",

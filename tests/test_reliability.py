@@ -119,7 +119,8 @@ def test_botocore_retries_make_faults_invisible(
     calls = sorted(c for c in fault_calls if not {c - 1, c - 2} <= fault_calls)
     for call in calls:
         fake.inject(code=fault[0], status=fault[1], operation="ListJobs", on_call=call)
-    batch = fake.batch_client()  # batchkit's default: botocore standard retries
+    # botocore's standard mode (adaptive, batchkit's default, would also wait in real time)
+    batch = fake.batch_client(Config(retries={"mode": "standard", "total_max_attempts": 3}))
     jobs = [j.job_id for j in batch.list_jobs("q", status="RUNNING", page_size=page_size)]
     expected = [f"j{i:03d}" for i in range(n) if i % 4]
     assert jobs == expected
