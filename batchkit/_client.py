@@ -689,6 +689,25 @@ class BatchClient:
         the queues (each queue's listing is newest-first when there is a server-side filter
         other than a job name, or several statuses), resumable with one token.
 
+
+        Args:
+            job_queue: a queue name or ARN, or a list/tuple of them (one merged listing).
+            array_job_id: list the children of this array job instead.
+            multi_node_job_id: list the nodes of this multi-node job instead.
+            status: one status, a collection of statuses, or ``"ALL"``.
+            filter: a :class:`~batchkit.JobFilter` (name, definition, created-at range, share).
+            page_size: items per request (1..1000; 1..100 with a server-side filter).
+            max_items: stop after this many items (``resume_token`` then points at the rest).
+            starting_token: a ``resume_token`` or ``next_token`` to continue from.
+
+        Returns:
+            A lazy :class:`~batchkit.JobPager` of ``JobSummary`` (a
+            :class:`~batchkit.MergedPager` for several queues).
+
+        Raises:
+            InvalidParameterError: bad arguments or a forged token (before any request).
+            BatchKitError: while iterating, any failure, with ``resume_token`` set.
+
         >>> from datetime import timedelta
         >>> from batchkit.testing import FakeAWS
         >>> fake = FakeAWS()
@@ -787,7 +806,19 @@ class BatchClient:
         """The job queues of the account and region (DescribeJobQueues), or the ones named.
 
         ``names`` are queue names or ARNs (at most 100, as AWS allows); unknown ones are
-        simply not listed.  Feed the names to :meth:`list_jobs` to list every queue:
+        simply not listed.  Feed the names to :meth:`list_jobs` to list every queue.
+
+        Args:
+            names: queue names or ARNs; None for every queue.
+            page_size: queues per request (1..100).
+            max_items: stop after this many queues.
+            starting_token: a ``resume_token`` or ``next_token`` to continue from.
+
+        Returns:
+            A lazy :class:`~batchkit.JobPager` of ``JobQueueDetail``.
+
+        Raises:
+            InvalidParameterError: bad arguments (before any request).
 
         >>> from batchkit.testing import FakeAWS
         >>> fake = FakeAWS()
@@ -821,6 +852,21 @@ class BatchClient:
         ``JobFilter.share_identifier`` and ``quota_share_name`` are sent to AWS together
         with one ``status``; other filters make batchkit apply ``status`` client-side.
         ``status`` may be a collection of statuses or ``"ALL"``, as for :meth:`list_jobs`.
+
+        Args:
+            job_queue: the queue's name or ARN.
+            status: one status, a collection of statuses, or ``"ALL"``.
+            filter: a :class:`~batchkit.JobFilter` (name, created-at range, share, quota share).
+            page_size: items per request (1..100).
+            max_items: stop after this many items.
+            starting_token: a ``resume_token`` or ``next_token`` to continue from.
+
+        Returns:
+            A lazy :class:`~batchkit.JobPager` of ``ServiceJobSummary``.
+
+        Raises:
+            InvalidParameterError: bad arguments or a forged token (before any request).
+            BatchKitError: while iterating, any failure, with ``resume_token`` set.
         """
         spec = plan_list_service_jobs(
             job_queue,
@@ -858,6 +904,19 @@ class BatchClient:
         ``adaptive`` retry mode (batchkit's default): its client-side rate limiter slows
         every worker down together.  Use the result as a context manager (or call
         ``close()``) to stop early: queued requests are cancelled.
+
+
+        Args:
+            job_ids: ids, job ARNs or objects with a ``job_id`` (summaries, a pager).
+            max_workers: requests at once (1 .. the client's ``max_pool_connections``).
+
+        Returns:
+            A lazy :class:`~batchkit.JobDetails` of ``JobDetail``.
+
+        Raises:
+            InvalidParameterError: bad arguments (a list or tuple is checked up front).
+            BatchKitError: while iterating, after every chunk that succeeded, with
+                ``undescribed_ids``.
 
         >>> from batchkit.testing import FakeAWS
         >>> fake = FakeAWS()
@@ -1088,8 +1147,19 @@ class BatchClient:
         return build_report(self, job, lines=lines)
 
     def describe_job(self, job_id: str) -> JobDetail:
-        """Describe one job (by id or ARN); raises :class:`batchkit.JobNotFoundError` if AWS
-        does not return that job."""
+        """Describe one job.
+
+        Args:
+            job_id: the job's id or ARN.
+
+        Returns:
+            The job's ``JobDetail`` (the job asked for, whatever else AWS sent).
+
+        Raises:
+            InvalidParameterError: ``job_id`` is not a non-blank string.
+            JobNotFoundError: AWS did not return that job.
+            BatchKitError: the request failed (AWS error, transport, body).
+        """
         wanted = require_text("job_id", job_id)
         with self.describe_jobs([wanted]) as details:
             for job in details:
@@ -1341,7 +1411,21 @@ class S3BatchOperationsClient:
         max_items: int | None = None,
         starting_token: str | None = None,
     ) -> JobPager[S3BatchJob]:
-        """Current jobs and jobs that ended in the last 30 days, optionally by status."""
+        """Current jobs and jobs that ended in the last 30 days, optionally by status.
+
+        Args:
+            statuses: S3 job statuses (members or their values/names); None for every one.
+            page_size: jobs per request (1..1000).
+            max_items: stop after this many jobs.
+            starting_token: a ``resume_token`` or ``next_token`` to continue from.
+
+        Returns:
+            A lazy :class:`~batchkit.JobPager` of ``S3BatchJob``.
+
+        Raises:
+            InvalidParameterError: bad arguments or a forged token (before any request).
+            BatchKitError: while iterating, any failure, with ``resume_token`` set.
+        """
         spec = plan_s3_list_jobs(
             self._account_id,
             statuses,

@@ -164,8 +164,15 @@ class Results(Iterator[T]):
     def take(self, n: int, *, progress: bool = False) -> list[T]:
         """The next ``n`` items (fewer if the result ends first).
 
-        ``progress=True`` shows a ``tqdm.auto`` bar (in a notebook, a widget) when tqdm is
-        installed.
+        Args:
+            n: how many items (an int >= 0).
+            progress: show a ``tqdm.auto`` bar (a widget in a notebook) if tqdm is installed.
+
+        Returns:
+            The next items, at most ``n``.
+
+        Raises:
+            InvalidParameterError: ``n`` is not an int >= 0.
         """
         _check_count("take", n)
         from batchkit._display import with_progress
@@ -448,6 +455,16 @@ class JobPager(PagerCore[T, PageFetcher[T]], Results[T]):
         This is what a notebook's display of a pager uses: it fetches only the pages those
         rows need, and ``resume_token`` still points before the peeked items.  If a request
         fails, what was peeked stays peeked (never yielded twice).
+
+        Args:
+            n: how many items to look at (an int >= 0).
+
+        Returns:
+            The next items, at most ``n``.
+
+        Raises:
+            InvalidParameterError: ``n`` is not an int >= 0.
+            BatchKitError: a request failed (``resume_token`` set).
         """
         _check_count("peek", n)
         with self._guard():
@@ -490,8 +507,18 @@ class JobPager(PagerCore[T, PageFetcher[T]], Results[T]):
 
         Lossless on failure: if a request fails (or you press Ctrl-C) nothing read by this
         call is lost -- the items go back in front of the pager, and the error's
-        ``resume_token`` is where the call started.  ``progress=True`` shows a
-        ``tqdm.auto`` bar (in a notebook, a widget) when tqdm is installed.
+        ``resume_token`` is where the call started.
+
+        Args:
+            n: how many items (an int >= 0).
+            progress: show a ``tqdm.auto`` bar (a widget in a notebook) if tqdm is installed.
+
+        Returns:
+            The next items, at most ``n``.
+
+        Raises:
+            InvalidParameterError: ``n`` is not an int >= 0.
+            BatchKitError: a request failed (``resume_token``: where this call started).
         """
         _check_count("take", n)
         from batchkit._display import with_progress
