@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 from botocore.paginate import TokenDecoder, TokenEncoder
 
 from batchkit._errors import BatchKitError, InvalidParameterError
-from batchkit._pager import JobPager
+from batchkit._pager import JobPager, lossless_take
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -242,33 +242,7 @@ class MergedPager(Generic[T], Iterator[T]):
         """The next ``n`` jobs (fewer if the listing ends first); lossless on failure: the
         jobs read by this call go back in front, the error's ``resume_token`` is where the
         call started."""
-        _check_count("take", n)
-        from batchkit._display import with_progress
-
-        read: list[tuple[str | None, T]] = []
-        with self._guard():
-            start = self.resume_token
-            bar: Any = with_progress(cast(Any, None), progress, self._label)
-            try:
-                while len(read) < n:
-                    if self._ahead:
-                        read.append(self._ahead.popleft())
-                    else:
-                        token = self._frontier_token()
-                        read.append((token, self._read()))
-                    if bar is not None:
-                        bar.update(1)
-            except StopIteration:
-                pass
-            except BaseException as error:
-                self._ahead.extendleft(reversed(read))
-                if isinstance(error, BatchKitError):
-                    error.resume_token = start
-                raise
-            finally:
-                if bar is not None:
-                    bar.close()
-        return [item for _, item in read]
+        return lossless_take(self, n, progress, start=lambda: self.resume_token)
 
     def to_list(self, *, progress: bool = False) -> list[T]:
         """Every remaining job (reads every queue to the end: prefer iterating)."""

@@ -520,33 +520,7 @@ class JobPager(PagerCore[T, PageFetcher[T]], Results[T]):
             InvalidParameterError: ``n`` is not an int >= 0.
             BatchKitError: a request failed (``resume_token``: where this call started).
         """
-        _check_count("take", n)
-        from batchkit._display import with_progress
-
-        read: list[tuple[str | None, T]] = []
-        with self._guard():
-            start = self._resume_token()
-            bar: Any = with_progress(cast(Any, None), progress, self._label)
-            try:
-                while len(read) < n:
-                    if self._ahead:
-                        read.append(self._ahead.popleft())
-                    else:
-                        token = self._frontier_token()
-                        read.append((token, self._read()))
-                    if bar is not None:
-                        bar.update(1)
-            except StopIteration:
-                pass
-            except BaseException as error:
-                self._ahead.extendleft(reversed(read))
-                if isinstance(error, BatchKitError):
-                    error.resume_token = start
-                raise
-            finally:
-                if bar is not None:
-                    bar.close()
-        return [item for _, item in read]
+        return lossless_take(self, n, progress, start=self._resume_token)
 
     def _repr_html_(self) -> str:
         """Notebook display: the next rows, fetching only the pages they need."""
@@ -598,6 +572,42 @@ class _Guard:
 
     def __exit__(self, *exc: object) -> None:
         self._lock.release()
+
+
+def lossless_take(
+    pager: Any, n: int, progress: bool, *, start: Callable[[], str | None]
+) -> list[Any]:
+    """``take`` for a pager with peeked items (``_ahead``), ``_frontier_token()``, ``_read()``,
+    ``_guard()`` and ``_label`` (:class:`JobPager`, ``MergedPager``): on any failure the items
+    read go back in front, and a :class:`BatchKitError`'s ``resume_token`` is ``start()``
+    taken when the call began."""
+    _check_count("take", n)
+    from batchkit._display import with_progress
+
+    read: list[tuple[str | None, Any]] = []
+    with pager._guard():
+        begin = start()
+        bar: Any = with_progress(cast(Any, None), progress, pager._label)
+        try:
+            while len(read) < n:
+                if pager._ahead:
+                    read.append(pager._ahead.popleft())
+                else:
+                    token = pager._frontier_token()
+                    read.append((token, pager._read()))
+                if bar is not None:
+                    bar.update(1)
+        except StopIteration:
+            pass
+        except BaseException as error:
+            pager._ahead.extendleft(reversed(read))
+            if isinstance(error, BatchKitError):
+                error.resume_token = begin
+            raise
+        finally:
+            if bar is not None:
+                bar.close()
+    return [item for _, item in read]
 
 
 _END = object()
