@@ -6,9 +6,19 @@ Nothing here runs as a test: ``async for`` items, awaited results and pages are 
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from typing_extensions import assert_type
 
-from batchkit import JobFilter, Page, StatusChange
+from batchkit import (
+    FailureKind,
+    FailureReport,
+    FollowPolicy,
+    JobFilter,
+    LogEvent,
+    Page,
+    StatusChange,
+)
 from batchkit.aio import (
     AsyncBatchClient,
     AsyncJobDetails,
@@ -88,6 +98,23 @@ async def watching(batch: AsyncBatchClient, ids: list[str]) -> None:
     assert_type(await batch.wait(ids, clock=ManualClock()), list[JobDetail])
 
 
+async def logs_and_reports(batch: AsyncBatchClient, detail: JobDetail) -> None:
+    events = batch.logs(detail, attempt=0, since=timedelta(minutes=5), limit=200)
+    assert_type(events, AsyncJobPager[LogEvent])
+    async for event in batch.logs("job-id", node=2, tail=10, follow=True):
+        assert_type(event, LogEvent)
+    assert_type(await events.to_list(), list[LogEvent])
+
+    async def sleep(seconds: float) -> None: ...
+
+    policy = FollowPolicy(sleep=sleep, clock=lambda: 0.0)  # an awaited sleep
+    assert_type(batch.logs("job-id", follow=policy).resume_token, str | None)
+    report = await batch.why(detail, lines=5)
+    assert_type(report, FailureReport)
+    assert_type(report.kind, FailureKind)
+    assert_type(report.log_lines, tuple[LogEvent, ...])
+
+
 async def clients() -> None:
     async with AsyncBatchClient(region_name="eu-west-1") as batch:
         assert_type(batch, AsyncBatchClient)
@@ -106,3 +133,6 @@ async def rejected(batch: AsyncBatchClient) -> None:
         pass
     job: JobSummary = batch.list_jobs("q").first()  # type: ignore[assignment]
     del job
+    batch.logs("a", follow="yes")  # type: ignore[arg-type]
+    report: FailureReport = batch.why("a")  # type: ignore[assignment]
+    del report
