@@ -15,7 +15,7 @@ from collections import deque
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
 from itertools import islice
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from botocore.config import Config
 
@@ -37,6 +37,7 @@ from batchkit._client import (
     plan_job_queues,
     plan_list_jobs,
     plan_list_service_jobs,
+    plan_merged,
     plan_s3_list_jobs,
     plan_watch,
     pool_size,
@@ -45,6 +46,7 @@ from batchkit._errors import BatchKitError, InvalidParameterError, JobNotFoundEr
 from batchkit._operations import DESCRIBE_JOBS
 from batchkit._pager import _check_count
 from batchkit._pages import item_model
+from batchkit.aio._merge import AsyncMergedPager
 from batchkit.aio._pager import AsyncJobPager
 from batchkit.aio._pages import AsyncPageSource
 from batchkit.aio._watch import AsyncClock, AsyncWatch
@@ -305,9 +307,35 @@ class AsyncBatchClient(_AsyncClientBase):
     def __repr__(self) -> str:
         return f"AsyncBatchClient(region_name={self._region()!r})"
 
+    @overload
     def list_jobs(
         self,
         job_queue: str | None = None,
+        *,
+        array_job_id: str | None = None,
+        multi_node_job_id: str | None = None,
+        status: JobStatus | str | Iterable[JobStatus | str] | None = None,
+        filter: JobFilter | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> AsyncJobPager[JobSummary]: ...
+
+    @overload
+    def list_jobs(
+        self,
+        job_queue: list[str] | tuple[str, ...],
+        *,
+        status: JobStatus | str | Iterable[JobStatus | str] | None = None,
+        filter: JobFilter | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> AsyncMergedPager[JobSummary]: ...
+
+    def list_jobs(
+        self,
+        job_queue: str | list[str] | tuple[str, ...] | None = None,
         *,
         array_job_id: str | None = None,
         multi_node_job_id: str | None = None,
@@ -316,18 +344,39 @@ class AsyncBatchClient(_AsyncClientBase):
         page_size: int | None = None,
         max_items: int | None = None,
         starting_token: str | None = None,
-    ) -> AsyncJobPager[JobSummary]:
-        """List jobs of a queue, or the children of an array or multi-node job
-        (see :meth:`batchkit.BatchClient.list_jobs`: the same arguments and rules, ``status``
-        collections and ``"ALL"`` included).
+    ) -> AsyncJobPager[JobSummary] | AsyncMergedPager[JobSummary]:
+        """List jobs of a queue (or of several), or the children of an array or multi-node
+        job (see :meth:`batchkit.BatchClient.list_jobs`: the same arguments and rules,
+        ``status`` collections and ``"ALL"`` included).
 
-        One queue a listing: several queues (the sync client's merged listing) are not
-        supported here yet -- start one listing per queue."""
+        ``job_queue`` may be a list or tuple of queue names or ARNs: the result is one lazy
+        :class:`AsyncMergedPager` over all of them (:class:`batchkit.MergedPager`'s rules:
+        each job once, newest first across the queues, one resume token for all of them,
+        interchangeable with the sync client's).
+
+        >>> async def failed_everywhere(batch):                       # doctest: +SKIP
+        ...     return await batch.list_jobs(["cpu", "gpu"], status="FAILED").to_list()
+        """
         if isinstance(job_queue, (list, tuple)):
-            raise InvalidParameterError(
-                "job_queue: the async client lists one queue at a time (a list of queues is "
-                "BatchClient.list_jobs' merged listing); start one listing per queue"
+            if array_job_id is not None or multi_node_job_id is not None:
+                raise InvalidParameterError(
+                    "list_jobs: give exactly one of job_queue, array_job_id, multi_node_job_id"
+                )
+            plan = plan_merged(
+                list(job_queue),
+                status=status,
+                job_filter=filter,
+                page_size=page_size,
+                max_items=max_items,
+                starting_token=starting_token,
             )
+            pagers: list[AsyncJobPager[JobSummary]] = []
+            for spec, ended in zip(plan.specs, plan.ended, strict=True):
+                pager = self._pager(spec)
+                if ended:
+                    pager.close()
+                pagers.append(pager)
+            return AsyncMergedPager(pagers, plan.queues, **plan.options())
         spec = plan_list_jobs(
             job_queue,
             array_job_id=array_job_id,

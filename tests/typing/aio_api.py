@@ -23,6 +23,7 @@ from batchkit.aio import (
     AsyncBatchClient,
     AsyncJobDetails,
     AsyncJobPager,
+    AsyncMergedPager,
     AsyncS3BatchOperationsClient,
     AsyncSystemClock,
     AsyncWatch,
@@ -87,6 +88,23 @@ async def views(batch: AsyncBatchClient) -> None:
     assert_type(await queues.first(), JobQueueDetail | None)
 
 
+async def merged(batch: AsyncBatchClient) -> None:
+    several = batch.list_jobs(["a", "b"], status="ALL", filter=JobFilter.job_name("x*"))
+    assert_type(several, AsyncMergedPager[JobSummary])
+    assert_type(batch.list_jobs(("a", "b")), AsyncMergedPager[JobSummary])
+    async for job in several:
+        assert_type(job, JobSummary)
+    assert_type(await several.first(), JobSummary | None)
+    assert_type(await several.take(3), list[JobSummary])
+    assert_type(await several.to_list(), list[JobSummary])
+    assert_type(await several.peek(2), list[JobSummary])
+    assert_type(several.resume_token, str | None)
+    assert_type(several.queues, tuple[str, ...])
+    async with batch.list_jobs(["a"], starting_token="t") as pager:
+        assert_type(pager, AsyncMergedPager[JobSummary])
+    await several.aclose()
+
+
 async def watching(batch: AsyncBatchClient, ids: list[str]) -> None:
     watch = batch.watch(ids, until={JobStatus.RUNNING}, timeout=60, poll_interval=(1, 5))
     assert_type(watch, AsyncWatch)
@@ -124,9 +142,9 @@ async def clients() -> None:
 
 
 async def rejected(batch: AsyncBatchClient) -> None:
-    batch.list_jobs("q", page_size="10")  # type: ignore[arg-type]
+    batch.list_jobs("q", page_size="10")  # type: ignore[call-overload]
     batch.describe_jobs(["a"], max_workers=2)  # type: ignore[call-arg]
-    batch.list_jobs(["a", "b"])  # type: ignore[arg-type]
+    batch.list_jobs(["a", "b"], array_job_id="x")  # type: ignore[call-overload]
     AsyncBatchClient(gc_pause="no")  # type: ignore[arg-type]
     batch.watch(["a"], max_workers=2)  # type: ignore[call-arg]
     for _job in batch.list_jobs("q"):  # type: ignore[attr-defined]
