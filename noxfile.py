@@ -42,6 +42,7 @@ ASYNC_TESTS = (
     "tests/test_errors.py",
     "tests/test_logs.py",
     "tests/test_report.py",
+    "tests/test_merge.py",
 )
 
 
