@@ -32,6 +32,7 @@ ASYNC_TESTS = (
     "tests/test_aio_moto.py",
     "tests/test_aio_views.py",
     "tests/test_aio_watch.py",
+    "tests/test_aio_logs.py",
     "tests/test_failures.py",
     "tests/test_reliability.py",
     "tests/test_watch.py",
@@ -39,6 +40,9 @@ ASYNC_TESTS = (
     "tests/test_describe_jobs.py",
     "tests/test_s3.py",
     "tests/test_errors.py",
+    "tests/test_logs.py",
+    "tests/test_report.py",
+    "tests/test_merge.py",
 )
 
 

@@ -318,6 +318,63 @@ def plan_list_jobs(
     )
 
 
+@dataclass(frozen=True)
+class MergedPlan:
+    """A checked, planned listing over several queues: one newest-first listing per queue
+    (and whether it has ended, by the starting token), what the sync and the async merged
+    pager are built from."""
+
+    queues: list[str]  # their names (as the token names them), duplicates removed
+    specs: list[ListingSpec]
+    ended: list[bool]
+    max_items: int | None
+
+    def options(self) -> dict[str, Any]:
+        """The keyword arguments of a merged pager (MergedPager, AsyncMergedPager)."""
+        return {
+            "label": LIST_JOBS.label,
+            "max_items": self.max_items,
+            "model": item_model(LIST_JOBS),
+        }
+
+
+def plan_merged(
+    queues: list[str],
+    *,
+    status: object,
+    job_filter: object,
+    page_size: int | None,
+    max_items: int | None,
+    starting_token: str | None,
+) -> MergedPlan:
+    """Check ``list_jobs([queue, ...])``' arguments and plan one listing per queue."""
+    if not queues:
+        raise InvalidParameterError("job_queue: an empty list of queues; give at least one")
+    unique: dict[str, str] = {}
+    for queue in queues:
+        unique.setdefault(queue_key(require_text("job_queue item", queue)), queue)
+    names = list(unique.values())
+    statuses = _status_values(status, _models().JobStatus)
+    if max_items is not None:
+        _check_int("max_items", max_items, 1, 2**63)
+    positions = decode_merged_token(starting_token, list(unique))
+    specs = [
+        _plan_listing(
+            LIST_JOBS,
+            {"jobQueue": queue},
+            statuses,
+            job_filter,
+            children=False,
+            page_size=page_size,
+            max_items=None,
+            starting_token=position.token,
+            newest_first=True,
+        )
+        for queue, position in zip(names, positions, strict=True)
+    ]
+    return MergedPlan(list(unique), specs, [p.ended for p in positions], max_items)
+
+
 def plan_list_service_jobs(
     job_queue: str,
     *,
@@ -759,41 +816,21 @@ class BatchClient:
         max_items: int | None,
         starting_token: str | None,
     ) -> MergedPager[JobSummary]:
-        if not queues:
-            raise InvalidParameterError("job_queue: an empty list of queues; give at least one")
-        unique: dict[str, str] = {}
-        for queue in queues:
-            unique.setdefault(queue_key(require_text("job_queue item", queue)), queue)
-        names = list(unique.values())
-        statuses = _status_values(status, _models().JobStatus)
-        if max_items is not None:
-            _check_int("max_items", max_items, 1, 2**63)
-        positions = decode_merged_token(starting_token, list(unique))
+        plan = plan_merged(
+            queues,
+            status=status,
+            job_filter=job_filter,
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
         pagers: list[JobPager[JobSummary]] = []
-        for queue, position in zip(names, positions, strict=True):
-            pager = self._pager(
-                _plan_listing(
-                    LIST_JOBS,
-                    {"jobQueue": queue},
-                    statuses,
-                    job_filter,
-                    children=False,
-                    page_size=page_size,
-                    max_items=None,
-                    starting_token=position.token,
-                    newest_first=True,
-                )
-            )
-            if position.ended:
+        for spec, ended in zip(plan.specs, plan.ended, strict=True):
+            pager = self._pager(spec)
+            if ended:
                 pager.close()
             pagers.append(pager)
-        return MergedPager(
-            pagers,
-            list(unique),
-            label="ListJobs",
-            max_items=max_items,
-            model=item_model(LIST_JOBS),
-        )
+        return MergedPager(pagers, plan.queues, **plan.options())
 
     def job_queues(
         self,

@@ -20,10 +20,11 @@ job is terminal and no more events come.
 
 from __future__ import annotations
 
+import inspect
 import logging
 import re
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
@@ -55,12 +56,16 @@ __all__ = [
     "FollowPolicy",
     "LogEvent",
     "LogLocation",
+    "LogsCore",
+    "LogsPlan",
+    "StreamSteps",
     "console_domain",
     "job_console_url",
     "locate",
     "log_console_url",
     "open_logs",
     "partition_of",
+    "plan_logs",
 ]
 
 log = logging.getLogger("batchkit")
@@ -363,38 +368,34 @@ def _no_stream(job: JobDetail, location: LogLocation) -> LogStreamNotFoundError:
     )
 
 
-class _StreamSource(PageSource["LogEvent"]):
-    """GetLogEvents pages of one stream, as :class:`LogEvent` s.
+class StreamSteps:
+    """The sans-I/O steps of reading one stream with ``GetLogEvents`` (the operations
+    table's ``GET_LOG_EVENTS`` row): the request for a page, a page as :class:`LogEvent` s,
+    a missing stream as a :class:`LogStreamNotFoundError` naming where it was looked for.
 
+    Shared by the sync stream source below and ``batchkit.aio``'s: only the call differs.
     Reads forward (``startFromHead``); with ``tail`` the first page is the last ``tail``
-    events instead (one request), and reading goes on forward from there.  A stream that
-    does not exist is a :class:`LogStreamNotFoundError` naming where it was looked for.
+    events instead (one request), and reading goes on forward from there.
     """
 
     def __init__(
-        self,
-        client: Any,
-        location: LogLocation,
-        *,
-        start_ms: int | None = None,
-        tail: int | None = None,
-        fast: bool = True,
+        self, location: LogLocation, *, start_ms: int | None = None, tail: int | None = None
     ) -> None:
         assert location.stream is not None
-        params: dict[str, Any] = {
+        self.location = location
+        self.tail = tail
+        self.params: dict[str, Any] = {
             "logGroupName": location.group,
             "logStreamName": location.stream,
             "startFromHead": True,
         }
         if start_ms is not None:
-            params["startTime"] = start_ms
-        super().__init__(client, GET_LOG_EVENTS, params, fast=fast)
-        self.location = location
-        self.tail = tail
+            self.params["startTime"] = start_ms
 
-    def fetch(self, token: str | None, page_size: int | None) -> RawPage[LogEvent]:
+    def request(self, token: str | None, page_size: int | None) -> dict[str, Any]:
+        """The parameters of the request for the page that starts at ``token``."""
         request = dict(self.params)
-        operation = self.operation
+        operation = GET_LOG_EVENTS
         assert operation.input_token is not None
         assert operation.limit_key is not None
         if token is not None:
@@ -404,21 +405,24 @@ class _StreamSource(PageSource["LogEvent"]):
             page_size = self.tail
         if page_size is not None:
             request[operation.limit_key] = page_size
-        try:
-            page: RawPage[LogsOutputLogEvent] = self.call(request)  # type: ignore[assignment]
-        except NotFoundError as error:
-            location = self.location
-            raise LogStreamNotFoundError(
-                f"{location.describe()} does not exist (not yet: the job has only just "
-                "started; or not anymore: the group's retention deleted it) -- "
-                f"AWS: {error.message}; console: {location.console_url}",
-                job_id=location.job_id,
-                group=location.group,
-                stream=location.stream,
-                region=location.region,
-            ) from error
-        events = tuple(self._event(raw) for raw in page.items)
-        return RawPage(events, page.next_token)
+        return request
+
+    def missing(self, error: NotFoundError) -> LogStreamNotFoundError:
+        """The typed error for a stream the service does not know."""
+        location = self.location
+        return LogStreamNotFoundError(
+            f"{location.describe()} does not exist (not yet: the job has only just "
+            "started; or not anymore: the group's retention deleted it) -- "
+            f"AWS: {error.message}; console: {location.console_url}",
+            job_id=location.job_id,
+            group=location.group,
+            stream=location.stream,
+            region=location.region,
+        )
+
+    def events(self, page: RawPage[LogsOutputLogEvent]) -> RawPage[LogEvent]:
+        """A page of the operation's items as :class:`LogEvent` s (same next token)."""
+        return RawPage(tuple(self._event(raw) for raw in page.items), page.next_token)
 
     def _event(self, raw: LogsOutputLogEvent) -> LogEvent:
         if raw.timestamp is None:
@@ -441,6 +445,40 @@ class _StreamSource(PageSource["LogEvent"]):
         )
 
 
+class _StreamSource(PageSource["LogEvent"]):
+    """GetLogEvents pages of one stream, as :class:`LogEvent` s (:class:`StreamSteps`
+    around a blocking call)."""
+
+    def __init__(
+        self,
+        client: Any,
+        location: LogLocation,
+        *,
+        start_ms: int | None = None,
+        tail: int | None = None,
+        fast: bool = True,
+    ) -> None:
+        self.steps = StreamSteps(location, start_ms=start_ms, tail=tail)
+        super().__init__(client, GET_LOG_EVENTS, self.steps.params, fast=fast)
+
+    @property
+    def location(self) -> LogLocation:
+        return self.steps.location
+
+    def fetch(self, token: str | None, page_size: int | None) -> RawPage[LogEvent]:
+        request = self.steps.request(token, page_size)
+        try:
+            page: RawPage[LogsOutputLogEvent] = self.call(request)  # type: ignore[assignment]
+        except NotFoundError as error:
+            raise self.steps.missing(error) from error
+        return self.steps.events(page)
+
+
+#: What a :class:`FollowPolicy`'s ``sleep`` may be: a plain function, or (for
+#: ``batchkit.aio``'s client only) one returning an awaitable.
+Sleep = Callable[[float], Awaitable[None] | None]
+
+
 @dataclass(frozen=True)
 class FollowPolicy:
     """How ``logs(..., follow=...)`` polls a stream that has caught up with the job.
@@ -450,6 +488,10 @@ class FollowPolicy:
     again only when a poll found nothing new, and at most every ``describe_interval``
     seconds; once it is terminal, never again: following ends at the first poll after that
     which finds nothing new.  ``clock`` and ``sleep`` are injectable (tests, event loops).
+
+    With ``batchkit.aio``'s client the default sleep is ``asyncio.sleep``, and ``sleep``
+    may be a coroutine function (awaited) or a plain function such as a test clock's
+    (called: it must not block).  The sync client refuses a coroutine function.
 
     >>> from batchkit import FollowPolicy
     >>> FollowPolicy(initial_delay=0.5, max_delay=5.0).max_delay
@@ -461,7 +503,7 @@ class FollowPolicy:
     factor: float = 2.0
     describe_interval: float = 15.0
     clock: Callable[[], float] = field(default=time.monotonic, repr=False)
-    sleep: Callable[[float], None] = field(default=time.sleep, repr=False)
+    sleep: Sleep = field(default=time.sleep, repr=False)
 
     def __post_init__(self) -> None:
         for name in ("initial_delay", "max_delay", "factor", "describe_interval"):
@@ -477,15 +519,38 @@ class FollowPolicy:
         if not callable(self.clock) or not callable(self.sleep):
             raise InvalidParameterError("clock and sleep: expected callables")
 
+    @property
+    def default_sleep(self) -> bool:
+        """True when ``sleep`` is the default (``time.sleep``; ``asyncio.sleep`` for async)."""
+        return self.sleep is time.sleep
 
-class _JobLogs:
-    """The page fetcher of ``BatchClient.logs``: finds the stream on the first fetch (lazy),
-    then reads it; with a :class:`FollowPolicy`, waits at the end of the stream for more
-    until the job is terminal and a poll after that finds nothing new."""
+
+class LogsCore:
+    """The sans-I/O rules of ``logs()``: which job (or node) is read, where it logs, and
+    -- with a :class:`FollowPolicy` -- when to poll, back off, describe the job again, and
+    stop.
+
+    Why a class of its own: ``BatchClient.logs`` and ``batchkit.aio``'s ``logs`` share
+    every rule and differ only in how they describe a job, open a Logs client and fetch a
+    page (as :class:`~batchkit._pager.PagerCore` and :class:`~batchkit._watch.WatchCore`).
+    The I/O loop, on either face::
+
+        if not core.started:
+            job = core.given_job or describe(core.given_id); core.described(job)
+            node = core.node_id(job)
+            if node: job = describe(node); core.described(job)
+            location = core.open(job, default_region)  # open a source when not None
+            core.start(job)
+        while following:
+            page = fetch() unless no source yet (LogStreamNotFoundError: core.may_wait())
+            if core.settle(token, page): return page
+            sleep(core.next_delay())
+            if core.describe_due(): job = describe(core.job_id); core.described(job)
+                                    and if core.open_now(job): open a source
+    """
 
     def __init__(
         self,
-        batch: BatchClient,
         job: JobDetail | str,
         *,
         attempt: int | None,
@@ -494,44 +559,49 @@ class _JobLogs:
         start_ms: int | None,
         tail: int | None,
         follow: FollowPolicy | None,
-        fast: bool,
     ) -> None:
-        self._batch = batch
-        self._job = job
-        self._attempt = attempt
-        self._node = node
-        self._container = container
-        self._start_ms = start_ms
-        self._tail = tail
-        self._follow = follow
-        self._fast = fast
-        self._job_id: str | None = None  # the job (or node) whose stream is read
-        self._source: _StreamSource | None = None
+        self.job = job
+        self.attempt = attempt
+        self.node = node
+        self.container = container
+        self.start_ms = start_ms
+        self.tail = tail
+        self.follow = follow
+        self.job_id: str | None = None  # the job (or node) whose stream is read
+        self.location: LogLocation | None = None
         self._terminal = False
         self._described_at = 0.0
         self._delay = follow.initial_delay if follow is not None else 0.0
         self.describes = 0
-        """How many DescribeJobs requests this reader made (at most one per poll interval)."""
+        """How many DescribeJobs requests the reader made (at most one per poll interval)."""
 
     @property
-    def location(self) -> LogLocation | None:
-        """Where the events come from, once known."""
-        return None if self._source is None else self._source.location
+    def started(self) -> bool:
+        """True once the stream to read is known (or, when following, awaited)."""
+        return self.job_id is not None
 
-    def _describe(self, job_id: str) -> JobDetail:
+    @property
+    def given_id(self) -> str:
+        """The job id or ARN given (when no ``JobDetail`` was)."""
+        assert isinstance(self.job, str)
+        return self.job
+
+    @property
+    def given_job(self) -> JobDetail | None:
+        """The ``JobDetail`` given, if one was (no describe needed)."""
+        return None if isinstance(self.job, str) else self.job
+
+    def described(self, job: JobDetail) -> None:
+        """Count a DescribeJobs the reader made; what we know of the job is this fresh."""
         self.describes += 1
-        job = self._batch.describe_job(job_id)
-        if self._follow is not None:
-            self._described_at = self._follow.clock()
-        return job
+        self._terminal = job.is_terminal
+        if self.follow is not None:
+            self._described_at = self.follow.clock()
 
-    def _target(self) -> JobDetail:
-        """The job whose stream is read: the job itself, or the chosen node of a
-        multi-node job (described)."""
-        job = self._job
-        if isinstance(job, str):
-            job = self._describe(job)
-        node = self._node
+    def node_id(self, job: JobDetail) -> str | None:
+        """The node to describe and read instead of ``job`` (a multi-node parent: the node
+        asked for, default the main one); None to read ``job`` itself."""
+        node = self.node
         properties = job.node_properties
         if properties is not None and job.node_details is None:  # a multi-node parent
             count = properties.num_nodes or 0
@@ -540,7 +610,7 @@ class _JobLogs:
                 raise InvalidParameterError(
                     f"node: job {job.job_id} has nodes 0..{count - 1}, got {index}"
                 )
-            return self._describe(f"{job.job_id}#{index}")
+            return f"{job.job_id}#{index}"
         if node is not None:
             details = job.node_details
             if details is None:
@@ -552,67 +622,158 @@ class _JobLogs:
                     f"node: job {job.job_id} is node {details.node_index}; pass its parent's "
                     f"id to choose node {node}"
                 )
-        return job
+        return None
 
-    def _open(self, job: JobDetail) -> _StreamSource | None:
-        """The stream's source; None while the job has no stream yet (when following)."""
-        region = self._batch.client.meta.region_name
+    def open(self, job: JobDetail, default_region: str) -> LogLocation | None:
+        """Where ``job`` logs; None while it has no stream yet (only when following: then
+        the reader waits for one).  The reader opens a stream source for a location."""
         location = locate(
-            job, attempt=self._attempt, container=self._container, default_region=region
+            job, attempt=self.attempt, container=self.container, default_region=default_region
         )
         self._terminal = job.is_terminal
         if location.stream is None:
-            if self._follow is None or job.is_terminal:
+            if self.follow is None or job.is_terminal:
                 raise _no_stream(job, location)
             return None
-        client = self._batch._logs_client(location.region)
-        return _StreamSource(
-            client, location, start_ms=self._start_ms, tail=self._tail, fast=self._fast
-        )
+        self.location = location
+        return location
+
+    def start(self, job: JobDetail) -> None:
+        """The job (or node) whose stream is read is known: reading starts."""
+        self.job_id = job.job_id
+        if self.follow is not None:
+            self._described_at = self.follow.clock()  # what we know of it is this fresh
+
+    def may_wait(self) -> bool:
+        """After a :class:`LogStreamNotFoundError` while following: True to wait for the
+        stream (the job may not have created it yet), False to raise it (the job ended)."""
+        if self._terminal:
+            return False
+        log.debug("%s: the stream does not exist yet", GET_LOG_EVENTS.label)
+        return True
+
+    def settle(self, token: str | None, page: RawPage[LogEvent] | None) -> bool:
+        """True when ``page`` (fetched for ``token``; None: no stream yet) is the answer:
+        it has something new, or it is the end of a job that has ended.  False: wait."""
+        assert self.follow is not None
+        if page is not None and (page.items or page.next_token != token):
+            self._delay = self.follow.initial_delay
+            return True
+        return page is not None and (self._terminal or page.next_token is None)
+
+    def next_delay(self) -> float:
+        """How long to wait before the next poll (and back off for the one after)."""
+        policy = self.follow
+        assert policy is not None
+        delay = self._delay
+        self._delay = min(delay * policy.factor, policy.max_delay) or policy.max_delay
+        return delay
+
+    def describe_due(self) -> bool:
+        """After a wait: True when the job should be described again (it has not ended,
+        and ``describe_interval`` has passed since it was last described)."""
+        policy = self.follow
+        assert policy is not None
+        assert self.job_id is not None
+        due = policy.clock() - self._described_at >= policy.describe_interval
+        return not self._terminal and due
+
+    def open_now(self, job: JobDetail) -> bool:
+        """After describing ``job`` again: True when its stream should be opened now (none
+        was open yet)."""
+        self._terminal = job.is_terminal
+        return self.location is None
+
+
+class _JobLogs:
+    """The page fetcher of ``BatchClient.logs``: :class:`LogsCore`'s rules around blocking
+    calls.  Finds the stream on the first fetch (lazy), then reads it; with a
+    :class:`FollowPolicy`, waits at the end of the stream for more until the job is
+    terminal and a poll after that finds nothing new."""
+
+    def __init__(self, batch: BatchClient, core: LogsCore, *, fast: bool) -> None:
+        self._batch = batch
+        self._core = core
+        self._fast = fast
+        self._source: _StreamSource | None = None
+
+    @property
+    def location(self) -> LogLocation | None:
+        """Where the events come from, once known."""
+        return self._core.location
+
+    @property
+    def describes(self) -> int:
+        """How many DescribeJobs requests this reader made."""
+        return self._core.describes
+
+    def _describe(self, job_id: str) -> JobDetail:
+        job = self._batch.describe_job(job_id)
+        self._core.described(job)
+        return job
+
+    def _open(self, job: JobDetail) -> None:
+        location = self._core.open(job, self._batch.client.meta.region_name)
+        if location is not None:
+            client = self._batch._logs_client(location.region)
+            self._source = _StreamSource(
+                client,
+                location,
+                start_ms=self._core.start_ms,
+                tail=self._core.tail,
+                fast=self._fast,
+            )
 
     def fetch(self, token: str | None, page_size: int | None) -> RawPage[LogEvent]:
-        if self._job_id is None:
-            job = self._target()
-            self._source = self._open(job)
-            self._job_id = job.job_id
-            if self._follow is not None:
-                self._described_at = self._follow.clock()  # what we know of it is this fresh
-        if self._follow is None:
+        core = self._core
+        if not core.started:
+            job = core.given_job or self._describe(core.given_id)
+            node = core.node_id(job)
+            if node is not None:
+                job = self._describe(node)
+            self._open(job)
+            core.start(job)
+        if core.follow is None:
             assert self._source is not None
             return self._source.fetch(token, page_size)
-        return self._poll(token, page_size)
+        return self._poll(core.follow, token, page_size)
 
-    def _poll(self, token: str | None, page_size: int | None) -> RawPage[LogEvent]:
+    def _poll(
+        self, policy: FollowPolicy, token: str | None, page_size: int | None
+    ) -> RawPage[LogEvent]:
+        core = self._core
         while True:
-            terminal_before = self._terminal
             page: RawPage[LogEvent] | None = None
             if self._source is not None:
                 try:
                     page = self._source.fetch(token, page_size)
                 except LogStreamNotFoundError:
-                    if terminal_before:
+                    if not core.may_wait():
                         raise
-                    log.debug("%s: the stream does not exist yet", GET_LOG_EVENTS.label)
-            if page is not None and (page.items or page.next_token != token):
-                assert self._follow is not None
-                self._delay = self._follow.initial_delay
+            if core.settle(token, page):
+                assert page is not None
                 return page
-            if page is not None and (terminal_before or page.next_token is None):
-                return page  # caught up with a job that has ended: the end
-            self._wait()
+            outcome = policy.sleep(core.next_delay())
+            if outcome is not None:
+                _refuse_awaitable(outcome)
+            if core.describe_due():
+                assert core.job_id is not None
+                job = self._describe(core.job_id)
+                if core.open_now(job):
+                    self._open(job)
 
-    def _wait(self) -> None:
-        policy = self._follow
-        assert policy is not None
-        assert self._job_id is not None
-        policy.sleep(self._delay)
-        self._delay = min(self._delay * policy.factor, policy.max_delay) or policy.max_delay
-        due = policy.clock() - self._described_at >= policy.describe_interval
-        if not self._terminal and due:
-            job = self._describe(self._job_id)
-            self._terminal = job.is_terminal
-            if self._source is None:
-                self._source = self._open(job)
+
+_ASYNC_SLEEP = (
+    "follow: the FollowPolicy's sleep returned an awaitable; an async sleep is for "
+    "batchkit.aio's AsyncBatchClient.logs (the sync client needs a plain function)"
+)
+
+
+def _refuse_awaitable(outcome: object) -> None:
+    close = getattr(outcome, "close", None)
+    if callable(close):
+        close()  # a coroutine never awaited: no "never awaited" warning
+    raise InvalidParameterError(_ASYNC_SLEEP)
 
 
 def _check_optional_int(name: str, value: object, low: int, high: int | None = None) -> None:
@@ -646,8 +807,48 @@ def start_millis(since: datetime | timedelta | None, now: datetime | None = None
     return max(to_epoch_millis(moment), 0)  # GetLogEvents' startTime is >= 0
 
 
-def open_logs(
-    batch: BatchClient,
+@dataclass(frozen=True)
+class LogsPlan:
+    """``logs()``' checked arguments: the reader's rules (a fresh :class:`LogsCore` each
+    time) and the pager's options.  Shared by the sync and the async client."""
+
+    job: JobDetail | str
+    attempt: int | None
+    node: int | None
+    container: str | None
+    start_ms: int | None
+    tail: int | None
+    follow: FollowPolicy | None
+    page_size: int | None
+    limit: int | None
+    starting_token: str | None
+
+    def core(self) -> LogsCore:
+        return LogsCore(
+            self.job,
+            attempt=self.attempt,
+            node=self.node,
+            container=self.container,
+            start_ms=self.start_ms,
+            tail=self.tail,
+            follow=self.follow,
+        )
+
+    def pager_options(self) -> dict[str, Any]:
+        """The keyword arguments of a pager (JobPager, AsyncJobPager) over the events."""
+        assert GET_LOG_EVENTS.input_token is not None
+        return {
+            "label": GET_LOG_EVENTS.label,
+            "token_key": GET_LOG_EVENTS.input_token,
+            "starting_token": self.starting_token,
+            "page_size": self.page_size,
+            "max_items": self.limit,
+            "model": LogEvent,
+            "end_on_repeated_token": GET_LOG_EVENTS.token_repeats_at_end,
+        }
+
+
+def plan_logs(
     job: JobDetail | str,
     *,
     attempt: int | None = None,
@@ -659,8 +860,10 @@ def open_logs(
     follow: bool | FollowPolicy = False,
     page_size: int | None = None,
     starting_token: str | None = None,
-) -> JobPager[LogEvent]:
-    """The pager of ``BatchClient.logs`` (arguments checked here, before any request)."""
+    async_sleep: bool = False,
+) -> LogsPlan:
+    """Check ``logs()``' arguments, before any request (``async_sleep``: the client awaits
+    a coroutine ``sleep``; the sync one refuses it)."""
     from batchkit._errors import require_text
     from batchkit.models import JobDetail
 
@@ -685,30 +888,21 @@ def open_logs(
         raise InvalidParameterError(
             f"follow: expected a bool or a FollowPolicy, got {type(follow).__name__}"
         )
+    if policy is not None and not async_sleep and inspect.iscoroutinefunction(policy.sleep):
+        raise InvalidParameterError(_ASYNC_SLEEP)
     start_ms = start_millis(since)
     assert GET_LOG_EVENTS.input_token is not None
     decode_token(starting_token, GET_LOG_EVENTS.input_token)
-    source = _JobLogs(
-        batch,
-        job,
-        attempt=attempt,
-        node=node,
-        container=container,
-        start_ms=start_ms,
-        tail=tail,
-        follow=policy,
-        fast=batch._fast,
+    return LogsPlan(
+        job, attempt, node, container, start_ms, tail, policy, page_size, limit, starting_token
     )
-    return JobPager(
-        [source],
-        label=GET_LOG_EVENTS.label,
-        token_key=GET_LOG_EVENTS.input_token,
-        starting_token=starting_token,
-        page_size=page_size,
-        max_items=limit,
-        model=LogEvent,
-        end_on_repeated_token=GET_LOG_EVENTS.token_repeats_at_end,
-    )
+
+
+def open_logs(batch: BatchClient, job: JobDetail | str, **arguments: Any) -> JobPager[LogEvent]:
+    """The pager of ``BatchClient.logs`` (arguments checked here, before any request)."""
+    plan = plan_logs(job, **arguments)
+    source = _JobLogs(batch, plan.core(), fast=batch._fast)
+    return JobPager([source], **plan.pager_options())
 
 
 def stream_pager(

@@ -44,14 +44,15 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 from botocore.paginate import TokenDecoder, TokenEncoder
 
 from batchkit._errors import BatchKitError, InvalidParameterError
-from batchkit._pager import JobPager, lossless_take
+from batchkit._pager import JobPager, PagerCore, lossless_take
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["MergedPager", "QueuePosition", "decode_merged_token", "queue_key"]
+__all__ = ["MergeCore", "MergedPager", "QueuePosition", "decode_merged_token", "queue_key"]
 
 T = TypeVar("T")
+P = TypeVar("P", bound="PagerCore[Any, Any]")
 
 _KEY = "batchkit_queues"
 _QUEUE_ARN = re.compile(r"arn:[a-z0-9-]+:batch:[a-z0-9-]+:[0-9]{12}:job-queue/(?P<name>.+)")
@@ -139,19 +140,23 @@ def _created(item: Any) -> datetime:
     return created if isinstance(created, datetime) else _OLDEST
 
 
-class MergedPager(Generic[T], Iterator[T]):
-    """A lazy ``Iterator[T]`` over several queues' listings, newest first across them.
+class MergeCore(Generic[T, P]):
+    """The sans-I/O state of a merged listing: each queue's head, where every queue stands
+    (one token), which head comes next, ``max_items``, peeked items.
 
-    Made by ``BatchClient.list_jobs([queue, ...])``.  The interface is :class:`JobPager`'s
-    where it makes sense for a stream without pages: ``first``, ``take``, ``to_list``,
-    ``to_pandas``, ``peek``, ``resume_token`` (valid after every job and after every error),
-    ``done``, ``requests_made``, ``close`` and the context manager.  One consumer at a
-    time.
+    Why a class of its own: the sync :class:`MergedPager` and ``batchkit.aio``'s
+    ``AsyncMergedPager`` share every rule and differ only in how a queue's head is read
+    (``pager.peek(1)``, awaited or not).  :meth:`_wanted` says which queues need their head
+    read, :meth:`_set_head` takes it, :meth:`_best` picks the next job and :meth:`_took`
+    records it; a subclass does the I/O in between.
     """
+
+    #: Who else may be using the listing, for the one-consumer error ("thread", "task").
+    _consumer = "thread"
 
     def __init__(
         self,
-        pagers: Sequence[JobPager[T]],
+        pagers: Sequence[P],
         queues: Sequence[str],
         *,
         label: str,
@@ -169,28 +174,6 @@ class MergedPager(Generic[T], Iterator[T]):
         self._closed = False
         self._busy = threading.Lock()
         self._ahead: deque[tuple[str | None, T]] = deque()
-
-    # ------------------------------------------------------------------ public API
-
-    def __iter__(self) -> MergedPager[T]:
-        return self
-
-    def __next__(self) -> T:
-        with self._guard():
-            if self._ahead:
-                return self._ahead.popleft()[1]
-            return self._read()
-
-    def __enter__(self) -> MergedPager[T]:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def close(self) -> None:
         """End the listing: iteration stops; :attr:`resume_token` still says where it was."""
@@ -220,6 +203,96 @@ class MergedPager(Generic[T], Iterator[T]):
         if self._ahead:
             return self._ahead[0][0]
         return self._frontier_token()
+
+    def __repr__(self) -> str:
+        state = "done" if self.done else f"{self._yielded} yielded"
+        return (
+            f"<{type(self).__name__} {self._label} over {len(self._queues)} queues: {state}, "
+            f"{self.requests_made} request(s)>"
+        )
+
+    # ------------------------------------------------------------------ internals
+
+    def _guard(self) -> _Guard:
+        return _Guard(self._busy, self._label, self._consumer)
+
+    def _at_max(self) -> bool:
+        return self._max_items is not None and self._yielded >= self._max_items
+
+    def _positions(self) -> list[QueuePosition]:
+        # A queue's own resume token points before its head (peeked, not consumed).
+        return [
+            QueuePosition(ended=True) if pager.done else QueuePosition(pager.resume_token)
+            for pager in self._pagers
+        ]
+
+    def _frontier_token(self) -> str | None:
+        return _encode(self._queues, self._positions())
+
+    def _ended(self) -> bool:
+        """Nothing more may be read (closed, or ``max_items`` yielded)."""
+        return self._closed or self._at_max()
+
+    def _wanted(self) -> list[int]:
+        """The queues whose head must be read (peeked) before the next job is known."""
+        return [
+            index
+            for index, pager in enumerate(self._pagers)
+            if self._heads[index] is None and not pager.done
+        ]
+
+    def _set_head(self, index: int, peeked: Sequence[T]) -> None:
+        self._heads[index] = peeked[0] if peeked else None
+
+    def _failed(self, error: BatchKitError) -> None:
+        """A queue's read failed: the error resumes the whole merge."""
+        error.resume_token = self._frontier_token()
+
+    def _best(self) -> int | None:
+        """The queue whose head comes next (newest; ties to the queue given first)."""
+        best: int | None = None
+        for index, candidate in enumerate(self._heads):
+            if candidate is None:
+                continue
+            if best is None or _created(candidate) > _created(cast(Any, self._heads[best])):
+                best = index
+        return best
+
+    def _took(self, index: int) -> None:
+        """The head of queue ``index`` was yielded (read from its pager: no request)."""
+        self._heads[index] = None
+        self._yielded += 1
+
+
+class MergedPager(MergeCore[T, JobPager[T]], Iterator[T]):
+    """A lazy ``Iterator[T]`` over several queues' listings, newest first across them.
+
+    Made by ``BatchClient.list_jobs([queue, ...])``.  The interface is :class:`JobPager`'s
+    where it makes sense for a stream without pages: ``first``, ``take``, ``to_list``,
+    ``to_pandas``, ``peek``, ``resume_token`` (valid after every job and after every error),
+    ``done``, ``requests_made``, ``close`` and the context manager.  One consumer at a
+    time.
+    """
+
+    def __iter__(self) -> MergedPager[T]:
+        return self
+
+    def __next__(self) -> T:
+        with self._guard():
+            if self._ahead:
+                return self._ahead.popleft()[1]
+            return self._read()
+
+    def __enter__(self) -> MergedPager[T]:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
 
     def first(self) -> T | None:
         """The next job, or None."""
@@ -262,67 +335,35 @@ class MergedPager(Generic[T], Iterator[T]):
         caption = f"{self._label} over {len(self._queues)} queues: first {len(rows)} rows{more}"
         return html_table(cast(Any, rows), caption)
 
-    def __repr__(self) -> str:
-        state = "done" if self.done else f"{self._yielded} yielded"
-        return (
-            f"<MergedPager {self._label} over {len(self._queues)} queues: {state}, "
-            f"{self.requests_made} request(s)>"
-        )
-
-    # ------------------------------------------------------------------ internals
-
-    def _guard(self) -> _Guard:
-        return _Guard(self._busy, self._label)
-
-    def _at_max(self) -> bool:
-        return self._max_items is not None and self._yielded >= self._max_items
-
-    def _positions(self) -> list[QueuePosition]:
-        # A queue's own resume token points before its head (peeked, not consumed).
-        return [
-            QueuePosition(ended=True) if pager.done else QueuePosition(pager.resume_token)
-            for pager in self._pagers
-        ]
-
-    def _frontier_token(self) -> str | None:
-        return _encode(self._queues, self._positions())
-
     def _read(self) -> T:
         """The next job of the merge (StopIteration at the end)."""
-        if self._closed or self._at_max():
+        if self._ended():
             raise StopIteration
-        best: int | None = None
-        for index, pager in enumerate(self._pagers):
-            if self._heads[index] is None and not pager.done:
-                try:
-                    head = pager.peek(1)
-                except BatchKitError as error:
-                    error.resume_token = self._frontier_token()
-                    raise
-                self._heads[index] = head[0] if head else None
-            candidate = self._heads[index]
-            if candidate is None:
-                continue
-            if best is None or _created(candidate) > _created(cast(Any, self._heads[best])):
-                best = index
+        for index in self._wanted():
+            try:
+                self._set_head(index, self._pagers[index].peek(1))
+            except BatchKitError as error:
+                self._failed(error)
+                raise
+        best = self._best()
         if best is None:
             raise StopIteration
         item = next(self._pagers[best])  # the peeked head: no request
-        self._heads[best] = None
-        self._yielded += 1
+        self._took(best)
         return item
 
 
 class _Guard:
-    def __init__(self, lock: threading.Lock, label: str) -> None:
+    def __init__(self, lock: threading.Lock, label: str, consumer: str = "thread") -> None:
         self._lock = lock
         self._label = label
+        self._consumer = consumer
 
     def __enter__(self) -> None:
         if not self._lock.acquire(blocking=False):
             raise BatchKitError(
                 f"{self._label}: this merged listing is being iterated elsewhere (another "
-                "thread); it is for one consumer at a time"
+                f"{self._consumer}); it is for one consumer at a time"
             )
 
     def __exit__(self, *exc: object) -> None:

@@ -25,7 +25,14 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 from batchkit._errors import BatchKitError, InvalidParameterError, LogsUnavailableError
-from batchkit._logs import LogEvent, job_console_url, job_region, locate, partition_of
+from batchkit._logs import (
+    LogEvent,
+    LogLocation,
+    job_console_url,
+    job_region,
+    locate,
+    partition_of,
+)
 from batchkit._model_base import OpenEnum
 from batchkit._text import escape_controls
 
@@ -35,7 +42,18 @@ if TYPE_CHECKING:
     from batchkit._client import BatchClient
     from batchkit.models import AttemptDetail, JobDetail
 
-__all__ = ["AttemptReport", "FailureKind", "FailureReport", "build_report", "classify"]
+__all__ = [
+    "AttemptReport",
+    "FailureKind",
+    "FailureReport",
+    "assemble_report",
+    "build_report",
+    "check_report_job",
+    "classify",
+    "failed_children",
+    "logs_error_text",
+    "main_node",
+]
 
 
 class FailureKind(OpenEnum):
@@ -430,56 +448,65 @@ def _seconds(value: timedelta | None) -> float | None:
     return None if value is None else value.total_seconds()
 
 
-def _failed_child(batch: BatchClient, job: JobDetail) -> JobDetail | None:
-    """The first failed child of an array job, or the failed node of a multi-node job."""
-    if job.array_properties is not None and job.array_properties.index is None:
-        child = batch.list_jobs(array_job_id=job.job_id, status="FAILED").first()
-    elif job.node_properties is not None and job.node_details is None:
-        child = batch.list_jobs(multi_node_job_id=job.job_id, status="FAILED").first()
-    else:
-        return None
-    return None if child is None else batch.describe_job(child.job_id)
+# The steps of a report around the I/O, shared by BatchClient.why and batchkit.aio's twin.
 
 
-def build_report(batch: BatchClient, job: JobDetail | str, *, lines: int = 20) -> FailureReport:
-    """The :class:`FailureReport` of ``job`` (``BatchClient.why``)."""
+def check_report_job(job: object, lines: object) -> JobDetail | str:
+    """Check ``why()``' arguments (before any request): the job, or its id to describe."""
     from batchkit._errors import require_text
     from batchkit.models import JobDetail
 
     if isinstance(lines, bool) or not isinstance(lines, int) or not 0 <= lines <= 10_000:
         raise InvalidParameterError(f"lines: expected an int between 0 and 10000, got {lines!r}")
     if isinstance(job, str):
-        job = batch.describe_job(require_text("job", job))
-    elif not isinstance(job, JobDetail):
+        return require_text("job", job)
+    if not isinstance(job, JobDetail):
         raise InvalidParameterError(
             f"job: expected a JobDetail, a job id or a job ARN, got {type(job).__name__}"
         )
-    parent: str | None = None
-    failed = job.status is not None and job.status.value == "FAILED"
-    child = _failed_child(batch, job) if failed else None
-    if child is not None:
-        parent, job = job.job_id, child
-    elif job.node_properties is not None and job.node_details is None:  # main node's logs
-        parent = job.job_id
-        job = batch.describe_job(f"{job.job_id}#{job.node_properties.main_node or 0}")
-    region = job_region(job, batch.client.meta.region_name)
+    return job
+
+
+def failed_children(job: JobDetail) -> dict[str, Any] | None:
+    """The ``list_jobs`` arguments listing a failed parent's failed children (an array
+    job's) or nodes (a multi-node job's); None for any other job."""
+    if job.status is None or job.status.value != "FAILED":
+        return None
+    if job.array_properties is not None and job.array_properties.index is None:
+        return {"array_job_id": job.job_id, "status": "FAILED"}
+    if job.node_properties is not None and job.node_details is None:
+        return {"multi_node_job_id": job.job_id, "status": "FAILED"}
+    return None
+
+
+def main_node(job: JobDetail) -> str | None:
+    """The main node's id of a multi-node parent (whose logs are the report's); else None."""
+    if job.node_properties is not None and job.node_details is None:
+        return f"{job.job_id}#{job.node_properties.main_node or 0}"
+    return None
+
+
+def logs_error_text(error: BatchKitError) -> str:
+    """Why the report has no log lines, from the error reading them."""
+    if isinstance(error, (LogsUnavailableError, InvalidParameterError)):
+        return str(error)
+    return f"{type(error).__name__}: {error}"  # throttled, no permission...
+
+
+def assemble_report(
+    job: JobDetail,
+    *,
+    parent: str | None,
+    default_region: str,
+    location: LogLocation | None,
+    log_lines: tuple[LogEvent, ...],
+    logs_error: str | None,
+) -> FailureReport:
+    """The :class:`FailureReport` of ``job`` from what was read (no I/O)."""
+    if logs_error is None and location is not None and location.stream is None:
+        logs_error = "the job has no log stream (its container never started)"
+    region = job_region(job, default_region)
     kind = classify(job)
-    attempts = tuple(_attempt_report(i, a) for i, a in enumerate(job.attempts or ()))
-    log_lines: tuple[LogEvent, ...] = ()
-    logs_error: str | None = None
-    log_group = log_stream = log_region = log_url = None
-    try:
-        location = locate(job, default_region=batch.client.meta.region_name)
-        log_group, log_stream, log_region = location.group, location.stream, location.region
-        log_url = location.console_url
-        if lines and location.stream is not None:
-            log_lines = tuple(batch.logs(job, tail=lines, limit=lines))
-        elif location.stream is None:
-            logs_error = "the job has no log stream (its container never started)"
-    except (LogsUnavailableError, InvalidParameterError) as error:
-        logs_error = str(error)
-    except BatchKitError as error:  # throttled, no permission...: the report still stands
-        logs_error = f"{type(error).__name__}: {error}"
     return FailureReport(
         job_id=job.job_id,
         job_name=job.job_name,
@@ -489,16 +516,47 @@ def build_report(batch: BatchClient, job: JobDetail | str, *, lines: int = 20) -
         kind=kind,
         advice=ADVICE.get(kind, ""),
         exit_code=job.exit_code,
-        attempts=attempts,
+        attempts=tuple(_attempt_report(i, a) for i, a in enumerate(job.attempts or ())),
         created_at=job.created_at,
         started_at=job.started_at,
         stopped_at=job.stopped_at,
         parent_job_id=parent,
-        log_group=log_group,
-        log_stream=log_stream,
-        log_region=log_region,
+        log_group=location.group if location is not None else None,
+        log_stream=location.stream if location is not None else None,
+        log_region=location.region if location is not None else None,
         log_lines=log_lines,
         logs_error=logs_error,
         job_url=job_console_url(job.job_id, region, partition_of(job.job_arn)),
-        log_url=log_url,
+        log_url=location.console_url if location is not None else None,
+    )
+
+
+def build_report(batch: BatchClient, job: JobDetail | str, *, lines: int = 20) -> FailureReport:
+    """The :class:`FailureReport` of ``job`` (``BatchClient.why``)."""
+    given = check_report_job(job, lines)
+    detail = batch.describe_job(given) if isinstance(given, str) else given
+    parent: str | None = None
+    children = failed_children(detail)
+    child = batch.list_jobs(**children).first() if children is not None else None
+    if child is not None:
+        parent, detail = detail.job_id, batch.describe_job(child.job_id)
+    elif (node := main_node(detail)) is not None:  # the main node's logs
+        parent, detail = detail.job_id, batch.describe_job(node)
+    default_region = batch.client.meta.region_name
+    location: LogLocation | None = None
+    log_lines: tuple[LogEvent, ...] = ()
+    logs_error: str | None = None
+    try:
+        location = locate(detail, default_region=default_region)
+        if lines and location.stream is not None:
+            log_lines = tuple(batch.logs(detail, tail=lines, limit=lines))
+    except BatchKitError as error:
+        logs_error = logs_error_text(error)
+    return assemble_report(
+        detail,
+        parent=parent,
+        default_region=default_region,
+        location=location,
+        log_lines=log_lines,
+        logs_error=logs_error,
     )

@@ -5,6 +5,7 @@ runs on both faces through the ``face`` fixture; these need an event loop of the
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -14,9 +15,10 @@ import pytest
 pytest.importorskip("aiobotocore")
 
 from batchkit import BatchKitError, InvalidParameterError, JobNotFoundError
-from batchkit.aio import AsyncBatchClient
+from batchkit.aio import AsyncBatchClient, AsyncMergedPager
 from batchkit.models import JobSummary
 from batchkit.testing import FakeAWS
+from tests.test_aio import Gate
 
 pytestmark = pytest.mark.anyio
 
@@ -73,12 +75,72 @@ async def test_an_empty_status_collection_is_refused_before_any_request() -> Non
     assert fake.requests == []
 
 
-async def test_several_queues_are_the_sync_clients_merged_listing_not_this_one() -> None:
-    fake = account()
+def two_queues(n: int) -> tuple[FakeAWS, list[str]]:
+    """n FAILED jobs alternating between queues a and b, newest first: the merge's order."""
+    fake = FakeAWS(now=lambda: NOW)
+    for i in range(n):
+        fake.add_job(
+            "ab"[i % 2], job_id=f"j{i:04d}", status="FAILED", created_at=NOW - timedelta(minutes=i)
+        )
+    return fake, [f"j{i:04d}" for i in range(n)]
+
+
+async def test_a_cancelled_merge_is_resumable_and_its_token_is_the_sync_ones() -> None:
+    fake, everything = two_queues(30)
+    before = asyncio.all_tasks()
+    async with await fake.async_batch_client().open() as batch:
+        gate = Gate(fake)
+        gate.attach(batch)
+        pager = batch.list_jobs(["a", "b"], status="FAILED", page_size=4)
+        assert isinstance(pager, AsyncMergedPager)
+        got = [j.job_id for j in await pager.take(7)]
+        gate.open.clear()
+        taking = asyncio.ensure_future(pager.take(20))  # waits for a queue's next page
+        await gate.held()
+        taking.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await taking
+        assert gate.in_flight == 0
+        assert not {t for t in asyncio.all_tasks() - before if not t.done()} - {
+            asyncio.current_task()
+        }
+        token = pager.resume_token
+        assert token is not None
+        gate.open.set()
+        rest = [j.job_id async for j in pager]  # the same pager carries on (lossless take)
+        assert got + rest == everything
+        async with batch.list_jobs(["a", "b"], status="FAILED", starting_token=token) as again:
+            assert [j.job_id for j in await again.to_list()] == rest
+            assert again.done
+    # the combined token is the sync MergedPager's too, both ways
+    sync = fake.batch_client().list_jobs(["a", "b"], status="FAILED", starting_token=token)
+    assert [j.job_id for j in sync] == rest
+    half = fake.batch_client().list_jobs(["a", "b"], status="FAILED")
+    half.take(11)
     async with fake.async_batch_client() as batch:
-        with pytest.raises(InvalidParameterError, match="one queue at a time"):
-            batch.list_jobs(["q", "etl"])  # type: ignore[arg-type]
-    assert fake.requests == []
+        tail = batch.list_jobs(["a", "b"], status="FAILED", starting_token=half.resume_token)
+        assert [j.job_id for j in await tail.to_list()] == everything[11:]
+
+
+async def test_a_merge_is_for_one_task_and_refuses_bad_calls_early() -> None:
+    fake, _ = two_queues(10)
+    async with await fake.async_batch_client().open() as batch:
+        gate = Gate(fake)
+        gate.attach(batch)
+        gate.open.clear()
+        pager = batch.list_jobs(["a", "b"], status="FAILED")
+        first = asyncio.ensure_future(pager.first())
+        await gate.held()
+        with pytest.raises(BatchKitError, match="another task"):
+            await pager.first()
+        gate.open.set()
+        assert (await first) is not None
+        calls = fake.calls("ListJobs")
+        with pytest.raises(InvalidParameterError, match="exactly one"):
+            batch.list_jobs(["a"], array_job_id="x")  # type: ignore[call-overload]
+        with pytest.raises(InvalidParameterError, match="a single queue's token"):
+            batch.list_jobs(["a", "b"], starting_token="eyJuZXh0VG9rZW4iOiAieCJ9")
+        assert fake.calls("ListJobs") == calls
 
 
 async def test_job_queues() -> None:

@@ -1,4 +1,7 @@
-"""BatchClient.logs: every job shape, the repeated-forward-token ending, follow, errors."""
+"""BatchClient.logs: every job shape, the repeated-forward-token ending, follow, errors.
+
+The client tests run on BatchClient.logs and (with aiobotocore) on AsyncBatchClient.logs
+(tests/conftest.py's face fixture; both read through batchkit._logs.LogsCore)."""
 
 from __future__ import annotations
 
@@ -22,9 +25,11 @@ from batchkit import (
 from batchkit._pager import JobPager
 from batchkit._pages import RawPage
 from batchkit.testing import FakeAWS, WireStubber
-from tests.conftest import NO_RETRY, T0, raw_client
+from tests.conftest import NO_RETRY, T0, Face, raw_client
 
 CALL = "Logs.GetLogEvents"
+
+pytestmark = pytest.mark.usefixtures("face")
 
 
 @pytest.fixture
@@ -34,6 +39,15 @@ def fake() -> FakeAWS:
 
 def batch_of(fake: FakeAWS) -> BatchClient:
     return fake.batch_client(NO_RETRY)
+
+
+def client_on(face: Face, fake: FakeAWS, **options: Any) -> BatchClient:
+    """A client of the face's kind on ``fake``'s session, with ``options``."""
+    if face.name == "async":
+        from batchkit.aio import AsyncBatchClient
+
+        return face.opened(AsyncBatchClient(session=fake.aio_session(), **options))  # type: ignore[no-any-return]
+    return BatchClient(session=fake.session(), **options)
 
 
 def messages(events: Sequence[LogEvent]) -> list[str]:
@@ -65,6 +79,7 @@ class Scripted:
         return RawPage(items, following)
 
 
+@pytest.mark.sync_only  # the pager alone: no client
 def test_a_repeated_token_ends_the_listing_with_an_open_end() -> None:
     source = Scripted({None: ((1, 2), "A"), "A": ((3,), "B"), "B": ((), "B")})
     pager = JobPager([source], label="t", token_key="nextToken", end_on_repeated_token=True)
@@ -81,6 +96,7 @@ def test_a_repeated_token_ends_the_listing_with_an_open_end() -> None:
     assert list(later) == [4, 5]
 
 
+@pytest.mark.sync_only  # the pager alone: no client
 def test_the_tail_page_with_items_resumes_past_them() -> None:
     source = Scripted({None: ((1,), "A"), "A": ((2, 3), "A")})
     pager = JobPager([source], label="t", token_key="nextToken", end_on_repeated_token=True)
@@ -97,6 +113,7 @@ def test_the_tail_page_with_items_resumes_past_them() -> None:
     assert list(later) == [4]
 
 
+@pytest.mark.sync_only  # the pager alone: no client
 def test_without_the_option_a_repeated_token_is_a_cycle() -> None:
     from batchkit import TokenCycleError
 
@@ -106,9 +123,10 @@ def test_without_the_option_a_repeated_token_is_a_cycle() -> None:
         list(pager)
 
 
-def test_wire_stub_the_end_of_a_stream_is_the_repeated_forward_token() -> None:
-    raw = raw_client("batch")
-    logs = raw_client("logs")
+def test_wire_stub_the_end_of_a_stream_is_the_repeated_forward_token(face: Face) -> None:
+    on_loop = face.name == "async"
+    raw = face.raw_client("batch") if on_loop else raw_client("batch")
+    logs = face.raw_client("logs") if on_loop else raw_client("logs")
     job = {
         "jobId": "j1",
         "jobName": "n",
@@ -143,7 +161,13 @@ def test_wire_stub_the_end_of_a_stream_is_the_repeated_forward_token() -> None:
             {"events": [], "nextForwardToken": "f/3"},
             {**base, "nextToken": "f/3"},
         )
-        batch = BatchClient(raw, logs_client=logs)
+        batch: Any = BatchClient(raw, logs_client=logs)
+        if on_loop:
+            from batchkit.aio import AsyncBatchClient
+            from tests.aio_adapter import Blocking
+
+            assert face.loop is not None
+            batch = Blocking(AsyncBatchClient(raw, logs_client=logs), face.loop)
         events = batch.logs("j1").to_list()
         stub.assert_no_pending_responses()
     assert messages(events) == ["a", "b"]
@@ -368,9 +392,9 @@ def test_faults_are_typed_and_resumable(fake: FakeAWS) -> None:
     assert got + messages(rest) == [f"l{i}" for i in range(6)]
 
 
-def test_slow_path_gives_the_same_events(fake: FakeAWS) -> None:
+def test_slow_path_gives_the_same_events(fake: FakeAWS, face: Face) -> None:
     job_id = job_with_lines(fake, ["x", "y"])
-    slow = BatchClient(session=fake.session(), config=NO_RETRY, fast_path=False)
+    slow = client_on(face, fake, config=NO_RETRY, fast_path=False)
     assert slow.logs(job_id).to_list() == batch_of(fake).logs(job_id).to_list()
 
 

@@ -1,4 +1,7 @@
-"""BatchClient.why: the classification table, the report's content, its three faces."""
+"""BatchClient.why: the classification table, the report's content, its three faces.
+
+The client tests run on BatchClient.why and (with aiobotocore) AsyncBatchClient.why
+(tests/conftest.py's face fixture; both assemble the report with batchkit._report)."""
 
 from __future__ import annotations
 
@@ -99,6 +102,7 @@ def fake() -> FakeAWS:
     return FakeAWS(now=lambda: T0)
 
 
+@pytest.mark.usefixtures("face")  # BatchClient.why and AsyncBatchClient.why
 def test_report_of_an_oom_job_with_attempts(fake: FakeAWS) -> None:
     attempts = [
         {
@@ -157,6 +161,7 @@ def test_report_of_an_oom_job_with_attempts(fake: FakeAWS) -> None:
     assert data["log_lines"][-1]["message"] == "line 29"
 
 
+@pytest.mark.usefixtures("face")  # BatchClient.why and AsyncBatchClient.why
 def test_report_faces_escape_aws_text(fake: FakeAWS) -> None:
     job = fake.add_job(
         "q",
@@ -183,6 +188,7 @@ def test_report_faces_escape_aws_text(fake: FakeAWS) -> None:
     assert "\x1b]0;" not in rendered  # only rich's own colour codes reach the terminal
 
 
+@pytest.mark.usefixtures("face")  # BatchClient.why and AsyncBatchClient.why
 def test_logs_that_cannot_be_read_do_not_fail_the_report(fake: FakeAWS) -> None:
     config = {"logDriver": "fluentd", "options": {"fluentd-address": "collector:24224"}}
     job = fake.add_job(
@@ -200,6 +206,7 @@ def test_logs_that_cannot_be_read_do_not_fail_the_report(fake: FakeAWS) -> None:
     assert "AccessDenied" in denied.logs_error
 
 
+@pytest.mark.usefixtures("face")  # BatchClient.why and AsyncBatchClient.why
 def test_image_pull_failure_has_no_logs_and_says_so(fake: FakeAWS) -> None:
     job = fake.add_job(
         "q", status="FAILED", status_reason="CannotPullContainerError: manifest unknown"
@@ -210,6 +217,7 @@ def test_image_pull_failure_has_no_logs_and_says_so(fake: FakeAWS) -> None:
     assert "image could not be pulled" in str(report)
 
 
+@pytest.mark.usefixtures("face")  # BatchClient.why and AsyncBatchClient.why
 def test_array_and_multi_node_parents_report_their_failed_child(fake: FakeAWS) -> None:
     batch = fake.batch_client(NO_RETRY)
     array = fake.add_job(
@@ -226,6 +234,7 @@ def test_array_and_multi_node_parents_report_their_failed_child(fake: FakeAWS) -
     assert node_report.job_id.startswith(f"{nodes.job_id}#")
 
 
+@pytest.mark.usefixtures("face")  # BatchClient.why and AsyncBatchClient.why
 def test_a_succeeded_job_is_not_failed(fake: FakeAWS) -> None:
     job = fake.add_job("q", status="SUCCEEDED")
     report = fake.batch_client(NO_RETRY).why(job.job_id, lines=0)
@@ -235,6 +244,7 @@ def test_a_succeeded_job_is_not_failed(fake: FakeAWS) -> None:
     assert fake.calls("Logs.GetLogEvents") == 0
 
 
+@pytest.mark.usefixtures("face")  # BatchClient.why and AsyncBatchClient.why
 def test_why_arguments(fake: FakeAWS) -> None:
     batch = fake.batch_client(NO_RETRY)
     with pytest.raises(InvalidParameterError, match="lines"):

@@ -15,6 +15,7 @@ client without ``client=`` needs it.
 
 from batchkit._public import publish as _publish
 from batchkit.aio._client import AsyncBatchClient, AsyncJobDetails, AsyncS3BatchOperationsClient
+from batchkit.aio._merge import AsyncMergedPager
 from batchkit.aio._pager import AsyncJobPager
 from batchkit.aio._watch import AsyncClock, AsyncSystemClock, AsyncWatch
 
@@ -23,6 +24,7 @@ __all__ = [
     "AsyncClock",
     "AsyncJobDetails",
     "AsyncJobPager",
+    "AsyncMergedPager",
     "AsyncS3BatchOperationsClient",
     "AsyncSystemClock",
     "AsyncWatch",

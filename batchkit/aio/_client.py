@@ -15,7 +15,7 @@ from collections import deque
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
 from itertools import islice
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from botocore.config import Config
 
@@ -37,6 +37,7 @@ from batchkit._client import (
     plan_job_queues,
     plan_list_jobs,
     plan_list_service_jobs,
+    plan_merged,
     plan_s3_list_jobs,
     plan_watch,
     pool_size,
@@ -45,12 +46,13 @@ from batchkit._errors import BatchKitError, InvalidParameterError, JobNotFoundEr
 from batchkit._operations import DESCRIBE_JOBS
 from batchkit._pager import _check_count
 from batchkit._pages import item_model
+from batchkit.aio._merge import AsyncMergedPager
 from batchkit.aio._pager import AsyncJobPager
 from batchkit.aio._pages import AsyncPageSource
 from batchkit.aio._watch import AsyncClock, AsyncWatch
 
 if TYPE_CHECKING:
-    from datetime import timedelta
+    from datetime import datetime, timedelta
 
     import pandas as pd
     from aiobotocore.session import AioSession
@@ -59,6 +61,8 @@ if TYPE_CHECKING:
 
     from batchkit._client import HasJobId
     from batchkit._filters import JobFilter
+    from batchkit._logs import FollowPolicy, LogEvent
+    from batchkit._report import FailureReport
     from batchkit._watch import Clock, Interval
     from batchkit.models import (
         JobDetail,
@@ -217,9 +221,10 @@ class AsyncBatchClient(_AsyncClientBase):
     as for the sync client.  One instance may serve many tasks at once (each pager is for
     one task).
 
-    Not here (yet): ``list_jobs`` over several queues (``BatchClient.list_jobs([...])``'s
-    merged listing), ``logs``/``why``; use the sync client for those.  ``watch``/``wait``
-    are here, sharing the sync watch's rules (:class:`batchkit._watch.WatchCore`).
+    ``watch``/``wait`` share the sync watch's rules (:class:`batchkit._watch.WatchCore`);
+    ``logs``/``why`` the sync reader's and report's (:class:`batchkit._logs.LogsCore`),
+    reading CloudWatch Logs with aiobotocore clients made from the same session, config and
+    endpoint URL, one per region a job logs to (``logs_client=``: your own for its region).
 
     >>> async def report():                                             # doctest: +SKIP
     ...     async with AsyncBatchClient() as batch:
@@ -240,8 +245,58 @@ class AsyncBatchClient(_AsyncClientBase):
         config: Config | None = None,
         fast_path: bool = True,
         gc_pause: bool = True,
+        logs_client: Any = None,
     ) -> None:
         super().__init__(client, session, region_name, endpoint_url, config, fast_path, gc_pause)
+        # CloudWatch Logs clients by region: those batchkit opened (closed by aclose) and
+        # the one given (the caller's to close).
+        self._logs_clients: dict[str, Any] = {}
+        self._logs_contexts: list[Any] = []
+        self._logs_lock = asyncio.Lock()
+        self._given_logs: Any = None
+        if logs_client is not None:
+            _check_given_client("logs", logs_client, None, None, None, None, "aiobotocore")
+            if not _is_async_client(logs_client):
+                raise InvalidParameterError(
+                    "logs_client: expected an aiobotocore logs client (from "
+                    "session.create_client), got a synchronous one"
+                )
+            _fastpath.install(logs_client)
+            self._given_logs = logs_client
+            self._logs_clients[logs_client.meta.region_name] = logs_client
+
+    async def _logs_client(self, region: str) -> Any:
+        """The CloudWatch Logs client for ``region``: opened once (from this client's
+        session, config and endpoint URL), closed by :meth:`aclose`."""
+        async with self._logs_lock:  # two tasks asking at once open one client
+            client = self._logs_clients.get(region)
+            if client is None:
+                batch = self._open_client()
+                session = self._session if self._session is not None else _default_session()
+                context = session.create_client(
+                    "logs",
+                    region_name=region,
+                    endpoint_url=self._options["endpoint_url"],
+                    config=batch.meta.config,
+                )
+                client = await context.__aenter__()
+                _fastpath.install(client)
+                self._logs_contexts.append(context)
+                self._logs_clients[region] = client
+            return client
+
+    async def aclose(self) -> None:
+        """Close the aiobotocore clients batchkit made: the Batch client and the CloudWatch
+        Logs clients ``logs()``/``why()`` opened.  Clients you passed in stay open."""
+        contexts, self._logs_contexts = self._logs_contexts, []
+        self._logs_clients = {}
+        if self._given_logs is not None:
+            self._logs_clients[self._given_logs.meta.region_name] = self._given_logs
+        try:
+            for context in reversed(contexts):
+                await context.__aexit__(None, None, None)
+        finally:
+            await super().aclose()
 
     @property
     def client(self) -> AioBatchClient:
@@ -252,9 +307,35 @@ class AsyncBatchClient(_AsyncClientBase):
     def __repr__(self) -> str:
         return f"AsyncBatchClient(region_name={self._region()!r})"
 
+    @overload
     def list_jobs(
         self,
         job_queue: str | None = None,
+        *,
+        array_job_id: str | None = None,
+        multi_node_job_id: str | None = None,
+        status: JobStatus | str | Iterable[JobStatus | str] | None = None,
+        filter: JobFilter | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> AsyncJobPager[JobSummary]: ...
+
+    @overload
+    def list_jobs(
+        self,
+        job_queue: list[str] | tuple[str, ...],
+        *,
+        status: JobStatus | str | Iterable[JobStatus | str] | None = None,
+        filter: JobFilter | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> AsyncMergedPager[JobSummary]: ...
+
+    def list_jobs(
+        self,
+        job_queue: str | list[str] | tuple[str, ...] | None = None,
         *,
         array_job_id: str | None = None,
         multi_node_job_id: str | None = None,
@@ -263,18 +344,39 @@ class AsyncBatchClient(_AsyncClientBase):
         page_size: int | None = None,
         max_items: int | None = None,
         starting_token: str | None = None,
-    ) -> AsyncJobPager[JobSummary]:
-        """List jobs of a queue, or the children of an array or multi-node job
-        (see :meth:`batchkit.BatchClient.list_jobs`: the same arguments and rules, ``status``
-        collections and ``"ALL"`` included).
+    ) -> AsyncJobPager[JobSummary] | AsyncMergedPager[JobSummary]:
+        """List jobs of a queue (or of several), or the children of an array or multi-node
+        job (see :meth:`batchkit.BatchClient.list_jobs`: the same arguments and rules,
+        ``status`` collections and ``"ALL"`` included).
 
-        One queue a listing: several queues (the sync client's merged listing) are not
-        supported here yet -- start one listing per queue."""
+        ``job_queue`` may be a list or tuple of queue names or ARNs: the result is one lazy
+        :class:`AsyncMergedPager` over all of them (:class:`batchkit.MergedPager`'s rules:
+        each job once, newest first across the queues, one resume token for all of them,
+        interchangeable with the sync client's).
+
+        >>> async def failed_everywhere(batch):                       # doctest: +SKIP
+        ...     return await batch.list_jobs(["cpu", "gpu"], status="FAILED").to_list()
+        """
         if isinstance(job_queue, (list, tuple)):
-            raise InvalidParameterError(
-                "job_queue: the async client lists one queue at a time (a list of queues is "
-                "BatchClient.list_jobs' merged listing); start one listing per queue"
+            if array_job_id is not None or multi_node_job_id is not None:
+                raise InvalidParameterError(
+                    "list_jobs: give exactly one of job_queue, array_job_id, multi_node_job_id"
+                )
+            plan = plan_merged(
+                list(job_queue),
+                status=status,
+                job_filter=filter,
+                page_size=page_size,
+                max_items=max_items,
+                starting_token=starting_token,
             )
+            pagers: list[AsyncJobPager[JobSummary]] = []
+            for spec, ended in zip(plan.specs, plan.ended, strict=True):
+                pager = self._pager(spec)
+                if ended:
+                    pager.close()
+                pagers.append(pager)
+            return AsyncMergedPager(pagers, plan.queues, **plan.options())
         spec = plan_list_jobs(
             job_queue,
             array_job_id=array_job_id,
@@ -440,6 +542,94 @@ class AsyncBatchClient(_AsyncClientBase):
                 if wanted in (job.job_id, job.job_arn):
                     return job
         raise JobNotFoundError([wanted])
+
+    def logs(
+        self,
+        job: JobDetail | str,
+        *,
+        attempt: int | None = None,
+        node: int | None = None,
+        container: str | None = None,
+        since: datetime | timedelta | None = None,
+        limit: int | None = None,
+        tail: int | None = None,
+        follow: bool | FollowPolicy = False,
+        page_size: int | None = None,
+        starting_token: str | None = None,
+    ) -> AsyncJobPager[LogEvent]:
+        """A job's output from CloudWatch Logs: a lazy, resumable ``async for`` over
+        :class:`batchkit.LogEvent`.
+
+        :meth:`batchkit.BatchClient.logs`' arguments and rules (shared: where the job logs,
+        attempts, nodes, containers, ``since``/``limit``/``tail``, the end of a stream at
+        the repeated forward token, ``follow``).  Following waits with ``asyncio.sleep``
+        unless the :class:`batchkit.FollowPolicy` gives a ``sleep`` (a coroutine function,
+        or a plain one that does not block, such as a test clock's).  The CloudWatch Logs
+        client of each region is opened on first use and closed by :meth:`aclose`.
+
+        Args:
+            job: A ``JobDetail``, job id or job ARN; an array child by its own id.
+            attempt: Index into ``job.attempts`` (negative from the end).
+            node: A multi-node job's node (default its main node).
+            container: An ECS-properties job's container name.
+            since: Only events at or after this aware time, or this long ago.
+            limit: At most this many events.
+            tail: Start with the last ``tail`` events (one request).
+            follow: Keep waiting for new events until the job is terminal and no more come.
+            page_size: Events per request (1..10000).
+            starting_token: A ``resume_token`` of an earlier listing of the same stream.
+
+        Returns:
+            An :class:`AsyncJobPager` of :class:`batchkit.LogEvent`.
+
+        Raises:
+            InvalidParameterError: A bad argument (before any request).
+            LogDriverError: The job logs with another driver than ``awslogs`` (on
+                iteration).
+            EksJobLogsError: An EKS job (its logs are the pod's).
+            LogStreamNotFoundError: The stream does not exist (yet, or anymore).
+            LogsUnavailableError: An array parent (its children have the logs).
+
+        >>> async def last_lines(batch, job_id):                       # doctest: +SKIP
+        ...     return [e.message async for e in batch.logs(job_id, tail=20)]
+        """
+        from batchkit.aio._logs import open_logs_async
+
+        self._open_client()
+        return open_logs_async(
+            self,
+            job,
+            attempt=attempt,
+            node=node,
+            container=container,
+            since=since,
+            limit=limit,
+            tail=tail,
+            follow=follow,
+            page_size=page_size,
+            starting_token=starting_token,
+        )
+
+    async def why(self, job: JobDetail | str, *, lines: int = 20) -> FailureReport:
+        """Why a job failed: a :class:`batchkit.FailureReport` (:meth:`batchkit.BatchClient.why`'s
+        rules and classification, awaited).
+
+        Args:
+            job: A ``JobDetail``, job id or job ARN.
+            lines: How many of the last log lines to include (0..10000).
+
+        Returns:
+            A :class:`batchkit.FailureReport`.
+
+        Raises:
+            JobNotFoundError: No such job.
+
+        >>> async def kind(batch, job_id):                              # doctest: +SKIP
+        ...     return (await batch.why(job_id)).kind
+        """
+        from batchkit.aio._logs import build_report_async
+
+        return await build_report_async(self, job, lines=lines)
 
 
 async def _unique_ids_async(job_ids: AsyncIterable[object]) -> AsyncIterator[str]:

@@ -13,7 +13,7 @@ items not yet yielded.  ``take``/``to_list`` give back what they had read.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
     from batchkit._pages import RawPage
 
-__all__ = ["AsyncJobPager", "AsyncPageFetcher"]
+__all__ = ["AsyncJobPager", "AsyncPageFetcher", "lossless_take_async"]
 
 T = TypeVar("T")
 
@@ -131,33 +131,7 @@ class AsyncJobPager(PagerCore[T, "AsyncPageFetcher[T]"], AsyncIterator[T]):
         items go back in front of the pager, and an error's ``resume_token`` is where the
         call started.
         """
-        _check_count("take", n)
-        from batchkit._display import with_progress
-
-        read: list[tuple[str | None, T]] = []
-        with self._guard():
-            start = self._resume_token()
-            bar: Any = with_progress(cast(Any, None), progress, self._label)
-            try:
-                while len(read) < n:
-                    if self._ahead:
-                        read.append(self._ahead.popleft())
-                    else:
-                        token = self._frontier_token()
-                        read.append((token, await self._read()))
-                    if bar is not None:
-                        bar.update(1)
-            except StopAsyncIteration:
-                pass
-            except BaseException as error:  # CancelledError included
-                self._ahead.extendleft(reversed(read))
-                if isinstance(error, BatchKitError):
-                    error.resume_token = start
-                raise
-            finally:
-                if bar is not None:
-                    bar.close()
-        return [item for _, item in read]
+        return await lossless_take_async(self, n, progress, start=self._resume_token)
 
     async def to_list(self, *, progress: bool = False) -> list[T]:
         """Every remaining item (reads the whole listing: prefer ``async for``)."""
@@ -193,3 +167,40 @@ class AsyncJobPager(PagerCore[T, "AsyncPageFetcher[T]"], AsyncIterator[T]):
             raise
         self._accept(position, page)
         return True
+
+
+async def lossless_take_async(
+    pager: Any, n: int, progress: bool, *, start: Callable[[], str | None]
+) -> list[Any]:
+    """:func:`batchkit._pager.lossless_take`'s twin for an async pager with peeked items
+    (``_ahead``), ``_frontier_token()``, an awaitable ``_read()``, ``_guard()`` and ``_label``
+    (:class:`AsyncJobPager`, ``AsyncMergedPager``): on any failure -- a cancelled task
+    included -- the items read go back in front, and a :class:`BatchKitError`'s
+    ``resume_token`` is ``start()`` taken when the call began."""
+    _check_count("take", n)
+    from batchkit._display import with_progress
+
+    read: list[tuple[str | None, Any]] = []
+    with pager._guard():
+        begin = start()
+        bar: Any = with_progress(cast(Any, None), progress, pager._label)
+        try:
+            while len(read) < n:
+                if pager._ahead:
+                    read.append(pager._ahead.popleft())
+                else:
+                    token = pager._frontier_token()
+                    read.append((token, await pager._read()))
+                if bar is not None:
+                    bar.update(1)
+        except StopAsyncIteration:
+            pass
+        except BaseException as error:  # CancelledError included
+            pager._ahead.extendleft(reversed(read))
+            if isinstance(error, BatchKitError):
+                error.resume_token = begin
+            raise
+        finally:
+            if bar is not None:
+                bar.close()
+    return [item for _, item in read]

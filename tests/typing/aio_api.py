@@ -6,13 +6,24 @@ Nothing here runs as a test: ``async for`` items, awaited results and pages are 
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from typing_extensions import assert_type
 
-from batchkit import JobFilter, Page, StatusChange
+from batchkit import (
+    FailureKind,
+    FailureReport,
+    FollowPolicy,
+    JobFilter,
+    LogEvent,
+    Page,
+    StatusChange,
+)
 from batchkit.aio import (
     AsyncBatchClient,
     AsyncJobDetails,
     AsyncJobPager,
+    AsyncMergedPager,
     AsyncS3BatchOperationsClient,
     AsyncSystemClock,
     AsyncWatch,
@@ -77,6 +88,23 @@ async def views(batch: AsyncBatchClient) -> None:
     assert_type(await queues.first(), JobQueueDetail | None)
 
 
+async def merged(batch: AsyncBatchClient) -> None:
+    several = batch.list_jobs(["a", "b"], status="ALL", filter=JobFilter.job_name("x*"))
+    assert_type(several, AsyncMergedPager[JobSummary])
+    assert_type(batch.list_jobs(("a", "b")), AsyncMergedPager[JobSummary])
+    async for job in several:
+        assert_type(job, JobSummary)
+    assert_type(await several.first(), JobSummary | None)
+    assert_type(await several.take(3), list[JobSummary])
+    assert_type(await several.to_list(), list[JobSummary])
+    assert_type(await several.peek(2), list[JobSummary])
+    assert_type(several.resume_token, str | None)
+    assert_type(several.queues, tuple[str, ...])
+    async with batch.list_jobs(["a"], starting_token="t") as pager:
+        assert_type(pager, AsyncMergedPager[JobSummary])
+    await several.aclose()
+
+
 async def watching(batch: AsyncBatchClient, ids: list[str]) -> None:
     watch = batch.watch(ids, until={JobStatus.RUNNING}, timeout=60, poll_interval=(1, 5))
     assert_type(watch, AsyncWatch)
@@ -88,6 +116,23 @@ async def watching(batch: AsyncBatchClient, ids: list[str]) -> None:
     assert_type(await batch.wait(ids, clock=ManualClock()), list[JobDetail])
 
 
+async def logs_and_reports(batch: AsyncBatchClient, detail: JobDetail) -> None:
+    events = batch.logs(detail, attempt=0, since=timedelta(minutes=5), limit=200)
+    assert_type(events, AsyncJobPager[LogEvent])
+    async for event in batch.logs("job-id", node=2, tail=10, follow=True):
+        assert_type(event, LogEvent)
+    assert_type(await events.to_list(), list[LogEvent])
+
+    async def sleep(seconds: float) -> None: ...
+
+    policy = FollowPolicy(sleep=sleep, clock=lambda: 0.0)  # an awaited sleep
+    assert_type(batch.logs("job-id", follow=policy).resume_token, str | None)
+    report = await batch.why(detail, lines=5)
+    assert_type(report, FailureReport)
+    assert_type(report.kind, FailureKind)
+    assert_type(report.log_lines, tuple[LogEvent, ...])
+
+
 async def clients() -> None:
     async with AsyncBatchClient(region_name="eu-west-1") as batch:
         assert_type(batch, AsyncBatchClient)
@@ -97,12 +142,15 @@ async def clients() -> None:
 
 
 async def rejected(batch: AsyncBatchClient) -> None:
-    batch.list_jobs("q", page_size="10")  # type: ignore[arg-type]
+    batch.list_jobs("q", page_size="10")  # type: ignore[call-overload]
     batch.describe_jobs(["a"], max_workers=2)  # type: ignore[call-arg]
-    batch.list_jobs(["a", "b"])  # type: ignore[arg-type]
+    batch.list_jobs(["a", "b"], array_job_id="x")  # type: ignore[call-overload]
     AsyncBatchClient(gc_pause="no")  # type: ignore[arg-type]
     batch.watch(["a"], max_workers=2)  # type: ignore[call-arg]
     for _job in batch.list_jobs("q"):  # type: ignore[attr-defined]
         pass
     job: JobSummary = batch.list_jobs("q").first()  # type: ignore[assignment]
     del job
+    batch.logs("a", follow="yes")  # type: ignore[arg-type]
+    report: FailureReport = batch.why("a")  # type: ignore[assignment]
+    del report
