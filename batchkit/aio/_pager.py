@@ -119,10 +119,11 @@ class AsyncJobPager(PagerCore[T, "AsyncPageFetcher[T]"], AsyncIterator[T]):
 
     async def first(self) -> T | None:
         """The next item, or None if there is none (at most the pages needed for one item)."""
-        try:
-            return await self.__anext__()
-        except StopAsyncIteration:
-            return None
+        with self._wanting(1):
+            try:
+                return await self.__anext__()
+            except StopAsyncIteration:
+                return None
 
     async def take(self, n: int, *, progress: bool = False) -> list[T]:
         """The next ``n`` items (fewer if the listing ends first).
@@ -135,7 +136,7 @@ class AsyncJobPager(PagerCore[T, "AsyncPageFetcher[T]"], AsyncIterator[T]):
         from batchkit._display import with_progress
 
         read: list[tuple[str | None, T]] = []
-        with self._guard():
+        with self._guard(), self._wanting(n):
             start = self._resume_token()
             bar: Any = with_progress(cast(Any, None), progress, self._label)
             try:
@@ -187,7 +188,9 @@ class AsyncJobPager(PagerCore[T, "AsyncPageFetcher[T]"], AsyncIterator[T]):
             return False
         sources: Sequence[AsyncPageFetcher[T]] = self._sources
         try:
-            page = await sources[position.segment].fetch(position.token, self._page_size)
+            page = await sources[position.segment].fetch(
+                position.token, self._fetch_size(position)
+            )
         except BatchKitError as error:
             error.resume_token = self._resume_token()
             raise
