@@ -281,7 +281,8 @@ def test_a_call_that_needs_few_items_gets_a_small_first_page(batch_stub: Stub) -
     assert token is not None
     stub.add_response("list_jobs", page(jobs[:3], "t1"), expected | {"maxResults": 2})
     again = batch.list_jobs("q", status="RUNNING", starting_token=token).first()
-    assert again is not None and again.job_id == "job-00002"
+    assert again is not None
+    assert again.job_id == "job-00002"
 
     # an explicit page_size always wins; a call needing more than 100 gets the default
     stub.add_response("list_jobs", page(jobs, None), expected | {"maxResults": 7})
