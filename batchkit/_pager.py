@@ -610,9 +610,7 @@ class JobPager(PagerCore[T, PageFetcher[T]], Results[T]):
         if position is None:
             return False
         try:
-            page = self._sources[position.segment].fetch(
-                position.token, self._fetch_size(position)
-            )
+            page = self._sources[position.segment].fetch(position.token, self._fetch_size(position))
         except BatchKitError as error:
             error.resume_token = self._resume_token()
             raise

@@ -188,9 +188,7 @@ class AsyncJobPager(PagerCore[T, "AsyncPageFetcher[T]"], AsyncIterator[T]):
             return False
         sources: Sequence[AsyncPageFetcher[T]] = self._sources
         try:
-            page = await sources[position.segment].fetch(
-                position.token, self._fetch_size(position)
-            )
+            page = await sources[position.segment].fetch(position.token, self._fetch_size(position))
         except BatchKitError as error:
             error.resume_token = self._resume_token()
             raise
