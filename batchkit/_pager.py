@@ -404,6 +404,22 @@ class PagerCore(Generic[T, S]):
             return item
         return _END
 
+    def _next_ready(self) -> Any:
+        """The next item that needs no request -- a peeked one, or the current page's next
+        kept one -- else _END.  Iteration's hot path: without client-side rules (keep,
+        dedupe, max_items) an index bump instead of :meth:`_take_from_page`'s checks."""
+        if self._ahead:
+            return self._ahead.popleft()[1]
+        page = self._page
+        if self._plain and page is not None and not self._closed:
+            pos = self._pos
+            if pos < len(page.items):
+                self._pos = pos + 1
+                self._yielded += 1
+                return page.items[pos]
+            return _END
+        return self._take_from_page()
+
     def _rest_of_page(self) -> Iterator[T]:
         while (item := self._take_from_page()) is not _END:
             yield item
@@ -483,24 +499,12 @@ class JobPager(PagerCore[T, PageFetcher[T]], Results[T]):
         return self
 
     def __next__(self) -> T:
-        # The hot path of every listing: one lock round trip and, inside a page of a listing
-        # without client-side rules (keep, dedupe, max_items), an index bump -- the general
-        # path (_read) is a handful of calls per item, a fifth of a JobSummary's cost.
-        busy = self._busy
+        busy = self._busy  # the one-consumer guard, inline: this runs once per item
         if not busy.acquire(blocking=False):
             raise self._busy_error()
         try:
-            if self._ahead:
-                return self._ahead.popleft()[1]
-            page = self._page
-            if self._plain and page is not None and not self._closed:
-                pos = self._pos
-                items = page.items
-                if pos < len(items):
-                    self._pos = pos + 1
-                    self._yielded += 1
-                    return items[pos]
-            return self._read()
+            item = self._next_ready()
+            return cast(T, item) if item is not _END else self._read()
         finally:
             busy.release()
 

@@ -55,13 +55,14 @@ class AsyncJobPager(PagerCore[T, "AsyncPageFetcher[T]"], AsyncIterator[T]):
         return self
 
     async def __anext__(self) -> T:
-        with self._guard():
-            if self._ahead:
-                return self._ahead.popleft()[1]
-            item = self._take_from_page()  # most items: no page to fetch, no coroutine
-            if item is not _END:
-                return cast(T, item)
-            return await self._read()
+        busy = self._busy
+        if not busy.acquire(blocking=False):
+            raise self._busy_error()
+        try:
+            item = self._next_ready()  # most items: no page to fetch, no await
+            return cast(T, item) if item is not _END else await self._read()
+        finally:
+            busy.release()
 
     async def __aenter__(self) -> AsyncJobPager[T]:
         return self
