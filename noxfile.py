@@ -56,8 +56,8 @@ COVERAGE_PYTHON = "3.11"
 
 @nox.session(python=PYTHONS)
 def tests(session: nox.Session) -> None:
-    """pytest on every supported Python; on 3.11 with branch coverage of batchkit/ (fails
-    under 90%).
+    """pytest on every supported Python (both cores, pytest-xdist); on 3.11 with branch
+    coverage of batchkit/ (fails under 90%).
 
     ``coverage run`` rather than pytest-cov: batchkit's pytest plugin (``batchkit_fake``) is
     imported before pytest-cov would start measuring.
@@ -68,7 +68,9 @@ def tests(session: nox.Session) -> None:
         session.run("pytest", "-n", "2", *session.posargs)
         return
     session.run("coverage", "erase")
-    session.run("coverage", "run", "-m", "pytest", *session.posargs)
+    # both cores here too: coverage follows the pytest-xdist workers (patch = subprocess)
+    session.run("coverage", "run", "-m", "pytest", "-n", "2", *session.posargs)
+    session.run("coverage", "combine", "--quiet")
     # batchkit.aio needs the [async] extra: its coverage is measured by tests_async
     session.run(
         "coverage",
@@ -92,7 +94,8 @@ def tests_async(session: nox.Session) -> None:
     session.run("coverage", "erase")
     # the async-only tests and the behavioural tests that run on both faces (the rest of
     # the suite runs in `tests`): `nox -s tests_async -- tests` runs everything here
-    session.run("coverage", "run", "-m", "pytest", *(session.posargs or ASYNC_TESTS))
+    session.run("coverage", "run", "-m", "pytest", "-n", "2", *(session.posargs or ASYNC_TESTS))
+    session.run("coverage", "combine", "--quiet")
     session.run(
         "coverage",
         "report",

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import enum
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime, timedelta, timezone
 from typing import Annotated, Any, TypeVar, cast
 
@@ -191,6 +191,11 @@ def _freeze(value: Any) -> Any:
 #: Shared ``__pydantic_fields_set__`` sets (see BatchKitModel.model_post_init), bounded.
 _FIELDS_SETS: dict[frozenset[str], set[str]] = {}
 _FIELDS_SETS_MAX = 4096
+#: pydantic's ``__pydantic_fields_set__`` slot, written directly (a frozen model refuses
+#: ``setattr``; the slot's own setter is cheaper than ``object.__setattr__``).
+_set_fields_set: Callable[[BaseModel, set[str]], None] = BaseModel.__dict__[
+    "__pydantic_fields_set__"
+].__set__
 
 
 # The configuration is given as class keywords, not ``model_config``: pydantic's
@@ -223,6 +228,7 @@ class BatchKitModel(
         # 11 names is ~730 bytes: a third of a JobSummary).  Items of one response mostly
         # share a handful of such sets, so each instance keeps the first equal one instead.
         # The set is never mutated in place (frozen models; model_copy copies it first).
+        # Runs once per model instance (~22 per JobDetail): kept to a few C-level steps.
         fields_set = self.__pydantic_fields_set__
         key = frozenset(fields_set)
         shared = _FIELDS_SETS.get(key)
@@ -230,7 +236,7 @@ class BatchKitModel(
             if len(_FIELDS_SETS) >= _FIELDS_SETS_MAX:
                 return
             shared = _FIELDS_SETS.setdefault(key, fields_set)
-        object.__setattr__(self, "__pydantic_fields_set__", shared)
+        _set_fields_set(self, shared)
 
     def to_boto(self) -> dict[str, Any]:
         """Return the exact wire dict (as boto3 returns it) this model was built from.

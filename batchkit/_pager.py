@@ -28,6 +28,7 @@ import logging
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, cast
@@ -243,6 +244,9 @@ class PagerCore(Generic[T, S]):
         self._page_size = page_size
         self._max_items = max_items
         self._dedupe = dedupe
+        # No client-side rule decides which items of a page are yielded: iteration may
+        # hand out the page's items by index (JobPager.__next__).
+        self._plain = keep is None and dedupe is None and max_items is None
         self._seen_keys: set[object] = set()
         self._model = model
         self._origin = decode_token(starting_token, token_key, len(self._sources))
@@ -261,6 +265,7 @@ class PagerCore(Generic[T, S]):
         self._busy = threading.Lock()
         # Items read ahead by peek(), each with the resume token from just before it.
         self._ahead: deque[tuple[str | None, T]] = deque()
+        self._want: int | None = None  # items the running first/take/peek call needs
 
     # ------------------------------------------------------------------ public API
 
@@ -294,8 +299,42 @@ class PagerCore(Generic[T, S]):
 
     # ------------------------------------------------------------------ internals
 
+    @contextmanager
+    def _wanting(self, n: int) -> Iterator[None]:
+        """While a call that needs only ``n`` more items runs (``first``: 1, ``take(n)``, a
+        notebook's display: 10): the first page may be a small one (:meth:`_fetch_size`).
+        ``peek`` sets none: a merge over queues peeks each queue's head, then reads on."""
+        self._want = n
+        try:
+            yield
+        finally:
+            self._want = None
+
+    def _fetch_size(self, position: _Position) -> int | None:
+        """The page size to ask for.
+
+        The caller's ``page_size`` when given.  Otherwise the service's default -- up to
+        1,000 jobs a page for ListJobs without a filter, the fewest round trips -- except for
+        a listing's *first* page when the running call needs only a few items: ``first()``
+        on a queue of 100,000 jobs then asks for 1 job, not 1,000, and ``take(5)`` or
+        ``max_items=5`` for 5 (plus the items a resume token skips).
+        """
+        if self._page_size is not None or self._requests:
+            return self._page_size
+        want = self._want
+        if self._max_items is not None:
+            left = self._max_items - self._yielded
+            want = left if want is None else min(want, left)
+        if want is None:
+            return None
+        size = max(want - len(self._ahead), 1) + position.skip
+        return size if size <= SMALL_FIRST_PAGE else None
+
     def _guard(self) -> _Guard:
         return _Guard(self._busy, self._label, self._consumer)
+
+    def _busy_error(self) -> BatchKitError:
+        return busy_error(self._label, self._consumer)
 
     def _resume_token(self) -> str | None:
         if self._ahead:
@@ -364,6 +403,22 @@ class PagerCore(Generic[T, S]):
             self._yielded += 1
             return item
         return _END
+
+    def _next_ready(self) -> Any:
+        """The next item that needs no request -- a peeked one, or the current page's next
+        kept one -- else _END.  Iteration's hot path: without client-side rules (keep,
+        dedupe, max_items) an index bump instead of :meth:`_take_from_page`'s checks."""
+        if self._ahead:
+            return self._ahead.popleft()[1]
+        page = self._page
+        if self._plain and page is not None and not self._closed:
+            pos = self._pos
+            if pos < len(page.items):
+                self._pos = pos + 1
+                self._yielded += 1
+                return page.items[pos]
+            return _END
+        return self._take_from_page()
 
     def _rest_of_page(self) -> Iterator[T]:
         while (item := self._take_from_page()) is not _END:
@@ -444,10 +499,14 @@ class JobPager(PagerCore[T, PageFetcher[T]], Results[T]):
         return self
 
     def __next__(self) -> T:
-        with self._guard():
-            if self._ahead:
-                return self._ahead.popleft()[1]
-            return self._read()
+        busy = self._busy  # the one-consumer guard, inline: this runs once per item
+        if not busy.acquire(blocking=False):
+            raise self._busy_error()
+        try:
+            item = self._next_ready()
+            return cast(T, item) if item is not _END else self._read()
+        finally:
+            busy.release()
 
     def peek(self, n: int) -> list[T]:
         """Up to ``n`` next items *without consuming them*: iteration still yields them.
@@ -520,13 +579,22 @@ class JobPager(PagerCore[T, PageFetcher[T]], Results[T]):
             InvalidParameterError: ``n`` is not an int >= 0.
             BatchKitError: a request failed (``resume_token``: where this call started).
         """
-        return lossless_take(self, n, progress, start=self._resume_token)
+        _check_count("take", n)
+        with self._wanting(n):
+            return lossless_take(self, n, progress, start=self._resume_token)
+
+    def first(self) -> T | None:
+        """The next item, or None if there is none (a first page of one item, if it is the
+        listing's first request)."""
+        with self._wanting(1):
+            return next(self, None)
 
     def _repr_html_(self) -> str:
         """Notebook display: the next rows, fetching only the pages they need."""
         from batchkit._display import html_table
 
-        rows = self.peek(10)
+        with self._wanting(10):
+            rows = self.peek(10)
         more = "" if self.done else "; the rest is not fetched yet"
         caption = f"{self._label}: first {len(rows)} rows{more}"
         return html_table(cast(Any, rows), caption)
@@ -546,7 +614,7 @@ class JobPager(PagerCore[T, PageFetcher[T]], Results[T]):
         if position is None:
             return False
         try:
-            page = self._sources[position.segment].fetch(position.token, self._page_size)
+            page = self._sources[position.segment].fetch(position.token, self._fetch_size(position))
         except BatchKitError as error:
             error.resume_token = self._resume_token()
             raise
@@ -564,14 +632,18 @@ class _Guard:
 
     def __enter__(self) -> None:
         if not self._lock.acquire(blocking=False):
-            raise BatchKitError(
-                f"{self._label}: this pager is being iterated elsewhere (another "
-                f"{self._consumer}); a pager is for one consumer at a time -- make one pager "
-                f"per {self._consumer}"
-            )
+            raise busy_error(self._label, self._consumer)
 
     def __exit__(self, *exc: object) -> None:
         self._lock.release()
+
+
+def busy_error(label: str, consumer: str) -> BatchKitError:
+    """The error for a second consumer of a one-consumer pager."""
+    return BatchKitError(
+        f"{label}: this pager is being iterated elsewhere (another {consumer}); a pager is "
+        f"for one consumer at a time -- make one pager per {consumer}"
+    )
 
 
 def lossless_take(
@@ -611,6 +683,11 @@ def lossless_take(
 
 
 _END = object()
+
+#: The largest first page :meth:`PagerCore._fetch_size` asks for when a call needs only a few
+#: items: every listing operation accepts 100, filtered or not; a call that needs more gets
+#: the service's default page, as iteration does.
+SMALL_FIRST_PAGE = 100
 
 
 def _check_count(name: str, n: object) -> None:

@@ -283,10 +283,18 @@ def compare(
 
 
 def _bench_batch_listing(
-    rounds: int, name: str, items: list[dict[str, Any]], operation: str, request: dict[str, Any]
+    rounds: int,
+    name: str,
+    items: list[dict[str, Any]],
+    operation: str,
+    request: dict[str, Any],
+    size: int = 100,
 ) -> dict[str, Any]:
-    """A Batch listing read through boto3's paginator (dicts) and through batchkit (models)."""
-    raw, typed = _replayed_pair("batch", paged_bodies(items, "jobSummaryList", "nextToken"))
+    """A Batch listing read through boto3's paginator (dicts) and through batchkit (models),
+    the service sending ``size`` items a page."""
+    raw, typed = _replayed_pair(
+        "batch", paged_bodies(items, "jobSummaryList", "nextToken", size=size)
+    )
     batch = BatchClient(typed, gc_pause=GC_PAUSE)
     status = request.get("jobStatus")
     listing = batch.list_jobs if operation == "list_jobs" else batch.list_service_jobs
@@ -301,13 +309,17 @@ def _bench_batch_listing(
     return compare(name, raw_work, typed_work, rounds)
 
 
-def bench_list_jobs(rounds: int, n: int) -> dict[str, Any]:
+def bench_list_jobs(rounds: int, n: int, size: int = 100) -> dict[str, Any]:
+    """ListJobs by status.  ``size=100`` is the issue's figure (and a filtered listing's
+    page); AWS answers a listing by status *without* ``maxResults`` -- raw boto3's paginator
+    and batchkit alike -- with up to 1,000 jobs a page, hence the second row."""
     return _bench_batch_listing(
         rounds,
-        f"ListJobs, {n:,} jobs ({n // 100} pages)",
+        f"ListJobs, {n:,} jobs ({n // size} pages of {size:,})",
         [summary(i) for i in range(n)],
         "list_jobs",
         {"jobQueue": "q", "jobStatus": "SUCCEEDED"},
+        size,
     )
 
 
@@ -588,6 +600,7 @@ def throughput(rounds: int, quick: bool) -> list[dict[str, Any]]:
             bench_list_service_jobs(rounds, 1_000 if quick else 10_000),
             bench_describe(rounds, 200 if quick else 2_000),
             bench_s3(rounds, 300 if quick else 2_000),
+            bench_list_jobs(rounds, 2_000 if quick else 10_000, size=1_000),
         ]
     finally:
         del heap
@@ -626,9 +639,9 @@ def main(argv: list[str] | None = None) -> int:
             "range": bench_range(10_000 if quick else 100_000),
             "concurrency": bench_concurrency(1_000 if quick else 10_000, 0.05),
         }
-    list_jobs, service_jobs, describe, s3 = results["throughput"]
+    list_jobs, service_jobs, describe, s3, _default_pages = results["throughput"]
     targets = {
-        "ListJobs >= 1.8x": list_jobs["ratio"] >= 1.8,
+        "ListJobs (100 a page) >= 1.8x": list_jobs["ratio"] >= 1.8,
         "ListServiceJobs >= 1.8x": service_jobs["ratio"] >= 1.8,
         "DescribeJobs >= 2.0x": describe["ratio"] >= 2.0,
         "S3 Control ListJobs >= 3.0x": s3["ratio"] >= 3.0,

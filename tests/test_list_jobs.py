@@ -241,8 +241,10 @@ def test_page_size_and_max_items(batch_stub: Stub) -> None:
 def test_pages_first_and_take(batch_stub: Stub) -> None:
     batch, stub = batch_stub
     expected = {"jobQueue": "q", "jobStatus": "FAILED"}
-    stub.add_response("list_jobs", page([summary(1), summary(3)], "t1"), expected)
-    stub.add_response("list_jobs", page([summary(5)]), expected | {"nextToken": "t1"})
+    # first() needs one job: the listing's first page is one job (then the default size)
+    stub.add_response("list_jobs", page([summary(1)], "t1"), expected | {"maxResults": 1})
+    stub.add_response("list_jobs", page([summary(3)], "t2"), expected | {"nextToken": "t1"})
+    stub.add_response("list_jobs", page([summary(5)]), expected | {"nextToken": "t2"})
     pager = batch.list_jobs("q", status="FAILED")
     first = pager.first()
     assert first is not None
@@ -253,6 +255,42 @@ def test_pages_first_and_take(batch_stub: Stub) -> None:
     assert pages[-1].next_token is None
     assert pager.take(5) == []
     assert pager.first() is None
+
+
+def test_a_call_that_needs_few_items_gets_a_small_first_page(batch_stub: Stub) -> None:
+    """ListJobs pages hold up to 1,000 jobs by default (the fewest round trips); take(n),
+    first() and max_items=n ask the first page for n (issue 13), iteration never does."""
+    batch, stub = batch_stub
+    expected = {"jobQueue": "q", "jobStatus": "RUNNING"}
+    jobs = [summary(i) for i in range(1, 9)]
+    stub.add_response("list_jobs", page(jobs[:3], "t1"), expected | {"maxResults": 3})
+    stub.add_response("list_jobs", page(jobs[3:], None), expected | {"nextToken": "t1"})
+    pager = batch.list_jobs("q", status="RUNNING")
+    assert [j.job_id for j in pager.take(3)] == ["job-00001", "job-00002", "job-00003"]
+    assert [j.job_id for j in pager] == [f"job-{i:05d}" for i in range(4, 9)]
+
+    # max_items: the first page asks for what is left to yield
+    stub.add_response("list_jobs", page(jobs[:2], "t1"), expected | {"maxResults": 2})
+    assert len(batch.list_jobs("q", status="RUNNING", max_items=2).to_list()) == 2
+
+    # a resumed listing asks for the items its token skips as well
+    stub.add_response("list_jobs", page(jobs[:2], "t1"), expected | {"maxResults": 1})
+    resumed = batch.list_jobs("q", status="RUNNING")
+    assert resumed.first() is not None
+    token = resumed.resume_token  # past job 1, inside the page that starts the listing
+    assert token is not None
+    stub.add_response("list_jobs", page(jobs[:3], "t1"), expected | {"maxResults": 2})
+    again = batch.list_jobs("q", status="RUNNING", starting_token=token).first()
+    assert again is not None
+    assert again.job_id == "job-00002"
+
+    # an explicit page_size always wins; a call needing more than 100 gets the default
+    stub.add_response("list_jobs", page(jobs, None), expected | {"maxResults": 7})
+    assert len(batch.list_jobs("q", status="RUNNING", page_size=7).take(1)) == 1
+    stub.add_response("list_jobs", page(jobs, None), expected)
+    assert len(batch.list_jobs("q", status="RUNNING").take(500)) == 8
+    stub.add_response("list_jobs", page(jobs, None), expected)
+    assert len(list(batch.list_jobs("q", status="RUNNING"))) == 8
 
 
 def test_list_service_jobs_with_share_and_status(batch_stub: Stub) -> None:

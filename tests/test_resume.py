@@ -97,7 +97,7 @@ def test_memory_holds_one_page_and_requests_are_lazy() -> None:
     with queue_of(250) as (batch, calls):
         pager = batch.list_jobs("q", status="FAILED")
         assert calls == []
-        assert pager.first() is not None
+        assert next(pager, None) is not None  # iteration: the default page size
         assert calls == [0]
         assert pager._page is not None
         assert len(pager._page.items) == 100

@@ -120,7 +120,8 @@ def replay_list_jobs_documented() -> WireStubber:
         assert [j.job_id for j in client.list_jobs("HighPriority")] == [
             "e66ff5fd-a1ff-4640-b1a2-0b0a142f49bb"
         ]
-        assert client.list_jobs("HighPriority", status="SUBMITTED").first() is not None
+        # iterated, not first(): first() asks for a one-job first page (maxResults=1)
+        assert next(iter(client.list_jobs("HighPriority", status="SUBMITTED")), None)
     return stubber
 
 

@@ -55,13 +55,14 @@ class AsyncJobPager(PagerCore[T, "AsyncPageFetcher[T]"], AsyncIterator[T]):
         return self
 
     async def __anext__(self) -> T:
-        with self._guard():
-            if self._ahead:
-                return self._ahead.popleft()[1]
-            item = self._take_from_page()  # most items: no page to fetch, no coroutine
-            if item is not _END:
-                return cast(T, item)
-            return await self._read()
+        busy = self._busy
+        if not busy.acquire(blocking=False):
+            raise self._busy_error()
+        try:
+            item = self._next_ready()  # most items: no page to fetch, no await
+            return cast(T, item) if item is not _END else await self._read()
+        finally:
+            busy.release()
 
     async def __aenter__(self) -> AsyncJobPager[T]:
         return self
@@ -119,10 +120,11 @@ class AsyncJobPager(PagerCore[T, "AsyncPageFetcher[T]"], AsyncIterator[T]):
 
     async def first(self) -> T | None:
         """The next item, or None if there is none (at most the pages needed for one item)."""
-        try:
-            return await self.__anext__()
-        except StopAsyncIteration:
-            return None
+        with self._wanting(1):
+            try:
+                return await self.__anext__()
+            except StopAsyncIteration:
+                return None
 
     async def take(self, n: int, *, progress: bool = False) -> list[T]:
         """The next ``n`` items (fewer if the listing ends first).
@@ -131,7 +133,9 @@ class AsyncJobPager(PagerCore[T, "AsyncPageFetcher[T]"], AsyncIterator[T]):
         items go back in front of the pager, and an error's ``resume_token`` is where the
         call started.
         """
-        return await lossless_take_async(self, n, progress, start=self._resume_token)
+        _check_count("take", n)
+        with self._wanting(n):
+            return await lossless_take_async(self, n, progress, start=self._resume_token)
 
     async def to_list(self, *, progress: bool = False) -> list[T]:
         """Every remaining item (reads the whole listing: prefer ``async for``)."""
@@ -161,7 +165,7 @@ class AsyncJobPager(PagerCore[T, "AsyncPageFetcher[T]"], AsyncIterator[T]):
             return False
         sources: Sequence[AsyncPageFetcher[T]] = self._sources
         try:
-            page = await sources[position.segment].fetch(position.token, self._page_size)
+            page = await sources[position.segment].fetch(position.token, self._fetch_size(position))
         except BatchKitError as error:
             error.resume_token = self._resume_token()
             raise
