@@ -167,9 +167,16 @@ def demo(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON, default=False)
 def bench(session: nox.Session) -> None:
-    """Benchmarks against raw boto3 (not in the default run): bench/results.json."""
+    """Benchmarks against raw boto3 (not in the default run): bench/results.json, then the
+    ceiling of each throughput ratio (bench/results-ceiling.json) and where the time goes.
+
+    ``nox -s bench -- --quick`` is a smoke run of the first part only.
+    """
     install_dev(session)
     session.run("python", "bench/run.py", *session.posargs)
+    if "--quick" not in session.posargs:
+        session.run("python", "bench/ceiling.py")
+        session.run("python", "bench/profiles.py")
 
 
 @nox.session(python=PYTHON, default=False)

@@ -1,0 +1,205 @@
+"""What the missed throughput targets would cost: batchkit's time split into its parts, and
+the ratio with a part given up.
+
+Run: ``python bench/ceiling.py [--rounds N]``.  ``bench/run.py`` measures what a user sees
+(a live heap, the garbage collector on, wall time).  This script answers a narrower
+question -- *how far can the ratio go at all?* -- so it measures CPU time (``process_time``)
+with the garbage collector off and no heap, the best case for both sides, each figure the
+minimum of ``--rounds`` runs (the least disturbed one).
+
+For each Batch operation it reports, per 10,000 items (2,000 for DescribeJobs):
+
+- ``pipeline``: botocore's per-request cost (serialize, sign, events, retry handler),
+  measured by listing the same number of *empty* pages -- both sides pay it;
+- ``raw``: raw boto3 reading the pages (the paginator, botocore's parser, dicts);
+- ``batchkit``: batchkit reading them (the pager, pydantic-core validation);
+- ``validation``: pydantic-core validating the page bodies alone, and the same without
+  each of the two Python steps it runs per value: shared field sets (``model_post_init``,
+  memory) and the epoch-millisecond validator (``created_at.tzinfo is timezone.utc``).
+
+Every variant runs in a fresh interpreter: it changes how the model classes are built, which
+happens once per process (``defer_build``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, cast
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+#: The variants: what a child process changes before any model is built.
+VARIANTS = {
+    "as shipped": "",
+    "without shared field sets": "fields_sets",
+    "timestamps in Rust": "timestamps",
+    "both given up": "fields_sets,timestamps",
+}
+
+
+def _give_up(what: str) -> None:
+    """Build the models without the named Python steps (before the first validation)."""
+    import batchkit.models
+    from batchkit import _model_base
+
+    if "fields_sets" in what:
+        for name in batchkit.models.__all__:
+            model = getattr(batchkit.models, name)
+            if isinstance(model, type) and issubclass(model, _model_base.BatchKitModel):
+                model.__pydantic_post_init__ = None
+    if "timestamps" in what:
+        # pydantic-core's own int -> datetime (a TzInfo(0) per value, not timezone.utc)
+        validator = cast(Any, _model_base.EpochMillis).__metadata__[0]
+        object.__setattr__(validator, "func", lambda value: value)
+
+
+def _best(work: Callable[[], Any], rounds: int) -> float:
+    work()  # warm up: validators built, botocore's caches filled
+    times = []
+    for _ in range(rounds):
+        start = time.process_time()
+        work()
+        times.append(time.process_time() - start)
+    return min(times) * 1000
+
+
+def _validation(page_model: Any, bodies: dict[Any, bytes], rounds: int) -> float:
+    def work() -> None:
+        for body in bodies.values():
+            page_model.model_validate_json(body)
+
+    return _best(work, rounds)
+
+
+def _listing(
+    rounds: int, method: str, operation: Any, items: list[dict[str, Any]], status: str | None
+) -> dict[str, float]:
+    """The figures of one Batch listing (100 items a page)."""
+    import run
+
+    from batchkit import BatchClient
+    from batchkit._fastpath import _page_model
+
+    bodies = run.paged_bodies(items, "jobSummaryList", "nextToken")
+    empty: dict[str | None, bytes] = {}
+    for key, body in bodies.items():
+        page = json.loads(body)
+        page["jobSummaryList"] = []
+        empty[key] = json.dumps(page).encode()
+    raw, typed = run._replayed_pair("batch", bodies)
+    raw_empty, _ = run._replayed_pair("batch", empty)
+    listing = getattr(BatchClient(typed), method)
+    request: dict[str, Any] = {"jobQueue": "q"}
+    if status is not None:
+        request["jobStatus"] = status
+
+    def raw_read(client: Any) -> int:
+        pages = client.get_paginator(method).paginate(**request)
+        return sum(1 for page in pages for _ in page["jobSummaryList"])
+
+    return {
+        "pipeline": _best(lambda: raw_read(raw_empty), rounds),
+        "raw": _best(lambda: raw_read(raw), rounds),
+        "batchkit": _best(lambda: sum(1 for _ in listing("q", status=status)), rounds),
+        "validation": _validation(_page_model(operation), bodies, rounds),
+    }
+
+
+def child(variant: str, rounds: int) -> dict[str, Any]:
+    """One process: every figure for every operation, for one variant."""
+    _give_up(variant)
+    import run
+
+    from batchkit import BatchClient
+    from batchkit._fastpath import _page_model
+    from batchkit._operations import DESCRIBE_JOBS, LIST_JOBS, LIST_SERVICE_JOBS
+
+    gc.disable()
+    out: dict[str, Any] = {
+        "ListJobs": _listing(
+            rounds, "list_jobs", LIST_JOBS, [run.summary(i) for i in range(10_000)], "SUCCEEDED"
+        ),
+        "ListServiceJobs": _listing(
+            rounds,
+            "list_service_jobs",
+            LIST_SERVICE_JOBS,
+            [run.service_summary(i) for i in range(10_000)],
+            None,
+        ),
+    }
+    details = [run.detail(i) for i in range(2_000)]
+    ids = [d["jobId"] for d in details]
+    chunks = {ids[i]: details[i : i + 100] for i in range(0, len(ids), 100)}
+    bodies = {key: json.dumps({"jobs": jobs}).encode() for key, jobs in chunks.items()}
+    empty = dict.fromkeys(chunks, b'{"jobs": []}')
+    raw, typed = run._replayed_pair("batch", bodies)
+    raw_empty, _ = run._replayed_pair("batch", empty)
+    batch = BatchClient(typed)
+
+    def describe(client: Any) -> int:
+        return sum(
+            len(client.describe_jobs(jobs=ids[i : i + 100])["jobs"])
+            for i in range(0, len(ids), 100)
+        )
+
+    out["DescribeJobs"] = {
+        "pipeline": _best(lambda: describe(raw_empty), rounds),
+        "raw": _best(lambda: describe(raw), rounds),
+        "batchkit": _best(lambda: sum(1 for _ in batch.describe_jobs(ids)), rounds),
+        "validation": _validation(_page_model(DESCRIBE_JOBS), bodies, rounds),
+    }
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=9, help="runs per figure (the minimum)")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child is not None:
+        print(json.dumps(child(args.child, args.rounds)))
+        return 0
+    results: dict[str, dict[str, Any]] = {}
+    for name, variant in VARIANTS.items():
+        done = subprocess.run(
+            [sys.executable, __file__, "--child", variant, "--rounds", str(args.rounds)],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        results[name] = json.loads(done.stdout)
+    shipped = results["as shipped"]
+    print("CPU time (gc off, no heap), ms, minimum of", args.rounds, "runs\n")
+    for operation, figures in shipped.items():
+        pipeline, raw, typed = figures["pipeline"], figures["raw"], figures["batchkit"]
+        print(
+            f"{operation}: botocore pipeline {pipeline:.1f} (both sides), raw {raw:.1f}, "
+            f"batchkit {typed:.1f} -> {raw / typed:.2f}x"
+        )
+        print(
+            f"  of batchkit's {typed:.1f}: validation {figures['validation']:.1f}, "
+            f"pager and the rest {typed - pipeline - figures['validation']:.1f}"
+        )
+        ceiling = raw / (pipeline + figures["validation"])
+        print(f"  ceiling with nothing but pipeline + validation: {ceiling:.2f}x")
+        for name in list(VARIANTS)[1:]:
+            other = results[name][operation]
+            print(
+                f"  {name:<28} validation {other['validation']:6.1f}, batchkit "
+                f"{other['batchkit']:6.1f} -> {other['raw'] / other['batchkit']:.2f}x"
+            )
+        print()
+    (HERE / "results-ceiling.json").write_text(json.dumps(results, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
