@@ -14,10 +14,10 @@ import inspect
 from collections import deque
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
 from itertools import islice
-from types import TracebackType
-from typing import TYPE_CHECKING, Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any, overload
 
 from botocore.config import Config
+from typing_extensions import Self
 
 from batchkit import _fastpath
 from batchkit._client import (
@@ -46,6 +46,7 @@ from batchkit._errors import BatchKitError, InvalidParameterError, JobNotFoundEr
 from batchkit._operations import DESCRIBE_JOBS
 from batchkit._pager import _check_count
 from batchkit._pages import item_model
+from batchkit.aio._closing import AsyncClosing
 from batchkit.aio._merge import AsyncMergedPager
 from batchkit.aio._pager import AsyncJobPager
 from batchkit.aio._pages import AsyncPageSource
@@ -77,7 +78,6 @@ if TYPE_CHECKING:
 
 __all__ = ["AsyncBatchClient", "AsyncJobDetails", "AsyncS3BatchOperationsClient"]
 
-C = TypeVar("C", bound="_AsyncClientBase")
 
 _INSTALL_HINT = "batchkit.aio needs aiobotocore: pip install 'batchkit-aws[async]'"
 
@@ -116,7 +116,7 @@ def _is_async_client(client: Any) -> bool:
     return inspect.iscoroutinefunction(getattr(type(client), "_make_api_call", None))
 
 
-class _AsyncClientBase:
+class _AsyncClientBase(AsyncClosing):
     _service = ""
 
     def __init__(
@@ -151,7 +151,7 @@ class _AsyncClientBase:
         self._fast = bool(fast_path)
         self._gc_pause = bool(gc_pause)
 
-    async def open(self: C) -> C:
+    async def open(self) -> Self:
         """Create the aiobotocore client (``async with`` does this for you); idempotent."""
         if self._raw is None:
             session = self._session if self._session is not None else _default_session()
@@ -169,16 +169,8 @@ class _AsyncClientBase:
             self._raw = None
             await context.__aexit__(None, None, None)
 
-    async def __aenter__(self: C) -> C:
+    async def __aenter__(self) -> Self:
         return await self.open()
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
 
     def _open_client(self) -> Any:
         if self._raw is None:
@@ -656,7 +648,7 @@ async def _next_chunk(ids: Iterator[str] | AsyncIterator[str]) -> list[str]:
     return list(islice(ids, size))
 
 
-class AsyncJobDetails(AsyncIterator["JobDetail"]):
+class AsyncJobDetails(AsyncClosing, AsyncIterator["JobDetail"]):
     """The lazy result of :meth:`AsyncBatchClient.describe_jobs`: ``async for`` over
     ``JobDetail``\\ s, in input order.
 
@@ -736,17 +728,6 @@ class AsyncJobDetails(AsyncIterator["JobDetail"]):
             return self._ready.popleft()
         finally:
             self._busy = False
-
-    async def __aenter__(self) -> AsyncJobDetails:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
 
     async def aclose(self) -> None:
         """Stop: cancel the requests still running (and wait for them), end iteration."""

@@ -14,12 +14,12 @@ yields exactly the jobs not yet yielded.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from batchkit._errors import BatchKitError
 from batchkit._merge import MergeCore
 from batchkit._pager import _check_count
+from batchkit.aio._closing import AsyncClosing
 from batchkit.aio._pager import AsyncJobPager, lossless_take_async
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ __all__ = ["AsyncMergedPager"]
 T = TypeVar("T")
 
 
-class AsyncMergedPager(MergeCore[T, AsyncJobPager[T]], AsyncIterator[T]):
+class AsyncMergedPager(MergeCore[T, AsyncJobPager[T]], AsyncClosing, AsyncIterator[T]):
     """A lazy ``AsyncIterator[T]`` over several queues' listings, newest first across them.
 
     Made by ``AsyncBatchClient.list_jobs([queue, ...])``: :class:`batchkit.MergedPager`'s
@@ -54,17 +54,6 @@ class AsyncMergedPager(MergeCore[T, AsyncJobPager[T]], AsyncIterator[T]):
             if self._ahead:
                 return self._ahead.popleft()[1]
             return await self._read()
-
-    async def __aenter__(self) -> AsyncMergedPager[T]:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
 
     async def aclose(self) -> None:
         """End the listing: iteration stops, nothing is left running, and

@@ -14,11 +14,11 @@ items not yet yielded.  ``take``/``to_list`` give back what they had read.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Sequence
-from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
 from batchkit._errors import BatchKitError
 from batchkit._pager import _END, Page, PagerCore, _check_count
+from batchkit.aio._closing import AsyncClosing
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -36,7 +36,7 @@ class AsyncPageFetcher(Protocol[T]):
     async def fetch(self, token: str | None, page_size: int | None) -> RawPage[T]: ...
 
 
-class AsyncJobPager(PagerCore[T, "AsyncPageFetcher[T]"], AsyncIterator[T]):
+class AsyncJobPager(PagerCore[T, "AsyncPageFetcher[T]"], AsyncClosing, AsyncIterator[T]):
     """A lazy ``AsyncIterator[T]`` over every item of a listing, one page in memory at a time.
 
     No request is made until the first item (or page) is awaited.  ``resume_token`` is
@@ -63,17 +63,6 @@ class AsyncJobPager(PagerCore[T, "AsyncPageFetcher[T]"], AsyncIterator[T]):
             return cast(T, item) if item is not _END else await self._read()
         finally:
             busy.release()
-
-    async def __aenter__(self) -> AsyncJobPager[T]:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
 
     async def aclose(self) -> None:
         """End the listing (``contextlib.aclosing`` works too): iteration stops, nothing is

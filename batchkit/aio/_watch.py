@@ -17,11 +17,11 @@ import contextlib
 import inspect
 from collections.abc import AsyncIterator, Awaitable
 from datetime import datetime
-from types import TracebackType
 from typing import TYPE_CHECKING, Protocol
 
 from batchkit._errors import BatchKitError
 from batchkit._watch import Clock, StatusChange, SystemClock, WatchCore
+from batchkit.aio._closing import AsyncClosing
 
 if TYPE_CHECKING:
     from batchkit.aio._client import AsyncBatchClient
@@ -53,7 +53,7 @@ class AsyncSystemClock(SystemClock):
         await asyncio.sleep(seconds)
 
 
-class AsyncWatch(WatchCore, AsyncIterator[StatusChange]):
+class AsyncWatch(WatchCore, AsyncClosing, AsyncIterator[StatusChange]):
     """What :meth:`AsyncBatchClient.watch` returns: ``async for`` over
     :class:`batchkit.StatusChange` events until every job is done.
 
@@ -88,17 +88,6 @@ class AsyncWatch(WatchCore, AsyncIterator[StatusChange]):
 
     async def __anext__(self) -> StatusChange:
         return await self._iterator.__anext__()
-
-    async def __aenter__(self) -> AsyncWatch:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
 
     async def aclose(self) -> None:
         """Stop following the jobs; iteration ends (a sleeping watch wakes at once)."""
