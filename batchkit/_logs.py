@@ -398,7 +398,9 @@ class StreamSteps:
         operation = GET_LOG_EVENTS
         assert operation.input_token is not None
         assert operation.limit_key is not None
-        if token is not None:
+        if token is not None and token.startswith(_AT):
+            request["startTime"] = _anchor_millis(token)  # a place inside a tail window
+        elif token is not None:
             request[operation.input_token] = token
         elif self.tail is not None:
             request["startFromHead"] = False
@@ -420,9 +422,28 @@ class StreamSteps:
             region=location.region,
         )
 
-    def events(self, page: RawPage[LogsOutputLogEvent]) -> RawPage[LogEvent]:
-        """A page of the operation's items as :class:`LogEvent` s (same next token)."""
-        return RawPage(tuple(self._event(raw) for raw in page.items), page.next_token)
+    def events(
+        self, page: RawPage[LogsOutputLogEvent], token: str | None = None
+    ) -> RawPage[LogEvent]:
+        """A page of the operation's items as :class:`LogEvent` s (same next token), the
+        page fetched for ``token``.
+
+        The ``tail`` window (no token) cannot be asked for again -- it moves as lines
+        arrive -- so its items are anchored by time: item ``i`` is "the events from its
+        millisecond on (``startTime``), past the ones of that millisecond before it".
+        """
+        events = tuple(self._event(raw) for raw in page.items)
+        if token is not None or self.tail is None:
+            return RawPage(events, page.next_token)
+        millis = [to_epoch_millis(event.timestamp) for event in events]
+
+        def anchor(index: int) -> tuple[str, int]:
+            # Exact unless the window begins inside a millisecond with earlier events
+            # outside it: those would then be read again (repeated, never lost).
+            at = millis[index]
+            return _AT + str(at), millis[:index].count(at)
+
+        return RawPage(events, page.next_token, anchor)
 
     def _event(self, raw: LogsOutputLogEvent) -> LogEvent:
         if raw.timestamp is None:
@@ -443,6 +464,26 @@ class StreamSteps:
             stream=stream,
             ingestion_time=raw.ingestion_time,
         )
+
+
+#: A stream position batchkit makes itself (``@`` and epoch milliseconds: "the events from
+#: then on"), where the service gives no token: inside a ``tail`` window.
+_AT = "@"
+
+
+def _check_anchor(token: str | None) -> None:
+    """Refuse a forged time anchor in a starting token before any request."""
+    if token is not None and token.startswith(_AT):
+        _anchor_millis(token)
+
+
+def _anchor_millis(token: str) -> int:
+    text = token[len(_AT) :]
+    if not text.isdigit() or len(text) > 15:
+        raise InvalidParameterError(
+            f"starting_token: not a token of a log listing (a time anchor {token[:40]!r})"
+        )
+    return int(text)
 
 
 class _StreamSource(PageSource["LogEvent"]):
@@ -471,7 +512,7 @@ class _StreamSource(PageSource["LogEvent"]):
             page: RawPage[LogsOutputLogEvent] = self.call(request)  # type: ignore[assignment]
         except NotFoundError as error:
             raise self.steps.missing(error) from error
-        return self.steps.events(page)
+        return self.steps.events(page, token)
 
 
 #: What a :class:`FollowPolicy`'s ``sleep`` may be: a plain function, or (for
@@ -892,7 +933,7 @@ def plan_logs(
         raise InvalidParameterError(_ASYNC_SLEEP)
     start_ms = start_millis(since)
     assert GET_LOG_EVENTS.input_token is not None
-    decode_token(starting_token, GET_LOG_EVENTS.input_token)
+    _check_anchor(decode_token(starting_token, GET_LOG_EVENTS.input_token).token)
     return LogsPlan(
         job, attempt, node, container, start_ms, tail, policy, page_size, limit, starting_token
     )
@@ -920,7 +961,7 @@ def stream_pager(
 
     _fastpath.install(client)
     assert GET_LOG_EVENTS.input_token is not None
-    decode_token(starting_token, GET_LOG_EVENTS.input_token)
+    _check_anchor(decode_token(starting_token, GET_LOG_EVENTS.input_token).token)
     source = _StreamSource(client, location, start_ms=start_millis(since), tail=tail, fast=fast)
     return JobPager(
         [source],

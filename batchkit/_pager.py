@@ -347,6 +347,10 @@ class PagerCore(Generic[T, S]):
             return _encode(self._token_key, self._origin)
         if not self._page_exhausted():
             position = self._page_position
+            assert self._page is not None
+            if position.token is None and self._page.anchor is not None:
+                token, skip = self._page.anchor(self._pos)  # a page that cannot be re-asked
+                return _encode(self._token_key, _Position(position.segment, token, skip))
             return _encode(self._token_key, _Position(position.segment, position.token, self._pos))
         following = self._following()
         if following is None and self._tail:

@@ -28,8 +28,8 @@ parsed dicts: the same models either way.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from batchkit import _fastpath
@@ -43,10 +43,17 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class RawPage(Generic[T]):
-    """One response: every item it holds (typed, unfiltered) and the service's next token."""
+    """One response: every item it holds (typed, unfiltered) and the service's next token.
+
+    ``anchor`` is for a page asked for *without* a token that asking again would not
+    return (CloudWatch Logs' last ``tail`` events: the window moves as lines arrive).
+    ``anchor(i)`` gives a token and a number of items to skip from the page it starts that
+    address the page's item ``i`` stably, so a resume token inside such a page is exact.
+    """
 
     items: tuple[T, ...]
     next_token: str | None
+    anchor: Callable[[int], tuple[str, int]] | None = field(default=None, compare=False)
 
 
 @functools.cache

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
+from botocore.paginate import TokenEncoder
 
 from batchkit import (
     BatchClient,
@@ -369,6 +370,32 @@ def test_since_limit_tail_and_exact_resume(fake: FakeAWS) -> None:
     first = messages(pager.take(10))
     rest = messages(batch.logs(job, page_size=4, starting_token=pager.resume_token).to_list())
     assert first + rest == [f"l{i}" for i in range(30)]
+
+
+def test_a_token_inside_the_tail_window_resumes_exactly_as_lines_arrive(fake: FakeAWS) -> None:
+    # The tail window (the last N events) moves as lines arrive: a resume token inside it
+    # is anchored by time, not by "the window, past k events" (which lost lines 7-9).
+    lines = [(T0 + timedelta(seconds=i // 2), f"l{i}") for i in range(10)]  # 2 per second
+    job = fake.add_job("q", status="RUNNING", job_name="etl")
+    where = fake.logs.location(job.job_id)
+    assert where.stream is not None
+    fake.logs.delete_stream(where.group, where.stream)
+    fake.logs.put(where.group, where.stream, lines)
+    batch = batch_of(fake)
+    pager = batch.logs(job, tail=5)
+    assert messages(pager.take(2)) == ["l5", "l6"]
+    token = pager.resume_token  # l7: the second event of its second
+    assert token is not None
+    fake.logs.put(where.group, where.stream, [(T0 + timedelta(seconds=9), "l10")])
+    rest = ["l7", "l8", "l9", "l10"]
+    assert messages(batch.logs(job, tail=5, starting_token=token).to_list()) == rest
+    assert messages(batch.logs(job, starting_token=token, page_size=1).to_list()) == rest
+    assert messages(pager.to_list()) == rest  # the same pager reads on past the window
+    forged = TokenEncoder().encode({"nextToken": "@12ab"})
+    calls = fake.calls(CALL)
+    with pytest.raises(InvalidParameterError, match="starting_token"):
+        batch.logs(job, starting_token=forged)  # before any request
+    assert fake.calls(CALL) == calls
 
 
 def test_resume_after_the_end_yields_only_new_lines(fake: FakeAWS) -> None:

@@ -71,7 +71,7 @@ class _AsyncStreamSource(AsyncPageSource[LogEvent]):
             page: RawPage[LogsOutputLogEvent] = await self.call(request)  # type: ignore[assignment]
         except NotFoundError as error:
             raise self.steps.missing(error) from error
-        return self.steps.events(page)
+        return self.steps.events(page, token)
 
 
 class _AsyncJobLogs:
