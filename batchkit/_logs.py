@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+import math
 import re
 import time
 from collections.abc import Awaitable, Callable, Mapping
@@ -30,6 +31,8 @@ from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from botocore.exceptions import InvalidRegionError
+from botocore.utils import validate_region_name
 from pydantic import Field
 
 from batchkit._errors import (
@@ -338,11 +341,20 @@ def locate(
         task_id = task_arn.rsplit("/", 1)[-1]
         stream = f"{prefix or _definition_name(job)}/{container_name or 'default'}/{task_id}"
         derived = True
+    region = options.get("awslogs-region") or job_region(job, default_region)
+    try:  # the job's own configuration (text AWS returns), checked as botocore will check it
+        validate_region_name(region)
+    except InvalidRegionError:
+        raise LogsUnavailableError(
+            f"job {job.job_id}: its log configuration names the region {region[:64]!r}, "
+            "which is not a region name",
+            job_id=job.job_id,
+        ) from None
     return LogLocation(
         job_id=job.job_id,
         group=options.get("awslogs-group") or DEFAULT_LOG_GROUP,
         stream=stream,
-        region=options.get("awslogs-region") or job_region(job, default_region),
+        region=region,
         partition=partition_of(job.job_arn),
         attempt=index,
         container=container_name,
@@ -549,8 +561,11 @@ class FollowPolicy:
     def __post_init__(self) -> None:
         for name in ("initial_delay", "max_delay", "factor", "describe_interval"):
             value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-                raise InvalidParameterError(f"{name}: expected a number >= 0, got {value!r}")
+            number = not isinstance(value, bool) and isinstance(value, (int, float))
+            if not number or not math.isfinite(value) or value < 0:
+                raise InvalidParameterError(f"{name}: expected a finite number >= 0, got {value!r}")
+        if self.max_delay <= 0:  # else a follow would poll in a loop without ever waiting
+            raise InvalidParameterError(f"max_delay: must be > 0 seconds, got {self.max_delay!r}")
         if self.factor < 1:
             raise InvalidParameterError(f"factor: must be >= 1, got {self.factor!r}")
         if self.max_delay < self.initial_delay:

@@ -149,6 +149,33 @@ async def test_aclose_closes_the_logs_clients_it_opened_and_not_a_given_one(
         await batch.aclose()
 
 
+async def test_aclose_closes_every_client_even_when_closing_one_fails(
+    closed: list[tuple[str, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake = FakeAWS(now=lambda: T0)
+    here = running(fake, ["here"])
+    spy = AioBaseClient.__aexit__
+
+    async def failing(self: Any, *exc: Any) -> None:
+        await spy(self, *exc)
+        if self.meta.service_model.service_name == "logs":
+            raise OSError("connection reset while closing")
+
+    monkeypatch.setattr(AioBaseClient, "__aexit__", failing)
+    config = {"logDriver": "awslogs", "options": {"awslogs-region": "eu-west-1"}}
+    container = {"image": "busybox", "logConfiguration": config, "logStreamName": "etl/x/t1"}
+    far = fake.add_job("q", status="RUNNING", container=container).job_id
+    fake.logs.put("/aws/batch/job", "etl/x/t1", ["far"], region="eu-west-1")
+    batch = await fake.async_batch_client(NO_RETRY).open()
+    assert messages(await batch.logs(here).to_list()) == ["here"]
+    assert messages(await batch.logs(far).to_list())[-1] == "far"
+    with pytest.raises(OSError, match="while closing"):
+        await batch.aclose()
+    # both Logs clients (the first one's failure stops nothing), then the Batch client
+    assert sorted(closed[:2]) == [("logs", "eu-west-1"), ("logs", "us-east-1")]
+    assert closed[2:] == [("batch", "us-east-1")]
+
+
 async def test_concurrent_readers_open_one_logs_client_per_region() -> None:
     fake = FakeAWS(now=lambda: T0)
     ids = [running(fake, [f"line {i}"]) for i in range(4)]

@@ -325,6 +325,18 @@ def test_other_log_drivers_say_where_the_output_went(fake: FakeAWS) -> None:
     assert fake.calls(CALL) == 0
 
 
+def test_a_log_region_that_is_not_a_region_is_a_typed_error(fake: FakeAWS) -> None:
+    # the job's configuration is text AWS returns: botocore's InvalidRegionError never escapes
+    config = {"logDriver": "awslogs", "options": {"awslogs-region": "bad region\x1b]0;x\x07"}}
+    job = fake.add_job("q", status="FAILED", container={"logConfiguration": config})
+    with pytest.raises(LogsUnavailableError, match="not a region name"):
+        batch_of(fake).logs(job.job_id).to_list()
+    assert fake.calls(CALL) == 0
+    report = batch_of(fake).why(job.job_id)  # a report all the same, saying why no lines
+    assert report.logs_error is not None
+    assert "not a region name" in report.logs_error
+
+
 def test_eks_jobs_point_at_the_pod(fake: FakeAWS) -> None:
     eks_attempts = [
         {"podName": "pod-1", "podNamespace": "batch", "eksClusterArn": "arn:eks/cluster/c1"}
@@ -452,6 +464,24 @@ def test_bad_job_argument(fake: FakeAWS) -> None:
         batch_of(fake).logs(42)  # type: ignore[arg-type]
     with pytest.raises(InvalidParameterError, match="max_delay"):
         FollowPolicy(initial_delay=5, max_delay=1)
+
+
+@pytest.mark.sync_only  # the policy alone
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"initial_delay": float("nan")}, "initial_delay: expected a finite number"),
+        ({"max_delay": float("inf")}, "max_delay: expected a finite number"),
+        ({"describe_interval": float("nan")}, "describe_interval: expected a finite number"),
+        ({"factor": float("inf")}, "factor: expected a finite number"),
+        ({"initial_delay": 0, "max_delay": 0}, "max_delay: must be > 0"),  # a hot loop
+    ],
+)
+def test_a_follow_policy_that_would_hang_or_spin_is_refused(
+    kwargs: dict[str, Any], match: str
+) -> None:
+    with pytest.raises(InvalidParameterError, match=match):
+        FollowPolicy(**kwargs)
 
 
 # ---------------------------------------------------------------------- follow

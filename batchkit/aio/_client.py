@@ -10,6 +10,7 @@ sync clients check them.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 from collections import deque
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
@@ -284,11 +285,11 @@ class AsyncBatchClient(_AsyncClientBase):
         self._logs_clients = {}
         if self._given_logs is not None:
             self._logs_clients[self._given_logs.meta.region_name] = self._given_logs
-        try:
-            for context in reversed(contexts):
-                await context.__aexit__(None, None, None)
-        finally:
-            await super().aclose()
+        # every one is closed even if closing another fails (the first error is raised)
+        async with contextlib.AsyncExitStack() as stack:
+            stack.push_async_callback(super().aclose)  # the Batch client: last
+            for context in contexts:
+                stack.push_async_exit(context)
 
     @property
     def client(self) -> AioBatchClient:
