@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 from botocore.paginate import TokenDecoder, TokenEncoder
 
 from batchkit._errors import BatchKitError, InvalidParameterError
-from batchkit._pager import JobPager, PagerCore, lossless_take
+from batchkit._pager import JobPager, PagerCore, Wants, _check_count, _Guard, lossless_take
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -140,7 +140,7 @@ def _created(item: Any) -> datetime:
     return created if isinstance(created, datetime) else _OLDEST
 
 
-class MergeCore(Generic[T, P]):
+class MergeCore(Wants, Generic[T, P]):
     """The sans-I/O state of a merged listing: each queue's head, where every queue stands
     (one token), which head comes next, ``max_items``, peeked items.
 
@@ -295,8 +295,9 @@ class MergedPager(MergeCore[T, JobPager[T]], Iterator[T]):
         self.close()
 
     def first(self) -> T | None:
-        """The next job, or None."""
-        return next(self, None)
+        """The next job, or None (each queue's first page: one job)."""
+        with self._wanting(1):
+            return next(self, None)
 
     def peek(self, n: int) -> list[T]:
         """Up to ``n`` next jobs without consuming them."""
@@ -315,7 +316,9 @@ class MergedPager(MergeCore[T, JobPager[T]], Iterator[T]):
         """The next ``n`` jobs (fewer if the listing ends first); lossless on failure: the
         jobs read by this call go back in front, the error's ``resume_token`` is where the
         call started."""
-        return lossless_take(self, n, progress, start=lambda: self.resume_token)
+        _check_count("take", n)
+        with self._wanting(n):
+            return lossless_take(self, n, progress, start=lambda: self.resume_token)
 
     def to_list(self, *, progress: bool = False) -> list[T]:
         """Every remaining job (reads every queue to the end: prefer iterating)."""
@@ -330,7 +333,8 @@ class MergedPager(MergeCore[T, JobPager[T]], Iterator[T]):
     def _repr_html_(self) -> str:
         from batchkit._display import html_table
 
-        rows = self.peek(10)
+        with self._wanting(10):
+            rows = self.peek(10)
         more = "" if self.done else "; the rest is not fetched yet"
         caption = f"{self._label} over {len(self._queues)} queues: first {len(rows)} rows{more}"
         return html_table(cast(Any, rows), caption)
@@ -340,8 +344,10 @@ class MergedPager(MergeCore[T, JobPager[T]], Iterator[T]):
         if self._ended():
             raise StopIteration
         for index in self._wanted():
+            pager = self._pagers[index]
             try:
-                self._set_head(index, self._pagers[index].peek(1))
+                with pager._wanting(self._needed()):  # a queue's first page: what the call needs
+                    self._set_head(index, pager.peek(1))
             except BatchKitError as error:
                 self._failed(error)
                 raise
@@ -351,25 +357,3 @@ class MergedPager(MergeCore[T, JobPager[T]], Iterator[T]):
         item = next(self._pagers[best])  # the peeked head: no request
         self._took(best)
         return item
-
-
-class _Guard:
-    def __init__(self, lock: threading.Lock, label: str, consumer: str = "thread") -> None:
-        self._lock = lock
-        self._label = label
-        self._consumer = consumer
-
-    def __enter__(self) -> None:
-        if not self._lock.acquire(blocking=False):
-            raise BatchKitError(
-                f"{self._label}: this merged listing is being iterated elsewhere (another "
-                f"{self._consumer}); it is for one consumer at a time"
-            )
-
-    def __exit__(self, *exc: object) -> None:
-        self._lock.release()
-
-
-def _check_count(name: str, n: object) -> None:
-    if not isinstance(n, int) or isinstance(n, bool) or n < 0:
-        raise InvalidParameterError(f"{name}: n must be an int >= 0, got {n!r}")

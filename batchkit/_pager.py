@@ -200,7 +200,36 @@ class Results(Iterator[T]):
         return to_pandas(cast(Any, self.to_list(progress=progress)), model=self._model)
 
 
-class PagerCore(Generic[T, S]):
+class Wants:
+    """How many more items the running call needs: ``first()`` 1, ``take(n)`` n, a notebook's
+    display 10, ``max_items`` what is left; None while iterating (no end in sight).
+
+    Why: a listing's first page may then be a small one (:meth:`PagerCore._fetch_size`), and
+    a merge over queues passes its need on to each queue's first page.  ``peek`` sets none: a
+    merge peeks every queue's head and then reads on.
+    """
+
+    _want: int | None = None
+    _max_items: int | None
+    _yielded: int
+
+    @contextmanager
+    def _wanting(self, n: int | None) -> Iterator[None]:
+        self._want = n
+        try:
+            yield
+        finally:
+            self._want = None
+
+    def _needed(self) -> int | None:
+        want = self._want
+        if self._max_items is not None:
+            left = self._max_items - self._yielded
+            want = left if want is None else min(want, left)
+        return want
+
+
+class PagerCore(Wants, Generic[T, S]):
     """The sans-I/O state of a listing: position, resume tokens, keep/dedupe/stop, peeked items.
 
     Why a class of its own: the sync :class:`JobPager` and ``batchkit.aio.AsyncJobPager``
@@ -265,7 +294,6 @@ class PagerCore(Generic[T, S]):
         self._busy = threading.Lock()
         # Items read ahead by peek(), each with the resume token from just before it.
         self._ahead: deque[tuple[str | None, T]] = deque()
-        self._want: int | None = None  # items the running first/take/peek call needs
 
     # ------------------------------------------------------------------ public API
 
@@ -299,17 +327,6 @@ class PagerCore(Generic[T, S]):
 
     # ------------------------------------------------------------------ internals
 
-    @contextmanager
-    def _wanting(self, n: int) -> Iterator[None]:
-        """While a call that needs only ``n`` more items runs (``first``: 1, ``take(n)``, a
-        notebook's display: 10): the first page may be a small one (:meth:`_fetch_size`).
-        ``peek`` sets none: a merge over queues peeks each queue's head, then reads on."""
-        self._want = n
-        try:
-            yield
-        finally:
-            self._want = None
-
     def _fetch_size(self, position: _Position) -> int | None:
         """The page size to ask for.
 
@@ -321,10 +338,7 @@ class PagerCore(Generic[T, S]):
         """
         if self._page_size is not None or self._requests:
             return self._page_size
-        want = self._want
-        if self._max_items is not None:
-            left = self._max_items - self._yielded
-            want = left if want is None else min(want, left)
+        want = self._needed()
         if want is None:
             return None
         size = max(want - len(self._ahead), 1) + position.skip

@@ -5,6 +5,7 @@ AsyncMergedPager (tests/conftest.py's face fixture; both are batchkit._merge.Mer
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 import pandas as pd
@@ -242,3 +243,25 @@ def test_a_token_for_other_queues_is_refused_early() -> None:
 def test_multi_queue_takes_no_array_or_node_job() -> None:
     with pytest.raises(InvalidParameterError, match="exactly one"):
         FakeAWS().batch_client().list_jobs(["a"], array_job_id="x")  # type: ignore[call-overload]
+
+
+@pytest.mark.usefixtures("face")
+def test_a_call_that_needs_few_jobs_asks_each_queue_for_a_small_first_page() -> None:
+    fake, expected = _seed([(q % 4, minutes, "SUCCEEDED") for q, minutes in enumerate(range(40))])
+    batch = fake.batch_client(NO_RETRY)
+
+    def sizes(call: Callable[[], object]) -> list[object]:
+        """The maxResults of each request ``call()`` sends (None: the default size)."""
+        before = len(fake.requests)
+        call()
+        return [params.get("maxResults") for _, params in fake.requests[before:]]
+
+    assert sizes(lambda: batch.list_jobs(list(QUEUES), status="SUCCEEDED").first()) == [1] * 4
+    pager = batch.list_jobs(list(QUEUES), status="SUCCEEDED")
+    assert sizes(lambda: pager.take(3)) == [3] * 4
+    assert sizes(lambda: pager.to_list()) == [None] * 4  # then default-sized pages
+    capped = batch.list_jobs(list(QUEUES), status="SUCCEEDED", max_items=2)
+    assert sizes(lambda: capped.to_list()) == [2] * 4
+    everything = batch.list_jobs(list(QUEUES), status="SUCCEEDED")
+    head = [j.job_id for j in everything.take(3)]
+    assert head + [j.job_id for j in everything] == expected

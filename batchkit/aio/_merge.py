@@ -61,11 +61,12 @@ class AsyncMergedPager(MergeCore[T, AsyncJobPager[T]], AsyncClosing, AsyncIterat
         self.close()
 
     async def first(self) -> T | None:
-        """The next job, or None."""
-        try:
-            return await self.__anext__()
-        except StopAsyncIteration:
-            return None
+        """The next job, or None (each queue's first page: one job)."""
+        with self._wanting(1):
+            try:
+                return await self.__anext__()
+            except StopAsyncIteration:
+                return None
 
     async def peek(self, n: int) -> list[T]:
         """Up to ``n`` next jobs without consuming them."""
@@ -84,7 +85,9 @@ class AsyncMergedPager(MergeCore[T, AsyncJobPager[T]], AsyncClosing, AsyncIterat
         """The next ``n`` jobs (fewer if the listing ends first); lossless on failure and
         on cancellation: the jobs read by this call go back in front, an error's
         ``resume_token`` is where the call started."""
-        return await lossless_take_async(self, n, progress, start=lambda: self.resume_token)
+        _check_count("take", n)
+        with self._wanting(n):
+            return await lossless_take_async(self, n, progress, start=lambda: self.resume_token)
 
     async def to_list(self, *, progress: bool = False) -> list[T]:
         """Every remaining job (reads every queue to the end: prefer ``async for``)."""
@@ -101,8 +104,10 @@ class AsyncMergedPager(MergeCore[T, AsyncJobPager[T]], AsyncClosing, AsyncIterat
         if self._ended():
             raise StopAsyncIteration
         for index in self._wanted():
+            pager = self._pagers[index]
             try:
-                self._set_head(index, await self._pagers[index].peek(1))
+                with pager._wanting(self._needed()):  # a queue's first page: what the call needs
+                    self._set_head(index, await pager.peek(1))
             except BatchKitError as error:
                 self._failed(error)
                 raise
