@@ -622,7 +622,7 @@ def main(argv: list[str] | None = None) -> int:
     global GC_PAUSE
     GC_PAUSE = not args.no_gc_pause
     quick = args.quick
-    rounds = 3 if quick else 9
+    rounds = 3 if quick else 11
     results: dict[str, Any] = {
         "python": sys.version.split()[0],
         "boto3": boto3.__version__,
