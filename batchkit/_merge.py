@@ -35,19 +35,27 @@ from __future__ import annotations
 import re
 import threading
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from botocore.paginate import TokenDecoder, TokenEncoder
 
 from batchkit._errors import BatchKitError, InvalidParameterError
-from batchkit._pager import JobPager, PagerCore, Wants, _check_count, _Guard, lossless_take
+from batchkit._pager import (
+    JobPager,
+    PagerCore,
+    Results,
+    Wants,
+    _check_count,
+    _Guard,
+    lossless_take,
+    read_ahead,
+)
 
 if TYPE_CHECKING:
-    import pandas as pd
+    pass
 
 __all__ = ["MergeCore", "MergedPager", "QueuePosition", "decode_merged_token", "queue_key"]
 
@@ -264,7 +272,7 @@ class MergeCore(Wants, Generic[T, P]):
         self._yielded += 1
 
 
-class MergedPager(MergeCore[T, JobPager[T]], Iterator[T]):
+class MergedPager(MergeCore[T, JobPager[T]], Results[T]):
     """A lazy ``Iterator[T]`` over several queues' listings, newest first across them.
 
     Made by ``BatchClient.list_jobs([queue, ...])``.  The interface is :class:`JobPager`'s
@@ -283,17 +291,6 @@ class MergedPager(MergeCore[T, JobPager[T]], Iterator[T]):
                 return self._ahead.popleft()[1]
             return self._read()
 
-    def __enter__(self) -> MergedPager[T]:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
     def first(self) -> T | None:
         """The next job, or None (each queue's first page: one job)."""
         with self._wanting(1):
@@ -301,16 +298,7 @@ class MergedPager(MergeCore[T, JobPager[T]], Iterator[T]):
 
     def peek(self, n: int) -> list[T]:
         """Up to ``n`` next jobs without consuming them."""
-        _check_count("peek", n)
-        with self._guard():
-            while len(self._ahead) < n:
-                token = self._frontier_token()
-                try:
-                    item = self._read()
-                except StopIteration:
-                    break
-                self._ahead.append((token, item))
-            return [item for _, item in list(self._ahead)[:n]]
+        return read_ahead(self, n)
 
     def take(self, n: int, *, progress: bool = False) -> list[T]:
         """The next ``n`` jobs (fewer if the listing ends first); lossless on failure: the
@@ -319,16 +307,6 @@ class MergedPager(MergeCore[T, JobPager[T]], Iterator[T]):
         _check_count("take", n)
         with self._wanting(n):
             return lossless_take(self, n, progress, start=lambda: self.resume_token)
-
-    def to_list(self, *, progress: bool = False) -> list[T]:
-        """Every remaining job (reads every queue to the end: prefer iterating)."""
-        return self.take(2**63, progress=progress)
-
-    def to_pandas(self, *, progress: bool = False) -> pd.DataFrame:
-        """Every remaining job as a DataFrame (the columns of one queue's listing)."""
-        from batchkit._display import to_pandas
-
-        return to_pandas(cast(Any, self.to_list(progress=progress)), model=self._model)
 
     def _repr_html_(self) -> str:
         from batchkit._display import html_table

@@ -543,16 +543,7 @@ class JobPager(PagerCore[T, PageFetcher[T]], Results[T]):
             InvalidParameterError: ``n`` is not an int >= 0.
             BatchKitError: a request failed (``resume_token`` set).
         """
-        _check_count("peek", n)
-        with self._guard():
-            while len(self._ahead) < n:
-                token = self._frontier_token()
-                try:
-                    item = self._read()
-                except StopIteration:
-                    break
-                self._ahead.append((token, item))
-            return [item for _, item in list(self._ahead)[:n]]
+        return read_ahead(self, n)
 
     def pages(self) -> Iterator[Page[T]]:
         """The remaining items page by page (one AWS response each, after filtering).
@@ -662,6 +653,22 @@ def busy_error(label: str, consumer: str) -> BatchKitError:
         f"{label}: this pager is being iterated elsewhere (another {consumer}); a pager is "
         f"for one consumer at a time -- make one pager per {consumer}"
     )
+
+
+def read_ahead(pager: Any, n: int) -> list[Any]:
+    """``peek`` for a pager with ``_ahead``, ``_frontier_token()``, ``_read()`` and ``_guard()``
+    (:class:`JobPager`, ``MergedPager``): read until ``n`` items wait in front, each with the
+    resume token from just before it; a failure keeps what was read (never yielded twice)."""
+    _check_count("peek", n)
+    with pager._guard():
+        while len(pager._ahead) < n:
+            token = pager._frontier_token()
+            try:
+                item = pager._read()
+            except StopIteration:
+                break
+            pager._ahead.append((token, item))
+        return [item for _, item in list(pager._ahead)[:n]]
 
 
 def lossless_take(

@@ -20,7 +20,7 @@ from batchkit._errors import BatchKitError
 from batchkit._merge import MergeCore
 from batchkit._pager import _check_count
 from batchkit.aio._closing import AsyncClosing
-from batchkit.aio._pager import AsyncJobPager, lossless_take_async
+from batchkit.aio._pager import AsyncJobPager, lossless_take_async, read_ahead_async
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -70,16 +70,7 @@ class AsyncMergedPager(MergeCore[T, AsyncJobPager[T]], AsyncClosing, AsyncIterat
 
     async def peek(self, n: int) -> list[T]:
         """Up to ``n`` next jobs without consuming them."""
-        _check_count("peek", n)
-        with self._guard():
-            while len(self._ahead) < n:
-                token = self._frontier_token()
-                try:
-                    item = await self._read()
-                except StopAsyncIteration:
-                    break
-                self._ahead.append((token, item))
-            return [item for _, item in list(self._ahead)[:n]]
+        return await read_ahead_async(self, n)
 
     async def take(self, n: int, *, progress: bool = False) -> list[T]:
         """The next ``n`` jobs (fewer if the listing ends first); lossless on failure and

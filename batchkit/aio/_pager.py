@@ -71,16 +71,7 @@ class AsyncJobPager(PagerCore[T, "AsyncPageFetcher[T]"], AsyncClosing, AsyncIter
 
     async def peek(self, n: int) -> list[T]:
         """Up to ``n`` next items *without consuming them*: iteration still yields them."""
-        _check_count("peek", n)
-        with self._guard():
-            while len(self._ahead) < n:
-                token = self._frontier_token()
-                try:
-                    item = await self._read()
-                except StopAsyncIteration:
-                    break
-                self._ahead.append((token, item))
-            return [item for _, item in list(self._ahead)[:n]]
+        return await read_ahead_async(self, n)
 
     async def pages(self) -> AsyncIterator[Page[T]]:
         """The remaining items page by page (one AWS response each, after filtering).
@@ -160,6 +151,22 @@ class AsyncJobPager(PagerCore[T, "AsyncPageFetcher[T]"], AsyncClosing, AsyncIter
             raise
         self._accept(position, page)
         return True
+
+
+async def read_ahead_async(pager: Any, n: int) -> list[Any]:
+    """``peek`` for a pager with ``_ahead``, ``_frontier_token()``, an awaitable ``_read()``
+    and ``_guard()`` (:class:`AsyncJobPager`, ``AsyncMergedPager``): as the sync
+    ``read_ahead``, awaited."""
+    _check_count("peek", n)
+    with pager._guard():
+        while len(pager._ahead) < n:
+            token = pager._frontier_token()
+            try:
+                item = await pager._read()
+            except StopAsyncIteration:
+                break
+            pager._ahead.append((token, item))
+        return [item for _, item in list(pager._ahead)[:n]]
 
 
 async def lossless_take_async(
