@@ -33,8 +33,6 @@ request: one taken for another set of queues is refused.
 from __future__ import annotations
 
 import re
-import threading
-from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -44,12 +42,11 @@ from botocore.paginate import TokenDecoder, TokenEncoder
 
 from batchkit._errors import BatchKitError, InvalidParameterError
 from batchkit._pager import (
+    Consumed,
     JobPager,
     PagerCore,
     Results,
-    Wants,
     _check_count,
-    _Guard,
     lossless_take,
     read_ahead,
 )
@@ -148,7 +145,7 @@ def _created(item: Any) -> datetime:
     return created if isinstance(created, datetime) else _OLDEST
 
 
-class MergeCore(Wants, Generic[T, P]):
+class MergeCore(Consumed[T], Generic[T, P]):
     """The sans-I/O state of a merged listing: each queue's head, where every queue stands
     (one token), which head comes next, ``max_items``, peeked items.
 
@@ -158,9 +155,6 @@ class MergeCore(Wants, Generic[T, P]):
     read, :meth:`_set_head` takes it, :meth:`_best` picks the next job and :meth:`_took`
     records it; a subclass does the I/O in between.
     """
-
-    #: Who else may be using the listing, for the one-consumer error ("thread", "task").
-    _consumer = "thread"
 
     def __init__(
         self,
@@ -172,20 +166,11 @@ class MergeCore(Wants, Generic[T, P]):
         model: type[Any] | None = None,
     ) -> None:
         assert len(pagers) == len(queues)
+        self._start(label, max_items)
         self._pagers = list(pagers)
         self._queues = list(queues)
-        self._label = label
-        self._max_items = max_items
         self._model = model
         self._heads: list[T | None] = [None] * len(pagers)
-        self._yielded = 0
-        self._closed = False
-        self._busy = threading.Lock()
-        self._ahead: deque[tuple[str | None, T]] = deque()
-
-    def close(self) -> None:
-        """End the listing: iteration stops; :attr:`resume_token` still says where it was."""
-        self._closed = True
 
     @property
     def queues(self) -> tuple[str, ...]:
@@ -220,12 +205,6 @@ class MergeCore(Wants, Generic[T, P]):
         )
 
     # ------------------------------------------------------------------ internals
-
-    def _guard(self) -> _Guard:
-        return _Guard(self._busy, self._label, self._consumer)
-
-    def _at_max(self) -> bool:
-        return self._max_items is not None and self._yielded >= self._max_items
 
     def _positions(self) -> list[QueuePosition]:
         # A queue's own resume token points before its head (peeked, not consumed).

@@ -200,18 +200,42 @@ class Results(Iterator[T]):
         return to_pandas(cast(Any, self.to_list(progress=progress)), model=self._model)
 
 
-class Wants:
-    """How many more items the running call needs: ``first()`` 1, ``take(n)`` n, a notebook's
-    display 10, ``max_items`` what is left; None while iterating (no end in sight).
+class Consumed(Generic[T]):
+    """The consumer's side of every listing, one queue or a merge, sync or async: how much
+    was yielded, ``max_items``, items peeked ahead, ``close``, the one-consumer guard, and
+    how many more items the running call needs.
 
-    Why: a listing's first page may then be a small one (:meth:`PagerCore._fetch_size`), and
-    a merge over queues passes its need on to each queue's first page.  ``peek`` sets none: a
-    merge peeks every queue's head and then reads on.
+    The need: ``first()`` 1, ``take(n)`` n, a notebook's display 10, ``max_items`` what is
+    left; None while iterating.  A listing's first page may then be a small one
+    (:meth:`PagerCore._fetch_size`), and a merge over queues passes its need on to each
+    queue's first page.  ``peek`` sets none: a merge peeks every queue's head and reads on.
     """
 
+    #: Who else may be using the listing, for the one-consumer error ("thread", "task").
+    _consumer = "thread"
     _want: int | None = None
-    _max_items: int | None
-    _yielded: int
+
+    def _start(self, label: str, max_items: int | None) -> None:
+        self._label = label
+        self._max_items = max_items
+        self._yielded = 0
+        self._closed = False
+        self._busy = threading.Lock()
+        # Items read ahead by peek(), each with the resume token from just before it.
+        self._ahead: deque[tuple[str | None, T]] = deque()
+
+    def close(self) -> None:
+        """End the listing: iteration stops; :attr:`resume_token` still says where it was."""
+        self._closed = True
+
+    def _at_max(self) -> bool:
+        return self._max_items is not None and self._yielded >= self._max_items
+
+    def _guard(self) -> _Guard:
+        return _Guard(self._busy, self._label, self._consumer)
+
+    def _busy_error(self) -> BatchKitError:
+        return busy_error(self._label, self._consumer)
 
     @contextmanager
     def _wanting(self, n: int | None) -> Iterator[None]:
@@ -229,7 +253,7 @@ class Wants:
         return want
 
 
-class PagerCore(Wants, Generic[T, S]):
+class PagerCore(Consumed[T], Generic[T, S]):
     """The sans-I/O state of a listing: position, resume tokens, keep/dedupe/stop, peeked items.
 
     Why a class of its own: the sync :class:`JobPager` and ``batchkit.aio.AsyncJobPager``
@@ -246,9 +270,6 @@ class PagerCore(Wants, Generic[T, S]):
     started from it later yields only what arrived since.
     """
 
-    #: Who else may be using the pager, for the one-consumer error ("thread", "task").
-    _consumer = "thread"
-
     def __init__(
         self,
         sources: Sequence[S],
@@ -264,14 +285,13 @@ class PagerCore(Wants, Generic[T, S]):
         model: type[Any] | None = None,
         end_on_repeated_token: bool = False,
     ) -> None:
+        self._start(label, max_items)
         self._sources = tuple(sources)
-        self._label = label
         self._token_key = token_key
         self._keep = keep
         self._new_stop = stop
         self._stop_rule = stop() if stop is not None else None
         self._page_size = page_size
-        self._max_items = max_items
         self._dedupe = dedupe
         # No client-side rule decides which items of a page are yielded: iteration may
         # hand out the page's items by index (JobPager.__next__).
@@ -284,22 +304,12 @@ class PagerCore(Wants, Generic[T, S]):
         self._pos = 0
         self._carry = 0
         self._last_page = False  # the stop rule says no later page of this segment matters
-        self._finished = False  # nothing at all follows the current page
         self._end_on_repeat = end_on_repeated_token
         self._tail = False  # the current page's next token is its own: the end, for now
         self._followed: set[tuple[int, str]] = set()  # service tokens followed (cycles)
-        self._yielded = 0
         self._requests = 0
-        self._closed = False
-        self._busy = threading.Lock()
-        # Items read ahead by peek(), each with the resume token from just before it.
-        self._ahead: deque[tuple[str | None, T]] = deque()
 
     # ------------------------------------------------------------------ public API
-
-    def close(self) -> None:
-        """End the listing: iteration stops; :attr:`resume_token` still says where it was."""
-        self._closed = True
 
     @property
     def done(self) -> bool:
@@ -343,12 +353,6 @@ class PagerCore(Wants, Generic[T, S]):
             return None
         size = max(want - len(self._ahead), 1) + position.skip
         return size if size <= SMALL_FIRST_PAGE else None
-
-    def _guard(self) -> _Guard:
-        return _Guard(self._busy, self._label, self._consumer)
-
-    def _busy_error(self) -> BatchKitError:
-        return busy_error(self._label, self._consumer)
 
     def _resume_token(self) -> str | None:
         if self._ahead:
@@ -399,9 +403,6 @@ class PagerCore(Wants, Generic[T, S]):
 
     def _at_end(self) -> bool:
         return self._page is not None and self._following() is None
-
-    def _at_max(self) -> bool:
-        return self._max_items is not None and self._yielded >= self._max_items
 
     def _take_from_page(self) -> Any:
         """The next kept item of the current page, or _END."""
