@@ -82,12 +82,12 @@ def _convert(operation: Operation, raw: object) -> Any:
         ) from error
 
 
-class PageSource(Generic[T]):
-    """Fetches typed pages of one operation with fixed request parameters.
+class SourceSetup(Generic[T]):
+    """What a page source is made of, sync or async (``batchkit.aio``'s ``AsyncPageSource``):
+    the client, the operations table's row, the fixed request parameters, and the switches.
 
     ``fast=False`` turns the fast path off (botocore parses, batchkit validates its dicts);
     ``gc_pause=False`` validates without :func:`batchkit._fastpath.gc_pause`.
-    Thread-safe: it holds no per-request state.
     """
 
     def __init__(
@@ -104,6 +104,11 @@ class PageSource(Generic[T]):
         self.params = dict(params)
         self.fast = fast
         self.gc_pause = gc_pause
+
+
+class PageSource(SourceSetup[T]):
+    """Fetches typed pages of one operation with fixed request parameters (a blocking boto3
+    client).  Thread-safe: it holds no per-request state."""
 
     def fetch(self, token: str | None, page_size: int | None) -> RawPage[T]:
         """The page that starts at the service's ``token`` (None: the first page)."""

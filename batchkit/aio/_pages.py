@@ -11,39 +11,23 @@ the fast path's capture is a context variable), the same error mapping
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 from batchkit import _fastpath
 from batchkit._errors import BatchKitError, from_exception
-from batchkit._operation import Operation
-from batchkit._pages import RawPage, next_token, page_items, page_request
+from batchkit._pages import RawPage, SourceSetup, next_token, page_items, page_request
 
 __all__ = ["AsyncPageSource"]
 
 T = TypeVar("T")
 
 
-class AsyncPageSource(Generic[T]):
+class AsyncPageSource(SourceSetup[T]):
     """Fetches typed pages of one operation with fixed request parameters, awaiting an
     aiobotocore client.  Safe to share between tasks: it holds no per-request state.
 
     ``gc_pause`` as for the sync source: the pause covers only a page's validation, which
     runs synchronously inside the awaiting task (never across an ``await``)."""
-
-    def __init__(
-        self,
-        client: Any,
-        operation: Operation,
-        params: Mapping[str, Any],
-        *,
-        fast: bool = True,
-        gc_pause: bool = True,
-    ) -> None:
-        self.client = client
-        self.operation = operation
-        self.params = dict(params)
-        self.fast = fast
-        self.gc_pause = gc_pause
 
     async def fetch(self, token: str | None, page_size: int | None) -> RawPage[T]:
         """The page that starts at the service's ``token`` (None: the first page)."""
