@@ -44,11 +44,8 @@ from batchkit._errors import BatchKitError, InvalidParameterError
 from batchkit._pager import (
     Consumed,
     JobPager,
+    Listing,
     PagerCore,
-    Results,
-    _check_count,
-    lossless_take,
-    read_ahead,
 )
 
 if TYPE_CHECKING:
@@ -251,7 +248,7 @@ class MergeCore(Consumed[T], Generic[T, P]):
         self._yielded += 1
 
 
-class MergedPager(MergeCore[T, JobPager[T]], Results[T]):
+class MergedPager(MergeCore[T, JobPager[T]], Listing[T]):
     """A lazy ``Iterator[T]`` over several queues' listings, newest first across them.
 
     Made by ``BatchClient.list_jobs([queue, ...])``.  The interface is :class:`JobPager`'s
@@ -261,40 +258,8 @@ class MergedPager(MergeCore[T, JobPager[T]], Results[T]):
     time.
     """
 
-    def __iter__(self) -> MergedPager[T]:
-        return self
-
-    def __next__(self) -> T:
-        with self._guard():
-            if self._ahead:
-                return self._ahead.popleft()[1]
-            return self._read()
-
-    def first(self) -> T | None:
-        """The next job, or None (each queue's first page: one job)."""
-        with self._wanting(1):
-            return next(self, None)
-
-    def peek(self, n: int) -> list[T]:
-        """Up to ``n`` next jobs without consuming them."""
-        return read_ahead(self, n)
-
-    def take(self, n: int, *, progress: bool = False) -> list[T]:
-        """The next ``n`` jobs (fewer if the listing ends first); lossless on failure: the
-        jobs read by this call go back in front, the error's ``resume_token`` is where the
-        call started."""
-        _check_count("take", n)
-        with self._wanting(n):
-            return lossless_take(self, n, progress, start=lambda: self.resume_token)
-
-    def _repr_html_(self) -> str:
-        from batchkit._display import html_table
-
-        with self._wanting(10):
-            rows = self.peek(10)
-        more = "" if self.done else "; the rest is not fetched yet"
-        caption = f"{self._label} over {len(self._queues)} queues: first {len(rows)} rows{more}"
-        return html_table(cast(Any, rows), caption)
+    def _title(self) -> str:
+        return f"{self._label} over {len(self._queues)} queues"
 
     def _read(self) -> T:
         """The next job of the merge (StopIteration at the end)."""

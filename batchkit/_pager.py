@@ -252,6 +252,12 @@ class Consumed(Generic[T]):
             want = left if want is None else min(want, left)
         return want
 
+    def _next_ready(self) -> Any:
+        """The next item that needs no request -- a peeked one -- else _END."""
+        if self._ahead:
+            return self._ahead.popleft()[1]
+        return _END
+
 
 class PagerCore(Consumed[T], Generic[T, S]):
     """The sans-I/O state of a listing: position, resume tokens, keep/dedupe/stop, peeked items.
@@ -503,22 +509,17 @@ class PagerCore(Consumed[T], Generic[T, S]):
         )
 
 
-class JobPager(PagerCore[T, PageFetcher[T]], Results[T]):
-    """A lazy ``Iterator[T]`` over every item of a listing, one page in memory at a time.
+class Listing(Consumed[T], Results[T]):
+    """What a queue's :class:`JobPager` and a merge's ``MergedPager`` offer alike, on top of
+    their cores: iteration (the one-consumer guard inline: it runs once per item), ``first``,
+    ``peek``, ``take`` (lossless), the notebook display.  A subclass says how the next item
+    is read when none is ready (``_read``)."""
 
-    No request is made until the first item (or page) is asked for.  ``resume_token``
-    is valid at every point, errors included: a new listing started with
-    ``starting_token=resume_token`` yields exactly the items this pager has not yielded
-    yet, and so does iterating this pager again after an error.  One pager is for one
-    thread at a time (concurrent use raises); use it as a context manager or call
-    :meth:`close` to end it early.
-    """
-
-    def __iter__(self) -> JobPager[T]:
+    def __iter__(self) -> Self:
         return self
 
     def __next__(self) -> T:
-        busy = self._busy  # the one-consumer guard, inline: this runs once per item
+        busy = self._busy
         if not busy.acquire(blocking=False):
             raise self._busy_error()
         try:
@@ -526,6 +527,23 @@ class JobPager(PagerCore[T, PageFetcher[T]], Results[T]):
             return cast(T, item) if item is not _END else self._read()
         finally:
             busy.release()
+
+    @property
+    def resume_token(self) -> str | None:  # pragma: no cover - each core defines it
+        raise NotImplementedError
+
+    def _read(self) -> T:  # pragma: no cover - each listing defines it
+        raise NotImplementedError
+
+    def _title(self) -> str:
+        """What the notebook display calls the listing."""
+        return self._label
+
+    def first(self) -> T | None:
+        """The next item, or None if there is none (a first page of one item, if it is the
+        listing's first request)."""
+        with self._wanting(1):
+            return next(self, None)
 
     def peek(self, n: int) -> list[T]:
         """Up to ``n`` next items *without consuming them*: iteration still yields them.
@@ -545,6 +563,53 @@ class JobPager(PagerCore[T, PageFetcher[T]], Results[T]):
             BatchKitError: a request failed (``resume_token`` set).
         """
         return read_ahead(self, n)
+
+    def take(self, n: int, *, progress: bool = False) -> list[T]:
+        """The next ``n`` items (fewer if the listing ends first).
+
+        Lossless on failure: if a request fails (or you press Ctrl-C) nothing read by this
+        call is lost -- the items go back in front of the pager, and the error's
+        ``resume_token`` is where the call started.
+
+        Args:
+            n: how many items (an int >= 0).
+            progress: show a ``tqdm.auto`` bar (a widget in a notebook) if tqdm is installed.
+
+        Returns:
+            The next items, at most ``n``.
+
+        Raises:
+            InvalidParameterError: ``n`` is not an int >= 0.
+            BatchKitError: a request failed (``resume_token``: where this call started).
+        """
+        _check_count("take", n)
+        with self._wanting(n):
+            return lossless_take(self, n, progress, start=lambda: self.resume_token)
+
+    def _repr_html_(self) -> str:
+        """Notebook display: the next rows, fetching only the pages they need."""
+        from batchkit._display import html_table
+
+        with self._wanting(10):
+            rows = self.peek(10)
+        more = "" if self.done else "; the rest is not fetched yet"
+        return html_table(cast(Any, rows), f"{self._title()}: first {len(rows)} rows{more}")
+
+    @property
+    def done(self) -> bool:  # pragma: no cover - each core defines it
+        raise NotImplementedError
+
+
+class JobPager(PagerCore[T, PageFetcher[T]], Listing[T]):
+    """A lazy ``Iterator[T]`` over every item of a listing, one page in memory at a time.
+
+    No request is made until the first item (or page) is asked for.  ``resume_token``
+    is valid at every point, errors included: a new listing started with
+    ``starting_token=resume_token`` yields exactly the items this pager has not yielded
+    yet, and so does iterating this pager again after an error.  One pager is for one
+    thread at a time (concurrent use raises); use it as a context manager or call
+    :meth:`close` to end it early.
+    """
 
     def pages(self) -> Iterator[Page[T]]:
         """The remaining items page by page (one AWS response each, after filtering).
@@ -570,44 +635,6 @@ class JobPager(PagerCore[T, PageFetcher[T]], Results[T]):
                     return
                 page = Page(tuple(self._rest_of_page()), self._frontier_token())
             yield page
-
-    def take(self, n: int, *, progress: bool = False) -> list[T]:
-        """The next ``n`` items (fewer if the listing ends first).
-
-        Lossless on failure: if a request fails (or you press Ctrl-C) nothing read by this
-        call is lost -- the items go back in front of the pager, and the error's
-        ``resume_token`` is where the call started.
-
-        Args:
-            n: how many items (an int >= 0).
-            progress: show a ``tqdm.auto`` bar (a widget in a notebook) if tqdm is installed.
-
-        Returns:
-            The next items, at most ``n``.
-
-        Raises:
-            InvalidParameterError: ``n`` is not an int >= 0.
-            BatchKitError: a request failed (``resume_token``: where this call started).
-        """
-        _check_count("take", n)
-        with self._wanting(n):
-            return lossless_take(self, n, progress, start=self._resume_token)
-
-    def first(self) -> T | None:
-        """The next item, or None if there is none (a first page of one item, if it is the
-        listing's first request)."""
-        with self._wanting(1):
-            return next(self, None)
-
-    def _repr_html_(self) -> str:
-        """Notebook display: the next rows, fetching only the pages they need."""
-        from batchkit._display import html_table
-
-        with self._wanting(10):
-            rows = self.peek(10)
-        more = "" if self.done else "; the rest is not fetched yet"
-        caption = f"{self._label}: first {len(rows)} rows{more}"
-        return html_table(cast(Any, rows), caption)
 
     def _read(self) -> T:
         """The next kept item from the pages; StopIteration at the end."""

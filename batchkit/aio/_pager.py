@@ -16,8 +16,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
+from typing_extensions import Self
+
 from batchkit._errors import BatchKitError
-from batchkit._pager import _END, Page, PagerCore, _check_count
+from batchkit._pager import _END, Consumed, Page, PagerCore, _check_count
 from batchkit.aio._closing import AsyncClosing
 
 if TYPE_CHECKING:
@@ -36,22 +38,16 @@ class AsyncPageFetcher(Protocol[T]):
     async def fetch(self, token: str | None, page_size: int | None) -> RawPage[T]: ...
 
 
-class AsyncJobPager(PagerCore[T, "AsyncPageFetcher[T]"], AsyncClosing, AsyncIterator[T]):
-    """A lazy ``AsyncIterator[T]`` over every item of a listing, one page in memory at a time.
-
-    No request is made until the first item (or page) is awaited.  ``resume_token`` is
-    valid at every point -- after any item, any error, a cancelled task, :meth:`aclose`.
-    One pager is for one task at a time (a second concurrent consumer raises).
-
-    >>> async def failed(batch):                                   # doctest: +SKIP
-    ...     async with batch.list_jobs("q", status="FAILED") as pager:
-    ...         async for job in pager:
-    ...             print(job.job_name)
-    """
+class AsyncListing(Consumed[T], AsyncClosing, AsyncIterator[T]):
+    """What a queue's :class:`AsyncJobPager` and ``AsyncMergedPager`` offer alike: the sync
+    ``Listing``'s interface, awaited -- ``async for``, ``first``, ``peek``, ``take``
+    (lossless on failure and on cancellation), ``to_list``, ``to_pandas``, :meth:`aclose`.
+    A subclass says how the next item is read when none is ready (``_read``)."""
 
     _consumer = "task"
+    _model: type[Any] | None = None
 
-    def __aiter__(self) -> AsyncJobPager[T]:
+    def __aiter__(self) -> Self:
         return self
 
     async def __anext__(self) -> T:
@@ -64,14 +60,65 @@ class AsyncJobPager(PagerCore[T, "AsyncPageFetcher[T]"], AsyncClosing, AsyncIter
         finally:
             busy.release()
 
+    @property
+    def resume_token(self) -> str | None:  # pragma: no cover - each core defines it
+        raise NotImplementedError
+
+    async def _read(self) -> T:  # pragma: no cover - each listing defines it
+        raise NotImplementedError
+
     async def aclose(self) -> None:
         """End the listing (``contextlib.aclosing`` works too): iteration stops, nothing is
         left running, and :attr:`resume_token` still says where it was."""
         self.close()
 
+    async def first(self) -> T | None:
+        """The next item, or None if there is none (a first page of one item, if it is the
+        listing's first request)."""
+        with self._wanting(1):
+            try:
+                return await self.__anext__()
+            except StopAsyncIteration:
+                return None
+
     async def peek(self, n: int) -> list[T]:
         """Up to ``n`` next items *without consuming them*: iteration still yields them."""
         return await read_ahead_async(self, n)
+
+    async def take(self, n: int, *, progress: bool = False) -> list[T]:
+        """The next ``n`` items (fewer if the listing ends first).
+
+        Lossless on failure and on cancellation: nothing read by this call is lost -- the
+        items go back in front of the listing, and an error's ``resume_token`` is where the
+        call started.
+        """
+        _check_count("take", n)
+        with self._wanting(n):
+            return await lossless_take_async(self, n, progress, start=lambda: self.resume_token)
+
+    async def to_list(self, *, progress: bool = False) -> list[T]:
+        """Every remaining item (reads the whole listing: prefer ``async for``)."""
+        return await self.take(2**63, progress=progress)
+
+    async def to_pandas(self, *, progress: bool = False) -> pd.DataFrame:
+        """Every remaining item as a DataFrame of flat columns (needs ``batchkit-aws[pandas]``)."""
+        from batchkit._display import to_pandas
+
+        return to_pandas(cast(Any, await self.to_list(progress=progress)), model=self._model)
+
+
+class AsyncJobPager(PagerCore[T, "AsyncPageFetcher[T]"], AsyncListing[T]):
+    """A lazy ``AsyncIterator[T]`` over every item of a listing, one page in memory at a time.
+
+    No request is made until the first item (or page) is awaited.  ``resume_token`` is
+    valid at every point -- after any item, any error, a cancelled task, :meth:`aclose`.
+    One pager is for one task at a time (a second concurrent consumer raises).
+
+    >>> async def failed(batch):                                   # doctest: +SKIP
+    ...     async with batch.list_jobs("q", status="FAILED") as pager:
+    ...         async for job in pager:
+    ...             print(job.job_name)
+    """
 
     async def pages(self) -> AsyncIterator[Page[T]]:
         """The remaining items page by page (one AWS response each, after filtering).
@@ -97,35 +144,6 @@ class AsyncJobPager(PagerCore[T, "AsyncPageFetcher[T]"], AsyncClosing, AsyncIter
                     return
                 page = Page(tuple(self._rest_of_page()), self._frontier_token())
             yield page
-
-    async def first(self) -> T | None:
-        """The next item, or None if there is none (at most the pages needed for one item)."""
-        with self._wanting(1):
-            try:
-                return await self.__anext__()
-            except StopAsyncIteration:
-                return None
-
-    async def take(self, n: int, *, progress: bool = False) -> list[T]:
-        """The next ``n`` items (fewer if the listing ends first).
-
-        Lossless on failure and on cancellation: nothing read by this call is lost -- the
-        items go back in front of the pager, and an error's ``resume_token`` is where the
-        call started.
-        """
-        _check_count("take", n)
-        with self._wanting(n):
-            return await lossless_take_async(self, n, progress, start=self._resume_token)
-
-    async def to_list(self, *, progress: bool = False) -> list[T]:
-        """Every remaining item (reads the whole listing: prefer ``async for``)."""
-        return await self.take(2**63, progress=progress)
-
-    async def to_pandas(self, *, progress: bool = False) -> pd.DataFrame:
-        """Every remaining item as a DataFrame of flat columns (needs ``batchkit-aws[pandas]``)."""
-        from batchkit._display import to_pandas
-
-        return to_pandas(cast(Any, await self.to_list(progress=progress)), model=self._model)
 
     # ------------------------------------------------------------------ I/O
 
