@@ -445,6 +445,22 @@ class PagerCore(Consumed[T], Generic[T, S]):
             return _END
         return self._take_from_page()
 
+    def _page_in_hand(self) -> Page[T] | None:
+        """For ``pages()``: what is already read and not yielded -- peeked items and the rest
+        of the current page -- as one page, or None when nothing is."""
+        if self._ahead:
+            peeked = tuple(item for _, item in self._ahead)
+            self._ahead.clear()
+            if not self._page_exhausted():
+                peeked += tuple(self._rest_of_page())
+            return Page(peeked, self._frontier_token())
+        if self._page is not None and not self._page_exhausted():
+            return self._rest_as_page()
+        return None
+
+    def _rest_as_page(self) -> Page[T]:
+        return Page(tuple(self._rest_of_page()), self._frontier_token())
+
     def _rest_of_page(self) -> Iterator[T]:
         while (item := self._take_from_page()) is not _END:
             yield item
@@ -617,23 +633,14 @@ class JobPager(PagerCore[T, PageFetcher[T]], Listing[T]):
         If iteration stopped inside a page, the first page holds the rest of that page.
         """
         with self._guard():
-            if self._ahead:
-                peeked = tuple(item for _, item in self._ahead)
-                self._ahead.clear()
-                if not self._page_exhausted():
-                    peeked += tuple(self._rest_of_page())
-                ready: Page[T] | None = Page(peeked, self._frontier_token())
-            elif self._page is not None and not self._page_exhausted():
-                ready = Page(tuple(self._rest_of_page()), self._frontier_token())
-            else:
-                ready = None
+            ready = self._page_in_hand()
         if ready is not None:
             yield ready
         while True:
             with self._guard():
                 if not self._next_page():
                     return
-                page = Page(tuple(self._rest_of_page()), self._frontier_token())
+                page = self._rest_as_page()
             yield page
 
     def _read(self) -> T:

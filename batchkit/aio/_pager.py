@@ -126,23 +126,14 @@ class AsyncJobPager(PagerCore[T, "AsyncPageFetcher[T]"], AsyncListing[T]):
         If iteration stopped inside a page, the first page holds the rest of that page.
         """
         with self._guard():
-            if self._ahead:
-                peeked = tuple(item for _, item in self._ahead)
-                self._ahead.clear()
-                if not self._page_exhausted():
-                    peeked += tuple(self._rest_of_page())
-                ready: Page[T] | None = Page(peeked, self._frontier_token())
-            elif self._page is not None and not self._page_exhausted():
-                ready = Page(tuple(self._rest_of_page()), self._frontier_token())
-            else:
-                ready = None
+            ready = self._page_in_hand()
         if ready is not None:
             yield ready
         while True:
             with self._guard():
                 if not await self._next_page():
                     return
-                page = Page(tuple(self._rest_of_page()), self._frontier_token())
+                page = self._rest_as_page()
             yield page
 
     # ------------------------------------------------------------------ I/O
