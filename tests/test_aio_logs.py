@@ -14,7 +14,7 @@ pytest.importorskip("aiobotocore")
 
 from aiobotocore.client import AioBaseClient
 
-from batchkit import FollowPolicy, InvalidParameterError, LogEvent
+from batchkit import BatchKitError, FollowPolicy, InvalidParameterError, LogEvent
 from batchkit.aio import AsyncBatchClient, AsyncJobPager
 from batchkit.testing import FakeAWS
 from tests.conftest import NO_RETRY, T0
@@ -169,7 +169,7 @@ async def test_aclose_closes_every_client_even_when_closing_one_fails(
     batch = await fake.async_batch_client(NO_RETRY).open()
     assert messages(await batch.logs(here).to_list()) == ["here"]
     assert messages(await batch.logs(far).to_list())[-1] == "far"
-    with pytest.raises(OSError, match="while closing"):
+    with pytest.raises(BatchKitError, match=r"closing the clients: OSError: .*while closing"):
         await batch.aclose()
     # both Logs clients (the first one's failure stops nothing), then the Batch client
     assert sorted(closed[:2]) == [("logs", "eu-west-1"), ("logs", "us-east-1")]

@@ -90,6 +90,34 @@ def test_transport_and_credential_failures_are_typed_and_the_same_pager_resumes(
     assert ids(again) == [f"j{i:03d}" for i in range(4, 10)]
 
 
+@pytest.mark.parametrize(
+    "fault",
+    [
+        Fault(kind="connection-closed"),
+        Fault(kind="read-timeout"),
+        Fault(body=b"", status=200),  # an empty body
+        Fault(code="TooManyRequestsException", status=429),  # throttled, retries exhausted
+    ],
+    ids=["transport", "timeout", "empty-body", "throttling"],
+)
+def test_a_failed_small_first_page_is_typed_and_asked_for_again(fault: Fault) -> None:
+    # take(3) asks the listing's first page for 3 jobs; when that request fails the error is
+    # typed, nothing is lost, and the retry asks for the same small page
+    fake = seeded(10)
+    batch = fake.batch_client(NO_RETRY)
+    fault.operation, fault.on_call = "ListJobs", 1
+    fake.inject(fault)
+    pager = batch.list_jobs("q", status="RUNNING")
+    with pytest.raises(BatchKitError) as info:
+        pager.take(3)
+    assert info.value.resume_token is None  # nothing read: resume from the start
+    assert pager.resume_token is None
+    assert ids(pager.take(3)) == ["j000", "j001", "j002"]
+    sizes = [params.get("maxResults") for _, params in fake.requests]
+    assert sizes == [3, 3]  # the failed request, then its retry: both small
+    assert ids(pager) == [f"j{i:03d}" for i in range(3, 10)]
+
+
 def test_transport_errors_share_one_base_and_builtin_meanings() -> None:
     assert issubclass(ConnectError, TransportError)
     assert issubclass(ConnectError, ConnectionError)

@@ -43,7 +43,13 @@ from batchkit._client import (
     plan_watch,
     pool_size,
 )
-from batchkit._errors import BatchKitError, InvalidParameterError, JobNotFoundError, require_text
+from batchkit._errors import (
+    BatchKitError,
+    InvalidParameterError,
+    JobNotFoundError,
+    from_exception,
+    require_text,
+)
 from batchkit._operations import DESCRIBE_JOBS
 from batchkit._pager import _check_count
 from batchkit._pages import item_model
@@ -285,11 +291,15 @@ class AsyncBatchClient(_AsyncClientBase):
         self._logs_clients = {}
         if self._given_logs is not None:
             self._logs_clients[self._given_logs.meta.region_name] = self._given_logs
-        # every one is closed even if closing another fails (the first error is raised)
-        async with contextlib.AsyncExitStack() as stack:
-            stack.push_async_callback(super().aclose)  # the Batch client: last
-            for context in contexts:
-                stack.push_async_exit(context)
+        # every one is closed even if closing another fails; that failure is then raised,
+        # typed (nothing is left to resume: the clients are closed)
+        try:
+            async with contextlib.AsyncExitStack() as stack:
+                stack.push_async_callback(super().aclose)  # the Batch client: last
+                for context in contexts:
+                    stack.push_async_exit(context)
+        except Exception as error:
+            raise from_exception(error, "closing the clients") from error
 
     @property
     def client(self) -> AioBatchClient:
