@@ -1,7 +1,7 @@
 """Every check the project runs, as nox sessions.  ``nox`` alone runs the default set.
 
 Dependency versions come from ``constraints.txt`` so that a fresh machine checks the same
-botocore the models were generated from (``python -m batchkit._codegen`` records it).
+botocore the models were generated from (``python -m batchkit._spec.codegen`` records it).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ CONSTRAINTS = ("-c", "constraints.txt")
 # The [async] extra: aiobotocore pins a narrow botocore range (older than the newest boto3
 # constraints.txt tests), so the async face is tested in a session of its own.
 ASYNC_CONSTRAINTS = ("-c", "constraints-async.txt")
-ASYNC_CODE = "batchkit/aio/*,batchkit/testing/_aio.py"
+ASYNC_CODE = "batchkit/_async/*,batchkit/testing/_aio.py"
 ASYNC_TESTS = (
     "tests/test_aio.py",
     "tests/test_aio_moto.py",
@@ -181,6 +181,6 @@ def bench(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON, default=False)
 def generate(session: nox.Session) -> None:
-    """Regenerate batchkit/_generated_models.py from the pinned botocore."""
+    """Regenerate batchkit/_spec/models/all.py from the pinned botocore."""
     install_dev(session)
-    session.run("python", "-m", "batchkit._codegen")
+    session.run("python", "-m", "batchkit._spec.codegen")

@@ -8,9 +8,8 @@ True
 
 import typing as _typing
 
-from batchkit._client import BatchClient, HasJobId, JobDetails, S3BatchOperationsClient
-from batchkit._display import to_pandas
-from batchkit._errors import (
+from batchkit._core.display import to_pandas
+from batchkit._core.errors import (
     AccessDeniedError,
     AWSError,
     BatchKitError,
@@ -33,29 +32,30 @@ from batchkit._errors import (
     TransportError,
     WaitTimeoutError,
 )
-from batchkit._filters import ALL_STATUSES, JobFilter
-from batchkit._merge import MergedPager
-from batchkit._pager import JobPager, Page
-from batchkit._public import publish as _publish
+from batchkit._core.filters import ALL_STATUSES, JobFilter
+from batchkit._core.merge import MergedPager
+from batchkit._core.pager import JobPager, Page
+from batchkit._core.watch import ArrayProgress, Clock, StatusChange, SystemClock, Watch
+from batchkit._exports import publish as _publish
+from batchkit._sync.client import BatchClient, HasJobId, JobDetails, S3BatchOperationsClient
 from batchkit._version import __version__
-from batchkit._watch import ArrayProgress, Clock, StatusChange, SystemClock, Watch
 
 if _typing.TYPE_CHECKING:
-    from batchkit._logs import FollowPolicy, LogEvent, LogLocation
-    from batchkit._report import AttemptReport, FailureKind, FailureReport
+    from batchkit._core.logs import FollowPolicy, LogEvent, LogLocation
+    from batchkit._core.report import AttemptReport, FailureKind, FailureReport
 
     #: The botocore version the models were generated from.
     BOTOCORE_VERSION: str
 else:
     #: Names imported on first use: they build pydantic models, which `import batchkit` avoids.
     _LAZY = {
-        "FollowPolicy": "batchkit._logs",
-        "LogEvent": "batchkit._logs",
-        "LogLocation": "batchkit._logs",
-        "AttemptReport": "batchkit._report",
-        "FailureKind": "batchkit._report",
-        "FailureReport": "batchkit._report",
-        "BOTOCORE_VERSION": "batchkit._generated_models",
+        "FollowPolicy": "batchkit._core.logs",
+        "LogEvent": "batchkit._core.logs",
+        "LogLocation": "batchkit._core.logs",
+        "AttemptReport": "batchkit._core.report",
+        "FailureKind": "batchkit._core.report",
+        "FailureReport": "batchkit._core.report",
+        "BOTOCORE_VERSION": "batchkit._spec.models.all",
     }
 
     def __getattr__(name: str) -> object:
@@ -118,5 +118,5 @@ __all__ = [
     "to_pandas",
 ]
 
-# `batchkit.BatchClient.__module__ == "batchkit"` (batchkit/_public.py says why).
+# `batchkit.BatchClient.__module__ == "batchkit"` (batchkit/_exports.py says why).
 __test__ = _publish(globals(), __name__, __all__)

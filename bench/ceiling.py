@@ -49,7 +49,7 @@ VARIANTS = {
 def _give_up(what: str) -> None:
     """Build the models without the named Python steps (before the first validation)."""
     import batchkit.models
-    from batchkit import _model_base
+    from batchkit._spec import base as _model_base
 
     if "fields_sets" in what:
         for name in batchkit.models.__all__:
@@ -92,7 +92,7 @@ def _listing(
     import run
 
     from batchkit import BatchClient
-    from batchkit._fastpath import _page_model
+    from batchkit._wire.fastpath import _page_model
 
     bodies = run.paged_bodies(items, "jobSummaryList", "nextToken")
     empty: dict[str | None, bytes] = {}
@@ -126,8 +126,8 @@ def child(variant: str, rounds: int) -> dict[str, Any]:
     import run
 
     from batchkit import BatchClient
-    from batchkit._fastpath import _page_model
-    from batchkit._operations import DESCRIBE_JOBS, LIST_JOBS, LIST_SERVICE_JOBS
+    from batchkit._spec.operations import DESCRIBE_JOBS, LIST_JOBS, LIST_SERVICE_JOBS
+    from batchkit._wire.fastpath import _page_model
 
     gc.disable()
     # A warm-up pass, discarded: the first seconds of a process measured slower here (the

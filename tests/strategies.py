@@ -14,7 +14,7 @@ import botocore.session
 from botocore.model import ListShape, MapShape, Shape, StringShape, StructureShape
 from hypothesis import strategies as st
 
-from batchkit._codegen import NOT_REALLY_REQUIRED, is_epoch_millis
+from batchkit._spec.codegen import NOT_REALLY_REQUIRED, is_epoch_millis
 
 # The datetime range Python can represent, in epoch milliseconds.
 MIN_MS = -62135596800000

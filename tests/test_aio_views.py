@@ -247,7 +247,7 @@ async def test_a_failing_async_pager_as_input_raises_its_typed_error() -> None:
 
 @pytest.mark.parametrize("pause", [True, False])
 async def test_gc_pause_is_per_client(pause: bool, monkeypatch: pytest.MonkeyPatch) -> None:
-    from batchkit import _fastpath
+    from batchkit._wire import fastpath as _fastpath
 
     asked: list[bool] = []
     real = _fastpath.gc_pause

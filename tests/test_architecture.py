@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "batchkit"
-GENERATED = {"batchkit._operations", "batchkit._generated_models", "batchkit._codegen"}
+GENERATED = {"batchkit._spec.operations", "batchkit._spec.models.all", "batchkit._spec.codegen"}
 
 
 def module_name(path: Path) -> str:
@@ -88,17 +88,17 @@ def test_the_cycle_check_can_fail() -> None:
 
 NEVER = [
     # (importer prefix, forbidden import prefix, why)
-    ("batchkit._generated_models", "batchkit._client", "models know no client"),
-    ("batchkit._mixins", "batchkit._client", "models know no client"),
-    ("batchkit._model_base", "batchkit._pager", "models know no pager"),
-    ("batchkit._display", "batchkit._model_base", "display reads any pydantic model"),
-    ("batchkit._filters", "batchkit._pager", "planning is pure"),
-    ("batchkit._client", "batchkit.testing", "product code never imports testing"),
-    ("batchkit._pager", "batchkit.testing", "product code never imports testing"),
-    ("batchkit._pages", "batchkit.testing", "product code never imports testing"),
-    ("batchkit._fastpath", "batchkit.testing", "product code never imports testing"),
-    ("batchkit.testing", "batchkit._cli", "testing never imports the CLI"),
-    ("batchkit.testing", "batchkit._demo", "testing never imports the demo script"),
+    ("batchkit._spec.models.all", "batchkit._sync.client", "models know no client"),
+    ("batchkit._spec.models.mixins", "batchkit._sync.client", "models know no client"),
+    ("batchkit._spec.base", "batchkit._core.pager", "models know no pager"),
+    ("batchkit._core.display", "batchkit._spec.base", "display reads any pydantic model"),
+    ("batchkit._core.filters", "batchkit._core.pager", "planning is pure"),
+    ("batchkit._sync.client", "batchkit.testing", "product code never imports testing"),
+    ("batchkit._core.pager", "batchkit.testing", "product code never imports testing"),
+    ("batchkit._wire.pages", "batchkit.testing", "product code never imports testing"),
+    ("batchkit._wire.fastpath", "batchkit.testing", "product code never imports testing"),
+    ("batchkit.testing", "batchkit._cli.app", "testing never imports the CLI"),
+    ("batchkit.testing", "batchkit._cli.demo", "testing never imports the demo script"),
 ]
 
 

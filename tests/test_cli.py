@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from batchkit import _cli
+from batchkit._cli import app as _cli
 from batchkit.models import JobStatus, JobSummary, ServiceJobStatus
 
 

@@ -9,7 +9,7 @@ import sys
 import pytest
 from click.testing import CliRunner, Result
 
-from batchkit import _cli
+from batchkit._cli import app as _cli
 from batchkit.testing import FakeAWS
 from tests.conftest import T0
 
@@ -101,7 +101,7 @@ def test_logs_piped_into_head_exits_0() -> None:
     """A real process: the demo account's job logs, read by `head -1`."""
     script = (
         "from batchkit.testing import FakeAWS\n"
-        "from batchkit import _cli\n"
+        "from batchkit._cli import app as _cli\n"
         "fake = FakeAWS()\n"
         "job = fake.add_job('q', status='SUCCEEDED')\n"
         "fake.logs.append(job.job_id, *[f'line {i}' for i in range(20000)])\n"

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from batchkit import _cli
+from batchkit._cli import app as _cli
 from batchkit.models import JobSummary, S3JobStatus
 from batchkit.testing import FakeAWS
 from tests.test_redaction import SIGNATURE_MISMATCH, TOKEN
@@ -293,7 +293,7 @@ def test_a_share_without_status_says_every_status_is_listed() -> None:
 def test_there_is_one_broken_pipe_handler() -> None:
     sources = [
         Path(_cli.__file__).read_text(),
-        Path(_cli.__file__).with_name("_demo.py").read_text(),
+        Path(_cli.__file__).with_name("demo.py").read_text(),
     ]
     assert sum(s.count("os.devnull") for s in sources) == 1
     assert sum(s.count("except BrokenPipeError") for s in sources) == 1

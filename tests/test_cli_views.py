@@ -10,7 +10,7 @@ import json
 import pytest
 from click.testing import CliRunner, Result
 
-from batchkit import _cli
+from batchkit._cli import app as _cli
 from batchkit.models import JobDetail
 
 

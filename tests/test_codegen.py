@@ -7,7 +7,8 @@ from typing import TypeGuard
 
 import pytest
 
-from batchkit import _codegen, _generated_models
+from batchkit._spec import codegen as _codegen
+from batchkit._spec.models import all as _generated_models
 from batchkit.models import BatchKitModel, JobDetail, JobSummary
 
 
@@ -23,11 +24,11 @@ def _skip_under_aiobotocores_botocore() -> None:
 
 
 def test_generated_models_are_up_to_date() -> None:
-    """The committed files are exactly what ``python -m batchkit._codegen`` writes."""
+    """The committed files are exactly what ``python -m batchkit._spec.codegen`` writes."""
     _skip_under_aiobotocores_botocore()
     for name, text in _codegen.render_modules().items():
-        assert _codegen.OUTPUT.with_name(name).read_text() == text, (
-            f"batchkit/{name} is stale: run `python -m batchkit._codegen`"
+        assert (_codegen.PACKAGE / name).read_text() == text, (
+            f"batchkit/{name} is stale: run `python -m batchkit._spec.codegen`"
         )
 
 
@@ -44,15 +45,17 @@ def test_names() -> None:
 def test_operations_table_is_up_to_date() -> None:
     """The committed operations table is exactly what the generator writes."""
     _skip_under_aiobotocores_botocore()
-    assert _codegen.OPERATIONS_OUTPUT.read_text() == _codegen.render_operations(), (
-        "batchkit/_operations.py is stale: run `python -m batchkit._codegen`"
+    assert (
+        _codegen.PACKAGE / _codegen.OPERATIONS_OUTPUT
+    ).read_text() == _codegen.render_operations(), (
+        "batchkit/_spec/operations.py is stale: run `python -m batchkit._spec.codegen`"
     )
 
 
 def test_operations_table_rows_come_from_botocore() -> None:
     """Facts botocore has are botocore's: the Batch paginators' token members, and none
     for S3 Control ListJobs (stated by hand)."""
-    from batchkit._operations import DESCRIBE_JOBS, LIST_JOBS, OPERATIONS, S3_LIST_JOBS
+    from batchkit._spec.operations import DESCRIBE_JOBS, LIST_JOBS, OPERATIONS, S3_LIST_JOBS
 
     assert LIST_JOBS.has_paginator
     assert LIST_JOBS.input_token == "nextToken"
@@ -89,7 +92,7 @@ def test_doc_text_reads_botocore_html() -> None:
 def attribute_docstrings() -> dict[tuple[str, str], str]:
     """(class, attribute) -> the docstring written right after the field, as tools read it."""
     out: dict[tuple[str, str], str] = {}
-    trees = [ast.parse(_codegen.OUTPUT.with_name(n).read_text()) for n in _codegen.render_modules()]
+    trees = [ast.parse((_codegen.PACKAGE / n).read_text()) for n in _codegen.render_modules()]
     classes = [node for tree in trees for node in tree.body if isinstance(node, ast.ClassDef)]
     for cls in classes:
         for field, doc in itertools.pairwise(cls.body):

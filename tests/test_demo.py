@@ -7,11 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import batchkit._cli.demo
 import pytest
 
-import batchkit._demo
 import batchkit.testing
-from batchkit._cli import main
+from batchkit._cli.app import main
 
 
 def test_demo_shows_every_operation(capsys: pytest.CaptureFixture[str]) -> None:
@@ -100,10 +100,13 @@ def test_the_demo_account_lives_in_testing_without_import_cycles() -> None:
             if isinstance(node, ast.Import):
                 names = [alias.name for alias in node.names]
             for name in names:
-                assert name not in ("batchkit._demo", "batchkit._cli"), (path.name, name)
+                assert name not in ("batchkit._cli.demo", "batchkit._cli.app"), (
+                    path.name,
+                    name,
+                )
     code = (
         "import sys; from batchkit.testing import FakeAWS; fake = FakeAWS.demo(jobs=5); "
-        "assert 'batchkit._demo' not in sys.modules and 'batchkit._cli' not in sys.modules; "
+        "assert not any(m.startswith('batchkit._cli') for m in sys.modules); "
         "print(sum(1 for _ in fake.batch_client().list_jobs('etl')) >= 0)"
     )
     result = subprocess.run(
@@ -114,7 +117,7 @@ def test_the_demo_account_lives_in_testing_without_import_cycles() -> None:
 
 
 def test_the_demo_uses_the_fake_s_demo_account() -> None:
-    source = Path(batchkit._demo.__file__).read_text()
+    source = Path(batchkit._cli.demo.__file__).read_text()
     assert "FakeAWS.demo(" in source
     assert "def seed" not in source
 

@@ -2,7 +2,7 @@
 
 This walks each output shape recursively next to the model classes.  It fails the day
 botocore (the source of truth) grows a member or enum value the generated models lack:
-then run ``python -m batchkit._codegen``.
+then run ``python -m batchkit._spec.codegen``.
 """
 
 from __future__ import annotations
@@ -24,10 +24,10 @@ from botocore.model import (
 )
 from pydantic import AwareDatetime, BaseModel
 
-from batchkit import _generated_models
-from batchkit._codegen import OPERATIONS, collect, is_epoch_millis
-from batchkit._operations import OPERATIONS as TABLE
-from batchkit._pages import item_model
+from batchkit._spec.codegen import OPERATIONS, collect, is_epoch_millis
+from batchkit._spec.models import all as _generated_models
+from batchkit._spec.operations import OPERATIONS as TABLE
+from batchkit._wire.pages import item_model
 from batchkit.models import BatchKitModel, JobSummary, OpenEnum
 from tests.strategies import output_item_shape
 

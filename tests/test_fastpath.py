@@ -12,8 +12,8 @@ from botocore.parsers import create_parser
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from batchkit import _fastpath
-from batchkit._operations import OPERATIONS as TABLE
+from batchkit._spec.operations import OPERATIONS as TABLE
+from batchkit._wire import fastpath as _fastpath
 from batchkit.models import BatchKitModel, JobDetail, JobSummary, ServiceJobSummary
 from batchkit.testing import encode_response
 from tests.conftest import raw_client

@@ -11,9 +11,10 @@ from botocore.parsers import create_parser
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from batchkit import S3BatchOperationsClient, _fastpath
-from batchkit._errors import ResponseValidationError
-from batchkit._operations import S3_LIST_JOBS
+from batchkit import S3BatchOperationsClient
+from batchkit._wire import fastpath as _fastpath
+from batchkit._core.errors import ResponseValidationError
+from batchkit._spec.operations import S3_LIST_JOBS
 from batchkit.models import S3BatchJob
 from batchkit.testing import RawReply, encode_response, serve
 from tests.conftest import raw_client

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from batchkit import BatchClient, InvalidFilterError, JobFilter
-from batchkit._filters import plan_listing
+from batchkit._core.filters import plan_listing
 from batchkit.models import JobSummary
 from batchkit.testing import WireStubber
 from tests.conftest import summary

@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from batchkit import BatchClient, _fastpath
+from batchkit import BatchClient
+from batchkit._wire import fastpath as _fastpath
 from batchkit.testing import WireStubber
 from tests.conftest import raw_client
 

@@ -9,8 +9,8 @@ import sys
 import textwrap
 
 import batchkit.models
-from batchkit import _generated_models
-from batchkit._model_index import MODEL_MODULES
+from batchkit._spec.models import all as _generated_models
+from batchkit._spec.models.index import MODEL_MODULES
 
 CHILD = textwrap.dedent(
     """
@@ -30,7 +30,7 @@ CHILD = textwrap.dedent(
         name for name in vars(batchkit.models)
         if getattr(getattr(batchkit.models, name), "__pydantic_complete__", False)
     )
-    print(json.dumps({"modules": sorted(m for m in sys.modules if m.startswith("batchkit._models")),
+    print(json.dumps({"modules": sorted(m for m in sys.modules if m.startswith("batchkit._spec.models.") and not m.endswith((".index", ".mixins"))),
                       "built": built}))
     """
 )
@@ -43,9 +43,11 @@ def test_listing_jobs_imports_and_builds_only_its_own_models() -> None:
     seen = json.loads(out.strip().splitlines()[-1])
     # batchkit.testing (used here to stub) imports the fake's models; a plain listing
     # program does not import batchkit.testing.  What matters: nothing is *built*.
-    assert "batchkit._models_list_jobs" in seen["modules"]
+    assert "batchkit._spec.models.list_jobs" in seen["modules"]
     assert not [
-        name for name in seen["built"] if MODEL_MODULES.get(name) != "batchkit._models_list_jobs"
+        name
+        for name in seen["built"]
+        if MODEL_MODULES.get(name) != "batchkit._spec.models.list_jobs"
     ]
 
 
@@ -64,7 +66,7 @@ def test_a_plain_listing_program_imports_only_the_list_jobs_module() -> None:
         [sys.executable, "-c", child], check=True, capture_output=True, text=True
     ).stdout
     seen = json.loads(out.strip().splitlines()[-1])
-    assert seen["modules"] == ["batchkit._models_list_jobs"]
+    assert seen["modules"] == ["batchkit._spec.models.list_jobs"]
 
 
 def test_models_exposes_every_class() -> None:

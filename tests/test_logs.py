@@ -1,7 +1,7 @@
 """BatchClient.logs: every job shape, the repeated-forward-token ending, follow, errors.
 
 The client tests run on BatchClient.logs and (with aiobotocore) on AsyncBatchClient.logs
-(tests/conftest.py's face fixture; both read through batchkit._logs.LogsCore)."""
+(tests/conftest.py's face fixture; both read through batchkit._core.logs.LogsCore)."""
 
 from __future__ import annotations
 
@@ -23,8 +23,8 @@ from batchkit import (
     LogsUnavailableError,
     ThrottlingError,
 )
-from batchkit._pager import JobPager
-from batchkit._pages import RawPage
+from batchkit._core.pager import JobPager
+from batchkit._wire.pages import RawPage
 from batchkit.testing import FakeAWS, WireStubber
 from tests.conftest import NO_RETRY, T0, Face, raw_client
 

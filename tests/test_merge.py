@@ -1,7 +1,7 @@
 """list_jobs over several queues: one stream, each job once, newest first, one resume token.
 
 Each test runs on BatchClient's MergedPager and (with aiobotocore) AsyncBatchClient's
-AsyncMergedPager (tests/conftest.py's face fixture; both are batchkit._merge.MergeCore)."""
+AsyncMergedPager (tests/conftest.py's face fixture; both are batchkit._core.merge.MergeCore)."""
 
 from __future__ import annotations
 

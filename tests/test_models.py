@@ -285,7 +285,7 @@ class _Colour(OpenEnum):
 def test_unknown_members_are_cached_up_to_a_bound() -> None:
     import tracemalloc
 
-    from batchkit._model_base import UNKNOWN_CACHE_SIZE
+    from batchkit._spec.base import UNKNOWN_CACHE_SIZE
 
     declared = len(_Colour.__members__)
     first = _Colour("mauve")

@@ -13,7 +13,7 @@ import pytest
 from moto import mock_aws
 
 from batchkit import BatchClient, LogStreamNotFoundError
-from batchkit._logs import LogLocation, stream_pager
+from batchkit._core.logs import LogLocation, stream_pager
 from batchkit.testing import FakeAWS
 
 REGION = "us-east-1"

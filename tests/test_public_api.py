@@ -43,7 +43,7 @@ PUBLIC: dict[str, ModuleType] = {
 def test_one_version_string() -> None:
     assert re.fullmatch(r"\d+\.\d+\.\d+", __version__)
     assert batchkit.__version__ == __version__
-    from batchkit._client import _DEFAULT_CONFIG
+    from batchkit._sync.client import _DEFAULT_CONFIG
 
     user_agent_extra: object = getattr(_DEFAULT_CONFIG, "user_agent_extra", None)
     assert user_agent_extra == f"batchkit/{__version__}"
@@ -192,7 +192,7 @@ def module_name(path: Path) -> str:
 
 def test_no_doctest_is_lost_to_the_public_paths() -> None:
     """Every docstring with an example is collected by ``--doctest-modules``, although its
-    class now reports a public ``__module__`` (batchkit/_public.py)."""
+    class now reports a public ``__module__`` (batchkit/_exports.py)."""
     written: dict[str, str] = {}
     collected: set[str] = set()
     finder = doctest.DocTestFinder()

@@ -12,7 +12,7 @@ import pytest
 from moto import mock_aws
 
 from batchkit import BatchClient, InvalidParameterError
-from batchkit._filters import JOB_STATUSES
+from batchkit._core.filters import JOB_STATUSES
 from batchkit.models import JobQueueDetail, JQState
 from batchkit.testing import FakeAWS, WireStubber
 from tests.conftest import ACCOUNT, NO_RETRY

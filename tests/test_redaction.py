@@ -9,8 +9,8 @@ import pytest
 from botocore.exceptions import ClientError
 
 from batchkit import AccessDeniedError, AWSError, BatchClient
-from batchkit._errors import excerpt, from_client_error, redact
-from batchkit._text import UNSAFE
+from batchkit._core.errors import excerpt, from_client_error, redact
+from batchkit._core.text import UNSAFE
 from batchkit.testing import WireStubber
 
 TOKEN = (

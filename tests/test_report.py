@@ -1,7 +1,7 @@
 """BatchClient.why: the classification table, the report's content, its three faces.
 
 The client tests run on BatchClient.why and (with aiobotocore) AsyncBatchClient.why
-(tests/conftest.py's face fixture; both assemble the report with batchkit._report)."""
+(tests/conftest.py's face fixture; both assemble the report with batchkit._core.report)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 from rich.console import Console
 
 from batchkit import FailureKind, FailureReport, InvalidParameterError, JobNotFoundError
-from batchkit._report import classify
+from batchkit._core.report import classify
 from batchkit.models import JobDetail
 from batchkit.testing import FakeAWS
 from tests.conftest import NO_RETRY, T0
@@ -254,7 +254,7 @@ def test_why_arguments(fake: FakeAWS) -> None:
 
 
 def test_console_urls_of_other_partitions() -> None:
-    from batchkit._logs import job_console_url, log_console_url
+    from batchkit._core.logs import job_console_url, log_console_url
 
     assert job_console_url("j", "cn-north-1", "aws-cn").startswith(
         "https://cn-north-1.console.amazonaws.cn/batch/"

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from batchkit import ALL_STATUSES, BatchClient, InvalidParameterError, JobFilter
-from batchkit._filters import JOB_STATUSES, SERVICE_JOB_STATUSES, plan_listing, status_set
+from batchkit._core.filters import JOB_STATUSES, SERVICE_JOB_STATUSES, plan_listing, status_set
 from batchkit.models import JobStatus, ServiceJobStatus
 from batchkit.testing import FakeAWS, WireStubber
 from tests.conftest import NO_RETRY, T0, T0_MS, summary

@@ -1,4 +1,4 @@
-"""The one epoch-millisecond converter (batchkit/_time.py)."""
+"""The one epoch-millisecond converter (batchkit/_spec/time.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from batchkit._time import EPOCH, from_epoch_millis, to_epoch_millis
+from batchkit._spec.time import EPOCH, from_epoch_millis, to_epoch_millis
 
 PARIS_SUMMER = timezone(timedelta(hours=2))
 

@@ -21,13 +21,13 @@ from batchkit import (
     ThrottlingError,
     WaitTimeoutError,
 )
-from batchkit._watch import MAX_FAILED_POLLS, PollSchedule
+from batchkit._core.watch import MAX_FAILED_POLLS, PollSchedule
 from batchkit.models import JobStatus
 from batchkit.testing import FakeAWS, Fault, ManualClock, Step
 from tests.conftest import NO_RETRY
 
 # Each test runs on BatchClient.watch/wait and (with aiobotocore) on AsyncBatchClient's
-# (tests/conftest.py's face fixture; the async watch shares batchkit._watch.WatchCore).
+# (tests/conftest.py's face fixture; the async watch shares batchkit._core.watch.WatchCore).
 pytestmark = pytest.mark.usefixtures("face")
 
 

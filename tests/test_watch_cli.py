@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner, Result
 from rich.console import Console
 
-from batchkit import _cli
+from batchkit._cli import app as _cli
 from batchkit.testing import FakeAWS, ManualClock
 
 

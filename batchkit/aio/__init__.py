@@ -13,11 +13,11 @@ async clients differ only where I/O happens (``AsyncJobPager.pages()`` yields
 client without ``client=`` needs it.
 """
 
-from batchkit._public import publish as _publish
-from batchkit.aio._client import AsyncBatchClient, AsyncJobDetails, AsyncS3BatchOperationsClient
-from batchkit.aio._merge import AsyncMergedPager
-from batchkit.aio._pager import AsyncJobPager
-from batchkit.aio._watch import AsyncClock, AsyncSystemClock, AsyncWatch
+from batchkit._async.client import AsyncBatchClient, AsyncJobDetails, AsyncS3BatchOperationsClient
+from batchkit._async.merge import AsyncMergedPager
+from batchkit._async.pager import AsyncJobPager
+from batchkit._async.watch import AsyncClock, AsyncSystemClock, AsyncWatch
+from batchkit._exports import publish as _publish
 
 __all__ = [
     "AsyncBatchClient",
@@ -30,5 +30,5 @@ __all__ = [
     "AsyncWatch",
 ]
 
-# `batchkit.aio.AsyncBatchClient.__module__ == "batchkit.aio"` (batchkit/_public.py says why).
+# `batchkit.aio.AsyncBatchClient.__module__ == "batchkit.aio"` (batchkit/_exports.py says why).
 __test__ = _publish(globals(), __name__, __all__)

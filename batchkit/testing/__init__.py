@@ -31,7 +31,7 @@ is imported on first use.
 import importlib as _importlib
 import typing as _typing
 
-from batchkit._public import publish as _publish
+from batchkit._exports import publish as _publish
 
 if _typing.TYPE_CHECKING:
     from batchkit.testing._clock import ManualClock as ManualClock
@@ -108,7 +108,7 @@ _HOMES = {
 }
 
 
-_TESTS: dict[str, object] = {}  # doctest's __test__ (batchkit/_public.py)
+_TESTS: dict[str, object] = {}  # doctest's __test__ (batchkit/_exports.py)
 
 
 def _import(name: str) -> object:
@@ -117,7 +117,7 @@ def _import(name: str) -> object:
     value = getattr(_importlib.import_module(_HOMES[name]), name)
     namespace = globals()
     namespace[name] = value
-    # `batchkit.testing.FakeAWS.__module__ == "batchkit.testing"` (batchkit/_public.py).
+    # `batchkit.testing.FakeAWS.__module__ == "batchkit.testing"` (batchkit/_exports.py).
     _TESTS.update(_publish(namespace, __name__, [name]))
     return value
 

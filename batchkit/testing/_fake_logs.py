@@ -31,10 +31,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from batchkit._errors import BatchKitError
-from batchkit._logs import LogLocation, locate
-from batchkit._operations import GET_LOG_EVENTS as _OP
-from batchkit._time import from_epoch_millis, to_epoch_millis
+from batchkit._core.errors import BatchKitError
+from batchkit._core.logs import LogLocation, locate
+from batchkit._spec.operations import GET_LOG_EVENTS as _OP
+from batchkit._spec.time import from_epoch_millis, to_epoch_millis
 from batchkit.models import JobDetail
 from batchkit.testing._wire import AWSErrorResponse, request_region
 

@@ -39,8 +39,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from batchkit._mixins import TERMINAL_BATCH_VALUES
-from batchkit._time import to_epoch_millis
+from batchkit._spec.models.mixins import TERMINAL_BATCH_VALUES
+from batchkit._spec.time import to_epoch_millis
 
 if TYPE_CHECKING:
     from batchkit.testing._fake import FakeAWS

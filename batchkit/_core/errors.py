@@ -1,0 +1,437 @@
+"""batchkit's exceptions.
+
+Everything batchkit raises on purpose is a :class:`BatchKitError`.  Bad input is an
+:class:`InvalidParameterError` (a ``ValueError`` *and* a ``TypeError``, raised before any
+request); AWS's own errors arrive as :class:`AWSError` subclasses carrying the error code,
+message, request id and, during a listing, the token to resume from.  The botocore
+exception is kept as ``__cause__``.
+
+>>> from batchkit import InvalidFilterError, JobFilter
+>>> try:
+...     JobFilter.job_name("train-*-v2")
+... except InvalidFilterError as e:
+...     print(e)
+job_name: '*' is only allowed at the end of the pattern (prefix match), got 'train-*-v2'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from botocore.exceptions import ClientError
+
+from batchkit._core.text import escape_controls
+
+if TYPE_CHECKING:
+    from batchkit.models import JobDetail
+
+__all__ = [
+    "AWSError",
+    "AccessDeniedError",
+    "BatchKitError",
+    "ConnectError",
+    "CredentialsError",
+    "EksJobLogsError",
+    "InvalidFilterError",
+    "InvalidParameterError",
+    "InvalidRequestError",
+    "JobNotFoundError",
+    "LogDriverError",
+    "LogStreamNotFoundError",
+    "LogsUnavailableError",
+    "NotFoundError",
+    "RequestTimeoutError",
+    "ResponseValidationError",
+    "ServiceError",
+    "ThrottlingError",
+    "TokenCycleError",
+    "TransportError",
+    "WaitTimeoutError",
+    "excerpt",
+    "from_exception",
+    "redact",
+]
+
+#: What replaces a credential in messages.
+REDACTED = "<redacted>"
+
+_SECRET_KEYS = (
+    r"aws_secret_access_key|aws_session_token|aws_security_token|secret_access_key"
+    r"|secretaccesskey|sessiontoken|session_token|x-amz-security-token"
+)
+_REDACTIONS = (
+    # A header line of a canonical request: `x-amz-security-token:IQoJb3JpZ2...` (the value
+    # runs to the end of the line; a closing quote of the quoted request is kept).
+    re.compile(r"(?im)(x-amz-security-token[ \t]*:[ \t]*)[^\r\n'\"]+"),
+    # Query-string forms (presigned URLs, canonical query strings), plain or URL-encoded `=`.
+    re.compile(
+        r"(?i)((?:x-amz-security-token|x-amz-credential|x-amz-signature|credential|signature)"
+        r"(?:=|%3D))[^&\s'\",;]+"
+    ),
+    # Configuration or JSON: `aws_secret_access_key = ...`, `"SecretAccessKey": "..."`.
+    re.compile(rf"(?i)((?:{_SECRET_KEYS})[\"']?[ \t]*[=:][ \t]*[\"']?)[^\s\"',;&]+"),
+    # A bare session token (STS tokens start with these base64 prefixes).
+    re.compile(r"()(?:IQoJb3JpZ2luX2Vj|FwoGZXIvYXdzE|FQoGZXIvYXdzE)[A-Za-z0-9+/=%]*"),
+)
+
+
+def redact(text: str) -> str:
+    r"""``text`` without credentials: session tokens (``x-amz-security-token:`` header lines,
+    ``X-Amz-Security-Token=``), ``Credential=``, ``Signature=`` / ``X-Amz-Signature=`` values
+    and secrets such as ``aws_secret_access_key=...`` become ``<redacted>``.
+
+    AWS's ``SignatureDoesNotMatch`` message quotes the canonical request it computed, session
+    token included; batchkit puts AWS messages in ``str(error)``, logs and the CLI's stderr.
+
+    >>> redact("x-amz-date:20261101T000000Z\nx-amz-security-token:IQoJb3JpZ2luX2VjEJr//wE=\n")
+    'x-amz-date:20261101T000000Z\nx-amz-security-token:<redacted>\n'
+    >>> redact("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261101/us-east-1/batch/"
+    ...        "aws4_request, SignedHeaders=host, Signature=fe5f80f77d5fa3beca038a248ff027")
+    'AWS4-HMAC-SHA256 Credential=<redacted>, SignedHeaders=host, Signature=<redacted>'
+    """
+    for pattern in _REDACTIONS:
+        text = pattern.sub(rf"\g<1>{REDACTED}", text)
+    return text
+
+
+def excerpt(data: bytes | str, limit: int = 200) -> str:
+    r"""A safe, capped, one-line rendering of a response body for an error message.
+
+    Bytes are decoded as UTF-8 (undecodable bytes written ``\xNN``); credentials are
+    redacted (:func:`redact`); control, bidi and line-break characters are escaped; at most
+    ``limit`` characters are kept, followed by how many were left out.
+
+    >>> print(excerpt(b"<html>\x1b[2J502 Bad Gateway\n</html>"))
+    <html>\x1b[2J502 Bad Gateway\x0a</html>
+    >>> excerpt("x" * 500, limit=10)
+    'xxxxxxxxxx... (+490 more characters)'
+    >>> excerpt(b"")
+    '(empty body)'
+    """
+    text = data.decode("utf-8", "backslashreplace") if isinstance(data, bytes) else str(data)
+    if not text:
+        return "(empty body)"
+    text = redact(text)  # before cutting: a token cut in two would escape the patterns
+    limit = max(limit, 0)
+    more = len(text) - limit
+    shown = escape_controls(text[:limit])
+    return shown + (f"... (+{more} more characters)" if more > 0 else "")
+
+
+class BatchKitError(Exception):
+    """Base class of every exception batchkit raises."""
+
+    #: Set when the error interrupted a listing: ``starting_token=`` for exactly the rest.
+    resume_token: str | None = None
+    #: Set by ``describe_jobs``: the requested ids whose chunk failed (nothing is dropped
+    #: silently: every other chunk's jobs were yielded before this error was raised).
+    undescribed_ids: tuple[str, ...] = ()
+
+
+class InvalidParameterError(BatchKitError, ValueError, TypeError):
+    """An argument is invalid; nothing was sent.  Catchable as ValueError or TypeError."""
+
+
+class InvalidFilterError(InvalidParameterError):
+    """A :class:`~batchkit.JobFilter` (or its combination with a call) is invalid."""
+
+
+class JobNotFoundError(BatchKitError, LookupError):
+    """DescribeJobs did not return these job ids."""
+
+    def __init__(self, job_ids: Iterable[str]) -> None:
+        self.job_ids: tuple[str, ...] = tuple(job_ids)
+        super().__init__(f"job(s) not found: {', '.join(self.job_ids)}")
+
+
+class WaitTimeoutError(BatchKitError, TimeoutError):
+    """``wait``/``watch`` ran out of time before every job reached the wanted status.
+
+    Nothing is lost: ``details`` holds the last description of every job (input order; a
+    job whose every poll failed has none), ``pending_ids`` the jobs still not there.
+    """
+
+    def __init__(
+        self, details: Sequence[JobDetail], pending_ids: Sequence[str], timeout: timedelta
+    ) -> None:
+        self.details: tuple[JobDetail, ...] = tuple(details)
+        self.pending_ids: tuple[str, ...] = tuple(pending_ids)
+        self.timeout = timeout
+        shown = ", ".join(self.pending_ids[:5]) + (", ..." if len(self.pending_ids) > 5 else "")
+        super().__init__(
+            f"timed out after {timeout}: {len(self.pending_ids)} job(s) not done: {shown}"
+        )
+
+    @property
+    def pending(self) -> tuple[JobDetail, ...]:
+        """The last details of the jobs that were not done."""
+        waiting = set(self.pending_ids)
+        return tuple(job for job in self.details if job.job_id in waiting)
+
+
+class LogsUnavailableError(BatchKitError):
+    """A job's output cannot be read from CloudWatch Logs; the message says where it is.
+
+    Raised by ``BatchClient.logs`` for an array parent (its children have the logs), and
+    as one of the subclasses below.  ``job_id`` names the job.
+    """
+
+    def __init__(self, message: str, *, job_id: str | None = None) -> None:
+        super().__init__(message)
+        self.job_id = job_id
+
+
+class LogDriverError(LogsUnavailableError):
+    """The job logs with a driver other than ``awslogs`` (``splunk``, ``fluentd``,
+    ``awsfirelens``...): its output went there, not to a CloudWatch Logs stream."""
+
+    def __init__(self, message: str, *, job_id: str | None = None, driver: str = "") -> None:
+        super().__init__(message, job_id=job_id)
+        self.driver = driver
+
+
+class EksJobLogsError(LogsUnavailableError):
+    """The job runs on Amazon EKS: its logs are the pod's (``kubectl logs``), or wherever the
+    cluster ships container logs -- Batch records no log stream for it."""
+
+
+class LogStreamNotFoundError(LogsUnavailableError, LookupError):
+    """The job's log stream does not exist: not yet (the job has not started, or has just
+    started), or not anymore (the log group's retention deleted it), or the job never ran.
+
+    ``group``, ``stream`` (None when the job has none yet) and ``region`` say where batchkit
+    looked.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        job_id: str | None = None,
+        group: str | None = None,
+        stream: str | None = None,
+        region: str | None = None,
+    ) -> None:
+        super().__init__(message, job_id=job_id)
+        self.group = group
+        self.stream = stream
+        self.region = region
+
+
+class ResponseValidationError(BatchKitError):
+    """A response did not match the shape AWS documents (a missing member, a wrong type...)."""
+
+
+class TokenCycleError(ResponseValidationError):
+    """The service sent a pagination token this listing had already followed (A -> B -> A).
+
+    Following it would repeat items forever; ``resume_token`` is where the listing stood.
+    """
+
+
+class TransportError(BatchKitError):
+    """No usable HTTP response arrived (connection refused or dropped, timeout, broken TLS),
+    after botocore's retries.  ``resume_token`` says where to continue."""
+
+
+class ConnectError(TransportError, ConnectionError):
+    """The connection could not be made, or broke before a whole response arrived."""
+
+
+class RequestTimeoutError(TransportError, TimeoutError):
+    """Connecting or reading the response took longer than the client's configured timeout."""
+
+
+class CredentialsError(BatchKitError):
+    """No usable AWS credentials: none found, incomplete, or the provider failed.
+
+    Expired or rejected credentials that AWS itself answers for are
+    :class:`AccessDeniedError`; catch ``CredentialsError`` for both.
+    """
+
+
+class AWSError(BatchKitError):
+    """An error response from AWS.
+
+    ``resume_token`` is set when the error interrupted a listing: pass it as
+    ``starting_token=`` to continue exactly where the listing stopped.
+    """
+
+    def __init__(
+        self,
+        *,
+        operation: str,
+        code: str,
+        message: str,
+        request_id: str | None,
+        http_status: int | None,
+        resume_token: str | None = None,
+    ) -> None:
+        self.operation = operation
+        self.code = code
+        #: AWS's message, with credentials redacted (see :func:`redact`).
+        self.message = redact(message)
+        self.request_id = request_id
+        self.http_status = http_status
+        self.resume_token = resume_token
+        super().__init__(f"{operation}: {code}: {self.message} (request id {request_id})")
+
+
+class ThrottlingError(AWSError):
+    """AWS throttled the request and botocore's retries were exhausted."""
+
+
+class InvalidRequestError(AWSError):
+    """AWS rejected the request as invalid (e.g. Batch ``ClientException``)."""
+
+
+class AccessDeniedError(AWSError, CredentialsError):
+    """AWS rejected the credentials (invalid, expired) or they are not allowed to make this call."""
+
+
+class NotFoundError(AWSError):
+    """The job queue, job or resource does not exist."""
+
+
+class ServiceError(AWSError):
+    """AWS failed on its side (5xx) and botocore's retries were exhausted."""
+
+
+_BY_CODE: dict[str, type[AWSError]] = {
+    **dict.fromkeys(
+        (
+            "Throttling",
+            "ThrottlingException",
+            "ThrottledException",
+            "TooManyRequestsException",
+            "RequestLimitExceeded",
+            "RequestThrottled",
+            "SlowDown",
+            "ProvisionedThroughputExceededException",
+        ),
+        ThrottlingError,
+    ),
+    **dict.fromkeys(
+        (
+            "AccessDenied",
+            "AccessDeniedException",
+            "UnauthorizedOperation",
+            "UnrecognizedClientException",
+            "InvalidClientTokenId",
+            "InvalidAccessKeyId",
+            "SignatureDoesNotMatch",
+            "ExpiredToken",
+            "ExpiredTokenException",
+        ),
+        AccessDeniedError,
+    ),
+    **dict.fromkeys(
+        (
+            "ClientException",
+            "InvalidRequestException",
+            "InvalidNextTokenException",
+            "ValidationException",
+            "InvalidParameterException",
+            "InvalidParameterValue",
+            "BadRequestException",
+        ),
+        InvalidRequestError,
+    ),
+    **dict.fromkeys(
+        ("NotFoundException", "ResourceNotFoundException", "NoSuchJob", "NoSuchResource"),
+        NotFoundError,
+    ),
+    **dict.fromkeys(
+        ("ServerException", "InternalServiceException", "InternalError", "ServiceUnavailable"),
+        ServiceError,
+    ),
+}
+
+
+def require_text(
+    name: str, value: object, error: type[InvalidParameterError] = InvalidParameterError
+) -> str:
+    """``value`` if it is a non-blank ``str``; else ``error`` naming the parameter."""
+    if not isinstance(value, str):
+        raise error(f"{name}: expected a str, got {type(value).__name__}")
+    if not value.strip():
+        raise error(f"{name}: must not be empty or whitespace")
+    return value
+
+
+def from_client_error(
+    error: ClientError, operation: str, resume_token: str | None = None
+) -> AWSError:
+    """The typed batchkit error for a botocore ``ClientError`` (raise it ``from error``)."""
+    body = error.response.get("Error", {})
+    meta = error.response.get("ResponseMetadata", {})
+    _redact_client_error(error)
+    code = str(body.get("Code") or "Unknown")
+    status = meta.get("HTTPStatusCode")
+    cls = _BY_CODE.get(code)
+    if cls is None:
+        cls = ServiceError if isinstance(status, int) and status >= 500 else AWSError
+    return cls(
+        operation=operation,
+        code=code,
+        message=str(body.get("Message") or ""),
+        request_id=meta.get("RequestId"),
+        http_status=status,
+        resume_token=resume_token,
+    )
+
+
+def _transport_classes() -> tuple[tuple[tuple[type[BaseException], ...], type[BatchKitError]], ...]:
+    from botocore import exceptions as b
+
+    return (
+        ((b.ConnectTimeoutError, b.ReadTimeoutError), RequestTimeoutError),
+        ((b.ConnectionError, b.HTTPClientError, b.IncompleteReadError), ConnectError),
+        (
+            (
+                b.NoCredentialsError,
+                b.PartialCredentialsError,
+                b.CredentialRetrievalError,
+                b.NoAuthTokenError,
+                b.TokenRetrievalError,
+                b.SSOError,
+                b.UnknownCredentialError,
+            ),
+            CredentialsError,
+        ),
+        ((b.ParamValidationError,), InvalidParameterError),
+    )
+
+
+def from_exception(error: Exception, operation: str) -> BatchKitError:
+    """The typed batchkit error for anything a request raised (raise it ``from error``).
+
+    Why one function: whatever fails between a call and a typed page -- an AWS error
+    response, a dropped connection, a timeout, missing credentials, a body botocore's
+    parser chokes on -- must reach the user as a :class:`BatchKitError` that says what
+    happened (and, set by the pager, where to resume), never a raw exception.
+    """
+    if isinstance(error, BatchKitError):
+        return error
+    if isinstance(error, ClientError):
+        return from_client_error(error, operation)
+    for classes, cls in _transport_classes():
+        if isinstance(error, classes):
+            return cls(f"{operation}: {type(error).__name__}: {error}")
+    from botocore.parsers import ResponseParserError
+
+    if isinstance(error, (ResponseParserError, ValueError, TypeError, KeyError, OverflowError)):
+        return ResponseValidationError(f"{operation}: unreadable response: {error}")
+    return BatchKitError(f"{operation}: {type(error).__name__}: {error}")
+
+
+def _redact_client_error(error: ClientError) -> None:
+    """Redact the botocore error too: it stays reachable as ``__cause__`` (and is printed
+    with it in a traceback)."""
+    error.args = tuple(redact(a) if isinstance(a, str) else a for a in error.args)
+    body = error.response.get("Error")
+    if isinstance(body, dict) and isinstance(body.get("Message"), str):
+        body["Message"] = redact(body["Message"])

@@ -1,0 +1,538 @@
+"""Watch and wait: follow any number of Batch jobs with one ``DescribeJobs`` per 100 jobs.
+
+Why: tools that poll ``DescribeJobs`` once per job, each with its own backoff, get throttled
+with a few hundred jobs (and botocore ships no Batch waiters).  A :class:`Watch` describes
+the jobs it still follows in chunks of 100 (the API's limit, through
+:meth:`BatchClient.describe_jobs`), at most once per interval; the interval starts short,
+grows while nothing changes, is jittered, and widens when AWS keeps throttling after
+botocore's own retries.  Jobs that are done stop costing requests.
+
+Each status change is reported once, in order, as it was *observed*: a job seen RUNNABLE
+and then SUCCEEDED is one change RUNNABLE -> SUCCEEDED (batchkit never invents the
+STARTING and RUNNING it did not see).  Array parents, which AWS keeps PENDING while their
+children run, also report child progress (``arrayProperties.statusSummary``).
+
+Time comes from a :class:`Clock` (``now``, ``monotonic``, ``sleep``), so tests drive a
+watch without sleeping (:class:`batchkit.testing.ManualClock`).
+
+>>> from batchkit.testing import FakeAWS, ManualClock
+>>> clock = ManualClock()
+>>> fake = FakeAWS(now=clock.now)
+>>> job = fake.add_job("q", job_name="etl", status="SUBMITTED")
+>>> fake.lifecycle.schedule(job.job_id, [("RUNNABLE", 5), ("RUNNING", 20), ("SUCCEEDED", 90)])
+>>> batch = fake.batch_client()
+>>> for change in batch.watch([job.job_id], clock=clock):
+...     print(change.old, "->", change.new)
+None -> SUBMITTED
+SUBMITTED -> RUNNABLE
+RUNNABLE -> RUNNING
+RUNNING -> SUCCEEDED
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import math
+import random
+import threading
+import time
+from collections.abc import Collection, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from types import TracebackType
+from typing import TYPE_CHECKING, Protocol
+
+from batchkit._core.errors import (
+    BatchKitError,
+    InvalidParameterError,
+    JobNotFoundError,
+    ServiceError,
+    ThrottlingError,
+    TransportError,
+    WaitTimeoutError,
+)
+from batchkit._spec.models.mixins import TERMINAL_BATCH_VALUES
+
+if TYPE_CHECKING:
+    from batchkit._sync.client import BatchClient
+    from batchkit.models import JobDetail, JobStatus
+
+__all__ = [
+    "ArrayProgress",
+    "Clock",
+    "Interval",
+    "PollSchedule",
+    "StatusChange",
+    "SystemClock",
+    "Watch",
+    "WatchCore",
+    "check_interval",
+    "check_timeout",
+]
+
+log = logging.getLogger("batchkit")
+
+#: A duration: seconds, or a ``timedelta``.
+Seconds = float | timedelta
+#: ``poll_interval=``: one fixed interval, or ``(shortest, longest)``.
+Interval = float | timedelta | tuple[float | timedelta, float | timedelta]
+
+#: The default ``poll_interval``: 2 s at first, up to 60 s while nothing changes.
+DEFAULT_INTERVAL = (2.0, 60.0)
+_GROWTH = 1.5  # the interval grows by this factor per poll without a change
+_JITTER = 0.2  # +-20 %, then clamped to the bounds
+#: Polls in a row that may fail (after botocore's retries) with throttling, a 5xx or a
+#: transport error before the watch gives up and raises the error.
+MAX_FAILED_POLLS = 5
+_TRANSIENT = (ThrottlingError, ServiceError, TransportError)
+
+# Lifecycle order, for "reached or passed" (SUCCEEDED and FAILED both end a job).
+_RANK = {
+    "SUBMITTED": 0,
+    "PENDING": 1,
+    "RUNNABLE": 2,
+    "STARTING": 3,
+    "RUNNING": 4,
+    "SUCCEEDED": 5,
+    "FAILED": 5,
+}
+
+
+class Clock(Protocol):
+    """Where a watch gets its time: wall time for events, a monotonic clock for intervals
+    and deadlines, and a way to wait."""
+
+    def now(self) -> datetime:
+        """The current time, timezone-aware (stamps :attr:`StatusChange.at`)."""
+        ...
+
+    def monotonic(self) -> float:
+        """Seconds on a clock that never goes back (intervals and timeouts)."""
+        ...
+
+    def sleep(self, seconds: float) -> None:
+        """Wait ``seconds``."""
+        ...
+
+
+class SystemClock:
+    """The real clock (the default).  A watch on it sleeps on an event, so :meth:`Watch.close`
+    from another thread wakes it at once."""
+
+    def now(self) -> datetime:
+        return datetime.now(timezone.utc)
+
+    def monotonic(self) -> float:
+        return time.monotonic()
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(seconds)
+
+
+@dataclass(frozen=True)
+class ArrayProgress:
+    """How far the children of an array job are, from the parent's
+    ``arrayProperties.statusSummary`` (which AWS refreshes periodically, not per change).
+
+    ``counts`` is the summary as AWS sent it (statuses newer than batchkit are kept).
+
+    >>> p = ArrayProgress(size=10, counts={"SUCCEEDED": 6, "FAILED": 1, "RUNNING": 3})
+    >>> p.done, p.succeeded, p.failed, p.running, f"{p.fraction:.0%}"
+    (7, 6, 1, 3, '70%')
+    """
+
+    size: int
+    counts: Mapping[str, int] = field(hash=False)
+
+    @classmethod
+    def of(cls, job: JobDetail | None) -> ArrayProgress | None:
+        """The progress of an array parent; None for any other job (or no summary yet)."""
+        array = None if job is None else job.array_properties
+        if array is None or array.status_summary is None:
+            return None
+        counts = dict(array.status_summary)
+        size = array.size if array.size is not None else sum(counts.values())
+        return cls(size=size, counts=counts)
+
+    def _count(self, *statuses: str) -> int:
+        return sum(self.counts.get(s, 0) for s in statuses)
+
+    @property
+    def succeeded(self) -> int:
+        """Children that SUCCEEDED."""
+        return self._count("SUCCEEDED")
+
+    @property
+    def failed(self) -> int:
+        """Children that FAILED."""
+        return self._count("FAILED")
+
+    @property
+    def running(self) -> int:
+        """Children STARTING or RUNNING."""
+        return self._count("STARTING", "RUNNING")
+
+    @property
+    def done(self) -> int:
+        """Children in a terminal status."""
+        return self._count(*TERMINAL_BATCH_VALUES)
+
+    @property
+    def fraction(self) -> float:
+        """``done / size`` in [0, 1] (0 for an empty array)."""
+        return min(self.done / self.size, 1.0) if self.size > 0 else 0.0
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    """One observed change of one job.
+
+    ``old`` is None the first time a job is seen.  For an array parent whose children moved
+    while its own status stayed (AWS keeps it PENDING), ``old == new`` and
+    :attr:`status_changed` is False: only :attr:`progress` changed.  ``at`` is when batchkit
+    observed the change (the job's own ``started_at``/``stopped_at`` say when AWS made it).
+    """
+
+    job_id: str
+    old: JobStatus | None
+    new: JobStatus
+    at: datetime
+    detail: JobDetail = field(hash=False, compare=False)
+
+    @property
+    def job_name(self) -> str:
+        return self.detail.job_name
+
+    @property
+    def status_changed(self) -> bool:
+        """False for an array parent's progress report (same status, other child counts)."""
+        return self.old != self.new
+
+    @property
+    def progress(self) -> ArrayProgress | None:
+        """Child progress of an array parent (None for other jobs)."""
+        return ArrayProgress.of(self.detail)
+
+
+def _seconds(name: str, value: object) -> float:
+    if isinstance(value, timedelta):
+        seconds = value.total_seconds()
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        seconds = float(value)
+    else:
+        raise InvalidParameterError(
+            f"{name}: expected seconds (a number) or a timedelta, got {type(value).__name__}"
+        )
+    if not math.isfinite(seconds) or seconds <= 0:
+        raise InvalidParameterError(f"{name}: must be a positive, finite duration, got {value!r}")
+    return seconds
+
+
+def check_timeout(timeout: object) -> float | None:
+    """``timeout=`` in seconds (None: no limit), or InvalidParameterError."""
+    return None if timeout is None else _seconds("timeout", timeout)
+
+
+def check_interval(interval: object) -> tuple[float, float]:
+    """``poll_interval=`` as ``(shortest, longest)`` seconds, or InvalidParameterError."""
+    if interval is None:
+        return DEFAULT_INTERVAL
+    if isinstance(interval, tuple):
+        if len(interval) != 2:  # pyright: ignore[reportUnknownArgumentType]
+            raise InvalidParameterError(
+                "poll_interval: give one interval or a (shortest, longest) pair"
+            )
+        low = _seconds("poll_interval", interval[0])
+        high = _seconds("poll_interval", interval[1])
+        if low > high:
+            raise InvalidParameterError(
+                f"poll_interval: the shortest interval ({low:g} s) is longer than the longest "
+                f"({high:g} s)"
+            )
+        return low, high
+    fixed = _seconds("poll_interval", interval)
+    return fixed, fixed
+
+
+class PollSchedule:
+    """The adaptive interval: ``low`` at first and after a change, times 1.5 per quiet poll,
+    doubled after a failed poll, never beyond ``high``; each delay jittered by +-20 % and
+    clamped to ``[low, high]`` (so never more often than ``low``).
+
+    >>> schedule = PollSchedule(2, 60, rng=random.Random(7))
+    >>> [round(schedule.next(changed=False, failed=False), 2) for _ in range(4)]
+    [2.79, 3.87, 7.16, 8.39]
+    >>> 2 <= schedule.next(changed=True, failed=False) <= 2.4  # back to the shortest
+    True
+    """
+
+    def __init__(self, low: float, high: float, rng: random.Random | None = None) -> None:
+        self.low, self.high = low, high
+        self.base = low
+        self._rng = rng or random.Random()
+
+    def next(self, *, changed: bool, failed: bool) -> float:
+        if failed:
+            self.base = min(max(self.base, self.low) * 2, self.high)
+        elif changed:
+            self.base = self.low
+        else:
+            self.base = min(self.base * _GROWTH, self.high)
+        jittered = self.base * self._rng.uniform(1 - _JITTER, 1 + _JITTER)
+        return min(max(jittered, self.low), self.high)
+
+
+def _reached(job: JobDetail, until: Collection[JobStatus]) -> bool:
+    """Is ``job`` done: in ``until``, terminal (it will never change again), or past the
+    earliest wanted status (a job seen SUCCEEDED has been RUNNING)?  An array parent has
+    passed a status once any child has (AWS never shows a parent RUNNING)."""
+    status = job.status
+    if status in until or status.value in TERMINAL_BATCH_VALUES:
+        return True
+    wanted = [_RANK[s.value] for s in until if s.value in _RANK]
+    if not wanted:
+        return False
+    target = min(wanted)
+    if _RANK.get(status.value, -1) >= target:
+        return True
+    if target >= _RANK["SUCCEEDED"]:  # an array parent ends only when AWS says so
+        return False
+    progress = ArrayProgress.of(job)
+    return progress is not None and any(
+        count > 0 and _RANK.get(s, -1) >= target for s, count in progress.counts.items()
+    )
+
+
+class WatchCore:
+    """The sans-I/O state of a watch: which jobs are pending, what was last seen, the events
+    of a poll, the interval, failures and the deadline.
+
+    Why a class of its own: :class:`Watch` and ``batchkit.aio``'s ``AsyncWatch`` share
+    every rule and differ only in how a poll is made and how they wait.  A loop asks
+    :meth:`_begin_poll` for the ids to describe, gives what came back to :meth:`_end_poll`
+    (JobNotFoundError for unknown ids), yields :meth:`_changes`, then asks
+    :meth:`_next_delay` how long to wait (it raises the timeout and fatal errors).
+    """
+
+    def __init__(
+        self,
+        ids: list[tuple[str, str]],
+        *,
+        until: frozenset[JobStatus],
+        timeout: float | None,
+        interval: tuple[float, float],
+        progress: bool,
+    ) -> None:
+        self._ids = dict(ids)  # job id -> the id or ARN to send
+        self._order = [key for key, _ in ids]
+        self._until = until
+        self._timeout = timeout
+        self._schedule = PollSchedule(*interval)
+        self._progress = progress
+        self._latest: dict[str, JobDetail] = {}
+        self._done: set[str] = set()
+        self._polls = 0
+        self._requests = 0
+        self._failures = 0
+        self._deadline: float | None = None
+
+    # ---------------------------------------------------------------- public state
+
+    @property
+    def jobs(self) -> tuple[JobDetail, ...]:
+        """The last description of every job seen so far, in input order."""
+        return tuple(self._latest[k] for k in self._order if k in self._latest)
+
+    @property
+    def pending_ids(self) -> tuple[str, ...]:
+        """Jobs not done yet (not in ``until`` and not terminal)."""
+        return tuple(k for k in self._order if k not in self._done)
+
+    @property
+    def done(self) -> bool:
+        """Every job is done."""
+        return not self.pending_ids
+
+    @property
+    def polls(self) -> int:
+        """Polls made (each is ``ceil(pending / 100)`` DescribeJobs requests)."""
+        return self._polls
+
+    @property
+    def requests_made(self) -> int:
+        """DescribeJobs requests made (not counting botocore's retries)."""
+        return self._requests
+
+    # ---------------------------------------------------------------- the rules
+
+    def _start(self, monotonic: float) -> None:
+        self._deadline = None if self._timeout is None else monotonic + self._timeout
+
+    def _begin_poll(self) -> list[str]:
+        """The ids (or ARNs, as given) to describe in this poll: every pending job."""
+        pending = self.pending_ids
+        self._polls += 1
+        self._requests += math.ceil(len(pending) / 100)
+        return [self._ids[k] for k in pending]
+
+    def _end_poll(self, seen: Mapping[str, JobDetail], missing_ids: Collection[str]) -> None:
+        """Raise JobNotFoundError (ids as given) for pending jobs AWS said it does not know."""
+        unknown = set(missing_ids)
+        not_found = [
+            self._ids[k] for k in self.pending_ids if k not in seen and self._ids[k] in unknown
+        ]
+        if not_found:
+            raise JobNotFoundError(not_found)
+
+    def _next_delay(
+        self, error: BatchKitError | None, changed: bool, started: float, now: float
+    ) -> float:
+        """How long to wait before the next poll (the poll's own duration subtracted);
+        raises a fatal (or too often repeated) poll error, or the timeout."""
+        if error is not None:
+            self._failures += 1
+            if not isinstance(error, _TRANSIENT) or self._failures >= MAX_FAILED_POLLS:
+                raise error
+            log.debug("watch: poll failed (%s), backing off", type(error).__name__)
+        else:
+            self._failures = 0
+        # a first poll counts as a change: the interval starts at the shortest
+        first = self._polls == 1
+        delay = self._schedule.next(changed=changed or first, failed=error is not None)
+        if self._deadline is not None:
+            if now >= self._deadline:
+                self._timed_out()
+            delay = min(delay, self._deadline - started)  # the last poll is at the deadline
+        return max(delay - (now - started), 0.0)
+
+    def _timed_out(self) -> None:
+        assert self._timeout is not None
+        raise WaitTimeoutError(self.jobs, self.pending_ids, timedelta(seconds=self._timeout))
+
+    def _changes(
+        self, seen: Mapping[str, JobDetail], at: datetime
+    ) -> tuple[list[StatusChange], bool]:
+        """The events of the last poll, in input order; and whether anything changed
+        (a first sighting is not a change, for the interval)."""
+        changes: list[StatusChange] = []
+        changed = False
+        for key in self.pending_ids:
+            job = seen.get(key)
+            if job is None:
+                continue
+            before = self._latest.get(key)
+            self._latest[key] = job
+            old = None if before is None else before.status
+            if old is None or old != job.status:
+                changes.append(StatusChange(key, old, job.status, at, job))
+                changed = changed or before is not None
+            elif ArrayProgress.of(before) != ArrayProgress.of(job):
+                changed = True
+                if self._progress:
+                    changes.append(StatusChange(key, old, job.status, at, job))
+            if _reached(job, self._until):
+                self._done.add(key)
+        return changes, changed
+
+
+class Watch(WatchCore, Iterator[StatusChange]):
+    """The iterator :meth:`BatchClient.watch` returns: :class:`StatusChange` events until
+    every job is done, then it ends.
+
+    A context manager: leaving the block, :meth:`close` (from any thread) or Ctrl-C stop it
+    and leave no thread behind.  :attr:`jobs` is the last description of every job so far
+    (what a live table shows).  Raises :class:`batchkit.WaitTimeoutError` at the
+    ``timeout``, :class:`batchkit.JobNotFoundError` for ids AWS does not know, and a failed
+    poll's error after :data:`MAX_FAILED_POLLS` failed polls in a row.
+    """
+
+    def __init__(
+        self,
+        batch: BatchClient,
+        ids: list[tuple[str, str]],
+        *,
+        until: frozenset[JobStatus],
+        timeout: float | None,
+        interval: tuple[float, float],
+        max_workers: int,
+        progress: bool,
+        clock: Clock | None,
+    ) -> None:
+        super().__init__(ids, until=until, timeout=timeout, interval=interval, progress=progress)
+        self._batch = batch
+        self._max_workers = max_workers
+        self._clock: Clock = clock if clock is not None else SystemClock()
+        self._stop = threading.Event()
+        self._iterator: Iterator[StatusChange] = self._run()
+
+    # ---------------------------------------------------------------- iteration
+
+    def __iter__(self) -> Watch:
+        return self
+
+    def __next__(self) -> StatusChange:
+        return next(self._iterator)
+
+    def __enter__(self) -> Watch:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop following the jobs; iteration ends.  Safe from another thread: a sleeping
+        watch wakes at once, a poll in progress finishes first."""
+        self._stop.set()
+        # ValueError: running in another thread, which sees the event and ends
+        with contextlib.suppress(ValueError):
+            self._iterator.close()  # type: ignore[attr-defined]
+
+    def _drain(self) -> list[JobDetail]:
+        for _change in self:
+            pass
+        if not self.done:  # closed from another thread
+            raise BatchKitError(f"the watch was closed with {len(self.pending_ids)} job(s) left")
+        return list(self.jobs)
+
+    # ---------------------------------------------------------------- the loop
+
+    def _run(self) -> Iterator[StatusChange]:
+        clock = self._clock
+        self._start(clock.monotonic())
+        while self.pending_ids and not self._stop.is_set():
+            started = clock.monotonic()
+            seen, error = self._poll()
+            changes, changed = self._changes(seen, clock.now())
+            yield from changes
+            if not self.pending_ids or self._stop.is_set():
+                return
+            self._sleep(self._next_delay(error, changed, started, clock.monotonic()))
+
+    def _sleep(self, seconds: float) -> None:
+        if type(self._clock) is SystemClock:
+            self._stop.wait(seconds)  # close() from another thread wakes it
+        else:
+            self._clock.sleep(seconds)
+
+    def _poll(self) -> tuple[dict[str, JobDetail], BatchKitError | None]:
+        """Describe every pending job once; keep what arrived.  A failure after botocore's
+        retries is returned (the jobs of other chunks were still read)."""
+        seen: dict[str, JobDetail] = {}
+        error: BatchKitError | None = None
+        with self._batch.describe_jobs(
+            self._begin_poll(), max_workers=self._max_workers
+        ) as details:
+            try:
+                for job in details:
+                    seen[job.job_id] = job
+            except BatchKitError as failure:
+                error = failure
+            missing = details.missing_ids
+        self._end_poll(seen, missing)
+        return seen, error
