@@ -101,7 +101,9 @@ class Face:
         from aiobotocore.session import AioSession
 
         assert self.loop is not None
-        context = AioSession().create_client(
+        # a service name as str, a botocore Config: aiobotocore takes both (types-aiobotocore
+        # asks for a literal name and an AioConfig)
+        context = AioSession().create_client(  # type: ignore[call-overload]
             service,
             region_name="us-east-1",
             aws_access_key_id="testing",

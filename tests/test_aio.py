@@ -182,7 +182,7 @@ async def test_client_arguments_are_checked() -> None:
     with pytest.raises(InvalidParameterError, match="not both"):
         AsyncBatchClient(raw_client("batch"), region_name="us-east-1")
     with pytest.raises(InvalidParameterError, match="AioSession"):
-        AsyncBatchClient(session=object())
+        AsyncBatchClient(session=object())  # type: ignore[arg-type]
     with pytest.raises(InvalidParameterError, match="config"):
         AsyncBatchClient(config={"retries": 3})  # type: ignore[arg-type]
     with pytest.raises(InvalidParameterError, match="account_id"):
@@ -434,7 +434,8 @@ async def test_a_2xx_that_is_not_a_result_is_an_error_on_the_async_path_too() ->
 
     session = AioSession()
     session.set_credentials("testing", "testing")
-    async with session.create_client("batch", region_name="us-east-1", config=NO_RETRY) as raw:
+    # aiobotocore takes a botocore Config (types-aiobotocore asks for an AioConfig)
+    async with session.create_client("batch", region_name="us-east-1", config=NO_RETRY) as raw:  # type: ignore[call-overload]
         serve(raw, lambda _op, _params: RawReply(200, b"<html>proxy</html>"))
         with pytest.raises(BatchKitError, match="not valid JSON"):
             await AsyncBatchClient(raw).list_jobs("q").first()

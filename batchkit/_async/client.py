@@ -162,7 +162,8 @@ class _AsyncClientBase(AsyncClosing):
         """Create the aiobotocore client (``async with`` does this for you); idempotent."""
         if self._raw is None:
             session = self._session if self._session is not None else _default_session()
-            context = session.create_client(self._service, config=self._config, **self._options)
+            # a str service name and a botocore Config: aiobotocore takes both (the stubs do not)
+            context = session.create_client(self._service, config=self._config, **self._options)  # type: ignore[call-overload]
             raw = await context.__aenter__()
             _fastpath.install(raw)
             self._raw, self._context = raw, context

@@ -430,7 +430,8 @@ def _aio_response(response: AWSResponse) -> Any:
     from aiobotocore.awsrequest import AioAWSResponse
 
     body = response.raw._data if isinstance(response.raw, _Body) else b""
-    return AioAWSResponse(response.url, response.status_code, response.headers, _AioBody(body))
+    # botocore wraps any mapping in a HeadersDict (the stubs ask for HTTPHeaders)
+    return AioAWSResponse(response.url, response.status_code, response.headers, _AioBody(body))  # type: ignore[arg-type]
 
 
 @functools.cache
