@@ -43,6 +43,7 @@ ASYNC_TESTS = (
     "tests/test_logs.py",
     "tests/test_report.py",
     "tests/test_merge.py",
+    "tests/test_botocore_internals.py",  # aiobotocore's internals and its older botocore's
 )
 
 
