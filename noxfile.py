@@ -44,6 +44,7 @@ ASYNC_TESTS = (
     "tests/test_report.py",
     "tests/test_merge.py",
     "tests/test_stub_files.py",  # types-aiobotocore against the installed aiobotocore
+    "tests/test_botocore_internals.py",  # aiobotocore's internals and its older botocore's
 )
 
 
