@@ -8,6 +8,7 @@ True
 
 import typing as _typing
 
+from batchkit._core.checks import ALL_STATUSES, HasJobId
 from batchkit._core.display import to_pandas
 from batchkit._core.errors import (
     AccessDeniedError,
@@ -32,44 +33,26 @@ from batchkit._core.errors import (
     TransportError,
     WaitTimeoutError,
 )
-from batchkit._core.filters import ALL_STATUSES, JobFilter
-from batchkit._core.merge import MergedPager
-from batchkit._core.pager import JobPager, Page
-from batchkit._core.watch import ArrayProgress, Clock, StatusChange, SystemClock, Watch
-from batchkit._exports import publish as _publish
-from batchkit._sync.client import BatchClient, HasJobId, JobDetails, S3BatchOperationsClient
+from batchkit._core.filters import JobFilter
+from batchkit._core.pager import Page
+from batchkit._core.watch import ArrayProgress, Clock, StatusChange
+from batchkit._exports import DYNAMIC_IMPORTS as _DYNAMIC_IMPORTS
+from batchkit._exports import attach as _attach
+from batchkit._sync.client import BatchClient, S3BatchOperationsClient
+from batchkit._sync.describe import JobDetails
+from batchkit._sync.merge import MergedPager
+from batchkit._sync.pager import JobPager, Pager
+from batchkit._sync.runtime import SystemClock
+from batchkit._sync.watch import Watch
 from batchkit._version import __version__
 
 if _typing.TYPE_CHECKING:
-    from batchkit._core.logs import FollowPolicy, LogEvent, LogLocation
+    from batchkit._core.locations import LogLocation
+    from batchkit._core.logs import FollowPolicy, LogEvent
     from batchkit._core.report import AttemptReport, FailureKind, FailureReport
 
     #: The botocore version the models were generated from.
     BOTOCORE_VERSION: str
-else:
-    #: Names imported on first use: they build pydantic models, which `import batchkit` avoids.
-    _LAZY = {
-        "FollowPolicy": "batchkit._core.logs",
-        "LogEvent": "batchkit._core.logs",
-        "LogLocation": "batchkit._core.logs",
-        "AttemptReport": "batchkit._core.report",
-        "FailureKind": "batchkit._core.report",
-        "FailureReport": "batchkit._core.report",
-        "BOTOCORE_VERSION": "batchkit._spec.models.all",
-    }
-
-    def __getattr__(name: str) -> object:
-        # Lazy: reading these imports the models (pydantic), which `import batchkit` avoids.
-        # Hidden from type checkers, which would otherwise accept any attribute.
-        if name in _LAZY:
-            import importlib
-
-            value = getattr(importlib.import_module(_LAZY[name]), name)
-            globals()[name] = value
-            globals()["__test__"].update(_publish(globals(), __name__, [name]))
-            return value
-        raise AttributeError(f"module 'batchkit' has no attribute {name!r}")
-
 
 __all__ = [
     "ALL_STATUSES",
@@ -103,6 +86,7 @@ __all__ = [
     "MergedPager",
     "NotFoundError",
     "Page",
+    "Pager",
     "RequestTimeoutError",
     "ResponseValidationError",
     "S3BatchOperationsClient",
@@ -118,5 +102,8 @@ __all__ = [
     "to_pandas",
 ]
 
-# `batchkit.BatchClient.__module__ == "batchkit"` (batchkit/_exports.py says why).
-__test__ = _publish(globals(), __name__, __all__)
+# `batchkit.BatchClient.__module__ == "batchkit"`; the names that build pydantic models are
+# imported on first use (batchkit/_exports.py says why).  Hidden from type checkers, which
+# would otherwise accept any attribute.
+if not _typing.TYPE_CHECKING:
+    __getattr__, __dir__ = _attach(__name__, globals(), _DYNAMIC_IMPORTS[__name__], __all__)

@@ -1,4 +1,6 @@
-"""Public objects report their public path, the way httpx does it.
+"""How the public modules expose their names: one mechanism, one table.
+
+Public objects report their public path, the way httpx does it.
 
 ``batchkit.BatchClient.__module__`` is ``"batchkit"`` (not ``"batchkit._sync.client"``), so reprs,
 tracebacks, pickles, documentation and type-checker messages show the path users import from.
@@ -12,11 +14,52 @@ those examples (doctest skips any object it has already seen, so nothing runs tw
 
 from __future__ import annotations
 
-from collections.abc import Iterable, MutableMapping
+import importlib
+from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from types import FunctionType
 from typing import Any
 
-__all__ = ["publish"]
+__all__ = ["DYNAMIC_IMPORTS", "attach", "publish"]
+
+#: The names each public module imports on first use, and where each is defined (pydantic's
+#: ``_dynamic_imports``): importing them builds pydantic models or imports boto3, which
+#: ``import batchkit`` (and the pytest plugin, and a CLI's start-up) should not pay for.
+#: ``batchkit.models``' names come from the generated index
+#: (``batchkit._spec.models.index.MODEL_MODULES``), passed to :func:`attach` the same way.
+DYNAMIC_IMPORTS: dict[str, dict[str, str]] = {
+    "batchkit": {
+        "AttemptReport": "batchkit._core.report",
+        "BOTOCORE_VERSION": "batchkit._spec.models.index",
+        "FailureKind": "batchkit._core.report",
+        "FailureReport": "batchkit._core.report",
+        "FollowPolicy": "batchkit._core.logs",
+        "LogEvent": "batchkit._core.logs",
+        "LogLocation": "batchkit._core.locations",
+    },
+    "batchkit.testing": {
+        "AWSErrorResponse": "batchkit.testing._wire",
+        "FAULT_KINDS": "batchkit.testing._fake",
+        "FakeAWS": "batchkit.testing._fake",
+        "Fault": "batchkit.testing._fake",
+        "Lifecycle": "batchkit.testing._lifecycle",
+        "ManualClock": "batchkit.testing._clock",
+        "RateLimit": "batchkit.testing._throttle",
+        "RawReply": "batchkit.testing._wire",
+        "SimulatedClock": "batchkit.testing._throttle",
+        "Step": "batchkit.testing._lifecycle",
+        "Stub": "batchkit.testing._stubs",
+        "StubError": "batchkit.testing._stubs",
+        "WireStubber": "batchkit.testing._wire",
+        "current_request": "batchkit.testing._wire",
+        "decode_request": "batchkit.testing._wire",
+        "encode_error": "batchkit.testing._wire",
+        "encode_response": "batchkit.testing._wire",
+        "load_stubs": "batchkit.testing._stubs",
+        "queue_stubs": "batchkit.testing._stubs",
+        "serve": "batchkit.testing._wire",
+        "stub_names": "batchkit.testing._stubs",
+    },
+}
 
 
 def publish(
@@ -53,3 +96,40 @@ def publish(
                     tests[f"{name}.{attribute}"] = function
         obj.__module__ = module
     return tests
+
+
+def attach(
+    module: str,
+    namespace: MutableMapping[str, Any],
+    lazy: Mapping[str, str],
+    names: Iterable[str],
+) -> tuple[Callable[[str], object], Callable[[], list[str]]]:
+    """A public module's ``__getattr__`` and ``__dir__`` (PEP 562): each name of ``lazy`` is
+    imported from its module on first access and published (:func:`publish`); the names
+    already bound (``names``, the module's ``__all__``) are published now.
+
+    ``__test__`` (doctest's mapping, see above) is never bound: doctest asks for it after
+    every name, and then every lazy name is imported.  One name's module at a time, so a
+    module may import a sibling's name from its public module without a cycle.
+    """
+    tests = publish(namespace, module, names)
+
+    def load(name: str) -> object:
+        value = getattr(importlib.import_module(lazy[name]), name)
+        namespace[name] = value
+        tests.update(publish(namespace, module, [name]))
+        return value
+
+    def __getattr__(name: str) -> object:
+        if name in lazy:
+            return load(name)
+        if name == "__test__":
+            for each in sorted(lazy.keys() - namespace.keys()):
+                load(each)
+            return tests
+        raise AttributeError(f"module {module!r} has no attribute {name!r}")
+
+    def __dir__() -> list[str]:
+        return sorted({*namespace, *lazy})
+
+    return __getattr__, __dir__

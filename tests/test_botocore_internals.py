@@ -240,15 +240,16 @@ def test_aioconfig_takes_configs_options_and_merge_keeps_its_type() -> None:
         pytest.skip(NO_AIO)
     from aiobotocore.config import AioConfig
 
-    base = AioConfig(**vars(Config(**OPTIONS))["_user_provided_options"])
+    # Any: types-aiobotocore's AioConfig lists none of botocore's options
+    base: Any = AioConfig(**vars(Config(**OPTIONS))["_user_provided_options"])
     assert base.retries == OPTIONS["retries"]
     assert base.user_agent_extra == "batchkit/0"
-    merged = base.merge(Config(connect_timeout=5))
-    assert type(merged) is AioConfig
+    merged: Any = base.merge(Config(connect_timeout=5))
     assert (merged.connect_timeout, merged.retries) == (5, OPTIONS["retries"])
-    theirs = base.merge(AioConfig(connector_args={"keepalive_timeout": 3}))
-    assert type(theirs) is AioConfig
+    assert type(merged) is AioConfig
+    theirs: Any = base.merge(AioConfig(connector_args={"keepalive_timeout": 3}))
     assert theirs.connector_args["keepalive_timeout"] == 3
+    assert type(theirs) is AioConfig
 
 
 # ------------------------------------------------------------------------ shapes: the wire
@@ -530,7 +531,7 @@ def _aio_client(service: str) -> Any:
     from aiobotocore.config import AioConfig
     from aiobotocore.session import AioSession
 
-    session = AioSession()
+    session: Any = AioSession()  # Any: a service name given as a variable
     session.set_credentials("testing", "testing")
     return session.create_client(
         service, region_name="us-east-1", config=AioConfig(retries={"total_max_attempts": 1})

@@ -9,6 +9,7 @@ import pytest
 
 from batchkit._spec import codegen as _codegen
 from batchkit._spec.models import all as _generated_models
+from batchkit._spec.models.index import BOTOCORE_VERSION
 from batchkit.models import BatchKitModel, JobDetail, JobSummary
 
 
@@ -17,7 +18,7 @@ def _skip_under_aiobotocores_botocore() -> None:
 
     from tests.conftest import HAS_AIO
 
-    if HAS_AIO and botocore.__version__ != _generated_models.BOTOCORE_VERSION:
+    if HAS_AIO and botocore.__version__ != BOTOCORE_VERSION:
         # nox -s tests_async: aiobotocore's older botocore; the generated files come from
         # constraints.txt's botocore, and nox -s tests checks they are fresh.
         pytest.skip(f"botocore {botocore.__version__} is aiobotocore's, not the models' source")

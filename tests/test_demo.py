@@ -7,9 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import batchkit._cli.demo
 import pytest
 
+import batchkit._cli.demo
 import batchkit.testing
 from batchkit._cli.app import main
 

@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from batchkit import S3BatchOperationsClient
-from batchkit._wire import fastpath as _fastpath
 from batchkit._core.errors import ResponseValidationError
 from batchkit._spec.operations import S3_LIST_JOBS
+from batchkit._wire import fastpath as _fastpath
 from batchkit.models import S3BatchJob
 from batchkit.testing import RawReply, encode_response, serve
 from tests.conftest import raw_client

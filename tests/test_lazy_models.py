@@ -30,8 +30,9 @@ CHILD = textwrap.dedent(
         name for name in vars(batchkit.models)
         if getattr(getattr(batchkit.models, name), "__pydantic_complete__", False)
     )
-    print(json.dumps({"modules": sorted(m for m in sys.modules if m.startswith("batchkit._spec.models.") and not m.endswith((".index", ".mixins"))),
-                      "built": built}))
+    generated = [m for m in sys.modules if m.startswith("batchkit._spec.models.")]
+    modules = sorted(m for m in generated if not m.endswith((".index", ".mixins")))
+    print(json.dumps({"modules": modules, "built": built}))
     """
 )
 

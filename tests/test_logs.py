@@ -17,14 +17,14 @@ from batchkit import (
     EksJobLogsError,
     FollowPolicy,
     InvalidParameterError,
+    JobPager,
     LogDriverError,
     LogEvent,
     LogStreamNotFoundError,
     LogsUnavailableError,
     ThrottlingError,
 )
-from batchkit._core.pager import JobPager
-from batchkit._wire.pages import RawPage
+from batchkit._core.pager import RawPage
 from batchkit.testing import FakeAWS, WireStubber
 from tests.conftest import NO_RETRY, T0, Face, raw_client
 
@@ -276,7 +276,7 @@ def test_custom_group_and_region_from_the_log_configuration(fake: FakeAWS) -> No
     events = batch.logs(job.job_id).to_list()
     assert messages(events)[-1] == "far away"
     assert events[-1].group == "/team/etl"
-    assert batch._logs_client("eu-west-1").meta.region_name == "eu-west-1"
+    assert batch.logs_client("eu-west-1").meta.region_name == "eu-west-1"
     # The same names in the Batch client's region do not exist: the region was honoured.
     fake.logs.delete_stream("/team/etl", "etl/main/t9", region="eu-west-1")
     with pytest.raises(LogStreamNotFoundError, match="eu-west-1") as info:

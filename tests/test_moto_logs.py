@@ -13,7 +13,8 @@ import pytest
 from moto import mock_aws
 
 from batchkit import BatchClient, LogStreamNotFoundError
-from batchkit._core.logs import LogLocation, stream_pager
+from batchkit._core.locations import LogLocation
+from batchkit._sync.logs import stream_pager
 from batchkit.testing import FakeAWS
 
 REGION = "us-east-1"

@@ -43,7 +43,7 @@ PUBLIC: dict[str, ModuleType] = {
 def test_one_version_string() -> None:
     assert re.fullmatch(r"\d+\.\d+\.\d+", __version__)
     assert batchkit.__version__ == __version__
-    from batchkit._sync.client import _DEFAULT_CONFIG
+    from batchkit._core.config import DEFAULT_CONFIG as _DEFAULT_CONFIG
 
     user_agent_extra: object = getattr(_DEFAULT_CONFIG, "user_agent_extra", None)
     assert user_agent_extra == f"batchkit/{__version__}"

@@ -254,7 +254,7 @@ def test_why_arguments(fake: FakeAWS) -> None:
 
 
 def test_console_urls_of_other_partitions() -> None:
-    from batchkit._core.logs import job_console_url, log_console_url
+    from batchkit._core.locations import job_console_url, log_console_url
 
     assert job_console_url("j", "cn-north-1", "aws-cn").startswith(
         "https://cn-north-1.console.amazonaws.cn/batch/"

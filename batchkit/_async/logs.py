@@ -1,12 +1,11 @@
-"""``AsyncBatchClient.logs()`` and ``why()``: the sync client's, awaited.
+"""A job's output from CloudWatch Logs: the I/O loop of ``logs()``.
 
-Every rule is :mod:`batchkit._core.logs`' and :mod:`batchkit._core.report`'s: the arguments
-(:func:`~batchkit._core.logs.plan_logs`), where a job logs and what following does
-(:class:`~batchkit._core.logs.LogsCore`), the GetLogEvents request and its events
-(:class:`~batchkit._core.logs.StreamSteps`), the end of a stream (the repeated forward token,
-:class:`~batchkit._core.pager.PagerCore`), the classification and the report
-(:func:`~batchkit._core.report.assemble_report`).  Here only the describe, the Logs client, the
-page fetch and the wait between polls are awaited.
+Every rule is :mod:`batchkit._core.logs`' and :mod:`batchkit._core.locations`': the
+arguments (:func:`~batchkit._core.logs.plan_logs`), where a job logs and what following
+does (:class:`~batchkit._core.logs.LogsCore`), the GetLogEvents request and its events
+(:class:`~batchkit._core.logs.StreamSteps`), the end of a stream (the repeated forward
+token, :class:`~batchkit._core.pager.PagerCore`).  Here only the describe, the Logs client,
+the page fetch and the wait between polls happen.
 
 Cancellation: cancel the task reading the events (or time it out) and the request or the
 wait in flight ends with it; nothing keeps running, and the pager's ``resume_token`` says
@@ -15,55 +14,54 @@ where to go on.
 
 from __future__ import annotations
 
-import asyncio
-import inspect
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from batchkit._async.pager import AsyncJobPager
-from batchkit._async.pages import AsyncPageSource
-from batchkit._core.errors import BatchKitError, LogStreamNotFoundError, NotFoundError
+from batchkit._async.pager import AsyncPager
+from batchkit._async.runtime import AWAITS_SLEEP, follow_sleep
+from batchkit._async.source import AsyncPageSource
+from batchkit._core.errors import LogStreamNotFoundError, NotFoundError
 from batchkit._core.logs import (
     FollowPolicy,
     LogEvent,
-    LogLocation,
     LogsCore,
     StreamSteps,
-    locate,
+    check_anchor,
     plan_logs,
+    start_millis,
 )
-from batchkit._core.report import (
-    FailureReport,
-    assemble_report,
-    check_report_job,
-    failed_children,
-    logs_error_text,
-    main_node,
-)
+from batchkit._core.tokens import decode_token
 from batchkit._spec.operations import GET_LOG_EVENTS
+from batchkit._wire import fastpath
 
 if TYPE_CHECKING:
-    from batchkit._async.client import AsyncBatchClient
-    from batchkit._wire.pages import RawPage
+    from batchkit._async.protocols import AsyncJobReader
+    from batchkit._core.locations import LogLocation
+    from batchkit._core.pager import RawPage
     from batchkit.models import JobDetail, LogsOutputLogEvent
 
-__all__ = ["build_report_async", "open_logs_async"]
+__all__ = ["open_logs", "stream_pager"]
 
 
-class _AsyncStreamSource(AsyncPageSource[LogEvent]):
-    """GetLogEvents pages of one stream, as :class:`LogEvent` s (:class:`StreamSteps`
-    around an awaited call)."""
+class _StreamSource(AsyncPageSource[LogEvent]):
+    """GetLogEvents pages of one stream, as :class:`~batchkit.LogEvent` s
+    (:class:`~batchkit._core.logs.StreamSteps` around the call)."""
 
     def __init__(
         self,
         client: Any,
         location: LogLocation,
         *,
-        start_ms: int | None,
-        tail: int | None,
-        fast: bool,
+        start_ms: int | None = None,
+        tail: int | None = None,
+        fast: bool = True,
     ) -> None:
         self.steps = StreamSteps(location, start_ms=start_ms, tail=tail)
         super().__init__(client, GET_LOG_EVENTS, self.steps.params, fast=fast)
+
+    @property
+    def location(self) -> LogLocation:
+        return self.steps.location
 
     async def fetch(self, token: str | None, page_size: int | None) -> RawPage[LogEvent]:
         request = self.steps.request(token, page_size)
@@ -74,15 +72,16 @@ class _AsyncStreamSource(AsyncPageSource[LogEvent]):
         return self.steps.events(page, token)
 
 
-class _AsyncJobLogs:
-    """The page fetcher of ``AsyncBatchClient.logs``: :class:`LogsCore`'s rules around
-    awaited calls (the sync ``_JobLogs``' twin)."""
+class _JobLogs:
+    """The page fetcher of ``logs()``: :class:`~batchkit._core.logs.LogsCore`'s rules
+    around the I/O.  Finds the stream on the first fetch (lazy), then reads it; with a
+    :class:`~batchkit.FollowPolicy`, waits at the end of the stream for more until the job is
+    terminal and a poll after that finds nothing new."""
 
-    def __init__(self, batch: AsyncBatchClient, core: LogsCore, *, fast: bool) -> None:
+    def __init__(self, batch: AsyncJobReader, core: LogsCore) -> None:
         self._batch = batch
         self._core = core
-        self._fast = fast
-        self._source: _AsyncStreamSource | None = None
+        self._source: _StreamSource | None = None
 
     @property
     def location(self) -> LogLocation | None:
@@ -100,15 +99,15 @@ class _AsyncJobLogs:
         return job
 
     async def _open(self, job: JobDetail) -> None:
-        location = self._core.open(job, self._batch.client.meta.region_name)
+        location = self._core.open(job, self._batch.region_name or "")
         if location is not None:
-            client = await self._batch._logs_client(location.region)
-            self._source = _AsyncStreamSource(
+            client = await self._batch.logs_client(location.region)
+            self._source = _StreamSource(
                 client,
                 location,
                 start_ms=self._core.start_ms,
                 tail=self._core.tail,
-                fast=self._fast,
+                fast=self._batch.fast_path,
             )
 
     async def fetch(self, token: str | None, page_size: int | None) -> RawPage[LogEvent]:
@@ -140,7 +139,7 @@ class _AsyncJobLogs:
             if core.settle(token, page):
                 assert page is not None
                 return page
-            await _sleep(policy, core.next_delay())
+            await follow_sleep(policy, core.next_delay())
             if core.describe_due():
                 assert core.job_id is not None
                 job = await self._describe(core.job_id)
@@ -148,56 +147,35 @@ class _AsyncJobLogs:
                     await self._open(job)
 
 
-async def _sleep(policy: FollowPolicy, seconds: float) -> None:
-    """The policy's wait: ``asyncio.sleep`` for the default, an awaited coroutine, or a
-    plain function's call (a test clock's, which only advances simulated time)."""
-    if policy.default_sleep:
-        await asyncio.sleep(seconds)
-        return
-    outcome = policy.sleep(seconds)
-    if inspect.isawaitable(outcome):
-        await outcome
+def open_logs(
+    batch: AsyncJobReader, job: JobDetail | str, **arguments: Any
+) -> AsyncPager[LogEvent]:
+    """The pager of ``logs()`` (arguments checked here, before any request)."""
+    plan = plan_logs(job, awaits_sleep=AWAITS_SLEEP, **arguments)
+    return AsyncPager([_JobLogs(batch, plan.core())], **plan.pager_options())
 
 
-def open_logs_async(
-    batch: AsyncBatchClient, job: JobDetail | str, **arguments: Any
-) -> AsyncJobPager[LogEvent]:
-    """The pager of ``AsyncBatchClient.logs`` (arguments checked here, before any request)."""
-    plan = plan_logs(job, async_sleep=True, **arguments)
-    source = _AsyncJobLogs(batch, plan.core(), fast=batch._fast)
-    return AsyncJobPager([source], **plan.pager_options())
-
-
-async def build_report_async(
-    batch: AsyncBatchClient, job: JobDetail | str, *, lines: int = 20
-) -> FailureReport:
-    """The :class:`FailureReport` of ``job`` (``AsyncBatchClient.why``): the steps of
-    :func:`batchkit._core.report.build_report`, awaited."""
-    given = check_report_job(job, lines)
-    detail = await batch.describe_job(given) if isinstance(given, str) else given
-    parent: str | None = None
-    children = failed_children(detail)
-    child = await batch.list_jobs(**children).first() if children is not None else None
-    if child is not None:
-        parent, detail = detail.job_id, await batch.describe_job(child.job_id)
-    elif (node := main_node(detail)) is not None:  # the main node's logs
-        parent, detail = detail.job_id, await batch.describe_job(node)
-    default_region = batch.client.meta.region_name
-    location: LogLocation | None = None
-    log_lines: tuple[LogEvent, ...] = ()
-    logs_error: str | None = None
-    try:
-        location = locate(detail, default_region=default_region)
-        if lines and location.stream is not None:
-            async with batch.logs(detail, tail=lines, limit=lines) as events:
-                log_lines = tuple(await events.to_list())
-    except BatchKitError as error:
-        logs_error = logs_error_text(error)
-    return assemble_report(
-        detail,
-        parent=parent,
-        default_region=default_region,
-        location=location,
-        log_lines=log_lines,
-        logs_error=logs_error,
+def stream_pager(
+    client: Any,
+    location: LogLocation,
+    *,
+    since: datetime | timedelta | None = None,
+    tail: int | None = None,
+    page_size: int | None = None,
+    starting_token: str | None = None,
+    fast: bool = True,
+) -> AsyncPager[LogEvent]:
+    """A pager over one known stream with a CloudWatch Logs client (no job involved)."""
+    fastpath.install(client)
+    assert GET_LOG_EVENTS.input_token is not None
+    check_anchor(decode_token(starting_token, GET_LOG_EVENTS.input_token).token)
+    source = _StreamSource(client, location, start_ms=start_millis(since), tail=tail, fast=fast)
+    return AsyncPager(
+        [source],
+        label=GET_LOG_EVENTS.label,
+        token_key=GET_LOG_EVENTS.input_token,
+        starting_token=starting_token,
+        page_size=page_size,
+        model=LogEvent,
+        end_on_repeated_token=GET_LOG_EVENTS.token_repeats_at_end,
     )

@@ -1,45 +1,46 @@
-"""AsyncMergedPager: :class:`batchkit.MergedPager`'s twin for ``async for``.
+"""AsyncMergedPager: one lazy, resumable ``async for`` over several queues' listings.
 
-Both derive from :class:`batchkit._core.merge.MergeCore`, the sans-I/O state of a listing over
-several queues (each queue's head, the newest-first pick, the one combined token,
-``max_items``): only reading a queue's head (``AsyncJobPager.peek(1)``) is awaited here.
-So the combined tokens are interchangeable between the sync and the async merged listing.
+Why: "what failed in the account today" spans every queue, and AWS lists one queue a call.
+The merge reads each queue's :class:`~batchkit._async.pager.AsyncPager` lazily (one page of
+each in memory), yields the newest job among the queues' next ones, and can say at any
+point -- after any job, an error or an interruption -- where *every* queue stands, in one
+token.  Every rule (each queue's head, the newest-first pick, the token) is the sans-I/O
+:class:`~batchkit._core.merge.MergeCore`'s; only reading a queue's head is awaited here.
 
-Cancellation: cancel the task (or time it out) while a queue's page is awaited and that
-request is abandoned; every queue stays where it was -- heads already read stay read --
-so iterating again, or a new listing from :attr:`~batchkit._core.merge.MergeCore.resume_token`,
-yields exactly the jobs not yet yielded.
+Cancellation: cancel the task while a queue's page is awaited and that request is abandoned;
+every queue stays where it was -- heads already read stay read -- so iterating again, or a
+new listing from ``resume_token``, yields exactly the jobs not yet yielded.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
-from batchkit._async.pager import AsyncJobPager, AsyncListing
+from batchkit._async.pager import AsyncListing, AsyncPager
 from batchkit._core.errors import BatchKitError
 from batchkit._core.merge import MergeCore
-
-if TYPE_CHECKING:
-    pass
 
 __all__ = ["AsyncMergedPager"]
 
 T = TypeVar("T")
 
 
-class AsyncMergedPager(MergeCore[T, AsyncJobPager[T]], AsyncListing[T]):
+class AsyncMergedPager(MergeCore[T, AsyncPager[T]], AsyncListing[T]):
     """A lazy ``AsyncIterator[T]`` over several queues' listings, newest first across them.
 
-    Made by ``AsyncBatchClient.list_jobs([queue, ...])``: :class:`batchkit.MergedPager`'s
-    rules and interface, awaited -- ``first``, ``take``, ``to_list``, ``to_pandas``,
-    ``peek``, ``resume_token`` (valid after every job, error and cancellation), ``done``,
-    ``requests_made``, :meth:`aclose` and ``async with``.  One task at a time.
+    Made by ``list_jobs([queue, ...])``.  The interface is the pager's where it makes sense
+    for a stream without pages: ``first``, ``take``, ``to_list``, ``to_pandas``, ``peek``,
+    ``resume_token`` (valid after every job and after every error), ``done``,
+    ``requests_made``, ``aclose`` and ``async with``.  One consumer at a time.
 
     >>> async def failed(batch):                                   # doctest: +SKIP
     ...     async with batch.list_jobs(["cpu", "gpu"], status="FAILED") as jobs:
     ...         async for job in jobs:
     ...             print(job.job_queue, job.job_name)
     """
+
+    def _title(self) -> str:
+        return f"{self._label} over {len(self._queues)} queues"
 
     async def _read(self) -> T:
         """The next job of the merge (StopAsyncIteration at the end)."""

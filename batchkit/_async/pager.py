@@ -1,14 +1,33 @@
-"""AsyncJobPager: :class:`batchkit.JobPager`'s twin for ``async for``.
+"""AsyncPager: a lazy, typed, resumable ``async for`` over a paginated AWS listing.
 
-Both derive from :class:`batchkit._core.pager.PagerCore`, the sans-I/O state of a listing
-(position, resume tokens, keep/dedupe/stop rules, peeked items): the rules of *where a
-listing is* are shared, only the fetch is awaited here.  So tokens are interchangeable
-between the sync and the async pager (and with boto3's paginators).
+Why not just hand out a botocore paginator: its items are untyped dicts, its resume token
+exists only at page boundaries, and a failure mid-listing leaves nothing to resume from.
+An :class:`AsyncPager` reads typed pages from a page source
+(:mod:`batchkit._async.source`, where every failure becomes a
+:class:`~batchkit.BatchKitError`) and keeps *where it is* in a sans-I/O
+:class:`~batchkit._core.pager.PagerCore`: after any item, any error, an interruption or
+:meth:`~batchkit._async.runtime.ListingBase.aclose`, ``resume_token`` is the token from which
+exactly the remaining items follow -- interchangeable between the faces and with a boto3
+paginator's.
 
 Cancellation: the only I/O is the request awaited inside your task.  Cancel the task (or
 time it out) and that request is abandoned with it; the pager stays where it was, so
-iterating it again -- or a new listing from its ``resume_token`` -- yields exactly the
-items not yet yielded.  ``take``/``to_list`` give back what they had read.
+iterating it again -- or a new listing from its ``resume_token`` -- yields exactly the items
+not yet yielded.  ``take``/``to_list`` give back what they had read.
+
+>>> import asyncio
+>>> from batchkit.testing import FakeAWS
+>>> fake = FakeAWS()
+>>> for i in range(5):
+...     _ = fake.add_job("q", job_name=f"j{i}", status="FAILED", created_at=1_000 + i)
+>>> async def main() -> None:
+...     async with fake.async_batch_client() as batch:
+...         pager = batch.list_jobs("q", status="FAILED", page_size=2)
+...         first = await pager.take(3)
+...         rest = batch.list_jobs("q", status="FAILED", starting_token=pager.resume_token)
+...         print([j.job_name for j in first], [j.job_name async for j in rest])
+>>> asyncio.run(main())
+['j4', 'j3', 'j2'] ['j1', 'j0']
 """
 
 from __future__ import annotations
@@ -18,33 +37,41 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
 from typing_extensions import Self
 
-from batchkit._async.runtime import AsyncClosing
+from batchkit._async.runtime import CONSUMER, ListingBase
+from batchkit._core.checks import check_count
 from batchkit._core.errors import BatchKitError
-from batchkit._core.pager import _END, Consumed, Page, PagerCore, _check_count
+from batchkit._core.pager import END, Consumed, Page, PagerCore, RawPage
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from batchkit._wire.pages import RawPage
-
-__all__ = ["AsyncJobPager", "AsyncPageFetcher", "lossless_take_async"]
+__all__ = [
+    "AsyncJobPager",
+    "AsyncListing",
+    "AsyncPageFetcher",
+    "AsyncPager",
+    "lossless_take",
+    "read_ahead",
+]
 
 T = TypeVar("T")
 
 
 class AsyncPageFetcher(Protocol[T]):
-    """What the async pager reads pages from (:class:`batchkit._async.pages.AsyncPageSource`)."""
+    """What a pager reads pages from (:class:`~batchkit._async.source.AsyncPageSource`, or
+    the log reader's)."""
 
     async def fetch(self, token: str | None, page_size: int | None) -> RawPage[T]: ...
 
 
-class AsyncListing(Consumed[T], AsyncClosing, AsyncIterator[T]):
-    """What a queue's :class:`AsyncJobPager` and ``AsyncMergedPager`` offer alike: the sync
-    ``Listing``'s interface, awaited -- ``async for``, ``first``, ``peek``, ``take``
-    (lossless on failure and on cancellation), ``to_list``, ``to_pandas``, :meth:`aclose`.
-    A subclass says how the next item is read when none is ready (``_read``)."""
+class AsyncListing(Consumed[T], ListingBase, AsyncIterator[T]):
+    """What a queue's :class:`AsyncPager` and a merge's ``AsyncMergedPager`` offer alike, on
+    top of their cores: iteration (the one-consumer guard inline: it runs once per item),
+    ``first``, ``peek``, ``take`` (lossless on failure and on cancellation), ``to_list``,
+    ``to_pandas``.  A subclass says how the next item is read when none is ready
+    (``_read``)."""
 
-    _consumer = "task"
+    _consumer = CONSUMER
     _model: type[Any] | None = None
 
     def __aiter__(self) -> Self:
@@ -55,8 +82,8 @@ class AsyncListing(Consumed[T], AsyncClosing, AsyncIterator[T]):
         if not busy.acquire(blocking=False):
             raise self._busy_error()
         try:
-            item = self._next_ready()  # most items: no page to fetch, no await
-            return cast(T, item) if item is not _END else await self._read()
+            item = self._next_ready()  # most items: no page to fetch
+            return cast(T, item) if item is not END else await self._read()
         finally:
             busy.release()
 
@@ -64,13 +91,16 @@ class AsyncListing(Consumed[T], AsyncClosing, AsyncIterator[T]):
     def resume_token(self) -> str | None:  # pragma: no cover - each core defines it
         raise NotImplementedError
 
+    @property
+    def done(self) -> bool:  # pragma: no cover - each core defines it
+        raise NotImplementedError
+
     async def _read(self) -> T:  # pragma: no cover - each listing defines it
         raise NotImplementedError
 
-    async def aclose(self) -> None:
-        """End the listing (``contextlib.aclosing`` works too): iteration stops, nothing is
-        left running, and :attr:`resume_token` still says where it was."""
-        self.close()
+    def _title(self) -> str:
+        """What the notebook display calls the listing."""
+        return self._label
 
     async def first(self) -> T | None:
         """The next item, or None if there is none (a first page of one item, if it is the
@@ -82,42 +112,71 @@ class AsyncListing(Consumed[T], AsyncClosing, AsyncIterator[T]):
                 return None
 
     async def peek(self, n: int) -> list[T]:
-        """Up to ``n`` next items *without consuming them*: iteration still yields them."""
-        return await read_ahead_async(self, n)
+        """Up to ``n`` next items *without consuming them*: iteration still yields them.
+
+        This is what a notebook's display uses: it fetches only the pages those rows need,
+        and ``resume_token`` still points before the peeked items.  If a request fails, what
+        was peeked stays peeked (never yielded twice).
+
+        Args:
+            n: how many items to look at (an int >= 0).
+
+        Returns:
+            The next items, at most ``n``.
+
+        Raises:
+            InvalidParameterError: ``n`` is not an int >= 0.
+            BatchKitError: a request failed (``resume_token`` set).
+        """
+        return await read_ahead(self, n)
 
     async def take(self, n: int, *, progress: bool = False) -> list[T]:
         """The next ``n`` items (fewer if the listing ends first).
 
-        Lossless on failure and on cancellation: nothing read by this call is lost -- the
-        items go back in front of the listing, and an error's ``resume_token`` is where the
-        call started.
+        Lossless on failure: if a request fails (or the call is interrupted: Ctrl-C, a
+        cancelled task) nothing read by this call is lost -- the items go back in front of the
+        listing, and the error's ``resume_token`` is where the call started.
+
+        Args:
+            n: how many items (an int >= 0).
+            progress: show a ``tqdm.auto`` bar (a widget in a notebook) if tqdm is installed.
+
+        Returns:
+            The next items, at most ``n``.
+
+        Raises:
+            InvalidParameterError: ``n`` is not an int >= 0.
+            BatchKitError: a request failed (``resume_token``: where this call started).
         """
-        _check_count("take", n)
+        check_count("take", n)
         with self._wanting(n):
-            return await lossless_take_async(self, n, progress, start=lambda: self.resume_token)
+            return await lossless_take(self, n, progress, start=lambda: self.resume_token)
 
     async def to_list(self, *, progress: bool = False) -> list[T]:
-        """Every remaining item (reads the whole listing: prefer ``async for``)."""
+        """Every remaining item (reads the whole listing: prefer iterating)."""
         return await self.take(2**63, progress=progress)
 
     async def to_pandas(self, *, progress: bool = False) -> pd.DataFrame:
-        """Every remaining item as a DataFrame of flat columns (needs ``batchkit-aws[pandas]``)."""
+        """Every remaining item as a DataFrame of flat columns (needs ``batchkit-aws[pandas]``).
+
+        Times are timezone-aware UTC timestamps, enums strings, nested members ``a.b``; the
+        columns come from the model, so an empty result has them too.
+        """
         from batchkit._core.display import to_pandas
 
         return to_pandas(cast(Any, await self.to_list(progress=progress)), model=self._model)
 
 
-class AsyncJobPager(PagerCore[T, "AsyncPageFetcher[T]"], AsyncListing[T]):
+class AsyncPager(PagerCore[T, "AsyncPageFetcher[T]"], AsyncListing[T]):
     """A lazy ``AsyncIterator[T]`` over every item of a listing, one page in memory at a time.
 
-    No request is made until the first item (or page) is awaited.  ``resume_token`` is
-    valid at every point -- after any item, any error, a cancelled task, :meth:`aclose`.
-    One pager is for one task at a time (a second concurrent consumer raises).
-
-    >>> async def failed(batch):                                   # doctest: +SKIP
-    ...     async with batch.list_jobs("q", status="FAILED") as pager:
-    ...         async for job in pager:
-    ...             print(job.job_name)
+    No request is made until the first item (or page) is asked for.  ``resume_token`` is
+    valid at every point, errors included: a new listing started with
+    ``starting_token=resume_token`` yields exactly the items this pager has not yielded yet,
+    and so does iterating this pager again after an error.  One pager is for one task at a
+    time (a second concurrent consumer raises); use it with ``async with`` (or ``aclose()``)
+    to end it early.  It pages jobs, service jobs, S3 jobs, queues and log events alike
+    (``AsyncJobPager`` is the same class, by its first name).
     """
 
     async def pages(self) -> AsyncIterator[Page[T]]:
@@ -136,13 +195,11 @@ class AsyncJobPager(PagerCore[T, "AsyncPageFetcher[T]"], AsyncListing[T]):
                 page = self._rest_as_page()
             yield page
 
-    # ------------------------------------------------------------------ I/O
-
     async def _read(self) -> T:
         """The next kept item from the pages; StopAsyncIteration at the end."""
         while True:
             item = self._take_from_page()
-            if item is not _END:
+            if item is not END:
                 return cast(T, item)
             if self._closed or self._at_max() or not await self._next_page():
                 raise StopAsyncIteration
@@ -162,50 +219,55 @@ class AsyncJobPager(PagerCore[T, "AsyncPageFetcher[T]"], AsyncListing[T]):
         return True
 
 
-async def read_ahead_async(pager: Any, n: int) -> list[Any]:
-    """``peek`` for a pager with ``_ahead``, ``_frontier_token()``, an awaitable ``_read()``
-    and ``_guard()`` (:class:`AsyncJobPager`, ``AsyncMergedPager``): as the sync
-    ``read_ahead``, awaited."""
-    _check_count("peek", n)
-    with pager._guard():
-        while len(pager._ahead) < n:
-            token = pager._frontier_token()
+#: The name ``AsyncPager`` had first (it pages more than jobs): kept for existing code.
+AsyncJobPager = AsyncPager
+
+
+async def read_ahead(listing: Any, n: int) -> list[Any]:
+    """``peek`` for a listing with ``_ahead``, ``_frontier_token()``, ``_read()`` and
+    ``_guard()`` (:class:`AsyncPager`, ``AsyncMergedPager``): read until ``n`` items wait in
+    front, each with the resume token from just before it; a failure keeps what was read
+    (never yielded twice)."""
+    check_count("peek", n)
+    with listing._guard():
+        while len(listing._ahead) < n:
+            token = listing._frontier_token()
             try:
-                item = await pager._read()
+                item = await listing._read()
             except StopAsyncIteration:
                 break
-            pager._ahead.append((token, item))
-        return [item for _, item in list(pager._ahead)[:n]]
+            listing._ahead.append((token, item))
+        return [item for _, item in list(listing._ahead)[:n]]
 
 
-async def lossless_take_async(
-    pager: Any, n: int, progress: bool, *, start: Callable[[], str | None]
+async def lossless_take(
+    listing: Any, n: int, progress: bool, *, start: Callable[[], str | None]
 ) -> list[Any]:
-    """:func:`batchkit._core.pager.lossless_take`'s twin for an async pager with peeked items
-    (``_ahead``), ``_frontier_token()``, an awaitable ``_read()``, ``_guard()`` and ``_label``
-    (:class:`AsyncJobPager`, ``AsyncMergedPager``): on any failure -- a cancelled task
-    included -- the items read go back in front, and a :class:`BatchKitError`'s
-    ``resume_token`` is ``start()`` taken when the call began."""
-    _check_count("take", n)
+    """``take`` for a listing with peeked items (``_ahead``), ``_frontier_token()``,
+    ``_read()``, ``_guard()`` and ``_label`` (:class:`AsyncPager`, ``AsyncMergedPager``): on
+    any failure -- an interruption included -- the items read go back in front, and a
+    :class:`~batchkit.BatchKitError`'s ``resume_token`` is ``start()`` taken when the call
+    began."""
+    check_count("take", n)
     from batchkit._core.display import with_progress
 
     read: list[tuple[str | None, Any]] = []
-    with pager._guard():
+    with listing._guard():
         begin = start()
-        bar: Any = with_progress(cast(Any, None), progress, pager._label)
+        bar: Any = with_progress(cast(Any, None), progress, listing._label)
         try:
             while len(read) < n:
-                if pager._ahead:
-                    read.append(pager._ahead.popleft())
+                if listing._ahead:
+                    read.append(listing._ahead.popleft())
                 else:
-                    token = pager._frontier_token()
-                    read.append((token, await pager._read()))
+                    token = listing._frontier_token()
+                    read.append((token, await listing._read()))
                 if bar is not None:
                     bar.update(1)
         except StopAsyncIteration:
             pass
-        except BaseException as error:  # CancelledError included
-            pager._ahead.extendleft(reversed(read))
+        except BaseException as error:  # CancelledError and KeyboardInterrupt included
+            listing._ahead.extendleft(reversed(read))
             if isinstance(error, BatchKitError):
                 error.resume_token = begin
             raise

@@ -1,71 +1,63 @@
-"""AsyncWatch: :class:`batchkit.Watch`'s twin for ``async for``.
+"""AsyncWatch: follow any number of Batch jobs with one ``DescribeJobs`` per 100 jobs a poll.
 
-Both derive from :class:`batchkit._core.watch.WatchCore`, the sans-I/O rules of a watch (which
-jobs are pending, the events of a poll, the adaptive interval, failed polls, the deadline):
-only the poll (``AsyncBatchClient.describe_jobs``) is awaited here, and the wait between
-polls is ``await clock.sleep(...)`` -- :func:`asyncio.sleep` by default.
+Every rule -- which jobs are pending, the events of a poll, the adaptive interval, failed
+polls, the deadline -- is the sans-I/O :class:`~batchkit._core.watch.WatchCore`'s; here only
+the poll (``describe_jobs`` of the client, through :class:`AsyncJobReader`) is awaited, and
+the wait between polls is the runtime's :class:`~batchkit._async.runtime.Waker` (woken at
+once by :meth:`AsyncWatch.aclose`).
 
-Cancellation: cancel the consuming task (or time it out) and the poll in flight is
-cancelled with it (``AsyncJobDetails`` cancels its requests), the sleep ends at once, and
-nothing keeps running.
+Cancellation: cancel the consuming task (or time it out) and the poll in flight is cancelled
+with it (the describe result cancels its requests), the wait ends at once, and nothing keeps
+running.
+
+>>> import asyncio
+>>> from batchkit.testing import FakeAWS, ManualClock
+>>> clock = ManualClock()
+>>> fake = FakeAWS(now=clock.now)
+>>> job = fake.add_job("q", job_name="etl", status="SUBMITTED")
+>>> fake.lifecycle.schedule(job.job_id, [("RUNNABLE", 5), ("RUNNING", 20), ("SUCCEEDED", 90)])
+>>> async def main() -> None:
+...     async with fake.async_batch_client() as batch:
+...         async for change in batch.watch([job.job_id], clock=clock):
+...             print(change.old, "->", change.new)
+>>> asyncio.run(main())
+None -> SUBMITTED
+SUBMITTED -> RUNNABLE
+RUNNABLE -> RUNNING
+RUNNING -> SUCCEEDED
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import inspect
-from collections.abc import AsyncIterator, Awaitable
-from datetime import datetime
-from typing import TYPE_CHECKING, Protocol
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING
 
-from batchkit._async.runtime import AsyncClosing
+from batchkit._async.runtime import AsyncSystemClock, Closing, Waker, close_generator
 from batchkit._core.errors import BatchKitError
-from batchkit._core.watch import Clock, StatusChange, SystemClock, WatchCore
+from batchkit._core.watch import StatusChange, WatchCore
 
 if TYPE_CHECKING:
-    from batchkit._async.client import AsyncBatchClient
+    from batchkit._async.protocols import AsyncJobReader
+    from batchkit._core.watch import AsyncClock, Clock
     from batchkit.models import JobDetail, JobStatus
 
-__all__ = ["AsyncClock", "AsyncSystemClock", "AsyncWatch"]
+__all__ = ["AsyncWatch"]
 
 
-class AsyncClock(Protocol):
-    """A :class:`batchkit.Clock` whose ``sleep`` is awaited."""
+class AsyncWatch(WatchCore, Closing, AsyncIterator[StatusChange]):
+    """What ``watch()`` returns: :class:`~batchkit.StatusChange` events until every job is
+    done, then it ends.
 
-    def now(self) -> datetime:
-        """The current time, timezone-aware (stamps :attr:`StatusChange.at`)."""
-        ...
-
-    def monotonic(self) -> float:
-        """Seconds on a clock that never goes back (intervals and timeouts)."""
-        ...
-
-    def sleep(self, seconds: float) -> Awaitable[None]:
-        """Wait ``seconds`` without blocking the event loop."""
-        ...
-
-
-class AsyncSystemClock(SystemClock):
-    """The real clock for asyncio (the default): :func:`asyncio.sleep`."""
-
-    async def sleep(self, seconds: float) -> None:  # type: ignore[override]
-        await asyncio.sleep(seconds)
-
-
-class AsyncWatch(WatchCore, AsyncClosing, AsyncIterator[StatusChange]):
-    """What :meth:`AsyncBatchClient.watch` returns: ``async for`` over
-    :class:`batchkit.StatusChange` events until every job is done.
-
-    The same rules as :class:`batchkit.Watch` (one DescribeJobs per 100 pending jobs a poll,
-    the adaptive interval, ``until``, ``timeout``, unknown ids, failed polls).  An async
-    context manager: leaving the block or :meth:`aclose` stops it (a sleeping watch wakes
-    at once); :attr:`jobs` is the last description of every job so far.
+    A context manager: leaving the block or :meth:`aclose` (from anywhere) stops it, and a
+    waiting watch wakes at once.  :attr:`jobs` is the last description of every job so far
+    (what a live table shows).  Raises :class:`~batchkit.WaitTimeoutError` at the
+    ``timeout``, :class:`~batchkit.JobNotFoundError` for ids AWS does not know, and a failed
+    poll's error after ``MAX_FAILED_POLLS`` failed polls in a row.
     """
 
     def __init__(
         self,
-        batch: AsyncBatchClient,
+        batch: AsyncJobReader,
         ids: list[tuple[str, str]],
         *,
         until: frozenset[JobStatus],
@@ -79,8 +71,7 @@ class AsyncWatch(WatchCore, AsyncClosing, AsyncIterator[StatusChange]):
         self._batch = batch
         self._max_concurrency = max_concurrency
         self._clock: Clock | AsyncClock = clock if clock is not None else AsyncSystemClock()
-        self._stopped = False
-        self._wake: asyncio.Event | None = None
+        self._waker = Waker()
         self._iterator: AsyncIterator[StatusChange] = self._run()
 
     def __aiter__(self) -> AsyncWatch:
@@ -90,18 +81,15 @@ class AsyncWatch(WatchCore, AsyncClosing, AsyncIterator[StatusChange]):
         return await self._iterator.__anext__()
 
     async def aclose(self) -> None:
-        """Stop following the jobs; iteration ends (a sleeping watch wakes at once)."""
-        self._stopped = True
-        if self._wake is not None:
-            self._wake.set()
-        # RuntimeError: another task is inside the loop; it sees the flag and ends
-        with contextlib.suppress(RuntimeError):
-            await self._iterator.aclose()  # type: ignore[attr-defined]
+        """Stop following the jobs; iteration ends.  Safe from anywhere: a waiting watch
+        wakes at once, a poll in progress finishes first."""
+        self._waker.stop()
+        await close_generator(self._iterator)
 
     async def _drain(self) -> list[JobDetail]:
         async for _change in self:
             pass
-        if not self.done:  # closed by another task
+        if not self.done:  # closed from elsewhere
             raise BatchKitError(f"the watch was closed with {len(self.pending_ids)} job(s) left")
         return list(self.jobs)
 
@@ -109,29 +97,22 @@ class AsyncWatch(WatchCore, AsyncClosing, AsyncIterator[StatusChange]):
 
     async def _run(self) -> AsyncIterator[StatusChange]:
         clock = self._clock
+        waker = self._waker
         self._start(clock.monotonic())
-        while self.pending_ids and not self._stopped:
+        while self.pending_ids and not waker.stopped:
             started = clock.monotonic()
             seen, error = await self._poll()
             changes, changed = self._changes(seen, clock.now())
             for change in changes:
                 yield change
-            if not self.pending_ids or self._stopped:
+            if not self.pending_ids or waker.stopped:
                 return
-            await self._sleep(self._next_delay(error, changed, started, clock.monotonic()))
-
-    async def _sleep(self, seconds: float) -> None:
-        if type(self._clock) is AsyncSystemClock:
-            # aclose() from another task wakes it
-            self._wake = self._wake or asyncio.Event()
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), seconds)
-            return
-        outcome = self._clock.sleep(seconds)
-        if inspect.isawaitable(outcome):  # a sync Clock (ManualClock) just advances
-            await outcome
+            delay = self._next_delay(error, changed, started, clock.monotonic())
+            await waker.sleep(clock, delay)
 
     async def _poll(self) -> tuple[dict[str, JobDetail], BatchKitError | None]:
+        """Describe every pending job once; keep what arrived.  A failure after botocore's
+        retries is returned (the jobs of other chunks were still read)."""
         seen: dict[str, JobDetail] = {}
         error: BatchKitError | None = None
         async with self._batch.describe_jobs(

@@ -17,7 +17,8 @@ from rich.table import Table
 from rich.text import Text
 
 from batchkit._core.text import escape_controls
-from batchkit._core.watch import ArrayProgress, StatusChange, Watch
+from batchkit._core.watch import ArrayProgress, StatusChange
+from batchkit._sync.watch import Watch
 from batchkit.models import JobDetail
 
 __all__ = ["change_line", "elapsed", "summary_line", "watch_table"]

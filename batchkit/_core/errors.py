@@ -351,17 +351,6 @@ _BY_CODE: dict[str, type[AWSError]] = {
 }
 
 
-def require_text(
-    name: str, value: object, error: type[InvalidParameterError] = InvalidParameterError
-) -> str:
-    """``value`` if it is a non-blank ``str``; else ``error`` naming the parameter."""
-    if not isinstance(value, str):
-        raise error(f"{name}: expected a str, got {type(value).__name__}")
-    if not value.strip():
-        raise error(f"{name}: must not be empty or whitespace")
-    return value
-
-
 def from_client_error(
     error: ClientError, operation: str, resume_token: str | None = None
 ) -> AWSError:

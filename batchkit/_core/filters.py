@@ -24,7 +24,8 @@ from datetime import datetime, timedelta, timezone
 from functools import partial
 from typing import Any, Literal
 
-from batchkit._core.errors import InvalidFilterError, require_text
+from batchkit._core.checks import ALL_STATUSES, require_text
+from batchkit._core.errors import InvalidFilterError
 from batchkit._spec.operations import OPERATIONS
 from batchkit._spec.time import to_epoch_millis
 
@@ -371,9 +372,6 @@ class NewestFirstStop:
 JOB_STATUSES = ("SUBMITTED", "PENDING", "RUNNABLE", "STARTING", "RUNNING", "SUCCEEDED", "FAILED")
 #: The same for service jobs (``SCHEDULED`` comes between RUNNABLE and STARTING).
 SERVICE_JOB_STATUSES = (*JOB_STATUSES[:3], "SCHEDULED", *JOB_STATUSES[3:])
-
-#: ``status=ALL_STATUSES`` (or ``status="ALL"``, any case): jobs of every status.
-ALL_STATUSES = "ALL"
 
 _STATUSES: dict[str, tuple[str, ...]] = {
     "ListJobs": JOB_STATUSES,

@@ -1,14 +1,12 @@
-"""A job's output from CloudWatch Logs: where it is, and a lazy, resumable pager over it.
+"""A job's output from CloudWatch Logs: the sans-I/O rules of reading it.
 
-Why this is more than a ``get_log_events`` call: the stream name hides per attempt, per
-node and per ECS container; the log group, region and stream prefix come from the job's
-``logConfiguration``; array parents, EKS jobs and other log drivers have no stream at all;
-and ``GetLogEvents`` never ends a listing by itself -- at the end of a stream it sends back
-the token it was given.  Here a job becomes a :class:`LogLocation` (or a typed error that
-says where the logs are instead), and a location becomes a :class:`~batchkit.JobPager` of
-:class:`LogEvent` on the operations table's ``GET_LOG_EVENTS`` row, ended by the repeated
-forward token.  ``follow`` keeps polling (with backoff, on an injectable clock) until the
-job is terminal and no more events come.
+``GetLogEvents`` never ends a listing by itself -- at the end of a stream it sends back the
+token it was given -- so a stream is read on the operations table's ``GET_LOG_EVENTS`` row by
+a pager that ends on the repeated forward token.  :class:`StreamSteps` turns requests and
+pages into :class:`LogEvent` s, :class:`LogsCore` decides which job (or node) is read,
+where, and -- with a :class:`FollowPolicy` -- when to poll, back off, describe the job
+again and stop; :func:`plan_logs` checks ``logs()``' arguments.  The I/O loop is
+``batchkit._async.logs`` (generated into ``batchkit._sync.logs``).
 
 >>> from batchkit.testing import FakeAWS
 >>> fake = FakeAWS()
@@ -23,62 +21,43 @@ from __future__ import annotations
 import inspect
 import logging
 import math
-import re
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
-from botocore.exceptions import InvalidRegionError
-from botocore.utils import validate_region_name
 from pydantic import Field
 
+from batchkit._core.checks import ASYNC_SLEEP, check_optional_int, require_text
 from batchkit._core.errors import (
-    EksJobLogsError,
     InvalidParameterError,
-    LogDriverError,
     LogStreamNotFoundError,
-    LogsUnavailableError,
     NotFoundError,
     ResponseValidationError,
 )
-from batchkit._core.pager import JobPager, decode_token
+from batchkit._core.locations import LogLocation, locate, no_stream
+from batchkit._core.pager import RawPage
+from batchkit._core.tokens import decode_token
 from batchkit._spec.base import BatchKitModel, EpochMillis
 from batchkit._spec.operations import GET_LOG_EVENTS
 from batchkit._spec.time import to_epoch_millis
-from batchkit._wire.pages import PageSource, RawPage
 
 if TYPE_CHECKING:
-    from batchkit._sync.client import BatchClient
     from batchkit.models import JobDetail, LogsOutputLogEvent
 
 __all__ = [
-    "DEFAULT_LOG_GROUP",
     "FollowPolicy",
     "LogEvent",
-    "LogLocation",
     "LogsCore",
     "LogsPlan",
     "StreamSteps",
-    "console_domain",
-    "job_console_url",
-    "locate",
-    "log_console_url",
-    "open_logs",
-    "partition_of",
+    "check_anchor",
     "plan_logs",
+    "start_millis",
 ]
 
 log = logging.getLogger("batchkit")
-
-#: Where AWS Batch sends a job's output when its ``logConfiguration`` names no group.
-DEFAULT_LOG_GROUP = "/aws/batch/job"
-
-_JOB_ARN = re.compile(r"arn:(?P<partition>[a-z0-9-]+):batch:(?P<region>[a-z0-9-]+):")
-_CONSOLE = {"aws": "console.aws.amazon.com", "aws-cn": "console.amazonaws.cn"}
-_CONSOLE_GOV = "console.amazonaws-us-gov.com"
 
 
 class LogEvent(BatchKitModel, frozen=True):
@@ -113,271 +92,6 @@ class LogEvent(BatchKitModel, frozen=True):
 
 def _iso(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def console_domain(partition: str) -> str:
-    """The AWS console's host name for a partition (``aws``, ``aws-cn``, ``aws-us-gov``)."""
-    if partition.startswith("aws-us-gov"):
-        return _CONSOLE_GOV
-    return _CONSOLE.get(partition, _CONSOLE["aws"])
-
-
-def partition_of(job_arn: str | None) -> str:
-    """The partition of a job ARN (``aws``, ``aws-cn``, ``aws-us-gov``); ``aws`` if unknown."""
-    match = _JOB_ARN.match(job_arn or "")
-    return match["partition"] if match else "aws"
-
-
-def job_console_url(job_id: str, region: str, partition: str = "aws") -> str:
-    """The AWS Batch console page of a job."""
-    return (
-        f"https://{region}.{console_domain(partition)}/batch/home?region={region}"
-        f"#jobs/detail/{quote(job_id, safe='')}"
-    )
-
-
-def _console_escape(text: str) -> str:
-    # The CloudWatch console's fragment escapes a URL-encoded name once more: % -> $25.
-    return quote(text, safe="").replace("%", "$25")
-
-
-def log_console_url(group: str, stream: str | None, region: str, partition: str = "aws") -> str:
-    """The CloudWatch console page of a log stream (of the group, without a stream)."""
-    url = (
-        f"https://{region}.{console_domain(partition)}/cloudwatch/home?region={region}"
-        f"#logsV2:log-groups/log-group/{_console_escape(group)}"
-    )
-    return url if stream is None else f"{url}/log-events/{_console_escape(stream)}"
-
-
-@dataclass(frozen=True)
-class LogLocation:
-    """Where one attempt / node / container of a job logs: a CloudWatch Logs stream."""
-
-    job_id: str
-    group: str
-    stream: str | None
-    """None while the job has no stream yet (it has not started)."""
-    region: str
-    partition: str = "aws"
-    attempt: int | None = None
-    """The attempt's index in ``JobDetail.attempts`` (None: the current / latest one)."""
-    container: str | None = None
-    """The ECS task container's name (jobs with ``ecsProperties``)."""
-    derived: bool = False
-    """The stream name was built from the stream prefix and task id (Batch did not report it)."""
-
-    @property
-    def console_url(self) -> str:
-        """The CloudWatch console page of the stream (of the group while there is none)."""
-        return log_console_url(self.group, self.stream, self.region, self.partition)
-
-    def describe(self) -> str:
-        where = f"log group {self.group!r} in {self.region}"
-        return f"stream {self.stream!r} of {where}" if self.stream else where
-
-
-_DRIVER_HOME = {
-    "json-file": "on the container instance's disk (docker logs; /var/lib/docker/containers)",
-    "journald": "in the container instance's systemd journal (journalctl)",
-    "syslog": "in syslog{syslog-address}",
-    "gelf": "at the GELF endpoint{gelf-address}",
-    "fluentd": "at the Fluentd collector{fluentd-address}",
-    "splunk": "in Splunk{splunk-url}",
-    "awsfirelens": "wherever the job's FireLens (Fluent Bit / Fluentd) configuration sends it",
-}
-_ADDRESS_OPTIONS = ("syslog-address", "gelf-address", "fluentd-address", "splunk-url")
-
-
-def _driver_home(driver: str, options: Mapping[str, str]) -> str:
-    template = _DRIVER_HOME.get(driver, "wherever that driver sends it")
-    for key in _ADDRESS_OPTIONS:  # addresses only: other options can hold tokens
-        value = options.get(key)
-        template = template.replace("{" + key + "}", f" ({value})" if value else "")
-    return template
-
-
-def _definition_name(job: JobDetail) -> str:
-    return job.job_definition.rsplit("/", 1)[-1].split(":", 1)[0]
-
-
-def job_region(job: JobDetail, default: str) -> str:
-    """The region of a job (from its ARN), else ``default``."""
-    match = _JOB_ARN.match(job.job_arn or "")
-    return match["region"] if match else default
-
-
-def _check_eks(job: JobDetail) -> None:
-    if job.eks_properties is None and not job.eks_attempts:
-        return
-    pod = namespace = cluster = None
-    if job.eks_attempts:
-        last = job.eks_attempts[-1]
-        pod, namespace, cluster = last.pod_name, last.pod_namespace, last.eks_cluster_arn
-    if pod is None and job.eks_properties is not None and job.eks_properties.pod_properties:
-        pod = job.eks_properties.pod_properties.pod_name
-    command = f"kubectl logs --namespace {namespace or '<namespace>'} {pod or '<pod>'}"
-    on = f" on cluster {cluster}" if cluster else ""
-    raise EksJobLogsError(
-        f"job {job.job_id} runs on Amazon EKS: Batch records no CloudWatch Logs stream for "
-        f"it; its output is the pod's ({command}{on}), or wherever the cluster ships "
-        "container logs (CloudWatch Container Insights, Fluent Bit)",
-        job_id=job.job_id,
-    )
-
-
-def _check_array_parent(job: JobDetail) -> None:
-    array = job.array_properties
-    if array is None or array.index is not None or not array.size:
-        return
-    raise LogsUnavailableError(
-        f"job {job.job_id} is an array job: it has no output of its own, each child has "
-        f"its own log stream; pass a child's id ({job.job_id}:0 .. {job.job_id}:{array.size - 1})",
-        job_id=job.job_id,
-    )
-
-
-def _pick_container(containers: tuple[Any, ...], name: str | None, job_id: str) -> Any:
-    if name is not None:
-        for candidate in containers:
-            if candidate.name == name:
-                return candidate
-        names = ", ".join(repr(c.name) for c in containers if c.name) or "none"
-        raise InvalidParameterError(
-            f"container: job {job_id} has no container named {name!r} (it has: {names})"
-        )
-    for candidate in containers:
-        if candidate.essential is not False:
-            return candidate
-    return containers[0]
-
-
-def locate(
-    job: JobDetail,
-    *,
-    attempt: int | None = None,
-    container: str | None = None,
-    default_region: str,
-) -> LogLocation:
-    """Where ``job`` (a container or ECS job, a node or an array child) logs.
-
-    The group, region and stream prefix come from the job's ``logConfiguration``
-    (``awslogs-group``, default ``/aws/batch/job``; ``awslogs-region``, default the job's
-    region; ``awslogs-stream-prefix``, used to name the stream of an attempt Batch did not
-    report one for).  ``attempt`` indexes ``job.attempts`` (negative from the end; None:
-    the current one).
-
-    Raises:
-        EksJobLogsError: an EKS job.
-        LogsUnavailableError: an array parent (its children have the logs).
-        LogDriverError: the job logs with a driver other than ``awslogs``.
-        InvalidParameterError: ``attempt`` out of range, or an unknown ``container``.
-    """
-    _check_eks(job)
-    _check_array_parent(job)
-    attempts = job.attempts or ()
-    chosen = None
-    index: int | None = None
-    if attempt is not None:
-        if not -len(attempts) <= attempt < len(attempts):
-            have = f"attempts 0..{len(attempts) - 1}" if attempts else "no attempts yet"
-            raise InvalidParameterError(
-                f"attempt: job {job.job_id} has {have}, got {attempt} (omit it for the latest)"
-            )
-        index = attempt % len(attempts)
-        chosen = attempts[index]
-    stream: str | None
-    task_arn: str | None
-    container_name: str | None = None
-    if job.ecs_properties is not None:
-        tasks = job.ecs_properties.task_properties or ()
-        containers = tasks[0].containers if tasks and tasks[0].containers else ()
-        if not containers:
-            raise LogsUnavailableError(
-                f"job {job.job_id} has ECS properties but no task containers", job_id=job.job_id
-            )
-        picked = _pick_container(containers, container, job.job_id)
-        container_name = picked.name
-        config = picked.log_configuration
-        stream, task_arn = picked.log_stream_name, tasks[0].task_arn
-        if chosen is not None:
-            stream = task_arn = None
-            for attempt_task in chosen.task_properties or ():
-                task_arn = attempt_task.task_arn
-                for attempt_container in attempt_task.containers or ():
-                    if attempt_container.name == container_name:
-                        stream = attempt_container.log_stream_name
-    else:
-        if container is not None:
-            raise InvalidParameterError(
-                f"container: job {job.job_id} is not an ECS-properties job with named "
-                "containers (omit container)"
-            )
-        current = job.container
-        config = current.log_configuration if current is not None else None
-        if chosen is not None:
-            chosen_container = chosen.container
-            stream = chosen_container.log_stream_name if chosen_container else None
-            task_arn = chosen_container.task_arn if chosen_container else None
-        else:
-            stream = job.log_stream_name
-            task_arn = current.task_arn if current is not None else None
-    driver = "awslogs"
-    options: Mapping[str, str] = {}
-    if config is not None:
-        if config.log_driver is not None:
-            driver = config.log_driver.value
-        options = config.options or {}
-    if driver != "awslogs":
-        raise LogDriverError(
-            f"job {job.job_id} logs with the {driver!r} log driver, not awslogs: its output "
-            f"is not in CloudWatch Logs but {_driver_home(driver, options)}",
-            job_id=job.job_id,
-            driver=driver,
-        )
-    derived = False
-    prefix = options.get("awslogs-stream-prefix")
-    if stream is None and task_arn:
-        task_id = task_arn.rsplit("/", 1)[-1]
-        stream = f"{prefix or _definition_name(job)}/{container_name or 'default'}/{task_id}"
-        derived = True
-    region = options.get("awslogs-region") or job_region(job, default_region)
-    try:  # the job's own configuration (text AWS returns), checked as botocore will check it
-        validate_region_name(region)
-    except InvalidRegionError:
-        raise LogsUnavailableError(
-            f"job {job.job_id}: its log configuration names the region {region[:64]!r}, "
-            "which is not a region name",
-            job_id=job.job_id,
-        ) from None
-    return LogLocation(
-        job_id=job.job_id,
-        group=options.get("awslogs-group") or DEFAULT_LOG_GROUP,
-        stream=stream,
-        region=region,
-        partition=partition_of(job.job_arn),
-        attempt=index,
-        container=container_name,
-        derived=derived,
-    )
-
-
-def _no_stream(job: JobDetail, location: LogLocation) -> LogStreamNotFoundError:
-    status = job.status.value if job.status is not None else "unknown"
-    if job.is_terminal:
-        why = (
-            f"it ended ({status}) without one: its container never started"
-            + (f" ({job.status_reason})" if job.status_reason else "")
-            + "; see the job's status reason"
-        )
-    else:
-        why = f"it has not started yet ({status}); follow=True waits for it"
-    return LogStreamNotFoundError(
-        f"job {job.job_id} has no log stream: {why}",
-        job_id=job.job_id,
-        group=location.group,
-        region=location.region,
-    )
 
 
 class StreamSteps:
@@ -483,7 +197,7 @@ class StreamSteps:
 _AT = "@"
 
 
-def _check_anchor(token: str | None) -> None:
+def check_anchor(token: str | None) -> None:
     """Refuse a forged time anchor in a starting token before any request."""
     if token is not None and token.startswith(_AT):
         _anchor_millis(token)
@@ -496,35 +210,6 @@ def _anchor_millis(token: str) -> int:
             f"starting_token: not a token of a log listing (a time anchor {token[:40]!r})"
         )
     return int(text)
-
-
-class _StreamSource(PageSource["LogEvent"]):
-    """GetLogEvents pages of one stream, as :class:`LogEvent` s (:class:`StreamSteps`
-    around a blocking call)."""
-
-    def __init__(
-        self,
-        client: Any,
-        location: LogLocation,
-        *,
-        start_ms: int | None = None,
-        tail: int | None = None,
-        fast: bool = True,
-    ) -> None:
-        self.steps = StreamSteps(location, start_ms=start_ms, tail=tail)
-        super().__init__(client, GET_LOG_EVENTS, self.steps.params, fast=fast)
-
-    @property
-    def location(self) -> LogLocation:
-        return self.steps.location
-
-    def fetch(self, token: str | None, page_size: int | None) -> RawPage[LogEvent]:
-        request = self.steps.request(token, page_size)
-        try:
-            page: RawPage[LogsOutputLogEvent] = self.call(request)  # type: ignore[assignment]
-        except NotFoundError as error:
-            raise self.steps.missing(error) from error
-        return self.steps.events(page, token)
 
 
 #: What a :class:`FollowPolicy`'s ``sleep`` may be: a plain function, or (for
@@ -689,7 +374,7 @@ class LogsCore:
         self._terminal = job.is_terminal
         if location.stream is None:
             if self.follow is None or job.is_terminal:
-                raise _no_stream(job, location)
+                raise no_stream(job, location)
             return None
         self.location = location
         return location
@@ -739,107 +424,6 @@ class LogsCore:
         was open yet)."""
         self._terminal = job.is_terminal
         return self.location is None
-
-
-class _JobLogs:
-    """The page fetcher of ``BatchClient.logs``: :class:`LogsCore`'s rules around blocking
-    calls.  Finds the stream on the first fetch (lazy), then reads it; with a
-    :class:`FollowPolicy`, waits at the end of the stream for more until the job is
-    terminal and a poll after that finds nothing new."""
-
-    def __init__(self, batch: BatchClient, core: LogsCore, *, fast: bool) -> None:
-        self._batch = batch
-        self._core = core
-        self._fast = fast
-        self._source: _StreamSource | None = None
-
-    @property
-    def location(self) -> LogLocation | None:
-        """Where the events come from, once known."""
-        return self._core.location
-
-    @property
-    def describes(self) -> int:
-        """How many DescribeJobs requests this reader made."""
-        return self._core.describes
-
-    def _describe(self, job_id: str) -> JobDetail:
-        job = self._batch.describe_job(job_id)
-        self._core.described(job)
-        return job
-
-    def _open(self, job: JobDetail) -> None:
-        location = self._core.open(job, self._batch.client.meta.region_name)
-        if location is not None:
-            client = self._batch._logs_client(location.region)
-            self._source = _StreamSource(
-                client,
-                location,
-                start_ms=self._core.start_ms,
-                tail=self._core.tail,
-                fast=self._fast,
-            )
-
-    def fetch(self, token: str | None, page_size: int | None) -> RawPage[LogEvent]:
-        core = self._core
-        if not core.started:
-            job = core.given_job or self._describe(core.given_id)
-            node = core.node_id(job)
-            if node is not None:
-                job = self._describe(node)
-            self._open(job)
-            core.start(job)
-        if core.follow is None:
-            assert self._source is not None
-            return self._source.fetch(token, page_size)
-        return self._poll(core.follow, token, page_size)
-
-    def _poll(
-        self, policy: FollowPolicy, token: str | None, page_size: int | None
-    ) -> RawPage[LogEvent]:
-        core = self._core
-        while True:
-            page: RawPage[LogEvent] | None = None
-            if self._source is not None:
-                try:
-                    page = self._source.fetch(token, page_size)
-                except LogStreamNotFoundError:
-                    if not core.may_wait():
-                        raise
-            if core.settle(token, page):
-                assert page is not None
-                return page
-            outcome = policy.sleep(core.next_delay())
-            if outcome is not None:
-                _refuse_awaitable(outcome)
-            if core.describe_due():
-                assert core.job_id is not None
-                job = self._describe(core.job_id)
-                if core.open_now(job):
-                    self._open(job)
-
-
-_ASYNC_SLEEP = (
-    "follow: the FollowPolicy's sleep returned an awaitable; an async sleep is for "
-    "batchkit.aio's AsyncBatchClient.logs (the sync client needs a plain function)"
-)
-
-
-def _refuse_awaitable(outcome: object) -> None:
-    close = getattr(outcome, "close", None)
-    if callable(close):
-        close()  # a coroutine never awaited: no "never awaited" warning
-    raise InvalidParameterError(_ASYNC_SLEEP)
-
-
-def _check_optional_int(name: str, value: object, low: int, high: int | None = None) -> None:
-    if value is None:
-        return
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidParameterError(f"{name}: expected an int, got {type(value).__name__}")
-    if value < low or (high is not None and value > high):
-        bound = f"between {low} and {high}" if high is not None else f">= {low}"
-        raise InvalidParameterError(f"{name}: must be {bound}, got {value}")
 
 
 def start_millis(since: datetime | timedelta | None, now: datetime | None = None) -> int | None:
@@ -916,11 +500,10 @@ def plan_logs(
     follow: bool | FollowPolicy = False,
     page_size: int | None = None,
     starting_token: str | None = None,
-    async_sleep: bool = False,
+    awaits_sleep: bool = False,
 ) -> LogsPlan:
-    """Check ``logs()``' arguments, before any request (``async_sleep``: the client awaits
+    """Check ``logs()``' arguments, before any request (``awaits_sleep``: the client awaits
     a coroutine ``sleep``; the sync one refuses it)."""
-    from batchkit._core.errors import require_text
     from batchkit.models import JobDetail
 
     if isinstance(job, str):
@@ -929,13 +512,13 @@ def plan_logs(
         raise InvalidParameterError(
             f"job: expected a JobDetail, a job id or a job ARN, got {type(job).__name__}"
         )
-    _check_optional_int("attempt", attempt, -(2**31))
-    _check_optional_int("node", node, 0, 10_000)
+    check_optional_int("attempt", attempt, -(2**31))
+    check_optional_int("node", node, 0, 10_000)
     if container is not None:
         require_text("container", container)
-    _check_optional_int("limit", limit, 1)
-    _check_optional_int("tail", tail, 1, GET_LOG_EVENTS.page_size_max)
-    _check_optional_int("page_size", page_size, 1, GET_LOG_EVENTS.page_size_max)
+    check_optional_int("limit", limit, 1)
+    check_optional_int("tail", tail, 1, GET_LOG_EVENTS.page_size_max)
+    check_optional_int("page_size", page_size, 1, GET_LOG_EVENTS.page_size_max)
     if isinstance(follow, FollowPolicy):
         policy: FollowPolicy | None = follow
     elif isinstance(follow, bool):
@@ -944,46 +527,11 @@ def plan_logs(
         raise InvalidParameterError(
             f"follow: expected a bool or a FollowPolicy, got {type(follow).__name__}"
         )
-    if policy is not None and not async_sleep and inspect.iscoroutinefunction(policy.sleep):
-        raise InvalidParameterError(_ASYNC_SLEEP)
+    if policy is not None and not awaits_sleep and inspect.iscoroutinefunction(policy.sleep):
+        raise InvalidParameterError(ASYNC_SLEEP)
     start_ms = start_millis(since)
     assert GET_LOG_EVENTS.input_token is not None
-    _check_anchor(decode_token(starting_token, GET_LOG_EVENTS.input_token).token)
+    check_anchor(decode_token(starting_token, GET_LOG_EVENTS.input_token).token)
     return LogsPlan(
         job, attempt, node, container, start_ms, tail, policy, page_size, limit, starting_token
-    )
-
-
-def open_logs(batch: BatchClient, job: JobDetail | str, **arguments: Any) -> JobPager[LogEvent]:
-    """The pager of ``BatchClient.logs`` (arguments checked here, before any request)."""
-    plan = plan_logs(job, **arguments)
-    source = _JobLogs(batch, plan.core(), fast=batch._fast)
-    return JobPager([source], **plan.pager_options())
-
-
-def stream_pager(
-    client: Any,
-    location: LogLocation,
-    *,
-    since: datetime | timedelta | None = None,
-    tail: int | None = None,
-    page_size: int | None = None,
-    starting_token: str | None = None,
-    fast: bool = True,
-) -> JobPager[LogEvent]:
-    """A pager over one known stream with a CloudWatch Logs client (no job involved)."""
-    from batchkit._wire import fastpath as _fastpath
-
-    _fastpath.install(client)
-    assert GET_LOG_EVENTS.input_token is not None
-    _check_anchor(decode_token(starting_token, GET_LOG_EVENTS.input_token).token)
-    source = _StreamSource(client, location, start_ms=start_millis(since), tail=tail, fast=fast)
-    return JobPager(
-        [source],
-        label=GET_LOG_EVENTS.label,
-        token_key=GET_LOG_EVENTS.input_token,
-        starting_token=starting_token,
-        page_size=page_size,
-        model=LogEvent,
-        end_on_repeated_token=GET_LOG_EVENTS.token_repeats_at_end,
     )

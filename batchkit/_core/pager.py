@@ -1,25 +1,23 @@
-"""JobPager: a lazy, typed, resumable iterator over a paginated AWS listing.
+"""The sans-I/O state of a listing: where it is, what it yields next, where it resumes.
 
-Why not just hand out boto3's paginator: its items are untyped dicts, its ``resume_token``
-exists only at page boundaries, and a failure mid-listing leaves nothing to resume from.
-A :class:`JobPager` reads typed pages from a page source (:mod:`batchkit._wire.pages`, where
-every failure becomes a :class:`~batchkit.BatchKitError`), and only tracks *where it is*:
-the page, the item within it, client-side checks.  It can tell at any moment -- after any
-item, or after any error -- the token from which exactly the remaining items follow.
+Why a layer of its own: the sync and the async pager (``batchkit._async.pager``, generated
+into ``batchkit._sync.pager``), the merge over queues and the log reader all share every rule
+of *where a listing is* -- the page in hand, the item within it, client-side checks
+(keep/dedupe/early stop), token cycles, items peeked ahead, ``max_items``, the one-consumer
+guard -- and differ only in how a page is fetched.  :class:`PagerCore` says which page to
+fetch next (:meth:`PagerCore._next_request`), takes it (:meth:`PagerCore._accept`) and hands
+out its items; the face does the I/O in between.
 
-Tokens are botocore's format (``TokenEncoder``), interchangeable with a boto3 paginator's.
-A token taken inside a page counts the items to skip from that page's start; resuming with
-a smaller ``page_size`` than the token was taken with skips on into the next page, so it is
-still exact.  A listing made of several sub-listings (one per status, say) also records
-which one.
+It can tell at any moment -- after any item, or after any error -- the token from which
+exactly the remaining items follow (:mod:`batchkit._core.tokens`).  A token taken inside a
+page counts the items to skip from that page's start; resuming with a smaller
+``page_size`` skips on into the next page, so it is still exact.
 
->>> from batchkit import BatchClient
->>> from botocore.stub import Stubber
->>> batch = BatchClient(region_name="us-east-1")                    # doctest: +SKIP
->>> pager = batch.list_jobs("q", status="FAILED", page_size=2)       # doctest: +SKIP
->>> first_three = pager.take(3)                                      # doctest: +SKIP
->>> rest = batch.list_jobs("q", status="FAILED", page_size=2,
-...                        starting_token=pager.resume_token)        # doctest: +SKIP
+>>> core = PagerCore([None], label="ListJobs", token_key="nextToken")
+>>> position = core._next_request()
+>>> core._accept(position, RawPage(("a", "b"), next_token="t2"))
+>>> core._take_from_page(), core.resume_token is not None
+('a', True)
 """
 
 from __future__ import annotations
@@ -29,29 +27,28 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
-from types import TracebackType
-from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, cast
+from dataclasses import dataclass, field
+from typing import Any, Generic, Protocol, TypeVar
 
-from botocore.paginate import TokenDecoder, TokenEncoder
-from typing_extensions import Self
+from batchkit._core.errors import BatchKitError, TokenCycleError
+from batchkit._core.tokens import Position, decode_token, encode_token
 
-from batchkit._core.errors import BatchKitError, InvalidParameterError, TokenCycleError
-
-if TYPE_CHECKING:
-    import pandas as pd
-
-    from batchkit._wire.pages import RawPage
-
-__all__ = ["JobPager", "Page", "PageFetcher", "PagerCore", "Results", "StopRule", "decode_token"]
+__all__ = [
+    "END",
+    "SMALL_FIRST_PAGE",
+    "Consumed",
+    "Guard",
+    "Page",
+    "PagerCore",
+    "RawPage",
+    "StopRule",
+    "busy_error",
+]
 
 log = logging.getLogger("batchkit")
 
 T = TypeVar("T")
 S = TypeVar("S")
-
-_TRUNCATE = "boto_truncate_amount"
-_SEGMENT = "batchkit_segment"
 
 
 @dataclass(frozen=True)
@@ -63,141 +60,25 @@ class Page(Generic[T]):
     """Pass as ``starting_token=`` to continue after this page; None when nothing follows."""
 
 
-class PageFetcher(Protocol[T]):
-    """What the pager reads pages from (:class:`batchkit._wire.pages.PageSource`)."""
+@dataclass(frozen=True)
+class RawPage(Generic[T]):
+    """One response: every item it holds (typed, unfiltered) and the service's next token.
 
-    def fetch(self, token: str | None, page_size: int | None) -> RawPage[T]: ...
+    ``anchor`` is for a page asked for *without* a token that asking again would not
+    return (CloudWatch Logs' last ``tail`` events: the window moves as lines arrive).
+    ``anchor(i)`` gives a token and a number of items to skip from the page it starts that
+    address the page's item ``i`` stably, so a resume token inside such a page is exact.
+    """
+
+    items: tuple[T, ...]
+    next_token: str | None
+    anchor: Callable[[int], tuple[str, int]] | None = field(default=None, compare=False)
 
 
 class StopRule(Protocol):
     """Told each page of a sub-listing; True when no later page can hold a match."""
 
     def after_page(self, items: Sequence[Any]) -> bool: ...
-
-
-@dataclass(frozen=True)
-class _Position:
-    segment: int = 0
-    token: str | None = None  # the service's token of the page (None: the first page)
-    skip: int = 0  # items from that page's start already consumed
-
-
-def decode_token(
-    value: object, token_key: str, segments: int = 1, name: str = "starting_token"
-) -> _Position:
-    """Check a ``starting_token`` before any request; InvalidParameterError if forged."""
-    if value is None:
-        return _Position()
-    if not isinstance(value, str) or not value.strip():
-        raise InvalidParameterError(
-            f"{name}: expected a token string (a pager's resume_token or a page's next_token), "
-            f"got {type(value).__name__ if not isinstance(value, str) else 'an empty string'}"
-        )
-    try:
-        decoded = TokenDecoder().decode(value)
-    except Exception as error:
-        raise InvalidParameterError(
-            f"{name}: not a token from this operation (use a pager's resume_token or "
-            "a page's next_token)"
-        ) from error
-    if not isinstance(decoded, dict) or not set(decoded) <= {
-        token_key,
-        _TRUNCATE,
-        _SEGMENT,
-    }:
-        raise InvalidParameterError(
-            f"{name}: a token from a different operation (expected one holding {token_key!r})"
-        )
-    token = decoded.get(token_key)
-    skip = decoded.get(_TRUNCATE, 0)
-    segment = decoded.get(_SEGMENT, 0)
-    if token is not None and (not isinstance(token, str) or not token):
-        raise InvalidParameterError(f"{name}: the {token_key} inside it is not a string")
-    for field, number, low, high in (
-        ("item offset", skip, 0, 1_000_000),
-        ("sub-listing", segment, 0, segments - 1),
-    ):
-        if not isinstance(number, int) or isinstance(number, bool) or not low <= number <= high:
-            raise InvalidParameterError(
-                f"{name}: its {field} {number!r} is out of range (a forged or damaged token)"
-            )
-    return _Position(segment, token, skip)
-
-
-def _encode(token_key: str, position: _Position) -> str | None:
-    if position == _Position():
-        return None
-    payload: dict[str, Any] = {token_key: position.token}
-    if position.skip:
-        payload[_TRUNCATE] = position.skip
-    if position.segment:
-        payload[_SEGMENT] = position.segment
-    return TokenEncoder().encode(payload)
-
-
-class Results(Iterator[T]):
-    """What every batchkit result (a pager, a describe result) offers besides iteration.
-
-    ``first``, ``take``, ``to_list``, ``to_pandas``, and use as a context manager (leaving the
-    block calls :meth:`close`, which ends the result early and releases what it holds).
-    """
-
-    _model: type[Any] | None = None
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
-    def close(self) -> None:
-        """End early: iteration stops and nothing keeps running."""
-
-    def first(self) -> T | None:
-        """The next item, or None if there is none (fetching only what one item needs)."""
-        return next(self, None)
-
-    def take(self, n: int, *, progress: bool = False) -> list[T]:
-        """The next ``n`` items (fewer if the result ends first).
-
-        Args:
-            n: how many items (an int >= 0).
-            progress: show a ``tqdm.auto`` bar (a widget in a notebook) if tqdm is installed.
-
-        Returns:
-            The next items, at most ``n``.
-
-        Raises:
-            InvalidParameterError: ``n`` is not an int >= 0.
-        """
-        _check_count("take", n)
-        from batchkit._core.display import with_progress
-
-        out: list[T] = []
-        for item in with_progress(self, progress, type(self).__name__):
-            out.append(item)
-            if len(out) >= n:
-                break
-        return out
-
-    def to_list(self, *, progress: bool = False) -> list[T]:
-        """Every remaining item (reads everything: prefer iterating)."""
-        return self.take(2**63, progress=progress)
-
-    def to_pandas(self, *, progress: bool = False) -> pd.DataFrame:
-        """Every remaining item as a DataFrame of flat columns (needs ``batchkit-aws[pandas]``).
-
-        Times are timezone-aware UTC timestamps, enums strings, nested members ``a.b``; the
-        columns come from the model, so an empty result has them too.
-        """
-        from batchkit._core.display import to_pandas
-
-        return to_pandas(cast(Any, self.to_list(progress=progress)), model=self._model)
 
 
 class Consumed(Generic[T]):
@@ -231,8 +112,8 @@ class Consumed(Generic[T]):
     def _at_max(self) -> bool:
         return self._max_items is not None and self._yielded >= self._max_items
 
-    def _guard(self) -> _Guard:
-        return _Guard(self._busy, self._label, self._consumer)
+    def _guard(self) -> Guard:
+        return Guard(self._busy, self._label, self._consumer)
 
     def _busy_error(self) -> BatchKitError:
         return busy_error(self._label, self._consumer)
@@ -253,17 +134,18 @@ class Consumed(Generic[T]):
         return want
 
     def _next_ready(self) -> Any:
-        """The next item that needs no request -- a peeked one -- else _END."""
+        """The next item that needs no request -- a peeked one -- else END."""
         if self._ahead:
             return self._ahead.popleft()[1]
-        return _END
+        return END
 
 
 class PagerCore(Consumed[T], Generic[T, S]):
     """The sans-I/O state of a listing: position, resume tokens, keep/dedupe/stop, peeked items.
 
-    Why a class of its own: the sync :class:`JobPager` and ``batchkit.aio.AsyncJobPager``
-    share every rule of *where a listing is* and differ only in how a page is fetched.
+    Why a class of its own: the sync :class:`~batchkit.Pager` and
+    :class:`~batchkit.aio.AsyncPager` share every rule of *where a listing is* and differ
+    only in how a page is fetched.
     :meth:`_next_request` says which page to fetch (or None at the end), :meth:`_accept`
     takes it, :meth:`_take_from_page` hands out the next kept item; a subclass does the I/O
     in between.
@@ -300,7 +182,7 @@ class PagerCore(Consumed[T], Generic[T, S]):
         self._page_size = page_size
         self._dedupe = dedupe
         # No client-side rule decides which items of a page are yielded: iteration may
-        # hand out the page's items by index (JobPager.__next__).
+        # hand out the page's items by index (``Pager.__next__``).
         self._plain = keep is None and dedupe is None and max_items is None
         self._seen_keys: set[object] = set()
         self._model = model
@@ -343,7 +225,7 @@ class PagerCore(Consumed[T], Generic[T, S]):
 
     # ------------------------------------------------------------------ internals
 
-    def _fetch_size(self, position: _Position) -> int | None:
+    def _fetch_size(self, position: Position) -> int | None:
         """The page size to ask for.
 
         The caller's ``page_size`` when given.  Otherwise the service's default -- up to
@@ -368,20 +250,22 @@ class PagerCore(Consumed[T], Generic[T, S]):
     def _frontier_token(self) -> str | None:
         """The token after the last item read from the pages (peeked ones included)."""
         if self._page is None:
-            return _encode(self._token_key, self._origin)
+            return encode_token(self._token_key, self._origin)
         if not self._page_exhausted():
             position = self._page_position
             assert self._page is not None
             if position.token is None and self._page.anchor is not None:
                 token, skip = self._page.anchor(self._pos)  # a page that cannot be re-asked
-                return _encode(self._token_key, _Position(position.segment, token, skip))
-            return _encode(self._token_key, _Position(position.segment, position.token, self._pos))
+                return encode_token(self._token_key, Position(position.segment, token, skip))
+            return encode_token(
+                self._token_key, Position(position.segment, position.token, self._pos)
+            )
         following = self._following()
         if following is None and self._tail:
             # An open end: the tail page again, past every item it held.
             position = self._page_position
-            tail = _Position(position.segment, position.token, self._pos + self._carry)
-            return _encode(self._token_key, tail)
+            tail = Position(position.segment, position.token, self._pos + self._carry)
+            return encode_token(self._token_key, tail)
         if following is None:
             return None
         if following.token is not None and (following.segment, following.token) in self._followed:
@@ -391,17 +275,17 @@ class PagerCore(Consumed[T], Generic[T, S]):
             position = self._page_position
             assert self._page is not None
             skip = len(self._page.items) + self._carry
-            following = _Position(position.segment, position.token, skip)
-        return _encode(self._token_key, following)
+            following = Position(position.segment, position.token, skip)
+        return encode_token(self._token_key, following)
 
-    def _following(self) -> _Position | None:
+    def _following(self) -> Position | None:
         """Where the page after the current (exhausted) one starts; None at the end."""
         assert self._page is not None
         segment = self._page_position.segment
         if self._page.next_token is not None and not self._last_page and not self._tail:
-            return _Position(segment, self._page.next_token, self._carry)
+            return Position(segment, self._page.next_token, self._carry)
         if segment + 1 < len(self._sources):
-            return _Position(segment + 1)
+            return Position(segment + 1)
         return None
 
     def _page_exhausted(self) -> bool:
@@ -411,7 +295,7 @@ class PagerCore(Consumed[T], Generic[T, S]):
         return self._page is not None and self._following() is None
 
     def _take_from_page(self) -> Any:
-        """The next kept item of the current page, or _END."""
+        """The next kept item of the current page, or END."""
         page = self._page
         while page is not None and self._pos < len(page.items):
             if self._closed or self._at_max():
@@ -427,11 +311,11 @@ class PagerCore(Consumed[T], Generic[T, S]):
                 self._seen_keys.add(key)
             self._yielded += 1
             return item
-        return _END
+        return END
 
     def _next_ready(self) -> Any:
         """The next item that needs no request -- a peeked one, or the current page's next
-        kept one -- else _END.  Iteration's hot path: without client-side rules (keep,
+        kept one -- else END.  Iteration's hot path: without client-side rules (keep,
         dedupe, max_items) an index bump instead of :meth:`_take_from_page`'s checks."""
         if self._ahead:
             return self._ahead.popleft()[1]
@@ -442,7 +326,7 @@ class PagerCore(Consumed[T], Generic[T, S]):
                 self._pos = pos + 1
                 self._yielded += 1
                 return page.items[pos]
-            return _END
+            return END
         return self._take_from_page()
 
     def _page_in_hand(self) -> Page[T] | None:
@@ -462,10 +346,10 @@ class PagerCore(Consumed[T], Generic[T, S]):
         return Page(tuple(self._rest_of_page()), self._frontier_token())
 
     def _rest_of_page(self) -> Iterator[T]:
-        while (item := self._take_from_page()) is not _END:
+        while (item := self._take_from_page()) is not END:
             yield item
 
-    def _next_request(self) -> _Position | None:
+    def _next_request(self) -> Position | None:
         """Where the next page starts (sans I/O); None at the end of the listing."""
         if self._closed or self._at_max():
             return None
@@ -490,7 +374,7 @@ class PagerCore(Consumed[T], Generic[T, S]):
         position = self._page_position
         # past its items, and past the items a larger-page token still had to skip (carry)
         skip = len(self._page.items) + self._carry
-        self._origin = _Position(position.segment, position.token, skip)
+        self._origin = Position(position.segment, position.token, skip)
         self._followed.discard((position.segment, position.token or ""))
         self._page = None
         error = TokenCycleError(
@@ -500,13 +384,13 @@ class PagerCore(Consumed[T], Generic[T, S]):
         error.resume_token = self._resume_token()
         raise error
 
-    def _accept(self, position: _Position, page: RawPage[T]) -> None:
+    def _accept(self, position: Position, page: RawPage[T]) -> None:
         """Take the page fetched for ``position`` (sans I/O)."""
         self._requests += 1
         if position.token is not None:
             self._followed.add((position.segment, position.token))
         self._page = page
-        self._page_position = _Position(position.segment, position.token)
+        self._page_position = Position(position.segment, position.token)
         self._pos = min(position.skip, len(page.items))
         # A token taken with a larger page size can skip past this page: on into the next.
         self._carry = position.skip - self._pos
@@ -525,148 +409,7 @@ class PagerCore(Consumed[T], Generic[T, S]):
         )
 
 
-class Listing(Consumed[T], Results[T]):
-    """What a queue's :class:`JobPager` and a merge's ``MergedPager`` offer alike, on top of
-    their cores: iteration (the one-consumer guard inline: it runs once per item), ``first``,
-    ``peek``, ``take`` (lossless), the notebook display.  A subclass says how the next item
-    is read when none is ready (``_read``)."""
-
-    def __iter__(self) -> Self:
-        return self
-
-    def __next__(self) -> T:
-        busy = self._busy
-        if not busy.acquire(blocking=False):
-            raise self._busy_error()
-        try:
-            item = self._next_ready()
-            return cast(T, item) if item is not _END else self._read()
-        finally:
-            busy.release()
-
-    @property
-    def resume_token(self) -> str | None:  # pragma: no cover - each core defines it
-        raise NotImplementedError
-
-    def _read(self) -> T:  # pragma: no cover - each listing defines it
-        raise NotImplementedError
-
-    def _title(self) -> str:
-        """What the notebook display calls the listing."""
-        return self._label
-
-    def first(self) -> T | None:
-        """The next item, or None if there is none (a first page of one item, if it is the
-        listing's first request)."""
-        with self._wanting(1):
-            return next(self, None)
-
-    def peek(self, n: int) -> list[T]:
-        """Up to ``n`` next items *without consuming them*: iteration still yields them.
-
-        This is what a notebook's display of a pager uses: it fetches only the pages those
-        rows need, and ``resume_token`` still points before the peeked items.  If a request
-        fails, what was peeked stays peeked (never yielded twice).
-
-        Args:
-            n: how many items to look at (an int >= 0).
-
-        Returns:
-            The next items, at most ``n``.
-
-        Raises:
-            InvalidParameterError: ``n`` is not an int >= 0.
-            BatchKitError: a request failed (``resume_token`` set).
-        """
-        return read_ahead(self, n)
-
-    def take(self, n: int, *, progress: bool = False) -> list[T]:
-        """The next ``n`` items (fewer if the listing ends first).
-
-        Lossless on failure: if a request fails (or you press Ctrl-C) nothing read by this
-        call is lost -- the items go back in front of the pager, and the error's
-        ``resume_token`` is where the call started.
-
-        Args:
-            n: how many items (an int >= 0).
-            progress: show a ``tqdm.auto`` bar (a widget in a notebook) if tqdm is installed.
-
-        Returns:
-            The next items, at most ``n``.
-
-        Raises:
-            InvalidParameterError: ``n`` is not an int >= 0.
-            BatchKitError: a request failed (``resume_token``: where this call started).
-        """
-        _check_count("take", n)
-        with self._wanting(n):
-            return lossless_take(self, n, progress, start=lambda: self.resume_token)
-
-    def _repr_html_(self) -> str:
-        """Notebook display: the next rows, fetching only the pages they need."""
-        from batchkit._core.display import html_table
-
-        with self._wanting(10):
-            rows = self.peek(10)
-        more = "" if self.done else "; the rest is not fetched yet"
-        return html_table(cast(Any, rows), f"{self._title()}: first {len(rows)} rows{more}")
-
-    @property
-    def done(self) -> bool:  # pragma: no cover - each core defines it
-        raise NotImplementedError
-
-
-class JobPager(PagerCore[T, PageFetcher[T]], Listing[T]):
-    """A lazy ``Iterator[T]`` over every item of a listing, one page in memory at a time.
-
-    No request is made until the first item (or page) is asked for.  ``resume_token``
-    is valid at every point, errors included: a new listing started with
-    ``starting_token=resume_token`` yields exactly the items this pager has not yielded
-    yet, and so does iterating this pager again after an error.  One pager is for one
-    thread at a time (concurrent use raises); use it as a context manager or call
-    :meth:`close` to end it early.
-    """
-
-    def pages(self) -> Iterator[Page[T]]:
-        """The remaining items page by page (one AWS response each, after filtering).
-
-        If iteration stopped inside a page, the first page holds the rest of that page.
-        """
-        with self._guard():
-            ready = self._page_in_hand()
-        if ready is not None:
-            yield ready
-        while True:
-            with self._guard():
-                if not self._next_page():
-                    return
-                page = self._rest_as_page()
-            yield page
-
-    def _read(self) -> T:
-        """The next kept item from the pages; StopIteration at the end."""
-        while True:
-            item = self._take_from_page()
-            if item is not _END:
-                return item  # type: ignore[no-any-return]
-            if self._closed or self._at_max() or not self._next_page():
-                raise StopIteration
-
-    def _next_page(self) -> bool:
-        """Load the page that follows; False at the end of the listing."""
-        position = self._next_request()
-        if position is None:
-            return False
-        try:
-            page = self._sources[position.segment].fetch(position.token, self._fetch_size(position))
-        except BatchKitError as error:
-            error.resume_token = self._resume_token()
-            raise
-        self._accept(position, page)
-        return True
-
-
-class _Guard:
+class Guard:
     """Refuse a second thread (or a re-entrant call) while the pager is busy."""
 
     def __init__(self, lock: threading.Lock, label: str, consumer: str = "thread") -> None:
@@ -690,66 +433,10 @@ def busy_error(label: str, consumer: str) -> BatchKitError:
     )
 
 
-def read_ahead(pager: Any, n: int) -> list[Any]:
-    """``peek`` for a pager with ``_ahead``, ``_frontier_token()``, ``_read()`` and ``_guard()``
-    (:class:`JobPager`, ``MergedPager``): read until ``n`` items wait in front, each with the
-    resume token from just before it; a failure keeps what was read (never yielded twice)."""
-    _check_count("peek", n)
-    with pager._guard():
-        while len(pager._ahead) < n:
-            token = pager._frontier_token()
-            try:
-                item = pager._read()
-            except StopIteration:
-                break
-            pager._ahead.append((token, item))
-        return [item for _, item in list(pager._ahead)[:n]]
-
-
-def lossless_take(
-    pager: Any, n: int, progress: bool, *, start: Callable[[], str | None]
-) -> list[Any]:
-    """``take`` for a pager with peeked items (``_ahead``), ``_frontier_token()``, ``_read()``,
-    ``_guard()`` and ``_label`` (:class:`JobPager`, ``MergedPager``): on any failure the items
-    read go back in front, and a :class:`BatchKitError`'s ``resume_token`` is ``start()``
-    taken when the call began."""
-    _check_count("take", n)
-    from batchkit._core.display import with_progress
-
-    read: list[tuple[str | None, Any]] = []
-    with pager._guard():
-        begin = start()
-        bar: Any = with_progress(cast(Any, None), progress, pager._label)
-        try:
-            while len(read) < n:
-                if pager._ahead:
-                    read.append(pager._ahead.popleft())
-                else:
-                    token = pager._frontier_token()
-                    read.append((token, pager._read()))
-                if bar is not None:
-                    bar.update(1)
-        except StopIteration:
-            pass
-        except BaseException as error:
-            pager._ahead.extendleft(reversed(read))
-            if isinstance(error, BatchKitError):
-                error.resume_token = begin
-            raise
-        finally:
-            if bar is not None:
-                bar.close()
-    return [item for _, item in read]
-
-
-_END = object()
+#: What :meth:`Consumed._next_ready` returns when no item is ready without a request.
+END = object()
 
 #: The largest first page :meth:`PagerCore._fetch_size` asks for when a call needs only a few
 #: items: every listing operation accepts 100, filtered or not; a call that needs more gets
 #: the service's default page, as iteration does.
 SMALL_FIRST_PAGE = 100
-
-
-def _check_count(name: str, n: object) -> None:
-    if not isinstance(n, int) or isinstance(n, bool) or n < 0:
-        raise InvalidParameterError(f"{name}: n must be an int >= 0, got {n!r}")

@@ -1,4 +1,6 @@
-"""``BatchClient.why(job)``: why a job failed, in one object you can print, show or branch on.
+"""``why(job)``: why a job failed, in one object you can print, show or branch on (the
+sans-I/O part: the loop that describes the job and reads its last log lines is
+``batchkit._async.report``, generated into ``batchkit._sync.report``).
 
 Why: after "what failed" people always ask "why", and the answer is spread over the job's
 status reason, each attempt's container reason and exit code, and the last lines of a log
@@ -25,21 +27,14 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 from batchkit._core.errors import BatchKitError, InvalidParameterError, LogsUnavailableError
-from batchkit._core.logs import (
-    LogEvent,
-    LogLocation,
-    job_console_url,
-    job_region,
-    locate,
-    partition_of,
-)
+from batchkit._core.locations import LogLocation, job_console_url, job_region, partition_of
+from batchkit._core.logs import LogEvent
 from batchkit._core.text import escape_controls
 from batchkit._spec.base import OpenEnum
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderResult
 
-    from batchkit._sync.client import BatchClient
     from batchkit.models import AttemptDetail, JobDetail
 
 __all__ = [
@@ -47,7 +42,6 @@ __all__ = [
     "FailureKind",
     "FailureReport",
     "assemble_report",
-    "build_report",
     "check_report_job",
     "classify",
     "failed_children",
@@ -319,10 +313,10 @@ class FailureReport(_Report, frozen=True):
         data: dict[str, Any] = self.model_dump(mode="json", exclude={"log_lines"})
         data["log_lines"] = [line.to_json_dict() for line in self.log_lines]
         data["attempts"] = [
-            {**a.model_dump(mode="json"), "duration_seconds": _seconds(a.duration)}
+            {**a.model_dump(mode="json"), "duration_seconds": _total_seconds(a.duration)}
             for a in self.attempts
         ]
-        data["duration_seconds"] = _seconds(self.duration)
+        data["duration_seconds"] = _total_seconds(self.duration)
         return data
 
     # ------------------------------------------------------------------ display
@@ -444,7 +438,7 @@ def _html_value(value: str) -> str:
     return html.escape(value)
 
 
-def _seconds(value: timedelta | None) -> float | None:
+def _total_seconds(value: timedelta | None) -> float | None:
     return None if value is None else value.total_seconds()
 
 
@@ -453,7 +447,7 @@ def _seconds(value: timedelta | None) -> float | None:
 
 def check_report_job(job: object, lines: object) -> JobDetail | str:
     """Check ``why()``' arguments (before any request): the job, or its id to describe."""
-    from batchkit._core.errors import require_text
+    from batchkit._core.checks import require_text
     from batchkit.models import JobDetail
 
     if isinstance(lines, bool) or not isinstance(lines, int) or not 0 <= lines <= 10_000:
@@ -528,35 +522,4 @@ def assemble_report(
         logs_error=logs_error,
         job_url=job_console_url(job.job_id, region, partition_of(job.job_arn)),
         log_url=location.console_url if location is not None else None,
-    )
-
-
-def build_report(batch: BatchClient, job: JobDetail | str, *, lines: int = 20) -> FailureReport:
-    """The :class:`FailureReport` of ``job`` (``BatchClient.why``)."""
-    given = check_report_job(job, lines)
-    detail = batch.describe_job(given) if isinstance(given, str) else given
-    parent: str | None = None
-    children = failed_children(detail)
-    child = batch.list_jobs(**children).first() if children is not None else None
-    if child is not None:
-        parent, detail = detail.job_id, batch.describe_job(child.job_id)
-    elif (node := main_node(detail)) is not None:  # the main node's logs
-        parent, detail = detail.job_id, batch.describe_job(node)
-    default_region = batch.client.meta.region_name
-    location: LogLocation | None = None
-    log_lines: tuple[LogEvent, ...] = ()
-    logs_error: str | None = None
-    try:
-        location = locate(detail, default_region=default_region)
-        if lines and location.stream is not None:
-            log_lines = tuple(batch.logs(detail, tail=lines, limit=lines))
-    except BatchKitError as error:
-        logs_error = logs_error_text(error)
-    return assemble_report(
-        detail,
-        parent=parent,
-        default_region=default_region,
-        location=location,
-        log_lines=log_lines,
-        logs_error=logs_error,
     )

@@ -1,9 +1,11 @@
-"""Watch and wait: follow any number of Batch jobs with one ``DescribeJobs`` per 100 jobs.
+"""The rules of watch and wait: follow any number of Batch jobs with one ``DescribeJobs`` per
+100 jobs (the sans-I/O part; the loop is ``batchkit._async.watch``, generated into
+``batchkit._sync.watch``).
 
 Why: tools that poll ``DescribeJobs`` once per job, each with its own backoff, get throttled
 with a few hundred jobs (and botocore ships no Batch waiters).  A :class:`Watch` describes
 the jobs it still follows in chunks of 100 (the API's limit, through
-:meth:`BatchClient.describe_jobs`), at most once per interval; the interval starts short,
+:meth:`~batchkit.BatchClient.describe_jobs`), at most once per interval; the interval starts short,
 grows while nothing changes, is jittered, and widens when AWS keeps throttling after
 botocore's own retries.  Jobs that are done stop costing requests.
 
@@ -31,18 +33,15 @@ RUNNING -> SUCCEEDED
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import math
 import random
-import threading
-import time
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Awaitable, Collection, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
-from types import TracebackType
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
+from batchkit._core.checks import seconds
 from batchkit._core.errors import (
     BatchKitError,
     InvalidParameterError,
@@ -55,17 +54,17 @@ from batchkit._core.errors import (
 from batchkit._spec.models.mixins import TERMINAL_BATCH_VALUES
 
 if TYPE_CHECKING:
-    from batchkit._sync.client import BatchClient
     from batchkit.models import JobDetail, JobStatus
 
 __all__ = [
+    "DEFAULT_INTERVAL",
+    "MAX_FAILED_POLLS",
     "ArrayProgress",
+    "AsyncClock",
     "Clock",
     "Interval",
     "PollSchedule",
     "StatusChange",
-    "SystemClock",
-    "Watch",
     "WatchCore",
     "check_interval",
     "check_timeout",
@@ -73,7 +72,6 @@ __all__ = [
 
 log = logging.getLogger("batchkit")
 
-#: A duration: seconds, or a ``timedelta``.
 Seconds = float | timedelta
 #: ``poll_interval=``: one fixed interval, or ``(shortest, longest)``.
 Interval = float | timedelta | tuple[float | timedelta, float | timedelta]
@@ -116,18 +114,20 @@ class Clock(Protocol):
         ...
 
 
-class SystemClock:
-    """The real clock (the default).  A watch on it sleeps on an event, so :meth:`Watch.close`
-    from another thread wakes it at once."""
+class AsyncClock(Protocol):
+    """A :class:`Clock` whose ``sleep`` is awaited (``batchkit.aio``)."""
 
     def now(self) -> datetime:
-        return datetime.now(timezone.utc)
+        """The current time, timezone-aware (stamps :attr:`StatusChange.at`)."""
+        ...
 
     def monotonic(self) -> float:
-        return time.monotonic()
+        """Seconds on a clock that never goes back (intervals and timeouts)."""
+        ...
 
-    def sleep(self, seconds: float) -> None:
-        time.sleep(seconds)
+    def sleep(self, seconds: float) -> Awaitable[None]:
+        """Wait ``seconds`` without blocking the event loop."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -215,23 +215,9 @@ class StatusChange:
         return ArrayProgress.of(self.detail)
 
 
-def _seconds(name: str, value: object) -> float:
-    if isinstance(value, timedelta):
-        seconds = value.total_seconds()
-    elif isinstance(value, (int, float)) and not isinstance(value, bool):
-        seconds = float(value)
-    else:
-        raise InvalidParameterError(
-            f"{name}: expected seconds (a number) or a timedelta, got {type(value).__name__}"
-        )
-    if not math.isfinite(seconds) or seconds <= 0:
-        raise InvalidParameterError(f"{name}: must be a positive, finite duration, got {value!r}")
-    return seconds
-
-
 def check_timeout(timeout: object) -> float | None:
     """``timeout=`` in seconds (None: no limit), or InvalidParameterError."""
-    return None if timeout is None else _seconds("timeout", timeout)
+    return None if timeout is None else seconds("timeout", timeout)
 
 
 def check_interval(interval: object) -> tuple[float, float]:
@@ -243,15 +229,15 @@ def check_interval(interval: object) -> tuple[float, float]:
             raise InvalidParameterError(
                 "poll_interval: give one interval or a (shortest, longest) pair"
             )
-        low = _seconds("poll_interval", interval[0])
-        high = _seconds("poll_interval", interval[1])
+        low = seconds("poll_interval", interval[0])
+        high = seconds("poll_interval", interval[1])
         if low > high:
             raise InvalidParameterError(
                 f"poll_interval: the shortest interval ({low:g} s) is longer than the longest "
                 f"({high:g} s)"
             )
         return low, high
-    fixed = _seconds("poll_interval", interval)
+    fixed = seconds("poll_interval", interval)
     return fixed, fixed
 
 
@@ -434,105 +420,3 @@ class WatchCore:
             if _reached(job, self._until):
                 self._done.add(key)
         return changes, changed
-
-
-class Watch(WatchCore, Iterator[StatusChange]):
-    """The iterator :meth:`BatchClient.watch` returns: :class:`StatusChange` events until
-    every job is done, then it ends.
-
-    A context manager: leaving the block, :meth:`close` (from any thread) or Ctrl-C stop it
-    and leave no thread behind.  :attr:`jobs` is the last description of every job so far
-    (what a live table shows).  Raises :class:`batchkit.WaitTimeoutError` at the
-    ``timeout``, :class:`batchkit.JobNotFoundError` for ids AWS does not know, and a failed
-    poll's error after :data:`MAX_FAILED_POLLS` failed polls in a row.
-    """
-
-    def __init__(
-        self,
-        batch: BatchClient,
-        ids: list[tuple[str, str]],
-        *,
-        until: frozenset[JobStatus],
-        timeout: float | None,
-        interval: tuple[float, float],
-        max_workers: int,
-        progress: bool,
-        clock: Clock | None,
-    ) -> None:
-        super().__init__(ids, until=until, timeout=timeout, interval=interval, progress=progress)
-        self._batch = batch
-        self._max_workers = max_workers
-        self._clock: Clock = clock if clock is not None else SystemClock()
-        self._stop = threading.Event()
-        self._iterator: Iterator[StatusChange] = self._run()
-
-    # ---------------------------------------------------------------- iteration
-
-    def __iter__(self) -> Watch:
-        return self
-
-    def __next__(self) -> StatusChange:
-        return next(self._iterator)
-
-    def __enter__(self) -> Watch:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
-    def close(self) -> None:
-        """Stop following the jobs; iteration ends.  Safe from another thread: a sleeping
-        watch wakes at once, a poll in progress finishes first."""
-        self._stop.set()
-        # ValueError: running in another thread, which sees the event and ends
-        with contextlib.suppress(ValueError):
-            self._iterator.close()  # type: ignore[attr-defined]
-
-    def _drain(self) -> list[JobDetail]:
-        for _change in self:
-            pass
-        if not self.done:  # closed from another thread
-            raise BatchKitError(f"the watch was closed with {len(self.pending_ids)} job(s) left")
-        return list(self.jobs)
-
-    # ---------------------------------------------------------------- the loop
-
-    def _run(self) -> Iterator[StatusChange]:
-        clock = self._clock
-        self._start(clock.monotonic())
-        while self.pending_ids and not self._stop.is_set():
-            started = clock.monotonic()
-            seen, error = self._poll()
-            changes, changed = self._changes(seen, clock.now())
-            yield from changes
-            if not self.pending_ids or self._stop.is_set():
-                return
-            self._sleep(self._next_delay(error, changed, started, clock.monotonic()))
-
-    def _sleep(self, seconds: float) -> None:
-        if type(self._clock) is SystemClock:
-            self._stop.wait(seconds)  # close() from another thread wakes it
-        else:
-            self._clock.sleep(seconds)
-
-    def _poll(self) -> tuple[dict[str, JobDetail], BatchKitError | None]:
-        """Describe every pending job once; keep what arrived.  A failure after botocore's
-        retries is returned (the jobs of other chunks were still read)."""
-        seen: dict[str, JobDetail] = {}
-        error: BatchKitError | None = None
-        with self._batch.describe_jobs(
-            self._begin_poll(), max_workers=self._max_workers
-        ) as details:
-            try:
-                for job in details:
-                    seen[job.job_id] = job
-            except BatchKitError as failure:
-                error = failure
-            missing = details.missing_ids
-        self._end_poll(seen, missing)
-        return seen, error

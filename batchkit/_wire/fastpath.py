@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 from batchkit._core.errors import ConnectError, ResponseValidationError, excerpt
 from batchkit._spec.operations import OPERATIONS
+from batchkit._spec.row import item_model
 
 if TYPE_CHECKING:
     from pydantic import ValidationError
@@ -81,20 +82,11 @@ def describe_errors(error: ValidationError) -> str:
 
 
 @functools.cache
-def _item_model(operation: Operation) -> Any:
-    import batchkit.models
-
-    return getattr(batchkit.models, operation.item_model)
-
-
-@functools.cache
 def _page_model(operation: Operation) -> Any:
     """The pydantic model of one JSON response page (built on first use, like the models)."""
     from pydantic import ConfigDict, Field, create_model
 
-    import batchkit.models
-
-    item: Any = getattr(batchkit.models, operation.item_model)
+    item: Any = item_model(operation)
     items: Any = tuple[item, ...]
     fields: dict[str, Any] = {
         "items": (items | None, Field(default=None, alias=operation.result_key)),
@@ -269,7 +261,7 @@ def _fast_xml(operation: Operation, model: Any, body: bytes, current: Capture) -
         raise ResponseValidationError(
             f"{operation.label}: the response lacks the required member {operation.result_key}"
         )
-    validate = _item_model(operation).model_validate
+    validate = item_model(operation).model_validate
     try:
         with gc_pause(current.gc_pause):
             current.items = tuple([validate(raw) for raw in page.items or ()])

@@ -7,16 +7,20 @@ Install with ``pip install 'batchkit-aws[async]'``.
 ...     async with AsyncBatchClient() as batch:
 ...         return [job.job_name async for job in batch.list_jobs(queue, status="FAILED")]
 
-The planner, filters, models, tokens, errors and fast path are the sync client's; the
-async clients differ only where I/O happens (``AsyncJobPager.pages()`` yields
+The planner, filters, models, tokens, errors and fast path are the sync client's; the async
+face is the source the sync one is generated from (``batchkit/_async/``), so the two offer
+the same methods with the same rules (``AsyncPager.pages()`` yields
 :class:`batchkit.Page`\\ s).  ``import batchkit.aio`` works without aiobotocore; making a
 client without ``client=`` needs it.
 """
 
-from batchkit._async.client import AsyncBatchClient, AsyncJobDetails, AsyncS3BatchOperationsClient
+from batchkit._async.client import AsyncBatchClient, AsyncS3BatchOperationsClient
+from batchkit._async.describe import AsyncJobDetails
 from batchkit._async.merge import AsyncMergedPager
-from batchkit._async.pager import AsyncJobPager
-from batchkit._async.watch import AsyncClock, AsyncSystemClock, AsyncWatch
+from batchkit._async.pager import AsyncJobPager, AsyncPager
+from batchkit._async.runtime import AsyncSystemClock
+from batchkit._async.watch import AsyncWatch
+from batchkit._core.watch import AsyncClock
 from batchkit._exports import publish as _publish
 
 __all__ = [
@@ -25,6 +29,7 @@ __all__ = [
     "AsyncJobDetails",
     "AsyncJobPager",
     "AsyncMergedPager",
+    "AsyncPager",
     "AsyncS3BatchOperationsClient",
     "AsyncSystemClock",
     "AsyncWatch",

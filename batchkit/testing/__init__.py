@@ -28,10 +28,10 @@ is imported on first use.
 'etl'
 """
 
-import importlib as _importlib
 import typing as _typing
 
-from batchkit._exports import publish as _publish
+from batchkit._exports import DYNAMIC_IMPORTS as _DYNAMIC_IMPORTS
+from batchkit._exports import attach as _attach
 
 if _typing.TYPE_CHECKING:
     from batchkit.testing._clock import ManualClock as ManualClock
@@ -80,59 +80,8 @@ __all__ = [
     "stub_names",
 ]
 
-# Where each public name lives.  FakeAWS and WireStubber import boto3 and pydantic; the
-# pytest plugin (batchkit.testing.plugin) must not pay for them in test runs that never use
-# the fixture, so they are imported on first access (PEP 562).
-_HOMES = {
-    "RateLimit": "batchkit.testing._throttle",
-    "SimulatedClock": "batchkit.testing._throttle",
-    "FAULT_KINDS": "batchkit.testing._fake",
-    "Lifecycle": "batchkit.testing._lifecycle",
-    "ManualClock": "batchkit.testing._clock",
-    "RawReply": "batchkit.testing._wire",
-    "Step": "batchkit.testing._lifecycle",
-    "current_request": "batchkit.testing._wire",
-    "decode_request": "batchkit.testing._wire",
-    "AWSErrorResponse": "batchkit.testing._wire",
-    "FakeAWS": "batchkit.testing._fake",
-    "Fault": "batchkit.testing._fake",
-    "Stub": "batchkit.testing._stubs",
-    "StubError": "batchkit.testing._stubs",
-    "WireStubber": "batchkit.testing._wire",
-    "encode_error": "batchkit.testing._wire",
-    "encode_response": "batchkit.testing._wire",
-    "load_stubs": "batchkit.testing._stubs",
-    "queue_stubs": "batchkit.testing._stubs",
-    "serve": "batchkit.testing._wire",
-    "stub_names": "batchkit.testing._stubs",
-}
-
-
-_TESTS: dict[str, object] = {}  # doctest's __test__ (batchkit/_exports.py)
-
-
-def _import(name: str) -> object:
-    # One name's module at a time: a module of this package may import a sibling's name
-    # from `batchkit.testing` without a cycle through every other module.
-    value = getattr(_importlib.import_module(_HOMES[name]), name)
-    namespace = globals()
-    namespace[name] = value
-    # `batchkit.testing.FakeAWS.__module__ == "batchkit.testing"` (batchkit/_exports.py).
-    _TESTS.update(_publish(namespace, __name__, [name]))
-    return value
-
-
+# `batchkit.testing.FakeAWS.__module__ == "batchkit.testing"`; FakeAWS and WireStubber import
+# boto3 and pydantic, which the pytest plugin must not pay for in test runs that never use
+# the fixture: every name is imported on first access (batchkit/_exports.py).
 if not _typing.TYPE_CHECKING:  # type checkers see the imports above instead
-
-    def __getattr__(name: str) -> object:
-        if name in _HOMES:
-            return _import(name)
-        if name == "__test__":  # never bound: doctest asks here, after every name
-            for each in _HOMES.keys() - globals().keys():
-                _import(each)
-            return _TESTS
-        raise AttributeError(f"module 'batchkit.testing' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+    __getattr__, __dir__ = _attach(__name__, globals(), _DYNAMIC_IMPORTS[__name__], __all__)

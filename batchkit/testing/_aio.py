@@ -37,6 +37,6 @@ def serve_default_async_session(fake: FakeAWS, monkeypatch: pytest.MonkeyPatch) 
 
     if importlib.util.find_spec("aiobotocore") is None:
         return
-    import batchkit._async.client as aio_client
+    import batchkit._async.runtime as aio_runtime
 
-    monkeypatch.setattr(aio_client, "_DEFAULT_SESSION", fake_session(fake, credentials=False))
+    monkeypatch.setattr(aio_runtime, "_DEFAULT_SESSION", fake_session(fake, credentials=False))

@@ -58,6 +58,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import boto3
 from botocore.config import Config
 
+from batchkit._core.config import client_config as _client_config
 from batchkit._spec.models.mixins import TERMINAL_BATCH_VALUES, TERMINAL_S3_VALUES
 from batchkit._spec.operations import (
     DESCRIBE_JOB_QUEUES,
@@ -69,7 +70,7 @@ from batchkit._spec.operations import (
 )
 from batchkit._spec.row import Operation
 from batchkit._spec.time import to_epoch_millis
-from batchkit._sync.client import BatchClient, S3BatchOperationsClient, _client_config
+from batchkit._sync.client import BatchClient, S3BatchOperationsClient
 from batchkit.models import JobDetail, S3BatchJob, ServiceJobSummary
 from batchkit.testing._fake_logs import FakeLogs
 from batchkit.testing._lifecycle import Lifecycle, status_summary

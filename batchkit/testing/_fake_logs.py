@@ -32,7 +32,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from batchkit._core.errors import BatchKitError
-from batchkit._core.logs import LogLocation, locate
+from batchkit._core.locations import LogLocation, locate
 from batchkit._spec.operations import GET_LOG_EVENTS as _OP
 from batchkit._spec.time import from_epoch_millis, to_epoch_millis
 from batchkit.models import JobDetail

@@ -10,8 +10,6 @@ from batchkit._spec.models.list_jobs import *
 from batchkit._spec.models.list_service_jobs import *
 from batchkit._spec.models.s3_list_jobs import *
 
-BOTOCORE_VERSION = "1.44.5"
-
 __all__ = [
     "ArrayJobDependency",
     "ArrayPropertiesDetail",

@@ -6,12 +6,12 @@ from collections.abc import Mapping
 
 from pydantic import Field
 
+from batchkit._spec.base import BatchKitModel, EpochMillis, OpenEnum, WireList
+from batchkit._spec.models.list_jobs import JobStatus
 from batchkit._spec.models.mixins import (
     AttemptDetailMixin,
     JobDetailMixin,
 )
-from batchkit._spec.base import BatchKitModel, EpochMillis, OpenEnum, WireList
-from batchkit._spec.models.list_jobs import JobStatus
 
 
 class RetryAction(OpenEnum):

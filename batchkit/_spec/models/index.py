@@ -2,6 +2,9 @@
 # Do not edit it by hand: change batchkit/_spec/codegen.py (or batchkit/_spec/models/mixins.py) and regenerate.
 """Which generated module defines each model (generated; read by batchkit.models)."""
 
+#: The botocore version the models were generated from.
+BOTOCORE_VERSION = "1.44.5"
+
 #: Model name -> the module defining it.
 MODEL_MODULES: dict[str, str] = {
     "ArrayJobDependency": "batchkit._spec.models.describe_jobs",

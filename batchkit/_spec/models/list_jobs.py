@@ -6,11 +6,11 @@ from collections.abc import Mapping
 
 from pydantic import Field
 
+from batchkit._spec.base import BatchKitModel, EpochMillis, OpenEnum, WireList
 from batchkit._spec.models.mixins import (
     JobStatusMixin,
     JobSummaryMixin,
 )
-from batchkit._spec.base import BatchKitModel, EpochMillis, OpenEnum, WireList
 
 
 class JobStatus(JobStatusMixin, OpenEnum):

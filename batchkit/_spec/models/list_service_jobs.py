@@ -4,11 +4,11 @@
 
 from pydantic import Field
 
+from batchkit._spec.base import BatchKitModel, EpochMillis, OpenEnum, WireList
 from batchkit._spec.models.mixins import (
     JobStatusMixin,
     ServiceJobSummaryMixin,
 )
-from batchkit._spec.base import BatchKitModel, EpochMillis, OpenEnum, WireList
 
 
 class ServiceResourceIdName(OpenEnum):

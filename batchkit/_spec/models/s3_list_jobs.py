@@ -4,11 +4,11 @@
 
 from pydantic import Field
 
+from batchkit._spec.base import BatchKitModel, OpenEnum, UtcDatetime
 from batchkit._spec.models.mixins import (
     S3BatchJobMixin,
     S3JobStatusMixin,
 )
-from batchkit._spec.base import BatchKitModel, OpenEnum, UtcDatetime
 
 
 class S3Operation(OpenEnum):

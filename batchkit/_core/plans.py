@@ -1,0 +1,390 @@
+"""Planning a call: its arguments checked and turned into the requests to make.
+
+Why functions of their own: the sync and async clients call exactly these, so the two faces
+accept (and reject) the same arguments with the same messages, before any request, and plan
+the same requests -- which is what makes their resume tokens interchangeable.  A plan is
+data (:class:`ListingSpec`, :class:`MergedPlan`, :class:`WatchPlan`); the faces turn it
+into pagers and watches.
+
+>>> spec = plan_list_jobs("q", array_job_id=None, multi_node_job_id=None, status="FAILED",
+...                       job_filter=None, page_size=None, max_items=None, starting_token=None)
+>>> spec.requests
+[{'jobQueue': 'q', 'jobStatus': 'FAILED'}]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
+
+from batchkit._core.checks import (
+    check_enum,
+    check_int,
+    id_key,
+    require_text,
+    status_values,
+    unique_ids,
+)
+from batchkit._core.errors import InvalidParameterError
+from batchkit._core.filters import JobFilter, plan_listing
+from batchkit._core.tokens import decode_merged_token, decode_token, queue_key
+from batchkit._core.watch import check_interval, check_timeout
+from batchkit._spec.operations import (
+    DESCRIBE_JOB_QUEUES,
+    LIST_JOBS,
+    LIST_SERVICE_JOBS,
+    S3_LIST_JOBS,
+)
+from batchkit._spec.row import Operation, item_model
+
+if TYPE_CHECKING:
+    from batchkit.models import JobStatus
+
+__all__ = [
+    "ListingSpec",
+    "MergedPlan",
+    "WatchPlan",
+    "plan_job_queues",
+    "plan_list_jobs",
+    "plan_list_service_jobs",
+    "plan_merged",
+    "plan_s3_list_jobs",
+    "plan_watch",
+    "pool_size",
+]
+
+
+def _models() -> Any:
+    """``batchkit.models``, imported on first use (it builds pydantic classes)."""
+    import batchkit.models
+
+    return batchkit.models
+
+
+def _check_listing_options(
+    operation: Operation,
+    page_size: int | None,
+    max_items: int | None,
+    *,
+    filtered: bool = False,
+) -> None:
+    if page_size is not None:
+        limit = operation.page_size_max
+        if filtered and operation.filtered_page_size_max is not None:
+            limit = operation.filtered_page_size_max
+        check_int("page_size", page_size, 1, limit)
+    if max_items is not None:
+        check_int("max_items", max_items, 1, 2**63)
+
+
+@dataclass(frozen=True)
+class ListingSpec:
+    """A checked, planned listing: what the sync and the async pager are built from."""
+
+    operation: Operation
+    requests: list[dict[str, Any]]  # one per sub-listing, read one after the other
+    starting_token: str | None
+    page_size: int | None
+    max_items: int | None
+    keep: Callable[[Any], bool] | None = None
+    stop: Any = None
+    dedupe: Callable[[Any], object] | None = None
+
+    def pager_options(self) -> dict[str, Any]:
+        """The keyword arguments of a pager (JobPager, AsyncJobPager) over this listing."""
+        operation = self.operation
+        assert operation.input_token is not None
+        return {
+            "label": operation.label,
+            "token_key": operation.input_token,
+            "keep": self.keep,
+            "stop": self.stop,
+            "starting_token": self.starting_token,
+            "page_size": self.page_size,
+            "max_items": self.max_items,
+            "dedupe": self.dedupe,
+            "model": item_model(operation),
+        }
+
+
+def _spec(operation: Operation, requests: list[dict[str, Any]], **options: Any) -> ListingSpec:
+    assert operation.input_token is not None
+    # early, typed errors for a forged or foreign token
+    decode_token(options.get("starting_token"), operation.input_token, len(requests))
+    return ListingSpec(operation, requests, **options)
+
+
+def _job_id(job: Any) -> object:
+    return job.job_id
+
+
+def plan_list_jobs(
+    job_queue: str | None,
+    *,
+    array_job_id: str | None,
+    multi_node_job_id: str | None,
+    status: object,
+    job_filter: object,
+    page_size: int | None,
+    max_items: int | None,
+    starting_token: str | None,
+) -> ListingSpec:
+    """Check ``list_jobs``' arguments (one queue, array or multi-node job) and plan it."""
+    sources = {
+        "jobQueue": ("job_queue", job_queue),
+        "arrayJobId": ("array_job_id", array_job_id),
+        "multiNodeJobId": ("multi_node_job_id", multi_node_job_id),
+    }
+    given = {wire: require_text(name, v) for wire, (name, v) in sources.items() if v is not None}
+    if len(given) != 1:
+        raise InvalidParameterError(
+            "list_jobs: give exactly one of job_queue, array_job_id, multi_node_job_id"
+        )
+    return _plan_listing(
+        LIST_JOBS,
+        given,
+        status_values(status, _models().JobStatus),
+        job_filter,
+        children="jobQueue" not in given,
+        page_size=page_size,
+        max_items=max_items,
+        starting_token=starting_token,
+    )
+
+
+@dataclass(frozen=True)
+class MergedPlan:
+    """A checked, planned listing over several queues: one newest-first listing per queue
+    (and whether it has ended, by the starting token), what the sync and the async merged
+    pager are built from."""
+
+    queues: list[str]  # their names (as the token names them), duplicates removed
+    specs: list[ListingSpec]
+    ended: list[bool]
+    max_items: int | None
+
+    def options(self) -> dict[str, Any]:
+        """The keyword arguments of a merged pager (MergedPager, AsyncMergedPager)."""
+        return {
+            "label": LIST_JOBS.label,
+            "max_items": self.max_items,
+            "model": item_model(LIST_JOBS),
+        }
+
+
+def plan_merged(
+    queues: list[str],
+    *,
+    status: object,
+    job_filter: object,
+    page_size: int | None,
+    max_items: int | None,
+    starting_token: str | None,
+) -> MergedPlan:
+    """Check ``list_jobs([queue, ...])``' arguments and plan one listing per queue."""
+    if not queues:
+        raise InvalidParameterError("job_queue: an empty list of queues; give at least one")
+    unique: dict[str, str] = {}
+    for queue in queues:
+        unique.setdefault(queue_key(require_text("job_queue item", queue)), queue)
+    names = list(unique.values())
+    statuses = status_values(status, _models().JobStatus)
+    if max_items is not None:
+        check_int("max_items", max_items, 1, 2**63)
+    positions = decode_merged_token(starting_token, list(unique))
+    specs = [
+        _plan_listing(
+            LIST_JOBS,
+            {"jobQueue": queue},
+            statuses,
+            job_filter,
+            children=False,
+            page_size=page_size,
+            max_items=None,
+            starting_token=position.token,
+            newest_first=True,
+        )
+        for queue, position in zip(names, positions, strict=True)
+    ]
+    return MergedPlan(list(unique), specs, [p.ended for p in positions], max_items)
+
+
+def plan_list_service_jobs(
+    job_queue: str,
+    *,
+    status: object,
+    job_filter: object,
+    page_size: int | None,
+    max_items: int | None,
+    starting_token: str | None,
+) -> ListingSpec:
+    """Check ``list_service_jobs``' arguments and plan the listing."""
+    params = {"jobQueue": require_text("job_queue", job_queue)}
+    return _plan_listing(
+        LIST_SERVICE_JOBS,
+        params,
+        status_values(status, _models().ServiceJobStatus),
+        job_filter,
+        children=False,
+        page_size=page_size,
+        max_items=max_items,
+        starting_token=starting_token,
+    )
+
+
+def _plan_listing(
+    operation: Operation,
+    params: dict[str, Any],
+    statuses: tuple[str, ...] | None,
+    job_filter: object,
+    *,
+    children: bool,
+    page_size: int | None,
+    max_items: int | None,
+    starting_token: str | None,
+    newest_first: bool = False,
+) -> ListingSpec:
+    if job_filter is not None and not isinstance(job_filter, JobFilter):
+        raise InvalidParameterError(
+            f"filter: expected a JobFilter, got {type(job_filter).__name__}"
+        )
+    plan = plan_listing(
+        job_filter,
+        operation.name,  # type: ignore[arg-type]
+        status=statuses,
+        children=children,
+        newest_first=newest_first,
+    )
+    request = dict(params)
+    if plan.server_filter is not None:
+        request["filters"] = [plan.server_filter]
+    if statuses is not None and len(statuses) == 1 and plan.send_status:
+        request["jobStatus"] = statuses[0]
+    _check_listing_options(operation, page_size, max_items, filtered=plan.server_filter is not None)
+    requests = [{**request, "jobStatus": s} for s in plan.fan_out] or [request]
+    return _spec(
+        operation,
+        requests,
+        starting_token=starting_token,
+        page_size=page_size,
+        max_items=max_items,
+        keep=plan.keep,
+        stop=plan.stop,
+        dedupe=_job_id if len(requests) > 1 or plan.strategy == "created-at" else None,
+    )
+
+
+def plan_job_queues(
+    names: object,
+    *,
+    page_size: int | None,
+    max_items: int | None,
+    starting_token: str | None,
+) -> ListingSpec:
+    """Check ``job_queues``' arguments and plan the DescribeJobQueues listing."""
+    request: dict[str, Any] = {}
+    if names is not None:
+        if isinstance(names, str) or not isinstance(names, Iterable):
+            raise InvalidParameterError(
+                "names: expected an iterable of queue names or ARNs (e.g. ['etl'])"
+            )
+        wanted = list(
+            dict.fromkeys(require_text("names item", n) for n in cast(Iterable[object], names))
+        )
+        if not wanted:
+            raise InvalidParameterError("names: empty; pass None for every queue")
+        if len(wanted) > 100:
+            raise InvalidParameterError(
+                f"names: at most 100 queues a call (AWS's limit), got {len(wanted)}"
+            )
+        request["jobQueues"] = wanted
+    _check_listing_options(DESCRIBE_JOB_QUEUES, page_size, max_items)
+    return _spec(
+        DESCRIBE_JOB_QUEUES,
+        [request],
+        starting_token=starting_token,
+        page_size=page_size,
+        max_items=max_items,
+    )
+
+
+def plan_s3_list_jobs(
+    account_id: str,
+    statuses: object,
+    *,
+    page_size: int | None,
+    max_items: int | None,
+    starting_token: str | None,
+) -> ListingSpec:
+    """Check S3 Control ``list_jobs``' arguments and plan the listing."""
+    request: dict[str, Any] = {"AccountId": account_id}
+    if statuses is not None:
+        if isinstance(statuses, str) or not isinstance(statuses, Iterable):
+            raise InvalidParameterError(
+                "statuses: expected an iterable of S3JobStatus (e.g. [S3JobStatus.ACTIVE])"
+            )
+        values = list(
+            dict.fromkeys(
+                check_enum("statuses", s, _models().S3JobStatus).value
+                for s in cast(Iterable[object], statuses)
+            )
+        )
+        if not values:
+            raise InvalidParameterError("statuses: empty; pass None for every status")
+        request["JobStatuses"] = values
+    _check_listing_options(S3_LIST_JOBS, page_size, max_items)
+    return _spec(
+        S3_LIST_JOBS,
+        [request],
+        starting_token=starting_token,
+        page_size=page_size,
+        max_items=max_items,
+    )
+
+
+def pool_size(client: Any) -> int:
+    """The client's ``max_pool_connections``: more requests at once would only queue."""
+    return int(getattr(client.meta.config, "max_pool_connections", None) or 10)
+
+
+@dataclass(frozen=True)
+class WatchPlan:
+    """``watch``/``wait``'s checked arguments (shared with batchkit.aio)."""
+
+    ids: list[tuple[str, str]]  # (job id, the id or ARN as given), each job once
+    until: frozenset[JobStatus]
+    timeout: float | None
+    interval: tuple[float, float]
+
+    def options(self) -> dict[str, Any]:
+        return {"until": self.until, "timeout": self.timeout, "interval": self.interval}
+
+
+def plan_watch(job_ids: object, until: object, timeout: object, poll_interval: object) -> WatchPlan:
+    """Check ``watch``'s arguments (before any request)."""
+    if isinstance(job_ids, (str, bytes)) or not isinstance(job_ids, Iterable):
+        raise InvalidParameterError(
+            "job_ids: expected an iterable of job ids, ARNs, summaries or details"
+        )
+    wanted = list(unique_ids(cast(Iterable[object], job_ids)))
+    job_status = _models().JobStatus
+    if until is None:
+        statuses = frozenset(job_status.terminal())
+    else:
+        if isinstance(until, (str, bytes)) or not isinstance(until, Iterable):
+            raise InvalidParameterError(
+                "until: expected a set of statuses (e.g. {JobStatus.RUNNING} or "
+                "JobStatus.terminal())"
+            )
+        statuses = frozenset(
+            check_enum("until", s, job_status) for s in cast(Iterable[object], until)
+        )
+        if not statuses:
+            raise InvalidParameterError("until: empty; give at least one status")
+    return WatchPlan(
+        [(id_key(i), i) for i in wanted],
+        statuses,
+        check_timeout(timeout),
+        check_interval(poll_interval),
+    )

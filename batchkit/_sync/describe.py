@@ -1,0 +1,220 @@
+"""JobDetails: ``describe_jobs``' lazy result on threads (hand-written).
+
+Why hand-written: concurrency differs between the faces (here a thread pool, in
+``batchkit/_async/describe.py`` tasks), so the two results are written side by side,
+httpx-style; what a DescribeJobs answer yields and how failures are accounted for is
+:mod:`batchkit._core.describe`'s, shared.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from itertools import chain, islice
+from typing import TYPE_CHECKING, Any, cast
+
+from batchkit._core.checks import check_count
+from batchkit._core.describe import describe_failure, new_described, order_described
+from batchkit._core.errors import BatchKitError
+from batchkit._spec.operations import DESCRIBE_JOBS
+from batchkit._spec.row import item_model
+from batchkit._sync.runtime import Closing
+from batchkit._sync.source import PageSource
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from mypy_boto3_batch.client import BatchClient as Boto3BatchClient
+
+    from batchkit._core.pager import RawPage
+    from batchkit.models import JobDetail
+
+__all__ = ["JobDetails"]
+
+log = logging.getLogger("batchkit")
+
+
+class JobDetails(Closing, Iterator["JobDetail"]):
+    """The lazy result of :meth:`BatchClient.describe_jobs`: an iterator of ``JobDetail``.
+
+    A context manager: leaving the block (or :meth:`close`, or dropping out of a ``for``
+    loop of a generator that owns it) cancels requests not yet started and waits for the
+    running ones, so no thread outlives it.
+    """
+
+    def __init__(
+        self,
+        client: Boto3BatchClient,
+        ids: Iterable[str],
+        max_workers: int,
+        *,
+        fast: bool = True,
+        gc_pause: bool = True,
+    ) -> None:
+        self._source: PageSource[JobDetail] = PageSource(
+            client, DESCRIBE_JOBS, {}, fast=fast, gc_pause=gc_pause
+        )
+        self._ids = iter(ids)
+        self._max_workers = max_workers
+        self._missing: list[str] = []
+        self._failed_ids: list[str] = []
+        self._yielded: set[str] = set()
+        self._pool: ThreadPoolExecutor | None = None
+        self._window: deque[tuple[list[str], Future[list[JobDetail] | BatchKitError]]] = deque()
+        self._iterator: Iterator[JobDetail] = self._run()
+        self._model = item_model(DESCRIBE_JOBS)
+
+    @property
+    def missing_ids(self) -> tuple[str, ...]:
+        """Requested ids AWS did not return (so far)."""
+        return tuple(self._missing)
+
+    @property
+    def undescribed_ids(self) -> tuple[str, ...]:
+        """Requested ids whose request failed so far (see ``BatchKitError.undescribed_ids``)."""
+        return tuple(self._failed_ids)
+
+    def __iter__(self) -> JobDetails:
+        return self
+
+    def __next__(self) -> JobDetail:
+        return next(self._iterator)
+
+    def close(self) -> None:
+        """Stop: cancel queued requests, wait for running ones, end iteration."""
+        self._iterator.close()  # type: ignore[attr-defined]
+        self._shutdown()
+
+    def first(self) -> JobDetail | None:
+        """The next job, or None if there is none."""
+        return next(self, None)
+
+    def take(self, n: int, *, progress: bool = False) -> list[JobDetail]:
+        """The next ``n`` jobs (fewer if the input ends first).
+
+        Args:
+            n: how many jobs (an int >= 0).
+            progress: show a ``tqdm.auto`` bar (a widget in a notebook) if tqdm is installed.
+
+        Returns:
+            The next jobs, at most ``n``.
+
+        Raises:
+            InvalidParameterError: ``n`` is not an int >= 0.
+        """
+        check_count("take", n)
+        from batchkit._core.display import with_progress
+
+        out: list[JobDetail] = []
+        for job in with_progress(self, progress, type(self).__name__):
+            out.append(job)
+            if len(out) >= n:
+                break
+        return out
+
+    def to_list(self, *, progress: bool = False) -> list[JobDetail]:
+        """Every remaining job (reads everything: prefer iterating)."""
+        return self.take(2**63, progress=progress)
+
+    def to_pandas(self, *, progress: bool = False) -> pd.DataFrame:
+        """Every remaining job as a DataFrame of flat columns (needs ``batchkit-aws[pandas]``)."""
+        from batchkit._core.display import to_pandas
+
+        return to_pandas(cast(Any, self.to_list(progress=progress)), model=self._model)
+
+    def _describe(self, chunk: list[str]) -> list[JobDetail]:
+        page: RawPage[JobDetail] = self._source.call({DESCRIBE_JOBS.id_key or "jobs": chunk})
+        return order_described(chunk, page.items)
+
+    def _attempt(self, chunk: list[str]) -> list[JobDetail] | BatchKitError:
+        try:
+            return self._describe(chunk)
+        except BatchKitError as error:
+            return error
+
+    def _chunks(self) -> Iterator[list[str]]:
+        """The input, 100 ids at a time, read only when the next request is due."""
+        size = DESCRIBE_JOBS.page_size_max
+        while True:
+            chunk = list(islice(self._ids, size))
+            if not chunk:
+                return
+            yield chunk
+
+    def _run(self) -> Iterator[JobDetail]:
+        chunks = self._chunks()
+        try:
+            first = next(chunks, None)
+            if first is None:
+                return
+            if self._max_workers == 1:
+                yield from self._emit(self._sequential(chain([first], chunks)))
+            else:
+                self._pool = ThreadPoolExecutor(self._max_workers, thread_name_prefix="batchkit")
+                yield from self._emit(self._ordered(self._pool, chain([first], chunks)))
+        finally:
+            self._shutdown()
+
+    def _sequential(
+        self, chunks: Iterator[list[str]]
+    ) -> Iterator[tuple[list[str], list[JobDetail] | BatchKitError]]:
+        for chunk in chunks:
+            try:
+                outcome = self._attempt(chunk)
+            except BaseException:
+                # Ctrl-C: the chunk under way is undescribed (the rest of the input is
+                # not read).
+                self._failed_ids.extend(chunk)
+                raise
+            yield chunk, outcome
+
+    def _shutdown(self) -> None:
+        for _chunk, future in self._window:
+            future.cancel()
+        self._window.clear()
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def _ordered(
+        self, pool: ThreadPoolExecutor, pending: Iterator[list[str]]
+    ) -> Iterator[tuple[list[str], list[JobDetail] | BatchKitError]]:
+        # Keep at most 2 * max_workers requests in flight: memory stays bounded, and the
+        # input is read no further ahead than that.  A failure reading the input (a pager's
+        # error) comes after the details of every chunk already sent.
+        window = self._window
+        input_error: BaseException | None = None
+        while True:
+            try:
+                chunk = next(pending, None)
+            except Exception as error:  # Ctrl-C is not deferred
+                input_error = error
+                break
+            if chunk is None:
+                break
+            window.append((chunk, pool.submit(self._attempt, chunk)))
+            if len(window) >= 2 * self._max_workers:
+                done_chunk, future = window.popleft()
+                yield done_chunk, future.result()
+        while window:
+            done_chunk, future = window.popleft()
+            yield done_chunk, future.result()
+        if input_error is not None:
+            raise input_error
+
+    def _emit(
+        self, results: Iterable[tuple[list[str], list[JobDetail] | BatchKitError]]
+    ) -> Iterator[JobDetail]:
+        """Yield every chunk that succeeded; then raise the first failure, naming every
+        id that could not be described."""
+        first_error: BatchKitError | None = None
+        for chunk, outcome in results:
+            if isinstance(outcome, BatchKitError):
+                first_error = first_error or outcome
+                self._failed_ids.extend(chunk)
+                log.debug("DescribeJobs: %d ids failed (%s)", len(chunk), type(outcome).__name__)
+                continue
+            yield from new_described(chunk, outcome, self._missing, self._yielded)
+        if first_error is not None:
+            raise describe_failure(first_error, self._failed_ids)

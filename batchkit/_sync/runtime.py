@@ -1,0 +1,251 @@
+"""What the sync face runs on: threads and boto3 (hand-written).
+
+The twin of ``batchkit/_async/runtime.py``, with the same names: the loops of this folder are
+generated from ``batchkit/_async/`` by ``tools/unasync.py`` and import what differs between
+the faces from here -- how a botocore client is made and closed, how a wait is woken (from
+another thread), how a ``FollowPolicy`` sleeps, how a generator is closed, what ``with``
+means, and the notebook display (a sync listing can fetch what it shows).
+
+It may import ``_core``, ``_wire`` and ``_spec``; never a client or a feature.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, cast
+
+from botocore.config import Config
+from typing_extensions import Self
+
+from batchkit._core.checks import ASYNC_SLEEP, check_job_ids, describe_input
+from batchkit._core.config import check_given_client, client_config
+from batchkit._core.errors import InvalidParameterError, from_exception
+from batchkit._wire import fastpath
+
+if TYPE_CHECKING:
+    import boto3
+
+    from batchkit._core.logs import FollowPolicy
+    from batchkit._core.watch import Clock
+
+__all__ = [
+    "AWAITS_SLEEP",
+    "CONSUMER",
+    "ClientBase",
+    "Closing",
+    "ListingBase",
+    "SystemClock",
+    "Waker",
+    "close_generator",
+    "follow_sleep",
+    "read_ids",
+]
+
+#: Who else may be using a one-consumer object, for its error message.
+CONSUMER = "thread"
+
+#: ``FollowPolicy.sleep`` must be a plain function here (a coroutine function is refused).
+AWAITS_SLEEP = False
+
+
+class Closing:
+    """``with`` around :meth:`close`: leaving the block ends the object early and releases
+    what it holds; each class says only what *its* ``close`` does."""
+
+    def close(self) -> None:  # pragma: no cover - every subclass defines it
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class ListingBase(Closing):
+    """What a listing has on this face besides the shared loop: the notebook display, which
+    fetches only the pages its rows need (a sync listing can fetch while it is shown)."""
+
+    def _repr_html_(self) -> str:
+        """Notebook display: the next rows, fetching only the pages they need."""
+        from batchkit._core.display import html_table
+
+        listing: Any = self
+        with listing._wanting(10):
+            rows = listing.peek(10)
+        more = "" if listing.done else "; the rest is not fetched yet"
+        return html_table(cast(Any, rows), f"{listing._title()}: first {len(rows)} rows{more}")
+
+
+def close_generator(generator: Iterator[Any]) -> None:
+    """Close a loop's generator; one running in another thread sees its stop flag."""
+    with contextlib.suppress(ValueError):  # running in another thread
+        cast(Any, generator).close()
+
+
+class SystemClock:
+    """The real clock (the default).  A watch on it sleeps on an event, so ``close()`` from
+    another thread wakes it at once."""
+
+    def now(self) -> datetime:
+        return datetime.now(timezone.utc)
+
+    def monotonic(self) -> float:
+        return time.monotonic()
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(seconds)
+
+
+class Waker:
+    """The wait between two polls of a watch: :meth:`stop` (from any thread) ends it at once
+    and keeps the watch from waiting again."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+
+    @property
+    def stopped(self) -> bool:
+        return self._event.is_set()
+
+    def stop(self) -> None:
+        self._event.set()
+
+    def sleep(self, clock: Clock, seconds: float) -> None:
+        """Wait ``seconds`` on ``clock``: the default clock waits on the stop event."""
+        if type(clock) is SystemClock:
+            self._event.wait(seconds)
+        else:
+            clock.sleep(seconds)
+
+
+def follow_sleep(policy: FollowPolicy, seconds: float) -> None:
+    """A following log reader's wait: the policy's ``sleep`` (an awaitable is refused)."""
+    outcome = policy.sleep(seconds)
+    if outcome is not None:
+        close = getattr(outcome, "close", None)
+        if callable(close):
+            close()  # a coroutine never awaited: no "never awaited" warning
+        raise InvalidParameterError(ASYNC_SLEEP)
+
+
+def read_ids(job_ids: object) -> Iterator[str]:
+    """``describe_jobs``' input as the unique ids it names (a list or tuple checked up front,
+    any other iterable item by item as it is read)."""
+    check_job_ids(job_ids)
+    return describe_input(cast(Any, job_ids))
+
+
+# ------------------------------------------------------------------------------ clients
+
+
+class ClientBase(Closing):
+    """A boto3 client's life for a batchkit client: made from the arguments (or given) at
+    once, with the CloudWatch Logs clients made on first use, one per region.  ``close()``
+    (or leaving ``with``) closes the connections of what batchkit made; a client you passed
+    in stays yours.  :meth:`open` exists for symmetry with the async face (a no-op)."""
+
+    _service = ""
+
+    def __init__(
+        self,
+        client: Any,
+        session: boto3.Session | None,
+        region_name: str | None,
+        endpoint_url: str | None,
+        config: Config | None,
+        fast_path: bool,
+        gc_pause: bool,
+        logs_client: Any = None,
+    ) -> None:
+        service = self._service
+        self._owned: list[Any] = []
+        if check_given_client(service, client, session, region_name, endpoint_url, config):
+            raw = client
+        else:
+            import boto3  # deferred: `import batchkit` should not pay for boto3 (s3transfer)
+
+            if session is not None and not isinstance(session, boto3.Session):
+                raise InvalidParameterError(
+                    f"session: expected a boto3.Session, got {type(session).__name__}"
+                )
+            factory: Any = session.client if session is not None else boto3.client
+            raw = factory(
+                service,
+                region_name=region_name,
+                endpoint_url=endpoint_url,
+                config=client_config(config),
+            )
+            self._owned.append(raw)
+        fastpath.install(raw)
+        self._raw: Any = raw
+        self._session = session
+        self._endpoint_url = endpoint_url
+        self._fast = bool(fast_path)
+        self._gc_pause = bool(gc_pause)
+        self._logs_clients: dict[str, Any] = {}
+        self._logs_lock = threading.Lock()
+        if logs_client is not None:
+            check_given_client("logs", logs_client, None, None, None, None)
+            fastpath.install(logs_client)
+            self._logs_clients[logs_client.meta.region_name] = logs_client
+
+    @property
+    def fast_path(self) -> bool:
+        """Whether responses are parsed by batchkit's fast path (``fast_path=`` at creation)."""
+        return self._fast
+
+    @property
+    def region_name(self) -> str | None:
+        """The region of the client."""
+        region: str | None = self._raw.meta.region_name
+        return region
+
+    def open(self) -> Self:
+        """The client is open from its creation: returns it (for symmetry with the async
+        face's ``open()``)."""
+        return self
+
+    def close(self) -> None:
+        """Close the connections of the boto3 clients batchkit made (this one and the
+        CloudWatch Logs clients); clients you passed in stay open.  A closed client makes
+        new connections if it is used again."""
+        owned, self._owned = self._owned, []
+        try:
+            for raw in owned:
+                raw.close()
+        except Exception as error:
+            raise from_exception(error, "closing the clients") from error
+
+    def _open_client(self) -> Any:
+        return self._raw
+
+    def logs_client(self, region: str) -> Any:
+        """The CloudWatch Logs client for ``region`` (made once, from this client's session,
+        config and endpoint URL)."""
+        with self._logs_lock:
+            client = self._logs_clients.get(region)
+            if client is None:
+                import boto3
+
+                factory: Any = self._session.client if self._session is not None else boto3.client
+                client = factory(
+                    "logs",
+                    region_name=region,
+                    endpoint_url=self._endpoint_url,
+                    config=self._raw.meta.config,
+                )
+                fastpath.install(client)
+                self._logs_clients[region] = client
+                self._owned.append(client)
+            return client

@@ -1,0 +1,80 @@
+"""One response in, typed items out: the steps of a request around the call.
+
+Why here: this is where a body becomes items (with :mod:`batchkit._wire.fastpath`) and where
+a response that does not fit the shape becomes a typed error.  The page sources of both faces
+(``batchkit._async.source``, generated into ``batchkit._sync.source``) call
+:func:`page_request` before the call and :func:`page_items` / :func:`next_token` after it;
+the call itself, and turning whatever it raises into a :class:`~batchkit.BatchKitError`, is
+theirs.
+
+>>> from batchkit._spec.operations import LIST_JOBS
+>>> page_request(LIST_JOBS, {"jobQueue": "q"}, token="t", page_size=10)
+{'jobQueue': 'q', 'nextToken': 't', 'maxResults': 10}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from batchkit._core.errors import ResponseValidationError
+from batchkit._spec.row import Operation, item_model
+from batchkit._wire import fastpath
+
+__all__ = ["next_token", "page_items", "page_request"]
+
+
+def _convert(operation: Operation, raw: object) -> Any:
+    """The slow path: validate one of botocore's parsed dicts."""
+    from pydantic import ValidationError
+
+    try:
+        return item_model(operation).model_validate(raw)
+    except ValidationError as error:
+        raise ResponseValidationError(
+            f"{operation.label}: the response does not match the {operation.item_model} "
+            f"shape: {fastpath.describe_errors(error)}"
+        ) from error
+    except (ValueError, TypeError, OverflowError) as error:  # a validator's own failure
+        raise ResponseValidationError(
+            f"{operation.label}: the response does not match the {operation.item_model} "
+            f"shape: {error}"
+        ) from error
+
+
+def page_request(
+    operation: Operation, params: Mapping[str, Any], token: str | None, page_size: int | None
+) -> dict[str, Any]:
+    """The parameters of the request for the page that starts at ``token``."""
+    request = dict(params)
+    if token is not None and operation.input_token is not None:
+        request[operation.input_token] = token
+    if page_size is not None and operation.limit_key is not None:
+        request[operation.limit_key] = page_size
+    return request
+
+
+def page_items(
+    operation: Operation, response: Mapping[str, Any], captured: fastpath.Capture
+) -> Any:
+    """The typed items of a response: the fast path's, or botocore's dicts validated (under
+    :func:`batchkit._wire.fastpath.gc_pause` unless the capture turned it off)."""
+    if captured.items is not None:
+        return captured.items
+    if operation.result_required and operation.result_key not in response:
+        raise ResponseValidationError(
+            f"{operation.label}: the response lacks the required member {operation.result_key}"
+        )
+    raw_items = response.get(operation.result_key) or ()
+    with fastpath.gc_pause(captured.gc_pause):
+        return tuple([_convert(operation, raw) for raw in raw_items])
+
+
+def next_token(operation: Operation, response: Mapping[str, Any]) -> str | None:
+    """The response's next token (None at the end); a non-string one is an error."""
+    token = response.get(operation.output_token) if operation.output_token else None
+    if token is not None and not isinstance(token, str):
+        raise ResponseValidationError(
+            f"{operation.label}: {operation.output_token} is a {type(token).__name__}, not a string"
+        )
+    return token or None
