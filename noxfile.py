@@ -28,23 +28,12 @@ CONSTRAINTS = ("-c", "constraints.txt")
 ASYNC_CONSTRAINTS = ("-c", "constraints-async.txt")
 ASYNC_CODE = "batchkit/_async/*,batchkit/testing/_aio.py"
 ASYNC_TESTS = (
-    "tests/test_aio.py",
-    "tests/test_aio_moto.py",
-    "tests/test_aio_views.py",
-    "tests/test_aio_watch.py",
-    "tests/test_aio_logs.py",
-    "tests/test_failures.py",
-    "tests/test_reliability.py",
-    "tests/test_watch.py",
-    "tests/test_list_jobs.py",
-    "tests/test_describe_jobs.py",
-    "tests/test_s3.py",
-    "tests/test_errors.py",
-    "tests/test_logs.py",
-    "tests/test_report.py",
-    "tests/test_merge.py",
-    "tests/test_stub_files.py",  # types-aiobotocore against the installed aiobotocore
-    "tests/test_botocore_internals.py",  # aiobotocore's internals and its older botocore's
+    "tests/aio",  # what only the async face has
+    "tests/clients",  # the clients' behaviour: tests taking `face` run on both clients
+    "batchkit/_async",  # the async face's examples (docstrings)
+    "batchkit/aio",
+    "tests/contract/test_stub_files.py",  # types-aiobotocore against the installed aiobotocore
+    "tests/contract/test_botocore_internals.py",  # aiobotocore's internals and its botocore's
 )
 
 

@@ -1,6 +1,6 @@
 """Draw the figures of docs/plots.md from the demo account: ``python docs/figures.py``.
 
-Reproducible (a fixed clock, the demo account's seeded RNG); ``tests/test_plot.py`` runs it
+Reproducible (a fixed clock, the demo account's seeded RNG); ``tests/clients/test_plot.py`` runs it
 into a temporary directory, so the pictures on the docs site cannot go stale unnoticed.
 """
 

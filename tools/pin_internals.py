@@ -2,7 +2,7 @@
 
 ``python tools/pin_internals.py`` prints each pinned object with the SHA-1 of its source in the
 installed botocore (and aiobotocore, when installed) and whether that version is accepted;
-it exits 1 if any pinned object changed or is gone.  ``tests/test_botocore_internals.py``
+it exits 1 if any pinned object changed or is gone.  ``tests/contract/test_botocore_internals.py``
 makes the same check (and the shape checks), and says what to re-check for each.
 
 After checking that batchkit still works with a changed object (its note in the table says
@@ -29,7 +29,7 @@ import botocore
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.test_botocore_internals import (
+from tests.contract.test_botocore_internals import (
     HAS_AIO,
     TABLE_PATH,
     digest,

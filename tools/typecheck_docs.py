@@ -1,6 +1,6 @@
 """``mypy --strict`` on every ```python block of README.md and docs/*.md.
 
-tests/test_docs.py runs the blocks; this checks they are honest typed code too.  The blocks
+tests/meta/test_docs.py runs the blocks; this checks they are honest typed code too.  The blocks
 of one page share a namespace when they run, so they are checked as one module per page:
 each page becomes a ``.py`` file in which every line outside a python block is blank, so
 mypy's line numbers are the Markdown file's.  Run by ``nox -s typecheck``; arguments are

@@ -23,8 +23,8 @@ from batchkit._async.source import AsyncPageSource
 from batchkit._core.checks import check_count
 from batchkit._core.describe import describe_failure, new_described, order_described
 from batchkit._core.errors import BatchKitError
+from batchkit._core.plans import item_model
 from batchkit._spec.operations import DESCRIBE_JOBS
-from batchkit._spec.row import item_model
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -14,6 +14,7 @@ into pagers and watches.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
@@ -36,7 +37,7 @@ from batchkit._spec.operations import (
     LIST_SERVICE_JOBS,
     S3_LIST_JOBS,
 )
-from batchkit._spec.row import Operation, item_model
+from batchkit._spec.row import Operation
 
 if TYPE_CHECKING:
     from batchkit.models import JobStatus
@@ -45,6 +46,7 @@ __all__ = [
     "ListingSpec",
     "MergedPlan",
     "WatchPlan",
+    "item_model",
     "plan_job_queues",
     "plan_list_jobs",
     "plan_list_service_jobs",
@@ -60,6 +62,12 @@ def _models() -> Any:
     import batchkit.models
 
     return batchkit.models
+
+
+@functools.cache
+def item_model(operation: Operation) -> Any:
+    """The public model class of ``operation``'s items (imports its models on first use)."""
+    return getattr(_models(), operation.item_model)
 
 
 def _check_listing_options(

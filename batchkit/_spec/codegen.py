@@ -4,8 +4,8 @@ Run ``python -m batchkit._spec.codegen`` (or ``nox -s generate``) after upgradin
 The installed botocore is the source of truth for every response shape; this
 module walks the output shapes of the operations batchkit reads (``SPECS``) and writes
 one pydantic model per structure and one :class:`~batchkit._spec.base.OpenEnum`
-per enum.  ``tests/test_codegen.py`` fails when the committed file differs from
-what this generator produces, and ``tests/test_drift.py`` fails when a shape
+per enum.  ``tests/contract/test_codegen.py`` fails when the committed file differs from
+what this generator produces, and ``tests/contract/test_drift.py`` fails when a shape
 member has no matching field.
 """
 

@@ -14,11 +14,9 @@ reads the row.  Adding an operation is a row and its generated models.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
-from typing import Any
 
-__all__ = ["Operation", "item_model"]
+__all__ = ["Operation"]
 
 
 @dataclass(frozen=True)
@@ -68,11 +66,3 @@ class Operation:
     """The service ends a listing by sending back the token it was given (CloudWatch Logs
     ``GetLogEvents``' ``nextForwardToken``), not by omitting it: a page whose next token is
     its own request token is the last one (for now: new items may follow it later)."""
-
-
-@functools.cache
-def item_model(operation: Operation) -> Any:
-    """The public model class of ``operation``'s items (imports its models on first use)."""
-    import batchkit.models
-
-    return getattr(batchkit.models, operation.item_model)

@@ -36,8 +36,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from batchkit._core.errors import ConnectError, ResponseValidationError, excerpt
+from batchkit._core.plans import item_model
 from batchkit._spec.operations import OPERATIONS
-from batchkit._spec.row import item_model
 
 if TYPE_CHECKING:
     from pydantic import ValidationError

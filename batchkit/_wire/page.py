@@ -18,7 +18,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from batchkit._core.errors import ResponseValidationError
-from batchkit._spec.row import Operation, item_model
+from batchkit._core.plans import item_model
+from batchkit._spec.row import Operation
 from batchkit._wire import fastpath
 
 __all__ = ["next_token", "page_items", "page_request"]

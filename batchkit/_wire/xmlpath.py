@@ -13,7 +13,7 @@ timestamps; no attributes, maps or flattened lists), and whenever a document is 
 but plain (a member element repeated, an integer that does not parse, a timestamp that is
 not strict ISO 8601 with a zone) it either defers to botocore's own code for that value or
 gives up (:class:`Fallback`) and lets botocore parse the whole document, as before.
-``tests/test_fastpath.py`` checks fast == slow on random documents.
+``tests/contract/test_fastpath.py`` checks fast == slow on random documents.
 """
 
 from __future__ import annotations

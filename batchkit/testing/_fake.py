@@ -16,7 +16,7 @@ run on every call, and FakeAWS answers with the bytes AWS would send.
 >>> batch.describe_job(job.job_id).exit_code
 3
 
-Behaviour (each rule is tested in ``tests/test_fake.py``):
+Behaviour (each rule is tested in ``tests/fake/test_fake.py``):
 
 * pagination with ``nextToken`` / ``maxResults`` and opaque tokens bound to their query (Batch
   listings: cursors "after this job", so jobs changing status between pages shift nothing);

@@ -453,7 +453,7 @@ async def test_the_pytest_fixture_answers_async_default_clients(batchkit_fake: F
 
 
 async def test_the_async_guide_runs(monkeypatch: pytest.MonkeyPatch) -> None:
-    """docs/async.md's ``py`` blocks (``python`` blocks run in tests/test_docs.py, where
+    """docs/async.md's ``py`` blocks (``python`` blocks run in tests/meta/test_docs.py, where
     aiobotocore may be missing) against the demo account."""
     import inspect
     import re
@@ -461,7 +461,7 @@ async def test_the_async_guide_runs(monkeypatch: pytest.MonkeyPatch) -> None:
 
     from batchkit.testing.plugin import serve_default_session
 
-    page = Path(__file__).parent.parent / "docs" / "async.md"
+    page = Path(__file__).parents[2] / "docs" / "async.md"
     blocks = re.findall(r"^```py\n(.*?)^```", page.read_text(), re.DOTALL | re.MULTILINE)
     assert len(blocks) >= 4
     fake = FakeAWS.demo(jobs=300)
@@ -485,7 +485,7 @@ async def test_the_async_benchmark_compares_the_same_items() -> None:
     import sys
     from pathlib import Path
 
-    sys.path.insert(0, str(Path(__file__).parent.parent / "bench"))
+    sys.path.insert(0, str(Path(__file__).parents[2] / "bench"))
     import run_async
 
     for row in (await run_async.bench_list_jobs(1, 300), await run_async.bench_describe(1, 150)):

@@ -1,6 +1,6 @@
 """AsyncBatchClient.watch/wait: what only the async face has.  The watch's rules are shared
 with the sync client (batchkit._core.watch.WatchCore) and tested on both faces in
-tests/test_watch.py; here: cancellation, aclose from another task, an awaited clock."""
+tests/clients/test_watch.py; here: cancellation, aclose from another task, an awaited clock."""
 
 from __future__ import annotations
 

@@ -16,7 +16,7 @@ from batchkit.plot import STATUS_COLORS, status_counts, timeline
 from batchkit.testing import FakeAWS
 
 NOW = datetime(2026, 11, 2, 12, tzinfo=timezone.utc)
-ROOT = Path(__file__).parent.parent
+ROOT = Path(__file__).parents[2]
 
 
 def _fake() -> FakeAWS:

@@ -15,7 +15,7 @@ from click.testing import CliRunner, Result
 from batchkit._cli import app as _cli
 from batchkit.models import JobSummary, S3JobStatus
 from batchkit.testing import FakeAWS
-from tests.test_redaction import SIGNATURE_MISMATCH, TOKEN
+from tests.core.test_redaction import SIGNATURE_MISMATCH, TOKEN
 
 #: Everything a terminal interprets: C0 (tab and newline included), DEL, C1, bidi controls.
 CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")

@@ -13,7 +13,7 @@ from batchkit import to_pandas
 from batchkit.models import JobDetail, JobSummary
 from batchkit.testing import FakeAWS
 
-NOTEBOOK = Path(__file__).parent.parent / "docs" / "exploration.ipynb"
+NOTEBOOK = Path(__file__).parents[2] / "docs" / "exploration.ipynb"
 
 
 def test_docs_notebook_executes(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -13,7 +13,7 @@ from batchkit import BatchClient
 from batchkit.testing import serve
 from tests.conftest import raw_client, summary
 
-EXAMPLES = Path(__file__).parent.parent / "examples"
+EXAMPLES = Path(__file__).parents[2] / "examples"
 sys.path.insert(0, str(EXAMPLES))
 
 import failed_jobs  # noqa: E402

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from batchkit._core.plans import item_model
 from batchkit._spec.codegen import OPERATIONS
 from batchkit._spec.operations import OPERATIONS as TABLE
-from batchkit._spec.row import item_model
 from batchkit.models import BatchKitModel, JobSummary
 from tests.strategies import output_item_shape, wire
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-PACKAGE = Path(__file__).resolve().parent.parent / "batchkit"
+PACKAGE = Path(__file__).resolve().parents[2] / "batchkit"
 GENERATED = {"batchkit._spec.operations", "batchkit._spec.models.all", "batchkit._spec.codegen"}
 
 

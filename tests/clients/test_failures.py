@@ -478,7 +478,7 @@ def test_describe_jobs_workers_stay_within_the_connection_pool() -> None:
         fake.batch_client().describe_jobs(["j000"], max_workers=11)
 
 
-@pytest.mark.sync_only  # threads; the async twin is in tests/test_aio.py
+@pytest.mark.sync_only  # threads; the async twin is in tests/aio/test_aio.py
 def test_a_pager_refuses_a_second_concurrent_consumer() -> None:
     fake = seeded(5)
     pager = fake.batch_client().list_jobs("q", page_size=1)

@@ -24,10 +24,10 @@ from botocore.model import (
 )
 from pydantic import AwareDatetime, BaseModel
 
+from batchkit._core.plans import item_model
 from batchkit._spec.codegen import OPERATIONS, collect, is_epoch_millis
 from batchkit._spec.models import all as _generated_models
 from batchkit._spec.operations import OPERATIONS as TABLE
-from batchkit._spec.row import item_model
 from batchkit.models import BatchKitModel, JobSummary, OpenEnum
 from tests.strategies import output_item_shape
 

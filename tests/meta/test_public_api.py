@@ -26,7 +26,7 @@ from batchkit import JobFilter, JobNotFoundError
 from batchkit._version import __version__
 from batchkit.models import JobStatus, JobSummary
 
-ROOT = Path(__file__).parent.parent
+ROOT = Path(__file__).parents[2]
 PACKAGE = ROOT / "batchkit"
 DISTRIBUTION = "batchkit-aws"  # `batchkit` on PyPI is another project (docs/decisions.md)
 PUBLIC: dict[str, ModuleType] = {

@@ -18,7 +18,7 @@ from batchkit import BatchKitError, InvalidParameterError, JobNotFoundError
 from batchkit.aio import AsyncBatchClient, AsyncMergedPager
 from batchkit.models import JobSummary
 from batchkit.testing import FakeAWS
-from tests.test_aio import Gate
+from tests.aio.test_aio import Gate
 
 pytestmark = pytest.mark.anyio
 

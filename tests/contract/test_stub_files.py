@@ -24,7 +24,7 @@ from typing import Any, NamedTuple
 
 import pytest
 
-ROOT = Path(__file__).parent.parent
+ROOT = Path(__file__).parents[2]
 SOURCES = ("batchkit", "tests", "tools", "bench", "examples", "noxfile.py")
 
 #: A library the sources import -> the stub distribution typing it (None: typed inline).

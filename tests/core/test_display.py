@@ -16,7 +16,7 @@ from batchkit._core.display import flatten, html_row_table, html_table, schema_c
 from batchkit.models import JobDetail, JobSummary, S3BatchJob
 from batchkit.testing import FakeAWS
 
-DISPLAY = Path(__file__).parent.parent / "batchkit" / "_core" / "display.py"
+DISPLAY = Path(__file__).parents[2] / "batchkit" / "_core" / "display.py"
 
 
 def test_display_does_not_import_the_model_base() -> None:

@@ -18,7 +18,7 @@ import pytest
 from batchkit.testing import FakeAWS
 from batchkit.testing.plugin import serve_default_session
 
-ROOT = Path(__file__).parent.parent
+ROOT = Path(__file__).parents[2]
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 BLOCK = re.compile(r"^```python\n(.*?)^```", re.DOTALL | re.MULTILINE)
 

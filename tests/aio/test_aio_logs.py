@@ -1,7 +1,7 @@
 """AsyncBatchClient.logs/why: what only the async face has.  The rules are shared with the
-sync client (batchkit._core.logs.LogsCore, batchkit._core.report) and tested on both faces in
-tests/test_logs.py and tests/test_report.py; here: cancelling a follow, the Logs clients'
-lifetime, an awaited sleep."""
+sync client (batchkit._core.logs.LogsCore, batchkit._core.report) and tested on both faces
+in tests/clients/test_logs.py and tests/clients/test_report.py; here: cancelling a follow,
+the Logs clients' lifetime, an awaited sleep."""
 
 from __future__ import annotations
 

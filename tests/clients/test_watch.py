@@ -313,7 +313,7 @@ def test_bad_arguments_fail_before_any_request(
 # ------------------------------------------------------------------------- interruption
 
 
-@pytest.mark.sync_only  # threads / Ctrl-C; the async twins are in tests/test_aio_watch.py
+@pytest.mark.sync_only  # threads / Ctrl-C; the async twins are in tests/aio/test_aio_watch.py
 def test_ctrl_c_during_a_poll_leaves_no_threads(fake: FakeAWS, clock: ManualClock) -> None:
     ids = [fake.add_job("q", status="RUNNING").job_id for _ in range(450)]
     fake.inject(Fault(kind="interrupt", operation="DescribeJobs", on_call=8))  # 2nd poll
@@ -326,7 +326,7 @@ def test_ctrl_c_during_a_poll_leaves_no_threads(fake: FakeAWS, clock: ManualCloc
         next(watch)
 
 
-@pytest.mark.sync_only  # threads / Ctrl-C; the async twins are in tests/test_aio_watch.py
+@pytest.mark.sync_only  # threads / Ctrl-C; the async twins are in tests/aio/test_aio_watch.py
 def test_ctrl_c_while_sleeping(fake: FakeAWS, clock: ManualClock) -> None:
     job = fake.add_job("q", status="RUNNING").job_id
 
@@ -339,7 +339,7 @@ def test_ctrl_c_while_sleeping(fake: FakeAWS, clock: ManualClock) -> None:
     assert fake.calls("DescribeJobs") == 1
 
 
-@pytest.mark.sync_only  # threads / Ctrl-C; the async twins are in tests/test_aio_watch.py
+@pytest.mark.sync_only  # threads / Ctrl-C; the async twins are in tests/aio/test_aio_watch.py
 def test_close_from_another_thread_wakes_a_sleeping_watch(fake: FakeAWS) -> None:
     job = fake.add_job("q", status="RUNNING").job_id
     watch = batch_of(fake).watch([job], poll_interval=3600, clock=SystemClock())

@@ -192,7 +192,7 @@ def test_describe_with_a_malformed_chunk_names_the_ids() -> None:
     assert info.value.undescribed_ids == ("j000", "j001")
 
 
-@pytest.mark.sync_only  # threads; the async twin (many tasks) is in tests/test_aio.py
+@pytest.mark.sync_only  # threads; the async twin (many tasks) is in tests/aio/test_aio.py
 def test_one_client_shared_by_many_threads() -> None:
     fake = seeded(120)
     batch = fake.batch_client()

@@ -1,0 +1,1 @@
+"""What only the async face has: cancellation, tasks, aiobotocore sessions, moto in server mode."""

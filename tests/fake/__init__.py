@@ -1,0 +1,1 @@
+"""``batchkit.testing``: FakeAWS's rules, the job lifecycle, the shipped stub library."""

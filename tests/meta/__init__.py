@@ -1,0 +1,1 @@
+"""The project itself: layers, public API, docs and examples that run, benchmarks, memory."""
