@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from batchkit._cli import app as _cli
+from batchkit._cli import base, output, params
 from batchkit.models import JobStatus, JobSummary, ServiceJobStatus
 
 
@@ -173,21 +174,21 @@ def test_rows_stream_before_the_listing_ends(capsys: pytest.CaptureFixture[str])
         yield first
         raise RuntimeError("the second page never comes")
 
-    settings = _cli.Settings()
+    settings = base.Settings()
     with pytest.raises(RuntimeError):
-        _cli.emit(settings, listing(), _cli.JOB_COLUMNS, "jsonl", "jobs")
+        output.emit(settings, listing(), output.JOB_COLUMNS, "jsonl", "jobs")
     assert json.loads(capsys.readouterr().out.splitlines()[0])["jobName"] == "first"
 
 
 def test_cli_status_choices_are_the_documented_statuses() -> None:
-    assert list(_cli.JOB_STATUSES) == [s.value for s in JobStatus]
-    assert list(_cli.SERVICE_JOB_STATUSES) == [s.value for s in ServiceJobStatus]
+    assert list(params.JOB_STATUSES) == [s.value for s in JobStatus]
+    assert list(params.SERVICE_JOB_STATUSES) == [s.value for s in ServiceJobStatus]
 
 
 def test_time_param() -> None:
     from datetime import timedelta, timezone
 
-    param = _cli.TimeParam()
+    param = params.TimeParam()
     assert param.convert("90m", None, None) == timedelta(minutes=90)
     assert param.convert("2w", None, None) == timedelta(weeks=2)
     moment = param.convert("2026-11-01T10:00:00Z", None, None)

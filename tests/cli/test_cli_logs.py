@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from batchkit._cli import app as _cli
+from batchkit._cli import base
 from batchkit.testing import FakeAWS
 from tests.conftest import T0
 
@@ -17,7 +18,7 @@ from tests.conftest import T0
 @pytest.fixture
 def fake(monkeypatch: pytest.MonkeyPatch) -> FakeAWS:
     backend = FakeAWS(now=lambda: T0)
-    monkeypatch.setattr(_cli.Settings, "backend", lambda self: backend)
+    monkeypatch.setattr(base.Settings, "backend", lambda self: backend)
     return backend
 
 
@@ -101,11 +102,11 @@ def test_logs_piped_into_head_exits_0() -> None:
     """A real process: the demo account's job logs, read by `head -1`."""
     script = (
         "from batchkit.testing import FakeAWS\n"
-        "from batchkit._cli import app as _cli\n"
+        "from batchkit._cli import app as _cli, base\n"
         "fake = FakeAWS()\n"
         "job = fake.add_job('q', status='SUCCEEDED')\n"
         "fake.logs.append(job.job_id, *[f'line {i}' for i in range(20000)])\n"
-        "_cli.Settings.backend = lambda self: fake\n"
+        "base.Settings.backend = lambda self: fake\n"
         "raise SystemExit(_cli.main(['--fake', 'logs', job.job_id]))\n"
     )
     producer = subprocess.Popen(

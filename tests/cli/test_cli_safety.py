@@ -13,6 +13,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from batchkit._cli import app as _cli
+from batchkit._cli import base, params
+from batchkit._cli import output as cli_output
 from batchkit.models import JobSummary, S3JobStatus
 from batchkit.testing import FakeAWS
 from tests.core.test_redaction import SIGNATURE_MISMATCH, TOKEN
@@ -50,7 +52,7 @@ def hostile_fake() -> FakeAWS:
 @pytest.fixture
 def hostile(monkeypatch: pytest.MonkeyPatch) -> FakeAWS:
     fake = hostile_fake()
-    monkeypatch.setattr(_cli.Settings, "backend", lambda self: fake)
+    monkeypatch.setattr(base.Settings, "backend", lambda self: fake)
     return fake
 
 
@@ -72,9 +74,9 @@ def test_table_escapes_control_characters_and_prints_markup_literally(hostile: F
 
 def test_rich_markup_in_aws_text_is_literal(hostile: FakeAWS) -> None:
     job = JobSummary.model_validate({"jobId": "j", "jobName": "[bold]x[/bold] :smile:"})
-    settings = _cli.Settings(out=_cli._console(True, False), err=_cli._console(True, True))
+    settings = base.Settings(out=base.make_console(True, False), err=base.make_console(True, True))
     with settings.out.capture() as captured:
-        _cli.emit(settings, [job], (_cli._NAME,), "table", "jobs")
+        cli_output.emit(settings, [job], (cli_output.NAME_COLUMN,), "table", "jobs")
     assert "[bold]x[/bold] :smile:" in captured.get()
 
 
@@ -96,18 +98,18 @@ def test_csv_escapes_and_neutralises_formulas_but_keeps_numbers(hostile: FakeAWS
 
 
 def test_csv_cell_rules() -> None:
-    assert _cli.csv_cell(-1) == "-1"
-    assert _cli.csv_cell(0.25) == "0.25"
-    assert _cli.csv_cell("-1") == "-1"  # a number-looking string cannot be a formula
-    assert _cli.csv_cell("+44 20") == "'+44 20"
-    assert _cli.csv_cell("=1+1") == "'=1+1"
-    assert _cli.csv_cell("\r=1") == "'\\x0d=1"
-    assert _cli.csv_cell("safe=text") == "safe=text"
-    assert _cli.csv_cell(None) == ""
-    assert _cli.csv_cell(True) == "true"
+    assert cli_output.csv_cell(-1) == "-1"
+    assert cli_output.csv_cell(0.25) == "0.25"
+    assert cli_output.csv_cell("-1") == "-1"  # a number-looking string cannot be a formula
+    assert cli_output.csv_cell("+44 20") == "'+44 20"
+    assert cli_output.csv_cell("=1+1") == "'=1+1"
+    assert cli_output.csv_cell("\r=1") == "'\\x0d=1"
+    assert cli_output.csv_cell("safe=text") == "safe=text"
+    assert cli_output.csv_cell(None) == ""
+    assert cli_output.csv_cell(True) == "true"
     paris = timezone(timedelta(hours=2))
     moment = datetime(2026, 11, 1, 14, 0, 0, 123456, tzinfo=paris)
-    assert _cli.csv_cell(moment) == "2026-11-01T12:00:00.123+00:00"
+    assert cli_output.csv_cell(moment) == "2026-11-01T12:00:00.123+00:00"
 
 
 def test_json_is_exact_and_ascii(hostile: FakeAWS) -> None:
@@ -215,7 +217,7 @@ def test_a_duration_too_far_back_is_a_usage_error(since: str) -> None:
     ],
 )
 def test_iso_times_accepted_on_every_python(text: str, expected: datetime) -> None:
-    moment = _cli.TimeParam().convert(text, None, None)
+    moment = params.TimeParam().convert(text, None, None)
     assert moment == expected
     assert isinstance(moment, datetime)
     assert moment.tzinfo is not None
@@ -246,8 +248,8 @@ def test_iso_times_rejected_on_every_python(text: str) -> None:
 
 
 def test_the_iso_parser_does_not_depend_on_fromisoformat() -> None:
-    source = Path(_cli.__file__).read_text()
-    assert "fromisoformat(" not in source
+    sources = [p.read_text() for p in Path(_cli.__file__).parent.glob("*.py")]
+    assert not any("fromisoformat(" in source for source in sources)
 
 
 def test_hints_are_shell_advice() -> None:
@@ -255,9 +257,9 @@ def test_hints_are_shell_advice() -> None:
         "status: unknown value 'X'; allowed: A, B "
         "(for a value newer than this batchkit, pass JobStatus('X'))"
     )
-    assert _cli.shell_message(python) == "--status: unknown value 'X'; allowed: A, B"
-    assert _cli.shell_message("job_ids item: must not be empty") == "JOB_ID: must not be empty"
-    assert _cli.shell_message("created_between start: x") == "--since: x"
+    assert base.shell_message(python) == "--status: unknown value 'X'; allowed: A, B"
+    assert base.shell_message("job_ids item: must not be empty") == "JOB_ID: must not be empty"
+    assert base.shell_message("created_between start: x") == "--since: x"
     empty = run("--fake", "describe", " ")
     assert empty.exit_code == 2
     assert "error: JOB_ID: must not be empty" in empty.output
@@ -268,7 +270,7 @@ def test_hints_are_shell_advice() -> None:
 
 
 def test_s3_statuses_are_choices_in_any_case() -> None:
-    assert list(_cli.S3_JOB_STATUSES) == [s.value for s in S3JobStatus]
+    assert list(params.S3_JOB_STATUSES) == [s.value for s in S3JobStatus]
     result = run(
         "--fake", "s3-jobs", "--status", "ACTIVE", "--status", "complete", "--format", "csv"
     )
@@ -291,9 +293,6 @@ def test_a_share_without_status_says_every_status_is_listed() -> None:
 
 
 def test_there_is_one_broken_pipe_handler() -> None:
-    sources = [
-        Path(_cli.__file__).read_text(),
-        Path(_cli.__file__).with_name("demo.py").read_text(),
-    ]
+    sources = [p.read_text() for p in Path(_cli.__file__).parent.glob("*.py")]
     assert sum(s.count("os.devnull") for s in sources) == 1
     assert sum(s.count("except BrokenPipeError") for s in sources) == 1

@@ -11,6 +11,7 @@ from click.testing import CliRunner, Result
 from rich.console import Console
 
 from batchkit._cli import app as _cli
+from batchkit._cli import base, following
 from batchkit.testing import FakeAWS, ManualClock
 
 
@@ -29,8 +30,8 @@ def fake(clock: ManualClock, monkeypatch: pytest.MonkeyPatch) -> FakeAWS:
         return FakeAWS.batch_client(backend, config)
 
     monkeypatch.setattr(backend, "batch_client", batch_client)
-    monkeypatch.setattr(_cli.Settings, "backend", lambda self: backend)
-    monkeypatch.setattr(_cli, "_watch_clock", lambda: clock)
+    monkeypatch.setattr(base.Settings, "backend", lambda self: backend)
+    monkeypatch.setattr(following, "watch_clock", lambda: clock)
     backend.configs = configs  # type: ignore[attr-defined]
     return backend
 
@@ -155,7 +156,7 @@ def test_a_terminal_gets_a_live_table(
             return Console(file=io.StringIO(), markup=False)
         return Console(file=screen, force_terminal=True, width=160, markup=False, emoji=False)
 
-    monkeypatch.setattr(_cli, "_console", console)
+    monkeypatch.setattr(_cli, "make_console", console)
     ids = jobs(fake, "SUCCEEDED")
     sweep = fake.add_job("q", job_id="sweep", job_name="sweep", status="SUBMITTED", array_size=8)
     fake.lifecycle.randomize([sweep.job_id], seed=1, failure_rate=0)
