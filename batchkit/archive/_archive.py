@@ -138,7 +138,7 @@ class Archive:
             or ``postgresql://...``.
         clock: where ``now`` comes from (``first_seen``, events; a test's ``ManualClock``).
         overlap: how far before its watermark a queue's listing starts again (jobs AWS
-            shows late, clock skew); 15 minutes by default.
+            shows late); 5 minutes by default.
         gone_after: a job DescribeJobs no longer returns is marked gone once the archive
             first saw it at least this long ago (5 minutes, as batchiepatchie).
 
@@ -150,7 +150,7 @@ class Archive:
         url: str | os.PathLike[str],
         *,
         clock: Clock | None = None,
-        overlap: timedelta = timedelta(minutes=15),
+        overlap: timedelta = timedelta(minutes=5),
         gone_after: timedelta = timedelta(minutes=5),
     ) -> None:
         self._overlap = _duration("overlap", overlap)
