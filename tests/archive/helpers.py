@@ -112,3 +112,21 @@ def columns(archive: Archive, table: str) -> list[str]:
 def chunks(items: list[str], size: int) -> Iterator[list[str]]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
+
+
+KILL_JOBS = 1500
+
+
+def build(round_: int, jobs: int = KILL_JOBS) -> tuple[FakeAWS, ManualClock]:
+    """The account as it is at sync number ``round_`` of the kill tests: ``jobs`` jobs, and
+    before each later round a third of the unfinished ones moved on and 150 new ones --
+    the same, job for job, in every process that builds it."""
+    clock = ManualClock(START)
+    fake = make_fake(clock)
+    ids = seed(fake, jobs)
+    for r in range(round_):
+        move_on(fake, ids, seed=100 + r)
+        clock.advance(120)
+        new = seed(fake, 150, seed=200 + r, prefix=f"r{r}-", spacing=0.5)
+        ids += new
+    return fake, clock
