@@ -136,7 +136,8 @@ class Archive:
     Args:
         url: ``sqlite:///PATH`` (``sqlite:////abs/path``, ``sqlite://`` in memory), a path,
             or ``postgresql://...``.
-        clock: where ``now`` comes from (``first_seen``, events; a test's ``ManualClock``).
+        clock: where ``now`` comes from (``first_seen``, events): anything with ``now()``
+            (a ``batchkit.Clock``, a test's ``ManualClock``, a ``FakeAWS``).
         overlap: how far before its watermark a queue's listing starts again (jobs AWS
             shows late); 5 minutes by default.
         gone_after: a job DescribeJobs no longer returns is marked gone once the archive
@@ -159,6 +160,8 @@ class Archive:
             raise InvalidParameterError(
                 f"clock: expected an object with now() and monotonic(), got {type(clock).__name__}"
             )
+        if clock is not None and not callable(getattr(clock, "monotonic", None)):
+            clock = _WallOnly(clock)
         self._clock: Any = clock or SystemClock()
         driver = _driver(url)
         try:
@@ -432,6 +435,19 @@ class Archive:
         from batchkit.archive._export import export_parquet
 
         return export_parquet(self._open_store(), directory, full=full, clock=self._clock)
+
+
+class _WallOnly:
+    """A clock that only tells the time (``now()``, e.g. a FakeAWS): durations are measured
+    on the process's monotonic clock."""
+
+    def __init__(self, clock: Any) -> None:
+        self.now = clock.now
+
+    def monotonic(self) -> float:
+        import time
+
+        return time.monotonic()
 
 
 def _client_kind(client: object) -> str:

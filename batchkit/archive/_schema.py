@@ -176,7 +176,7 @@ def _v1(d: Dialect) -> list[str]:
             FROM jobs""",
         f"""CREATE VIEW job_usage AS
             SELECT job_arn, account_id, region, queue, definition_name, share_identifier,
-                   status, {d.day("started_at")} AS day,
+                   status, started_at, stopped_at, {d.day("started_at")} AS day,
                    (stopped_at - started_at) / 3600000.0 AS hours,
                    COALESCE(vcpus, 0) * (stopped_at - started_at) / 3600000.0 AS vcpu_hours,
                    COALESCE(gpus, 0) * (stopped_at - started_at) / 3600000.0 AS gpu_hours,
