@@ -1162,3 +1162,9 @@ def queues(settings: Settings, names: tuple[str, ...], limit: int | None, output
         return 0
 
     _run(settings, action)
+
+
+# ---------------------------------------------------------------------- batchkit archive
+from batchkit._cli_archive import archive_commands  # noqa: E402  (given the helpers above)
+
+cli.add_command(archive_commands(_run, one_line, csv_cell))

@@ -179,6 +179,12 @@ class Archive:
         return self._store.driver.where
 
     @property
+    def clock(self) -> Clock:
+        """The archive's clock (``now()``, ``monotonic()``, ``sleep()``)."""
+        clock: Clock = self._clock
+        return clock
+
+    @property
     def dialect(self) -> str:
         """``"sqlite"`` or ``"postgresql"``."""
         return self._store.dialect.name
@@ -311,6 +317,46 @@ class Archive:
         finally:
             if display is not None:
                 display.close()
+
+    def sync_every(
+        self,
+        client: BatchClient | S3BatchOperationsClient,
+        every: timedelta,
+        queues: Iterable[str] | str | None = None,
+        *,
+        runs: int | None = None,
+        progress: bool | Callable[[str, SyncReport], None] | None = None,
+        on_report: Callable[[SyncReport], None] | None = None,
+        on_error: Callable[[ArchiveError], None] | None = None,
+    ) -> None:
+        """:meth:`sync` every ``every`` (from the start of one sync to the next; a sync
+        that takes longer is followed at once), ``runs`` times (None: until interrupted).
+
+        A failed sync is given to ``on_error`` and the loop goes on (without
+        ``on_error`` the error is raised): the next sync resumes where it stopped.
+        Ctrl-C (``KeyboardInterrupt``) ends the loop; what was synced is kept.  The waits
+        are the archive's clock's ``sleep()``.
+        """
+        interval = _duration("every", every, allow_zero=False)
+        if runs is not None and (isinstance(runs, bool) or not isinstance(runs, int) or runs < 1):
+            raise InvalidParameterError(f"runs: expected a positive number or None, got {runs!r}")
+        done = 0
+        while True:
+            started = self._clock.monotonic()
+            try:
+                report = self.sync(client, queues, progress=progress)
+            except ArchiveError as error:
+                if on_error is None:
+                    raise
+                on_error(error)
+            else:
+                if on_report is not None:
+                    on_report(report)
+            done += 1
+            if runs is not None and done >= runs:
+                return
+            elapsed = self._clock.monotonic() - started
+            self._clock.sleep(max(interval.total_seconds() - elapsed, 0.0))
 
     # ------------------------------------------------------------------ reading
 
@@ -448,6 +494,11 @@ class _WallOnly:
         import time
 
         return time.monotonic()
+
+    def sleep(self, seconds: float) -> None:
+        import time
+
+        time.sleep(seconds)
 
 
 def _client_kind(client: object) -> str:

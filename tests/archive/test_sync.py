@@ -343,3 +343,26 @@ def test_progress_callback_and_closed_archive(sqlite_url: str, fake: FakeAWS) ->
     archive.close()
     with pytest.raises(ArchiveError, match="closed"):
         archive.sync(fake.batch_client())
+
+
+def test_sync_every_waits_on_the_archives_clock_and_survives_failures(
+    sqlite_url: str, fake: FakeAWS, clock: ManualClock
+) -> None:
+    fake.add_job("etl", status="RUNNING")
+    reports: list[SyncReport] = []
+    errors: list[ArchiveError] = []
+    fake.inject(code="ServerException", status=500, operation="ListJobs", on_call=2)
+    with Archive(sqlite_url, clock=clock) as archive:
+        archive.sync_every(
+            fake.batch_client(NO_RETRY), timedelta(minutes=5), runs=3,
+            on_report=reports.append, on_error=errors.append,
+        )
+        assert len(reports) == 2 and len(errors) == 1 and clock.sleeps == [300.0, 300.0]
+        assert archive.clock is clock
+        with pytest.raises(InvalidParameterError, match="every"):
+            archive.sync_every(fake.batch_client(), timedelta(0))
+        with pytest.raises(InvalidParameterError, match="runs"):
+            archive.sync_every(fake.batch_client(), timedelta(minutes=1), runs=0)
+        fake.inject(code="ServerException", status=500, operation="ListJobs", times=1)
+        with pytest.raises(ArchiveError):  # without on_error, the error ends the loop
+            archive.sync_every(fake.batch_client(NO_RETRY), timedelta(minutes=1), runs=2)
