@@ -163,10 +163,19 @@ def archive_commands(
         guarded(settings, action)
 
     @archive.command()
-    @click.option("--since", type=_Duration(), default="7d", show_default=True,
-                  help="Jobs of the last DURATION.")
-    @click.option("--by", type=click.Choice(["queue", "definition", "share"]), default="queue",
-                  show_default=True)
+    @click.option(
+        "--since",
+        type=_Duration(),
+        default="7d",
+        show_default=True,
+        help="Jobs of the last DURATION.",
+    )
+    @click.option(
+        "--by",
+        type=click.Choice(["queue", "definition", "share"]),
+        default="queue",
+        show_default=True,
+    )
     @db_option
     @click.pass_obj
     def stats(settings: Any, since: timedelta, by: str, db: str | None) -> None:
@@ -193,8 +202,13 @@ def archive_commands(
         guarded(settings, action)
 
     @archive.command()
-    @click.option("--parquet", "directory", required=True, metavar="DIR",
-                  help="Write Hive-partitioned Parquet here (DuckDB, Athena, Spark read it).")
+    @click.option(
+        "--parquet",
+        "directory",
+        required=True,
+        metavar="DIR",
+        help="Write Hive-partitioned Parquet here (DuckDB, Athena, Spark read it).",
+    )
     @click.option("--full", is_flag=True, help="Write every partition, not only changed ones.")
     @db_option
     @click.pass_obj
@@ -217,8 +231,13 @@ def archive_commands(
 
     @archive.command()
     @click.argument("query", metavar="SQL")
-    @click.option("--format", "output", type=click.Choice(["table", "csv", "json"]),
-                  default="table", show_default=True)
+    @click.option(
+        "--format",
+        "output",
+        type=click.Choice(["table", "csv", "json"]),
+        default="table",
+        show_default=True,
+    )
     @db_option
     @click.pass_obj
     def sql(settings: Any, query: str, output: str, db: str | None) -> None:
@@ -272,7 +291,9 @@ def _print_rows(
         return
     if output == "json":
         for row in rows:
-            print(json.dumps(dict(zip(names, row, strict=True)), default=str), file=settings.out.file)
+            print(
+                json.dumps(dict(zip(names, row, strict=True)), default=str), file=settings.out.file
+            )
         return
     table = Table()
     for name in names:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from batchkit import InvalidParameterError
 from batchkit.archive._errors import ArchiveError
@@ -36,21 +36,20 @@ _SUBMITTED = "kind IN ('job', 'array', 'multinode')"
 _FREQS = {"day": "D", "hour": "h"}
 
 
-def _pandas() -> Any:
+def _need_pandas() -> None:
     try:
-        import pandas as pd
+        import pandas  # noqa: F401
     except ImportError as error:  # pragma: no cover - pandas is in the dev environment
-        raise ArchiveError("the analyses need pandas: pip install 'batchkit-aws[pandas]'") from error
-    return pd
+        raise ArchiveError(
+            "the analyses need pandas: pip install 'batchkit-aws[pandas]'"
+        ) from error
 
 
 def _by(by: str | Sequence[str]) -> list[str]:
     names = [by] if isinstance(by, str) else list(by)
     unknown = [n for n in names if n not in GROUPS]
     if unknown or not names:
-        raise InvalidParameterError(
-            f"by: expected one or more of {', '.join(GROUPS)}, got {by!r}"
-        )
+        raise InvalidParameterError(f"by: expected one or more of {', '.join(GROUPS)}, got {by!r}")
     return names
 
 
@@ -61,7 +60,8 @@ def _moment(name: str, value: object, clock: Any) -> int | None:
         value = clock.now() - value
     if not isinstance(value, datetime):
         raise InvalidParameterError(
-            f"{name}: expected a datetime or a timedelta (that long ago), got {type(value).__name__}"
+            f"{name}: expected a datetime or a timedelta (that long ago), "
+            f"got {type(value).__name__}"
         )
     if value.tzinfo is None:
         raise InvalidParameterError(f"{name}: give a timezone-aware datetime")
@@ -83,17 +83,21 @@ def _window(column: str, since: object, until: object, clock: Any) -> tuple[str,
 
 
 def _frame(store: Store, sql: str, params: Sequence[Any], columns: Sequence[str]) -> pd.DataFrame:
-    pd = _pandas()
+    _need_pandas()
+    import pandas as pd
+
     parts = [
         pd.DataFrame(rows, columns=list(columns)) for _, rows in store.driver.stream(sql, params)
     ]
     if not parts:
-        return pd.DataFrame(columns=list(columns))
-    return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+        return cast("pd.DataFrame", pd.DataFrame(columns=list(columns)))
+    frame: pd.DataFrame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    return frame
 
 
 def _period(ms: Any, freq: str) -> Any:
-    pd = _pandas()
+    import pandas as pd
+
     if freq not in _FREQS:
         raise InvalidParameterError(f"freq: expected 'day' or 'hour', got {freq!r}")
     return pd.to_datetime(ms, unit="ms", utc=True).dt.floor(_FREQS[freq])
@@ -117,7 +121,7 @@ def distribution(
     result = grouped.agg(["count", "mean", "max"]).rename(columns={"count": "jobs"})
     result["p50"] = grouped.quantile(0.5)
     result["p95"] = grouped.quantile(0.95)
-    return result[["jobs", "mean", "p50", "p95", "max"]]
+    return cast("pd.DataFrame", result[["jobs", "mean", "p50", "p95", "max"]])
 
 
 def failures(
@@ -138,7 +142,7 @@ def failures(
     result = frame.groupby(["period", *names], dropna=False)["failed"].agg(["count", "sum"])
     result = result.rename(columns={"count": "ended", "sum": "failed"})
     result["failure_rate"] = result["failed"] / result["ended"]
-    return result
+    return cast("pd.DataFrame", result)
 
 
 def failure_kinds(
@@ -190,7 +194,9 @@ def queue_depth(
     until: object,
     clock: Any,
 ) -> pd.DataFrame:
-    pd = _pandas()
+    _need_pandas()
+    import pandas as pd
+
     if not isinstance(freq, timedelta) or freq <= timedelta(0):
         raise InvalidParameterError(f"freq: expected a positive timedelta, got {freq!r}")
     low, high = _moment("since", since, clock), _moment("until", until, clock)
@@ -206,7 +212,7 @@ def queue_depth(
     )
     empty = pd.DataFrame(columns=["time", "queue", "waiting", "running"])
     if frame.empty:
-        return empty
+        return cast("pd.DataFrame", empty)
     frame = frame.sort_values(["queue", "at"], kind="stable")
     start = low if low is not None else int(frame["at"].min())
     end = high if high is not None else round(clock.now().timestamp() * 1000)
@@ -235,4 +241,6 @@ def queue_depth(
             )
         )
     result = pd.concat(parts, ignore_index=True)
-    return result if low is None else result[result["time"] >= pd.Timestamp(low, unit="ms", tz=timezone.utc)]
+    if low is not None:
+        result = result[result["time"] >= pd.Timestamp(low, unit="ms", tz=timezone.utc)]
+    return cast("pd.DataFrame", result)

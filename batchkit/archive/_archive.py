@@ -119,7 +119,8 @@ class SqlResult:
     def to_pandas(self) -> pd.DataFrame:
         import pandas as pd
 
-        return pd.DataFrame(list(self._rows), columns=list(self.columns))
+        frame: pd.DataFrame = pd.DataFrame(list(self._rows), columns=list(self.columns))
+        return frame
 
 
 class Archive:
@@ -514,4 +515,3 @@ def _client_kind(client: object) -> str:
         "client: expected a batchkit BatchClient or S3BatchOperationsClient (or their "
         f"batchkit.aio twins), got {type(client).__name__}"
     )
-

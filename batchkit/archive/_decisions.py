@@ -508,6 +508,7 @@ def child_rows(parent: JobRow) -> list[JobRow]:
     (``id:0`` ...) or a multi-node job's nodes (``id#0`` ...) -- AWS names them so, and
     ListJobs on a queue does not list them.  They have status :data:`UNSEEN` and no detail
     until DescribeJobs describes them (in the same sync)."""
+    ids: list[tuple[str, str, int | None]]
     if parent.kind == "array" and parent.array_size:
         ids = [(f"{parent.job_id}:{i}", "array-child", i) for i in range(parent.array_size)]
     elif parent.kind == "multinode":
@@ -615,11 +616,11 @@ def decide(
     for job_id in missing:
         stored = known.get(job_id)
         if stored is None:
-            row = listed_rows.get(job_id)
-            if row is not None:  # listed, not described yet: keep what the listing said
-                decision.rows.append(row)
-                decision.first_seen[row.job_arn] = now
-                decision.events.append(_event(row, None, now, "list"))
+            summary = listed_rows.get(job_id)
+            if summary is not None:  # listed, not described yet: keep what the listing said
+                decision.rows.append(summary)
+                decision.first_seen[summary.job_arn] = now
+                decision.events.append(_event(summary, None, now, "list"))
                 decision.new += 1
             continue
         if stored.final or stored.gone or now - stored.first_seen < gone_after:

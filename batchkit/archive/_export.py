@@ -131,16 +131,15 @@ def _schemas() -> dict[str, Any]:
 
     ts = pa.timestamp("ms", tz="UTC")
     string, i64, f64, boolean = pa.string(), pa.int64(), pa.float64(), pa.bool_()
-    job = {c: string for c in JOB_COLUMNS}
-    job |= {c: ts for c in _TIMES & set(JOB_COLUMNS)}
-    job |= {c: i64 for c in ("exit_code", "attempts", "array_size", "array_index")}
-    job |= {c: f64 for c in ("vcpus", "memory_mib", "gpus")} | {"gone": boolean}
-    event = {c: string for c in EVENT_COLUMNS} | {"event_id": i64, "observed_at": ts}
-    s3 = {c: string for c in S3_COLUMNS} | {c: ts for c in _TIMES_S3}
-    s3 |= {
-        c: i64
-        for c in ("priority", "total_tasks", "succeeded_tasks", "failed_tasks", "active_seconds")
-    }
+    job = dict.fromkeys(JOB_COLUMNS, string)
+    job |= dict.fromkeys(_TIMES & set(JOB_COLUMNS), ts)
+    job |= dict.fromkeys(("exit_code", "attempts", "array_size", "array_index"), i64)
+    job |= dict.fromkeys(("vcpus", "memory_mib", "gpus"), f64) | {"gone": boolean}
+    event = dict.fromkeys(EVENT_COLUMNS, string) | {"event_id": i64, "observed_at": ts}
+    s3 = dict.fromkeys(S3_COLUMNS, string) | dict.fromkeys(_TIMES_S3, ts)
+    s3 |= dict.fromkeys(
+        ("priority", "total_tasks", "succeeded_tasks", "failed_tasks", "active_seconds"), i64
+    )
     s3 |= {"gone": boolean}
     return {
         "jobs": pa.schema([(c, job[c]) for c in JOB_COLUMNS]),
@@ -289,4 +288,3 @@ def export_parquet(
     now = round(clock.now().timestamp() * 1000)
     store.save_export_marks(target, (revision, last_event, revision), now)
     return ExportReport(directory=target, partitions=partitions, rows=rows_written, full=full)
-

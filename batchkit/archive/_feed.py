@@ -291,7 +291,14 @@ class Feed:
                 if page.next_token is not None:
                     state = (key, listing_state(listing, done=False))
                 self._describe(
-                    client, identity, name, wanted, where, listed=summaries, state=state, known=known
+                    client,
+                    identity,
+                    name,
+                    wanted,
+                    where,
+                    listed=summaries,
+                    state=state,
+                    known=known,
                 )
                 self._tell(where)
         except ArchiveError:
@@ -347,4 +354,3 @@ class Feed:
         self._add(gone=decision.gone_count)
         self._tell(where)
         return self.finish()
-

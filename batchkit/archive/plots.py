@@ -71,7 +71,10 @@ def queue_depth(frame: pd.DataFrame, *, ax: Axes | None = None, title: str | Non
     for queue, group in frame.groupby("queue"):
         line = axes.plot(group["time"], group["running"], label=f"{queue} running")[0]
         axes.plot(
-            group["time"], group["waiting"], linestyle="--", color=line.get_color(),
+            group["time"],
+            group["waiting"],
+            linestyle="--",
+            color=line.get_color(),
             label=f"{queue} waiting",
         )
     axes.set_ylabel("jobs")
@@ -89,7 +92,7 @@ def usage(
     """Stacked bars of ``measure`` (``vcpu_hours``, ``gpu_hours``, ``gib_hours``,
     ``hours``) per period and group, from ``Archive.usage()``."""
     axes = _axes(ax, title or measure.replace("_", "-"))
-    table = frame[measure].unstack(list(range(1, frame.index.nlevels)), fill_value=0.0)
+    table = frame[measure].unstack(list(range(1, frame.index.nlevels)), fill_value=0)
     bottom = [0.0] * len(table.index)
     labels = [str(p)[:10] for p in table.index]
     for column in table.columns:

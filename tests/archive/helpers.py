@@ -16,12 +16,22 @@ START = datetime(2026, 11, 1, 12, tzinfo=timezone.utc)
 STATUSES = ("SUBMITTED", "RUNNABLE", "STARTING", "RUNNING", "SUCCEEDED", "FAILED")
 
 
-def make_fake(clock: ManualClock, *, region: str = "us-east-1", account: str = "123456789012") -> FakeAWS:
+def make_fake(
+    clock: ManualClock, *, region: str = "us-east-1", account: str = "123456789012"
+) -> FakeAWS:
     return FakeAWS(now=clock.now, region=region, account_id=account)
 
 
-def seed(fake: FakeAWS, jobs: int, *, seed: int = 7, queues: tuple[str, ...] = ("cpu", "gpu"),
-         prefix: str = "j", spacing: float = 30.0, arrays: bool = True) -> list[str]:
+def seed(
+    fake: FakeAWS,
+    jobs: int,
+    *,
+    seed: int = 7,
+    queues: tuple[str, ...] = ("cpu", "gpu"),
+    prefix: str = "j",
+    spacing: float = 30.0,
+    arrays: bool = True,
+) -> list[str]:
     """``jobs`` jobs over the queues, every status, created ``spacing`` seconds apart
     (the newest now); a few array and multi-node jobs.  Deterministic ids."""
     rng = random.Random(seed)
@@ -93,7 +103,9 @@ def snapshot(archive: Archive) -> dict[str, list[tuple[Any, ...]]]:
             "SELECT job_arn, status, previous_status, observed_at, source, queue FROM job_events "
             "ORDER BY job_arn, observed_at, status, source",
         ),
-        "sync_state": rows(archive, "SELECT * FROM sync_state ORDER BY source, account_id, region, queue"),
+        "sync_state": rows(
+            archive, "SELECT * FROM sync_state ORDER BY source, account_id, region, queue"
+        ),
         "s3_jobs": rows(archive, f"SELECT {', '.join(s3_columns)} FROM s3_jobs ORDER BY job_id"),
         "s3_job_events": rows(
             archive,

@@ -26,8 +26,15 @@ def wire(job_id: str = "j1", status: str = "RUNNING", **members: Any) -> dict[st
 
 
 def known(row: rules.JobRow, **changes: Any) -> rules.Known:
-    values = {"job_arn": row.job_arn, "status": row.status, "final": row.final, "gone": False,
-              "detail_hash": row.detail_hash, "first_seen": 0, "queue": row.queue}
+    values = {
+        "job_arn": row.job_arn,
+        "status": row.status,
+        "final": row.final,
+        "gone": False,
+        "detail_hash": row.detail_hash,
+        "first_seen": 0,
+        "queue": row.queue,
+    }
     return rules.Known(**{**values, **changes})
 
 
@@ -84,7 +91,9 @@ def test_decide_new_changed_ended_unchanged() -> None:
         ("a", "RUNNING", "FAILED"),
         ("c", None, "SUBMITTED"),
     ]
-    assert ended.final and ended.exit_code == 2 and ended.failure_kind == "NON_ZERO_EXIT"
+    assert ended.final
+    assert ended.exit_code == 2
+    assert ended.failure_kind == "NON_ZERO_EXIT"
 
 
 def test_decide_gone_needs_the_grace_and_an_unfinished_job() -> None:
@@ -93,21 +102,25 @@ def test_decide_gone_needs_the_grace_and_an_unfinished_job() -> None:
     stored = {"r": known(running, first_seen=0), "d": known(done, first_seen=0)}
     assert rules.decide(stored, [], ["r", "d"], now=9, gone_after=10).empty
     decision = rules.decide(stored, [], ["r", "d"], now=10, gone_after=10)
-    assert decision.gone == [running.job_arn] and decision.gone_count == 1
+    assert decision.gone == [running.job_arn]
+    assert decision.gone_count == 1
     assert [(e.previous_status, e.status, e.source) for e in decision.events] == [
         ("RUNNING", "GONE", "gone")
     ]
     again = rules.decide({"r": known(running, gone=True)}, [], ["r"], now=99, gone_after=10)
     assert again.empty  # already gone: nothing more to write
     back = rules.decide({"r": known(running, gone=True)}, [running], [], now=99, gone_after=10)
-    assert back.changed == 1 and back.events[0].previous_status == "GONE"
+    assert back.changed == 1
+    assert back.events[0].previous_status == "GONE"
 
 
 def test_a_listed_job_describe_does_not_return_yet_is_kept_from_its_summary() -> None:
     summary = wire("s", "RUNNABLE")
     row = rules.summary_row(summary, ID, "etl")
     decision = rules.decide({}, [], ["s"], now=1, gone_after=10, listed=[row])
-    assert decision.new == 1 and decision.rows == [row] and row.detail is None
+    assert decision.new == 1
+    assert decision.rows == [row]
+    assert row.detail is None
     assert decision.events[0].source == "list"
 
 
@@ -116,7 +129,8 @@ def test_array_and_multinode_parents_bring_their_children() -> None:
     decision = rules.decide({}, [parent], [], now=1, gone_after=0)
     assert [c.job_id for c in decision.children] == ["p:0", "p:1", "p:2"]
     assert {c.kind for c in decision.children} == {"array-child"}
-    assert decision.children[2].array_index == 2 and decision.children[0].parent_job_id == "p"
+    assert decision.children[2].array_index == 2
+    assert decision.children[0].parent_job_id == "p"
     assert decision.children[0].job_arn.endswith("job/p:0")
     nodes = rules.job_row(wire("m", nodeProperties={"numNodes": 2, "mainNode": 0}), ID, "q")
     assert [c.job_id for c in rules.child_rows(nodes)] == ["m#0", "m#1"]
@@ -133,22 +147,53 @@ def test_array_and_multinode_parents_bring_their_children() -> None:
     [
         ({"container": {"vcpus": 2, "memory": 4096}}, (2.0, 4096.0, 0.0)),
         (
-            {"container": {"vcpus": 1, "resourceRequirements": [
-                {"type": "VCPU", "value": "8"}, {"type": "MEMORY", "value": "30000"},
-                {"type": "GPU", "value": "1"}]}},
+            {
+                "container": {
+                    "vcpus": 1,
+                    "resourceRequirements": [
+                        {"type": "VCPU", "value": "8"},
+                        {"type": "MEMORY", "value": "30000"},
+                        {"type": "GPU", "value": "1"},
+                    ],
+                }
+            },
             (8.0, 30000.0, 1.0),
         ),
         (
-            {"ecsProperties": {"taskProperties": [{"containers": [
-                {"resourceRequirements": [{"type": "VCPU", "value": "0.5"}]},
-                {"resourceRequirements": [{"type": "VCPU", "value": "1.5"},
-                                          {"type": "MEMORY", "value": "1024"}]}]}]}},
+            {
+                "ecsProperties": {
+                    "taskProperties": [
+                        {
+                            "containers": [
+                                {"resourceRequirements": [{"type": "VCPU", "value": "0.5"}]},
+                                {
+                                    "resourceRequirements": [
+                                        {"type": "VCPU", "value": "1.5"},
+                                        {"type": "MEMORY", "value": "1024"},
+                                    ]
+                                },
+                            ]
+                        }
+                    ]
+                }
+            },
             (2.0, 1024.0, 0.0),
         ),
         (
-            {"eksProperties": {"podProperties": {"containers": [
-                {"resources": {"requests": {"cpu": "500m", "memory": "2Gi"},
-                               "limits": {"nvidia.com/gpu": "1", "cpu": "4"}}}]}}},
+            {
+                "eksProperties": {
+                    "podProperties": {
+                        "containers": [
+                            {
+                                "resources": {
+                                    "requests": {"cpu": "500m", "memory": "2Gi"},
+                                    "limits": {"nvidia.com/gpu": "1", "cpu": "4"},
+                                }
+                            }
+                        ]
+                    }
+                }
+            },
             (0.5, 2048.0, 1.0),
         ),
         ({}, (None, None, None)),
@@ -173,30 +218,42 @@ def test_resources(members: dict[str, Any], expected: tuple[Any, ...]) -> None:
         ({}, "UNKNOWN"),
     ],
 )
-def test_failure_kinds_follow_batchkits_failure_report(members: dict[str, Any], kind: str | None) -> None:
+def test_failure_kinds_follow_batchkits_failure_report(
+    members: dict[str, Any], kind: str | None
+) -> None:
     status = members.pop("status", "FAILED")
     assert rules.failure_kind(wire(status=status, **members)) == kind
 
 
 def test_stored_json_is_canonical_and_hashed() -> None:
     text, digest = rules.canonical_json({"b": 1, "a": "é"})
-    assert text == '{"a":"é","b":1}' and len(digest) == 32
+    assert text == '{"a":"é","b":1}'
+    assert len(digest) == 32
     assert json.loads(text) == {"a": "é", "b": 1}
     assert rules.canonical_json({"a": "é", "b": 1}) == (text, digest)
 
 
 def test_s3_rows_and_decisions() -> None:
-    job = {"JobId": "s1", "Status": "Active", "CreationTime": "2026-11-01T00:00:00Z",
-           "ProgressSummary": {"TotalNumberOfTasks": 4, "NumberOfTasksSucceeded": 1}}
+    job = {
+        "JobId": "s1",
+        "Status": "Active",
+        "CreationTime": "2026-11-01T00:00:00Z",
+        "ProgressSummary": {"TotalNumberOfTasks": 4, "NumberOfTasksSucceeded": 1},
+    }
     row = rules.s3_row(job, ID)
     assert (row.created_at, row.total_tasks, row.final) == (1793491200000, 4, False)
     decision = rules.decide_s3({}, [row], now=1)
-    assert decision.new == 1 and decision.events[0].status == "Active"
+    assert decision.new == 1
+    assert decision.events[0].status == "Active"
     done = rules.s3_row({**job, "Status": "Complete"}, ID)
-    stored = {"s1": known(rules.job_row(wire("s1"), ID, "q"), status="Active",
-                          detail_hash=row.detail_hash)}
+    stored = {
+        "s1": known(
+            rules.job_row(wire("s1"), ID, "q"), status="Active", detail_hash=row.detail_hash
+        )
+    }
     assert rules.decide_s3(stored, [row], now=2).empty
     changed = rules.decide_s3(stored, [done], now=2)
     assert (changed.changed, changed.ended) == (1, 1)
     gone = rules.decide_s3(stored, [], now=3, unseen=["s1"])
-    assert gone.gone == ["s1"] and gone.gone_count == 1
+    assert gone.gone == ["s1"]
+    assert gone.gone_count == 1

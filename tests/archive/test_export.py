@@ -39,7 +39,9 @@ def test_duckdb_reads_the_export_and_counts_match(
         archive.sync(fake.batch_client())
         archive.sync(fake.s3_client())
         report = archive.export_parquet(out)
-        assert isinstance(report, ExportReport) and report.full and report.partitions > 8
+        assert isinstance(report, ExportReport)
+        assert report.full
+        assert report.partitions > 8
         jobs = f"read_parquet('{out}/jobs/**/*.parquet', hive_partitioning = true)"
         assert count(f"SELECT COUNT(*) FROM {jobs}") == archive.count("jobs")
         events = f"read_parquet('{out}/job_events/**/*.parquet', hive_partitioning = true)"
@@ -50,7 +52,9 @@ def test_duckdb_reads_the_export_and_counts_match(
             f"SELECT queue, COUNT(*) FROM {jobs} WHERE status = 'FAILED' GROUP BY 1 ORDER BY 1"
         )
         expected = list(
-            archive.sql("SELECT queue, COUNT(*) FROM jobs WHERE status = 'FAILED' GROUP BY 1 ORDER BY 1")
+            archive.sql(
+                "SELECT queue, COUNT(*) FROM jobs WHERE status = 'FAILED' GROUP BY 1 ORDER BY 1"
+            )
         )
         assert [tuple(r) for r in by_queue] == [tuple(r) for r in expected]
         assert count(f"SELECT COUNT(DISTINCT created_date) FROM {jobs}") >= 4
@@ -58,7 +62,8 @@ def test_duckdb_reads_the_export_and_counts_match(
         # nothing changed: nothing written
         before = parts(out)
         again = archive.export_parquet(out)
-        assert (again.partitions, again.full) == (0, False) and parts(out) == before
+        assert (again.partitions, again.full) == (0, False)
+        assert parts(out) == before
         # a few jobs move on today: only today's partitions (and events) are written again
         clock.advance(60)
         move_on(fake, ids[-50:], seed=3, fraction=1.0)

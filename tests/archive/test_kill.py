@@ -42,7 +42,7 @@ def test_faults_at_random_points_lose_and_duplicate_nothing(archive_url: str) ->
                 fault = fake.inject(
                     operation=operation,
                     on_call=fake.calls(operation) + rng.randint(1, 12),
-                    **rng.choice(FAULTS),  # type: ignore[arg-type]
+                    **rng.choice(FAULTS),
                 )
                 injected.append(fault)
                 try:

@@ -7,6 +7,7 @@ import math
 import sqlite3
 from collections.abc import Iterator
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from botocore.config import Config
@@ -29,8 +30,13 @@ def test_a_sync_stores_every_job_with_its_detail_children_and_events(
         exit_code=137,
         status_reason="OutOfMemoryError: Container killed due to memory usage",
         share_identifier="team-a",
-        container={"exitCode": 137, "vcpus": 4, "memory": 8192, "image": "x",
-                   "resourceRequirements": [{"type": "GPU", "value": "2"}]},
+        container={
+            "exitCode": 137,
+            "vcpus": 4,
+            "memory": 8192,
+            "image": "x",
+            "resourceRequirements": [{"type": "GPU", "value": "2"}],
+        },
     )
     sweep = fake.add_job("etl", job_name="sweep", status="RUNNING", array_size=3)
     mnp = fake.add_job("gpu", job_name="mpi", status="RUNNING", num_nodes=2)
@@ -39,10 +45,13 @@ def test_a_sync_stores_every_job_with_its_detail_children_and_events(
         assert isinstance(report, SyncReport)
         assert report.new == 8  # 3 jobs, 3 array children, 2 nodes
         assert report.queues == ("123456789012/us-east-1/etl", "123456789012/us-east-1/gpu")
-        assert report.list_requests == 2 and report.queue_requests == 1
+        assert report.list_requests == 2
+        assert report.queue_requests == 1
         kinds = dict(rows(archive, "SELECT job_id, kind FROM jobs"))
-        assert kinds[failed.job_id] == "job" and kinds[sweep.job_id] == "array"
-        assert kinds[f"{sweep.job_id}:2"] == "array-child" and kinds[f"{mnp.job_id}#1"] == "node"
+        assert kinds[failed.job_id] == "job"
+        assert kinds[sweep.job_id] == "array"
+        assert kinds[f"{sweep.job_id}:2"] == "array-child"
+        assert kinds[f"{mnp.job_id}#1"] == "node"
         (row,) = rows(
             archive,
             "SELECT status, exit_code, failure_kind, vcpus, memory_mib, gpus, share_identifier, "
@@ -50,8 +59,20 @@ def test_a_sync_stores_every_job_with_its_detail_children_and_events(
             f"FROM jobs WHERE job_id = '{failed.job_id}'",
         )
         assert row == (
-            "FAILED", 137, "OUT_OF_MEMORY", 4.0, 8192.0, 2.0, "team-a", 1, 0,
-            "123456789012", "us-east-1", "etl", "default", 0,
+            "FAILED",
+            137,
+            "OUT_OF_MEMORY",
+            4.0,
+            8192.0,
+            2.0,
+            "team-a",
+            1,
+            0,
+            "123456789012",
+            "us-east-1",
+            "etl",
+            "default",
+            0,
         )
         (child,) = rows(
             archive,
@@ -59,7 +80,8 @@ def test_a_sync_stores_every_job_with_its_detail_children_and_events(
         )
         assert child == (sweep.job_id, 1, "etl")
         events = rows(archive, "SELECT job_id, status, previous_status FROM job_events")
-        assert len(events) == 8 and all(previous is None for _, _, previous in events)
+        assert len(events) == 8
+        assert all(previous is None for _, _, previous in events)
         detail = rows(archive, f"SELECT detail FROM jobs WHERE job_id = '{failed.job_id}'")[0][0]
         assert '"statusReason":"OutOfMemoryError' in detail.replace(" ", "")
 
@@ -73,7 +95,8 @@ def test_a_second_sync_with_nothing_new_writes_nothing(
         before = snapshot(archive)
         clock.advance(60)
         again = archive.sync(fake.batch_client())
-        assert first.writes > 0 and again.writes == 0
+        assert first.writes > 0
+        assert again.writes == 0
         assert again.new == again.changed == again.ended == again.gone == 0
         assert snapshot(archive) == before
 
@@ -118,8 +141,8 @@ class Forgetful:
     def job_queues(self, names: object = None) -> object:
         return self._client.job_queues(names)  # type: ignore[arg-type]
 
-    def list_jobs(self, job_queue: str, **options: object) -> object:
-        return self._client.list_jobs(job_queue, **options)  # type: ignore[arg-type]
+    def list_jobs(self, job_queue: str, **options: Any) -> object:
+        return self._client.list_jobs(job_queue, **options)
 
     def describe_jobs(self, job_ids: list[str]) -> Forgotten:
         return Forgotten(
@@ -172,8 +195,12 @@ def test_new_jobs_are_found_from_the_watermark(
         archive.sync(fake.batch_client(), ["cpu"])
         clock.advance(3600)
         for i in range(30):
-            fake.add_job("cpu", job_id=f"new{i:03d}", status="SUCCEEDED",
-                         created_at=clock.now() - timedelta(seconds=i))
+            fake.add_job(
+                "cpu",
+                job_id=f"new{i:03d}",
+                status="SUCCEEDED",
+                created_at=clock.now() - timedelta(seconds=i),
+            )
         calls = fake.calls("ListJobs")
         report = archive.sync(fake.batch_client(), ["cpu"])
         assert report.new == 30
@@ -191,8 +218,12 @@ def test_incremental_sync_request_bound(sqlite_url: str, fake: FakeAWS, clock: M
         pending = rows(archive, "SELECT COUNT(*) FROM jobs WHERE NOT final AND NOT gone")[0][0]
         clock.advance(1200)
         for i in range(1000):
-            fake.add_job("big", job_id=f"n{i:05d}", status="SUCCEEDED",
-                         created_at=clock.now() - timedelta(seconds=i))
+            fake.add_job(
+                "big",
+                job_id=f"n{i:05d}",
+                status="SUCCEEDED",
+                created_at=clock.now() - timedelta(seconds=i),
+            )
         lists, describes = fake.calls("ListJobs"), fake.calls("DescribeJobs")
         report = archive.sync(fake.batch_client(), ["big"])
         assert report.new == 1000
@@ -202,7 +233,9 @@ def test_incremental_sync_request_bound(sqlite_url: str, fake: FakeAWS, clock: M
         assert fake.calls("DescribeJobs") - describes <= needed + 1
 
 
-def test_several_accounts_and_regions_feed_one_archive(archive_url: str, clock: ManualClock) -> None:
+def test_several_accounts_and_regions_feed_one_archive(
+    archive_url: str, clock: ManualClock
+) -> None:
     east = make_fake(clock)
     west = make_fake(clock, region="eu-west-1", account="210987654321")
     east.add_job("etl", job_id="same-id", status="SUCCEEDED")
@@ -221,9 +254,12 @@ def test_s3_batch_operations_jobs(archive_url: str, fake: FakeAWS, clock: Manual
     fake.add_s3_job(status="Complete", total=5, succeeded=5, job_id="s3-b")
     with Archive(archive_url, clock=clock) as archive:
         report = archive.sync(fake.s3_client())
-        assert report.new == 2 and report.queues == ("123456789012/us-east-1/s3",)
+        assert report.new == 2
+        assert report.queues == ("123456789012/us-east-1/s3",)
         assert archive.sync(fake.s3_client()).writes == 0
-        assert rows(archive, "SELECT job_id, status, total_tasks, final FROM s3_jobs ORDER BY job_id") == [
+        assert rows(
+            archive, "SELECT job_id, status, total_tasks, final FROM s3_jobs ORDER BY job_id"
+        ) == [
             ("s3-a", "Active", 10, 0),
             ("s3-b", "Complete", 5, 1),
         ]
@@ -279,14 +315,19 @@ def test_an_aws_failure_is_an_archive_error_saying_where_to_resume(
         with pytest.raises(ArchiveError) as caught:
             archive.sync(fake.batch_client(NO_RETRY))
         error = caught.value
-        assert isinstance(error, BatchKitError) and isinstance(error.__cause__, BatchKitError)
-        assert "123456789012/us-east-1/etl" in str(error) and "run sync again" in str(error)
-        assert error.report is not None and error.report.new == 200 and not error.report.complete
+        assert isinstance(error, BatchKitError)
+        assert isinstance(error.__cause__, BatchKitError)
+        assert "123456789012/us-east-1/etl" in str(error)
+        assert "run sync again" in str(error)
+        assert error.report is not None
+        assert error.report.new == 200
+        assert not error.report.complete
         assert error.resume_token is not None
         stored = rows(archive, "SELECT listing_token FROM sync_state")[0][0]
         assert stored == error.resume_token
         report = archive.sync(fake.batch_client(NO_RETRY))
-        assert report.new == 200 and archive.count() == 400
+        assert report.new == 200
+        assert archive.count() == 400
 
 
 def test_a_stale_stored_token_starts_the_listing_again(
@@ -300,7 +341,8 @@ def test_a_stale_stored_token_starts_the_listing_again(
             # what a listing interrupted long ago (an expired token) looks like
             db.execute("UPDATE sync_state SET listing_since = 0, listing_token = 'not-a-token'")
         report = archive.sync(fake.batch_client())
-        assert report.new == 0 and report.complete
+        assert report.new == 0
+        assert report.complete
         assert rows(archive, "SELECT listing_token FROM sync_state") == [(None,)]
 
 
@@ -311,7 +353,9 @@ def test_throttling_is_absorbed_by_the_clients_retry_mode(
     fake.inject(code="TooManyRequestsException", status=429, operation="DescribeJobs", times=2)
     fake.inject(code="TooManyRequestsException", status=429, operation="ListJobs", times=2)
     with Archive(sqlite_url, clock=clock) as archive:
-        report = archive.sync(fake.batch_client(Config(retries={"mode": "standard", "max_attempts": 5})))
+        report = archive.sync(
+            fake.batch_client(Config(retries={"mode": "standard", "max_attempts": 5}))
+        )
         assert report.new == 300
 
 
@@ -336,8 +380,10 @@ def test_progress_callback_and_closed_archive(sqlite_url: str, fake: FakeAWS) ->
     seen: list[str] = []
     archive = Archive(sqlite_url)
     archive.sync(fake.batch_client(), progress=lambda queue, report: seen.append(queue))
-    assert seen and set(seen) == {"123456789012/us-east-1/etl"}
-    assert archive.schema_version == 1 and archive.dialect == "sqlite"
+    assert seen
+    assert set(seen) == {"123456789012/us-east-1/etl"}
+    assert archive.schema_version == 1
+    assert archive.dialect == "sqlite"
     assert repr(archive) == f"Archive({sqlite_url!r})"
     archive.close()
     archive.close()
@@ -354,10 +400,15 @@ def test_sync_every_waits_on_the_archives_clock_and_survives_failures(
     fake.inject(code="ServerException", status=500, operation="ListJobs", on_call=2)
     with Archive(sqlite_url, clock=clock) as archive:
         archive.sync_every(
-            fake.batch_client(NO_RETRY), timedelta(minutes=5), runs=3,
-            on_report=reports.append, on_error=errors.append,
+            fake.batch_client(NO_RETRY),
+            timedelta(minutes=5),
+            runs=3,
+            on_report=reports.append,
+            on_error=errors.append,
         )
-        assert len(reports) == 2 and len(errors) == 1 and clock.sleeps == [300.0, 300.0]
+        assert len(reports) == 2
+        assert len(errors) == 1
+        assert clock.sleeps == [300.0, 300.0]
         assert archive.clock is clock
         with pytest.raises(InvalidParameterError, match="every"):
             archive.sync_every(fake.batch_client(), timedelta(0))

@@ -11,6 +11,6 @@ def test_the_sync_feed_is_the_async_feed_without_async() -> None:
 
 
 def test_the_translation() -> None:
-    assert translate("async def f(x: AsyncBatchSource) -> None:\n    async for a in await g():\n") == (
-        "def f(x: BatchSource) -> None:\n    for a in g():\n"
-    )
+    assert translate(
+        "async def f(x: AsyncBatchSource) -> None:\n    async for a in await g():\n"
+    ) == ("def f(x: BatchSource) -> None:\n    for a in g():\n")
