@@ -126,7 +126,7 @@ def chunks(items: list[str], size: int) -> Iterator[list[str]]:
         yield items[i : i + size]
 
 
-KILL_JOBS = 1500
+KILL_JOBS = 2500
 
 
 def build(round_: int, jobs: int = KILL_JOBS) -> tuple[FakeAWS, ManualClock]:

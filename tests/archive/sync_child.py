@@ -1,6 +1,6 @@
-"""The SIGKILL test's child: ``python -m tests.archive.sync_child DB ROUND`` syncs the
-kill tests' account as it is at ``ROUND`` into the SQLite archive DB, printing a line
-after each batch it writes (the parent kills it after a random number of lines)."""
+"""The SIGKILL test's child: ``python -m tests.archive.sync_child DB ROUND JOBS`` syncs the
+kill tests' account of JOBS jobs as it is at ``ROUND`` into the SQLite archive DB, printing
+a line after each batch it writes (the parent kills it after a random number of lines)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from tests.archive.helpers import build
 
 
 def main() -> int:
-    path, round_ = sys.argv[1], int(sys.argv[2])
-    fake, clock = build(round_)
+    path, round_, jobs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    fake, clock = build(round_, jobs)
     fake.set_latency(0.001)  # the parent's kill lands anywhere between two requests
     with Archive(f"sqlite:///{path}", clock=clock) as archive:
 

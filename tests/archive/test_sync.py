@@ -14,7 +14,7 @@ from botocore.config import Config
 
 from batchkit import BatchKitError, InvalidParameterError
 from batchkit.archive import Archive, ArchiveError, SyncReport
-from batchkit.testing import FakeAWS, ManualClock
+from batchkit.testing import FakeAWS, ManualClock, SimulatedClock
 from tests.archive.helpers import make_fake, move_on, rows, seed, snapshot
 
 NO_RETRY = Config(retries={"mode": "standard", "total_max_attempts": 1})
@@ -349,14 +349,17 @@ def test_a_stale_stored_token_starts_the_listing_again(
 def test_throttling_is_absorbed_by_the_clients_retry_mode(
     sqlite_url: str, fake: FakeAWS, clock: ManualClock
 ) -> None:
-    seed(fake, 300, queues=("etl",), arrays=False)
-    fake.inject(code="TooManyRequestsException", status=429, operation="DescribeJobs", times=2)
-    fake.inject(code="TooManyRequestsException", status=429, operation="ListJobs", times=2)
-    with Archive(sqlite_url, clock=clock) as archive:
-        report = archive.sync(
-            fake.batch_client(Config(retries={"mode": "standard", "max_attempts": 5}))
-        )
-        assert report.new == 300
+    """AWS answers 429 beyond 3 requests a second (of each operation); botocore's adaptive
+    retry mode (batchkit's default) slows down and retries -- on simulated time."""
+    seed(fake, 1000, queues=("etl",), arrays=False)
+    simulated = SimulatedClock()
+    limit = fake.set_rate_limit(3, clock=simulated)
+    assert limit is not None
+    with Archive(sqlite_url, clock=clock) as archive, simulated.patch_botocore():
+        report = archive.sync(fake.batch_client())
+    assert report.new == 1000
+    assert limit.throttled > 0
+    assert report.requests < fake.calls("ListJobs") + fake.calls("DescribeJobs") + 1
 
 
 def test_statuses_changing_between_syncs_match_one_fresh_sync(
