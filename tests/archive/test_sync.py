@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import math
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
@@ -420,3 +422,10 @@ def test_sync_every_waits_on_the_archives_clock_and_survives_failures(
         fake.inject(code="ServerException", status=500, operation="ListJobs", times=1)
         with pytest.raises(ArchiveError):  # without on_error, the error ends the loop
             archive.sync_every(fake.batch_client(NO_RETRY), timedelta(minutes=1), runs=2)
+
+
+def test_importing_the_archive_is_cheap() -> None:
+    code = "import sys, batchkit.archive; print(' '.join(sys.modules))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    heavy = {"pandas", "pyarrow", "psycopg", "duckdb", "matplotlib", "boto3", "pydantic"}
+    assert heavy & set(result.stdout.split()) == set()
