@@ -64,7 +64,9 @@ class Peak:
         self.peak = max(self.peak, rss())
 
 
-def seed(fake: FakeAWS, jobs: int, queues: tuple[str, ...], spacing: float, rng: random.Random) -> None:
+def seed(
+    fake: FakeAWS, jobs: int, queues: tuple[str, ...], spacing: float, rng: random.Random
+) -> None:
     now = fake.now()
     for i in range(jobs):
         status = "RUNNING" if rng.random() < 0.05 else rng.choice(("SUCCEEDED", "FAILED"))
@@ -86,9 +88,10 @@ def throughput(total: int, accounts: int) -> dict[str, object]:
     seconds = 0.0
     growth: list[int] = []
     after: list[int] = []
-    with tempfile.TemporaryDirectory() as folder, Archive(
-        f"sqlite:///{folder}/bench.sqlite", clock=clock
-    ) as archive:
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        Archive(f"sqlite:///{folder}/bench.sqlite", clock=clock) as archive,
+    ):
         for index in range(accounts):
             fake = FakeAWS(now=clock.now, account_id=f"{100000000000 + index:012d}")
             seed(fake, per_account, ("cpu", "gpu"), 600_000 / per_account, rng)
@@ -127,13 +130,18 @@ def incremental(queue_jobs: int = 100_000, new: int = 1_000) -> dict[str, object
     seed(fake, queue_jobs, ("big",), 604_800 / queue_jobs, rng)  # a week, as AWS keeps
     with Archive("sqlite://", clock=clock) as archive:
         archive.sync(fake.batch_client())
-        running = archive.count("jobs") - next(
-            iter(archive.sql("SELECT COUNT(*) FROM jobs WHERE final"))
-        )[0]
+        running = (
+            archive.count("jobs")
+            - next(iter(archive.sql("SELECT COUNT(*) FROM jobs WHERE final")))[0]
+        )
         clock.advance(3600)
         for i in range(new):
-            fake.add_job("big", job_id=f"new-{i:05d}", status="SUCCEEDED",
-                         created_at=clock.now() - timedelta(seconds=3 * i))
+            fake.add_job(
+                "big",
+                job_id=f"new-{i:05d}",
+                status="SUCCEEDED",
+                created_at=clock.now() - timedelta(seconds=3 * i),
+            )
         lists, describes = fake.calls("ListJobs"), fake.calls("DescribeJobs")
         report = archive.sync(fake.batch_client())
     list_requests = fake.calls("ListJobs") - lists

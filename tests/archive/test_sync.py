@@ -426,6 +426,8 @@ def test_sync_every_waits_on_the_archives_clock_and_survives_failures(
 
 def test_importing_the_archive_is_cheap() -> None:
     code = "import sys, batchkit.archive; print(' '.join(sys.modules))"
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     heavy = {"pandas", "pyarrow", "psycopg", "duckdb", "matplotlib", "boto3", "pydantic"}
     assert heavy & set(result.stdout.split()) == set()
