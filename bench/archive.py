@@ -107,7 +107,8 @@ def throughput(total: int, accounts: int) -> dict[str, object]:
             after.append(rss())
             print(
                 f"account {index + 1}/{accounts}: {report.new} jobs in {elapsed:.1f} s, "
-                f"sync grew memory {growth[-1] / 2**20:.1f} MiB, rss now {after[-1] / 2**20:.0f} MiB",
+                f"sync grew memory {growth[-1] / 2**20:.1f} MiB, "
+                f"rss now {after[-1] / 2**20:.0f} MiB",
                 flush=True,
             )
         size = Path(f"{folder}/bench.sqlite").stat().st_size
