@@ -180,7 +180,7 @@ def export_parquet(
         import pyarrow  # noqa: F401
     except ImportError as error:
         raise ArchiveError(
-            "export_parquet needs pyarrow: pip install 'batchkit-aws[parquet]'"
+            "the Parquet export needs pyarrow: pip install 'batchkit-aws[parquet]'"
         ) from error
     root = Path(directory).expanduser().resolve()
     if root.exists() and not root.is_dir():
