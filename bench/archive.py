@@ -4,7 +4,8 @@
    (real boto3 clients, botocore's serializer and parsers): a hundred accounts of 10,000
    jobs each (two queues, 5% still running), synced one after the other into the same
    archive -- FakeAWS's DescribeJobs indexes all its jobs on every request, so one fake of
-   a million jobs (or ten of 100,000) would mostly measure the fake.  Jobs per second over the syncs (seeding the fakes excluded) and the resident
+   a million jobs (or ten of 100,000) would mostly measure the fake.  Jobs per second over
+   the syncs (seeding the fakes excluded) and the resident
    memory: its growth during each sync (sampled every 20 ms) and after each account.
 2. **Incremental request count**: a 100,000-job queue synced, then 1,000 new jobs: the
    ListJobs requests of the second sync (bound: ``ceil(1000 / 100) + 1`` = 11) and its
