@@ -10,9 +10,10 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
+from botocore.config import Config
 
-from batchkit import BatchClient
-from batchkit.archive import Archive
+from batchkit import BatchClient, InvalidParameterError
+from batchkit.archive import Archive, ArchiveError
 from batchkit.testing import FakeAWS, ManualClock
 from tests.archive.helpers import build, seed, snapshot
 
@@ -97,3 +98,32 @@ def test_async_batch_and_s3_clients_feed_the_archive(archive_url: str, clock: Ma
             synchronous.sync(fake.batch_client())
             synchronous.sync(fake.s3_client())
             assert snapshot(archive)["jobs"] == snapshot(synchronous)["jobs"]
+
+
+class AsyncS3OverSync:
+    def __init__(self, client: Any) -> None:
+        self._client = client
+        self.account_id = client.account_id
+        self.client = client.client
+
+    def list_jobs(self, **options: Any) -> _AsyncIterable:
+        return _AsyncIterable(self._client.list_jobs(**options))
+
+
+def test_the_async_loop_on_s3_and_on_errors(
+    sqlite_url: str, fake: FakeAWS, clock: ManualClock
+) -> None:
+    fake.add_s3_job(status="Active", job_id="s3-a")
+    seed(fake, 250, queues=("etl",), arrays=False)
+    fake.inject(code="ServerException", status=500, operation="DescribeJobs", on_call=2)
+    with Archive(sqlite_url, clock=clock) as archive:
+        s3 = asyncio.run(archive.sync_async(AsyncS3OverSync(fake.s3_client())))  # type: ignore[arg-type]
+        assert s3.new == 1
+        batch = AsyncOverSync(fake.batch_client(Config(retries={"total_max_attempts": 1})))
+        with pytest.raises(ArchiveError, match="run sync again") as caught:
+            asyncio.run(archive.sync_async(batch))  # type: ignore[arg-type]
+        assert caught.value.report is not None
+        assert caught.value.report.new == 100
+        assert asyncio.run(archive.sync_async(batch)).new == 150  # type: ignore[arg-type]
+        with pytest.raises(InvalidParameterError, match="queues"):
+            asyncio.run(archive.sync_async(AsyncS3OverSync(fake.s3_client()), ["q"]))  # type: ignore[arg-type]

@@ -431,3 +431,13 @@ def test_importing_the_archive_is_cheap() -> None:
     )
     heavy = {"pandas", "pyarrow", "psycopg", "duckdb", "matplotlib", "boto3", "pydantic"}
     assert heavy & set(result.stdout.split()) == set()
+
+
+def test_progress_on_stderr(
+    sqlite_url: str, fake: FakeAWS, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake.add_job("etl", status="RUNNING")
+    with Archive(sqlite_url) as archive:
+        assert archive.sync(fake.batch_client(), progress=True).new == 1
+        assert archive.sync(fake.batch_client(), progress=False).new == 0
+    assert capsys.readouterr().out == ""  # progress never goes to stdout
