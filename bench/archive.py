@@ -12,7 +12,7 @@
    DescribeJobs requests (the new jobs' and the still-running ones').
 
 ``--jobs N`` scales part 1 down (N jobs in total) for a quick run.  Results are printed and
-written to bench/results_archive.json; docs/performance.md records a run.
+written to bench/results-archive.json; docs/performance.md records a run.
 """
 
 from __future__ import annotations
@@ -176,7 +176,7 @@ def main() -> int:
     }
     text = json.dumps(results, indent=2)
     print(text)
-    (Path(__file__).parent / "results_archive.json").write_text(text + "\n")
+    (Path(__file__).parent / "results-archive.json").write_text(text + "\n")
     return 0 if results["incremental"]["within_bound"] else 1  # type: ignore[index]
 
 
