@@ -43,7 +43,6 @@ ASYNC_TESTS = (
     "tests/test_logs.py",
     "tests/test_report.py",
     "tests/test_merge.py",
-    "tests/archive/test_async.py",
 )
 
 
