@@ -21,9 +21,19 @@ import os
 import click
 
 from batchkit import __version__
-from batchkit._cli.base import Settings, check_endpoint_url, fail, make_console, tolerant_streams
+from batchkit._cli.archive import archive_commands
+from batchkit._cli.base import (
+    Settings,
+    check_endpoint_url,
+    fail,
+    make_console,
+    one_line,
+    run,
+    tolerant_streams,
+)
 from batchkit._cli.following import logs, watch, why
 from batchkit._cli.listing import demo, describe, jobs, queues, s3_jobs, service_jobs
+from batchkit._cli.output import csv_cell
 from batchkit._core.errors import InvalidParameterError
 
 __all__ = ["cli", "main"]
@@ -85,3 +95,4 @@ for _command in (
     why,
 ):
     cli.add_command(_command)
+cli.add_command(archive_commands(run, one_line, csv_cell))

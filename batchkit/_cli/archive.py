@@ -1,0 +1,287 @@
+"""``batchkit archive``: keep a job archive (``batchkit.archive``) from the command line.
+
+``sync`` (once, or ``--every 5m`` as a service), ``stats`` (the analyses as tables),
+``export --parquet DIR`` and ``sql "SELECT ..."`` (read-only).  ``--db`` defaults to
+``$BATCHKIT_ARCHIVE``, else ``~/.local/share/batchkit/archive.sqlite`` (under
+``$XDG_DATA_HOME`` when set).
+
+The CLI's conventions are the other commands': expected errors are one line naming the
+option, exit 1 (AWS, the database) or 2 (usage); Ctrl-C exits 130; AWS's and the database's
+text is shown with control characters escaped.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable, Iterable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.table import Table
+from rich.text import Text
+
+from batchkit._cli.params import DurationParam
+
+__all__ = ["archive_commands"]
+
+#: Python parameter names in messages -> what the shell user typed.
+_OPTIONS = {"url": "--db", "queues": "QUEUE", "directory": "--parquet", "query": "SQL"}
+EXIT_INTERRUPTED = 130
+
+
+def _shell(message: str) -> str:
+    name, colon, rest = message.partition(": ")
+    return f"{_OPTIONS[name]}: {rest}" if colon and name in _OPTIONS else message
+
+
+def archive_commands(
+    run: Callable[[Any, Callable[[], int]], None],
+    escape: Callable[[str], str],
+    csv_cell: Callable[[Any], str],
+) -> click.Group:
+    """The ``archive`` group, with the CLI's ``run`` (errors -> one line and an exit code),
+    ``escape`` (text from AWS or the database -> safe for a terminal) and ``csv_cell``."""
+
+    def open_archive(db: str | None) -> Any:
+        from batchkit import InvalidParameterError
+        from batchkit.archive import Archive, default_url
+
+        url = db if db is not None else default_url()
+        if db is None and url.startswith("sqlite:///"):
+            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            return Archive(url)
+        except InvalidParameterError as error:
+            raise InvalidParameterError(_shell(str(error))) from error
+
+    def guarded(settings: Any, action: Callable[[], int]) -> None:
+        from batchkit import InvalidParameterError
+        from batchkit.archive import ArchiveError
+
+        def shell_action() -> int:
+            try:
+                return action()
+            except InvalidParameterError as error:
+                raise InvalidParameterError(_shell(str(error))) from error
+            except ArchiveError as error:
+                shown = _shell(str(error))
+                if shown == str(error):
+                    raise
+                raise ArchiveError(shown) from error
+
+        try:
+            run(settings, shell_action)
+        except KeyboardInterrupt:
+            settings.err.print(
+                Text("interrupted: what was synced is kept; the next sync resumes", style="yellow")
+            )
+            raise SystemExit(EXIT_INTERRUPTED) from None
+
+    db_option = click.option(
+        "--db",
+        metavar="URL",
+        help="sqlite:///PATH, a path, or postgresql://... "
+        "(default: $BATCHKIT_ARCHIVE, else ~/.local/share/batchkit/archive.sqlite).",
+    )
+
+    @click.group("archive")
+    def archive() -> None:
+        """Keep AWS Batch job history in a database (SQLite or PostgreSQL) beyond AWS's week."""
+
+    @archive.command()
+    @click.argument("queues", nargs=-1, metavar="[QUEUE]...")
+    @click.option("--all-queues", is_flag=True, help="Every job queue (the default).")
+    @click.option(
+        "--every", type=DurationParam(), help="Sync again every DURATION (5m) until Ctrl-C."
+    )
+    @click.option("--s3-account", metavar="ACCOUNT_ID", help="Also S3 Batch Operations jobs.")
+    @db_option
+    @click.pass_obj
+    def sync(
+        settings: Any,
+        queues: tuple[str, ...],
+        all_queues: bool,
+        every: timedelta | None,
+        s3_account: str | None,
+        db: str | None,
+    ) -> None:
+        """Read new and changed jobs into the archive: incremental, safe to stop at any
+        moment and to run from cron (or as a service with --every)."""
+        if all_queues and queues:
+            raise click.UsageError("give QUEUE names or --all-queues, not both")
+
+        def report(result: Any) -> None:
+            settings.out.print(Text(escape(str(result))), highlight=False, soft_wrap=True)
+
+        def failed(error: Exception) -> None:
+            line = f"sync failed (retried at the next run): {escape(str(error))}"
+            settings.err.print(Text(line, style="bold red"), highlight=False, soft_wrap=True)
+
+        from batchkit.archive import ArchiveError
+
+        def action() -> int:
+            with open_archive(db) as store:
+                batch = settings.batch()
+                clients: list[tuple[Any, Any]] = [(batch, list(queues) or None)]
+                if s3_account is not None:
+                    clients.append((settings.s3(s3_account), None))
+
+                if every is None:
+                    for client, names in clients:
+                        report(store.sync(client, names))
+                    return 0
+                clock = store.clock
+                while True:  # a service: a failed sync is reported, the next one resumes
+                    started = clock.monotonic()
+                    for client, names in clients:
+                        try:
+                            report(store.sync(client, names))
+                        except ArchiveError as error:
+                            failed(error)
+                    elapsed = clock.monotonic() - started
+                    clock.sleep(max(every.total_seconds() - elapsed, 0.0))
+
+        guarded(settings, action)
+
+    @archive.command()
+    @click.option(
+        "--since",
+        type=DurationParam(),
+        default="7d",
+        show_default=True,
+        help="Jobs of the last DURATION.",
+    )
+    @click.option(
+        "--by",
+        type=click.Choice(["queue", "definition", "share"]),
+        default="queue",
+        show_default=True,
+    )
+    @db_option
+    @click.pass_obj
+    def stats(settings: Any, since: timedelta, by: str, db: str | None) -> None:
+        """Queue wait and run time (p50/p95), failures and usage, as tables."""
+
+        def action() -> int:
+            with open_archive(db) as store:
+                try:
+                    wait = store.queue_wait(by, since=since)
+                except ImportError:  # pragma: no cover - pandas is a dependency of dev
+                    raise click.UsageError(
+                        "stats needs pandas: pip install 'batchkit-aws[pandas]'"
+                    ) from None
+                tables = [
+                    ("queue wait (seconds)", wait),
+                    ("run time (seconds)", store.run_time(by, since=since)),
+                    ("failures per day", store.failures(by, since=since)),
+                    ("usage per day", store.usage(by, since=since)),
+                ]
+                for title, frame in tables:
+                    settings.out.print(_table(title, frame, escape))
+                return 0
+
+        guarded(settings, action)
+
+    @archive.command()
+    @click.option(
+        "--parquet",
+        "directory",
+        required=True,
+        metavar="DIR",
+        help="Write Hive-partitioned Parquet here (DuckDB, Athena, Spark read it).",
+    )
+    @click.option("--full", is_flag=True, help="Write every partition, not only changed ones.")
+    @db_option
+    @click.pass_obj
+    def export(settings: Any, directory: str, full: bool, db: str | None) -> None:
+        """Export the archive as Parquet (incremental: only what changed since the last
+        export to DIR)."""
+
+        def action() -> int:
+            with open_archive(db) as store:
+                result = store.export_parquet(directory, full=full)
+                settings.out.print(
+                    Text(
+                        f"{result.partitions} partition(s), {result.rows} row(s) written to "
+                        f"{escape(result.directory)}"
+                    )
+                )
+                return 0
+
+        guarded(settings, action)
+
+    @archive.command()
+    @click.argument("query", metavar="SQL")
+    @click.option(
+        "--format",
+        "output",
+        type=click.Choice(["table", "csv", "json"]),
+        default="table",
+        show_default=True,
+    )
+    @db_option
+    @click.pass_obj
+    def sql(settings: Any, query: str, output: str, db: str | None) -> None:
+        """Run a read-only SQL query on the archive (tables and views: docs/archive.md)."""
+
+        def action() -> int:
+            with open_archive(db) as store:
+                result = store.sql(query)
+                _print_rows(settings, result.columns, result, output, escape, csv_cell)
+                return 0
+
+        guarded(settings, action)
+
+    return archive
+
+
+def _table(title: str, frame: Any, escape: Callable[[str], str]) -> Table:
+    table = Table(title=title, title_justify="left")
+    frame = frame.reset_index()
+    for column in frame.columns:
+        table.add_column(escape(str(column)))
+    for row in frame.itertuples(index=False):
+        table.add_row(*(Text(escape(_cell(v))) for v in row))
+    return table
+
+
+def _cell(value: Any) -> str:
+    if value is None or value != value:  # None, NaN, NaT
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.3f}".rstrip("0").rstrip(".")
+    if hasattr(value, "strftime"):
+        return str(value.strftime("%Y-%m-%d %H:%M"))
+    return str(value)
+
+
+def _print_rows(
+    settings: Any,
+    columns: Iterable[str],
+    rows: Iterable[tuple[Any, ...]],
+    output: str,
+    escape: Callable[[str], str],
+    csv_cell: Callable[[Any], str],
+) -> None:
+    names = list(columns)
+    if output == "csv":
+        writer = csv.writer(settings.out.file, lineterminator="\n")
+        writer.writerow([csv_cell(n) for n in names])
+        for row in rows:
+            writer.writerow([csv_cell(v) for v in row])
+        return
+    if output == "json":
+        for row in rows:
+            print(
+                json.dumps(dict(zip(names, row, strict=True)), default=str), file=settings.out.file
+            )
+        return
+    table = Table()
+    for name in names:
+        table.add_column(escape(name))
+    for row in rows:
+        table.add_row(*(Text(escape(_cell(v))) for v in row))
+    settings.out.print(table)
