@@ -32,6 +32,7 @@ ASYNC_TESTS = (
     "tests/clients",  # the clients' behaviour: tests taking `face` run on both clients
     "batchkit/_async",  # the async face's examples (docstrings)
     "batchkit/aio",
+    "tests/archive/test_async.py",  # the archive fed by the async client
     "tests/contract/test_stub_files.py",  # types-aiobotocore against the installed aiobotocore
     "tests/contract/test_botocore_internals.py",  # aiobotocore's internals and its botocore's
 )

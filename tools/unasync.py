@@ -37,6 +37,7 @@ GENERATED = (
     "logs.py",
     "report.py",
     "client.py",
+    "archive.py",
 )
 
 #: (pattern, replacement), applied in order to the whole text.

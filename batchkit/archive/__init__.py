@@ -16,10 +16,9 @@ See docs/archive.md.  Importing this package is cheap: no pandas, pyarrow or psy
 a function needs them.
 """
 
+from batchkit._core.archive import ArchiveError, SyncReport
 from batchkit.archive._archive import DEFAULT_PATH, Archive, SqlResult, default_url
-from batchkit.archive._errors import ArchiveError
 from batchkit.archive._export import ExportReport
-from batchkit.archive._report import SyncReport
 from batchkit.archive._schema import SCHEMA_VERSION, TABLES, VIEWS
 
 __all__ = [

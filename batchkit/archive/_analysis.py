@@ -15,7 +15,7 @@ from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, cast
 
 from batchkit import InvalidParameterError
-from batchkit.archive._errors import ArchiveError
+from batchkit._core.archive import ArchiveError
 from batchkit.archive._store import Store
 
 if TYPE_CHECKING:

@@ -11,8 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from batchkit import InvalidParameterError, SystemClock
-from batchkit.archive._errors import ArchiveError
-from batchkit.archive._report import FeedOptions, SyncReport
+from batchkit._core.archive import ArchiveError, FeedOptions, SyncReport
 from batchkit.archive._store import Driver, Store
 
 if TYPE_CHECKING:
@@ -276,7 +275,7 @@ class Archive:
             InvalidParameterError: bad arguments (before any request).
             ArchiveError: AWS or the database failed; ``error.report`` says what was done.
         """
-        from batchkit.archive._feed import Feed
+        from batchkit._sync.archive import Feed
 
         store = self._open_store()
         kind = _client_kind(client)
@@ -302,7 +301,7 @@ class Archive:
     ) -> SyncReport:
         """:meth:`sync` for the asyncio clients (``batchkit.aio``), opened: the same rules
         and the same result.  The database calls are synchronous (short transactions)."""
-        from batchkit.archive._feed_async import AsyncFeed
+        from batchkit._async.archive import AsyncFeed
 
         store = self._open_store()
         kind = _client_kind(client)

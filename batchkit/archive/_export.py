@@ -28,7 +28,7 @@ from typing import Any
 from urllib.parse import quote
 
 from batchkit import InvalidParameterError
-from batchkit.archive._errors import ArchiveError
+from batchkit._core.archive import ArchiveError
 from batchkit.archive._store import Store
 
 __all__ = ["ExportReport", "export_parquet"]

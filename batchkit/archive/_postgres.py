@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from batchkit.archive._errors import ArchiveError
+from batchkit._core.archive import ArchiveError
 from batchkit.archive._schema import POSTGRESQL
 
 __all__ = ["PostgresDriver", "safe_url"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from batchkit.archive._report import SyncReport
+from batchkit._core.archive import SyncReport
 
 __all__ = ["ProgressLine", "progress_line"]
 

@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from batchkit.archive._errors import ArchiveError
+from batchkit._core.archive import ArchiveError
 from batchkit.archive._schema import SQLITE
 
 __all__ = ["SqliteDriver"]

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import astuple, dataclass, fields
+from dataclasses import astuple, fields
 from typing import Any, Protocol
 
-from batchkit.archive._decisions import (
+from batchkit._core.archive import (
+    ArchiveError,
     Decision,
     Event,
     Identity,
@@ -23,8 +24,8 @@ from batchkit.archive._decisions import (
     Known,
     QueueState,
     S3Row,
+    SyncKey,
 )
-from batchkit.archive._errors import ArchiveError
 from batchkit.archive._schema import SCHEMA_VERSION, Dialect, statements
 
 __all__ = ["Driver", "Store"]
@@ -65,13 +66,6 @@ class Driver(Protocol):
         ...
 
     def close(self) -> None: ...
-
-
-@dataclass(frozen=True)
-class SyncKey:
-    source: str  # "batch" | "s3"
-    identity: Identity
-    queue: str  # "" for S3
 
 
 class Store:

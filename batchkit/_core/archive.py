@@ -1,4 +1,7 @@
-"""The archive's rules, sans I/O: no database, no network, no clock (``now`` is an argument).
+"""The archive of job history: its sans-I/O rules (what to list, what changed, what
+is gone), what a sync reports, its error, and what its loop needs of a database.
+
+The archive's rules, sans I/O: no database, no network, no clock (``now`` is an argument).
 
 What a sync does with what it sees is decided here, and tested here
 (``tests/archive/test_decisions.py``); the feeding loops (``_feed_async.py`` and its twin
@@ -23,22 +26,29 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
-from typing import Any
+from datetime import datetime, timedelta, timezone
+from typing import Any, Protocol
+
+from batchkit._core.errors import BatchKitError
 
 __all__ = [
     "TERMINAL",
     "TERMINAL_S3",
+    "ArchiveError",
+    "ArchiveStore",
     "Decision",
     "Event",
+    "FeedOptions",
     "Identity",
     "JobRow",
     "Known",
     "Listing",
     "QueueState",
     "S3Row",
+    "SyncKey",
+    "SyncReport",
     "after_page",
     "canonical_json",
     "child_rows",
@@ -736,3 +746,147 @@ def decide_s3(
         decision.events.append(Event(job_id, job_id, "", GONE, stored.status, now, "gone"))
         decision.gone_count += 1
     return decision
+
+
+@dataclass(frozen=True)
+class SyncKey:
+    source: str  # "batch" | "s3"
+    identity: Identity
+    queue: str  # "" for S3
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    """What one ``Archive.sync`` did (also on :attr:`ArchiveError.report` when it stopped).
+
+    ``new``: jobs stored for the first time; ``changed``: stored jobs whose status or any
+    other member changed; ``ended``: of those, jobs that became SUCCEEDED/FAILED (S3:
+    Complete/Failed/Cancelled); ``gone``: unfinished jobs AWS no longer knows, marked
+    ``gone``.  ``requests`` counts the AWS requests batchkit made (``list_requests``:
+    ListJobs and S3 Control ListJobs pages, ``describe_requests``: DescribeJobs,
+    ``queue_requests``: DescribeJobQueues); botocore's retries are not counted.
+    ``writes``: rows the archive inserted or updated (0 when nothing was new).
+    """
+
+    new: int = 0
+    changed: int = 0
+    ended: int = 0
+    gone: int = 0
+    list_requests: int = 0
+    describe_requests: int = 0
+    queue_requests: int = 0
+    writes: int = 0
+    duration: timedelta = timedelta(0)
+    queues: tuple[str, ...] = field(default=())
+    """The queues synced, as ``account_id/region/name`` (``account_id/region/s3`` for S3)."""
+    complete: bool = True
+    """False on the report of an :class:`ArchiveError`: the sync stopped part-way."""
+
+    @property
+    def requests(self) -> int:
+        """Every AWS request made."""
+        return self.list_requests + self.describe_requests + self.queue_requests
+
+    def __add__(self, other: SyncReport) -> SyncReport:
+        return SyncReport(
+            new=self.new + other.new,
+            changed=self.changed + other.changed,
+            ended=self.ended + other.ended,
+            gone=self.gone + other.gone,
+            list_requests=self.list_requests + other.list_requests,
+            describe_requests=self.describe_requests + other.describe_requests,
+            queue_requests=self.queue_requests + other.queue_requests,
+            writes=self.writes + other.writes,
+            duration=self.duration + other.duration,
+            queues=self.queues + other.queues,
+            complete=self.complete and other.complete,
+        )
+
+    def __str__(self) -> str:
+        seconds = self.duration.total_seconds()
+        return (
+            f"{self.new} new, {self.changed} changed ({self.ended} ended), {self.gone} gone; "
+            f"{self.requests} requests ({self.list_requests} list, {self.describe_requests} "
+            f"describe), {self.writes} rows written, {seconds:.1f} s, "
+            f"{len(self.queues)} queue(s)" + ("" if self.complete else " -- stopped part-way")
+        )
+
+
+@dataclass(frozen=True)
+class FeedOptions:
+    clock: Any  # batchkit.Clock: now(), monotonic()
+    overlap: timedelta
+    gone_after: timedelta
+    progress: Callable[[str, SyncReport], None] | None = None
+
+
+class ArchiveError(BatchKitError):
+    """Something went wrong reading AWS into the archive, or in the database.
+
+    The message says what happened and where; ``__cause__`` is the original error (a
+    :class:`batchkit.BatchKitError` from the client, a driver's database error).  A sync
+    that stops on an error has committed every page before it: ``report`` says what it
+    did, and running ``sync`` again resumes (``resume_token`` is the listing position
+    stored for the queue it stopped in, kept in the archive's ``sync_state`` table).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        report: SyncReport | None = None,
+        resume_token: str | None = None,
+        queue: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.report = report
+        """What the sync had done when it stopped (None outside a sync)."""
+        self.resume_token = resume_token
+        self.queue = queue
+        """The queue (``account/region/name``) the sync stopped in, when it was in one."""
+
+
+class ArchiveStore(Protocol):
+    """What the feeding loop needs of the archive's database (``batchkit.archive``'s
+    ``Store`` is one): reads of what is stored, and writes each of one transaction."""
+
+    writes: int
+    """Rows written so far (inserted, updated)."""
+
+    def pending(
+        self,
+        identity: Identity,
+        queue: str,
+        after: str | None,
+        limit: int,
+        *,
+        undescribed_only: bool = False,
+    ) -> list[str]: ...
+
+    def known(self, identity: Identity, job_ids: Sequence[str]) -> dict[str, Known]: ...
+
+    def write(
+        self,
+        identity: Identity,
+        decision: Decision,
+        *,
+        now: int,
+        state: tuple[SyncKey, QueueState] | None = None,
+    ) -> int: ...
+
+    def queue_state(self, key: SyncKey) -> QueueState | None: ...
+
+    def save_state(self, key: SyncKey, state: QueueState) -> int: ...
+
+    def unfinished_s3(self, identity: Identity) -> dict[str, Known]: ...
+
+    def known_s3(self, identity: Identity, job_ids: Sequence[str]) -> dict[str, Known]: ...
+
+    def write_s3(
+        self,
+        identity: Identity,
+        decision: Decision,
+        *,
+        now: int,
+        state: tuple[SyncKey, QueueState] | None = None,
+    ) -> int: ...

@@ -1,17 +1,15 @@
 """The feeding loop: AWS -> the archive, one queue at a time, one page a transaction.
 
-``_feed_async.py`` is the source; ``_feed.py`` is its mechanical twin (the same lines
-without ``async``/``await``, names without their ``Async`` prefix), written by
-``python -m tests.archive.twin`` and checked by ``tests/archive/test_twins.py``.  Edit the
-async file, then regenerate the sync one.
-Database calls are synchronous in both.
+Written once (this async source; ``batchkit/_sync/archive.py`` is generated from it by
+``tools/unasync.py``); database calls are synchronous on both faces: the store is
+:class:`~batchkit._core.archive.ArchiveStore`, whichever database is behind it.
 
 Per queue: (1) describe the jobs the archive holds unfinished, 100 a request; (2) list the
 queue newest-first from its watermark minus the overlap (or resume the listing a crash
 interrupted), describing each page's new jobs and writing the page with its resume point
 in one transaction; (3) describe what (2) stored without a description (the children of
 new array and multi-node jobs, jobs DescribeJobs did not return yet).  The rules are
-:mod:`batchkit.archive._decisions`'.
+:mod:`batchkit._core.archive`'.
 """
 
 from __future__ import annotations
@@ -21,11 +19,15 @@ from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from typing import Any, Protocol
 
-from batchkit import BatchKitError, InvalidParameterError, InvalidRequestError, JobFilter
-from batchkit.archive._decisions import (
+from batchkit._core.archive import (
+    ArchiveError,
+    ArchiveStore,
+    FeedOptions,
     Identity,
     Listing,
     QueueState,
+    SyncKey,
+    SyncReport,
     after_page,
     decide,
     decide_s3,
@@ -36,11 +38,10 @@ from batchkit.archive._decisions import (
     summary_row,
     to_describe,
 )
-from batchkit.archive._errors import ArchiveError
-from batchkit.archive._report import FeedOptions, SyncReport
-from batchkit.archive._store import Store, SyncKey
+from batchkit._core.errors import BatchKitError, InvalidParameterError, InvalidRequestError
+from batchkit._core.filters import JobFilter
 
-__all__ = ["BatchSource", "Feed", "S3Source"]
+__all__ = ["AsyncBatchSource", "AsyncFeed", "AsyncS3Source"]
 
 #: DescribeJobs takes at most 100 ids a request.
 DESCRIBE_CHUNK = 100
@@ -48,8 +49,8 @@ DESCRIBE_CHUNK = 100
 LIST_PAGE = 100
 
 
-class BatchSource(Protocol):
-    """What the feed needs from a Batch client (``BatchClient`` is one)."""
+class AsyncBatchSource(Protocol):
+    """What the feed needs from a Batch client (``AsyncBatchClient`` is one)."""
 
     def job_queues(self, names: Iterable[str] | None = None) -> Any:
         """An async iterable of ``JobQueueDetail`` (their names and ARNs)."""
@@ -71,7 +72,7 @@ class BatchSource(Protocol):
         ...
 
 
-class S3Source(Protocol):
+class AsyncS3Source(Protocol):
     """What the feed needs from an S3 Batch Operations client."""
 
     @property
@@ -97,10 +98,10 @@ def identity_of(queue_arn: str) -> tuple[Identity, str]:
     return Identity(account_id=parts[4], region=parts[3]), parts[5].split("/", 1)[1]
 
 
-class Feed:
+class AsyncFeed:
     """One sync of one client into a store."""
 
-    def __init__(self, store: Store, options: FeedOptions) -> None:
+    def __init__(self, store: ArchiveStore, options: FeedOptions) -> None:
         self.store = store
         self.options = options
         self.report = SyncReport()
@@ -143,11 +144,11 @@ class Feed:
 
     # ------------------------------------------------------------------ Batch
 
-    def run(self, client: BatchSource, queues: Sequence[str] | None) -> SyncReport:
+    async def run(self, client: AsyncBatchSource, queues: Sequence[str] | None) -> SyncReport:
         found: list[tuple[Identity, str, str]] = []
         listing = client.job_queues(list(queues) if queues is not None else None)
         try:
-            for queue in listing:
+            async for queue in listing:
                 identity, name = identity_of(queue.job_queue_arn)
                 found.append((identity, name, queue.job_queue_arn))
         except BatchKitError as error:
@@ -165,20 +166,20 @@ class Feed:
         for identity, name, arn in sorted(found):
             where = f"{identity.account_id}/{identity.region}/{name}"
             self.report = replace(self.report, queues=(*self.report.queues, where))
-            self._queue(client, identity, name, arn, where)
+            await self._queue(client, identity, name, arn, where)
             self._tell(where)
         return self.finish()
 
-    def _queue(
-        self, client: BatchSource, identity: Identity, name: str, arn: str, where: str
+    async def _queue(
+        self, client: AsyncBatchSource, identity: Identity, name: str, arn: str, where: str
     ) -> None:
-        self._describe_pending(client, identity, name, where, undescribed_only=False)
-        self._list(client, identity, name, arn, where)
-        self._describe_pending(client, identity, name, where, undescribed_only=True)
+        await self._describe_pending(client, identity, name, where, undescribed_only=False)
+        await self._list(client, identity, name, arn, where)
+        await self._describe_pending(client, identity, name, where, undescribed_only=True)
 
-    def _describe_pending(
+    async def _describe_pending(
         self,
-        client: BatchSource,
+        client: AsyncBatchSource,
         identity: Identity,
         queue: str,
         where: str,
@@ -193,12 +194,12 @@ class Feed:
             if not ids:
                 return
             after = ids[-1]
-            self._describe(client, identity, queue, ids, where)
+            await self._describe(client, identity, queue, ids, where)
             self._tell(where)
 
-    def _describe(
+    async def _describe(
         self,
-        client: BatchSource,
+        client: AsyncBatchSource,
         identity: Identity,
         queue: str,
         ids: Sequence[str],
@@ -216,7 +217,7 @@ class Feed:
             details = client.describe_jobs(ids)
             self._add(describe_requests=1)
             try:
-                for detail in details:
+                async for detail in details:
                     rows.append(job_row(detail.to_boto(), identity, queue))
             except BatchKitError as error:
                 token = None if state is None else state[1].listing_token
@@ -240,28 +241,28 @@ class Feed:
             gone=decision.gone_count,
         )
 
-    def _list(
-        self, client: BatchSource, identity: Identity, name: str, arn: str, where: str
+    async def _list(
+        self, client: AsyncBatchSource, identity: Identity, name: str, arn: str, where: str
     ) -> None:
         key = SyncKey("batch", identity, name)
         saved = self.store.queue_state(key)
         listing = start_listing(saved, round(self.options.overlap.total_seconds() * 1000))
         try:
-            listing = self._pages(client, identity, name, arn, where, key, listing)
+            listing = await self._pages(client, identity, name, arn, where, key, listing)
         except (InvalidParameterError, InvalidRequestError) as error:
             if listing.token is None:
                 raise self._stopped(error, where, None) from error
             # a stored token the service (or batchkit) no longer takes: list again from the
             # same lower bound (idempotent: stored jobs are not written twice)
             listing = replace(listing, token=None)
-            listing = self._pages(client, identity, name, arn, where, key, listing)
+            listing = await self._pages(client, identity, name, arn, where, key, listing)
         final = listing_state(listing, done=True)
         if final != self.store.queue_state(key):
             self.store.save_state(key, final)
 
-    def _pages(
+    async def _pages(
         self,
-        client: BatchSource,
+        client: AsyncBatchSource,
         identity: Identity,
         name: str,
         arn: str,
@@ -278,7 +279,7 @@ class Feed:
         )
         counted = 0
         try:
-            for page in pager.pages():
+            async for page in pager.pages():
                 self._add(list_requests=pager.requests_made - counted)
                 counted = pager.requests_made
                 summaries = [item.to_boto() for item in page.items]
@@ -290,7 +291,7 @@ class Feed:
                 state = None
                 if page.next_token is not None:
                     state = (key, listing_state(listing, done=False))
-                self._describe(
+                await self._describe(
                     client,
                     identity,
                     name,
@@ -314,7 +315,7 @@ class Feed:
 
     # ------------------------------------------------------------------ S3
 
-    def run_s3(self, client: S3Source) -> SyncReport:
+    async def run_s3(self, client: AsyncS3Source) -> SyncReport:
         identity = Identity(client.account_id, str(client.client.meta.region_name))
         where = f"{identity.account_id}/{identity.region}/s3"
         self.report = replace(self.report, queues=(*self.report.queues, where))
@@ -328,7 +329,7 @@ class Feed:
         pager = client.list_jobs(starting_token=token)
         counted = 0
         try:
-            for page in pager.pages():
+            async for page in pager.pages():
                 self._add(list_requests=pager.requests_made - counted)
                 counted = pager.requests_made
                 rows = [s3_row(item.to_boto(), identity) for item in page.items]

@@ -1,4 +1,4 @@
-"""The archive's rules, without I/O (batchkit/archive/_decisions.py through the public
+"""The archive's rules, without I/O (batchkit/_core/archive.py; through the public
 behaviour it implies is tested in test_sync.py; here each rule alone)."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from batchkit.archive import _decisions as rules
+from batchkit._core import archive as rules
 
 ID = rules.Identity("123456789012", "us-east-1")
 
