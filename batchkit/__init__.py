@@ -9,7 +9,6 @@ True
 import typing as _typing
 
 from batchkit._core.checks import ALL_STATUSES, HasJobId
-from batchkit._core.display import to_pandas
 from batchkit._core.errors import (
     AccessDeniedError,
     AWSError,
@@ -38,6 +37,7 @@ from batchkit._core.pager import Page
 from batchkit._core.watch import ArrayProgress, Clock, StatusChange
 from batchkit._exports import DYNAMIC_IMPORTS as _DYNAMIC_IMPORTS
 from batchkit._exports import attach as _attach
+from batchkit._spec.display import to_pandas
 from batchkit._sync.client import BatchClient, S3BatchOperationsClient
 from batchkit._sync.describe import JobDetails
 from batchkit._sync.merge import MergedPager

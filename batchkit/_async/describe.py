@@ -164,7 +164,7 @@ class AsyncJobDetails(Closing, AsyncIterator["JobDetail"]):
 
     async def to_pandas(self) -> pd.DataFrame:
         """The remaining jobs as a DataFrame of flat columns (needs ``batchkit-aws[pandas]``)."""
-        from batchkit._core.display import to_pandas
+        from batchkit._spec.display import to_pandas
 
         return to_pandas(await self.to_list(), model=item_model(DESCRIBE_JOBS))
 

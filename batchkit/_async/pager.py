@@ -162,7 +162,7 @@ class AsyncListing(Consumed[T], ListingBase, AsyncIterator[T]):
         Times are timezone-aware UTC timestamps, enums strings, nested members ``a.b``; the
         columns come from the model, so an empty result has them too.
         """
-        from batchkit._core.display import to_pandas
+        from batchkit._spec.display import to_pandas
 
         return to_pandas(cast(Any, await self.to_list(progress=progress)), model=self._model)
 
@@ -249,7 +249,7 @@ async def lossless_take(
     :class:`~batchkit.BatchKitError`'s ``resume_token`` is ``start()`` taken when the call
     began."""
     check_count("take", n)
-    from batchkit._core.display import with_progress
+    from batchkit._spec.display import with_progress
 
     read: list[tuple[str | None, Any]] = []
     with listing._guard():

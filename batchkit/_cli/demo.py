@@ -15,7 +15,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from batchkit import ALL_STATUSES, BatchClient, JobFilter, S3BatchOperationsClient
-from batchkit._core.display import relative_time
+from batchkit._spec.display import relative_time
 from batchkit.models import JobDetail, JobStatus, S3JobStatus, ServiceJobStatus
 from batchkit.testing import FakeAWS, ManualClock
 from batchkit.testing._demo_account import QUEUES, SERVICE_QUEUE

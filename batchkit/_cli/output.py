@@ -15,8 +15,8 @@ from rich.console import Console
 from rich.text import Text
 
 from batchkit._cli.base import Settings
-from batchkit._core.display import relative_time
 from batchkit._core.text import escape_controls
+from batchkit._spec.display import relative_time
 
 STATUS_STYLE = {
     "SUCCEEDED": "green",

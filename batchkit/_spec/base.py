@@ -252,7 +252,7 @@ class BatchKitModel(
 
     def _repr_html_(self) -> str:
         """Notebook display: a table of the members AWS sent."""
-        from batchkit._core.display import html_row_table
+        from batchkit._spec.display import html_row_table
 
         return html_row_table(self)
 

@@ -104,7 +104,7 @@ class JobDetails(Closing, Iterator["JobDetail"]):
             InvalidParameterError: ``n`` is not an int >= 0.
         """
         check_count("take", n)
-        from batchkit._core.display import with_progress
+        from batchkit._spec.display import with_progress
 
         out: list[JobDetail] = []
         for job in with_progress(self, progress, type(self).__name__):
@@ -119,7 +119,7 @@ class JobDetails(Closing, Iterator["JobDetail"]):
 
     def to_pandas(self, *, progress: bool = False) -> pd.DataFrame:
         """Every remaining job as a DataFrame of flat columns (needs ``batchkit-aws[pandas]``)."""
-        from batchkit._core.display import to_pandas
+        from batchkit._spec.display import to_pandas
 
         return to_pandas(cast(Any, self.to_list(progress=progress)), model=self._model)
 

@@ -78,7 +78,7 @@ class ListingBase(Closing):
 
     def _repr_html_(self) -> str:
         """Notebook display: the next rows, fetching only the pages they need."""
-        from batchkit._core.display import html_table
+        from batchkit._spec.display import html_table
 
         listing: Any = self
         with listing._wanting(10):

@@ -12,11 +12,11 @@ import pydantic
 import pytest
 
 from batchkit import to_pandas
-from batchkit._core.display import flatten, html_row_table, html_table, schema_columns
+from batchkit._spec.display import flatten, html_row_table, html_table, schema_columns
 from batchkit.models import JobDetail, JobSummary, S3BatchJob
 from batchkit.testing import FakeAWS
 
-DISPLAY = Path(__file__).parents[2] / "batchkit" / "_core" / "display.py"
+DISPLAY = Path(__file__).parents[2] / "batchkit" / "_spec" / "display.py"
 
 
 def test_display_does_not_import_the_model_base() -> None:

@@ -1,6 +1,13 @@
-"""The layout CONTRIBUTING.md describes, checked: imports point one way, with no circles
-(function-local imports count; imports only for type checking do not), and an operation's
-facts live in the operations table only."""
+"""The layout CONTRIBUTING.md describes, checked.
+
+* Folders are layers: a module imports only its own layer or lower ones, judged by path
+  prefix (:data:`LAYERS`), every import counted -- at module level, inside functions, and
+  the ones only type checkers see.
+* No import circle anywhere, type-checking imports included, except inside the generated
+  models' package (a model module and the hand-written mixins name each other's classes).
+* The faces never import each other's internals the wrong way (:data:`NEVER`), and an
+  operation's facts live in the operations table only.
+"""
 
 from __future__ import annotations
 
@@ -12,10 +19,60 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[2] / "batchkit"
 GENERATED = {"batchkit._spec.operations", "batchkit._spec.models.all", "batchkit._spec.codegen"}
 
+#: The layers, lowest first; a module belongs to the layer of its longest matching prefix.
+LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("support", ("batchkit._version", "batchkit._exports")),
+    # batchkit.models is the spec's generated public home (it imports only _spec and support)
+    ("spec", ("batchkit._spec", "batchkit.models")),
+    ("core", ("batchkit._core",)),
+    ("wire", ("batchkit._wire",)),
+    ("io", ("batchkit._async", "batchkit._sync")),
+    (
+        "faces",
+        ("batchkit", "batchkit.aio", "batchkit.plot", "batchkit.testing", "batchkit.archive"),
+    ),
+    ("cli", ("batchkit._cli", "batchkit.__main__")),
+)
+
+#: Circles are allowed only inside this package: generated code and its mixins.
+CIRCLES_ALLOWED = "batchkit._spec.models"
+
 
 def module_name(path: Path) -> str:
     parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def layer_of(module: str) -> int:
+    best = (-1, -1)  # (prefix length, layer index)
+    for index, (_name, prefixes) in enumerate(LAYERS):
+        for prefix in prefixes:
+            if module == prefix or module.startswith(prefix + "."):
+                best = max(best, (len(prefix), index))
+    assert best[1] >= 0, f"{module} belongs to no layer: add it to LAYERS"
+    return best[1]
+
+
+def imports(path: Path, modules: set[str], *, type_checking: bool = True) -> set[str]:
+    """The batchkit modules ``path`` imports (anywhere in the file; with ``type_checking``
+    False, not the ones under ``if TYPE_CHECKING:``)."""
+    tree = ast.parse(path.read_text())
+    skipped: set[int] = set()
+    if not type_checking:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.If) and _is_type_checking(node):
+                skipped |= {id(n) for child in node.body for n in ast.walk(child)}
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if id(node) in skipped:
+            continue
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            for alias in node.names:  # ``from batchkit._wire import fastpath`` names a module
+                full = f"{node.module}.{alias.name}"
+                names.add(full if full in modules else node.module)
+    return {n for n in names if n in modules}
 
 
 def _is_type_checking(node: ast.If) -> bool:
@@ -25,33 +82,13 @@ def _is_type_checking(node: ast.If) -> bool:
     )
 
 
-def runtime_imports(path: Path, modules: set[str]) -> set[str]:
-    """The batchkit modules ``path`` imports at run time (anywhere in the file)."""
-    tree = ast.parse(path.read_text())
-    skipped: set[int] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.If) and _is_type_checking(node):
-            skipped |= {id(n) for child in node.body for n in ast.walk(child)}
-    names: set[str] = set()
-    for node in ast.walk(tree):
-        if id(node) in skipped:
-            continue
-        if isinstance(node, ast.Import):
-            names |= {alias.name for alias in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            for alias in node.names:  # ``from batchkit import _fastpath`` names a module
-                full = f"{node.module}.{alias.name}"
-                names.add(full if full in modules else node.module)
-    return names
-
-
-def graph() -> dict[str, set[str]]:
+def graph(*, type_checking: bool = True) -> dict[str, set[str]]:
     modules = {module_name(p): p for p in PACKAGE.rglob("*.py")}
-    edges: dict[str, set[str]] = {}
-    for name, path in modules.items():
-        targets = {t for t in runtime_imports(path, set(modules)) if t in modules}
-        edges[name] = {t for t in targets if t != name}
-    return edges
+    names = set(modules)
+    return {
+        name: imports(path, names, type_checking=type_checking) - {name}
+        for name, path in modules.items()
+    }
 
 
 def cycles(edges: dict[str, set[str]]) -> list[list[str]]:
@@ -76,29 +113,76 @@ def cycles(edges: dict[str, set[str]]) -> list[list[str]]:
     return found
 
 
-def test_no_import_circles() -> None:
-    # ``batchkit`` (the face) re-exports: a module importing the face is a lower module
-    # importing a higher one only if the face imports it back -- the cycle check sees that.
-    assert cycles(graph()) == []
+def _inside(module: str, package: str) -> bool:
+    return module == package or module.startswith(package + ".")
+
+
+def test_no_import_circles_outside_the_generated_models() -> None:
+    edges = graph()
+    outside = {
+        name: {
+            t
+            for t in targets
+            if not (_inside(name, CIRCLES_ALLOWED) and _inside(t, CIRCLES_ALLOWED))
+        }
+        for name, targets in edges.items()
+    }
+    assert cycles(outside) == []
 
 
 def test_the_cycle_check_can_fail() -> None:
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == [["a", "b", "c", "a"]]
 
 
+def test_imports_never_run_back_up_a_layer() -> None:
+    upward = sorted(
+        f"{name} ({LAYERS[layer_of(name)][0]}) imports {target} ({LAYERS[layer_of(target)][0]})"
+        for name, targets in graph().items()
+        for target in targets
+        if layer_of(target) > layer_of(name)
+    )
+    assert upward == []
+
+
+def test_the_layer_check_can_fail() -> None:
+    assert layer_of("batchkit._core.pager") < layer_of("batchkit._sync.pager")
+    assert layer_of("batchkit._spec.models.list_jobs") < layer_of("batchkit._core.checks")
+    assert layer_of("batchkit.testing._wire") > layer_of("batchkit._sync.client")
+    with pytest.raises(AssertionError, match="no layer"):
+        layer_of("somewhere.else")
+
+
+def test_the_two_faces_io_loops_never_import_each_other() -> None:
+    crossing = sorted(
+        f"{name} imports {target}"
+        for name, targets in graph().items()
+        for target in targets
+        if (_inside(name, "batchkit._sync") and _inside(target, "batchkit._async"))
+        or (_inside(name, "batchkit._async") and _inside(target, "batchkit._sync"))
+    )
+    assert crossing == []
+
+
 NEVER = [
     # (importer prefix, forbidden import prefix, why)
-    ("batchkit._spec.models.all", "batchkit._sync.client", "models know no client"),
-    ("batchkit._spec.models.mixins", "batchkit._sync.client", "models know no client"),
-    ("batchkit._spec.base", "batchkit._core.pager", "models know no pager"),
-    ("batchkit._core.display", "batchkit._spec.base", "display reads any pydantic model"),
+    ("batchkit._spec", "batchkit._core", "models know no client, pager or rule"),
+    ("batchkit._spec.display", "batchkit._spec.base", "display reads any pydantic model"),
     ("batchkit._core.filters", "batchkit._core.pager", "planning is pure"),
-    ("batchkit._sync.client", "batchkit.testing", "product code never imports testing"),
-    ("batchkit._core.pager", "batchkit.testing", "product code never imports testing"),
-    ("batchkit._wire.pages", "batchkit.testing", "product code never imports testing"),
-    ("batchkit._wire.fastpath", "batchkit.testing", "product code never imports testing"),
-    ("batchkit.testing", "batchkit._cli.app", "testing never imports the CLI"),
-    ("batchkit.testing", "batchkit._cli.demo", "testing never imports the demo script"),
+    ("batchkit._async", "batchkit.testing", "product code never imports testing"),
+    ("batchkit._sync", "batchkit.testing", "product code never imports testing"),
+    ("batchkit._core", "batchkit.testing", "product code never imports testing"),
+    ("batchkit._wire", "batchkit.testing", "product code never imports testing"),
+    ("batchkit.archive", "batchkit.testing", "product code never imports testing"),
+    ("batchkit.plot", "batchkit.testing", "product code never imports testing"),
+    ("batchkit.testing", "batchkit._cli", "testing never imports the CLI"),
+    ("batchkit._async.pager", "batchkit._async.client", "features take a Protocol, not the client"),
+    ("batchkit._async.watch", "batchkit._async.client", "features take a Protocol, not the client"),
+    ("batchkit._async.logs", "batchkit._async.client", "features take a Protocol, not the client"),
+    (
+        "batchkit._async.report",
+        "batchkit._async.client",
+        "features take a Protocol, not the client",
+    ),
 ]
 
 
@@ -107,11 +191,42 @@ def test_imports_point_one_way(importer: str, forbidden: str, why: str) -> None:
     bad = {
         (name, target)
         for name, targets in graph().items()
-        if name == importer or name.startswith(importer + ".")
+        if _inside(name, importer)
         for target in targets
-        if target == forbidden or target.startswith(forbidden + ".")
+        if _inside(target, forbidden)
     }
     assert not bad, f"{why}: {sorted(bad)}"
+
+
+#: What the no-I/O layers never import, and never call.
+NO_IO_MODULES = {"asyncio", "concurrent", "socket", "ssl", "http", "urllib3", "boto3", "gc"}
+NO_IO_CALLS = {("time", "sleep"), ("threading", "Thread"), ("threading", "Timer")}
+
+
+def test_the_core_does_no_io() -> None:
+    """``_core`` and ``_spec`` decide; they never sleep, start threads, open connections or
+    touch the collector (a lock for the one-consumer guard is not I/O)."""
+    found = []
+    for folder in ("_core", "_spec"):
+        for path in (PACKAGE / folder).rglob("*.py"):
+            tree = ast.parse(path.read_text())
+            for node in ast.walk(tree):
+                names: list[str] = []
+                if isinstance(node, ast.Import):
+                    names = [alias.name for alias in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                    names = [node.module]
+                found += [f"{path.name}: {n}" for n in names if n.split(".")[0] in NO_IO_MODULES]
+                if (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Attribute)
+                    and isinstance(node.func.value, ast.Name)
+                    and (node.func.value.id, node.func.attr) in NO_IO_CALLS
+                ):
+                    found.append(
+                        f"{path.name}:{node.lineno}: {node.func.value.id}.{node.func.attr}()"
+                    )
+    assert found == []
 
 
 #: Facts of the operations table: result, token and limit members.
