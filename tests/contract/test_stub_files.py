@@ -1,7 +1,9 @@
 """The types mypy and pyright see for the third-party libraries batchkit's code, tests, tools,
 bench and examples import, held to the installed libraries.
 
-moto and nbclient ship their own annotations (``py.typed``).  aiobotocore ships none: its types
+moto and nbclient ship their own annotations (``py.typed``).  pyarrow ships none and its stub
+package lags its releases: the names batchkit uses are declared in the checkout's ``stubs/``
+(mypy's ``mypy_path``, pyright's ``stubPath``).  aiobotocore ships none: its types
 come from the ``types-aiobotocore`` stub package (the base of the ``types-aiobotocore-batch``
 and ``-s3control`` packages batchkit already uses), which ``nox -s typecheck`` sees without
 aiobotocore installed.  Here, for every aiobotocore name the sources use, the stub file
@@ -27,11 +29,16 @@ import pytest
 ROOT = Path(__file__).parents[2]
 SOURCES = ("batchkit", "tests", "tools", "bench", "examples", "noxfile.py")
 
-#: A library the sources import -> the stub distribution typing it (None: typed inline).
+#: The checkout's own stubs (stubs/README.md).
+LOCAL = "stubs/"
+
+#: A library the sources import -> the stub distribution typing it (None: typed inline;
+#: LOCAL: the checkout's ``stubs/``).
 TYPE_SOURCES: dict[str, str | None] = {
     "moto": None,
     "nbclient": None,
     "aiobotocore": "types-aiobotocore",
+    "pyarrow": LOCAL,
 }
 
 _Function = ast.FunctionDef | ast.AsyncFunctionDef
@@ -58,7 +65,16 @@ def used_names(library: str) -> set[Use]:
     dotted = re.compile(rf"{library}(\.[A-Za-z_]\w*)+")
     uses: set[Use] = set()
     for path in _python_files():
-        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        tree = ast.parse(path.read_text(), str(path))
+        # ``import pyarrow.parquet as pq``: ``pq.write_table`` is pyarrow.parquet's
+        aliases = {
+            alias.asname or alias.name: alias.name
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Import)
+            for alias in node.names
+            if alias.name == library or alias.name.startswith(f"{library}.")
+        }
+        for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
                 if node.module == library or node.module.startswith(f"{library}."):
                     uses.update(Use(node.module, alias.name) for alias in node.names)
@@ -71,9 +87,9 @@ def used_names(library: str) -> set[Use]:
             elif (
                 isinstance(node, ast.Attribute)
                 and isinstance(node.value, ast.Name)
-                and node.value.id == library
+                and node.value.id in aliases
             ):
-                uses.add(Use(library, node.attr))
+                uses.add(Use(aliases[node.value.id], node.attr))
             elif (
                 isinstance(node, ast.Constant)
                 and isinstance(node.value, str)
@@ -94,6 +110,12 @@ def _is_module(dotted: str) -> bool:
 def stub_module(distribution: str, module: str) -> ast.Module:
     """The parsed ``.pyi`` for ``module`` in the stub distribution (``<package>-stubs/``)."""
     package, *rest = module.split(".")
+    if distribution == LOCAL:
+        base = ROOT / "stubs" / package / Path(*rest) if rest else ROOT / "stubs" / package
+        for path in (base.with_suffix(".pyi"), base / "__init__.pyi"):
+            if path.is_file():
+                return ast.parse(path.read_text(), str(path))
+        raise AssertionError(f"stubs/ has no stub file for {module}")
     base = Path(f"{package}-stubs", *rest)
     for candidate in (base.with_suffix(".pyi"), base / "__init__.pyi"):
         path = Path(str(importlib.metadata.distribution(distribution).locate_file(candidate)))
@@ -218,7 +240,7 @@ def test_a_library_typed_inline_ships_its_marker(library: str) -> None:
 
 @pytest.mark.parametrize(
     ("library", "distribution"),
-    sorted((k, v) for k, v in TYPE_SOURCES.items() if v is not None),
+    sorted((k, v) for k, v in TYPE_SOURCES.items() if v not in (None, LOCAL)),
 )
 def test_the_stub_package_is_for_the_installed_version(library: str, distribution: str) -> None:
     """types-aiobotocore X.Y is generated from aiobotocore X.Y: constraints*.txt pin both."""
@@ -248,3 +270,19 @@ def test_the_scan_finds_what_the_sources_use() -> None:
     assert Use("aiobotocore", "__version__") in uses  # bench/run_async.py
     assert Use("aiobotocore.session", "get_session") in uses  # "aiobotocore.session.get_session"
     assert Use("moto", "mock_aws") in used_names("moto")
+    assert Use("pyarrow.parquet", "write_table") in used_names("pyarrow")  # through `as pq`
+    assert Use("pyarrow", "schema") in used_names("pyarrow")
+
+
+def test_the_local_stubs_declare_only_what_the_library_has() -> None:
+    """Every name of stubs/pyarrow exists in pyarrow, with parameters it accepts (a name the
+    sources stopped using may stay declared, but never a wrong one)."""
+    _require("pyarrow")
+    problems: list[str] = []
+    for path in sorted((ROOT / "stubs").rglob("*.pyi")):
+        parts = path.relative_to(ROOT / "stubs").with_suffix("").parts
+        module = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        tree = ast.parse(path.read_text(), str(path))
+        for name in declarations(tree.body):
+            problems += check_use(LOCAL, Use(module, name))
+    assert not problems, "\n".join(problems)
