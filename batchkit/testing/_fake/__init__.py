@@ -34,7 +34,7 @@ Behaviour (each rule is tested in ``tests/fake/test_fake.py``):
 * S3 Control ListJobs: ``JobStatuses`` filter, and jobs that ended more than 30 days ago
   are not listed;
 * CloudWatch Logs ``GetLogEvents``: every job's log streams, seeded on first read
-  (:mod:`batchkit.testing._fake_logs`; ``fake.logs``), ``update_job`` to move a job on;
+  (:mod:`batchkit.testing._fake.logs`; ``fake.logs``), ``update_job`` to move a job on;
 * DescribeJobQueues (``add_queue``; queues also appear on first use), paginated;
 * faults: :meth:`FakeAWS.inject` (throttling, 5xx, any error, on the N-th call),
   :meth:`FakeAWS.set_latency`, and :meth:`FakeAWS.set_rate_limit` (HTTP 429 beyond N requests a
@@ -72,8 +72,8 @@ from batchkit._spec.row import Operation
 from batchkit._spec.time import to_epoch_millis
 from batchkit._sync.client import BatchClient, S3BatchOperationsClient
 from batchkit.models import JobDetail, S3BatchJob, ServiceJobSummary
-from batchkit.testing._fake_logs import FakeLogs
-from batchkit.testing._lifecycle import Lifecycle, status_summary
+from batchkit.testing._fake.lifecycle import Lifecycle, status_summary
+from batchkit.testing._fake.logs import FakeLogs
 from batchkit.testing._throttle import RateLimit
 from batchkit.testing._wire import AWSErrorResponse, RawReply, serve, serving_async
 
@@ -236,7 +236,7 @@ class FakeAWS:
         """A backend seeded with the demo account (what ``batchkit demo`` and ``--fake`` use):
         queues ``cpu-spot``, ``gpu-ondemand``, ``etl`` (jobs over four weeks, array and
         multi-node jobs), ``sagemaker`` (service jobs), and S3 Batch Operations jobs."""
-        from batchkit.testing._demo_account import seed
+        from batchkit.testing._fake.demo_account import seed
 
         moment = (now or datetime.now(timezone.utc)).replace(microsecond=0)
         fake = cls(now=lambda: moment)
