@@ -38,9 +38,9 @@ DYNAMIC_IMPORTS: dict[str, dict[str, str]] = {
     },
     "batchkit.testing": {
         "AWSErrorResponse": "batchkit.testing._wire",
-        "FAULT_KINDS": "batchkit.testing._fake",
+        "FAULT_KINDS": "batchkit.testing._fake.faults",
         "FakeAWS": "batchkit.testing._fake",
-        "Fault": "batchkit.testing._fake",
+        "Fault": "batchkit.testing._fake.faults",
         "Lifecycle": "batchkit.testing._fake.lifecycle",
         "ManualClock": "batchkit.testing._clock",
         "RateLimit": "batchkit.testing._throttle",

@@ -53,7 +53,7 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import boto3
 from botocore.config import Config
@@ -72,6 +72,7 @@ from batchkit._spec.row import Operation
 from batchkit._spec.time import to_epoch_millis
 from batchkit._sync.client import BatchClient, S3BatchOperationsClient
 from batchkit.models import JobDetail, S3BatchJob, ServiceJobSummary
+from batchkit.testing._fake.faults import Fault, Traffic, delayed, raise_transport
 from batchkit.testing._fake.lifecycle import Lifecycle, status_summary
 from batchkit.testing._fake.logs import FakeLogs
 from batchkit.testing._throttle import RateLimit
@@ -80,7 +81,7 @@ from batchkit.testing._wire import AWSErrorResponse, RawReply, serve, serving_as
 if TYPE_CHECKING:
     from batchkit.aio import AsyncBatchClient, AsyncS3BatchOperationsClient
 
-__all__ = ["FAULT_KINDS", "FakeAWS", "Fault"]
+__all__ = ["FakeAWS"]
 
 _TERMINAL = TERMINAL_BATCH_VALUES
 _S3_ENDED = TERMINAL_S3_VALUES
@@ -96,68 +97,6 @@ class _Reject(Exception):
     def __init__(self, code: str, message: str, status: int = 400) -> None:
         super().__init__(message)
         self.code, self.message, self.status = code, message, status
-
-
-#: Transport failures :class:`Fault` can inject (``Fault(kind=...)``): the botocore
-#: exception a real network problem raises, so botocore's retry handler sees the real thing.
-FAULT_KINDS = (
-    "error",  # an AWS error response: ``code`` with HTTP ``status`` (the default)
-    "body",  # these exact ``body`` bytes with ``status``: truncated, empty, HTML, ...
-    "connection-closed",  # the connection dropped before a whole response (retried)
-    "connect-timeout",  # connecting timed out (retried)
-    "read-timeout",  # the response did not arrive in time (retried)
-    "endpoint-unreachable",  # nothing listens at the endpoint (retried)
-    "no-credentials",  # the credential provider chain found nothing
-    "token-cycle",  # the page's next token is its own (A -> A): a listing that follows loops
-    "interrupt",  # KeyboardInterrupt, as if Ctrl-C was pressed during the request
-)
-
-
-@dataclass
-class Fault:
-    """An injected failure on matching calls.
-
-    ``on_call`` (1-based, counted per operation) fails that call only; otherwise the next
-    ``times`` matching calls fail.  ``kind`` is one of :data:`FAULT_KINDS`: an AWS error
-    (``code``, HTTP ``status``: the default is throttling), a raw ``body``, a transport
-    failure, missing credentials, a pagination-token cycle or a Ctrl-C.
-    """
-
-    code: str = "TooManyRequestsException"
-    status: int = 429
-    operation: str | None = None
-    on_call: int | None = None
-    times: int = 1
-    message: str = "injected fault"
-    body: bytes | None = None
-    """Send these bytes (with ``status``) instead of an error document: a truncated or
-    garbled response, as a misbehaving proxy would."""
-    kind: str = "error"
-
-    def __post_init__(self) -> None:
-        if self.body is not None and self.kind == "error":
-            self.kind = "body"
-        if self.kind not in FAULT_KINDS:
-            raise ValueError(f"kind: one of {', '.join(FAULT_KINDS)}; got {self.kind!r}")
-        if self.kind == "body" and self.body is None:
-            raise ValueError("kind='body' needs body= (the bytes to send)")
-
-
-def _raise_transport(kind: str, url: str) -> None:
-    from botocore import exceptions as b
-
-    if kind == "connection-closed":
-        raise b.ConnectionClosedError(endpoint_url=url)
-    if kind == "connect-timeout":
-        raise b.ConnectTimeoutError(endpoint_url=url)
-    if kind == "read-timeout":
-        raise b.ReadTimeoutError(endpoint_url=url)
-    if kind == "endpoint-unreachable":
-        raise b.EndpointConnectionError(endpoint_url=url)
-    if kind == "no-credentials":
-        raise b.NoCredentialsError()
-    if kind == "interrupt":
-        raise KeyboardInterrupt
 
 
 @dataclass
@@ -217,16 +156,13 @@ class FakeAWS:
         self._jobs: dict[str, _Job] = {}
         self._service_jobs: dict[str, tuple[str, dict[str, Any]]] = {}  # id -> (queue, summary)
         self._s3_jobs: dict[str, list[dict[str, Any]]] = {}  # account -> jobs
-        self._faults: list[Fault] = []
-        self._latency: dict[str | None, float] = {}
-        self._calls: dict[str, int] = {}  # requests received, per operation
+        self._traffic = Traffic()
         self._version = 0  # bumped on every change: invalidates cached query results
         self._results: dict[str, tuple[int, list[dict[str, Any]]]] = {}
         self._session: boto3.Session | None = None
         self._aio_session: Any = None
         self._lifecycle: Lifecycle | None = None
-        self._throttle: RateLimit | None = None
-        self.requests: list[tuple[str, dict[str, Any]]] = []
+        self.requests = self._traffic.requests
         """Every request served, as (operation, decoded parameters), in order."""
         self.logs = FakeLogs(self)
         """CloudWatch Logs: every job's log streams (seeded on first read); ``append`` lines."""
@@ -333,13 +269,12 @@ class FakeAWS:
     def inject(self, fault: Fault | None = None, **kwargs: Any) -> Fault:
         """Add a fault (``inject(code="ServerException", status=500, on_call=3)``)."""
         fault = fault or Fault(**kwargs)
-        with self._lock:
-            self._faults.append(fault)
+        self._traffic.inject(fault)
         return fault
 
     def set_latency(self, seconds: float, operation: str | None = None) -> None:
         """Delay every response (of ``operation``, or all) by ``seconds``."""
-        self._latency[operation] = seconds
+        self._traffic.set_latency(seconds, operation)
 
     def set_rate_limit(
         self,
@@ -354,14 +289,14 @@ class FakeAWS:
         ``throttled`` counts the 429s sent.  Pair it with :class:`SimulatedClock` for tests
         that exercise botocore's backoff without waiting.
         """
-        self._throttle = (
+        self._traffic.rate_limit = (
             None if per_second is None else RateLimit(per_second, operation=operation, clock=clock)
         )
-        return self._throttle
+        return self._traffic.rate_limit
 
     def calls(self, operation: str) -> int:
         """How many requests of ``operation`` were received (faulted ones included)."""
-        return self._calls.get(operation, 0)
+        return self._traffic.calls(operation)
 
     # ------------------------------------------------------------------ seeding
 
@@ -709,17 +644,14 @@ class FakeAWS:
         """The responder: one request of ``service`` (decoded by the wire layer)."""
         key = f"{service}.{operation_name}"
         label = OPERATIONS[key].label if key in OPERATIONS else operation_name
-        with self._lock:
-            count = self._calls.get(label, 0) + 1
-            self._calls[label] = count
-            self.requests.append((label, params))
-            fault = self._take_fault(label, count)
+        fault = self._traffic.arrive(label, params)
         if self._lifecycle is not None:
             self._lifecycle.advance()
-        delay = self._latency.get(label, self._latency.get(None, 0.0))
+        delay = self._traffic.latency(label)
         if delay and serving_async():  # an aiobotocore client: never block the event loop
-            respond = functools.partial(self._respond, service, key, label, params, fault)
-            return _delayed(delay, respond)
+            return delayed(
+                delay, functools.partial(self._respond, service, key, label, params, fault)
+            )
         if delay:
             time.sleep(delay)  # simulated network latency, not synchronisation
         return self._respond(service, key, label, params, fault)
@@ -728,15 +660,14 @@ class FakeAWS:
         self, service: str, key: str, label: str, params: dict[str, Any], fault: Fault | None
     ) -> Any:
         operation_name = key.split(".", 1)[1]
-        throttle = self._throttle
-        if fault is None and throttle is not None and throttle.exceeded(label):
+        if fault is None and self._traffic.throttled(label):
             raise AWSErrorResponse("TooManyRequestsException", "Too Many Requests", 429)
         if fault is not None and fault.kind == "body":
             return RawReply(fault.status, fault.body or b"")
         if fault is not None and fault.kind == "error":
             raise AWSErrorResponse(fault.code, fault.message, fault.status)
         if fault is not None and fault.kind != "token-cycle":
-            _raise_transport(fault.kind, f"https://{service}.{self.region}.amazonaws.com")
+            raise_transport(fault.kind, f"https://{service}.{self.region}.amazonaws.com")
         handlers: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
             "batch.ListJobs": self._list_jobs,
             "batch.ListServiceJobs": self._list_service_jobs,
@@ -762,19 +693,6 @@ class FakeAWS:
             if previous is not None:
                 response[operation.output_token] = previous
         return response
-
-    def _take_fault(self, operation: str, count: int) -> Fault | None:
-        for fault in self._faults:
-            if fault.operation not in (None, operation):
-                continue
-            if fault.on_call is not None:
-                if fault.on_call == count:
-                    return fault
-                continue
-            if fault.times > 0:
-                fault.times -= 1
-                return fault
-        return None
 
     # ------------------------------------------------------------------ operations
 
@@ -1122,14 +1040,3 @@ def _after(
         if key(item) > last:
             return index
     return len(items)
-
-
-_R = TypeVar("_R")
-
-
-async def _delayed(delay: float, then: Callable[[], _R]) -> _R:
-    """``then()`` after ``delay`` seconds of simulated latency, awaited (async clients)."""
-    import asyncio
-
-    await asyncio.sleep(delay)
-    return then()
