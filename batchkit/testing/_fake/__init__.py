@@ -7,7 +7,7 @@ for all four and plugs in *underneath* botocore, at the ``before-send`` event: b
 real serializer, retry handler and parsers (rest-json for Batch, rest-xml for S3 Control)
 run on every call, and FakeAWS answers with the bytes AWS would send.
 
->>> from datetime import datetime, timezone
+>>> from datetime import datetime, timedelta, timezone
 >>> fake = FakeAWS()
 >>> job = fake.add_job("q", job_name="train-1", status="FAILED", exit_code=3)
 >>> batch = fake.batch_client()
@@ -43,15 +43,10 @@ Behaviour (each rule is tested in ``tests/fake/test_fake.py``):
 
 from __future__ import annotations
 
-import base64
 import functools
-import hashlib
-import json
-import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
@@ -60,21 +55,15 @@ from botocore.config import Config
 
 from batchkit._core.config import client_config as _client_config
 from batchkit._spec.models.mixins import TERMINAL_BATCH_VALUES, TERMINAL_S3_VALUES
-from batchkit._spec.operations import (
-    DESCRIBE_JOB_QUEUES,
-    DESCRIBE_JOBS,
-    LIST_JOBS,
-    LIST_SERVICE_JOBS,
-    OPERATIONS,
-    S3_LIST_JOBS,
-)
-from batchkit._spec.row import Operation
+from batchkit._spec.operations import OPERATIONS
 from batchkit._spec.time import to_epoch_millis
 from batchkit._sync.client import BatchClient, S3BatchOperationsClient
 from batchkit.models import JobDetail, S3BatchJob, ServiceJobSummary
+from batchkit.testing._fake import batch, s3
 from batchkit.testing._fake.faults import Fault, Traffic, delayed, raise_transport
 from batchkit.testing._fake.lifecycle import Lifecycle, status_summary
 from batchkit.testing._fake.logs import FakeLogs
+from batchkit.testing._fake.state import State, definition_name
 from batchkit.testing._throttle import RateLimit
 from batchkit.testing._wire import AWSErrorResponse, RawReply, serve, serving_async
 
@@ -91,50 +80,7 @@ def _ms(moment: datetime | int) -> int:
     return moment if isinstance(moment, int) else to_epoch_millis(moment)
 
 
-class _Reject(Exception):
-    """Answer the current request with an AWS error."""
-
-    def __init__(self, code: str, message: str, status: int = 400) -> None:
-        super().__init__(message)
-        self.code, self.message, self.status = code, message, status
-
-
-@dataclass
-class _Queue:
-    name: str
-    arn: str
-    state: str = "ENABLED"
-    status: str = "VALID"
-    priority: int = 1
-    scheduling_policy_arn: str | None = None
-    job_queue_type: str = "ECS"
-
-    def detail(self, account_arn: str) -> dict[str, Any]:
-        """The queue as DescribeJobQueues returns it."""
-        queue: dict[str, Any] = {
-            "jobQueueName": self.name,
-            "jobQueueArn": self.arn,
-            "state": self.state,
-            "status": self.status,
-            "statusReason": "JobQueue Healthy",
-            "priority": self.priority,
-            "computeEnvironmentOrder": [
-                {"order": 1, "computeEnvironment": f"{account_arn}:compute-environment/default"}
-            ],
-            "jobQueueType": self.job_queue_type,
-        }
-        if self.scheduling_policy_arn is not None:
-            queue["schedulingPolicyArn"] = self.scheduling_policy_arn
-        return queue
-
-
-@dataclass
-class _Job:
-    detail: dict[str, Any]
-    summary: dict[str, Any]
-    queue: str | None  # None for array / multi-node children
-    array_parent: str | None = None
-    node_parent: str | None = None
+Handler = Callable[[dict[str, Any]], dict[str, Any]]
 
 
 class FakeAWS:
@@ -148,24 +94,24 @@ class FakeAWS:
         account_id: str = "123456789012",
         now: Callable[[], datetime] | None = None,
     ) -> None:
-        self.region = region
-        self.account_id = account_id
-        self._now = now or (lambda: datetime.now(timezone.utc))
-        self._lock = threading.Lock()
-        self._queues: dict[str, _Queue] = {}
-        self._jobs: dict[str, _Job] = {}
-        self._service_jobs: dict[str, tuple[str, dict[str, Any]]] = {}  # id -> (queue, summary)
-        self._s3_jobs: dict[str, list[dict[str, Any]]] = {}  # account -> jobs
+        self._state = State(region=region, account_id=account_id, now=now)
         self._traffic = Traffic()
-        self._version = 0  # bumped on every change: invalidates cached query results
-        self._results: dict[str, tuple[int, list[dict[str, Any]]]] = {}
         self._session: boto3.Session | None = None
         self._aio_session: Any = None
         self._lifecycle: Lifecycle | None = None
         self.requests = self._traffic.requests
         """Every request served, as (operation, decoded parameters), in order."""
-        self.logs = FakeLogs(self)
+        self.logs = FakeLogs(self._state)
         """CloudWatch Logs: every job's log streams (seeded on first read); ``append`` lines."""
+        state = self._state
+        self._handlers: dict[str, Handler] = {
+            "batch.ListJobs": functools.partial(batch.list_jobs, state),
+            "batch.ListServiceJobs": functools.partial(batch.list_service_jobs, state),
+            "batch.DescribeJobs": functools.partial(batch.describe_jobs, state),
+            "batch.DescribeJobQueues": functools.partial(batch.describe_job_queues, state),
+            "s3control.ListJobs": functools.partial(s3.list_jobs, state),
+            "logs.GetLogEvents": self.logs.get_log_events,
+        }
 
     @classmethod
     def demo(cls, jobs: int = 3000, now: datetime | None = None) -> FakeAWS:
@@ -179,11 +125,29 @@ class FakeAWS:
         seed(fake, moment, jobs=jobs)
         return fake
 
+    @property
+    def region(self) -> str:
+        """The backend's region (of its ARNs, sessions and default log streams)."""
+        return self._state.region
+
+    @region.setter
+    def region(self, value: str) -> None:
+        self._state.region = value
+
+    @property
+    def account_id(self) -> str:
+        """The backend's account (of its ARNs and S3 jobs)."""
+        return self._state.account_id
+
+    @account_id.setter
+    def account_id(self, value: str) -> None:
+        self._state.account_id = value
+
     # ------------------------------------------------------------------ clients
 
     def now(self) -> datetime:
         """The backend's clock (used for defaults and the S3 30-day window)."""
-        return self._now()
+        return self._state.now()
 
     def session(self) -> boto3.Session:
         """The ``boto3.Session`` (fake credentials, this backend's region) whose clients --
@@ -301,22 +265,11 @@ class FakeAWS:
     # ------------------------------------------------------------------ seeding
 
     def queue_arn(self, name: str) -> str:
-        return f"arn:aws:batch:{self.region}:{self.account_id}:job-queue/{name}"
+        return self._state.batch_arn(f"job-queue/{name}")
 
     def definition_arn(self, definition: str) -> str:
         """``name`` or ``name:revision`` -> the job definition ARN (revision 1 by default)."""
-        if definition.startswith("arn:"):
-            return definition
-        name, _, revision = definition.partition(":")
-        return (
-            f"arn:aws:batch:{self.region}:{self.account_id}:job-definition/{name}:{revision or 1}"
-        )
-
-    def _queue(self, name_or_arn: str) -> _Queue:
-        name = name_or_arn.rsplit("/", 1)[-1] if name_or_arn.startswith("arn:") else name_or_arn
-        if name not in self._queues:
-            self._queues[name] = _Queue(name, self.queue_arn(name))
-        return self._queues[name]
+        return self._state.definition_arn(definition)
 
     def add_queue(
         self,
@@ -331,32 +284,15 @@ class FakeAWS:
         """Create (or update) a job queue; returns its ARN.  Queues are also created on
         first use by ``add_job`` / ``add_service_job``.  ``job_queue_type``: ``ECS``,
         ``FARGATE``, ``EKS`` or ``SAGEMAKER_TRAINING`` (service jobs)."""
-        queue = self._queue(name)
-        queue.state, queue.status, queue.priority = state, status, priority
-        queue.scheduling_policy_arn = scheduling_policy_arn
-        queue.job_queue_type = job_queue_type
-        with self._lock:
-            self._version += 1
+        queue = self._state.set_queue(
+            name,
+            state=state,
+            status=status,
+            priority=priority,
+            scheduling_policy_arn=scheduling_policy_arn,
+            job_queue_type=job_queue_type,
+        )
         return queue.arn
-
-    def set_job_status(self, job_id: str, status: str, **members: Any) -> JobDetail:
-        """Move a job to ``status`` (and set other JobDetail wire members), as AWS does
-        while a listing is under way: later pages see the change."""
-        with self._lock:
-            job = self._jobs[job_id]
-        detail = dict(job.detail, status=status)
-        now = _ms(self.now())
-        if status in ("RUNNING", *_TERMINAL):
-            detail.setdefault("startedAt", now)
-        if status in _TERMINAL:
-            detail.setdefault("stoppedAt", max(now, detail["startedAt"]))
-        _check_members(members, "JobDetail")
-        detail.update(members)
-        model = JobDetail.model_validate(detail)
-        with self._lock:
-            job.detail, job.summary = detail, _summary_of(detail)
-            self._version += 1
-        return model
 
     def add_job(
         self,
@@ -388,10 +324,10 @@ class FakeAWS:
         created = _ms(created_at) if created_at is not None else _ms(self.now())
         job_id = job_id or str(uuid.uuid4())
         detail: dict[str, Any] = {
-            "jobArn": f"arn:aws:batch:{self.region}:{self.account_id}:job/{job_id}",
+            "jobArn": self._state.batch_arn(f"job/{job_id}"),
             "jobName": job_name,
             "jobId": job_id,
-            "jobQueue": self._queue(job_queue).arn,
+            "jobQueue": self._state.queue(job_queue).arn,
             "status": status,
             "createdAt": created,
             "jobDefinition": self.definition_arn(job_definition),
@@ -452,9 +388,9 @@ class FakeAWS:
     def _child(self, parent: dict[str, Any], job_id: str, status: str) -> dict[str, Any]:
         child = {k: v for k, v in parent.items() if k not in ("arrayProperties", "container")}
         child |= {"jobId": job_id, "status": status}
-        child["jobArn"] = f"arn:aws:batch:{self.region}:{self.account_id}:job/{job_id}"
+        child["jobArn"] = self._state.batch_arn(f"job/{job_id}")
         task_id = uuid.uuid5(uuid.NAMESPACE_URL, job_id).hex  # stream names have no ':'
-        stream = f"{_definition_name(parent['jobDefinition'])[0]}/default/{task_id}"
+        stream = f"{definition_name(parent['jobDefinition'])[0]}/default/{task_id}"
         if status in _TERMINAL:
             exit_code = 0 if status == "SUCCEEDED" else 1
             child["container"] = {"exitCode": exit_code, "image": "busybox", "vcpus": 1}
@@ -473,16 +409,23 @@ class FakeAWS:
         node_parent: str | None = None,
     ) -> JobDetail:
         model = JobDetail.model_validate(detail)  # only valid jobs get in
-        with self._lock:
-            self._jobs[detail["jobId"]] = _Job(
-                detail=detail,
-                summary=_summary_of(detail),
-                queue=None if queue is None else self._queue(queue).name,
-                array_parent=array_parent,
-                node_parent=node_parent,
-            )
-            self._version += 1
+        self._state.add_job(detail, queue, array_parent=array_parent, node_parent=node_parent)
         self.logs.register(detail)
+        return model
+
+    def set_job_status(self, job_id: str, status: str, **members: Any) -> JobDetail:
+        """Move a job to ``status`` (and set other JobDetail wire members), as AWS does
+        while a listing is under way: later pages see the change."""
+        detail = dict(self._state.job_detail(job_id), status=status)
+        now = _ms(self.now())
+        if status in ("RUNNING", *_TERMINAL):
+            detail.setdefault("startedAt", now)
+        if status in _TERMINAL:
+            detail.setdefault("stoppedAt", max(now, detail["startedAt"]))
+        _check_members(members, "JobDetail")
+        detail.update(members)
+        model = JobDetail.model_validate(detail)
+        self._state.replace_job_detail(job_id, detail)
         return model
 
     def update_job(self, job_id: str, **members: Any) -> JobDetail:
@@ -493,11 +436,7 @@ class FakeAWS:
         (0 / 1) unless given.
         """
         _check_members(members, "JobDetail")
-        with self._lock:
-            entry = self._jobs.get(job_id)
-            if entry is None:
-                raise KeyError(f"no job {job_id!r} in this FakeAWS")
-            detail = dict(entry.detail)
+        detail = self._state.job_detail(job_id)
         detail.update(
             {
                 k: _ms(v) if isinstance(v, datetime) and k.endswith("At") else v
@@ -510,14 +449,9 @@ class FakeAWS:
             container.setdefault("exitCode", 0 if detail["status"] == "SUCCEEDED" else 1)
             detail["container"] = container
         model = JobDetail.model_validate(detail)
-        with self._lock:
-            entry.detail = detail
-            entry.summary = _summary_of(detail)
-            self._version += 1
+        self._state.replace_job_detail(job_id, detail)
         self.logs.register(detail)
         return model
-
-    # ------------------------------------------------------------------ lifecycle
 
     @property
     def lifecycle(self) -> Lifecycle:
@@ -525,29 +459,8 @@ class FakeAWS:
         [("RUNNING", 30), ("SUCCEEDED", 90)])`` or ``.randomize(ids, seed=1)`` (see
         :class:`batchkit.testing.Lifecycle`)."""
         if self._lifecycle is None:
-            self._lifecycle = Lifecycle(self)
+            self._lifecycle = Lifecycle(self._state)
         return self._lifecycle
-
-    def _job_statuses(self) -> dict[str, str]:
-        with self._lock:
-            return {job_id: job.detail["status"] for job_id, job in self._jobs.items()}
-
-    def _children(self, job_id: str) -> dict[str, list[str]]:
-        with self._lock:
-            jobs = list(self._jobs.items())
-        return {
-            "array": [i for i, j in jobs if j.array_parent == job_id],
-            "nodes": [i for i, j in jobs if j.node_parent == job_id],
-        }
-
-    def _edit_jobs(self, edit: Callable[[dict[str, _Job]], Iterable[str]]) -> None:
-        """Change job details in place, atomically: ``edit`` returns the ids it changed,
-        whose ListJobs summaries are then derived again."""
-        with self._lock:
-            for job_id in list(edit(self._jobs)):
-                job = self._jobs[job_id]
-                job.summary = _summary_of(job.detail)
-            self._version += 1
 
     def add_service_job(
         self,
@@ -565,7 +478,7 @@ class FakeAWS:
         created = _ms(created_at) if created_at is not None else _ms(self.now())
         job_id = job_id or str(uuid.uuid4())
         summary: dict[str, Any] = {
-            "jobArn": f"arn:aws:batch:{self.region}:{self.account_id}:service-job/{job_id}",
+            "jobArn": self._state.batch_arn(f"service-job/{job_id}"),
             "jobId": job_id,
             "jobName": job_name,
             "serviceJobType": "SAGEMAKER_TRAINING",
@@ -590,9 +503,7 @@ class FakeAWS:
         _check_members(members, "ServiceJobSummary")
         summary.update(members)
         model = ServiceJobSummary.model_validate(summary)
-        with self._lock:
-            self._service_jobs[job_id] = (self._queue(job_queue).name, summary)
-            self._version += 1
+        self._state.add_service_job(job_queue, summary)
         return model
 
     def add_s3_job(
@@ -632,8 +543,7 @@ class FakeAWS:
         elapsed = int(((terminated or self.now()) - created).total_seconds())
         job["ProgressSummary"]["Timers"]["ElapsedTimeInActiveSeconds"] = max(elapsed, 0)
         model = S3BatchJob.model_validate(job)
-        with self._lock:
-            self._s3_jobs.setdefault(account_id or self.account_id, []).append(job)
+        self._state.add_s3_job(account_id or self.account_id, job)
         return model
 
     # ------------------------------------------------------------------ serving
@@ -668,22 +578,13 @@ class FakeAWS:
             raise AWSErrorResponse(fault.code, fault.message, fault.status)
         if fault is not None and fault.kind != "token-cycle":
             raise_transport(fault.kind, f"https://{service}.{self.region}.amazonaws.com")
-        handlers: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
-            "batch.ListJobs": self._list_jobs,
-            "batch.ListServiceJobs": self._list_service_jobs,
-            "batch.DescribeJobs": self._describe_jobs,
-            "s3control.ListJobs": self._s3_list_jobs,
-            "logs.GetLogEvents": self.logs.get_log_events,
-            "batch.DescribeJobQueues": self._describe_job_queues,
-        }
-        handler = handlers.get(key)
-        try:
-            if handler is None:
-                code = "ClientException" if service == "batch" else "InvalidRequestException"
-                raise _Reject(code, f"{operation_name} is not implemented by batchkit's FakeAWS")
-            response = handler(params)
-        except _Reject as error:
-            raise AWSErrorResponse(error.code, error.message, error.status) from None
+        handler = self._handlers.get(key)
+        if handler is None:
+            code = "ClientException" if service == "batch" else "InvalidRequestException"
+            raise AWSErrorResponse(
+                code, f"{operation_name} is not implemented by batchkit's FakeAWS"
+            )
+        response = handler(params)
         operation = OPERATIONS.get(key)
         if fault is not None and operation is not None and operation.output_token is not None:
             # token-cycle: the page points back at itself (A -> A); a first page, which has
@@ -693,137 +594,6 @@ class FakeAWS:
             if previous is not None:
                 response[operation.output_token] = previous
         return response
-
-    # ------------------------------------------------------------------ operations
-
-    def _cached(
-        self, key: str, compute: Callable[[], list[dict[str, Any]]]
-    ) -> list[dict[str, Any]]:
-        """A query's full, ordered result, recomputed only after the data changed: paging
-        through a 100,000-job queue must not filter and sort it again for every page."""
-        with self._lock:
-            version = self._version
-            hit = self._results.get(key)
-        if hit is not None and hit[0] == version:
-            return hit[1]
-        items = compute()
-        with self._lock:
-            self._results[key] = (version, items)
-        return items
-
-    def _list_jobs(self, params: dict[str, Any]) -> dict[str, Any]:
-        sources = [k for k in ("jobQueue", "arrayJobId", "multiNodeJobId") if params.get(k)]
-        if len(sources) != 1:
-            raise _Reject(
-                "ClientException",
-                "Exactly one of jobQueue, arrayJobId or multiNodeJobId must be specified.",
-            )
-        op = LIST_JOBS
-        server_filter = _one_filter(params.get("filters"), set(op.filters))
-        limit = _max_results(params, op)
-        children = "jobQueue" not in params
-        if children:
-            server_filter = None  # AWS: the filter doesn't apply to child jobs
-        else:
-            queue = self._known_queue(params["jobQueue"])
-        if server_filter is not None and op.filtered_page_size_max is not None:
-            limit = min(limit or op.filtered_page_size_max, op.filtered_page_size_max)
-
-        def compute() -> list[dict[str, Any]]:
-            with self._lock:
-                jobs = list(self._jobs.values())
-            if not children:
-                candidates = [j.summary for j in jobs if j.queue == queue]
-            else:
-                parent = params.get("arrayJobId") or params.get("multiNodeJobId")
-                attr = "array_parent" if "arrayJobId" in params else "node_parent"
-                candidates = [j.summary for j in jobs if getattr(j, attr) == parent]
-            items = _select(candidates, server_filter, params.get("jobStatus"), op.status_filters)
-            if children:
-                items.sort(key=_child_key)
-            return items
-
-        items = self._cached(op.key + _fingerprint(params, op), compute)
-        key = _child_key if children else _order_key(server_filter)
-        return _page(items, params, op, limit, key=key)
-
-    def _list_service_jobs(self, params: dict[str, Any]) -> dict[str, Any]:
-        if not params.get("jobQueue"):
-            raise _Reject("ClientException", "jobQueue is required.")
-        op = LIST_SERVICE_JOBS
-        server_filter = _one_filter(params.get("filters"), set(op.filters))
-        queue = self._known_queue(params["jobQueue"])
-        limit = _max_results(params, op)
-
-        def compute() -> list[dict[str, Any]]:
-            with self._lock:
-                candidates = [s for q, s in self._service_jobs.values() if q == queue]
-            return _select(candidates, server_filter, params.get("jobStatus"), op.status_filters)
-
-        items = self._cached(op.key + _fingerprint(params, op), compute)
-        return _page(items, params, op, limit, key=_order_key(server_filter))
-
-    def _describe_jobs(self, params: dict[str, Any]) -> dict[str, Any]:
-        ids = params.get("jobs")
-        if not isinstance(ids, list):
-            raise _Reject("ClientException", "jobs is required.")
-        if len(ids) > DESCRIBE_JOBS.page_size_max:
-            raise _Reject(
-                "ClientException",
-                f"A maximum of {DESCRIBE_JOBS.page_size_max} job IDs can be specified.",
-            )
-        with self._lock:
-            by_arn = {j.detail["jobArn"]: j for j in self._jobs.values()}
-            found = {
-                j.detail["jobId"]: j.detail
-                for i in ids
-                if (j := self._jobs.get(i) or by_arn.get(i)) is not None
-            }
-        # AWS answers in no particular order: do not mirror the request's.
-        return {"jobs": [found[k] for k in sorted(found)]}
-
-    def _describe_job_queues(self, params: dict[str, Any]) -> dict[str, Any]:
-        limit = _max_results(params, DESCRIBE_JOB_QUEUES)
-        wanted = params.get("jobQueues")
-        with self._lock:
-            queues = list(self._queues.values())
-        if wanted:
-            if len(wanted) > 100:
-                raise _Reject("ClientException", "A maximum of 100 job queues can be specified.")
-            names = {w.rsplit("/", 1)[-1] if w.startswith("arn:") else w for w in wanted}
-            queues = [q for q in queues if q.name in names]
-        account = f"arn:aws:batch:{self.region}:{self.account_id}"
-        details = [q.detail(account) for q in queues]
-        return _page(details, params, DESCRIBE_JOB_QUEUES, limit)
-
-    def _s3_list_jobs(self, params: dict[str, Any]) -> dict[str, Any]:
-        account = params.get("AccountId") or ""
-        if not (len(account) == 12 and account.isascii() and account.isdigit()):
-            raise _Reject("InvalidRequestException", "AccountId must be 12 digits.")
-        limit = _max_results(params, S3_LIST_JOBS, low=0, code="InvalidRequestException")
-        statuses = set(params.get("JobStatuses") or [])
-        cutoff = self.now() - timedelta(days=30)
-        with self._lock:
-            jobs = list(self._s3_jobs.get(account, []))
-        visible = [
-            job
-            for job in jobs
-            if (not statuses or job["Status"] in statuses)
-            and not (job.get("TerminationDate") and job["TerminationDate"] < cutoff)
-        ]
-        visible.sort(key=lambda job: job["CreationTime"], reverse=True)
-        return _page(
-            visible, params, S3_LIST_JOBS, limit, invalid=("InvalidNextTokenException", 400)
-        )
-
-    def _known_queue(self, name_or_arn: str) -> str:
-        name = name_or_arn.rsplit("/", 1)[-1] if name_or_arn.startswith("arn:") else name_or_arn
-        if name not in self._queues:
-            raise _Reject("ClientException", f"Job queue {name_or_arn} does not exist.")
-        return name
-
-
-# ---------------------------------------------------------------------- helpers
 
 
 def _check_members(members: Mapping[str, Any], model: str) -> None:
@@ -839,204 +609,3 @@ def _check_members(members: Mapping[str, Any], model: str) -> None:
             f"unknown {model} member(s) {', '.join(map(repr, unknown))}; extra keyword "
             f"arguments are {model} wire members such as {', '.join(sorted(known)[:6])}, ..."
         )
-
-
-def _summary_of(detail: Mapping[str, Any]) -> dict[str, Any]:
-    """The ListJobs summary AWS derives from a job's detail."""
-    keys = (
-        "jobArn",
-        "jobId",
-        "jobName",
-        "createdAt",
-        "scheduledAt",
-        "shareIdentifier",
-        "status",
-        "statusReason",
-        "startedAt",
-        "stoppedAt",
-        "jobDefinition",
-        "capacityUsage",
-    )
-    summary = {k: detail[k] for k in keys if k in detail}
-    container = detail.get("container") or {}
-    if "exitCode" in container or "reason" in container:
-        summary["container"] = {k: container[k] for k in ("exitCode", "reason") if k in container}
-    array = detail.get("arrayProperties") or {}
-    if "size" in array or "index" in array:
-        summary["arrayProperties"] = {k: array[k] for k in ("size", "index") if k in array}
-    nodes = detail.get("nodeProperties")
-    node = detail.get("nodeDetails")
-    if nodes:
-        summary["nodeProperties"] = {"isMainNode": True, "numNodes": nodes["numNodes"]}
-    elif node:
-        summary["nodeProperties"] = {
-            "isMainNode": node.get("isMainNode", False),
-            "nodeIndex": node.get("nodeIndex", 0),
-        }
-    return summary
-
-
-def _one_filter(filters: Any, allowed: set[str]) -> tuple[str, str] | None:
-    if not filters:
-        return None
-    if len(filters) != 1 or len(filters[0].get("values") or []) != 1:
-        raise _Reject("ClientException", "Only one filter key-value pair can be specified.")
-    name, value = filters[0].get("name"), filters[0]["values"][0]
-    if name not in allowed:
-        raise _Reject(
-            "ClientException", f"Invalid filter name {name!r}; valid: {', '.join(sorted(allowed))}."
-        )
-    if not isinstance(value, str) or not value:
-        raise _Reject("ClientException", f"Invalid value for filter {name}.")
-    if name in ("BEFORE_CREATED_AT", "AFTER_CREATED_AT") and not value.isdigit():
-        raise _Reject("ClientException", f"{name} takes epoch milliseconds, got {value!r}.")
-    if name == "JOB_DEFINITION" and value.startswith("arn:") and "*" in value:
-        raise _Reject("ClientException", "Asterisk (*) isn't supported when the ARN is used.")
-    if "*" in value[:-1]:
-        raise _Reject("ClientException", f"'*' is only supported at the end of the {name} value.")
-    return name, value
-
-
-def _definition_name(arn_or_name: str) -> tuple[str, str]:
-    tail = arn_or_name.rsplit("/", 1)[-1]
-    name, _, revision = tail.partition(":")
-    return name, revision
-
-
-def _matches(item: Mapping[str, Any], name: str, value: str) -> bool:
-    if name == "JOB_NAME":
-        job_name = str(item.get("jobName", "")).lower()
-        wanted = value.lower()
-        return job_name.startswith(wanted[:-1]) if wanted.endswith("*") else job_name == wanted
-    if name == "JOB_DEFINITION":
-        actual = str(item.get("jobDefinition", ""))
-        if value.startswith("arn:"):
-            return actual == value
-        actual_name, _ = _definition_name(actual)
-        return actual_name.startswith(value[:-1]) if value.endswith("*") else actual_name == value
-    if name == "BEFORE_CREATED_AT":
-        return int(item.get("createdAt", 0)) < int(value)
-    if name == "AFTER_CREATED_AT":
-        return int(item.get("createdAt", 0)) > int(value)
-    if name == "SHARE_IDENTIFIER":
-        return item.get("shareIdentifier") == value
-    if name == "QUOTA_SHARE_NAME":
-        return item.get("quotaShareName") == value
-    raise AssertionError(name)
-
-
-def _select(
-    candidates: list[dict[str, Any]],
-    server_filter: tuple[str, str] | None,
-    status: str | None,
-    status_with: tuple[str, ...],
-) -> list[dict[str, Any]]:
-    if server_filter is None:
-        wanted: str | None = status or "RUNNING"
-    elif server_filter[0] in status_with:
-        wanted = status
-    else:
-        wanted = None  # AWS ignores jobStatus when a filter is set
-    items = [
-        c
-        for c in candidates
-        if (wanted is None or c.get("status") == wanted)
-        and (server_filter is None or _matches(c, *server_filter))
-    ]
-    # "the results are grouped by the job name" for JOB_NAME; newest first otherwise
-    items.sort(key=_order_key(server_filter))
-    return items
-
-
-def _newest_first(item: Mapping[str, Any]) -> tuple[Any, ...]:
-    return (-int(item.get("createdAt", 0)), item["jobId"])
-
-
-def _by_name(item: Mapping[str, Any]) -> tuple[Any, ...]:
-    return (str(item.get("jobName", "")).lower(), *_newest_first(item))
-
-
-def _order_key(server_filter: tuple[str, str] | None) -> Callable[[Any], tuple[Any, ...]]:
-    """The order of a listing (its pages continue after the last key they sent)."""
-    return (
-        _by_name
-        if server_filter is not None and server_filter[0] == "JOB_NAME"
-        else (_newest_first)
-    )
-
-
-def _child_key(summary: Mapping[str, Any]) -> tuple[Any, ...]:
-    array = summary.get("arrayProperties") or {}
-    node = summary.get("nodeProperties") or {}
-    return (int(array.get("index", node.get("nodeIndex", 0))), summary["jobId"])
-
-
-def _max_results(
-    params: Mapping[str, Any], op: Operation, low: int = 1, code: str = "ClientException"
-) -> int | None:
-    assert op.limit_key is not None
-    value = params.get(op.limit_key)
-    if value is None:
-        return None
-    if not isinstance(value, int) or not low <= value <= op.page_size_max:
-        raise _Reject(code, f"{op.limit_key} must be between {low} and {op.page_size_max}.")
-    return value
-
-
-def _fingerprint(params: Mapping[str, Any], op: Operation) -> str:
-    query = {k: v for k, v in params.items() if k not in (op.input_token, op.limit_key)}
-    return hashlib.sha256(json.dumps(query, sort_keys=True, default=str).encode()).hexdigest()[:16]
-
-
-def _page(
-    items: list[dict[str, Any]],
-    params: Mapping[str, Any],
-    op: Operation,
-    limit: int | None,
-    invalid: tuple[str, int] = ("ClientException", 400),
-    key: Callable[[Any], tuple[Any, ...]] | None = None,
-) -> dict[str, Any]:
-    """One page of ``items``.  With ``key`` (the listing's sort key) a token is a cursor
-    -- "after this key" -- as a database-backed service's is: jobs changing status (leaving
-    or joining the listing) between pages neither shift later items out of reach nor repeat
-    earlier ones.  Without it, a token is an offset."""
-    assert op.input_token is not None
-    assert op.output_token is not None
-    token_key, result_key = op.input_token, op.result_key
-    limit = limit or op.page_size_max
-    start = 0
-    fingerprint = _fingerprint(params, op)
-    token = params.get(token_key)
-    if token is not None:
-        try:
-            decoded = json.loads(base64.b64decode(token, validate=True))
-            start, bound = int(decoded["o"]), decoded["q"]
-            after = decoded.get("k")
-        except (ValueError, KeyError, TypeError, AttributeError) as error:
-            raise _Reject(invalid[0], "Invalid nextToken.", invalid[1]) from error
-        if bound != fingerprint or start < 0:
-            raise _Reject(invalid[0], "The nextToken does not belong to this query.", invalid[1])
-        if key is not None and after is not None:
-            start = _after(items, key, after, start)
-    end = start + limit
-    response: dict[str, Any] = {result_key: items[start:end]}
-    if end < len(items):
-        payload: dict[str, Any] = {"o": end, "q": fingerprint}
-        if key is not None:
-            payload["k"] = list(key(items[end - 1]))
-        response[op.output_token] = base64.b64encode(json.dumps(payload).encode()).decode()
-    return response
-
-
-def _after(
-    items: list[dict[str, Any]], key: Callable[[Any], tuple[Any, ...]], after: Any, hint: int
-) -> int:
-    """The index of the first item whose key sorts after ``after`` (``hint`` when the list
-    did not change, else a scan)."""
-    last = tuple(after)
-    if 0 < hint <= len(items) and key(items[hint - 1]) == last:
-        return hint
-    for index, item in enumerate(items):
-        if key(item) > last:
-            return index
-    return len(items)
