@@ -7,7 +7,7 @@ for all four and plugs in *underneath* botocore, at the ``before-send`` event: b
 real serializer, retry handler and parsers (rest-json for Batch, rest-xml for S3 Control)
 run on every call, and FakeAWS answers with the bytes AWS would send.
 
->>> from datetime import datetime, timedelta, timezone
+>>> from datetime import datetime, timezone
 >>> fake = FakeAWS()
 >>> job = fake.add_job("q", job_name="train-1", status="FAILED", exit_code=3)
 >>> batch = fake.batch_client()
@@ -45,25 +45,22 @@ from __future__ import annotations
 
 import functools
 import time
-import uuid
-from collections.abc import Callable, Iterable, Mapping
-from datetime import datetime, timedelta, timezone
+from collections.abc import Callable, Iterable
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 import boto3
 from botocore.config import Config
 
 from batchkit._core.config import client_config as _client_config
-from batchkit._spec.models.mixins import TERMINAL_BATCH_VALUES, TERMINAL_S3_VALUES
 from batchkit._spec.operations import OPERATIONS
-from batchkit._spec.time import to_epoch_millis
 from batchkit._sync.client import BatchClient, S3BatchOperationsClient
 from batchkit.models import JobDetail, S3BatchJob, ServiceJobSummary
-from batchkit.testing._fake import batch, s3
+from batchkit.testing._fake import batch, s3, seeding
 from batchkit.testing._fake.faults import Fault, Traffic, delayed, raise_transport
-from batchkit.testing._fake.lifecycle import Lifecycle, status_summary
+from batchkit.testing._fake.lifecycle import Lifecycle
 from batchkit.testing._fake.logs import FakeLogs
-from batchkit.testing._fake.state import State, definition_name
+from batchkit.testing._fake.state import State
 from batchkit.testing._throttle import RateLimit
 from batchkit.testing._wire import AWSErrorResponse, RawReply, serve, serving_async
 
@@ -71,14 +68,6 @@ if TYPE_CHECKING:
     from batchkit.aio import AsyncBatchClient, AsyncS3BatchOperationsClient
 
 __all__ = ["FakeAWS"]
-
-_TERMINAL = TERMINAL_BATCH_VALUES
-_S3_ENDED = TERMINAL_S3_VALUES
-
-
-def _ms(moment: datetime | int) -> int:
-    return moment if isinstance(moment, int) else to_epoch_millis(moment)
-
 
 Handler = Callable[[dict[str, Any]], dict[str, Any]]
 
@@ -321,109 +310,40 @@ class FakeAWS:
         parent's status); ``num_nodes`` a multi-node parent with one child per node.
         Extra keyword arguments are JobDetail wire members (``container={...}``...).
         """
-        created = _ms(created_at) if created_at is not None else _ms(self.now())
-        job_id = job_id or str(uuid.uuid4())
-        detail: dict[str, Any] = {
-            "jobArn": self._state.batch_arn(f"job/{job_id}"),
-            "jobName": job_name,
-            "jobId": job_id,
-            "jobQueue": self._state.queue(job_queue).arn,
-            "status": status,
-            "createdAt": created,
-            "jobDefinition": self.definition_arn(job_definition),
-        }
-        running = status in ("STARTING", "RUNNING") or status in _TERMINAL
-        if started_at is not None or (running and status != "STARTING"):
-            detail["startedAt"] = _ms(started_at) if started_at is not None else created + 60_000
-        if stopped_at is not None or status in _TERMINAL:
-            stop = _ms(stopped_at) if stopped_at is not None else detail["startedAt"] + 300_000
-            detail["stoppedAt"] = stop
-        if share_identifier is not None:
-            detail["shareIdentifier"] = share_identifier
-        if scheduling_priority is not None:
-            detail["schedulingPriority"] = scheduling_priority
-        if status_reason is not None:
-            detail["statusReason"] = status_reason
-        if exit_code is not None or status in _TERMINAL or status == "RUNNING":
-            container = {"image": "public.ecr.aws/docker/library/busybox", "vcpus": 1}
-            container |= {"memory": 512, "command": ["run.sh"]}
-            if exit_code is not None:
-                container["exitCode"] = exit_code
-            elif status in _TERMINAL:
-                container["exitCode"] = 0 if status == "SUCCEEDED" else 1
-            if "CannotPullContainer" not in (status_reason or ""):  # never started: no stream
-                container["logStreamName"] = f"{job_name}/default/{detail['jobId']}"
-            detail["container"] = container
-        if array_size is not None:
-            statuses = list(child_statuses or [status] * array_size)
-            if len(statuses) != array_size:
-                raise ValueError("child_statuses: give one status per child")
-            detail["arrayProperties"] = {
-                "size": array_size,
-                "statusSummary": status_summary(statuses),
-                "statusSummaryLastUpdatedAt": created,
-            }
-        if num_nodes is not None:
-            detail["nodeProperties"] = {
-                "numNodes": num_nodes,
-                "mainNode": 0,
-                "nodeRangeProperties": [{"targetNodes": "0:"}],
-            }
-        _check_members(members, "JobDetail")
-        detail.update(members)
-        parent = self._store(detail, job_queue)
-        if array_size is not None:
-            for index, child_status in enumerate(statuses):
-                child = self._child(detail, f"{detail['jobId']}:{index}", child_status)
-                child["arrayProperties"] = {"index": index}
-                self._store(child, None, array_parent=detail["jobId"])
-        if num_nodes is not None:
-            for index in range(num_nodes):
-                child = self._child(detail, f"{detail['jobId']}#{index}", status)
-                child.pop("nodeProperties", None)
-                child["nodeDetails"] = {"nodeIndex": index, "isMainNode": index == 0}
-                self._store(child, None, node_parent=detail["jobId"])
-        return parent
+        jobs = seeding.batch_job(
+            self._state,
+            job_queue,
+            job_name=job_name,
+            status=status,
+            created_at=created_at,
+            started_at=started_at,
+            stopped_at=stopped_at,
+            job_definition=job_definition,
+            job_id=job_id,
+            share_identifier=share_identifier,
+            scheduling_priority=scheduling_priority,
+            exit_code=exit_code,
+            status_reason=status_reason,
+            array_size=array_size,
+            child_statuses=child_statuses,
+            num_nodes=num_nodes,
+            members=members,
+        )
+        stored = [self._store(job) for job in jobs]
+        return stored[0]
 
-    def _child(self, parent: dict[str, Any], job_id: str, status: str) -> dict[str, Any]:
-        child = {k: v for k, v in parent.items() if k not in ("arrayProperties", "container")}
-        child |= {"jobId": job_id, "status": status}
-        child["jobArn"] = self._state.batch_arn(f"job/{job_id}")
-        task_id = uuid.uuid5(uuid.NAMESPACE_URL, job_id).hex  # stream names have no ':'
-        stream = f"{definition_name(parent['jobDefinition'])[0]}/default/{task_id}"
-        if status in _TERMINAL:
-            exit_code = 0 if status == "SUCCEEDED" else 1
-            child["container"] = {"exitCode": exit_code, "image": "busybox", "vcpus": 1}
-            child["container"]["logStreamName"] = stream
-            child.setdefault("startedAt", parent["createdAt"] + 60_000)
-            child.setdefault("stoppedAt", child["startedAt"] + 300_000)
-        elif status == "RUNNING":
-            child["container"] = {"image": "busybox", "vcpus": 1, "logStreamName": stream}
-        return child
-
-    def _store(
-        self,
-        detail: dict[str, Any],
-        queue: str | None,
-        array_parent: str | None = None,
-        node_parent: str | None = None,
-    ) -> JobDetail:
-        model = JobDetail.model_validate(detail)  # only valid jobs get in
-        self._state.add_job(detail, queue, array_parent=array_parent, node_parent=node_parent)
-        self.logs.register(detail)
+    def _store(self, job: seeding.NewJob) -> JobDetail:
+        model = JobDetail.model_validate(job.detail)  # only valid jobs get in
+        self._state.add_job(
+            job.detail, job.queue, array_parent=job.array_parent, node_parent=job.node_parent
+        )
+        self.logs.register(job.detail)
         return model
 
     def set_job_status(self, job_id: str, status: str, **members: Any) -> JobDetail:
         """Move a job to ``status`` (and set other JobDetail wire members), as AWS does
         while a listing is under way: later pages see the change."""
-        detail = dict(self._state.job_detail(job_id), status=status)
-        now = _ms(self.now())
-        if status in ("RUNNING", *_TERMINAL):
-            detail.setdefault("startedAt", now)
-        if status in _TERMINAL:
-            detail.setdefault("stoppedAt", max(now, detail["startedAt"]))
-        _check_members(members, "JobDetail")
-        detail.update(members)
+        detail = seeding.with_status(self._state, self._state.job_detail(job_id), status, members)
         model = JobDetail.model_validate(detail)
         self._state.replace_job_detail(job_id, detail)
         return model
@@ -435,19 +355,8 @@ class FakeAWS:
         Becoming SUCCEEDED or FAILED sets ``stoppedAt`` (now) and the container's exit code
         (0 / 1) unless given.
         """
-        _check_members(members, "JobDetail")
-        detail = self._state.job_detail(job_id)
-        detail.update(
-            {
-                k: _ms(v) if isinstance(v, datetime) and k.endswith("At") else v
-                for k, v in members.items()
-            }
-        )
-        if detail.get("status") in _TERMINAL:
-            detail.setdefault("stoppedAt", _ms(self.now()))
-            container = dict(detail.get("container") or {})
-            container.setdefault("exitCode", 0 if detail["status"] == "SUCCEEDED" else 1)
-            detail["container"] = container
+        seeding.check_members(members, "JobDetail")
+        detail = seeding.updated(self._state, self._state.job_detail(job_id), members)
         model = JobDetail.model_validate(detail)
         self._state.replace_job_detail(job_id, detail)
         self.logs.register(detail)
@@ -475,33 +384,16 @@ class FakeAWS:
         **members: Any,
     ) -> ServiceJobSummary:
         """Add a service job (SageMaker training) as ListServiceJobs returns it."""
-        created = _ms(created_at) if created_at is not None else _ms(self.now())
-        job_id = job_id or str(uuid.uuid4())
-        summary: dict[str, Any] = {
-            "jobArn": self._state.batch_arn(f"service-job/{job_id}"),
-            "jobId": job_id,
-            "jobName": job_name,
-            "serviceJobType": "SAGEMAKER_TRAINING",
-            "status": status,
-            "createdAt": created,
-        }
-        if status in ("STARTING", "RUNNING") or status in _TERMINAL:
-            summary["startedAt"] = created + 60_000
-            summary["latestAttempt"] = {
-                "serviceResourceId": {
-                    "name": "TrainingJobArn",
-                    "value": f"arn:aws:sagemaker:{self.region}:{self.account_id}:"
-                    f"training-job/{job_name}",
-                }
-            }
-        if status in _TERMINAL:
-            summary["stoppedAt"] = summary["startedAt"] + 600_000
-        if share_identifier is not None:
-            summary["shareIdentifier"] = share_identifier
-        if quota_share_name is not None:
-            summary["quotaShareName"] = quota_share_name
-        _check_members(members, "ServiceJobSummary")
-        summary.update(members)
+        summary = seeding.service_job(
+            self._state,
+            job_name=job_name,
+            status=status,
+            created_at=created_at,
+            share_identifier=share_identifier,
+            quota_share_name=quota_share_name,
+            job_id=job_id,
+            members=members,
+        )
         model = ServiceJobSummary.model_validate(summary)
         self._state.add_service_job(job_queue, summary)
         return model
@@ -522,26 +414,19 @@ class FakeAWS:
         job_id: str | None = None,
     ) -> S3BatchJob:
         """Add an S3 Batch Operations job to an account (default: this backend's)."""
-        created = created or self.now()
-        job: dict[str, Any] = {
-            "JobId": job_id or str(uuid.uuid4()),
-            "Operation": operation,
-            "Priority": priority,
-            "Status": status,
-            "CreationTime": created,
-            "ProgressSummary": {
-                "TotalNumberOfTasks": total,
-                "NumberOfTasksSucceeded": succeeded,
-                "NumberOfTasksFailed": failed,
-                "Timers": {"ElapsedTimeInActiveSeconds": 0},
-            },
-        }
-        if description is not None:
-            job["Description"] = description
-        if status in _S3_ENDED:
-            job["TerminationDate"] = terminated or min(created + timedelta(hours=1), self.now())
-        elapsed = int(((terminated or self.now()) - created).total_seconds())
-        job["ProgressSummary"]["Timers"]["ElapsedTimeInActiveSeconds"] = max(elapsed, 0)
+        job = seeding.s3_job(
+            self._state,
+            status=status,
+            operation=operation,
+            created=created,
+            terminated=terminated,
+            total=total,
+            succeeded=succeeded,
+            failed=failed,
+            description=description,
+            priority=priority,
+            job_id=job_id,
+        )
         model = S3BatchJob.model_validate(job)
         self._state.add_s3_job(account_id or self.account_id, job)
         return model
@@ -594,18 +479,3 @@ class FakeAWS:
             if previous is not None:
                 response[operation.output_token] = previous
         return response
-
-
-def _check_members(members: Mapping[str, Any], model: str) -> None:
-    """Extra keyword arguments must be wire members of ``model``: a typo is an error, not a
-    member silently kept as an unknown extra."""
-    import batchkit.models
-
-    fields = getattr(batchkit.models, model).model_fields
-    known = {f.alias or name for name, f in fields.items()}
-    unknown = sorted(set(members) - known)
-    if unknown:
-        raise TypeError(
-            f"unknown {model} member(s) {', '.join(map(repr, unknown))}; extra keyword "
-            f"arguments are {model} wire members such as {', '.join(sorted(known)[:6])}, ..."
-        )
