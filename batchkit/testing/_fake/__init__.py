@@ -56,7 +56,8 @@ from batchkit._core.config import client_config as _client_config
 from batchkit._spec.operations import OPERATIONS
 from batchkit._sync.client import BatchClient, S3BatchOperationsClient
 from batchkit.models import JobDetail, S3BatchJob, ServiceJobSummary
-from batchkit.testing._fake import batch, s3, seeding
+from batchkit.testing._aio import fake_session
+from batchkit.testing._fake import batch, demo_account, s3, seeding
 from batchkit.testing._fake.faults import Fault, Traffic, delayed, raise_transport
 from batchkit.testing._fake.lifecycle import Lifecycle
 from batchkit.testing._fake.logs import FakeLogs
@@ -69,7 +70,7 @@ if TYPE_CHECKING:
 
 __all__ = ["FakeAWS"]
 
-Handler = Callable[[dict[str, Any]], dict[str, Any]]
+_Handler = Callable[[dict[str, Any]], dict[str, Any]]
 
 
 class FakeAWS:
@@ -93,7 +94,7 @@ class FakeAWS:
         self.logs = FakeLogs(self._state)
         """CloudWatch Logs: every job's log streams (seeded on first read); ``append`` lines."""
         state = self._state
-        self._handlers: dict[str, Handler] = {
+        self._handlers: dict[str, _Handler] = {
             "batch.ListJobs": functools.partial(batch.list_jobs, state),
             "batch.ListServiceJobs": functools.partial(batch.list_service_jobs, state),
             "batch.DescribeJobs": functools.partial(batch.describe_jobs, state),
@@ -107,11 +108,9 @@ class FakeAWS:
         """A backend seeded with the demo account (what ``batchkit demo`` and ``--fake`` use):
         queues ``cpu-spot``, ``gpu-ondemand``, ``etl`` (jobs over four weeks, array and
         multi-node jobs), ``sagemaker`` (service jobs), and S3 Batch Operations jobs."""
-        from batchkit.testing._fake.demo_account import seed
-
         moment = (now or datetime.now(timezone.utc)).replace(microsecond=0)
         fake = cls(now=lambda: moment)
-        seed(fake, moment, jobs=jobs)
+        demo_account.seed(fake, moment, jobs=jobs)
         return fake
 
     @property
@@ -178,8 +177,6 @@ class FakeAWS:
         """An aiobotocore ``AioSession`` (fake credentials, this backend's region) whose
         clients this backend answers (needs aiobotocore: ``batchkit-aws[async]``)."""
         if self._aio_session is None:
-            from batchkit.testing._aio import fake_session
-
             self._aio_session = fake_session(self)
         return self._aio_session
 

@@ -3,8 +3,10 @@ jobs, behind one lock -- and the one API every other part of the fake reads and 
 
 The store also holds what its records are made relative to: the region, the account and the
 clock (``now``).  Every change bumps a version that invalidates the cached query results
-(:meth:`State.cached`).  Records handed out are the store's own only inside
-:meth:`State.edit_jobs` (under the lock); everything else gets copies or immutable values.
+(:meth:`State.cached`).  A stored dict is never changed in place -- a change replaces it (copy
+on write) -- so reads hand out the stored dicts and a response being serialised in another
+thread never sees half a change; only :meth:`State.edit_jobs` hands out the stored records
+themselves, under the lock.
 """
 
 from __future__ import annotations
