@@ -39,6 +39,10 @@ Behaviour (each rule is tested in ``tests/fake/test_fake.py``):
 * faults: :meth:`FakeAWS.inject` (throttling, 5xx, any error, on the N-th call),
   :meth:`FakeAWS.set_latency`, and :meth:`FakeAWS.set_rate_limit` (HTTP 429 beyond N requests a
   second per operation, on a clock you can simulate); jobs move on with ``set_job_status``.
+
+This module is the facade; the parts import the store, never the facade: ``state`` (the store
+and its one API), ``batch``, ``s3`` and ``logs`` (the operations), ``paging``, ``seeding`` (what
+``add_*`` stores), ``faults``, ``lifecycle`` and ``demo_account``.
 """
 
 from __future__ import annotations
