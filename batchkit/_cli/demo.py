@@ -18,7 +18,7 @@ from batchkit import ALL_STATUSES, BatchClient, JobFilter, S3BatchOperationsClie
 from batchkit._spec.display import relative_time
 from batchkit.models import JobDetail, JobStatus, S3JobStatus, ServiceJobStatus
 from batchkit.testing import FakeAWS, ManualClock
-from batchkit.testing._demo_account import QUEUES, SERVICE_QUEUE
+from batchkit.testing._fake.demo_account import QUEUES, SERVICE_QUEUE
 
 
 def _created(job: JobDetail) -> datetime:

@@ -35,11 +35,11 @@ from batchkit._exports import attach as _attach
 
 if _typing.TYPE_CHECKING:
     from batchkit.testing._clock import ManualClock as ManualClock
-    from batchkit.testing._fake import FAULT_KINDS as FAULT_KINDS
     from batchkit.testing._fake import FakeAWS as FakeAWS
-    from batchkit.testing._fake import Fault as Fault
-    from batchkit.testing._lifecycle import Lifecycle as Lifecycle
-    from batchkit.testing._lifecycle import Step as Step
+    from batchkit.testing._fake.faults import FAULT_KINDS as FAULT_KINDS
+    from batchkit.testing._fake.faults import Fault as Fault
+    from batchkit.testing._fake.lifecycle import Lifecycle as Lifecycle
+    from batchkit.testing._fake.lifecycle import Step as Step
     from batchkit.testing._stubs import Stub as Stub
     from batchkit.testing._stubs import StubError as StubError
     from batchkit.testing._stubs import load_stubs as load_stubs

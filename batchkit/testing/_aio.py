@@ -7,17 +7,25 @@ same ``before-send`` event as for boto3 clients: the same state, faults and requ
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     import pytest
 
-    from batchkit.testing._fake import FakeAWS
-
-__all__ = ["fake_session", "serve_default_async_session"]
+__all__ = ["Backend", "fake_session", "serve_default_async_session"]
 
 
-def fake_session(fake: FakeAWS, *, credentials: bool = True) -> Any:
+class Backend(Protocol):
+    """What a session needs of the backend that answers it (``FakeAWS`` is one)."""
+
+    @property
+    def region(self) -> str: ...
+
+    def attach(self, target: Any) -> Callable[[], None]: ...
+
+
+def fake_session(fake: Backend, *, credentials: bool = True) -> Any:
     """A new ``AioSession`` (fake credentials, ``fake.region``) answered by ``fake``."""
     from aiobotocore.session import AioSession
 
@@ -29,7 +37,7 @@ def fake_session(fake: FakeAWS, *, credentials: bool = True) -> Any:
     return session
 
 
-def serve_default_async_session(fake: FakeAWS, monkeypatch: pytest.MonkeyPatch) -> None:
+def serve_default_async_session(fake: Backend, monkeypatch: pytest.MonkeyPatch) -> None:
     """Make ``AsyncBatchClient()`` (no ``session=``) use a session ``fake`` answers, when
     aiobotocore is installed (undone by ``monkeypatch``).  Credentials and region come
     from the environment, as for boto3's default session."""

@@ -93,7 +93,7 @@ def test_demo_with_very_few_jobs(capsys: pytest.CaptureFixture[str], jobs: int) 
 
 def test_the_demo_account_lives_in_testing_without_import_cycles() -> None:
     testing = Path(batchkit.testing.__file__).parent
-    for path in testing.glob("*.py"):
+    for path in testing.rglob("*.py"):
         tree = ast.parse(path.read_text())
         for node in ast.walk(tree):
             names = [node.module or ""] if isinstance(node, ast.ImportFrom) else []

@@ -756,7 +756,7 @@ def test_retry_backoff_and_the_adaptive_limiter_run_on_the_patched_objects() -> 
 
 
 def test_the_transport_failures_fake_aws_injects_are_retried_as_transient() -> None:
-    """batchkit/testing/_fake.py raises these from its before-send answer (FAULT_KINDS): the
+    """batchkit/testing/_fake/faults.py raises these from its before-send answer (FAULT_KINDS): the
     endpoint hands them to the retry handler, whose standard mode retries them."""
     transient = vars(standard.TransientRetryableChecker)["_TRANSIENT_EXCEPTION_CLS"]
     b = botocore.exceptions
@@ -858,7 +858,7 @@ def test_region_names_are_checked_by_the_function_batchkit_calls() -> None:
 
 
 def test_the_exceptions_batchkit_maps_exist() -> None:
-    """batchkit/_errors.py, batchkit/_cli.py and batchkit/testing/_fake.py name these."""
+    """batchkit/_errors.py, batchkit/_cli.py and batchkit/testing/_fake/faults.py name these."""
     names = [
         "ClientError",
         "ConnectTimeoutError",

@@ -29,17 +29,15 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from batchkit._core.errors import BatchKitError
 from batchkit._core.locations import LogLocation, locate
 from batchkit._spec.operations import GET_LOG_EVENTS as _OP
 from batchkit._spec.time import from_epoch_millis, to_epoch_millis
 from batchkit.models import JobDetail
+from batchkit.testing._fake.state import State
 from batchkit.testing._wire import AWSErrorResponse, request_region
-
-if TYPE_CHECKING:
-    from batchkit.testing._fake import FakeAWS
 
 __all__ = ["FakeLogs"]
 
@@ -56,8 +54,8 @@ class _Stream:
 class FakeLogs:
     """The fake's CloudWatch Logs: log groups and streams, by (region, group, stream)."""
 
-    def __init__(self, fake: FakeAWS) -> None:
-        self._fake = fake
+    def __init__(self, state: State) -> None:
+        self._state = state
         self._lock = threading.Lock()
         self._groups: set[tuple[str, str]] = set()
         self._streams: dict[tuple[str, str, str], _Stream] = {}
@@ -79,7 +77,7 @@ class FakeLogs:
         A message is a ``str`` (timestamped ``step`` after the previous line, or at
         ``start``) or a ``(datetime, str)`` pair.
         """
-        key = (region or self._fake.region, group, stream)
+        key = (region or self._state.region, group, stream)
         with self._lock:
             self._groups.add(key[:2])
             entry = self._streams.setdefault(key, _Stream())
@@ -93,7 +91,7 @@ class FakeLogs:
                     text = message[1]
                 else:
                     if moment is None:
-                        now = to_epoch_millis(self._fake.now())
+                        now = to_epoch_millis(self._state.now())
                         moment = now if last is None else max(now, last + _ms(step))
                     stamp, text = moment, message
                     moment += _ms(step)
@@ -112,12 +110,8 @@ class FakeLogs:
 
     def location(self, job_id: str, *, attempt: int | None = None) -> LogLocation:
         """Where a job of this fake logs (ValueError if it has no stream)."""
-        with self._fake._lock:
-            entry = self._fake._jobs.get(job_id)
-        if entry is None:
-            raise KeyError(f"no job {job_id!r} in this FakeAWS")
-        job = JobDetail.model_validate(entry.detail)
-        found = locate(job, attempt=attempt, default_region=self._fake.region)
+        job = JobDetail.model_validate(self._state.job_detail(job_id))
+        found = locate(job, attempt=attempt, default_region=self._state.region)
         if found.stream is None:
             raise ValueError(f"job {job_id} has no log stream (it has not started)")
         return found
@@ -125,14 +119,14 @@ class FakeLogs:
     def delete_stream(self, group: str, stream: str, *, region: str | None = None) -> None:
         """Delete a stream (as a retention policy would): reading it is then not found."""
         with self._lock:
-            self._streams.pop((region or self._fake.region, group, stream), None)
+            self._streams.pop((region or self._state.region, group, stream), None)
 
     def events(
         self, group: str, stream: str, *, region: str | None = None
     ) -> list[tuple[datetime, str]]:
         """The lines of a stream, oldest first (seeded ones included)."""
         with self._lock:
-            entry = self._streams.get((region or self._fake.region, group, stream))
+            entry = self._streams.get((region or self._state.region, group, stream))
             if entry is None:
                 raise KeyError(f"no log stream {group} {stream}")
             events = list(self._materialize(entry))
@@ -157,7 +151,7 @@ class FakeLogs:
                     job,
                     attempt=attempt,
                     container=container,
-                    default_region=self._fake.region,
+                    default_region=self._state.region,
                 )
             except BatchKitError:  # EKS, another driver, an array parent: no stream
                 continue
@@ -183,7 +177,7 @@ class FakeLogs:
 
     def get_log_events(self, params: Mapping[str, Any]) -> dict[str, Any]:
         """The ``GetLogEvents`` responder (AWS errors raise ``AWSErrorResponse``)."""
-        region = request_region() or self._fake.region
+        region = request_region() or self._state.region
         group = params.get("logGroupName")
         identifier = params.get("logGroupIdentifier")
         if group and identifier:

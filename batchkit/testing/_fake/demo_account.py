@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import random
 import uuid
+from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from batchkit.testing._fake import FakeAWS
-
-__all__ = ["PIPELINES", "QUEUES", "REASONS", "SERVICE_QUEUE", "seed"]
+__all__ = ["PIPELINES", "QUEUES", "REASONS", "SERVICE_QUEUE", "Account", "seed"]
 
 SERVICE_QUEUE = "sagemaker"
 
@@ -33,7 +31,56 @@ REASONS = (
 )
 
 
-def seed(fake: FakeAWS, now: datetime, jobs: int = 3000, rng_seed: int = 7) -> None:
+class Account(Protocol):
+    """What the seed adds to (``FakeAWS``'s ``add_*`` methods, the arguments it passes)."""
+
+    def add_queue(self, name: str, *, priority: int = ..., job_queue_type: str = ...) -> str: ...
+
+    def add_job(
+        self,
+        job_queue: str = ...,
+        *,
+        job_name: str = ...,
+        status: str = ...,
+        created_at: datetime | int | None = ...,
+        job_definition: str = ...,
+        job_id: str | None = ...,
+        share_identifier: str | None = ...,
+        exit_code: int | None = ...,
+        status_reason: str | None = ...,
+        array_size: int | None = ...,
+        child_statuses: Iterable[str] | None = ...,
+        num_nodes: int | None = ...,
+    ) -> object: ...
+
+    def add_service_job(
+        self,
+        job_queue: str = ...,
+        *,
+        job_name: str = ...,
+        status: str = ...,
+        created_at: datetime | int | None = ...,
+        share_identifier: str | None = ...,
+        quota_share_name: str | None = ...,
+        job_id: str | None = ...,
+    ) -> object: ...
+
+    def add_s3_job(
+        self,
+        *,
+        status: str = ...,
+        operation: str = ...,
+        created: datetime | None = ...,
+        terminated: datetime | None = ...,
+        total: int = ...,
+        succeeded: int = ...,
+        failed: int = ...,
+        description: str | None = ...,
+        job_id: str | None = ...,
+    ) -> object: ...
+
+
+def seed(fake: Account, now: datetime, jobs: int = 3000, rng_seed: int = 7) -> None:
     """Fill ``fake`` with a realistic, reproducible account (``jobs`` >= 0 queue jobs, plus
     the array, multi-node, service and S3 jobs)."""
     rng = random.Random(rng_seed)

@@ -37,13 +37,11 @@ import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from batchkit._spec.models.mixins import TERMINAL_BATCH_VALUES
 from batchkit._spec.time import to_epoch_millis
-
-if TYPE_CHECKING:
-    from batchkit.testing._fake import FakeAWS
+from batchkit.testing._fake.state import Job, State
 
 __all__ = ["Lifecycle", "Step", "status_summary"]
 
@@ -104,8 +102,8 @@ def _step(item: StepLike) -> Step:
 class Lifecycle:
     """Scheduled status changes of a :class:`FakeAWS`'s jobs (``fake.lifecycle``)."""
 
-    def __init__(self, fake: FakeAWS) -> None:
-        self._fake = fake
+    def __init__(self, state: State) -> None:
+        self._state = state
         self._due: list[tuple[int, int, str, Step]] = []  # (epoch ms, sequence, job id, step)
         self._sequence = 0
         # Requests arrive on several threads at once (describe workers): the heap of due
@@ -124,7 +122,7 @@ class Lifecycle:
         parsed = [_step(s) for s in steps]
         if any(b.at < a.at for a, b in itertools.pairwise(parsed)):
             raise ValueError("steps: times must not go back")
-        origin = to_epoch_millis(start or self._fake.now())
+        origin = to_epoch_millis(start or self._state.now())
         with self._lock:
             for target in self._targets(job_id):
                 for step in parsed:
@@ -150,7 +148,7 @@ class Lifecycle:
         if not time_scale > 0:
             raise ValueError(f"time_scale: must be > 0, got {time_scale}")
         rng = random.Random(seed)
-        current = self._fake._job_statuses()  # pyright: ignore[reportPrivateUsage]
+        current = self._state.job_statuses()
         for job_id in job_ids:
             for target in self._targets(job_id, expand_nodes=False):
                 rank = _RANK.get(current.get(target, "SUBMITTED"), 0)
@@ -169,7 +167,7 @@ class Lifecycle:
     def advance(self) -> int:
         """Apply every step due at the backend's now (done before each request is
         answered); returns how many were applied."""
-        now_ms = to_epoch_millis(self._fake.now())
+        now_ms = to_epoch_millis(self._state.now())
         with self._lock:
             if not self._due or self._due[0][0] > now_ms:
                 return 0
@@ -177,7 +175,7 @@ class Lifecycle:
             while self._due and self._due[0][0] <= now_ms:
                 at, _seq, job_id, step = heapq.heappop(self._due)
                 due.append((at, job_id, step))
-            self._fake._edit_jobs(lambda jobs: _apply_all(jobs, due, now_ms))  # pyright: ignore[reportPrivateUsage]
+            self._state.edit_jobs(lambda jobs: _apply_all(jobs, due, now_ms))
             return len(due)
 
     @property
@@ -187,16 +185,16 @@ class Lifecycle:
             return len(self._due)
 
     def _targets(self, job_id: str, *, expand_nodes: bool = True) -> list[str]:
-        jobs = self._fake._job_statuses()  # pyright: ignore[reportPrivateUsage]
+        jobs = self._state.job_statuses()
         if job_id not in jobs:
             raise KeyError(f"no job {job_id!r} in this FakeAWS")
-        children = self._fake._children(job_id)  # pyright: ignore[reportPrivateUsage]
+        children = self._state.children(job_id)
         if children["array"]:
             return children["array"]
         return [job_id, *children["nodes"]] if expand_nodes else [job_id]
 
 
-def _apply_all(jobs: Mapping[str, Any], due: list[tuple[int, str, Step]], now_ms: int) -> list[str]:
+def _apply_all(jobs: Mapping[str, Job], due: list[tuple[int, str, Step]], now_ms: int) -> list[str]:
     """Apply the due steps in time order; then bring the parents of changed array children
     up to date.  Returns the ids whose details changed."""
     changed: list[str] = []
