@@ -126,8 +126,10 @@ def face(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Ite
     current = Face(request.param)
     if current.name == "async":
 
-        def batch_client(fake: FakeAWS, config: Config | None = None) -> Any:
-            return current.opened(fake.async_batch_client(config))
+        def batch_client(
+            fake: FakeAWS, config: Config | None = None, *, fetch_ahead: bool = True
+        ) -> Any:
+            return current.opened(fake.async_batch_client(config, fetch_ahead=fetch_ahead))
 
         def s3_client(
             fake: FakeAWS, account_id: str | None = None, config: Config | None = None

@@ -80,6 +80,7 @@ class _Client(ClientBase):
                 )
                 for request in spec.requests
             ],
+            ahead=self._ahead_of(raw),
             **spec.pager_options(),
         )
 
@@ -95,8 +96,10 @@ class AsyncBatchClient(_Client):
     every response (batchkit then validates its dicts): slower, but your own
     ``before-parse``/``after-call`` handlers see full responses.  ``gc_pause=False``
     validates pages without deferring Python's garbage collector (see docs/performance.md).
-    One instance is safe to share between tasks (pagers are not).  Leaving ``async with``
-    (or :meth:`aclose`) closes the connections batchkit opened.
+    Each listing fetches its next page while its current one is read (at most one page ahead,
+    only when the call will need it); ``fetch_ahead=False`` makes every listing strictly one
+    request after another.  One instance is safe to share between tasks (pagers are not).
+    Leaving ``async with`` (or :meth:`aclose`) closes the connections batchkit opened.
 
     Job logs (:meth:`logs`, :meth:`why`) are read with CloudWatch Logs clients made from the
     same session, config and endpoint URL, one per region a job logs to
@@ -116,9 +119,18 @@ class AsyncBatchClient(_Client):
         fast_path: bool = True,
         gc_pause: bool = True,
         logs_client: Any = None,
+        fetch_ahead: bool = True,
     ) -> None:
         super().__init__(
-            client, session, region_name, endpoint_url, config, fast_path, gc_pause, logs_client
+            client,
+            session,
+            region_name,
+            endpoint_url,
+            config,
+            fast_path,
+            gc_pause,
+            logs_client,
+            fetch_ahead=fetch_ahead,
         )
 
     @property
@@ -670,9 +682,19 @@ class AsyncS3BatchOperationsClient(_Client):
         config: Config | None = None,
         fast_path: bool = True,
         gc_pause: bool = True,
+        fetch_ahead: bool = True,
     ) -> None:
         self._account_id = check_account_id(account_id)
-        super().__init__(client, session, region_name, endpoint_url, config, fast_path, gc_pause)
+        super().__init__(
+            client,
+            session,
+            region_name,
+            endpoint_url,
+            config,
+            fast_path,
+            gc_pause,
+            fetch_ahead=fetch_ahead,
+        )
 
     @property
     def account_id(self) -> str:

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
 from typing_extensions import Self
 
-from batchkit._async.runtime import CONSUMER, ListingBase
+from batchkit._async.runtime import CONSUMER, Ahead, Fetching, ListingBase
 from batchkit._core.checks import check_count
 from batchkit._core.errors import BatchKitError
 from batchkit._core.pager import END, Consumed, Page, PagerCore, RawPage
@@ -177,7 +177,27 @@ class AsyncPager(PagerCore[T, "AsyncPageFetcher[T]"], AsyncListing[T]):
     time (a second concurrent consumer raises); use it with ``async with`` (or ``aclose()``)
     to end it early.  It pages jobs, service jobs, S3 jobs, queues and log events alike
     (``AsyncJobPager`` is the same class, by its first name).
+
+    While the consumer reads a page, the next one is already being fetched (``ahead``, the
+    client's: at most one page ahead per listing, only when the running call will need it --
+    never for ``first()`` or a ``take`` the page in hand covers), so a listing read to its
+    end waits for the network about once rather than once a page.  ``resume_token`` and
+    errors are unchanged by it: a page fetched ahead counts only once the consumer reaches
+    it, and its failure is raised there, at the same item as without it.
     """
+
+    def __init__(
+        self, sources: Sequence[AsyncPageFetcher[T]], *, ahead: Ahead | None = None, **options: Any
+    ) -> None:
+        super().__init__(sources, **options)
+        self._fetch_ahead_with = ahead
+        self._pending: Fetching[RawPage[T]] | None = None
+
+    def close(self) -> None:
+        """End the listing: iteration stops, a page fetched ahead is abandoned;
+        :attr:`resume_token` still says where it was."""
+        super().close()
+        self._drop_ahead()
 
     async def pages(self) -> AsyncIterator[Page[T]]:
         """The remaining items page by page (one AWS response each, after filtering).
@@ -205,18 +225,54 @@ class AsyncPager(PagerCore[T, "AsyncPageFetcher[T]"], AsyncListing[T]):
                 raise StopAsyncIteration
 
     async def _next_page(self) -> bool:
-        """Load the page that follows; False at the end of the listing."""
+        """Load the page that follows (the one fetched ahead, if it is that page); False at
+        the end of the listing."""
         position = self._next_request()
         if position is None:
             return False
-        sources: Sequence[AsyncPageFetcher[T]] = self._sources
+        size = self._fetch_size(position)
+        pending, self._pending = self._pending, None
         try:
-            page = await sources[position.segment].fetch(position.token, self._fetch_size(position))
+            if pending is not None and pending.key == (position.segment, position.token, size):
+                page = await pending.result()
+            else:
+                if pending is not None:
+                    pending.cancel()
+                sources: Sequence[AsyncPageFetcher[T]] = self._sources
+                page = await sources[position.segment].fetch(position.token, size)
         except BatchKitError as error:
             error.resume_token = self._resume_token()
             raise
         self._accept(position, page)
+        self._fetch_ahead()
         return True
+
+    def _fetch_ahead(self) -> None:
+        """Start fetching the page the running call will need next, if any (one at most)."""
+        ahead = self._fetch_ahead_with
+        if ahead is None or self._pending is not None:
+            return
+        position = self._upcoming()
+        if position is None:
+            return
+        size = self._fetch_size(position)
+        source: AsyncPageFetcher[T] = self._sources[position.segment]
+        token = position.token
+        self._pending = ahead.start(
+            (position.segment, token, size), lambda: source.fetch(token, size)
+        )
+
+    def _fetch_soon(self) -> None:
+        """When no item is in hand: start fetching the next page now (a merge asks each of
+        its listings at once, then reads their heads one by one)."""
+        if self._ahead or (self._page is not None and self._pos < len(self._page.items)):
+            return
+        self._fetch_ahead()
+
+    def _drop_ahead(self) -> None:
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            pending.cancel()
 
 
 #: The name ``AsyncPager`` had first (it pages more than jobs): kept for existing code.

@@ -17,10 +17,10 @@ import asyncio
 import contextlib
 import inspect
 import time
-from collections.abc import AsyncIterable, AsyncIterator
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable
 from datetime import datetime, timezone
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Protocol, cast
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, cast
 
 from botocore.config import Config
 from typing_extensions import Self
@@ -28,6 +28,7 @@ from typing_extensions import Self
 from batchkit._core.checks import check_job_ids, describe_input, id_key, job_id_of
 from batchkit._core.config import DEFAULT_CONFIG, check_given_client, client_config
 from batchkit._core.errors import BatchKitError, InvalidParameterError, from_exception
+from batchkit._core.plans import pool_size
 from batchkit._wire import fastpath
 
 if TYPE_CHECKING:
@@ -39,15 +40,19 @@ if TYPE_CHECKING:
 __all__ = [
     "AWAITS_SLEEP",
     "CONSUMER",
+    "Ahead",
     "AsyncSystemClock",
     "ClientBase",
     "Closing",
+    "Fetching",
     "ListingBase",
     "Waker",
     "close_generator",
     "follow_sleep",
     "read_ids",
 ]
+
+T = TypeVar("T")
 
 #: Who else may be using a one-consumer object, for its error message.
 CONSUMER = "task"
@@ -98,6 +103,55 @@ async def close_generator(generator: AsyncIterator[Any]) -> None:
     """Close a loop's async generator; one running in another task sees its stop flag."""
     with contextlib.suppress(RuntimeError):  # running in another task
         await cast(Any, generator).aclose()
+
+
+class Fetching(Generic[T]):
+    """A page being fetched ahead of its listing's consumer: a task of its own."""
+
+    def __init__(self, key: object, task: asyncio.Future[tuple[T | None, BaseException | None]]):
+        self.key = key
+        self._task = task
+
+    async def result(self) -> T:
+        """The page (or the fetch's error).  Cancelling the awaiting task cancels the fetch:
+        the request is abandoned with it, as a direct fetch's would be."""
+        value, interrupt = await self._task
+        if interrupt is not None:
+            raise interrupt  # raised where the consumer awaits, as a direct fetch's would be
+        return cast(T, value)
+
+    def cancel(self) -> None:
+        """Abandon the fetch (a page nobody will read)."""
+        self._task.cancel()
+
+
+class Ahead:
+    """Fetching ahead for the listings of one client: each listing asks for its next page
+    while its consumer reads the current one, in a task of its own; at most ``limit`` of
+    these requests run at once (the client's connection pool), and botocore's retry mode
+    paces them all."""
+
+    def __init__(self, limit: int) -> None:
+        self._limit = limit
+        self._semaphore: asyncio.Semaphore | None = None
+
+    def start(self, key: object, call: Callable[[], Awaitable[T]]) -> Fetching[T]:
+        """Start ``call()`` (a page's fetch) in a task of its own."""
+        self._semaphore = self._semaphore or asyncio.Semaphore(self._limit)
+        semaphore = self._semaphore
+
+        async def run() -> tuple[T | None, BaseException | None]:
+            async with semaphore:
+                try:
+                    return await call(), None
+                except (KeyboardInterrupt, SystemExit) as interrupt:
+                    # Not out of the event loop from a task nobody awaits: to the consumer.
+                    return None, interrupt
+
+        return Fetching(key, asyncio.ensure_future(run()))
+
+    def close(self) -> None:
+        """Nothing to shut down: each listing cancels what it fetched ahead."""
 
 
 class AsyncSystemClock:
@@ -233,6 +287,7 @@ class ClientBase(Closing):
         fast_path: bool,
         gc_pause: bool,
         logs_client: Any = None,
+        fetch_ahead: bool = True,
     ) -> None:
         service = self._service
         given = check_given_client(
@@ -253,6 +308,8 @@ class ClientBase(Closing):
         self._context: Any = None  # the aiobotocore client's context manager, when ours
         self._fast = bool(fast_path)
         self._gc_pause = bool(gc_pause)
+        self._fetch_ahead = bool(fetch_ahead)
+        self._ahead: Ahead | None = None
         # CloudWatch Logs clients by region: those batchkit opened (closed by aclose) and
         # the one given (the caller's to close).
         self._logs_clients: dict[str, Any] = {}
@@ -314,6 +371,14 @@ class ClientBase(Closing):
         if context is not None:
             self._raw = None
             await context.__aexit__(None, None, None)
+
+    def _ahead_of(self, raw: Any) -> Ahead | None:
+        """How this client's listings fetch ahead (None with ``fetch_ahead=False``)."""
+        if not self._fetch_ahead:
+            return None
+        if self._ahead is None:
+            self._ahead = Ahead(pool_size(raw))
+        return self._ahead
 
     def _open_client(self) -> Any:
         if self._raw is None:

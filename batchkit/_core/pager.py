@@ -349,6 +349,27 @@ class PagerCore(Consumed[T], Generic[T, S]):
         while (item := self._take_from_page()) is not END:
             yield item
 
+    def _upcoming(self) -> Position | None:
+        """The page a listing may fetch *ahead*, while its consumer reads the one in hand
+        (sans I/O, no state changed): where the next request will start, when the running
+        call will need that page.  None when nothing follows, when the following token loops
+        back (the next request refuses the cycle), or when what is in hand covers the call's
+        need (``first()``, a small ``take``, ``max_items``): a page nobody asked for is never
+        fetched.  Before the first page, the first page itself (what the call needs)."""
+        if self._closed or self._at_max():
+            return None
+        if self._page is None:
+            return self._origin
+        following = self._following()
+        if following is None:
+            return None
+        if following.token is not None and (following.segment, following.token) in (self._followed):
+            return None
+        need = self._needed()
+        if need is not None and need <= len(self._ahead) + len(self._page.items) - self._pos:
+            return None
+        return following
+
     def _next_request(self) -> Position | None:
         """Where the next page starts (sans I/O); None at the end of the listing."""
         if self._closed or self._at_max():

@@ -40,17 +40,36 @@ class MergedPager(MergeCore[T, Pager[T]], Listing[T]):
     def _title(self) -> str:
         return f"{self._label} over {len(self._queues)} queues"
 
+    def close(self) -> None:
+        """End the listing: iteration stops, pages fetched ahead are abandoned;
+        :attr:`resume_token` still says where every queue was."""
+        super().close()
+        self._drop_ahead()
+
+    def _drop_ahead(self) -> None:
+        for pager in self._pagers:
+            pager._drop_ahead()
+
     def _read(self) -> T:
         """The next job of the merge (StopIteration at the end)."""
         if self._ended():
             raise StopIteration
-        for index in self._wanted():
+        wanted = self._wanted()
+        need = self._needed()  # a queue's first page: what the call needs
+        for index in wanted:  # every listing whose head is missing fetches at once...
+            pager = self._pagers[index]
+            with pager._wanting(need):
+                pager._fetch_soon()
+        for index in wanted:  # ...and the heads are taken in order
             pager = self._pagers[index]
             try:
-                with pager._wanting(self._needed()):  # a queue's first page: what the call needs
+                with pager._wanting(need):
                     self._set_head(index, pager.peek(1))
             except BatchKitError as error:
                 self._failed(error)
+                raise
+            except BaseException:  # cancelled, interrupted: nothing may keep running
+                self._drop_ahead()
                 raise
         best = self._best()
         if best is None:

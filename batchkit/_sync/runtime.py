@@ -14,10 +14,11 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from datetime import datetime, timezone
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from botocore.config import Config
 from typing_extensions import Self
@@ -25,6 +26,7 @@ from typing_extensions import Self
 from batchkit._core.checks import ASYNC_SLEEP, check_job_ids, describe_input
 from batchkit._core.config import check_given_client, client_config
 from batchkit._core.errors import InvalidParameterError, from_exception
+from batchkit._core.plans import pool_size
 from batchkit._wire import fastpath
 
 if TYPE_CHECKING:
@@ -36,8 +38,10 @@ if TYPE_CHECKING:
 __all__ = [
     "AWAITS_SLEEP",
     "CONSUMER",
+    "Ahead",
     "ClientBase",
     "Closing",
+    "Fetching",
     "ListingBase",
     "SystemClock",
     "Waker",
@@ -45,6 +49,8 @@ __all__ = [
     "follow_sleep",
     "read_ids",
 ]
+
+T = TypeVar("T")
 
 #: Who else may be using a one-consumer object, for its error message.
 CONSUMER = "thread"
@@ -91,6 +97,62 @@ def close_generator(generator: Iterator[Any]) -> None:
     """Close a loop's generator; one running in another thread sees its stop flag."""
     with contextlib.suppress(ValueError):  # running in another thread
         cast(Any, generator).close()
+
+
+class Fetching(Generic[T]):
+    """A page being fetched ahead of its listing's consumer, on a thread of its own."""
+
+    def __init__(self, key: object, future: Future[T], thread: threading.Thread) -> None:
+        self.key = key
+        self._future = future
+        self._thread = thread
+
+    def result(self) -> T:
+        """The page (or the fetch's error), waiting for it if need be.  Ctrl-C while waiting
+        interrupts the consumer; the request finishes on its thread and is dropped."""
+        try:
+            return self._future.result()
+        finally:
+            if self._future.done():
+                self._thread.join()  # it has set the result: it is ending
+
+    def cancel(self) -> None:
+        """Drop the fetch (a page nobody will read): not started, it never starts; running,
+        its result is dropped when it ends."""
+        self._future.cancel()
+
+
+class Ahead:
+    """Fetching ahead for the listings of one client: each listing asks for its next page
+    while its consumer reads the current one, each fetch on a short-lived thread of its own
+    (none outlives its request), at most ``limit`` at once (the client's connection pool);
+    botocore's retry mode paces them all."""
+
+    def __init__(self, limit: int) -> None:
+        self._slots = threading.BoundedSemaphore(limit)
+
+    def start(self, key: object, call: Callable[[], T]) -> Fetching[T]:
+        """Start ``call()`` (a page's fetch) on a thread of its own."""
+        future: Future[T] = Future()
+
+        def run() -> None:
+            with self._slots:
+                if not future.set_running_or_notify_cancel():
+                    return  # dropped before it started
+                try:
+                    result = call()
+                except BaseException as error:  # handed to the consumer, raised there
+                    future.set_exception(error)
+                else:
+                    future.set_result(result)
+
+        # daemon: a request in flight never holds up the interpreter's exit (Ctrl-C)
+        thread = threading.Thread(target=run, name="batchkit-ahead", daemon=True)
+        thread.start()
+        return Fetching(key, future, thread)
+
+    def close(self) -> None:
+        """Nothing to shut down: each fetch's thread ends with its request."""
 
 
 class SystemClock:
@@ -167,6 +229,7 @@ class ClientBase(Closing):
         fast_path: bool,
         gc_pause: bool,
         logs_client: Any = None,
+        fetch_ahead: bool = True,
     ) -> None:
         service = self._service
         self._owned: list[Any] = []
@@ -193,6 +256,8 @@ class ClientBase(Closing):
         self._endpoint_url = endpoint_url
         self._fast = bool(fast_path)
         self._gc_pause = bool(gc_pause)
+        self._fetch_ahead = bool(fetch_ahead)
+        self._ahead: Ahead | None = None
         self._logs_clients: dict[str, Any] = {}
         self._logs_lock = threading.Lock()
         if logs_client is not None:
@@ -226,6 +291,14 @@ class ClientBase(Closing):
                 raw.close()
         except Exception as error:
             raise from_exception(error, "closing the clients") from error
+
+    def _ahead_of(self, raw: Any) -> Ahead | None:
+        """How this client's listings fetch ahead (None with ``fetch_ahead=False``)."""
+        if not self._fetch_ahead:
+            return None
+        if self._ahead is None:
+            self._ahead = Ahead(pool_size(raw))
+        return self._ahead
 
     def _open_client(self) -> Any:
         return self._raw

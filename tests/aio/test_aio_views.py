@@ -267,3 +267,27 @@ async def test_gc_pause_is_per_client(pause: bool, monkeypatch: pytest.MonkeyPat
         await slow.list_jobs("q").to_list()  # botocore parses; batchkit validates its dicts
     assert asked
     assert set(asked) == {pause}
+
+
+async def test_a_merge_asks_every_queue_at_once_and_each_listing_reads_ahead() -> None:
+    """Fan-outs overlap (issue 24): the first page of every queue is requested together,
+    and while a page is read the next one is already on its way."""
+    fake = FakeAWS()
+    for i in range(24):
+        fake.add_job("abc"[i % 3], job_id=f"j{i:02d}", status="FAILED", created_at=1_000 - i)
+    async with await fake.async_batch_client().open() as batch:
+        gate = Gate(fake)
+        gate.attach(batch)
+        gate.open.clear()
+        pager = batch.list_jobs(["a", "b", "c"], status="FAILED", page_size=2)
+        first = asyncio.ensure_future(pager.__anext__())
+        for _ in range(1000):  # every queue's first request reaches the gate, none answered
+            if gate.waiting == 3:
+                break
+            await asyncio.sleep(0)
+        assert (gate.waiting, gate.started) == (3, 3)
+        gate.open.set()
+        assert (await first).job_id == "j00"
+        assert gate.peak >= 3
+        rest = [job.job_id async for job in pager]
+        assert ["j00", *rest] == [f"j{i:02d}" for i in range(24)]

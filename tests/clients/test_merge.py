@@ -154,7 +154,9 @@ def test_resumes_exactly_across_pagers_and_failures() -> None:
                 pager = batch.list_jobs(
                     list(QUEUES), status="FAILED", page_size=3, starting_token=error.resume_token
                 )
-    assert errors == 4
+    # Four calls fail; a failed call fetched *ahead* for a pager the loop then replaced is
+    # never read, so 1 to 4 errors reach the consumer -- and the listing is exact either way.
+    assert 1 <= errors <= 4
     assert read == [j for j in everything if status_of[j] == "FAILED"]
 
 

@@ -15,7 +15,7 @@ from tests.conftest import raw_client, summary
 
 
 @contextmanager
-def queue_of(n: int) -> Iterator[tuple[BatchClient, list[int]]]:
+def queue_of(n: int, *, fetch_ahead: bool = True) -> Iterator[tuple[BatchClient, list[int]]]:
     """A Batch client whose ListJobs pages through ``n`` jobs (newest first) by offset."""
     items = [summary(i) for i in range(n)]
     calls: list[int] = []
@@ -33,7 +33,7 @@ def queue_of(n: int) -> Iterator[tuple[BatchClient, list[int]]]:
     raw = raw_client("batch")
     stop = serve(raw, responder)
     try:
-        yield BatchClient(raw), calls
+        yield BatchClient(raw, fetch_ahead=fetch_ahead), calls
     finally:
         stop()
 
@@ -98,11 +98,32 @@ def test_memory_holds_one_page_and_requests_are_lazy() -> None:
         pager = batch.list_jobs("q", status="FAILED")
         assert calls == []
         assert next(pager, None) is not None  # iteration: the default page size
-        assert calls == [0]
         assert pager._page is not None
         assert len(pager._page.items) == 100
+        # at most one page ahead: while page 1 is read, page 2 is being fetched
+        assert pager._pending is not None
+        assert calls in ([0], [0, 100])
         assert sum(1 for _ in pager) == 249
         assert calls == [0, 100, 200]
+
+
+def test_without_fetching_ahead_a_listing_asks_one_page_at_a_time() -> None:
+    with queue_of(250, fetch_ahead=False) as (batch, calls):
+        pager = batch.list_jobs("q", status="FAILED")
+        assert next(pager, None) is not None
+        assert calls == [0]
+        assert pager._pending is None
+        assert sum(1 for _ in pager) == 249
+        assert calls == [0, 100, 200]
+
+
+def test_first_and_small_takes_fetch_nothing_ahead() -> None:
+    with queue_of(250) as (batch, calls):
+        assert batch.list_jobs("q", status="FAILED").first() is not None
+        pager = batch.list_jobs("q", status="FAILED")
+        assert len(pager.take(5)) == 5
+        assert pager._pending is None
+        assert len(calls) == 2  # one small page each: nothing fetched ahead
 
 
 @settings(max_examples=40, deadline=None)

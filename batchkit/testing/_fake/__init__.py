@@ -164,10 +164,12 @@ class FakeAWS:
         factory: Any = self.session().client
         return factory(service, config=_client_config(config), region_name=region or self.region)
 
-    def batch_client(self, config: Config | None = None) -> BatchClient:
+    def batch_client(
+        self, config: Config | None = None, *, fetch_ahead: bool = True
+    ) -> BatchClient:
         """A :class:`batchkit.BatchClient` on this backend (its CloudWatch Logs clients,
         for any region, too)."""
-        return BatchClient(session=self.session(), config=config)
+        return BatchClient(session=self.session(), config=config, fetch_ahead=fetch_ahead)
 
     def s3_client(
         self, account_id: str | None = None, config: Config | None = None
@@ -184,11 +186,13 @@ class FakeAWS:
             self._aio_session = fake_session(self)
         return self._aio_session
 
-    def async_batch_client(self, config: Config | None = None) -> AsyncBatchClient:
+    def async_batch_client(
+        self, config: Config | None = None, *, fetch_ahead: bool = True
+    ) -> AsyncBatchClient:
         """A :class:`batchkit.aio.AsyncBatchClient` on this backend (``async with`` it)."""
         from batchkit.aio import AsyncBatchClient
 
-        return AsyncBatchClient(session=self.aio_session(), config=config)
+        return AsyncBatchClient(session=self.aio_session(), config=config, fetch_ahead=fetch_ahead)
 
     def async_s3_client(
         self, account_id: str | None = None, config: Config | None = None
