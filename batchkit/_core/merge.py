@@ -140,8 +140,10 @@ class MergeCore(Consumed[T], Generic[T, P]):
         self._heads[index] = peeked[0] if peeked else None
 
     def _failed(self, error: BatchKitError) -> None:
-        """A queue's read failed: the error resumes the whole merge."""
-        error.resume_token = self._frontier_token()
+        """A queue's read failed: the error resumes the whole merge -- from the merge's own
+        resume point, so jobs read ahead by ``peek()`` (taken from their queues already)
+        are not skipped."""
+        error.resume_token = self.resume_token
 
     def _best(self) -> int | None:
         """The queue whose head comes next (newest; ties to the queue given first)."""

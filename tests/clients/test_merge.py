@@ -265,3 +265,32 @@ def test_a_call_that_needs_few_jobs_asks_each_queue_for_a_small_first_page() -> 
     everything = batch.list_jobs(list(QUEUES), status="SUCCEEDED")
     head = [j.job_id for j in everything.take(3)]
     assert head + [j.job_id for j in everything] == expected
+
+
+def test_a_failed_peek_keeps_the_peeked_jobs_in_the_error_token() -> None:
+    """Issue 22 item 3: yield a1, peek(3) fails reading queue beta; resuming from the
+    error's token must still yield every job not yielded (b1 was lost: the token was taken
+    past the peeked items)."""
+    fake = FakeAWS()
+    for name in ("alpha", "beta"):
+        fake.add_queue(name)
+    for job_id, queue, age in [("a1", "alpha", 1), ("b1", "beta", 2), ("a2", "alpha", 3)]:
+        fake.add_job(queue, job_id=job_id, status="FAILED", created_at=T0 - timedelta(minutes=age))
+    fake.add_job("beta", job_id="b2", status="FAILED", created_at=T0 - timedelta(minutes=4))
+    batch = fake.batch_client(NO_RETRY)
+    pager = batch.list_jobs(["alpha", "beta"], status="FAILED", page_size=1)
+    assert next(pager).job_id == "a1"
+    # requests: alpha p1, beta p1, then peek: alpha p2 (a2), b1 peeked, beta p2 fails
+    fake.inject(Fault(code="ServerException", status=500, operation="ListJobs", on_call=4))
+    seen = ["a1"]
+    try:
+        pager.peek(3)
+    except BatchKitError as error:
+        token = error.resume_token
+    else:  # pragma: no cover - the fault is on the next request
+        raise AssertionError("peek did not fail")
+    rest = batch.list_jobs(["alpha", "beta"], status="FAILED", starting_token=token)
+    seen += [j.job_id for j in rest]
+    assert seen == ["a1", "b1", "a2", "b2"]
+    # and the same pager, iterated again, loses nothing either
+    assert [j.job_id for j in pager] == ["b1", "a2", "b2"]
