@@ -30,7 +30,12 @@ from batchkit._core.checks import (
 from batchkit._core.errors import InvalidParameterError
 from batchkit._core.filters import JobFilter, plan_listing
 from batchkit._core.tokens import decode_merged_token, decode_token, queue_key
-from batchkit._core.watch import check_interval, check_timeout
+from batchkit._core.watch import (
+    DEFAULT_VISIBILITY_GRACE,
+    check_grace,
+    check_interval,
+    check_timeout,
+)
 from batchkit._spec.operations import (
     DESCRIBE_JOB_QUEUES,
     LIST_JOBS,
@@ -364,12 +369,24 @@ class WatchPlan:
     until: frozenset[JobStatus]
     timeout: float | None
     interval: tuple[float, float]
+    visibility_grace: float = DEFAULT_VISIBILITY_GRACE
 
     def options(self) -> dict[str, Any]:
-        return {"until": self.until, "timeout": self.timeout, "interval": self.interval}
+        return {
+            "until": self.until,
+            "timeout": self.timeout,
+            "interval": self.interval,
+            "visibility_grace": self.visibility_grace,
+        }
 
 
-def plan_watch(job_ids: object, until: object, timeout: object, poll_interval: object) -> WatchPlan:
+def plan_watch(
+    job_ids: object,
+    until: object,
+    timeout: object,
+    poll_interval: object,
+    visibility_grace: object = None,
+) -> WatchPlan:
     """Check ``watch``'s arguments (before any request)."""
     if isinstance(job_ids, (str, bytes)) or not isinstance(job_ids, Iterable):
         raise InvalidParameterError(
@@ -395,4 +412,5 @@ def plan_watch(job_ids: object, until: object, timeout: object, poll_interval: o
         statuses,
         check_timeout(timeout),
         check_interval(poll_interval),
+        check_grace(visibility_grace),
     )

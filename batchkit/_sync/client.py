@@ -419,6 +419,7 @@ class BatchClient(_Client):
         max_workers: int = 1,
         progress: bool = True,
         clock: Clock | None = None,
+        visibility_grace: timedelta | float | None = None,
     ) -> Watch:
         """Follow jobs until each is done, as :class:`~batchkit.StatusChange` events.
 
@@ -451,13 +452,19 @@ class BatchClient(_Client):
             progress: report array parents' child progress as events too.
             clock: where time comes from (tests: :class:`batchkit.testing.ManualClock`); its
                 ``sleep`` may be a coroutine function or a plain one.
+            visibility_grace: seconds or a ``timedelta`` (default 30 s, on ``clock``) during
+                which a job DescribeJobs has not returned since the watch began is "not
+                visible yet" rather than unknown: DescribeJobs is eventually consistent
+                right after SubmitJob.  0 turns it off.
 
         Returns:
             A :class:`Watch` (an iterator and context manager).
 
         Raises:
             InvalidParameterError: bad arguments (before any request).
-            JobNotFoundError: AWS does not know some ids (raised by the iteration).
+            JobNotFoundError: AWS does not know some ids (raised by the iteration, once the
+                visibility grace has passed).
+            JobGoneError: a job AWS returned before is no longer returned (aged out).
             WaitTimeoutError: ``timeout`` passed first, with every job's last details.
 
         >>> def follow(batch, ids):                              # doctest: +SKIP
@@ -466,7 +473,7 @@ class BatchClient(_Client):
         ...             print(change.job_name, change.old, "->", change.new, change.progress)
         """
         raw = self._open_client()
-        plan = plan_watch(job_ids, until, timeout, poll_interval)
+        plan = plan_watch(job_ids, until, timeout, poll_interval, visibility_grace)
         check_int("max_workers", max_workers, 1, pool_size(raw))
         return Watch(
             self,
@@ -486,6 +493,7 @@ class BatchClient(_Client):
         poll_interval: Interval | None = None,
         max_workers: int = 1,
         clock: Clock | None = None,
+        visibility_grace: timedelta | float | None = None,
     ) -> list[JobDetail]:
         """Until every job is done; their last details, in input order.
 
@@ -501,13 +509,16 @@ class BatchClient(_Client):
             poll_interval: a fixed interval or ``(shortest, longest)``.
             max_workers: DescribeJobs requests at once.
             clock: where time comes from.
+            visibility_grace: how long a job not returned yet counts as not visible yet
+                (default 30 s).
 
         Returns:
             The jobs' last details (all done).
 
         Raises:
             WaitTimeoutError: the timeout passed first.
-            JobNotFoundError: AWS does not know some ids.
+            JobNotFoundError: AWS does not know some ids (after the visibility grace).
+            JobGoneError: a job AWS returned before is no longer returned.
 
         >>> def failed(batch, ids):                              # doctest: +SKIP
         ...     details = batch.wait(ids, timeout=timedelta(hours=2))
@@ -521,6 +532,7 @@ class BatchClient(_Client):
             max_workers=max_workers,
             progress=False,
             clock=clock,
+            visibility_grace=visibility_grace,
         ) as watch:
             return watch._drain()  # pyright: ignore[reportPrivateUsage]
 

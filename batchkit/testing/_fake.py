@@ -31,6 +31,8 @@ Behaviour (each rule is tested in ``tests/fake/test_fake.py``):
 * array and multi-node children are listed only by ``arrayJobId`` / ``multiNodeJobId``, where
   filters do not apply;
 * DescribeJobs: at most 100 ids (more is a ClientException), unknown ids absent, ids or ARNs;
+  :meth:`FakeAWS.hide_job` leaves a job out for a while (eventual consistency after
+  SubmitJob) or for good (aged out);
 * S3 Control ListJobs: ``JobStatuses`` filter, and jobs that ended more than 30 days ago
   are not listed;
 * CloudWatch Logs ``GetLogEvents``: every job's log streams, seeded on first read
@@ -218,6 +220,7 @@ class FakeAWS:
         self._service_jobs: dict[str, tuple[str, dict[str, Any]]] = {}  # id -> (queue, summary)
         self._s3_jobs: dict[str, list[dict[str, Any]]] = {}  # account -> jobs
         self._faults: list[Fault] = []
+        self._hidden: dict[str, datetime | None] = {}  # job id -> hidden until (None: for good)
         self._latency: dict[str | None, float] = {}
         self._calls: dict[str, int] = {}  # requests received, per operation
         self._version = 0  # bumped on every change: invalidates cached query results
@@ -403,6 +406,28 @@ class FakeAWS:
         with self._lock:
             self._version += 1
         return queue.arn
+
+    def hide_job(self, job_id: str, *, seconds: float | timedelta | None = None) -> None:
+        """Leave a job out of DescribeJobs answers: for ``seconds`` on the backend's clock
+        (as AWS does right after SubmitJob: DescribeJobs is eventually consistent), or for
+        good with ``seconds=None`` (a job that aged out).  ``seconds=0`` shows it again."""
+        with self._lock:
+            if job_id not in self._jobs:
+                raise KeyError(f"hide_job: no job {job_id!r}")
+        if seconds is None:
+            until = None
+        else:
+            step = seconds if isinstance(seconds, timedelta) else timedelta(seconds=seconds)
+            until = self.now() + step
+        with self._lock:
+            self._hidden[job_id] = until
+
+    def _visible(self, job_id: str) -> bool:
+        """Whether DescribeJobs returns the job now (see :meth:`hide_job`); under the lock."""
+        if job_id not in self._hidden:
+            return True
+        until = self._hidden[job_id]
+        return until is not None and self.now() >= until
 
     def set_job_status(self, job_id: str, status: str, **members: Any) -> JobDetail:
         """Move a job to ``status`` (and set other JobDetail wire members), as AWS does
@@ -860,6 +885,7 @@ class FakeAWS:
                 j.detail["jobId"]: j.detail
                 for i in ids
                 if (j := self._jobs.get(i) or by_arn.get(i)) is not None
+                and self._visible(j.detail["jobId"])
             }
         # AWS answers in no particular order: do not mirror the request's.
         return {"jobs": [found[k] for k in sorted(found)]}
