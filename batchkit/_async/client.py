@@ -711,7 +711,7 @@ class AsyncS3BatchOperationsClient(_Client):
         max_items: int | None = None,
         starting_token: str | None = None,
     ) -> AsyncPager[S3BatchJob]:
-        """Current jobs and jobs that ended in the last 30 days, optionally by status.
+        """Current jobs and jobs that ended in the last 90 days, optionally by status.
 
         Args:
             statuses: S3 job statuses (members or their values/names); None for every one.

@@ -33,8 +33,8 @@ Behaviour (each rule is tested in ``tests/fake/test_fake.py``):
 * DescribeJobs: at most 100 ids (more is a ClientException), unknown ids absent, ids or ARNs;
   :meth:`FakeAWS.hide_job` leaves a job out for a while (eventual consistency after
   SubmitJob) or for good (aged out);
-* S3 Control ListJobs: ``JobStatuses`` filter, and jobs that ended more than 30 days ago
-  are not listed;
+* S3 Control ListJobs: ``JobStatuses`` filter, and jobs that ended more than 90 days ago
+  are not listed (botocore's model and the S3 User Guide: "ended within the last 90 days");
 * CloudWatch Logs ``GetLogEvents``: every job's log streams, seeded on first read
   (:mod:`batchkit.testing._fake_logs`; ``fake.logs``), ``update_job`` to move a job on;
 * DescribeJobQueues (``add_queue``; queues also appear on first use), paginated;
@@ -86,6 +86,8 @@ __all__ = ["FAULT_KINDS", "FakeAWS", "Fault"]
 
 _TERMINAL = TERMINAL_BATCH_VALUES
 _S3_ENDED = TERMINAL_S3_VALUES
+#: S3 Control ListJobs lists jobs that ended within this many days (botocore's model).
+S3_LISTED_DAYS = 90
 
 
 def _ms(moment: datetime | int) -> int:
@@ -249,7 +251,7 @@ class FakeAWS:
     # ------------------------------------------------------------------ clients
 
     def now(self) -> datetime:
-        """The backend's clock (used for defaults and the S3 30-day window)."""
+        """The backend's clock (used for defaults and the S3 90-day window)."""
         return self._now()
 
     def session(self) -> boto3.Session:
@@ -910,7 +912,7 @@ class FakeAWS:
             raise _Reject("InvalidRequestException", "AccountId must be 12 digits.")
         limit = _max_results(params, S3_LIST_JOBS, low=0, code="InvalidRequestException")
         statuses = set(params.get("JobStatuses") or [])
-        cutoff = self.now() - timedelta(days=30)
+        cutoff = self.now() - timedelta(days=S3_LISTED_DAYS)
         with self._lock:
             jobs = list(self._s3_jobs.get(account, []))
         visible = [
