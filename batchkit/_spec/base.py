@@ -241,6 +241,11 @@ class BatchKitModel(
     def to_boto(self) -> dict[str, Any]:
         """Return the exact wire dict (as boto3 returns it) this model was built from.
 
+        Members newer than the installed botocore are in it too: batchkit reads every
+        member of a response body on every path (JSON fast and slow, XML), where boto3's
+        parser drops the ones its botocore does not know.  For a response whose members
+        the installed botocore all knows, it equals boto3's dict.
+
         >>> from batchkit.models import JobSummary
         >>> wire = {"jobId": "1", "jobName": "n", "createdAt": 1480460782010}
         >>> JobSummary.model_validate(wire).to_boto() == wire

@@ -20,6 +20,12 @@ capture): it checks the body, validates it into a page model, stores the typed i
 the capture and leaves botocore only ``{"nextToken": ...}`` to parse.  botocore's signing,
 retries, error parsing and endpoint resolution are unchanged.  Your own ``after-call``
 handlers therefore see batchkit's responses without their items.
+
+With the fast path off, botocore parses every response in full (for your handlers), but
+batchkit still takes the items from the body -- the JSON document's items validated, the XML
+document read by :mod:`batchkit._wire.xmlpath` -- so members newer than the installed
+botocore are kept on every path alike (only an XML document the reader hands back to
+botocore, :class:`~batchkit._wire.xmlpath.Fallback`, is read from botocore's dicts).
 """
 
 from __future__ import annotations
@@ -56,6 +62,9 @@ class Capture:
     gc_pause: bool = True
     items: tuple[Any, ...] | None = None
     """The typed items, when the fast path validated the body."""
+    raw: list[Any] | None = None
+    """The items as the JSON body holds them (the slow path validates these, not botocore's
+    dicts: members the installed botocore does not know are kept, as on the fast path)."""
 
 
 _current: ContextVar[Capture | None] = ContextVar("batchkit_fastpath_capture", default=None)
@@ -274,7 +283,7 @@ def _fast_xml(operation: Operation, model: Any, body: bytes, current: Capture) -
     return _xmlpath.rest_body(root, operation.output_token, page.token)
 
 
-def _check_json_slow(operation: Operation, body: bytes, status: int) -> None:
+def _check_json_slow(operation: Operation, body: bytes, status: int, current: Capture) -> None:
     try:
         document = json.loads(body)
     except ValueError:
@@ -296,6 +305,9 @@ def _check_json_slow(operation: Operation, body: bytes, status: int) -> None:
         raise ResponseValidationError(
             f"{operation.label}: the response lacks the required member {operation.result_key}"
         )
+    items = document.get(operation.result_key)
+    if isinstance(items, list):
+        current.raw = items
 
 
 def _fast_json(operation: Operation, body: bytes, status: int, current: Capture) -> bytes:
@@ -360,15 +372,17 @@ def _before_parse(
         )
     if operation.protocol == "rest-xml":
         _check_xml_root(operation, operation_model, body, status)
-        rest = _fast_xml(operation, operation_model, body, current) if current.fast else None
+        # The items are read from the body on both paths (unknown members kept alike);
+        # the fast path also spares botocore the rest of the document.
+        rest = _fast_xml(operation, operation_model, body, current)
         if rest is None:
             _check_xml_timestamps(operation, operation_model, body)
-        else:
+        elif current.fast:
             response_dict["body"] = rest
     elif current.fast:
         response_dict["body"] = _fast_json(operation, body, status, current)
     else:
-        _check_json_slow(operation, body, status)
+        _check_json_slow(operation, body, status, current)
 
 
 def install(client: Any) -> None:

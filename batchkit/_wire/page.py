@@ -66,7 +66,8 @@ def page_items(
         raise ResponseValidationError(
             f"{operation.label}: the response lacks the required member {operation.result_key}"
         )
-    raw_items = response.get(operation.result_key) or ()
+    raw = captured.raw if captured.raw is not None else response.get(operation.result_key)
+    raw_items = raw or ()
     with fastpath.gc_pause(captured.gc_pause):
         return tuple([_convert(operation, raw) for raw in raw_items])
 

@@ -136,20 +136,47 @@ def compile_reader(shape: Any, member: str = "", depth: int = 0) -> Reader:
     return simple[shape.type_name]
 
 
+def _unknown(node: Any) -> Any:
+    """An element no member of the shape names (newer than the installed botocore): kept,
+    as XML says it without types -- its text, or a dict of its children (a repeated child:
+    a list)."""
+    if not len(node):
+        return node.text or ""
+    parsed: dict[str, Any] = {}
+    for child in node:
+        if not isinstance(child.tag, str):
+            continue
+        key, value = _local(child.tag), _unknown(child)
+        if key in parsed:
+            held = parsed[key]
+            parsed[key] = [*held, value] if isinstance(held, list) else [held, value]
+        else:
+            parsed[key] = value
+    return parsed
+
+
 def _structure(members: dict[str, tuple[str, Reader]]) -> Reader:
-    # Tags with a namespace ({uri}Name) are looked up once, then cached here.
-    by_tag: dict[str, tuple[str, Reader] | None] = dict(members)
+    # Tags with a namespace ({uri}Name) of known members are looked up once, then cached
+    # here; unknown tags are not cached (a hostile document cannot grow the cache with them).
+    by_tag: dict[str, tuple[str, Reader]] = dict(members)
 
     def read(node: Any) -> dict[str, Any]:
         parsed: dict[str, Any] = {}
         for child in node:
             tag = child.tag
-            try:
-                entry = by_tag[tag]
-            except KeyError:
-                entry = by_tag[tag] = members.get(_local(tag)) if isinstance(tag, str) else None
+            entry = by_tag.get(tag)
             if entry is None:
-                continue  # botocore ignores elements it has no member for
+                if not isinstance(tag, str):
+                    continue  # a comment or processing instruction
+                entry = members.get(_local(tag))
+                if entry is None:
+                    # botocore drops an element it has no member for; batchkit keeps it,
+                    # as its JSON paths keep members newer than botocore
+                    name = _local(tag)
+                    if name not in parsed:
+                        parsed[name] = _unknown(child)
+                    continue
+                by_tag[tag] = entry
             name, reader = entry
             if name in parsed:
                 raise Fallback  # a repeated element: botocore makes a list of nodes of it
