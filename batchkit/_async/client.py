@@ -22,10 +22,11 @@ ingest 2
 from __future__ import annotations
 
 from collections.abc import AsyncIterable, Iterable
+from functools import partial
 from typing import TYPE_CHECKING, Any, overload
 
 from batchkit._async.describe import AsyncJobDetails
-from batchkit._async.merge import AsyncMergedPager
+from batchkit._async.merge import AsyncMergedPager, AsyncMergedSource, merge_pagers
 from batchkit._async.pager import AsyncPager
 from batchkit._async.runtime import ClientBase, read_ids
 from batchkit._async.source import AsyncPageSource
@@ -71,8 +72,12 @@ __all__ = ["AsyncBatchClient", "AsyncS3BatchOperationsClient"]
 
 class _Client(ClientBase):
     def _pager(self, spec: ListingSpec) -> AsyncPager[Any]:
-        """A pager over one listing, or over several sub-listings one after the other."""
+        """A pager over one listing, over several sub-listings one after the other, or over
+        several sub-listings merged newest first (``spec.merged``: one per status)."""
         raw = self._open_client()
+        if spec.merged:
+            source = AsyncMergedSource(partial(self._merge, spec))
+            return AsyncPager([source], **spec.pager_options())
         return AsyncPager(
             [
                 AsyncPageSource(
@@ -82,6 +87,17 @@ class _Client(ClientBase):
             ],
             **spec.pager_options(),
         )
+
+    def _merge(self, spec: ListingSpec, token: str | None) -> AsyncMergedPager[Any]:
+        """The merge of a fan-out's sub-listings, from ``token`` (the merge's own)."""
+        pagers = []
+        for part, ended in spec.merge_parts(token):
+            pager = self._pager(part)
+            if ended:
+                pager.close()
+            pagers.append(pager)
+        options = spec.pager_options()
+        return merge_pagers(pagers, spec.merged, label=options["label"], model=options["model"])
 
 
 class AsyncBatchClient(_Client):
@@ -174,11 +190,12 @@ class AsyncBatchClient(_Client):
         Without ``status`` and ``filter`` AWS lists RUNNING jobs only.  With a ``filter``
         every status is listed (AWS ignores ``status`` then; batchkit applies it
         client-side; for array and multi-node children, where AWS applies no filter,
-        batchkit lists each status in turn).
+        batchkit lists each status, merged newest first).
 
         ``status`` is one status, a collection of them (``{JobStatus.FAILED,
         JobStatus.SUCCEEDED}``) or ``"ALL"`` (:data:`batchkit.ALL_STATUSES`) for every
-        status; batchkit plans how (see docs/list-jobs.md): each job is yielded once.
+        status; batchkit plans how (see docs/views.md): each job is yielded once, and
+        several statuses read like one listing -- newest first across them, one token.
 
         ``job_queue`` may be a list or tuple of queue names or ARNs: the result is one lazy
         :class:`AsyncMergedPager` over all of them, each job once, newest first across the

@@ -209,8 +209,10 @@ class PagerCore(Consumed[T], Generic[T, S]):
 
     @property
     def requests_made(self) -> int:
-        """How many pages have been received so far."""
-        return self._requests
+        """How many pages have been received so far (requests of the sub-listings, for a
+        listing whose pages merge several)."""
+        merged = [s.requests_made for s in self._sources if hasattr(s, "requests_made")]
+        return sum(merged) if merged else self._requests
 
     @property
     def resume_token(self) -> str | None:

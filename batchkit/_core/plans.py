@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, cast
 
 from batchkit._core.checks import (
@@ -103,6 +103,9 @@ class ListingSpec:
     keep: Callable[[Any], bool] | None = None
     stop: Any = None
     dedupe: Callable[[Any], object] | None = None
+    merged: tuple[str, ...] = ()
+    """The statuses of a fan-out: its sub-listings (one per request) are merged newest
+    first, as one listing (:meth:`merge_parts`)."""
 
     def pager_options(self) -> dict[str, Any]:
         """The keyword arguments of a pager (JobPager, AsyncJobPager) over this listing."""
@@ -120,11 +123,35 @@ class ListingSpec:
             "model": item_model(operation),
         }
 
+    def merge_parts(self, token: str | None) -> list[tuple[ListingSpec, bool]]:
+        """A merged fan-out's sub-listings, each started where ``token`` (the merge's own
+        token, inside this listing's) says, and whether it has ended."""
+        positions = decode_merged_token(token, list(self.merged))
+        return [
+            (
+                replace(
+                    self,
+                    requests=[request],
+                    starting_token=position.token,
+                    max_items=None,
+                    dedupe=None,
+                    merged=(),
+                ),
+                position.ended,
+            )
+            for request, position in zip(self.requests, positions, strict=True)
+        ]
+
 
 def _spec(operation: Operation, requests: list[dict[str, Any]], **options: Any) -> ListingSpec:
     assert operation.input_token is not None
     # early, typed errors for a forged or foreign token
-    decode_token(options.get("starting_token"), operation.input_token, len(requests))
+    merged = options.get("merged", ())
+    position = decode_token(
+        options.get("starting_token"), operation.input_token, 1 if merged else len(requests)
+    )
+    if merged:
+        decode_merged_token(position.token, list(merged))
     return ListingSpec(operation, requests, **options)
 
 
@@ -285,6 +312,7 @@ def _plan_listing(
         keep=plan.keep,
         stop=plan.stop,
         dedupe=_job_id if len(requests) > 1 or plan.strategy == "created-at" else None,
+        merged=plan.fan_out if len(requests) > 1 else (),
     )
 
 

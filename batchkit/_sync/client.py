@@ -22,6 +22,7 @@ ingest 2
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 from typing import TYPE_CHECKING, Any, overload
 
 from batchkit._core.checks import HasJobId, check_account_id, check_int, require_text
@@ -37,7 +38,7 @@ from batchkit._core.plans import (
     pool_size,
 )
 from batchkit._sync.describe import JobDetails
-from batchkit._sync.merge import MergedPager
+from batchkit._sync.merge import MergedPager, MergedSource, merge_pagers
 from batchkit._sync.pager import Pager
 from batchkit._sync.runtime import ClientBase, read_ids
 from batchkit._sync.source import PageSource
@@ -71,8 +72,12 @@ __all__ = ["BatchClient", "S3BatchOperationsClient"]
 
 class _Client(ClientBase):
     def _pager(self, spec: ListingSpec) -> Pager[Any]:
-        """A pager over one listing, or over several sub-listings one after the other."""
+        """A pager over one listing, over several sub-listings one after the other, or over
+        several sub-listings merged newest first (``spec.merged``: one per status)."""
         raw = self._open_client()
+        if spec.merged:
+            source = MergedSource(partial(self._merge, spec))
+            return Pager([source], **spec.pager_options())
         return Pager(
             [
                 PageSource(raw, spec.operation, request, fast=self._fast, gc_pause=self._gc_pause)
@@ -80,6 +85,17 @@ class _Client(ClientBase):
             ],
             **spec.pager_options(),
         )
+
+    def _merge(self, spec: ListingSpec, token: str | None) -> MergedPager[Any]:
+        """The merge of a fan-out's sub-listings, from ``token`` (the merge's own)."""
+        pagers = []
+        for part, ended in spec.merge_parts(token):
+            pager = self._pager(part)
+            if ended:
+                pager.close()
+            pagers.append(pager)
+        options = spec.pager_options()
+        return merge_pagers(pagers, spec.merged, label=options["label"], model=options["model"])
 
 
 class BatchClient(_Client):
@@ -172,11 +188,12 @@ class BatchClient(_Client):
         Without ``status`` and ``filter`` AWS lists RUNNING jobs only.  With a ``filter``
         every status is listed (AWS ignores ``status`` then; batchkit applies it
         client-side; for array and multi-node children, where AWS applies no filter,
-        batchkit lists each status in turn).
+        batchkit lists each status, merged newest first).
 
         ``status`` is one status, a collection of them (``{JobStatus.FAILED,
         JobStatus.SUCCEEDED}``) or ``"ALL"`` (:data:`batchkit.ALL_STATUSES`) for every
-        status; batchkit plans how (see docs/list-jobs.md): each job is yielded once.
+        status; batchkit plans how (see docs/views.md): each job is yielded once, and
+        several statuses read like one listing -- newest first across them, one token.
 
         ``job_queue`` may be a list or tuple of queue names or ARNs: the result is one lazy
         :class:`MergedPager` over all of them, each job once, newest first across the

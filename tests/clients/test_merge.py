@@ -294,3 +294,31 @@ def test_a_failed_peek_keeps_the_peeked_jobs_in_the_error_token() -> None:
     assert seen == ["a1", "b1", "a2", "b2"]
     # and the same pager, iterated again, loses nothing either
     assert [j.job_id for j in pager] == ["b1", "a2", "b2"]
+
+
+def test_several_statuses_of_one_queue_read_like_one_listing() -> None:
+    """Issue 22 item 9: ``take(4)`` of FAILED,SUCCEEDED is the 4 newest across both (a FAILED
+    job of an hour ago is not hidden behind old SUCCEEDED ones); one token resumes exactly;
+    a first() asks each status for one job."""
+    fake = FakeAWS()
+    for i in range(10):
+        created = T0 - timedelta(hours=2, minutes=i)
+        fake.add_job("q", job_id=f"s{i}", status="SUCCEEDED", created_at=created)
+    fake.add_job("q", job_id="f-new", status="FAILED", created_at=T0 - timedelta(hours=1))
+    fake.add_job("q", job_id="f-old", status="FAILED", created_at=T0 - timedelta(hours=5))
+    batch = fake.batch_client(NO_RETRY)
+    pager = batch.list_jobs("q", status=["FAILED", "SUCCEEDED"], page_size=3)
+    assert [j.job_id for j in pager.take(4)] == ["f-new", "s0", "s1", "s2"]
+    rest = batch.list_jobs("q", status=["FAILED", "SUCCEEDED"], starting_token=pager.resume_token)
+    assert [j.job_id for j in rest] == [f"s{i}" for i in range(3, 10)] + ["f-old"]
+    assert rest.resume_token is None
+    before = fake.calls("ListJobs")
+    newest = batch.list_jobs("q", status={"FAILED", "SUCCEEDED"}).first()
+    assert newest is not None
+    assert newest.job_id == "f-new"
+    asked = [params for _op, params in fake.requests[before:]]
+    assert sorted(p["jobStatus"] for p in asked) == ["FAILED", "SUCCEEDED"]
+    assert {p.get("maxResults") for p in asked} == {1}
+    every = batch.list_jobs("q", status="ALL").to_list()
+    created = [j.created_at for j in every]
+    assert created == sorted(created, reverse=True)  # type: ignore[type-var]

@@ -9,6 +9,7 @@ tests/aio/test_aio_cancel_fuzz.py adds cancellation on the async face."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -31,21 +32,34 @@ actions = st.lists(
 RAW = raw_client("batch")
 
 
-def seeded(jobs: list[tuple[int, int]]) -> tuple[FakeAWS, list[str]]:
+#: The statuses of the one-queue listing ("statuses" mode), as its sub-listings go.
+STATUSES = ["SUCCEEDED", "FAILED"]
+
+
+def seeded(jobs: list[tuple[int, int]], mode: str) -> tuple[FakeAWS, list[str]]:
+    """``queues``: jobs in three queues, FAILED; ``statuses``: jobs in one queue, in one of
+    the listed statuses (or RUNNING, not listed).  Returns the expected listing: newest
+    first, ties to the queue (sub-listing) given first, then by job id."""
     fake = FakeAWS()
     for queue in QUEUES:
         fake.add_queue(queue)
     keyed = []
-    for n, (queue, age) in enumerate(jobs):
+    for n, (group, age) in enumerate(jobs):
         job_id = f"j{n:03d}"
-        fake.add_job(
-            QUEUES[queue], job_id=job_id, status="FAILED", created_at=T0 - timedelta(minutes=age)
-        )
-        keyed.append(((age, queue, job_id), job_id))
+        when = T0 - timedelta(minutes=age)
+        if mode == "queues":
+            fake.add_job(QUEUES[group], job_id=job_id, status="FAILED", created_at=when)
+        else:
+            status = [*STATUSES, "RUNNING"][group]
+            fake.add_job("alpha", job_id=job_id, status=status, created_at=when)
+            if status == "RUNNING":
+                continue
+        keyed.append(((age, group, job_id), job_id))
     return fake, [job_id for _, job_id in sorted(keyed)]
 
 
 @pytest.mark.sync_only
+@pytest.mark.parametrize("mode", ["queues", "statuses"])
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     jobs=st.lists(st.tuples(st.integers(0, 2), st.integers(0, 15)), max_size=24),
@@ -58,19 +72,34 @@ def test_the_merge_loses_and_repeats_nothing_under_failures_peeks_and_resumes(
     page_size: int,
     failing: set[int],
     plan: list[tuple[str, int]],
+    mode: str,
 ) -> None:
-    fake, everything = seeded(jobs)
+    """``queues``: a merge over queues (issue 22 item 3); ``statuses``: one queue's listing
+    of several statuses, merged newest first (issue 22 item 9)."""
+    fake, everything = seeded(jobs, mode)
     for call in failing:
         fake.inject(Fault(code="ServerException", status=500, operation="ListJobs", on_call=call))
     detach = fake.attach(RAW)
     try:
-        check(BatchClient(RAW), everything, page_size, plan)
+        check(Listings(BatchClient(RAW), mode), everything, page_size, plan)
     finally:
         detach()
 
 
+class Listings:
+    """The listing under test, made anew from a token."""
+
+    def __init__(self, batch: BatchClient, mode: str) -> None:
+        self.batch, self.mode = batch, mode
+
+    def list_jobs(self, _queues: object, **options: Any) -> Any:
+        if self.mode == "queues":
+            return self.batch.list_jobs(QUEUES, **options)
+        return self.batch.list_jobs("alpha", **{**options, "status": STATUSES})
+
+
 def check(
-    batch: BatchClient, everything: list[str], page_size: int, plan: list[tuple[str, int]]
+    batch: Listings, everything: list[str], page_size: int, plan: list[tuple[str, int]]
 ) -> None:
     pager = batch.list_jobs(QUEUES, status="FAILED", page_size=page_size)
     seen: list[str] = []
