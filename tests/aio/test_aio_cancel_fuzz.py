@@ -58,12 +58,12 @@ def seeded(jobs: list[tuple[int, int]]) -> tuple[FakeAWS, list[str]]:
     for queue in QUEUES:
         fake.add_queue(queue)
     keyed = []
-    for n, (queue, age) in enumerate(jobs):
+    for n, (index, age) in enumerate(jobs):
         job_id = f"j{n:03d}"
         fake.add_job(
-            QUEUES[queue], job_id=job_id, status="FAILED", created_at=T0 - timedelta(minutes=age)
+            QUEUES[index], job_id=job_id, status="FAILED", created_at=T0 - timedelta(minutes=age)
         )
-        keyed.append(((age, queue, job_id), job_id))
+        keyed.append(((age, index, job_id), job_id))
     return fake, [job_id for _, job_id in sorted(keyed)]
 
 
@@ -146,7 +146,7 @@ def test_cancelled_calls_lose_and_repeat_nothing(
                 )
                 return batch.describe_jobs(ChainIds(first, pager))
 
-            def resume(_old: Any, error: BatchKitError) -> Any:
+            def resume(old: Any, error: BatchKitError) -> Any:
                 # the input failed: the listing from its token, after what was undescribed
                 return described(error.resume_token, error.undescribed_ids)
 
@@ -156,7 +156,7 @@ def test_cancelled_calls_lose_and_repeat_nothing(
             listing = batch.list_jobs(QUEUES, status="FAILED", page_size=page_size)
             wanted = everything
 
-            def resume(old: Any, _error: BatchKitError) -> Any:
+            def resume(old: Any, error: BatchKitError) -> Any:
                 return old  # iterating the same merged listing again resumes
 
         seen = loop.run_until_complete(consume(listing, plan, not describe, resume))

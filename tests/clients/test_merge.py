@@ -320,5 +320,5 @@ def test_several_statuses_of_one_queue_read_like_one_listing() -> None:
     assert sorted(p["jobStatus"] for p in asked) == ["FAILED", "SUCCEEDED"]
     assert {p.get("maxResults") for p in asked} == {1}
     every = batch.list_jobs("q", status="ALL").to_list()
-    created = [j.created_at for j in every]
-    assert created == sorted(created, reverse=True)  # type: ignore[type-var]
+    times = [j.created_at for j in every]
+    assert times == sorted(times, reverse=True)  # type: ignore[type-var]
