@@ -35,7 +35,7 @@ from batchkit._core.errors import (
     WaitTimeoutError,
 )
 from batchkit._core.filters import JobFilter
-from batchkit._core.pager import Page
+from batchkit._core.pager import Page, SkippedItem
 from batchkit._core.watch import ArrayProgress, Clock, StatusChange
 from batchkit._exports import DYNAMIC_IMPORTS as _DYNAMIC_IMPORTS
 from batchkit._exports import attach as _attach
@@ -93,6 +93,7 @@ __all__ = [
     "ResponseValidationError",
     "S3BatchOperationsClient",
     "ServiceError",
+    "SkippedItem",
     "StatusChange",
     "SystemClock",
     "ThrottlingError",

@@ -22,6 +22,7 @@ ingest 2
 from __future__ import annotations
 
 from collections.abc import AsyncIterable, Iterable
+from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING, Any, overload
 
@@ -35,6 +36,8 @@ from batchkit._core.checks import HasJobId, check_account_id, check_int, require
 from batchkit._core.errors import InvalidParameterError, JobNotFoundError
 from batchkit._core.plans import (
     ListingSpec,
+    OnInvalid,
+    check_on_invalid,
     plan_job_queues,
     plan_list_jobs,
     plan_list_service_jobs,
@@ -71,17 +74,26 @@ __all__ = ["AsyncBatchClient", "AsyncS3BatchOperationsClient"]
 
 
 class _Client(ClientBase):
-    def _pager(self, spec: ListingSpec) -> AsyncPager[Any]:
+    def _pager(
+        self, spec: ListingSpec, on_invalid: object = ListingSpec.on_invalid
+    ) -> AsyncPager[Any]:
         """A pager over one listing, over several sub-listings one after the other, or over
-        several sub-listings merged newest first (``spec.merged``: one per status)."""
+        several sub-listings merged newest first (``spec.merged``: one per status);
+        ``on_invalid`` checked (before any request) into the spec."""
         raw = self._open_client()
+        spec = replace(spec, on_invalid=check_on_invalid(on_invalid))
         if spec.merged:
             source = AsyncMergedSource(partial(self._merge, spec))
             return AsyncPager([source], **spec.pager_options())
         return AsyncPager(
             [
                 AsyncPageSource(
-                    raw, spec.operation, request, fast=self._fast, gc_pause=self._gc_pause
+                    raw,
+                    spec.operation,
+                    request,
+                    fast=self._fast,
+                    gc_pause=self._gc_pause,
+                    on_invalid=spec.on_invalid,
                 )
                 for request in spec.requests
             ],
@@ -92,7 +104,7 @@ class _Client(ClientBase):
         """The merge of a fan-out's sub-listings, from ``token`` (the merge's own)."""
         pagers = []
         for part, ended in spec.merge_parts(token):
-            pager = self._pager(part)
+            pager = self._pager(part, spec.on_invalid)
             if ended:
                 pager.close()
             pagers.append(pager)
@@ -158,6 +170,7 @@ class AsyncBatchClient(_Client):
         page_size: int | None = None,
         max_items: int | None = None,
         starting_token: str | None = None,
+        on_invalid: OnInvalid = "raise",
     ) -> AsyncPager[JobSummary]: ...
 
     @overload
@@ -170,6 +183,7 @@ class AsyncBatchClient(_Client):
         page_size: int | None = None,
         max_items: int | None = None,
         starting_token: str | None = None,
+        on_invalid: OnInvalid = "raise",
     ) -> AsyncMergedPager[JobSummary]: ...
 
     def list_jobs(
@@ -183,6 +197,7 @@ class AsyncBatchClient(_Client):
         page_size: int | None = None,
         max_items: int | None = None,
         starting_token: str | None = None,
+        on_invalid: OnInvalid = "raise",
     ) -> AsyncPager[JobSummary] | AsyncMergedPager[JobSummary]:
         """List jobs of a queue (or of several), or the children of an array or multi-node job.
 
@@ -211,6 +226,9 @@ class AsyncBatchClient(_Client):
             page_size: items per request (1..1000; 1..100 with a server-side filter).
             max_items: stop after this many items (``resume_token`` then points at the rest).
             starting_token: a ``resume_token`` or ``next_token`` to continue from.
+            on_invalid: an item that cannot be typed (a value no model can hold):
+                ``"raise"`` (default) a ``ResponseValidationError`` naming it, or
+                ``"skip"``: leave it out, listed in the pager's ``skipped`` (and logged).
 
         Returns:
             A lazy :class:`AsyncPager` of ``JobSummary`` (an :class:`AsyncMergedPager` for
@@ -251,7 +269,7 @@ class AsyncBatchClient(_Client):
             )
             pagers: list[AsyncPager[JobSummary]] = []
             for spec, ended in zip(plan.specs, plan.ended, strict=True):
-                pager = self._pager(spec)
+                pager = self._pager(spec, on_invalid)
                 if ended:
                     pager.close()
                 pagers.append(pager)
@@ -266,7 +284,7 @@ class AsyncBatchClient(_Client):
             max_items=max_items,
             starting_token=starting_token,
         )
-        return self._pager(spec)
+        return self._pager(spec, on_invalid)
 
     def job_queues(
         self,
@@ -275,6 +293,7 @@ class AsyncBatchClient(_Client):
         page_size: int | None = None,
         max_items: int | None = None,
         starting_token: str | None = None,
+        on_invalid: OnInvalid = "raise",
     ) -> AsyncPager[JobQueueDetail]:
         """The job queues of the account and region (DescribeJobQueues), or the ones named.
 
@@ -286,6 +305,9 @@ class AsyncBatchClient(_Client):
             page_size: queues per request (1..100).
             max_items: stop after this many queues.
             starting_token: a ``resume_token`` or ``next_token`` to continue from.
+            on_invalid: an item that cannot be typed (a value no model can hold):
+                ``"raise"`` (default) a ``ResponseValidationError`` naming it, or
+                ``"skip"``: leave it out, listed in the pager's ``skipped`` (and logged).
 
         Returns:
             A lazy :class:`AsyncPager` of ``JobQueueDetail``.
@@ -311,7 +333,8 @@ class AsyncBatchClient(_Client):
         return self._pager(
             plan_job_queues(
                 names, page_size=page_size, max_items=max_items, starting_token=starting_token
-            )
+            ),
+            on_invalid,
         )
 
     def list_service_jobs(
@@ -323,6 +346,7 @@ class AsyncBatchClient(_Client):
         page_size: int | None = None,
         max_items: int | None = None,
         starting_token: str | None = None,
+        on_invalid: OnInvalid = "raise",
     ) -> AsyncPager[ServiceJobSummary]:
         """List service jobs (e.g. SageMaker training) of a queue.
 
@@ -337,6 +361,9 @@ class AsyncBatchClient(_Client):
             page_size: items per request (1..100).
             max_items: stop after this many items.
             starting_token: a ``resume_token`` or ``next_token`` to continue from.
+            on_invalid: an item that cannot be typed (a value no model can hold):
+                ``"raise"`` (default) a ``ResponseValidationError`` naming it, or
+                ``"skip"``: leave it out, listed in the pager's ``skipped`` (and logged).
 
         Returns:
             A lazy :class:`AsyncPager` of ``ServiceJobSummary``.
@@ -353,13 +380,14 @@ class AsyncBatchClient(_Client):
             max_items=max_items,
             starting_token=starting_token,
         )
-        return self._pager(spec)
+        return self._pager(spec, on_invalid)
 
     def describe_jobs(
         self,
         job_ids: Iterable[str | HasJobId] | AsyncIterable[str | HasJobId],
         *,
         max_concurrency: int = 1,
+        on_invalid: OnInvalid = "raise",
     ) -> AsyncJobDetails:
         """Describe jobs by id, ARN or summary, 100 a request, lazily -- input included.
 
@@ -411,7 +439,14 @@ class AsyncBatchClient(_Client):
         raw = self._open_client()
         ids = read_ids(job_ids)
         check_int("max_concurrency", max_concurrency, 1, pool_size(raw))
-        return AsyncJobDetails(raw, ids, max_concurrency, fast=self._fast, gc_pause=self._gc_pause)
+        return AsyncJobDetails(
+            raw,
+            ids,
+            max_concurrency,
+            fast=self._fast,
+            gc_pause=self._gc_pause,
+            on_invalid=check_on_invalid(on_invalid),
+        )
 
     async def describe_job(self, job_id: str) -> JobDetail:
         """Describe one job.
@@ -727,6 +762,7 @@ class AsyncS3BatchOperationsClient(_Client):
         page_size: int | None = None,
         max_items: int | None = None,
         starting_token: str | None = None,
+        on_invalid: OnInvalid = "raise",
     ) -> AsyncPager[S3BatchJob]:
         """Current jobs and jobs that ended in the last 90 days, optionally by status.
 
@@ -735,6 +771,9 @@ class AsyncS3BatchOperationsClient(_Client):
             page_size: jobs per request (1..1000).
             max_items: stop after this many jobs.
             starting_token: a ``resume_token`` or ``next_token`` to continue from.
+            on_invalid: an item that cannot be typed (a value no model can hold):
+                ``"raise"`` (default) a ``ResponseValidationError`` naming it, or
+                ``"skip"``: leave it out, listed in the pager's ``skipped`` (and logged).
 
         Returns:
             A lazy :class:`AsyncPager` of ``S3BatchJob``.
@@ -750,4 +789,4 @@ class AsyncS3BatchOperationsClient(_Client):
             max_items=max_items,
             starting_token=starting_token,
         )
-        return self._pager(spec)
+        return self._pager(spec, on_invalid)

@@ -23,6 +23,7 @@ from batchkit._async.source import AsyncPageSource
 from batchkit._core.checks import check_count
 from batchkit._core.describe import describe_failure, described, input_failure
 from batchkit._core.errors import BatchKitError
+from batchkit._core.pager import SKIPPED_KEPT, RawPage, SkippedItem
 from batchkit._core.plans import item_model
 from batchkit._spec.operations import DESCRIBE_JOBS
 
@@ -52,9 +53,10 @@ class AsyncJobDetails(Closing, AsyncIterator["JobDetail"]):
         *,
         fast: bool = True,
         gc_pause: bool = True,
+        on_invalid: str = "raise",
     ) -> None:
         self._source: AsyncPageSource[JobDetail] = AsyncPageSource(
-            client, DESCRIBE_JOBS, {}, fast=fast, gc_pause=gc_pause
+            client, DESCRIBE_JOBS, {}, fast=fast, gc_pause=gc_pause, on_invalid=on_invalid
         )
         self._ids = ids
         self._input_done = False
@@ -65,12 +67,13 @@ class AsyncJobDetails(Closing, AsyncIterator["JobDetail"]):
         self._partial: list[str] = []
         self._concurrency = max_concurrency
         self._limit: asyncio.Semaphore | None = None
-        self._window: deque[
-            tuple[list[str], asyncio.Task[tuple[JobDetail, ...] | BatchKitError]]
-        ] = deque()
+        self._window: deque[tuple[list[str], asyncio.Task[RawPage[JobDetail] | BatchKitError]]] = (
+            deque()
+        )
         self._ready: deque[JobDetail] = deque()
         self._missing: list[str] = []
         self._failed_ids: list[str] = []
+        self._skipped: list[SkippedItem] = []  # bounded: SKIPPED_KEPT
         self._first_error: BatchKitError | None = None
         self._closed = False
         self._busy = False
@@ -79,6 +82,12 @@ class AsyncJobDetails(Closing, AsyncIterator["JobDetail"]):
     def missing_ids(self) -> tuple[str, ...]:
         """Requested ids AWS did not return (so far)."""
         return tuple(self._missing)
+
+    @property
+    def skipped(self) -> tuple[SkippedItem, ...]:
+        """Jobs AWS returned that could not be typed, left out under ``on_invalid="skip"``
+        (their ids are in neither ``missing_ids`` nor ``undescribed_ids``)."""
+        return tuple(self._skipped)
 
     @property
     def undescribed_ids(self) -> tuple[str, ...]:
@@ -111,10 +120,16 @@ class AsyncJobDetails(Closing, AsyncIterator["JobDetail"]):
                     self._first_error = self._first_error or outcome
                     self._failed_ids.extend(chunk)
                     continue
-                self._ready.extend(described(chunk, outcome, self._missing))
+                self._ready.extend(self._described(chunk, outcome))
             return self._ready.popleft()
         finally:
             self._busy = False
+
+    def _described(self, chunk: list[str], page: RawPage[JobDetail]) -> list[JobDetail]:
+        room = max(SKIPPED_KEPT - len(self._skipped), 0)
+        self._skipped.extend(page.skipped[:room])
+        ids = {item.item_id for item in page.skipped}
+        return described(chunk, page.items, self._missing, ids)
 
     async def aclose(self) -> None:
         """Stop: cancel the requests still running (and wait for them), end iteration."""
@@ -158,21 +173,21 @@ class AsyncJobDetails(Closing, AsyncIterator["JobDetail"]):
 
     # ------------------------------------------------------------------ internals
 
-    async def _attempt(self, chunk: list[str]) -> tuple[JobDetail, ...] | BatchKitError:
+    async def _attempt(self, chunk: list[str]) -> RawPage[JobDetail] | BatchKitError:
         try:
             page = await self._source.call({DESCRIBE_JOBS.id_key or "jobs": chunk})
         except BatchKitError as error:
             return error
-        return page.items
+        return page
 
-    async def _limited(self, chunk: list[str]) -> tuple[JobDetail, ...] | BatchKitError:
+    async def _limited(self, chunk: list[str]) -> RawPage[JobDetail] | BatchKitError:
         assert self._limit is not None
         async with self._limit:
             return await self._attempt(chunk)
 
     async def _next_outcome(
         self,
-    ) -> tuple[Any, tuple[JobDetail, ...] | BatchKitError | None]:
+    ) -> tuple[Any, RawPage[JobDetail] | BatchKitError | None]:
         """The next chunk in input order and its outcome; (None, None) when all are done.
 
         The input is read only when a request is due (at most ``2 * max_concurrency``

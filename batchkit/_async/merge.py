@@ -88,6 +88,8 @@ class AsyncMergedSource(Generic[T]):
         self._merge: AsyncMergedPager[T] | None = None
         self._at: str | None = None  # the token the live merge stands at
         self._requests = 0  # requests of the merges dropped so far
+        self._dropped_skipped: tuple[Any, ...] = ()  # what the merges dropped so far skipped
+        self._dropped_skipped_count = 0
 
     @property
     def requests_made(self) -> int:
@@ -95,12 +97,29 @@ class AsyncMergedSource(Generic[T]):
         live = 0 if self._merge is None else self._merge.requests_made
         return self._requests + live
 
+    @property
+    def skipped(self) -> tuple[Any, ...]:
+        """Items the sub-listings skipped as untypable (``on_invalid="skip"``)."""
+        live = () if self._merge is None else self._merge.skipped
+        return self._dropped_skipped + live
+
+    @property
+    def skipped_count(self) -> int:
+        """How many items the sub-listings skipped."""
+        live = 0 if self._merge is None else self._merge.skipped_count
+        return self._dropped_skipped_count + live
+
+    def _drop(self, merge: AsyncMergedPager[T]) -> None:
+        self._requests += merge.requests_made
+        self._dropped_skipped += merge.skipped
+        self._dropped_skipped_count += merge.skipped_count
+
     async def fetch(self, token: str | None, page_size: int | None) -> RawPage[T]:
         """The next ``page_size`` items of the merge from ``token`` (its resume token)."""
         merge = self._merge
         if merge is None or token != self._at:
             if merge is not None:
-                self._requests += merge.requests_made
+                self._drop(merge)
             merge = self._merge = self._make(token)
             self._at = token
         size = page_size or MERGED_PAGE
@@ -117,7 +136,7 @@ class AsyncMergedSource(Generic[T]):
         except BaseException:
             # cut short (a cancel, Ctrl-C): the items taken are not in a page, so the live
             # merge is past them; the next fetch starts a merge from the page's token
-            self._requests += merge.requests_made
+            self._drop(merge)
             self._merge = None
             raise
         self._at = merge.resume_token  # None: the merge ended

@@ -13,7 +13,7 @@ one (tasks) must yield and account for ids identically.  No I/O here.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING
 
 from batchkit._core.checks import id_key
@@ -27,14 +27,21 @@ __all__ = ["describe_failure", "described", "input_failure"]
 log = logging.getLogger("batchkit")
 
 
-def described(chunk: list[str], jobs: Iterable[JobDetail], missing: list[str]) -> list[JobDetail]:
+def described(
+    chunk: list[str],
+    jobs: Iterable[JobDetail],
+    missing: list[str],
+    skipped: Collection[str | None] = (),
+) -> list[JobDetail]:
     """What one chunk's answer yields: the job of each id asked for, in the order asked,
     from *this* answer.  Ids the answer lacks go to ``missing``.
 
     AWS answers in no particular order, and ids may be given as job ARNs.  A job nobody
     asked for in this request (an extra one, or one asked for in another chunk) is not
     yielded: each id's job comes from its own request's answer, so its status is never a
-    stale one from an earlier reply, and only what was asked for is yielded, once.
+    stale one from an earlier reply, and only what was asked for is yielded, once.  Ids of
+    jobs the answer held but could not be typed (``skipped``, under ``on_invalid="skip"``)
+    are not missing: they are reported as skipped.
     """
     by_key: dict[str, JobDetail] = {}
     received = 0
@@ -47,7 +54,8 @@ def described(chunk: list[str], jobs: Iterable[JobDetail], missing: list[str]) -
     for asked in chunk:
         answer = by_key.get(asked) or by_key.get(id_key(asked))
         if answer is None:
-            missing.append(asked)
+            if asked not in skipped and id_key(asked) not in skipped:
+                missing.append(asked)
         else:
             ordered.append(answer)
     log.debug("DescribeJobs: %d ids, %d jobs", len(chunk), received)

@@ -98,6 +98,16 @@ class MergeCore(Consumed[T], Generic[T, P]):
         return sum(p.requests_made for p in self._pagers)
 
     @property
+    def skipped(self) -> tuple[Any, ...]:
+        """Items skipped as untypable (``on_invalid="skip"``), queue by queue."""
+        return tuple(item for pager in self._pagers for item in pager.skipped)
+
+    @property
+    def skipped_count(self) -> int:
+        """How many items were skipped (``on_invalid="skip"``)."""
+        return sum(pager.skipped_count for pager in self._pagers)
+
+    @property
     def resume_token(self) -> str | None:
         """Where the remaining jobs start (one token for every queue); None when the
         listing is exhausted, or when nothing was read yet and it started at the beginning."""

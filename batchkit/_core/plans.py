@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from batchkit._core.checks import (
     check_enum,
@@ -50,7 +50,9 @@ if TYPE_CHECKING:
 __all__ = [
     "ListingSpec",
     "MergedPlan",
+    "OnInvalid",
     "WatchPlan",
+    "check_on_invalid",
     "item_model",
     "plan_job_queues",
     "plan_list_jobs",
@@ -60,6 +62,10 @@ __all__ = [
     "plan_watch",
     "pool_size",
 ]
+
+
+#: ``on_invalid=`` of the listing calls: what an item that cannot be typed does.
+OnInvalid = Literal["raise", "skip"]
 
 
 def _models() -> Any:
@@ -106,6 +112,8 @@ class ListingSpec:
     merged: tuple[str, ...] = ()
     """The statuses of a fan-out: its sub-listings (one per request) are merged newest
     first, as one listing (:meth:`merge_parts`)."""
+    on_invalid: str = "raise"
+    """An item that cannot be typed: ``raise`` or ``skip`` (:func:`check_on_invalid`)."""
 
     def pager_options(self) -> dict[str, Any]:
         """The keyword arguments of a pager (JobPager, AsyncJobPager) over this listing."""
@@ -382,6 +390,16 @@ def plan_s3_list_jobs(
         page_size=page_size,
         max_items=max_items,
     )
+
+
+def check_on_invalid(on_invalid: object) -> str:
+    """``on_invalid=``: ``"raise"`` (the default: an item that cannot be typed raises a
+    ``ResponseValidationError`` naming it) or ``"skip"`` (it is left out and listed in the
+    listing's ``skipped``); InvalidParameterError otherwise, before any request."""
+    if not isinstance(on_invalid, str) or on_invalid not in ("raise", "skip"):
+        shown = repr(on_invalid)[:80]
+        raise InvalidParameterError(f"on_invalid: 'raise' or 'skip', got {shown}")
+    return on_invalid
 
 
 def pool_size(client: Any) -> int:

@@ -22,6 +22,7 @@ ingest 2
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING, Any, overload
 
@@ -29,6 +30,8 @@ from batchkit._core.checks import HasJobId, check_account_id, check_int, require
 from batchkit._core.errors import InvalidParameterError, JobNotFoundError
 from batchkit._core.plans import (
     ListingSpec,
+    OnInvalid,
+    check_on_invalid,
     plan_job_queues,
     plan_list_jobs,
     plan_list_service_jobs,
@@ -71,16 +74,25 @@ __all__ = ["BatchClient", "S3BatchOperationsClient"]
 
 
 class _Client(ClientBase):
-    def _pager(self, spec: ListingSpec) -> Pager[Any]:
+    def _pager(self, spec: ListingSpec, on_invalid: object = ListingSpec.on_invalid) -> Pager[Any]:
         """A pager over one listing, over several sub-listings one after the other, or over
-        several sub-listings merged newest first (``spec.merged``: one per status)."""
+        several sub-listings merged newest first (``spec.merged``: one per status);
+        ``on_invalid`` checked (before any request) into the spec."""
         raw = self._open_client()
+        spec = replace(spec, on_invalid=check_on_invalid(on_invalid))
         if spec.merged:
             source = MergedSource(partial(self._merge, spec))
             return Pager([source], **spec.pager_options())
         return Pager(
             [
-                PageSource(raw, spec.operation, request, fast=self._fast, gc_pause=self._gc_pause)
+                PageSource(
+                    raw,
+                    spec.operation,
+                    request,
+                    fast=self._fast,
+                    gc_pause=self._gc_pause,
+                    on_invalid=spec.on_invalid,
+                )
                 for request in spec.requests
             ],
             **spec.pager_options(),
@@ -90,7 +102,7 @@ class _Client(ClientBase):
         """The merge of a fan-out's sub-listings, from ``token`` (the merge's own)."""
         pagers = []
         for part, ended in spec.merge_parts(token):
-            pager = self._pager(part)
+            pager = self._pager(part, spec.on_invalid)
             if ended:
                 pager.close()
             pagers.append(pager)
@@ -156,6 +168,7 @@ class BatchClient(_Client):
         page_size: int | None = None,
         max_items: int | None = None,
         starting_token: str | None = None,
+        on_invalid: OnInvalid = "raise",
     ) -> Pager[JobSummary]: ...
 
     @overload
@@ -168,6 +181,7 @@ class BatchClient(_Client):
         page_size: int | None = None,
         max_items: int | None = None,
         starting_token: str | None = None,
+        on_invalid: OnInvalid = "raise",
     ) -> MergedPager[JobSummary]: ...
 
     def list_jobs(
@@ -181,6 +195,7 @@ class BatchClient(_Client):
         page_size: int | None = None,
         max_items: int | None = None,
         starting_token: str | None = None,
+        on_invalid: OnInvalid = "raise",
     ) -> Pager[JobSummary] | MergedPager[JobSummary]:
         """List jobs of a queue (or of several), or the children of an array or multi-node job.
 
@@ -209,6 +224,9 @@ class BatchClient(_Client):
             page_size: items per request (1..1000; 1..100 with a server-side filter).
             max_items: stop after this many items (``resume_token`` then points at the rest).
             starting_token: a ``resume_token`` or ``next_token`` to continue from.
+            on_invalid: an item that cannot be typed (a value no model can hold):
+                ``"raise"`` (default) a ``ResponseValidationError`` naming it, or
+                ``"skip"``: leave it out, listed in the pager's ``skipped`` (and logged).
 
         Returns:
             A lazy :class:`Pager` of ``JobSummary`` (a :class:`MergedPager` for
@@ -247,7 +265,7 @@ class BatchClient(_Client):
             )
             pagers: list[Pager[JobSummary]] = []
             for spec, ended in zip(plan.specs, plan.ended, strict=True):
-                pager = self._pager(spec)
+                pager = self._pager(spec, on_invalid)
                 if ended:
                     pager.close()
                 pagers.append(pager)
@@ -262,7 +280,7 @@ class BatchClient(_Client):
             max_items=max_items,
             starting_token=starting_token,
         )
-        return self._pager(spec)
+        return self._pager(spec, on_invalid)
 
     def job_queues(
         self,
@@ -271,6 +289,7 @@ class BatchClient(_Client):
         page_size: int | None = None,
         max_items: int | None = None,
         starting_token: str | None = None,
+        on_invalid: OnInvalid = "raise",
     ) -> Pager[JobQueueDetail]:
         """The job queues of the account and region (DescribeJobQueues), or the ones named.
 
@@ -282,6 +301,9 @@ class BatchClient(_Client):
             page_size: queues per request (1..100).
             max_items: stop after this many queues.
             starting_token: a ``resume_token`` or ``next_token`` to continue from.
+            on_invalid: an item that cannot be typed (a value no model can hold):
+                ``"raise"`` (default) a ``ResponseValidationError`` naming it, or
+                ``"skip"``: leave it out, listed in the pager's ``skipped`` (and logged).
 
         Returns:
             A lazy :class:`Pager` of ``JobQueueDetail``.
@@ -305,7 +327,8 @@ class BatchClient(_Client):
         return self._pager(
             plan_job_queues(
                 names, page_size=page_size, max_items=max_items, starting_token=starting_token
-            )
+            ),
+            on_invalid,
         )
 
     def list_service_jobs(
@@ -317,6 +340,7 @@ class BatchClient(_Client):
         page_size: int | None = None,
         max_items: int | None = None,
         starting_token: str | None = None,
+        on_invalid: OnInvalid = "raise",
     ) -> Pager[ServiceJobSummary]:
         """List service jobs (e.g. SageMaker training) of a queue.
 
@@ -331,6 +355,9 @@ class BatchClient(_Client):
             page_size: items per request (1..100).
             max_items: stop after this many items.
             starting_token: a ``resume_token`` or ``next_token`` to continue from.
+            on_invalid: an item that cannot be typed (a value no model can hold):
+                ``"raise"`` (default) a ``ResponseValidationError`` naming it, or
+                ``"skip"``: leave it out, listed in the pager's ``skipped`` (and logged).
 
         Returns:
             A lazy :class:`Pager` of ``ServiceJobSummary``.
@@ -347,13 +374,14 @@ class BatchClient(_Client):
             max_items=max_items,
             starting_token=starting_token,
         )
-        return self._pager(spec)
+        return self._pager(spec, on_invalid)
 
     def describe_jobs(
         self,
         job_ids: Iterable[str | HasJobId],
         *,
         max_workers: int = 1,
+        on_invalid: OnInvalid = "raise",
     ) -> JobDetails:
         """Describe jobs by id, ARN or summary, 100 a request, lazily -- input included.
 
@@ -403,7 +431,14 @@ class BatchClient(_Client):
         raw = self._open_client()
         ids = read_ids(job_ids)
         check_int("max_workers", max_workers, 1, pool_size(raw))
-        return JobDetails(raw, ids, max_workers, fast=self._fast, gc_pause=self._gc_pause)
+        return JobDetails(
+            raw,
+            ids,
+            max_workers,
+            fast=self._fast,
+            gc_pause=self._gc_pause,
+            on_invalid=check_on_invalid(on_invalid),
+        )
 
     def describe_job(self, job_id: str) -> JobDetail:
         """Describe one job.
@@ -715,6 +750,7 @@ class S3BatchOperationsClient(_Client):
         page_size: int | None = None,
         max_items: int | None = None,
         starting_token: str | None = None,
+        on_invalid: OnInvalid = "raise",
     ) -> Pager[S3BatchJob]:
         """Current jobs and jobs that ended in the last 90 days, optionally by status.
 
@@ -723,6 +759,9 @@ class S3BatchOperationsClient(_Client):
             page_size: jobs per request (1..1000).
             max_items: stop after this many jobs.
             starting_token: a ``resume_token`` or ``next_token`` to continue from.
+            on_invalid: an item that cannot be typed (a value no model can hold):
+                ``"raise"`` (default) a ``ResponseValidationError`` naming it, or
+                ``"skip"``: leave it out, listed in the pager's ``skipped`` (and logged).
 
         Returns:
             A lazy :class:`Pager` of ``S3BatchJob``.
@@ -738,4 +777,4 @@ class S3BatchOperationsClient(_Client):
             max_items=max_items,
             starting_token=starting_token,
         )
-        return self._pager(spec)
+        return self._pager(spec, on_invalid)

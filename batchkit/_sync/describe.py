@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, cast
 from batchkit._core.checks import check_count
 from batchkit._core.describe import describe_failure, described, input_failure
 from batchkit._core.errors import BatchKitError
+from batchkit._core.pager import SKIPPED_KEPT, RawPage, SkippedItem
 from batchkit._core.plans import item_model
 from batchkit._spec.operations import DESCRIBE_JOBS
 from batchkit._sync.runtime import Closing
@@ -27,7 +28,6 @@ if TYPE_CHECKING:
     import pandas as pd
     from mypy_boto3_batch.client import BatchClient as Boto3BatchClient
 
-    from batchkit._core.pager import RawPage
     from batchkit.models import JobDetail
 
 __all__ = ["JobDetails"]
@@ -51,18 +51,18 @@ class JobDetails(Closing, Iterator["JobDetail"]):
         *,
         fast: bool = True,
         gc_pause: bool = True,
+        on_invalid: str = "raise",
     ) -> None:
         self._source: PageSource[JobDetail] = PageSource(
-            client, DESCRIBE_JOBS, {}, fast=fast, gc_pause=gc_pause
+            client, DESCRIBE_JOBS, {}, fast=fast, gc_pause=gc_pause, on_invalid=on_invalid
         )
         self._ids = iter(ids)
         self._max_workers = max_workers
         self._missing: list[str] = []
         self._failed_ids: list[str] = []
+        self._skipped: list[SkippedItem] = []  # bounded: SKIPPED_KEPT
         self._pool: ThreadPoolExecutor | None = None
-        self._window: deque[tuple[list[str], Future[tuple[JobDetail, ...] | BatchKitError]]] = (
-            deque()
-        )
+        self._window: deque[tuple[list[str], Future[RawPage[JobDetail] | BatchKitError]]] = deque()
         self._iterator: Iterator[JobDetail] = self._run()
         self._model = item_model(DESCRIBE_JOBS)
 
@@ -70,6 +70,12 @@ class JobDetails(Closing, Iterator["JobDetail"]):
     def missing_ids(self) -> tuple[str, ...]:
         """Requested ids AWS did not return (so far)."""
         return tuple(self._missing)
+
+    @property
+    def skipped(self) -> tuple[SkippedItem, ...]:
+        """Jobs AWS returned that could not be typed, left out under ``on_invalid="skip"``
+        (their ids are in neither ``missing_ids`` nor ``undescribed_ids``)."""
+        return tuple(self._skipped)
 
     @property
     def undescribed_ids(self) -> tuple[str, ...]:
@@ -124,11 +130,11 @@ class JobDetails(Closing, Iterator["JobDetail"]):
 
         return to_pandas(cast(Any, self.to_list(progress=progress)), model=self._model)
 
-    def _describe(self, chunk: list[str]) -> tuple[JobDetail, ...]:
+    def _describe(self, chunk: list[str]) -> RawPage[JobDetail]:
         page: RawPage[JobDetail] = self._source.call({DESCRIBE_JOBS.id_key or "jobs": chunk})
-        return page.items
+        return page
 
-    def _attempt(self, chunk: list[str]) -> tuple[JobDetail, ...] | BatchKitError:
+    def _attempt(self, chunk: list[str]) -> RawPage[JobDetail] | BatchKitError:
         try:
             return self._describe(chunk)
         except BatchKitError as error:
@@ -176,7 +182,7 @@ class JobDetails(Closing, Iterator["JobDetail"]):
 
     def _sequential(
         self, chunks: Iterator[list[str]]
-    ) -> Iterator[tuple[list[str], tuple[JobDetail, ...] | BatchKitError]]:
+    ) -> Iterator[tuple[list[str], RawPage[JobDetail] | BatchKitError]]:
         for chunk in chunks:
             try:
                 outcome = self._attempt(chunk)
@@ -197,7 +203,7 @@ class JobDetails(Closing, Iterator["JobDetail"]):
 
     def _ordered(
         self, pool: ThreadPoolExecutor, pending: Iterator[list[str]]
-    ) -> Iterator[tuple[list[str], tuple[JobDetail, ...] | BatchKitError]]:
+    ) -> Iterator[tuple[list[str], RawPage[JobDetail] | BatchKitError]]:
         # Keep at most 2 * max_workers requests in flight: memory stays bounded, and the
         # input is read no further ahead than that.  A failure reading the input (a pager's
         # error) comes after the details of every chunk already sent.
@@ -222,7 +228,7 @@ class JobDetails(Closing, Iterator["JobDetail"]):
             raise input_error
 
     def _emit(
-        self, results: Iterable[tuple[list[str], tuple[JobDetail, ...] | BatchKitError]]
+        self, results: Iterable[tuple[list[str], RawPage[JobDetail] | BatchKitError]]
     ) -> Iterator[JobDetail]:
         """Yield every chunk that succeeded; then raise the first failure, naming every
         id that could not be described (a failure reading the input comes last, naming
@@ -237,7 +243,10 @@ class JobDetails(Closing, Iterator["JobDetail"]):
                         "DescribeJobs: %d ids failed (%s)", len(chunk), type(outcome).__name__
                     )
                     continue
-                yield from described(chunk, outcome, self._missing)
+                room = max(SKIPPED_KEPT - len(self._skipped), 0)
+                self._skipped.extend(outcome.skipped[:room])
+                ids = {item.item_id for item in outcome.skipped}
+                yield from described(chunk, outcome.items, self._missing, ids)
         except Exception as error:  # reading the input failed
             input_failure(error, self._failed_ids)
             raise

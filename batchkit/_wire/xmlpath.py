@@ -26,7 +26,7 @@ from typing import Any
 from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
-__all__ = ["Fallback", "TimestampError", "XmlPage", "read_page"]
+__all__ = ["Fallback", "TimestampError", "XmlPage", "read_items_apart", "read_page", "read_token"]
 
 
 class Fallback(Exception):
@@ -232,3 +232,39 @@ def rest_body(root: str, token_key: str | None, token: str | None) -> bytes:
     """The document left for botocore to parse: only the next token."""
     inner = f"<{token_key}>{escape(token)}</{token_key}>" if token_key and token is not None else ""
     return f"<{root}>{inner}</{root}>".encode()
+
+
+def read_items_apart(output: Any, body: bytes, result_key: str) -> list[Any]:
+    """The items of ``body`` read one by one: each a dict, or the :class:`TimestampError`
+    that made it unreadable (so one bad timestamp costs one item, not the page)."""
+    from botocore.model import ListShape
+
+    member = output.members[result_key]
+    if not isinstance(member, ListShape):  # pragma: no cover - S3 Control's result is a list
+        raise Fallback
+    item = compile_reader(member.member, result_key)
+    name = member.serialization.get("name", result_key)
+    parser = ElementTree.XMLParser(target=ElementTree.TreeBuilder(), encoding="utf-8")
+    parser.feed(body)
+    root = parser.close()
+    parts: list[Any] = []
+    for child in root:
+        if isinstance(child.tag, str) and _local(child.tag) == name:
+            for node in child:
+                try:
+                    parts.append(item(node))
+                except TimestampError as error:
+                    parts.append(error)
+    return parts
+
+
+def read_token(body: bytes, token_key: str | None) -> str | None:
+    """The next token of ``body`` (a result document), read apart from its items."""
+    if token_key is None:
+        return None
+    parser = ElementTree.XMLParser(target=ElementTree.TreeBuilder(), encoding="utf-8")
+    parser.feed(body)
+    for child in parser.close():
+        if isinstance(child.tag, str) and _local(child.tag) == token_key:
+            return child.text or ""
+    return None

@@ -125,7 +125,7 @@ def _doc(**fields: str) -> bytes:
         {"created": "2026-11-01T00:00:00.1234567Z"},  # 7 digits: botocore's parser decides
         {"created": "1762000000"},  # epoch seconds, as botocore reads them
         {"created": "Sun, 01 Nov 2026 00:00:00 GMT"},
-        {"created": "2026-11-01T00:00:00"},  # naive: rejected by both
+        {"created": "2026-11-01T00:00:00"},  # no zone: UTC on both
         {"status": "Hibernating"},  # an enum value newer than batchkit
         {"priority": "x"},  # botocore raises; the fast path leaves it to botocore
         {"extra": "<FromTheFuture>1</FromTheFuture>"},  # botocore drops unknown elements
