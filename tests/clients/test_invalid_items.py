@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any
 
@@ -164,12 +165,13 @@ def test_s3_times_without_a_zone_are_utc_and_overflowing_ones_can_be_skipped(
 def test_on_invalid_is_checked_before_any_request(face: Face) -> None:
     batch, raw = client(face, "batch", True)
     pages(raw, b"{}")
-    for call in (
+    calls: list[Callable[[], object]] = [
         lambda: batch.list_jobs("q", on_invalid="ignore"),
         lambda: batch.list_jobs(["q", "r"], on_invalid=None),
         lambda: batch.describe_jobs(["j"], on_invalid="SKIP"),
         lambda: batch.job_queues(on_invalid=1),
-    ):
+    ]
+    for call in calls:
         with pytest.raises(InvalidParameterError, match="on_invalid"):
             call()
 
