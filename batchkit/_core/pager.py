@@ -258,7 +258,7 @@ class PagerCore(Consumed[T], Generic[T, S]):
 
     def __repr__(self) -> str:
         state = "done" if self.done else f"{self._yielded} yielded"
-        return f"<{type(self).__name__} {self._label}: {state}, {self._requests} request(s)>"
+        return f"<{type(self).__name__} {self._label}: {state}, {self.requests_made} request(s)>"
 
     # ------------------------------------------------------------------ internals
 

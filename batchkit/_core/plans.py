@@ -159,7 +159,14 @@ def _spec(operation: Operation, requests: list[dict[str, Any]], **options: Any) 
         options.get("starting_token"), operation.input_token, 1 if merged else len(requests)
     )
     if merged:
-        decode_merged_token(position.token, list(merged))
+        try:
+            decode_merged_token(position.token, list(merged))
+        except InvalidParameterError:
+            raise InvalidParameterError(
+                "starting_token: not a token of this listing (it lists the statuses "
+                f"{', '.join(merged)} merged newest first: resume it with its own resume_token, "
+                "with the same statuses)"
+            ) from None
     return ListingSpec(operation, requests, **options)
 
 

@@ -319,6 +319,12 @@ def test_several_statuses_of_one_queue_read_like_one_listing() -> None:
     asked = [params for _op, params in fake.requests[before:]]
     assert sorted(p["jobStatus"] for p in asked) == ["FAILED", "SUCCEEDED"]
     assert {p.get("maxResults") for p in asked} == {1}
+    single = batch.list_jobs("q", status="FAILED", page_size=1)
+    single.first()
+    before = fake.calls("ListJobs")
+    with pytest.raises(InvalidParameterError, match="not a token of this listing"):
+        batch.list_jobs("q", status=["FAILED", "SUCCEEDED"], starting_token=single.resume_token)
+    assert fake.calls("ListJobs") == before  # refused before any request
     every = batch.list_jobs("q", status="ALL").to_list()
     times = [j.created_at for j in every]
     assert times == sorted(times, reverse=True)  # type: ignore[type-var]
