@@ -19,6 +19,7 @@ from batchkit._core.errors import (
     InvalidFilterError,
     InvalidParameterError,
     InvalidRequestError,
+    JobGoneError,
     JobNotFoundError,
     LogDriverError,
     LogStreamNotFoundError,
@@ -33,7 +34,7 @@ from batchkit._core.errors import (
     WaitTimeoutError,
 )
 from batchkit._core.filters import JobFilter
-from batchkit._core.pager import Page
+from batchkit._core.pager import Page, SkippedItem
 from batchkit._core.watch import ArrayProgress, Clock, StatusChange
 from batchkit._exports import DYNAMIC_IMPORTS as _DYNAMIC_IMPORTS
 from batchkit._exports import attach as _attach
@@ -76,6 +77,7 @@ __all__ = [
     "InvalidRequestError",
     "JobDetails",
     "JobFilter",
+    "JobGoneError",
     "JobNotFoundError",
     "JobPager",
     "LogDriverError",
@@ -91,6 +93,7 @@ __all__ = [
     "ResponseValidationError",
     "S3BatchOperationsClient",
     "ServiceError",
+    "SkippedItem",
     "StatusChange",
     "SystemClock",
     "ThrottlingError",

@@ -22,10 +22,12 @@ ingest 2
 from __future__ import annotations
 
 from collections.abc import AsyncIterable, Iterable
+from dataclasses import replace
+from functools import partial
 from typing import TYPE_CHECKING, Any, overload
 
 from batchkit._async.describe import AsyncJobDetails
-from batchkit._async.merge import AsyncMergedPager
+from batchkit._async.merge import AsyncMergedPager, AsyncMergedSource, merge_pagers
 from batchkit._async.pager import AsyncPager
 from batchkit._async.runtime import ClientBase, read_ids
 from batchkit._async.source import AsyncPageSource
@@ -34,6 +36,8 @@ from batchkit._core.checks import HasJobId, check_account_id, check_int, require
 from batchkit._core.errors import InvalidParameterError, JobNotFoundError
 from batchkit._core.plans import (
     ListingSpec,
+    OnInvalid,
+    check_on_invalid,
     plan_job_queues,
     plan_list_jobs,
     plan_list_service_jobs,
@@ -70,19 +74,43 @@ __all__ = ["AsyncBatchClient", "AsyncS3BatchOperationsClient"]
 
 
 class _Client(ClientBase):
-    def _pager(self, spec: ListingSpec) -> AsyncPager[Any]:
-        """A pager over one listing, or over several sub-listings one after the other."""
+    def _pager(
+        self, spec: ListingSpec, on_invalid: object = ListingSpec.on_invalid
+    ) -> AsyncPager[Any]:
+        """A pager over one listing, over several sub-listings one after the other, or over
+        several sub-listings merged newest first (``spec.merged``: one per status);
+        ``on_invalid`` checked (before any request) into the spec."""
         raw = self._open_client()
+        spec = replace(spec, on_invalid=check_on_invalid(on_invalid))
+        if spec.merged:
+            source = AsyncMergedSource(partial(self._merge, spec))
+            return AsyncPager([source], **spec.pager_options())
         return AsyncPager(
             [
                 AsyncPageSource(
-                    raw, spec.operation, request, fast=self._fast, gc_pause=self._gc_pause
+                    raw,
+                    spec.operation,
+                    request,
+                    fast=self._fast,
+                    gc_pause=self._gc_pause,
+                    on_invalid=spec.on_invalid,
                 )
                 for request in spec.requests
             ],
             ahead=self._ahead_of(raw),
             **spec.pager_options(),
         )
+
+    def _merge(self, spec: ListingSpec, token: str | None) -> AsyncMergedPager[Any]:
+        """The merge of a fan-out's sub-listings, from ``token`` (the merge's own)."""
+        pagers = []
+        for part, ended in spec.merge_parts(token):
+            pager = self._pager(part, spec.on_invalid)
+            if ended:
+                pager.close()
+            pagers.append(pager)
+        options = spec.pager_options()
+        return merge_pagers(pagers, spec.merged, label=options["label"], model=options["model"])
 
 
 class AsyncBatchClient(_Client):
@@ -154,6 +182,7 @@ class AsyncBatchClient(_Client):
         page_size: int | None = None,
         max_items: int | None = None,
         starting_token: str | None = None,
+        on_invalid: OnInvalid = "raise",
     ) -> AsyncPager[JobSummary]: ...
 
     @overload
@@ -166,6 +195,7 @@ class AsyncBatchClient(_Client):
         page_size: int | None = None,
         max_items: int | None = None,
         starting_token: str | None = None,
+        on_invalid: OnInvalid = "raise",
     ) -> AsyncMergedPager[JobSummary]: ...
 
     def list_jobs(
@@ -179,6 +209,7 @@ class AsyncBatchClient(_Client):
         page_size: int | None = None,
         max_items: int | None = None,
         starting_token: str | None = None,
+        on_invalid: OnInvalid = "raise",
     ) -> AsyncPager[JobSummary] | AsyncMergedPager[JobSummary]:
         """List jobs of a queue (or of several), or the children of an array or multi-node job.
 
@@ -186,11 +217,12 @@ class AsyncBatchClient(_Client):
         Without ``status`` and ``filter`` AWS lists RUNNING jobs only.  With a ``filter``
         every status is listed (AWS ignores ``status`` then; batchkit applies it
         client-side; for array and multi-node children, where AWS applies no filter,
-        batchkit lists each status in turn).
+        batchkit lists each status, merged newest first).
 
         ``status`` is one status, a collection of them (``{JobStatus.FAILED,
         JobStatus.SUCCEEDED}``) or ``"ALL"`` (:data:`batchkit.ALL_STATUSES`) for every
-        status; batchkit plans how (see docs/list-jobs.md): each job is yielded once.
+        status; batchkit plans how (see docs/views.md): each job is yielded once, and
+        several statuses read like one listing -- newest first across them, one token.
 
         ``job_queue`` may be a list or tuple of queue names or ARNs: the result is one lazy
         :class:`AsyncMergedPager` over all of them, each job once, newest first across the
@@ -206,6 +238,9 @@ class AsyncBatchClient(_Client):
             page_size: items per request (1..1000; 1..100 with a server-side filter).
             max_items: stop after this many items (``resume_token`` then points at the rest).
             starting_token: a ``resume_token`` or ``next_token`` to continue from.
+            on_invalid: an item that cannot be typed (a value no model can hold):
+                ``"raise"`` (default) a ``ResponseValidationError`` naming it, or
+                ``"skip"``: leave it out, listed in the pager's ``skipped`` (and logged).
 
         Returns:
             A lazy :class:`AsyncPager` of ``JobSummary`` (an :class:`AsyncMergedPager` for
@@ -246,7 +281,7 @@ class AsyncBatchClient(_Client):
             )
             pagers: list[AsyncPager[JobSummary]] = []
             for spec, ended in zip(plan.specs, plan.ended, strict=True):
-                pager = self._pager(spec)
+                pager = self._pager(spec, on_invalid)
                 if ended:
                     pager.close()
                 pagers.append(pager)
@@ -261,7 +296,7 @@ class AsyncBatchClient(_Client):
             max_items=max_items,
             starting_token=starting_token,
         )
-        return self._pager(spec)
+        return self._pager(spec, on_invalid)
 
     def job_queues(
         self,
@@ -270,6 +305,7 @@ class AsyncBatchClient(_Client):
         page_size: int | None = None,
         max_items: int | None = None,
         starting_token: str | None = None,
+        on_invalid: OnInvalid = "raise",
     ) -> AsyncPager[JobQueueDetail]:
         """The job queues of the account and region (DescribeJobQueues), or the ones named.
 
@@ -281,6 +317,9 @@ class AsyncBatchClient(_Client):
             page_size: queues per request (1..100).
             max_items: stop after this many queues.
             starting_token: a ``resume_token`` or ``next_token`` to continue from.
+            on_invalid: an item that cannot be typed (a value no model can hold):
+                ``"raise"`` (default) a ``ResponseValidationError`` naming it, or
+                ``"skip"``: leave it out, listed in the pager's ``skipped`` (and logged).
 
         Returns:
             A lazy :class:`AsyncPager` of ``JobQueueDetail``.
@@ -306,7 +345,8 @@ class AsyncBatchClient(_Client):
         return self._pager(
             plan_job_queues(
                 names, page_size=page_size, max_items=max_items, starting_token=starting_token
-            )
+            ),
+            on_invalid,
         )
 
     def list_service_jobs(
@@ -318,6 +358,7 @@ class AsyncBatchClient(_Client):
         page_size: int | None = None,
         max_items: int | None = None,
         starting_token: str | None = None,
+        on_invalid: OnInvalid = "raise",
     ) -> AsyncPager[ServiceJobSummary]:
         """List service jobs (e.g. SageMaker training) of a queue.
 
@@ -332,6 +373,9 @@ class AsyncBatchClient(_Client):
             page_size: items per request (1..100).
             max_items: stop after this many items.
             starting_token: a ``resume_token`` or ``next_token`` to continue from.
+            on_invalid: an item that cannot be typed (a value no model can hold):
+                ``"raise"`` (default) a ``ResponseValidationError`` naming it, or
+                ``"skip"``: leave it out, listed in the pager's ``skipped`` (and logged).
 
         Returns:
             A lazy :class:`AsyncPager` of ``ServiceJobSummary``.
@@ -348,13 +392,14 @@ class AsyncBatchClient(_Client):
             max_items=max_items,
             starting_token=starting_token,
         )
-        return self._pager(spec)
+        return self._pager(spec, on_invalid)
 
     def describe_jobs(
         self,
         job_ids: Iterable[str | HasJobId] | AsyncIterable[str | HasJobId],
         *,
         max_concurrency: int = 1,
+        on_invalid: OnInvalid = "raise",
     ) -> AsyncJobDetails:
         """Describe jobs by id, ARN or summary, 100 a request, lazily -- input included.
 
@@ -406,7 +451,14 @@ class AsyncBatchClient(_Client):
         raw = self._open_client()
         ids = read_ids(job_ids)
         check_int("max_concurrency", max_concurrency, 1, pool_size(raw))
-        return AsyncJobDetails(raw, ids, max_concurrency, fast=self._fast, gc_pause=self._gc_pause)
+        return AsyncJobDetails(
+            raw,
+            ids,
+            max_concurrency,
+            fast=self._fast,
+            gc_pause=self._gc_pause,
+            on_invalid=check_on_invalid(on_invalid),
+        )
 
     async def describe_job(self, job_id: str) -> JobDetail:
         """Describe one job.
@@ -439,6 +491,7 @@ class AsyncBatchClient(_Client):
         max_concurrency: int = 1,
         progress: bool = True,
         clock: Clock | AsyncClock | None = None,
+        visibility_grace: timedelta | float | None = None,
     ) -> AsyncWatch:
         """Follow jobs until each is done, as :class:`~batchkit.StatusChange` events.
 
@@ -471,13 +524,19 @@ class AsyncBatchClient(_Client):
             progress: report array parents' child progress as events too.
             clock: where time comes from (tests: :class:`batchkit.testing.ManualClock`); its
                 ``sleep`` may be a coroutine function or a plain one.
+            visibility_grace: seconds or a ``timedelta`` (default 30 s, on ``clock``) during
+                which a job DescribeJobs has not returned since the watch began is "not
+                visible yet" rather than unknown: DescribeJobs is eventually consistent
+                right after SubmitJob.  0 turns it off.
 
         Returns:
             An :class:`AsyncWatch` (an iterator and context manager).
 
         Raises:
             InvalidParameterError: bad arguments (before any request).
-            JobNotFoundError: AWS does not know some ids (raised by the iteration).
+            JobNotFoundError: AWS does not know some ids (raised by the iteration, once the
+                visibility grace has passed).
+            JobGoneError: a job AWS returned before is no longer returned (aged out).
             WaitTimeoutError: ``timeout`` passed first, with every job's last details.
 
         >>> async def follow(batch, ids):                              # doctest: +SKIP
@@ -486,7 +545,7 @@ class AsyncBatchClient(_Client):
         ...             print(change.job_name, change.old, "->", change.new, change.progress)
         """
         raw = self._open_client()
-        plan = plan_watch(job_ids, until, timeout, poll_interval)
+        plan = plan_watch(job_ids, until, timeout, poll_interval, visibility_grace)
         check_int("max_concurrency", max_concurrency, 1, pool_size(raw))
         return AsyncWatch(
             self,
@@ -506,6 +565,7 @@ class AsyncBatchClient(_Client):
         poll_interval: Interval | None = None,
         max_concurrency: int = 1,
         clock: Clock | AsyncClock | None = None,
+        visibility_grace: timedelta | float | None = None,
     ) -> list[JobDetail]:
         """Until every job is done; their last details, in input order.
 
@@ -521,13 +581,16 @@ class AsyncBatchClient(_Client):
             poll_interval: a fixed interval or ``(shortest, longest)``.
             max_concurrency: DescribeJobs requests at once.
             clock: where time comes from.
+            visibility_grace: how long a job not returned yet counts as not visible yet
+                (default 30 s).
 
         Returns:
             The jobs' last details (all done).
 
         Raises:
             WaitTimeoutError: the timeout passed first.
-            JobNotFoundError: AWS does not know some ids.
+            JobNotFoundError: AWS does not know some ids (after the visibility grace).
+            JobGoneError: a job AWS returned before is no longer returned.
 
         >>> async def failed(batch, ids):                              # doctest: +SKIP
         ...     details = await batch.wait(ids, timeout=timedelta(hours=2))
@@ -541,6 +604,7 @@ class AsyncBatchClient(_Client):
             max_concurrency=max_concurrency,
             progress=False,
             clock=clock,
+            visibility_grace=visibility_grace,
         ) as watch:
             return await watch._drain()  # pyright: ignore[reportPrivateUsage]
 
@@ -720,14 +784,18 @@ class AsyncS3BatchOperationsClient(_Client):
         page_size: int | None = None,
         max_items: int | None = None,
         starting_token: str | None = None,
+        on_invalid: OnInvalid = "raise",
     ) -> AsyncPager[S3BatchJob]:
-        """Current jobs and jobs that ended in the last 30 days, optionally by status.
+        """Current jobs and jobs that ended in the last 90 days, optionally by status.
 
         Args:
             statuses: S3 job statuses (members or their values/names); None for every one.
             page_size: jobs per request (1..1000).
             max_items: stop after this many jobs.
             starting_token: a ``resume_token`` or ``next_token`` to continue from.
+            on_invalid: an item that cannot be typed (a value no model can hold):
+                ``"raise"`` (default) a ``ResponseValidationError`` naming it, or
+                ``"skip"``: leave it out, listed in the pager's ``skipped`` (and logged).
 
         Returns:
             A lazy :class:`AsyncPager` of ``S3BatchJob``.
@@ -743,4 +811,4 @@ class AsyncS3BatchOperationsClient(_Client):
             max_items=max_items,
             starting_token=starting_token,
         )
-        return self._pager(spec)
+        return self._pager(spec, on_invalid)

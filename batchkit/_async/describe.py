@@ -7,7 +7,8 @@ httpx-style; what a DescribeJobs answer yields and how failures are accounted fo
 
 Cancellation: cancelling the consuming task cancels the requests still running, waits for
 them, and keeps the result resumable: iterating again re-sends the requests that were cut
-short.
+short.  A cancel while the input (an ``AsyncPager``) awaits a page leaves the input where
+it was, with the ids already read kept: iterating again reads on.
 """
 
 from __future__ import annotations
@@ -15,14 +16,14 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 from collections.abc import AsyncIterator, Iterator
-from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from batchkit._async.runtime import Closing
 from batchkit._async.source import AsyncPageSource
 from batchkit._core.checks import check_count
-from batchkit._core.describe import describe_failure, new_described, order_described
+from batchkit._core.describe import describe_failure, described, input_failure
 from batchkit._core.errors import BatchKitError
+from batchkit._core.pager import SKIPPED_KEPT, RawPage, SkippedItem
 from batchkit._core.plans import item_model
 from batchkit._spec.operations import DESCRIBE_JOBS
 
@@ -32,19 +33,6 @@ if TYPE_CHECKING:
     from batchkit.models import JobDetail
 
 __all__ = ["AsyncJobDetails"]
-
-
-async def _next_chunk(ids: Iterator[str] | AsyncIterator[str]) -> list[str]:
-    """The next DescribeJobs-sized chunk of the input (empty at its end)."""
-    size = DESCRIBE_JOBS.page_size_max
-    if isinstance(ids, AsyncIterator):
-        chunk: list[str] = []
-        async for job_id in ids:
-            chunk.append(job_id)
-            if len(chunk) >= size:
-                break
-        return chunk
-    return list(islice(ids, size))
 
 
 class AsyncJobDetails(Closing, AsyncIterator["JobDetail"]):
@@ -65,24 +53,27 @@ class AsyncJobDetails(Closing, AsyncIterator["JobDetail"]):
         *,
         fast: bool = True,
         gc_pause: bool = True,
+        on_invalid: str = "raise",
     ) -> None:
         self._source: AsyncPageSource[JobDetail] = AsyncPageSource(
-            client, DESCRIBE_JOBS, {}, fast=fast, gc_pause=gc_pause
+            client, DESCRIBE_JOBS, {}, fast=fast, gc_pause=gc_pause, on_invalid=on_invalid
         )
         self._ids = ids
         self._input_done = False
         self._input_error: BaseException | None = None
         # Chunks read from the input but not sent (or sent and cut short by a cancel).
         self._pending: deque[list[str]] = deque()
+        # Ids of the next chunk read so far (kept when a cancel interrupts the input).
+        self._partial: list[str] = []
         self._concurrency = max_concurrency
         self._limit: asyncio.Semaphore | None = None
-        self._window: deque[tuple[list[str], asyncio.Task[list[JobDetail] | BatchKitError]]] = (
+        self._window: deque[tuple[list[str], asyncio.Task[RawPage[JobDetail] | BatchKitError]]] = (
             deque()
         )
         self._ready: deque[JobDetail] = deque()
         self._missing: list[str] = []
         self._failed_ids: list[str] = []
-        self._yielded: set[str] = set()
+        self._skipped: list[SkippedItem] = []  # bounded: SKIPPED_KEPT
         self._first_error: BatchKitError | None = None
         self._closed = False
         self._busy = False
@@ -91,6 +82,12 @@ class AsyncJobDetails(Closing, AsyncIterator["JobDetail"]):
     def missing_ids(self) -> tuple[str, ...]:
         """Requested ids AWS did not return (so far)."""
         return tuple(self._missing)
+
+    @property
+    def skipped(self) -> tuple[SkippedItem, ...]:
+        """Jobs AWS returned that could not be typed, left out under ``on_invalid="skip"``
+        (their ids are in neither ``missing_ids`` nor ``undescribed_ids``)."""
+        return tuple(self._skipped)
 
     @property
     def undescribed_ids(self) -> tuple[str, ...]:
@@ -123,10 +120,16 @@ class AsyncJobDetails(Closing, AsyncIterator["JobDetail"]):
                     self._first_error = self._first_error or outcome
                     self._failed_ids.extend(chunk)
                     continue
-                self._ready.extend(new_described(chunk, outcome, self._missing, self._yielded))
+                self._ready.extend(self._described(chunk, outcome))
             return self._ready.popleft()
         finally:
             self._busy = False
+
+    def _described(self, chunk: list[str], page: RawPage[JobDetail]) -> list[JobDetail]:
+        room = max(SKIPPED_KEPT - len(self._skipped), 0)
+        self._skipped.extend(page.skipped[:room])
+        ids = {item.item_id for item in page.skipped}
+        return described(chunk, page.items, self._missing, ids)
 
     async def aclose(self) -> None:
         """Stop: cancel the requests still running (and wait for them), end iteration."""
@@ -170,21 +173,21 @@ class AsyncJobDetails(Closing, AsyncIterator["JobDetail"]):
 
     # ------------------------------------------------------------------ internals
 
-    async def _attempt(self, chunk: list[str]) -> list[JobDetail] | BatchKitError:
+    async def _attempt(self, chunk: list[str]) -> RawPage[JobDetail] | BatchKitError:
         try:
             page = await self._source.call({DESCRIBE_JOBS.id_key or "jobs": chunk})
         except BatchKitError as error:
             return error
-        return order_described(chunk, page.items)
+        return page
 
-    async def _limited(self, chunk: list[str]) -> list[JobDetail] | BatchKitError:
+    async def _limited(self, chunk: list[str]) -> RawPage[JobDetail] | BatchKitError:
         assert self._limit is not None
         async with self._limit:
             return await self._attempt(chunk)
 
     async def _next_outcome(
         self,
-    ) -> tuple[Any, list[JobDetail] | BatchKitError | None]:
+    ) -> tuple[Any, RawPage[JobDetail] | BatchKitError | None]:
         """The next chunk in input order and its outcome; (None, None) when all are done.
 
         The input is read only when a request is due (at most ``2 * max_concurrency``
@@ -226,22 +229,45 @@ class AsyncJobDetails(Closing, AsyncIterator["JobDetail"]):
         return chunk, outcome
 
     async def _fill(self, want: int) -> None:
-        """Read the input until ``want`` chunks are pending (or it ends, or fails)."""
+        """Read the input until ``want`` chunks are pending (or it ends, or fails).
+
+        A failure inside a chunk keeps the ids read before it as a (short) chunk, sent like
+        any other, and comes after it; a cancel keeps them for the next read."""
         while not self._input_done and len(self._pending) < want:
             try:
-                chunk = await _next_chunk(self._ids)
+                ended = await self._read_chunk()
             except Exception as error:  # deferred; a cancel (a BaseException) is not
                 self._input_done, self._input_error = True, error
-                return
-            if not chunk:
+                ended = True
+            if self._partial and (ended or len(self._partial) >= DESCRIBE_JOBS.page_size_max):
+                self._pending.append(self._partial)
+                self._partial = []
+            if ended:
                 self._input_done = True
                 return
-            self._pending.append(chunk)
+
+    async def _read_chunk(self) -> bool:
+        """Read ids into ``_partial`` until it holds a chunk; True at the input's end."""
+        size = DESCRIBE_JOBS.page_size_max
+        partial, ids = self._partial, self._ids
+        if isinstance(ids, AsyncIterator):
+            while len(partial) < size:
+                try:
+                    partial.append(await ids.__anext__())
+                except StopAsyncIteration:
+                    return True
+            return False
+        for job_id in ids:
+            partial.append(job_id)
+            if len(partial) >= size:
+                return False
+        return True
 
     def _end_of_input(self) -> tuple[None, None]:
         error, self._input_error = self._input_error, None
         if error is not None:
             self._closed = True
+            input_failure(error, self._failed_ids)
             raise error
         return None, None
 

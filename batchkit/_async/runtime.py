@@ -213,19 +213,29 @@ def read_ids(job_ids: object) -> Any:
     """``describe_jobs``' input as the unique ids it names: any iterable (a list or tuple
     checked up front) or an *async* iterable, such as an ``AsyncPager``, read lazily."""
     if isinstance(job_ids, AsyncIterable):
-        return _unique_ids(cast(AsyncIterable[object], job_ids))
+        return _UniqueIds(cast(AsyncIterable[object], job_ids))
     check_job_ids(job_ids)
     return describe_input(cast(Any, job_ids))
 
 
-async def _unique_ids(job_ids: AsyncIterable[object]) -> AsyncIterator[str]:
-    seen: set[str] = set()
-    async for item in job_ids:
-        job_id = job_id_of(item)
-        key = id_key(job_id)
-        if key not in seen:
-            seen.add(key)
-            yield job_id
+class _UniqueIds(AsyncIterator[str]):
+    """The unique ids of an async input, read one at a time.
+
+    A class, not an async generator: a cancel while the input awaits (an ``AsyncPager``
+    fetching a page) would close a generator for good, and the describe result could then
+    never read on; here it only interrupts that one read -- the input stays where it was."""
+
+    def __init__(self, job_ids: AsyncIterable[object]) -> None:
+        self._source = job_ids.__aiter__()
+        self._seen: set[str] = set()
+
+    async def __anext__(self) -> str:
+        while True:
+            job_id = job_id_of(await self._source.__anext__())
+            key = id_key(job_id)
+            if key not in self._seen:
+                self._seen.add(key)
+                return job_id
 
 
 # ------------------------------------------------------------------------------ clients

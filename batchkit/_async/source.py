@@ -39,7 +39,8 @@ class AsyncPageSource(Generic[T]):
 
     ``fast=False`` turns the fast path off (botocore parses, batchkit validates its dicts);
     ``gc_pause=False`` validates without :func:`batchkit._wire.fastpath.gc_pause` (which
-    covers only a page's validation, never a request).
+    covers only a page's validation, never a request).  ``on_invalid="skip"`` leaves out an
+    item that cannot be typed (``RawPage.skipped``) instead of raising.
     """
 
     def __init__(
@@ -50,12 +51,14 @@ class AsyncPageSource(Generic[T]):
         *,
         fast: bool = True,
         gc_pause: bool = True,
+        on_invalid: str = "raise",
     ) -> None:
         self.client = client
         self.operation = operation
         self.params = dict(params)
         self.fast = fast
         self.gc_pause = gc_pause
+        self.on_invalid = on_invalid
 
     async def fetch(self, token: str | None, page_size: int | None) -> RawPage[T]:
         """The page that starts at the service's ``token`` (None: the first page)."""
@@ -66,11 +69,13 @@ class AsyncPageSource(Generic[T]):
         operation = self.operation
         method = getattr(self.client, operation.method)
         try:
-            with fastpath.capture(operation, fast=self.fast, gc_pause=self.gc_pause) as captured:
+            with fastpath.capture(
+                operation, fast=self.fast, gc_pause=self.gc_pause, on_invalid=self.on_invalid
+            ) as captured:
                 response = await method(**request)
             items: tuple[T, ...] = page_items(operation, response, captured)
         except BatchKitError:
             raise
         except Exception as error:
             raise from_exception(error, operation.label) from error
-        return RawPage(items, next_token(operation, response))
+        return RawPage(items, next_token(operation, response), skipped=tuple(captured.skipped))

@@ -8,7 +8,7 @@ once by :meth:`AsyncWatch.aclose`).
 
 Cancellation: cancel the consuming task (or time it out) and the poll in flight is cancelled
 with it (the describe result cancels its requests), the wait ends at once, and nothing keeps
-running.
+running; iterating again goes on where the watch was.
 
 >>> import asyncio
 >>> from batchkit.testing import FakeAWS, ManualClock
@@ -29,12 +29,14 @@ RUNNING -> SUCCEEDED
 
 from __future__ import annotations
 
+import threading
+from collections import deque
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING
 
-from batchkit._async.runtime import AsyncSystemClock, Closing, Waker, close_generator
-from batchkit._core.errors import BatchKitError
-from batchkit._core.watch import StatusChange, WatchCore
+from batchkit._async.runtime import CONSUMER, AsyncSystemClock, Closing, Waker
+from batchkit._core.errors import BatchKitError, WaitTimeoutError
+from batchkit._core.watch import DEFAULT_VISIBILITY_GRACE, StatusChange, WatchCore
 
 if TYPE_CHECKING:
     from batchkit._async.protocols import AsyncJobReader
@@ -51,8 +53,14 @@ class AsyncWatch(WatchCore, Closing, AsyncIterator[StatusChange]):
     A context manager: leaving the block or :meth:`aclose` (from anywhere) stops it, and a
     waiting watch wakes at once.  :attr:`jobs` is the last description of every job so far
     (what a live table shows).  Raises :class:`~batchkit.WaitTimeoutError` at the
-    ``timeout``, :class:`~batchkit.JobNotFoundError` for ids AWS does not know, and a failed
-    poll's error after ``MAX_FAILED_POLLS`` failed polls in a row.
+    ``timeout``, :class:`~batchkit.JobNotFoundError` for ids AWS does not know (after the
+    visibility grace), :class:`~batchkit.JobGoneError` for a job AWS stopped returning, and
+    a failed poll's error after ``MAX_FAILED_POLLS`` failed polls in a row.
+
+    Interrupted (a cancelled task, a ``wait_for`` timeout, Ctrl-C) during a poll or the wait
+    between polls, it stays where it was: iterating again finishes the wait (or makes the
+    poll again) and goes on reporting changes.  After the timeout it raises the same
+    :class:`~batchkit.WaitTimeoutError` again; after another error it polls again.
     """
 
     def __init__(
@@ -66,25 +74,50 @@ class AsyncWatch(WatchCore, Closing, AsyncIterator[StatusChange]):
         max_concurrency: int,
         progress: bool,
         clock: Clock | AsyncClock | None,
+        visibility_grace: float = DEFAULT_VISIBILITY_GRACE,
     ) -> None:
-        super().__init__(ids, until=until, timeout=timeout, interval=interval, progress=progress)
+        super().__init__(
+            ids,
+            until=until,
+            timeout=timeout,
+            interval=interval,
+            progress=progress,
+            visibility_grace=visibility_grace,
+        )
         self._batch = batch
         self._max_concurrency = max_concurrency
         self._clock: Clock | AsyncClock = clock if clock is not None else AsyncSystemClock()
         self._waker = Waker()
-        self._iterator: AsyncIterator[StatusChange] = self._run()
+        self._ready: deque[StatusChange] = deque()  # a poll's changes not yielded yet
+        self._started = False
+        self._after: tuple[BatchKitError | None, bool, float] | None = None  # a poll's outcome
+        self._next_poll: float | None = None  # when the next poll is due (monotonic)
+        self._timed_out_error: WaitTimeoutError | None = None
+        self._busy = threading.Lock()
 
     def __aiter__(self) -> AsyncWatch:
         return self
 
     async def __anext__(self) -> StatusChange:
-        return await self._iterator.__anext__()
+        if not self._busy.acquire(blocking=False):
+            raise BatchKitError(
+                f"watch: being iterated elsewhere (another {CONSUMER}); a watch is for one "
+                "consumer at a time"
+            )
+        try:
+            while not self._ready:
+                if not self.pending_ids or self._waker.stopped:
+                    raise StopAsyncIteration
+                await self._step()
+            return self._ready.popleft()
+        finally:
+            self._busy.release()
 
     async def aclose(self) -> None:
         """Stop following the jobs; iteration ends.  Safe from anywhere: a waiting watch
         wakes at once, a poll in progress finishes first."""
         self._waker.stop()
-        await close_generator(self._iterator)
+        self._ready.clear()
 
     async def _drain(self) -> list[JobDetail]:
         async for _change in self:
@@ -95,20 +128,41 @@ class AsyncWatch(WatchCore, Closing, AsyncIterator[StatusChange]):
 
     # ---------------------------------------------------------------- the loop
 
-    async def _run(self) -> AsyncIterator[StatusChange]:
+    async def _step(self) -> None:
+        """One step of the loop: the wait that is due (or what is left of it), then a poll.
+
+        Each piece of state changes only once its step is complete, so an interruption
+        anywhere leaves the watch able to go on: an interrupted wait is finished by the next
+        step, an interrupted poll is made again."""
         clock = self._clock
-        waker = self._waker
-        self._start(clock.monotonic())
-        while self.pending_ids and not waker.stopped:
-            started = clock.monotonic()
-            seen, error = await self._poll()
-            changes, changed = self._changes(seen, clock.now())
-            for change in changes:
-                yield change
-            if not self.pending_ids or waker.stopped:
+        if self._timed_out_error is not None:
+            raise self._timed_out_error
+        if not self._started:
+            self._start(clock.monotonic())
+            self._started = True
+        if self._after is not None:
+            error, changed, started = self._after
+            self._after = None
+            now = clock.monotonic()
+            try:
+                delay = self._next_delay(error, changed, started, now)
+            except WaitTimeoutError as timed_out:
+                self._timed_out_error = timed_out
+                raise
+            self._next_poll = now + delay
+        if self._next_poll is not None:
+            left = self._next_poll - clock.monotonic()
+            if left > 0:
+                await self._waker.sleep(clock, left)
+            self._next_poll = None
+            if self._waker.stopped:
                 return
-            delay = self._next_delay(error, changed, started, clock.monotonic())
-            await waker.sleep(clock, delay)
+        started = clock.monotonic()
+        seen, error = await self._poll()
+        changes, changed = self._changes(seen, clock.now())
+        self._ready.extend(changes)
+        if self.pending_ids and not self._waker.stopped:
+            self._after = (error, changed, started)
 
     async def _poll(self) -> tuple[dict[str, JobDetail], BatchKitError | None]:
         """Describe every pending job once; keep what arrived.  A failure after botocore's
@@ -124,5 +178,5 @@ class AsyncWatch(WatchCore, Closing, AsyncIterator[StatusChange]):
             except BatchKitError as failure:
                 error = failure
             missing = details.missing_ids
-        self._end_poll(seen, missing)
+        self._end_poll(seen, missing, self._clock.monotonic())
         return seen, error

@@ -141,7 +141,7 @@ def run(out: Callable[[str], None] = print, jobs: int = 3000, console: Any = Non
     ).to_list()
     out(f"  {len(running)} running: " + ", ".join(j.job_name for j in running[:6]))
 
-    out("\n== S3 Batch Operations jobs (S3 Control ListJobs; ended > 30 days ago not listed) ==")
+    out("\n== S3 Batch Operations jobs (S3 Control ListJobs; ended > 90 days ago not listed) ==")
     for s3_job in s3.list_jobs():
         progress = s3_job.progress or 0.0
         bar = "#" * int(progress * 20)

@@ -234,7 +234,7 @@ def s3_jobs(
     limit: int | None,
     output: str,
 ) -> None:
-    """List S3 Batch Operations jobs (current, and ended in the last 30 days)."""
+    """List S3 Batch Operations jobs (current, and ended in the last 90 days)."""
 
     def action() -> int:
         pager = settings.s3(account_id).list_jobs(

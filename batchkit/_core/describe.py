@@ -4,50 +4,74 @@ Why: DescribeJobs answers 100 ids a request in no particular order, may leave id
 AWS does not know, or no longer keeps) and may fail; the sync result (threads) and the async
 one (tasks) must yield and account for ids identically.  No I/O here.
 
->>> order_described(["b", "a"], [])
+>>> described(["b", "a"], [], missing := [])
 []
+>>> missing
+['b', 'a']
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING
 
+from batchkit._core.checks import id_key
 from batchkit._core.errors import BatchKitError
 
 if TYPE_CHECKING:
     from batchkit.models import JobDetail
 
-__all__ = ["describe_failure", "new_described", "order_described"]
+__all__ = ["describe_failure", "described", "input_failure"]
 
 log = logging.getLogger("batchkit")
 
 
-def order_described(chunk: list[str], jobs: Iterable[JobDetail]) -> list[JobDetail]:
-    """A DescribeJobs answer in the order of the ids asked for (AWS answers in no
-    particular order; ids may also be given as job ARNs); jobs not asked for go last."""
-    jobs = list(jobs)
-    by_key = {job.job_id: job for job in jobs} | {j.job_arn: j for j in jobs if j.job_arn}
-    ordered = [by_key[i] for i in chunk if i in by_key]
-    placed = {id(job) for job in ordered}
-    return ordered + [job for job in jobs if id(job) not in placed]
-
-
-def new_described(
-    chunk: list[str], jobs: list[JobDetail], missing: list[str], yielded: set[str]
+def described(
+    chunk: list[str],
+    jobs: Iterable[JobDetail],
+    missing: list[str],
+    skipped: Collection[str | None] = (),
 ) -> list[JobDetail]:
-    """The jobs of one answered chunk not yielded before; records the ids AWS did not
-    return in ``missing`` and the yielded ids in ``yielded``."""
-    returned = {job.job_id for job in jobs} | {job.job_arn for job in jobs}
-    missing.extend(i for i in chunk if i not in returned)
-    log.debug("DescribeJobs: %d ids, %d jobs", len(chunk), len(jobs))
-    fresh = []
+    """What one chunk's answer yields: the job of each id asked for, in the order asked,
+    from *this* answer.  Ids the answer lacks go to ``missing``.
+
+    AWS answers in no particular order, and ids may be given as job ARNs.  A job nobody
+    asked for in this request (an extra one, or one asked for in another chunk) is not
+    yielded: each id's job comes from its own request's answer, so its status is never a
+    stale one from an earlier reply, and only what was asked for is yielded, once.  Ids of
+    jobs the answer held but could not be typed (``skipped``, under ``on_invalid="skip"``)
+    are not missing: they are reported as skipped.
+    """
+    by_key: dict[str, JobDetail] = {}
+    received = 0
     for job in jobs:
-        if job.job_id not in yielded:
-            yielded.add(job.job_id)
-            fresh.append(job)
-    return fresh
+        received += 1
+        by_key.setdefault(job.job_id, job)
+        if job.job_arn:
+            by_key.setdefault(job.job_arn, job)
+    ordered: list[JobDetail] = []
+    for asked in chunk:
+        answer = by_key.get(asked) or by_key.get(id_key(asked))
+        if answer is None:
+            if asked not in skipped and id_key(asked) not in skipped:
+                missing.append(asked)
+        else:
+            ordered.append(answer)
+    log.debug("DescribeJobs: %d ids, %d jobs", len(chunk), received)
+    if received > len(ordered):
+        log.debug("DescribeJobs: %d job(s) not asked for ignored", received - len(ordered))
+    return ordered
+
+
+def input_failure(error: BaseException, failed_ids: list[str]) -> BaseException:
+    """A failure reading ``describe_jobs``' input (a listing's error, an invalid item),
+    raised after the details of every id read before it: it also names the ids whose
+    request failed (``undescribed_ids``), so resuming the input from the error's
+    ``resume_token`` and describing those loses nothing."""
+    if isinstance(error, BatchKitError) and failed_ids:
+        return describe_failure(error, failed_ids)
+    return error
 
 
 def describe_failure(error: BatchKitError, failed_ids: list[str]) -> BatchKitError:

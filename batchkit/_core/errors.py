@@ -38,6 +38,7 @@ __all__ = [
     "InvalidFilterError",
     "InvalidParameterError",
     "InvalidRequestError",
+    "JobGoneError",
     "JobNotFoundError",
     "LogDriverError",
     "LogStreamNotFoundError",
@@ -145,6 +146,19 @@ class JobNotFoundError(BatchKitError, LookupError):
     def __init__(self, job_ids: Iterable[str]) -> None:
         self.job_ids: tuple[str, ...] = tuple(job_ids)
         super().__init__(f"job(s) not found: {', '.join(self.job_ids)}")
+
+
+class JobGoneError(JobNotFoundError):
+    """A watched job that DescribeJobs returned before no longer returns: it aged out
+    (AWS keeps finished jobs for a limited time) or was removed -- unlike a job not yet
+    visible right after SubmitJob, which ``watch``/``wait`` give a grace period."""
+
+    def __init__(self, job_ids: Iterable[str]) -> None:
+        super().__init__(job_ids)
+        self.args = (
+            f"job(s) seen earlier no longer returned by DescribeJobs (aged out or removed): "
+            f"{', '.join(self.job_ids)}",
+        )
 
 
 class WaitTimeoutError(BatchKitError, TimeoutError):

@@ -486,9 +486,11 @@ def plan_statuses(
     against the wanted statuses as it was on the page it came from.  Consistency, for jobs
     changing status mid-listing: a created-at listing's order does not depend on status, so
     a job present from start to end is on exactly one page, and yielded if its status there
-    is wanted.  A fan-out lists the statuses in lifecycle order (SUBMITTED ... FAILED), so a
-    job moving on during the listing is seen in its old status, its new one, or both (then
-    once, as first seen) -- never missed as long as both are wanted.
+    is wanted.  A fan-out's sub-listings (in lifecycle order, SUBMITTED ... FAILED) are
+    merged newest first (the client reads them side by side: several statuses read like one
+    listing); a job moving on during the listing is seen in its old status, its new one, or
+    both (then once, as first seen) -- or in neither, when its new status's sub-listing had
+    already read past it (docs/views.md: a created-at filter avoids that).
     """
     every = set(statuses) >= set(_STATUSES[operation])
     plan = _plan_one(job_filter, operation, status=None, children=children, now=now)

@@ -98,6 +98,16 @@ class MergeCore(Consumed[T], Generic[T, P]):
         return sum(p.requests_made for p in self._pagers)
 
     @property
+    def skipped(self) -> tuple[Any, ...]:
+        """Items skipped as untypable (``on_invalid="skip"``), queue by queue."""
+        return tuple(item for pager in self._pagers for item in pager.skipped)
+
+    @property
+    def skipped_count(self) -> int:
+        """How many items were skipped (``on_invalid="skip"``)."""
+        return sum(pager.skipped_count for pager in self._pagers)
+
+    @property
     def resume_token(self) -> str | None:
         """Where the remaining jobs start (one token for every queue); None when the
         listing is exhausted, or when nothing was read yet and it started at the beginning."""
@@ -140,8 +150,10 @@ class MergeCore(Consumed[T], Generic[T, P]):
         self._heads[index] = peeked[0] if peeked else None
 
     def _failed(self, error: BatchKitError) -> None:
-        """A queue's read failed: the error resumes the whole merge."""
-        error.resume_token = self._frontier_token()
+        """A queue's read failed: the error resumes the whole merge -- from the merge's own
+        resume point, so jobs read ahead by ``peek()`` (taken from their queues already)
+        are not skipped."""
+        error.resume_token = self.resume_token
 
     def _best(self) -> int | None:
         """The queue whose head comes next (newest; ties to the queue given first)."""

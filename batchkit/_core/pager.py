@@ -35,12 +35,14 @@ from batchkit._core.tokens import Position, decode_token, encode_token
 
 __all__ = [
     "END",
+    "SKIPPED_KEPT",
     "SMALL_FIRST_PAGE",
     "Consumed",
     "Guard",
     "Page",
     "PagerCore",
     "RawPage",
+    "SkippedItem",
     "StopRule",
     "busy_error",
 ]
@@ -61,6 +63,22 @@ class Page(Generic[T]):
 
 
 @dataclass(frozen=True)
+class SkippedItem:
+    """An item of a response that could not be typed, skipped under ``on_invalid="skip"``."""
+
+    index: int
+    """Its position in its response's list."""
+    item_id: str | None
+    """Its id as sent (``jobId``, ``JobId``, a queue's name...), when it has one."""
+    reason: str
+    """What did not fit the shape (member path: message)."""
+
+
+#: How many skipped items a listing keeps in ``skipped`` (the count goes on).
+SKIPPED_KEPT = 1000
+
+
+@dataclass(frozen=True)
 class RawPage(Generic[T]):
     """One response: every item it holds (typed, unfiltered) and the service's next token.
 
@@ -73,6 +91,8 @@ class RawPage(Generic[T]):
     items: tuple[T, ...]
     next_token: str | None
     anchor: Callable[[int], tuple[str, int]] | None = field(default=None, compare=False)
+    skipped: tuple[SkippedItem, ...] = ()
+    """Items left out under ``on_invalid="skip"``."""
 
 
 class StopRule(Protocol):
@@ -196,6 +216,8 @@ class PagerCore(Consumed[T], Generic[T, S]):
         self._tail = False  # the current page's next token is its own: the end, for now
         self._followed: set[tuple[int, str]] = set()  # service tokens followed (cycles)
         self._requests = 0
+        self._skipped: list[SkippedItem] = []
+        self._skipped_count = 0
 
     # ------------------------------------------------------------------ public API
 
@@ -209,8 +231,23 @@ class PagerCore(Consumed[T], Generic[T, S]):
 
     @property
     def requests_made(self) -> int:
-        """How many pages have been received so far."""
-        return self._requests
+        """How many pages have been received so far (requests of the sub-listings, for a
+        listing whose pages merge several)."""
+        merged = [s.requests_made for s in self._sources if hasattr(s, "requests_made")]
+        return sum(merged) if merged else self._requests
+
+    @property
+    def skipped(self) -> tuple[SkippedItem, ...]:
+        """Items that could not be typed and were skipped (``on_invalid="skip"``), in order
+        (the first 1,000; :attr:`skipped_count` counts them all)."""
+        merged = [s.skipped for s in self._sources if hasattr(s, "skipped")]
+        return tuple(self._skipped) + tuple(item for part in merged for item in part)
+
+    @property
+    def skipped_count(self) -> int:
+        """How many items were skipped (``on_invalid="skip"``)."""
+        merged: list[int] = [s.skipped_count for s in self._sources if hasattr(s, "skipped_count")]
+        return self._skipped_count + sum(merged)
 
     @property
     def resume_token(self) -> str | None:
@@ -221,7 +258,7 @@ class PagerCore(Consumed[T], Generic[T, S]):
 
     def __repr__(self) -> str:
         state = "done" if self.done else f"{self._yielded} yielded"
-        return f"<{type(self).__name__} {self._label}: {state}, {self._requests} request(s)>"
+        return f"<{type(self).__name__} {self._label}: {state}, {self.requests_made} request(s)>"
 
     # ------------------------------------------------------------------ internals
 
@@ -408,6 +445,9 @@ class PagerCore(Consumed[T], Generic[T, S]):
     def _accept(self, position: Position, page: RawPage[T]) -> None:
         """Take the page fetched for ``position`` (sans I/O)."""
         self._requests += 1
+        if page.skipped:
+            self._skipped_count += len(page.skipped)
+            self._skipped.extend(page.skipped[: max(SKIPPED_KEPT - len(self._skipped), 0)])
         if position.token is not None:
             self._followed.add((position.segment, position.token))
         self._page = page

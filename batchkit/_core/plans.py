@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, cast
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from batchkit._core.checks import (
     check_enum,
@@ -30,7 +30,12 @@ from batchkit._core.checks import (
 from batchkit._core.errors import InvalidParameterError
 from batchkit._core.filters import JobFilter, plan_listing
 from batchkit._core.tokens import decode_merged_token, decode_token, queue_key
-from batchkit._core.watch import check_interval, check_timeout
+from batchkit._core.watch import (
+    DEFAULT_VISIBILITY_GRACE,
+    check_grace,
+    check_interval,
+    check_timeout,
+)
 from batchkit._spec.operations import (
     DESCRIBE_JOB_QUEUES,
     LIST_JOBS,
@@ -45,7 +50,9 @@ if TYPE_CHECKING:
 __all__ = [
     "ListingSpec",
     "MergedPlan",
+    "OnInvalid",
     "WatchPlan",
+    "check_on_invalid",
     "item_model",
     "plan_job_queues",
     "plan_list_jobs",
@@ -55,6 +62,10 @@ __all__ = [
     "plan_watch",
     "pool_size",
 ]
+
+
+#: ``on_invalid=`` of the listing calls: what an item that cannot be typed does.
+OnInvalid = Literal["raise", "skip"]
 
 
 def _models() -> Any:
@@ -98,6 +109,11 @@ class ListingSpec:
     keep: Callable[[Any], bool] | None = None
     stop: Any = None
     dedupe: Callable[[Any], object] | None = None
+    merged: tuple[str, ...] = ()
+    """The statuses of a fan-out: its sub-listings (one per request) are merged newest
+    first, as one listing (:meth:`merge_parts`)."""
+    on_invalid: str = "raise"
+    """An item that cannot be typed: ``raise`` or ``skip`` (:func:`check_on_invalid`)."""
 
     def pager_options(self) -> dict[str, Any]:
         """The keyword arguments of a pager (JobPager, AsyncJobPager) over this listing."""
@@ -115,11 +131,42 @@ class ListingSpec:
             "model": item_model(operation),
         }
 
+    def merge_parts(self, token: str | None) -> list[tuple[ListingSpec, bool]]:
+        """A merged fan-out's sub-listings, each started where ``token`` (the merge's own
+        token, inside this listing's) says, and whether it has ended."""
+        positions = decode_merged_token(token, list(self.merged))
+        return [
+            (
+                replace(
+                    self,
+                    requests=[request],
+                    starting_token=position.token,
+                    max_items=None,
+                    dedupe=None,
+                    merged=(),
+                ),
+                position.ended,
+            )
+            for request, position in zip(self.requests, positions, strict=True)
+        ]
+
 
 def _spec(operation: Operation, requests: list[dict[str, Any]], **options: Any) -> ListingSpec:
     assert operation.input_token is not None
     # early, typed errors for a forged or foreign token
-    decode_token(options.get("starting_token"), operation.input_token, len(requests))
+    merged = options.get("merged", ())
+    position = decode_token(
+        options.get("starting_token"), operation.input_token, 1 if merged else len(requests)
+    )
+    if merged:
+        try:
+            decode_merged_token(position.token, list(merged))
+        except InvalidParameterError:
+            raise InvalidParameterError(
+                "starting_token: not a token of this listing (it lists the statuses "
+                f"{', '.join(merged)} merged newest first: resume it with its own resume_token, "
+                "with the same statuses)"
+            ) from None
     return ListingSpec(operation, requests, **options)
 
 
@@ -280,6 +327,7 @@ def _plan_listing(
         keep=plan.keep,
         stop=plan.stop,
         dedupe=_job_id if len(requests) > 1 or plan.strategy == "created-at" else None,
+        merged=plan.fan_out if len(requests) > 1 else (),
     )
 
 
@@ -351,6 +399,16 @@ def plan_s3_list_jobs(
     )
 
 
+def check_on_invalid(on_invalid: object) -> str:
+    """``on_invalid=``: ``"raise"`` (the default: an item that cannot be typed raises a
+    ``ResponseValidationError`` naming it) or ``"skip"`` (it is left out and listed in the
+    listing's ``skipped``); InvalidParameterError otherwise, before any request."""
+    if not isinstance(on_invalid, str) or on_invalid not in ("raise", "skip"):
+        shown = repr(on_invalid)[:80]
+        raise InvalidParameterError(f"on_invalid: 'raise' or 'skip', got {shown}")
+    return on_invalid
+
+
 def pool_size(client: Any) -> int:
     """The client's ``max_pool_connections``: more requests at once would only queue."""
     return int(getattr(client.meta.config, "max_pool_connections", None) or 10)
@@ -364,12 +422,24 @@ class WatchPlan:
     until: frozenset[JobStatus]
     timeout: float | None
     interval: tuple[float, float]
+    visibility_grace: float = DEFAULT_VISIBILITY_GRACE
 
     def options(self) -> dict[str, Any]:
-        return {"until": self.until, "timeout": self.timeout, "interval": self.interval}
+        return {
+            "until": self.until,
+            "timeout": self.timeout,
+            "interval": self.interval,
+            "visibility_grace": self.visibility_grace,
+        }
 
 
-def plan_watch(job_ids: object, until: object, timeout: object, poll_interval: object) -> WatchPlan:
+def plan_watch(
+    job_ids: object,
+    until: object,
+    timeout: object,
+    poll_interval: object,
+    visibility_grace: object = None,
+) -> WatchPlan:
     """Check ``watch``'s arguments (before any request)."""
     if isinstance(job_ids, (str, bytes)) or not isinstance(job_ids, Iterable):
         raise InvalidParameterError(
@@ -395,4 +465,5 @@ def plan_watch(job_ids: object, until: object, timeout: object, poll_interval: o
         statuses,
         check_timeout(timeout),
         check_interval(poll_interval),
+        check_grace(visibility_grace),
     )

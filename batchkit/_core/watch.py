@@ -45,6 +45,7 @@ from batchkit._core.checks import seconds
 from batchkit._core.errors import (
     BatchKitError,
     InvalidParameterError,
+    JobGoneError,
     JobNotFoundError,
     ServiceError,
     ThrottlingError,
@@ -58,6 +59,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_INTERVAL",
+    "DEFAULT_VISIBILITY_GRACE",
     "MAX_FAILED_POLLS",
     "ArrayProgress",
     "AsyncClock",
@@ -66,6 +68,7 @@ __all__ = [
     "PollSchedule",
     "StatusChange",
     "WatchCore",
+    "check_grace",
     "check_interval",
     "check_timeout",
 ]
@@ -80,6 +83,10 @@ Interval = float | timedelta | tuple[float | timedelta, float | timedelta]
 DEFAULT_INTERVAL = (2.0, 60.0)
 _GROWTH = 1.5  # the interval grows by this factor per poll without a change
 _JITTER = 0.2  # +-20 %, then clamped to the bounds
+#: The default ``visibility_grace=``: how long a job DescribeJobs has not returned since
+#: the watch began counts as "not visible yet" (DescribeJobs is eventually consistent
+#: right after SubmitJob) before it is a :class:`~batchkit.JobNotFoundError`.
+DEFAULT_VISIBILITY_GRACE = 30.0
 #: Polls in a row that may fail (after botocore's retries) with throttling, a 5xx or a
 #: transport error before the watch gives up and raises the error.
 MAX_FAILED_POLLS = 5
@@ -220,6 +227,17 @@ def check_timeout(timeout: object) -> float | None:
     return None if timeout is None else seconds("timeout", timeout)
 
 
+def check_grace(grace: object) -> float:
+    """``visibility_grace=`` in seconds (0: none), or InvalidParameterError."""
+    if grace is None:
+        return DEFAULT_VISIBILITY_GRACE
+    if isinstance(grace, (int, float)) and not isinstance(grace, bool) and grace == 0:
+        return 0.0
+    if isinstance(grace, timedelta) and grace == timedelta(0):
+        return 0.0
+    return seconds("visibility_grace", grace)
+
+
 def check_interval(interval: object) -> tuple[float, float]:
     """``poll_interval=`` as ``(shortest, longest)`` seconds, or InvalidParameterError."""
     if interval is None:
@@ -309,6 +327,7 @@ class WatchCore:
         timeout: float | None,
         interval: tuple[float, float],
         progress: bool,
+        visibility_grace: float = DEFAULT_VISIBILITY_GRACE,
     ) -> None:
         self._ids = dict(ids)  # job id -> the id or ARN to send
         self._order = [key for key, _ in ids]
@@ -322,6 +341,8 @@ class WatchCore:
         self._requests = 0
         self._failures = 0
         self._deadline: float | None = None
+        self._grace = visibility_grace
+        self._began: float | None = None
 
     # ---------------------------------------------------------------- public state
 
@@ -353,6 +374,7 @@ class WatchCore:
     # ---------------------------------------------------------------- the rules
 
     def _start(self, monotonic: float) -> None:
+        self._began = monotonic
         self._deadline = None if self._timeout is None else monotonic + self._timeout
 
     def _begin_poll(self) -> list[str]:
@@ -362,14 +384,28 @@ class WatchCore:
         self._requests += math.ceil(len(pending) / 100)
         return [self._ids[k] for k in pending]
 
-    def _end_poll(self, seen: Mapping[str, JobDetail], missing_ids: Collection[str]) -> None:
-        """Raise JobNotFoundError (ids as given) for pending jobs AWS said it does not know."""
+    def _end_poll(
+        self, seen: Mapping[str, JobDetail], missing_ids: Collection[str], now: float
+    ) -> None:
+        """Check the pending jobs AWS did not return (``now``: the monotonic time).
+
+        A job seen by an earlier poll and now left out is gone (:class:`JobGoneError`: aged
+        out or removed).  A job never seen is "not visible yet" until the visibility grace
+        has passed since the watch began (DescribeJobs is eventually consistent right after
+        SubmitJob), then :class:`JobNotFoundError`.  Ids are reported as given."""
         unknown = set(missing_ids)
-        not_found = [
-            self._ids[k] for k in self.pending_ids if k not in seen and self._ids[k] in unknown
-        ]
-        if not_found:
-            raise JobNotFoundError(not_found)
+        absent = [k for k in self.pending_ids if k not in seen and self._ids[k] in unknown]
+        gone = [self._ids[k] for k in absent if k in self._latest]
+        if gone:
+            raise JobGoneError(gone)
+        unseen = [self._ids[k] for k in absent]
+        if not unseen:
+            return
+        began = now if self._began is None else self._began
+        if now - began < self._grace:
+            log.debug("watch: %d job(s) not visible yet", len(unseen))
+            return
+        raise JobNotFoundError(unseen)
 
     def _next_delay(
         self, error: BatchKitError | None, changed: bool, started: float, now: float

@@ -15,6 +15,7 @@ Why these exist:
 from __future__ import annotations
 
 import enum
+import math
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime, timedelta, timezone
@@ -137,6 +138,12 @@ def _from_epoch_millis(value: Any) -> Any:
         raise ValueError("expected epoch milliseconds (int) or an aware datetime, got a bool")
     if isinstance(value, int):
         return from_epoch_millis(value)  # ValueError (a validation error) when out of range
+    if isinstance(value, float):
+        # A ``long`` botocore passes through as sent: a float is still epoch *milliseconds*
+        # (pydantic would read a float under 2e10 as seconds), its fraction truncated.
+        if not math.isfinite(value):
+            raise ValueError(f"epoch milliseconds must be finite, got {value}")
+        return from_epoch_millis(int(value))
     if isinstance(value, datetime) and value.tzinfo is None:
         raise ValueError(
             "naive datetime: give a timezone-aware datetime (e.g. tzinfo=timezone.utc)"
@@ -166,13 +173,25 @@ def _tuple_to_list(
     return list(out) if isinstance(out, tuple) else out
 
 
+def _assume_utc(value: Any) -> Any:
+    # botocore reads a timestamp without a zone ("2026-11-01T00:00:00") as a naive datetime;
+    # AWS's timestamps are UTC, so that is what it means.
+    if isinstance(value, datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=timezone.utc)
+    return value
+
+
 def _as_utc(value: datetime) -> datetime:
-    return value.astimezone(timezone.utc)
+    try:
+        return value.astimezone(timezone.utc)
+    except OverflowError:  # 9999-12-31T23:00:00-05:00: no datetime holds it in UTC
+        raise ValueError(f"timestamp out of range in UTC: {value.isoformat()}") from None
 
 
 #: A protocol timestamp (S3 Control): botocore parses it to an aware datetime (often in
-#: ``tzlocal()``); it is kept as the same instant, expressed in UTC.
-UtcDatetime = Annotated[AwareDatetime, AfterValidator(_as_utc)]
+#: ``tzlocal()``); it is kept as the same instant, expressed in UTC.  One without a zone is
+#: read as UTC.
+UtcDatetime = Annotated[AwareDatetime, BeforeValidator(_assume_utc), AfterValidator(_as_utc)]
 
 _T = TypeVar("_T")
 
@@ -240,6 +259,11 @@ class BatchKitModel(
 
     def to_boto(self) -> dict[str, Any]:
         """Return the exact wire dict (as boto3 returns it) this model was built from.
+
+        Members newer than the installed botocore are in it too: batchkit reads every
+        member of a response body on every path (JSON fast and slow, XML), where boto3's
+        parser drops the ones its botocore does not know.  For a response whose members
+        the installed botocore all knows, it equals boto3's dict.
 
         >>> from batchkit.models import JobSummary
         >>> wire = {"jobId": "1", "jobName": "n", "createdAt": 1480460782010}

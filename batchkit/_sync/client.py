@@ -22,12 +22,16 @@ ingest 2
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
+from functools import partial
 from typing import TYPE_CHECKING, Any, overload
 
 from batchkit._core.checks import HasJobId, check_account_id, check_int, require_text
 from batchkit._core.errors import InvalidParameterError, JobNotFoundError
 from batchkit._core.plans import (
     ListingSpec,
+    OnInvalid,
+    check_on_invalid,
     plan_job_queues,
     plan_list_jobs,
     plan_list_service_jobs,
@@ -37,7 +41,7 @@ from batchkit._core.plans import (
     pool_size,
 )
 from batchkit._sync.describe import JobDetails
-from batchkit._sync.merge import MergedPager
+from batchkit._sync.merge import MergedPager, MergedSource, merge_pagers
 from batchkit._sync.pager import Pager
 from batchkit._sync.runtime import ClientBase, read_ids
 from batchkit._sync.source import PageSource
@@ -70,17 +74,41 @@ __all__ = ["BatchClient", "S3BatchOperationsClient"]
 
 
 class _Client(ClientBase):
-    def _pager(self, spec: ListingSpec) -> Pager[Any]:
-        """A pager over one listing, or over several sub-listings one after the other."""
+    def _pager(self, spec: ListingSpec, on_invalid: object = ListingSpec.on_invalid) -> Pager[Any]:
+        """A pager over one listing, over several sub-listings one after the other, or over
+        several sub-listings merged newest first (``spec.merged``: one per status);
+        ``on_invalid`` checked (before any request) into the spec."""
         raw = self._open_client()
+        spec = replace(spec, on_invalid=check_on_invalid(on_invalid))
+        if spec.merged:
+            source = MergedSource(partial(self._merge, spec))
+            return Pager([source], **spec.pager_options())
         return Pager(
             [
-                PageSource(raw, spec.operation, request, fast=self._fast, gc_pause=self._gc_pause)
+                PageSource(
+                    raw,
+                    spec.operation,
+                    request,
+                    fast=self._fast,
+                    gc_pause=self._gc_pause,
+                    on_invalid=spec.on_invalid,
+                )
                 for request in spec.requests
             ],
             ahead=self._ahead_of(raw),
             **spec.pager_options(),
         )
+
+    def _merge(self, spec: ListingSpec, token: str | None) -> MergedPager[Any]:
+        """The merge of a fan-out's sub-listings, from ``token`` (the merge's own)."""
+        pagers = []
+        for part, ended in spec.merge_parts(token):
+            pager = self._pager(part, spec.on_invalid)
+            if ended:
+                pager.close()
+            pagers.append(pager)
+        options = spec.pager_options()
+        return merge_pagers(pagers, spec.merged, label=options["label"], model=options["model"])
 
 
 class BatchClient(_Client):
@@ -152,6 +180,7 @@ class BatchClient(_Client):
         page_size: int | None = None,
         max_items: int | None = None,
         starting_token: str | None = None,
+        on_invalid: OnInvalid = "raise",
     ) -> Pager[JobSummary]: ...
 
     @overload
@@ -164,6 +193,7 @@ class BatchClient(_Client):
         page_size: int | None = None,
         max_items: int | None = None,
         starting_token: str | None = None,
+        on_invalid: OnInvalid = "raise",
     ) -> MergedPager[JobSummary]: ...
 
     def list_jobs(
@@ -177,6 +207,7 @@ class BatchClient(_Client):
         page_size: int | None = None,
         max_items: int | None = None,
         starting_token: str | None = None,
+        on_invalid: OnInvalid = "raise",
     ) -> Pager[JobSummary] | MergedPager[JobSummary]:
         """List jobs of a queue (or of several), or the children of an array or multi-node job.
 
@@ -184,11 +215,12 @@ class BatchClient(_Client):
         Without ``status`` and ``filter`` AWS lists RUNNING jobs only.  With a ``filter``
         every status is listed (AWS ignores ``status`` then; batchkit applies it
         client-side; for array and multi-node children, where AWS applies no filter,
-        batchkit lists each status in turn).
+        batchkit lists each status, merged newest first).
 
         ``status`` is one status, a collection of them (``{JobStatus.FAILED,
         JobStatus.SUCCEEDED}``) or ``"ALL"`` (:data:`batchkit.ALL_STATUSES`) for every
-        status; batchkit plans how (see docs/list-jobs.md): each job is yielded once.
+        status; batchkit plans how (see docs/views.md): each job is yielded once, and
+        several statuses read like one listing -- newest first across them, one token.
 
         ``job_queue`` may be a list or tuple of queue names or ARNs: the result is one lazy
         :class:`MergedPager` over all of them, each job once, newest first across the
@@ -204,6 +236,9 @@ class BatchClient(_Client):
             page_size: items per request (1..1000; 1..100 with a server-side filter).
             max_items: stop after this many items (``resume_token`` then points at the rest).
             starting_token: a ``resume_token`` or ``next_token`` to continue from.
+            on_invalid: an item that cannot be typed (a value no model can hold):
+                ``"raise"`` (default) a ``ResponseValidationError`` naming it, or
+                ``"skip"``: leave it out, listed in the pager's ``skipped`` (and logged).
 
         Returns:
             A lazy :class:`Pager` of ``JobSummary`` (a :class:`MergedPager` for
@@ -242,7 +277,7 @@ class BatchClient(_Client):
             )
             pagers: list[Pager[JobSummary]] = []
             for spec, ended in zip(plan.specs, plan.ended, strict=True):
-                pager = self._pager(spec)
+                pager = self._pager(spec, on_invalid)
                 if ended:
                     pager.close()
                 pagers.append(pager)
@@ -257,7 +292,7 @@ class BatchClient(_Client):
             max_items=max_items,
             starting_token=starting_token,
         )
-        return self._pager(spec)
+        return self._pager(spec, on_invalid)
 
     def job_queues(
         self,
@@ -266,6 +301,7 @@ class BatchClient(_Client):
         page_size: int | None = None,
         max_items: int | None = None,
         starting_token: str | None = None,
+        on_invalid: OnInvalid = "raise",
     ) -> Pager[JobQueueDetail]:
         """The job queues of the account and region (DescribeJobQueues), or the ones named.
 
@@ -277,6 +313,9 @@ class BatchClient(_Client):
             page_size: queues per request (1..100).
             max_items: stop after this many queues.
             starting_token: a ``resume_token`` or ``next_token`` to continue from.
+            on_invalid: an item that cannot be typed (a value no model can hold):
+                ``"raise"`` (default) a ``ResponseValidationError`` naming it, or
+                ``"skip"``: leave it out, listed in the pager's ``skipped`` (and logged).
 
         Returns:
             A lazy :class:`Pager` of ``JobQueueDetail``.
@@ -300,7 +339,8 @@ class BatchClient(_Client):
         return self._pager(
             plan_job_queues(
                 names, page_size=page_size, max_items=max_items, starting_token=starting_token
-            )
+            ),
+            on_invalid,
         )
 
     def list_service_jobs(
@@ -312,6 +352,7 @@ class BatchClient(_Client):
         page_size: int | None = None,
         max_items: int | None = None,
         starting_token: str | None = None,
+        on_invalid: OnInvalid = "raise",
     ) -> Pager[ServiceJobSummary]:
         """List service jobs (e.g. SageMaker training) of a queue.
 
@@ -326,6 +367,9 @@ class BatchClient(_Client):
             page_size: items per request (1..100).
             max_items: stop after this many items.
             starting_token: a ``resume_token`` or ``next_token`` to continue from.
+            on_invalid: an item that cannot be typed (a value no model can hold):
+                ``"raise"`` (default) a ``ResponseValidationError`` naming it, or
+                ``"skip"``: leave it out, listed in the pager's ``skipped`` (and logged).
 
         Returns:
             A lazy :class:`Pager` of ``ServiceJobSummary``.
@@ -342,13 +386,14 @@ class BatchClient(_Client):
             max_items=max_items,
             starting_token=starting_token,
         )
-        return self._pager(spec)
+        return self._pager(spec, on_invalid)
 
     def describe_jobs(
         self,
         job_ids: Iterable[str | HasJobId],
         *,
         max_workers: int = 1,
+        on_invalid: OnInvalid = "raise",
     ) -> JobDetails:
         """Describe jobs by id, ARN or summary, 100 a request, lazily -- input included.
 
@@ -398,7 +443,14 @@ class BatchClient(_Client):
         raw = self._open_client()
         ids = read_ids(job_ids)
         check_int("max_workers", max_workers, 1, pool_size(raw))
-        return JobDetails(raw, ids, max_workers, fast=self._fast, gc_pause=self._gc_pause)
+        return JobDetails(
+            raw,
+            ids,
+            max_workers,
+            fast=self._fast,
+            gc_pause=self._gc_pause,
+            on_invalid=check_on_invalid(on_invalid),
+        )
 
     def describe_job(self, job_id: str) -> JobDetail:
         """Describe one job.
@@ -431,6 +483,7 @@ class BatchClient(_Client):
         max_workers: int = 1,
         progress: bool = True,
         clock: Clock | None = None,
+        visibility_grace: timedelta | float | None = None,
     ) -> Watch:
         """Follow jobs until each is done, as :class:`~batchkit.StatusChange` events.
 
@@ -463,13 +516,19 @@ class BatchClient(_Client):
             progress: report array parents' child progress as events too.
             clock: where time comes from (tests: :class:`batchkit.testing.ManualClock`); its
                 ``sleep`` may be a coroutine function or a plain one.
+            visibility_grace: seconds or a ``timedelta`` (default 30 s, on ``clock``) during
+                which a job DescribeJobs has not returned since the watch began is "not
+                visible yet" rather than unknown: DescribeJobs is eventually consistent
+                right after SubmitJob.  0 turns it off.
 
         Returns:
             A :class:`Watch` (an iterator and context manager).
 
         Raises:
             InvalidParameterError: bad arguments (before any request).
-            JobNotFoundError: AWS does not know some ids (raised by the iteration).
+            JobNotFoundError: AWS does not know some ids (raised by the iteration, once the
+                visibility grace has passed).
+            JobGoneError: a job AWS returned before is no longer returned (aged out).
             WaitTimeoutError: ``timeout`` passed first, with every job's last details.
 
         >>> def follow(batch, ids):                              # doctest: +SKIP
@@ -478,7 +537,7 @@ class BatchClient(_Client):
         ...             print(change.job_name, change.old, "->", change.new, change.progress)
         """
         raw = self._open_client()
-        plan = plan_watch(job_ids, until, timeout, poll_interval)
+        plan = plan_watch(job_ids, until, timeout, poll_interval, visibility_grace)
         check_int("max_workers", max_workers, 1, pool_size(raw))
         return Watch(
             self,
@@ -498,6 +557,7 @@ class BatchClient(_Client):
         poll_interval: Interval | None = None,
         max_workers: int = 1,
         clock: Clock | None = None,
+        visibility_grace: timedelta | float | None = None,
     ) -> list[JobDetail]:
         """Until every job is done; their last details, in input order.
 
@@ -513,13 +573,16 @@ class BatchClient(_Client):
             poll_interval: a fixed interval or ``(shortest, longest)``.
             max_workers: DescribeJobs requests at once.
             clock: where time comes from.
+            visibility_grace: how long a job not returned yet counts as not visible yet
+                (default 30 s).
 
         Returns:
             The jobs' last details (all done).
 
         Raises:
             WaitTimeoutError: the timeout passed first.
-            JobNotFoundError: AWS does not know some ids.
+            JobNotFoundError: AWS does not know some ids (after the visibility grace).
+            JobGoneError: a job AWS returned before is no longer returned.
 
         >>> def failed(batch, ids):                              # doctest: +SKIP
         ...     details = batch.wait(ids, timeout=timedelta(hours=2))
@@ -533,6 +596,7 @@ class BatchClient(_Client):
             max_workers=max_workers,
             progress=False,
             clock=clock,
+            visibility_grace=visibility_grace,
         ) as watch:
             return watch._drain()  # pyright: ignore[reportPrivateUsage]
 
@@ -708,14 +772,18 @@ class S3BatchOperationsClient(_Client):
         page_size: int | None = None,
         max_items: int | None = None,
         starting_token: str | None = None,
+        on_invalid: OnInvalid = "raise",
     ) -> Pager[S3BatchJob]:
-        """Current jobs and jobs that ended in the last 30 days, optionally by status.
+        """Current jobs and jobs that ended in the last 90 days, optionally by status.
 
         Args:
             statuses: S3 job statuses (members or their values/names); None for every one.
             page_size: jobs per request (1..1000).
             max_items: stop after this many jobs.
             starting_token: a ``resume_token`` or ``next_token`` to continue from.
+            on_invalid: an item that cannot be typed (a value no model can hold):
+                ``"raise"`` (default) a ``ResponseValidationError`` naming it, or
+                ``"skip"``: leave it out, listed in the pager's ``skipped`` (and logged).
 
         Returns:
             A lazy :class:`Pager` of ``S3BatchJob``.
@@ -731,4 +799,4 @@ class S3BatchOperationsClient(_Client):
             max_items=max_items,
             starting_token=starting_token,
         )
-        return self._pager(spec)
+        return self._pager(spec, on_invalid)

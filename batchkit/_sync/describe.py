@@ -12,12 +12,13 @@ import logging
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from itertools import chain, islice
+from itertools import chain
 from typing import TYPE_CHECKING, Any, cast
 
 from batchkit._core.checks import check_count
-from batchkit._core.describe import describe_failure, new_described, order_described
+from batchkit._core.describe import describe_failure, described, input_failure
 from batchkit._core.errors import BatchKitError
+from batchkit._core.pager import SKIPPED_KEPT, RawPage, SkippedItem
 from batchkit._core.plans import item_model
 from batchkit._spec.operations import DESCRIBE_JOBS
 from batchkit._sync.runtime import Closing
@@ -27,7 +28,6 @@ if TYPE_CHECKING:
     import pandas as pd
     from mypy_boto3_batch.client import BatchClient as Boto3BatchClient
 
-    from batchkit._core.pager import RawPage
     from batchkit.models import JobDetail
 
 __all__ = ["JobDetails"]
@@ -51,17 +51,18 @@ class JobDetails(Closing, Iterator["JobDetail"]):
         *,
         fast: bool = True,
         gc_pause: bool = True,
+        on_invalid: str = "raise",
     ) -> None:
         self._source: PageSource[JobDetail] = PageSource(
-            client, DESCRIBE_JOBS, {}, fast=fast, gc_pause=gc_pause
+            client, DESCRIBE_JOBS, {}, fast=fast, gc_pause=gc_pause, on_invalid=on_invalid
         )
         self._ids = iter(ids)
         self._max_workers = max_workers
         self._missing: list[str] = []
         self._failed_ids: list[str] = []
-        self._yielded: set[str] = set()
+        self._skipped: list[SkippedItem] = []  # bounded: SKIPPED_KEPT
         self._pool: ThreadPoolExecutor | None = None
-        self._window: deque[tuple[list[str], Future[list[JobDetail] | BatchKitError]]] = deque()
+        self._window: deque[tuple[list[str], Future[RawPage[JobDetail] | BatchKitError]]] = deque()
         self._iterator: Iterator[JobDetail] = self._run()
         self._model = item_model(DESCRIBE_JOBS)
 
@@ -69,6 +70,12 @@ class JobDetails(Closing, Iterator["JobDetail"]):
     def missing_ids(self) -> tuple[str, ...]:
         """Requested ids AWS did not return (so far)."""
         return tuple(self._missing)
+
+    @property
+    def skipped(self) -> tuple[SkippedItem, ...]:
+        """Jobs AWS returned that could not be typed, left out under ``on_invalid="skip"``
+        (their ids are in neither ``missing_ids`` nor ``undescribed_ids``)."""
+        return tuple(self._skipped)
 
     @property
     def undescribed_ids(self) -> tuple[str, ...]:
@@ -123,21 +130,38 @@ class JobDetails(Closing, Iterator["JobDetail"]):
 
         return to_pandas(cast(Any, self.to_list(progress=progress)), model=self._model)
 
-    def _describe(self, chunk: list[str]) -> list[JobDetail]:
+    def _describe(self, chunk: list[str]) -> RawPage[JobDetail]:
         page: RawPage[JobDetail] = self._source.call({DESCRIBE_JOBS.id_key or "jobs": chunk})
-        return order_described(chunk, page.items)
+        return page
 
-    def _attempt(self, chunk: list[str]) -> list[JobDetail] | BatchKitError:
+    def _attempt(self, chunk: list[str]) -> RawPage[JobDetail] | BatchKitError:
         try:
             return self._describe(chunk)
         except BatchKitError as error:
             return error
 
     def _chunks(self) -> Iterator[list[str]]:
-        """The input, 100 ids at a time, read only when the next request is due."""
+        """The input, 100 ids at a time, read only when the next request is due.
+
+        If reading the input fails inside a chunk (a listing's error, an invalid item), the
+        ids read before the failure are still a chunk -- described like any other -- and
+        the failure comes after it; an interruption (Ctrl-C) counts them undescribed."""
         size = DESCRIBE_JOBS.page_size_max
+        ids = self._ids
         while True:
-            chunk = list(islice(self._ids, size))
+            chunk: list[str] = []
+            try:
+                for job_id in ids:
+                    chunk.append(job_id)
+                    if len(chunk) >= size:
+                        break
+            except Exception:
+                if chunk:
+                    yield chunk
+                raise
+            except BaseException:
+                self._failed_ids.extend(chunk)
+                raise
             if not chunk:
                 return
             yield chunk
@@ -158,7 +182,7 @@ class JobDetails(Closing, Iterator["JobDetail"]):
 
     def _sequential(
         self, chunks: Iterator[list[str]]
-    ) -> Iterator[tuple[list[str], list[JobDetail] | BatchKitError]]:
+    ) -> Iterator[tuple[list[str], RawPage[JobDetail] | BatchKitError]]:
         for chunk in chunks:
             try:
                 outcome = self._attempt(chunk)
@@ -179,7 +203,7 @@ class JobDetails(Closing, Iterator["JobDetail"]):
 
     def _ordered(
         self, pool: ThreadPoolExecutor, pending: Iterator[list[str]]
-    ) -> Iterator[tuple[list[str], list[JobDetail] | BatchKitError]]:
+    ) -> Iterator[tuple[list[str], RawPage[JobDetail] | BatchKitError]]:
         # Keep at most 2 * max_workers requests in flight: memory stays bounded, and the
         # input is read no further ahead than that.  A failure reading the input (a pager's
         # error) comes after the details of every chunk already sent.
@@ -204,17 +228,27 @@ class JobDetails(Closing, Iterator["JobDetail"]):
             raise input_error
 
     def _emit(
-        self, results: Iterable[tuple[list[str], list[JobDetail] | BatchKitError]]
+        self, results: Iterable[tuple[list[str], RawPage[JobDetail] | BatchKitError]]
     ) -> Iterator[JobDetail]:
         """Yield every chunk that succeeded; then raise the first failure, naming every
-        id that could not be described."""
+        id that could not be described (a failure reading the input comes last, naming
+        them too)."""
         first_error: BatchKitError | None = None
-        for chunk, outcome in results:
-            if isinstance(outcome, BatchKitError):
-                first_error = first_error or outcome
-                self._failed_ids.extend(chunk)
-                log.debug("DescribeJobs: %d ids failed (%s)", len(chunk), type(outcome).__name__)
-                continue
-            yield from new_described(chunk, outcome, self._missing, self._yielded)
+        try:
+            for chunk, outcome in results:
+                if isinstance(outcome, BatchKitError):
+                    first_error = first_error or outcome
+                    self._failed_ids.extend(chunk)
+                    log.debug(
+                        "DescribeJobs: %d ids failed (%s)", len(chunk), type(outcome).__name__
+                    )
+                    continue
+                room = max(SKIPPED_KEPT - len(self._skipped), 0)
+                self._skipped.extend(outcome.skipped[:room])
+                ids = {item.item_id for item in outcome.skipped}
+                yield from described(chunk, outcome.items, self._missing, ids)
+        except Exception as error:  # reading the input failed
+            input_failure(error, self._failed_ids)
+            raise
         if first_error is not None:
             raise describe_failure(first_error, self._failed_ids)

@@ -252,6 +252,8 @@ class Pager(PagerCore[T, "PageFetcher[T]"], Listing[T]):
             return
         size = self._fetch_size(position)
         source: PageFetcher[T] = self._sources[position.segment]
+        if getattr(source, "stateful", False):
+            return  # its pages come from state it keeps: only one fetch at a time
         token = position.token
         self._pending = ahead.start(
             (position.segment, token, size), lambda: source.fetch(token, size)

@@ -25,12 +25,14 @@ RUNNING -> SUCCEEDED
 
 from __future__ import annotations
 
+import threading
+from collections import deque
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from batchkit._core.errors import BatchKitError
-from batchkit._core.watch import StatusChange, WatchCore
-from batchkit._sync.runtime import Closing, SystemClock, Waker, close_generator
+from batchkit._core.errors import BatchKitError, WaitTimeoutError
+from batchkit._core.watch import DEFAULT_VISIBILITY_GRACE, StatusChange, WatchCore
+from batchkit._sync.runtime import CONSUMER, Closing, SystemClock, Waker
 
 if TYPE_CHECKING:
     from batchkit._core.watch import Clock
@@ -47,8 +49,14 @@ class Watch(WatchCore, Closing, Iterator[StatusChange]):
     A context manager: leaving the block or :meth:`close` (from anywhere) stops it, and a
     waiting watch wakes at once.  :attr:`jobs` is the last description of every job so far
     (what a live table shows).  Raises :class:`~batchkit.WaitTimeoutError` at the
-    ``timeout``, :class:`~batchkit.JobNotFoundError` for ids AWS does not know, and a failed
-    poll's error after ``MAX_FAILED_POLLS`` failed polls in a row.
+    ``timeout``, :class:`~batchkit.JobNotFoundError` for ids AWS does not know (after the
+    visibility grace), :class:`~batchkit.JobGoneError` for a job AWS stopped returning, and
+    a failed poll's error after ``MAX_FAILED_POLLS`` failed polls in a row.
+
+    Interrupted (a cancelled task, a ``wait_for`` timeout, Ctrl-C) during a poll or the wait
+    between polls, it stays where it was: iterating again finishes the wait (or makes the
+    poll again) and goes on reporting changes.  After the timeout it raises the same
+    :class:`~batchkit.WaitTimeoutError` again; after another error it polls again.
     """
 
     def __init__(
@@ -62,25 +70,50 @@ class Watch(WatchCore, Closing, Iterator[StatusChange]):
         max_workers: int,
         progress: bool,
         clock: Clock | None,
+        visibility_grace: float = DEFAULT_VISIBILITY_GRACE,
     ) -> None:
-        super().__init__(ids, until=until, timeout=timeout, interval=interval, progress=progress)
+        super().__init__(
+            ids,
+            until=until,
+            timeout=timeout,
+            interval=interval,
+            progress=progress,
+            visibility_grace=visibility_grace,
+        )
         self._batch = batch
         self._max_concurrency = max_workers
         self._clock: Clock = clock if clock is not None else SystemClock()
         self._waker = Waker()
-        self._iterator: Iterator[StatusChange] = self._run()
+        self._ready: deque[StatusChange] = deque()  # a poll's changes not yielded yet
+        self._started = False
+        self._after: tuple[BatchKitError | None, bool, float] | None = None  # a poll's outcome
+        self._next_poll: float | None = None  # when the next poll is due (monotonic)
+        self._timed_out_error: WaitTimeoutError | None = None
+        self._busy = threading.Lock()
 
     def __iter__(self) -> Watch:
         return self
 
     def __next__(self) -> StatusChange:
-        return self._iterator.__next__()
+        if not self._busy.acquire(blocking=False):
+            raise BatchKitError(
+                f"watch: being iterated elsewhere (another {CONSUMER}); a watch is for one "
+                "consumer at a time"
+            )
+        try:
+            while not self._ready:
+                if not self.pending_ids or self._waker.stopped:
+                    raise StopIteration
+                self._step()
+            return self._ready.popleft()
+        finally:
+            self._busy.release()
 
     def close(self) -> None:
         """Stop following the jobs; iteration ends.  Safe from anywhere: a waiting watch
         wakes at once, a poll in progress finishes first."""
         self._waker.stop()
-        close_generator(self._iterator)
+        self._ready.clear()
 
     def _drain(self) -> list[JobDetail]:
         for _change in self:
@@ -91,20 +124,41 @@ class Watch(WatchCore, Closing, Iterator[StatusChange]):
 
     # ---------------------------------------------------------------- the loop
 
-    def _run(self) -> Iterator[StatusChange]:
+    def _step(self) -> None:
+        """One step of the loop: the wait that is due (or what is left of it), then a poll.
+
+        Each piece of state changes only once its step is complete, so an interruption
+        anywhere leaves the watch able to go on: an interrupted wait is finished by the next
+        step, an interrupted poll is made again."""
         clock = self._clock
-        waker = self._waker
-        self._start(clock.monotonic())
-        while self.pending_ids and not waker.stopped:
-            started = clock.monotonic()
-            seen, error = self._poll()
-            changes, changed = self._changes(seen, clock.now())
-            for change in changes:
-                yield change
-            if not self.pending_ids or waker.stopped:
+        if self._timed_out_error is not None:
+            raise self._timed_out_error
+        if not self._started:
+            self._start(clock.monotonic())
+            self._started = True
+        if self._after is not None:
+            error, changed, started = self._after
+            self._after = None
+            now = clock.monotonic()
+            try:
+                delay = self._next_delay(error, changed, started, now)
+            except WaitTimeoutError as timed_out:
+                self._timed_out_error = timed_out
+                raise
+            self._next_poll = now + delay
+        if self._next_poll is not None:
+            left = self._next_poll - clock.monotonic()
+            if left > 0:
+                self._waker.sleep(clock, left)
+            self._next_poll = None
+            if self._waker.stopped:
                 return
-            delay = self._next_delay(error, changed, started, clock.monotonic())
-            waker.sleep(clock, delay)
+        started = clock.monotonic()
+        seen, error = self._poll()
+        changes, changed = self._changes(seen, clock.now())
+        self._ready.extend(changes)
+        if self.pending_ids and not self._waker.stopped:
+            self._after = (error, changed, started)
 
     def _poll(self) -> tuple[dict[str, JobDetail], BatchKitError | None]:
         """Describe every pending job once; keep what arrived.  A failure after botocore's
@@ -120,5 +174,5 @@ class Watch(WatchCore, Closing, Iterator[StatusChange]):
             except BatchKitError as failure:
                 error = failure
             missing = details.missing_ids
-        self._end_poll(seen, missing)
+        self._end_poll(seen, missing, self._clock.monotonic())
         return seen, error

@@ -20,6 +20,12 @@ capture): it checks the body, validates it into a page model, stores the typed i
 the capture and leaves botocore only ``{"nextToken": ...}`` to parse.  botocore's signing,
 retries, error parsing and endpoint resolution are unchanged.  Your own ``after-call``
 handlers therefore see batchkit's responses without their items.
+
+With the fast path off, botocore parses every response in full (for your handlers), but
+batchkit still takes the items from the body -- the JSON document's items validated, the XML
+document read by :mod:`batchkit._wire.xmlpath` -- so members newer than the installed
+botocore are kept on every path alike (only an XML document the reader hands back to
+botocore, :class:`~batchkit._wire.xmlpath.Fallback`, is read from botocore's dicts).
 """
 
 from __future__ import annotations
@@ -27,16 +33,19 @@ from __future__ import annotations
 import functools
 import gc
 import json
+import logging
 import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from batchkit._core.errors import ConnectError, ResponseValidationError, excerpt
+from batchkit._core.pager import SkippedItem
 from batchkit._core.plans import item_model
+from batchkit._core.text import escape_controls
 from batchkit._spec.operations import OPERATIONS
 
 if TYPE_CHECKING:
@@ -44,7 +53,12 @@ if TYPE_CHECKING:
 
     from batchkit._spec.row import Operation
 
-__all__ = ["Capture", "capture", "describe_errors", "install"]
+__all__ = ["ON_INVALID", "Capture", "capture", "describe_errors", "install", "validate_items"]
+
+#: The ``on_invalid=`` policies: an item that cannot be typed raises, or is skipped.
+ON_INVALID = ("raise", "skip")
+
+log = logging.getLogger("batchkit")
 
 
 @dataclass
@@ -56,17 +70,28 @@ class Capture:
     gc_pause: bool = True
     items: tuple[Any, ...] | None = None
     """The typed items, when the fast path validated the body."""
+    raw: list[Any] | None = None
+    """The items as the JSON body holds them (the slow path validates these, not botocore's
+    dicts: members the installed botocore does not know are kept, as on the fast path)."""
+    on_invalid: str = "raise"
+    """An item that cannot be typed: ``raise`` (naming it) or ``skip`` (into ``skipped``)."""
+    unparseable: bool = False
+    """The document holds an item botocore's parser cannot read (skipped): botocore gets
+    only the next token, even with the fast path off."""
+    skipped: list[SkippedItem] = field(default_factory=list)
 
 
 _current: ContextVar[Capture | None] = ContextVar("batchkit_fastpath_capture", default=None)
 
 
 @contextmanager
-def capture(operation: Operation, *, fast: bool = True, gc_pause: bool = True) -> Iterator[Capture]:
+def capture(
+    operation: Operation, *, fast: bool = True, gc_pause: bool = True, on_invalid: str = "raise"
+) -> Iterator[Capture]:
     """Within this block, this thread's (or asyncio task's) request of ``operation`` is
     checked (and, with ``fast``, validated into models, under :func:`gc_pause` if
     ``gc_pause``); the result is in the yielded :class:`Capture`."""
-    current = Capture(operation, fast, gc_pause)
+    current = Capture(operation, fast, gc_pause, on_invalid=on_invalid)
     reset = _current.set(current)
     try:
         yield current
@@ -74,10 +99,63 @@ def capture(operation: Operation, *, fast: bool = True, gc_pause: bool = True) -
         _current.reset(reset)
 
 
-def describe_errors(error: ValidationError) -> str:
+def describe_errors(error: ValidationError, prefix: str = "") -> str:
     """pydantic's errors as ``member.path: message`` (wire names), ``;``-separated."""
     return "; ".join(
-        f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()[:5]
+        f"{prefix}{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()[:5]
+    )
+
+
+#: The members that name an item, for messages and ``SkippedItem.item_id``.
+_ID_MEMBERS = ("jobId", "JobId", "jobQueueName", "eventId")
+
+
+def _item_id(raw: object) -> str | None:
+    if isinstance(raw, dict):
+        for member in _ID_MEMBERS:
+            value = raw.get(member)
+            if isinstance(value, str):
+                return value
+    return None
+
+
+def validate_items(operation: Operation, raw_items: Any, current: Capture) -> tuple[Any, ...]:
+    """Each item (a dict as the body or botocore holds it) validated on its own: one that
+    cannot be typed raises :class:`~batchkit.ResponseValidationError` naming it and the way
+    past it, or -- ``on_invalid="skip"`` -- is left out and recorded in ``current.skipped``
+    (and logged as a warning), so one bad item never blocks a listing."""
+    from pydantic import ValidationError
+
+    validate = item_model(operation).model_validate
+    items: list[Any] = []
+    for index, raw in enumerate(raw_items):
+        try:
+            items.append(validate(raw))
+        except (ValidationError, ValueError, TypeError, OverflowError) as error:
+            where = f"{operation.result_key}.{index}."
+            if isinstance(error, ValidationError):
+                reason = describe_errors(error, where)
+            else:
+                reason = f"{where[:-1]}: {error}"
+            invalid(operation, index, _item_id(raw), reason, current)
+    return tuple(items)
+
+
+def invalid(
+    operation: Operation, index: int, item_id: str | None, reason: str, current: Capture
+) -> None:
+    """Item ``index`` of a response cannot be typed: skip it (recorded) or raise."""
+    named = f"item {index}" + (f" ({item_id!r})" if item_id is not None else "")
+    reason = escape_controls(reason)
+    if current.on_invalid == "skip":
+        current.skipped.append(SkippedItem(index, item_id, reason))
+        model = operation.item_model
+        log.warning("%s: skipped %s, not a %s: %s", operation.label, named, model, reason)
+        return
+    raise ResponseValidationError(
+        f"{operation.label}: {named} of the response does not match the "
+        f'{operation.item_model} shape: {reason} -- pass on_invalid="skip" to skip such '
+        "items (listed in .skipped) and read on"
     )
 
 
@@ -245,7 +323,6 @@ def _fast_xml(operation: Operation, model: Any, body: bytes, current: Capture) -
     """The XML fast path (:mod:`batchkit._wire.xmlpath`): validate the items read the way
     botocore reads them; return the document left for botocore (only the next token), or
     None when botocore must parse this one."""
-    from pydantic import ValidationError
 
     from batchkit._wire import xmlpath as _xmlpath
 
@@ -255,33 +332,42 @@ def _fast_xml(operation: Operation, model: Any, body: bytes, current: Capture) -
         )
     except _xmlpath.Fallback:
         return None
-    except _xmlpath.TimestampError as error:
-        raise ResponseValidationError(f"{operation.label}: {error}") from None
+    except _xmlpath.TimestampError:
+        # a timestamp botocore's parser cannot read: find the item(s) holding it
+        parts = _xmlpath.read_items_apart(model.output_shape, body, operation.result_key)
+        good: list[Any] = []
+        for index, part in enumerate(parts):
+            if isinstance(part, _xmlpath.TimestampError):
+                invalid(operation, index, None, str(part), current)
+            else:
+                good.append(part)
+        with gc_pause(current.gc_pause):
+            current.items = validate_items(operation, good, current)
+        token = _xmlpath.read_token(body, operation.output_token)
+        root = _xml_root_name(model) or "Result"
+        current.unparseable = True  # botocore's parser would fail on the skipped item
+        return _xmlpath.rest_body(root, operation.output_token, token)
     if page.items is None and operation.result_required:
         raise ResponseValidationError(
             f"{operation.label}: the response lacks the required member {operation.result_key}"
         )
-    validate = item_model(operation).model_validate
-    try:
-        with gc_pause(current.gc_pause):
-            current.items = tuple([validate(raw) for raw in page.items or ()])
-    except ValidationError as error:
-        raise ResponseValidationError(
-            f"{operation.label}: the response does not match the {operation.item_model} "
-            f"shape: {describe_errors(error)}"
-        ) from None
+    with gc_pause(current.gc_pause):
+        current.items = validate_items(operation, page.items or (), current)
     root = _xml_root_name(model) or "Result"
     return _xmlpath.rest_body(root, operation.output_token, page.token)
 
 
-def _check_json_slow(operation: Operation, body: bytes, status: int) -> None:
-    try:
-        document = json.loads(body)
-    except ValueError:
-        raise ResponseValidationError(
-            f"{operation.label}: the response body is not valid JSON (HTTP {status}); "
-            f"first bytes: {excerpt(body)}"
-        ) from None
+def _check_json_slow(
+    operation: Operation, body: bytes, status: int, current: Capture, document: Any = None
+) -> None:
+    if document is None:
+        try:
+            document = json.loads(body)
+        except ValueError:
+            raise ResponseValidationError(
+                f"{operation.label}: the response body is not valid JSON (HTTP {status}); "
+                f"first bytes: {excerpt(body)}"
+            ) from None
     if not isinstance(document, dict):
         raise ResponseValidationError(
             f"{operation.label}: the response body is not a JSON object (HTTP {status}); "
@@ -296,6 +382,9 @@ def _check_json_slow(operation: Operation, body: bytes, status: int) -> None:
         raise ResponseValidationError(
             f"{operation.label}: the response lacks the required member {operation.result_key}"
         )
+    items = document.get(operation.result_key)
+    if isinstance(items, list):
+        current.raw = items
 
 
 def _fast_json(operation: Operation, body: bytes, status: int, current: Capture) -> bytes:
@@ -306,17 +395,10 @@ def _fast_json(operation: Operation, body: bytes, status: int, current: Capture)
         with gc_pause(current.gc_pause):
             page = _page_model(operation).model_validate_json(body)
     except ValidationError as error:
-        kinds = {e["type"] for e in error.errors()}
-        if kinds & {"json_invalid", "model_type"}:
-            what = "valid JSON" if "json_invalid" in kinds else "a JSON object"
-            raise ResponseValidationError(
-                f"{operation.label}: the response body is not {what} (HTTP {status}, "
-                f"{error.errors()[0]['msg']}); first bytes: {excerpt(body)}"
-            ) from None
-        raise ResponseValidationError(
-            f"{operation.label}: the response does not match the "
-            f"{operation.item_model} shape: {describe_errors(error)}"
-        ) from None
+        # Not the common page: read it as botocore reads JSON (Python's json, which keeps a
+        # lone surrogate as botocore does), then item by item -- one bad item is named, or
+        # skipped, never the whole page.
+        return _json_fallback(operation, body, status, current, error)
     if page.error_type is not None:
         raise ResponseValidationError(
             f"{operation.label}: HTTP {status} response body is an error document "
@@ -330,6 +412,34 @@ def _fast_json(operation: Operation, body: bytes, status: int, current: Capture)
     rest: dict[str, Any] = {}
     if operation.output_token is not None and page.next_token is not None:
         rest[operation.output_token] = page.next_token
+    return json.dumps(rest).encode()
+
+
+def _json_fallback(
+    operation: Operation, body: bytes, status: int, current: Capture, error: ValidationError
+) -> bytes:
+    """The fast path's way for a page pydantic's JSON reader refused as a whole."""
+    try:
+        document = json.loads(body)
+    except ValueError:
+        raise ResponseValidationError(
+            f"{operation.label}: the response body is not valid JSON (HTTP {status}, "
+            f"{error.errors()[0]['msg']}); first bytes: {excerpt(body)}"
+        ) from None
+    _check_json_slow(operation, body, status, current, document)
+    items = current.raw
+    current.raw = None
+    if items is None and document.get(operation.result_key) is not None:
+        raise ResponseValidationError(
+            f"{operation.label}: the response does not match the {operation.item_model} "
+            f"shape: {operation.result_key} is not a list"
+        )
+    with gc_pause(current.gc_pause):
+        current.items = validate_items(operation, items or (), current)
+    rest: dict[str, Any] = {}
+    token = document.get(operation.output_token) if operation.output_token else None
+    if operation.output_token is not None and token is not None:
+        rest[operation.output_token] = token
     return json.dumps(rest).encode()
 
 
@@ -360,15 +470,17 @@ def _before_parse(
         )
     if operation.protocol == "rest-xml":
         _check_xml_root(operation, operation_model, body, status)
-        rest = _fast_xml(operation, operation_model, body, current) if current.fast else None
+        # The items are read from the body on both paths (unknown members kept alike);
+        # the fast path also spares botocore the rest of the document.
+        rest = _fast_xml(operation, operation_model, body, current)
         if rest is None:
             _check_xml_timestamps(operation, operation_model, body)
-        else:
+        elif current.fast or current.unparseable:
             response_dict["body"] = rest
     elif current.fast:
         response_dict["body"] = _fast_json(operation, body, status, current)
     else:
-        _check_json_slow(operation, body, status)
+        _check_json_slow(operation, body, status, current)
 
 
 def install(client: Any) -> None:

@@ -18,29 +18,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from batchkit._core.errors import ResponseValidationError
-from batchkit._core.plans import item_model
 from batchkit._spec.row import Operation
 from batchkit._wire import fastpath
 
 __all__ = ["next_token", "page_items", "page_request"]
-
-
-def _convert(operation: Operation, raw: object) -> Any:
-    """The slow path: validate one of botocore's parsed dicts."""
-    from pydantic import ValidationError
-
-    try:
-        return item_model(operation).model_validate(raw)
-    except ValidationError as error:
-        raise ResponseValidationError(
-            f"{operation.label}: the response does not match the {operation.item_model} "
-            f"shape: {fastpath.describe_errors(error)}"
-        ) from error
-    except (ValueError, TypeError, OverflowError) as error:  # a validator's own failure
-        raise ResponseValidationError(
-            f"{operation.label}: the response does not match the {operation.item_model} "
-            f"shape: {error}"
-        ) from error
 
 
 def page_request(
@@ -66,9 +47,9 @@ def page_items(
         raise ResponseValidationError(
             f"{operation.label}: the response lacks the required member {operation.result_key}"
         )
-    raw_items = response.get(operation.result_key) or ()
+    raw = captured.raw if captured.raw is not None else response.get(operation.result_key)
     with fastpath.gc_pause(captured.gc_pause):
-        return tuple([_convert(operation, raw) for raw in raw_items])
+        return fastpath.validate_items(operation, raw or (), captured)
 
 
 def next_token(operation: Operation, response: Mapping[str, Any]) -> str | None:

@@ -26,7 +26,7 @@ from typing import Any
 from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
-__all__ = ["Fallback", "TimestampError", "XmlPage", "read_page"]
+__all__ = ["Fallback", "TimestampError", "XmlPage", "read_items_apart", "read_page", "read_token"]
 
 
 class Fallback(Exception):
@@ -136,20 +136,47 @@ def compile_reader(shape: Any, member: str = "", depth: int = 0) -> Reader:
     return simple[shape.type_name]
 
 
+def _unknown(node: Any) -> Any:
+    """An element no member of the shape names (newer than the installed botocore): kept,
+    as XML says it without types -- its text, or a dict of its children (a repeated child:
+    a list)."""
+    if not len(node):
+        return node.text or ""
+    parsed: dict[str, Any] = {}
+    for child in node:
+        if not isinstance(child.tag, str):
+            continue
+        key, value = _local(child.tag), _unknown(child)
+        if key in parsed:
+            held = parsed[key]
+            parsed[key] = [*held, value] if isinstance(held, list) else [held, value]
+        else:
+            parsed[key] = value
+    return parsed
+
+
 def _structure(members: dict[str, tuple[str, Reader]]) -> Reader:
-    # Tags with a namespace ({uri}Name) are looked up once, then cached here.
-    by_tag: dict[str, tuple[str, Reader] | None] = dict(members)
+    # Tags with a namespace ({uri}Name) of known members are looked up once, then cached
+    # here; unknown tags are not cached (a hostile document cannot grow the cache with them).
+    by_tag: dict[str, tuple[str, Reader]] = dict(members)
 
     def read(node: Any) -> dict[str, Any]:
         parsed: dict[str, Any] = {}
         for child in node:
             tag = child.tag
-            try:
-                entry = by_tag[tag]
-            except KeyError:
-                entry = by_tag[tag] = members.get(_local(tag)) if isinstance(tag, str) else None
+            entry = by_tag.get(tag)
             if entry is None:
-                continue  # botocore ignores elements it has no member for
+                if not isinstance(tag, str):
+                    continue  # a comment or processing instruction
+                entry = members.get(_local(tag))
+                if entry is None:
+                    # botocore drops an element it has no member for; batchkit keeps it,
+                    # as its JSON paths keep members newer than botocore
+                    name = _local(tag)
+                    if name not in parsed:
+                        parsed[name] = _unknown(child)
+                    continue
+                by_tag[tag] = entry
             name, reader = entry
             if name in parsed:
                 raise Fallback  # a repeated element: botocore makes a list of nodes of it
@@ -205,3 +232,39 @@ def rest_body(root: str, token_key: str | None, token: str | None) -> bytes:
     """The document left for botocore to parse: only the next token."""
     inner = f"<{token_key}>{escape(token)}</{token_key}>" if token_key and token is not None else ""
     return f"<{root}>{inner}</{root}>".encode()
+
+
+def read_items_apart(output: Any, body: bytes, result_key: str) -> list[Any]:
+    """The items of ``body`` read one by one: each a dict, or the :class:`TimestampError`
+    that made it unreadable (so one bad timestamp costs one item, not the page)."""
+    from botocore.model import ListShape
+
+    member = output.members[result_key]
+    if not isinstance(member, ListShape):  # pragma: no cover - S3 Control's result is a list
+        raise Fallback
+    item = compile_reader(member.member, result_key)
+    name = member.serialization.get("name", result_key)
+    parser = ElementTree.XMLParser(target=ElementTree.TreeBuilder(), encoding="utf-8")
+    parser.feed(body)
+    root = parser.close()
+    parts: list[Any] = []
+    for child in root:
+        if isinstance(child.tag, str) and _local(child.tag) == name:
+            for node in child:
+                try:
+                    parts.append(item(node))
+                except TimestampError as error:
+                    parts.append(error)
+    return parts
+
+
+def read_token(body: bytes, token_key: str | None) -> str | None:
+    """The next token of ``body`` (a result document), read apart from its items."""
+    if token_key is None:
+        return None
+    parser = ElementTree.XMLParser(target=ElementTree.TreeBuilder(), encoding="utf-8")
+    parser.feed(body)
+    for child in parser.close():
+        if isinstance(child.tag, str) and _local(child.tag) == token_key:
+            return child.text or ""
+    return None

@@ -311,6 +311,26 @@ async def test_a_cancelled_describe_is_resumable_and_loses_nothing() -> None:
     assert details.missing_ids == ()
 
 
+@pytest.mark.parametrize("max_concurrency", [1, 3])
+async def test_a_cancel_while_the_input_awaits_a_page_keeps_the_input(
+    max_concurrency: int,
+) -> None:
+    """Issue 22 item 2: ``wait_for(details.__anext__(), ...)`` times out while the input
+    (a pager) awaits its page; iterating again reads on: all 90 jobs, nothing lost."""
+    fake = seeded(90)
+    fake.set_latency(0.2, operation="ListJobs")
+    async with await opened(fake) as batch:
+        details = batch.describe_jobs(
+            batch.list_jobs("q", status="RUNNING", page_size=30), max_concurrency=max_concurrency
+        )
+        with pytest.raises(asyncio.TimeoutError):
+            await asyncio.wait_for(details.__anext__(), 0.3)  # page 2 of 3 is awaited
+        fake.set_latency(0, operation="ListJobs")
+        got = ids(await details.to_list())
+    assert got == [f"j{i:04d}" for i in range(90)]
+    assert details.missing_ids == details.undescribed_ids == ()
+
+
 # ---------------------------------------------------------------------- concurrency
 
 

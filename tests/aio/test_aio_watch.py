@@ -163,3 +163,56 @@ async def test_wait_after_the_watch_was_closed_says_so() -> None:
         assert [j.job_id for j in watch.jobs] == ids  # the last details are kept
         with pytest.raises(BatchKitError, match="closed with 3 job"):
             await watch._drain()  # what wait() does: a closed watch is no silent short result
+
+
+class HeldClock(AwaitedClock):
+    """An awaited clock whose waits hold until ``gate`` is set (a wait a test can time out)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.gate = asyncio.Event()
+
+    async def sleep(self, seconds: float) -> None:
+        await self.gate.wait()
+        await super().sleep(seconds)
+
+
+@pytest.mark.parametrize("where", ["wait", "poll"])
+async def test_a_watch_timed_out_by_wait_for_goes_on_when_iterated_again(where: str) -> None:
+    """Issue 22 item 4: ``wait_for(watch.__anext__(), ...)`` times out during the wait
+    between polls (or during a poll); iterating again reports the later changes."""
+    clock = HeldClock()
+    fake = FakeAWS(now=clock.now)
+    job = fake.add_job("q", status="RUNNING").job_id
+    async with fake.async_batch_client() as batch:
+        watch = batch.watch([job], clock=clock)
+        assert (await watch.__anext__()).new == JobStatus.RUNNING
+        if where == "poll":
+            clock.gate.set()
+            fake.set_latency(5, operation="DescribeJobs")
+        with pytest.raises(asyncio.TimeoutError):
+            await asyncio.wait_for(watch.__anext__(), 0.05)
+        assert not watch.done
+        clock.gate.set()
+        fake.set_latency(0, operation="DescribeJobs")
+        fake.set_job_status(job, "SUCCEEDED")
+        rest = [change async for change in watch]
+    assert [(c.old, c.new) for c in rest] == [(JobStatus.RUNNING, JobStatus.SUCCEEDED)]
+    assert watch.done
+
+
+async def test_a_watch_refuses_a_second_concurrent_task() -> None:
+    clock = HeldClock()
+    fake = FakeAWS(now=clock.now)
+    job = fake.add_job("q", status="RUNNING").job_id
+    async with fake.async_batch_client() as batch:
+        watch = batch.watch([job], clock=clock)
+        await watch.__anext__()
+        waiting = asyncio.ensure_future(watch.__anext__())  # held in the wait
+        await asyncio.sleep(0)
+        with pytest.raises(BatchKitError, match="one consumer at a time"):
+            await watch.__anext__()
+        await watch.aclose()
+        clock.gate.set()
+        with pytest.raises(StopAsyncIteration):
+            await waiting

@@ -29,7 +29,7 @@ def test_demo_shows_every_operation(capsys: pytest.CaptureFixture[str]) -> None:
         assert heading in out
     assert "hyperparam-sweep-0: {'FAILED': 2, 'RUNNING': 6, 'SUCCEEDED': 12}" in out
     assert "active only: ['nightly-active-0']" in out
-    assert "too-old-to-list" not in out  # ended > 30 days ago: S3 does not list it
+    assert "too-old-to-list" not in out  # ended > 90 days ago: S3 does not list it
     assert "paging stops past the range" in out
 
 

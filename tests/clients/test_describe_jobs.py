@@ -163,3 +163,52 @@ def test_derived_properties_of_a_failed_job(batch_stub: Stub) -> None:
     assert job.log_stream_name == "log/x"
     assert job.duration is not None
     assert job.duration.total_seconds() == 60
+
+
+@pytest.mark.usefixtures("face")
+@pytest.mark.parametrize("max_workers", [1, 3])
+def test_a_listing_failing_inside_a_chunk_loses_no_id(max_workers: int) -> None:
+    """Issue 22 item 1: 150 jobs, 30 a page, page 3 answers 500.  Every id read from the
+    listing is described, missing or undescribed; resuming from the error's token and
+    describing what is undescribed loses nothing."""
+    from batchkit import BatchKitError
+    from batchkit.testing import FakeAWS, Fault
+    from tests.conftest import NO_RETRY
+
+    fake = FakeAWS()
+    everyone = {fake.add_job("q", job_name=f"j{i}", status="FAILED").job_id for i in range(150)}
+    batch = fake.batch_client(NO_RETRY)
+    fake.inject(Fault(code="ServerException", status=500, operation="ListJobs", on_call=3))
+    listing = batch.list_jobs("q", status="FAILED", page_size=30)
+    # the listing itself (the async one under the async face) is the input
+    result = batch.describe_jobs(getattr(listing, "target", listing), max_workers=max_workers)
+    described: list[str] = []
+    with pytest.raises(BatchKitError) as info:
+        described.extend(job.job_id for job in result)
+    error = info.value
+    assert error.resume_token is not None
+    assert set(error.undescribed_ids) == set(result.undescribed_ids)
+    accounted = set(described) | set(result.missing_ids) | set(result.undescribed_ids)
+    assert len(accounted) == 60  # the two pages read before the failure
+    resumed = batch.list_jobs("q", status="FAILED", starting_token=error.resume_token)
+    rest = batch.describe_jobs([*result.undescribed_ids, *resumed])
+    described += [job.job_id for job in rest]
+    assert set(described) == everyone
+    assert len(described) == len(everyone)
+
+
+def test_only_the_ids_asked_for_in_input_order_each_from_its_own_reply(batch_stub: Stub) -> None:
+    """Issue 22 item 6: an extra job in a reply is not yielded; a job answered early in
+    another chunk's reply (with a stale status) is yielded from its own chunk's reply."""
+    batch, stub = batch_stub
+    ids = [f"j{i:03d}" for i in range(150)]
+    first_reply = [detail(i) for i in ids[:100]]
+    first_reply += [detail("stranger"), detail("j120", status="RUNNING")]
+    stub.add_response("describe_jobs", {"jobs": first_reply}, {"jobs": ids[:100]})
+    second_reply = [detail(i, status="SUCCEEDED") for i in reversed(ids[100:])]
+    stub.add_response("describe_jobs", {"jobs": second_reply}, {"jobs": ids[100:]})
+    result = batch.describe_jobs(ids)
+    jobs = list(result)
+    assert [j.job_id for j in jobs] == ids
+    assert {j.status for j in jobs[100:]} == {JobStatus.SUCCEEDED}
+    assert result.missing_ids == ()

@@ -73,8 +73,9 @@ def test_an_invalid_item_is_reported_when_reached_after_the_details_before_it() 
     got: list[str] = []
     with pytest.raises(InvalidParameterError, match="job_ids item: expected a job id"):
         got.extend(job.job_id for job in details)
-    assert got == [f"j{i:04d}" for i in range(100)]  # the first chunk, then the bad item
-    assert fake.calls("DescribeJobs") == 1
+    # every id read before the bad item is described (issue 22 item 1), then its error
+    assert got == [f"j{i:04d}" for i in range(150)]
+    assert fake.calls("DescribeJobs") == 2
 
 
 def test_a_list_is_still_checked_before_any_request() -> None:

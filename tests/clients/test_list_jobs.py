@@ -327,3 +327,21 @@ def test_list_service_jobs_quota_share(batch_stub: Stub) -> None:
         {"jobQueue": "sq", "filters": [{"name": "QUOTA_SHARE_NAME", "values": ["gpu"]}]},
     )
     assert batch.list_service_jobs("sq", filter=JobFilter.quota_share_name("gpu")).to_list() == []
+
+
+def test_a_job_name_listing_without_started_at_has_no_duration(batch_stub: Stub) -> None:
+    """Issue 22 item 24: a JOB_NAME-filtered ListJobs omits ``startedAt`` for SUCCEEDED
+    jobs (boto3#3315).  ``duration`` is then None -- never a number made up from another
+    time -- in the model and in a DataFrame; describing the job gives it."""
+    batch, stub = batch_stub
+    quirk = summary(2, status="SUCCEEDED", stoppedAt=T0_MS - 60_000)  # no startedAt
+    stub.add_response(
+        "list_jobs",
+        {"jobSummaryList": [quirk]},
+        {"jobQueue": "q", "filters": [{"name": "JOB_NAME", "values": ["train-2"]}]},
+    )
+    [job] = batch.list_jobs("q", filter=JobFilter.job_name("train-2")).to_list()
+    assert job.stopped_at is not None
+    assert job.started_at is None
+    assert job.duration is None
+    assert job.to_boto() == quirk

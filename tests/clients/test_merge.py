@@ -267,3 +267,66 @@ def test_a_call_that_needs_few_jobs_asks_each_queue_for_a_small_first_page() -> 
     everything = batch.list_jobs(list(QUEUES), status="SUCCEEDED")
     head = [j.job_id for j in everything.take(3)]
     assert head + [j.job_id for j in everything] == expected
+
+
+def test_a_failed_peek_keeps_the_peeked_jobs_in_the_error_token() -> None:
+    """Issue 22 item 3: yield a1, peek(3) fails reading queue beta; resuming from the
+    error's token must still yield every job not yielded (b1 was lost: the token was taken
+    past the peeked items)."""
+    fake = FakeAWS()
+    for name in ("alpha", "beta"):
+        fake.add_queue(name)
+    for job_id, queue, age in [("a1", "alpha", 1), ("b1", "beta", 2), ("a2", "alpha", 3)]:
+        fake.add_job(queue, job_id=job_id, status="FAILED", created_at=T0 - timedelta(minutes=age))
+    fake.add_job("beta", job_id="b2", status="FAILED", created_at=T0 - timedelta(minutes=4))
+    batch = fake.batch_client(NO_RETRY)
+    pager = batch.list_jobs(["alpha", "beta"], status="FAILED", page_size=1)
+    assert next(pager).job_id == "a1"
+    # requests: alpha p1, beta p1, then peek: alpha p2 (a2), b1 peeked, beta p2 fails
+    fake.inject(Fault(code="ServerException", status=500, operation="ListJobs", on_call=4))
+    seen = ["a1"]
+    try:
+        pager.peek(3)
+    except BatchKitError as error:
+        token = error.resume_token
+    else:  # pragma: no cover - the fault is on the next request
+        raise AssertionError("peek did not fail")
+    rest = batch.list_jobs(["alpha", "beta"], status="FAILED", starting_token=token)
+    seen += [j.job_id for j in rest]
+    assert seen == ["a1", "b1", "a2", "b2"]
+    # and the same pager, iterated again, loses nothing either
+    assert [j.job_id for j in pager] == ["b1", "a2", "b2"]
+
+
+def test_several_statuses_of_one_queue_read_like_one_listing() -> None:
+    """Issue 22 item 9: ``take(4)`` of FAILED,SUCCEEDED is the 4 newest across both (a FAILED
+    job of an hour ago is not hidden behind old SUCCEEDED ones); one token resumes exactly;
+    a first() asks each status for one job."""
+    fake = FakeAWS()
+    for i in range(10):
+        created = T0 - timedelta(hours=2, minutes=i)
+        fake.add_job("q", job_id=f"s{i}", status="SUCCEEDED", created_at=created)
+    fake.add_job("q", job_id="f-new", status="FAILED", created_at=T0 - timedelta(hours=1))
+    fake.add_job("q", job_id="f-old", status="FAILED", created_at=T0 - timedelta(hours=5))
+    batch = fake.batch_client(NO_RETRY)
+    pager = batch.list_jobs("q", status=["FAILED", "SUCCEEDED"], page_size=3)
+    assert [j.job_id for j in pager.take(4)] == ["f-new", "s0", "s1", "s2"]
+    rest = batch.list_jobs("q", status=["FAILED", "SUCCEEDED"], starting_token=pager.resume_token)
+    assert [j.job_id for j in rest] == [f"s{i}" for i in range(3, 10)] + ["f-old"]
+    assert rest.resume_token is None
+    before = fake.calls("ListJobs")
+    newest = batch.list_jobs("q", status={"FAILED", "SUCCEEDED"}).first()
+    assert newest is not None
+    assert newest.job_id == "f-new"
+    asked = [params for _op, params in fake.requests[before:]]
+    assert sorted(p["jobStatus"] for p in asked) == ["FAILED", "SUCCEEDED"]
+    assert {p.get("maxResults") for p in asked} == {1}
+    single = batch.list_jobs("q", status="FAILED", page_size=1)
+    single.first()
+    before = fake.calls("ListJobs")
+    with pytest.raises(InvalidParameterError, match="not a token of this listing"):
+        batch.list_jobs("q", status=["FAILED", "SUCCEEDED"], starting_token=single.resume_token)
+    assert fake.calls("ListJobs") == before  # refused before any request
+    every = batch.list_jobs("q", status="ALL").to_list()
+    times = [j.created_at for j in every]
+    assert times == sorted(times, reverse=True)  # type: ignore[type-var]

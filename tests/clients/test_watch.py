@@ -15,6 +15,7 @@ from botocore.config import Config
 from batchkit import (
     BatchClient,
     InvalidParameterError,
+    JobGoneError,
     JobNotFoundError,
     StatusChange,
     SystemClock,
@@ -273,12 +274,61 @@ def test_watch_raises_the_timeout_after_the_events(fake: FakeAWS, clock: ManualC
 def test_unknown_ids_are_a_typed_error_before_any_event(fake: FakeAWS, clock: ManualClock) -> None:
     known = fake.add_job("q", status="RUNNING")
     gone = "arn:aws:batch:us-east-1:123456789012:job/gone"
-    watch = batch_of(fake).watch([known.job_id, "nope", gone], clock=clock)
+    watch = batch_of(fake).watch([known.job_id, "nope", gone], clock=clock, visibility_grace=0)
     with pytest.raises(JobNotFoundError) as info:
         next(watch)
     assert info.value.job_ids == ("nope", gone)  # as given
+    assert not isinstance(info.value, JobGoneError)
     with pytest.raises(JobNotFoundError):
         batch_of(fake).wait(["nope"], clock=clock)
+
+
+def test_a_job_not_visible_yet_is_waited_for_then_unknown_after_the_grace(
+    fake: FakeAWS, clock: ManualClock
+) -> None:
+    """Issue 22 item 5: DescribeJobs is eventually consistent right after SubmitJob.  A job
+    it leaves out is "not visible yet" for ``visibility_grace`` (default 30 s, on the
+    watch's clock); one that never shows up is then JobNotFoundError."""
+    late = fake.add_job("q", job_id="late", status="SUBMITTED")
+    fake.hide_job(late.job_id, seconds=10)
+    fake.lifecycle.schedule(late.job_id, [("RUNNABLE", 20), ("SUCCEEDED", 40)])
+    changes = list(batch_of(fake).watch([late.job_id], clock=clock))
+    assert changes[0].old is None  # first seen once visible (at 10 s or later)
+    assert changes[-1].new == JobStatus.SUCCEEDED
+    assert clock.monotonic() >= 40
+
+    start = clock.monotonic()
+    with pytest.raises(JobNotFoundError) as info:
+        batch_of(fake).wait(["never"], clock=clock)
+    assert not isinstance(info.value, JobGoneError)
+    assert 30 <= clock.monotonic() - start <= 30 + 60  # the grace, then the next poll
+    with pytest.raises(JobNotFoundError):
+        batch_of(fake).wait(["never"], clock=clock, visibility_grace=timedelta(seconds=5))
+
+
+def test_a_job_seen_then_gone_is_a_distinct_error(fake: FakeAWS, clock: ManualClock) -> None:
+    """Issue 22 item 5: a job DescribeJobs returned and then stops returning aged out."""
+    job = fake.add_job("q", status="RUNNING")
+
+    def vanish(_seconds: float) -> None:
+        fake.hide_job(job.job_id)  # for good
+
+    clock.on_sleep = vanish
+    watch = batch_of(fake).watch([job.job_id], clock=clock)
+    assert next(watch).new == JobStatus.RUNNING
+    with pytest.raises(JobGoneError, match="aged out") as info:
+        next(watch)
+    assert isinstance(info.value, JobNotFoundError)
+    assert info.value.job_ids == (job.job_id,)
+
+
+@pytest.mark.parametrize("grace", [-1, "30s", float("nan")])
+def test_a_bad_visibility_grace_fails_before_any_request(
+    fake: FakeAWS, clock: ManualClock, grace: object
+) -> None:
+    with pytest.raises(InvalidParameterError, match="visibility_grace"):
+        batch_of(fake).watch(["j"], clock=clock, visibility_grace=grace)  # type: ignore[arg-type]
+    assert fake.calls("DescribeJobs") == 0
 
 
 @pytest.mark.parametrize(
@@ -322,8 +372,12 @@ def test_ctrl_c_during_a_poll_leaves_no_threads(fake: FakeAWS, clock: ManualCloc
         for _ in watch:
             pass
     assert not batchkit_threads()
-    with pytest.raises(StopIteration):
-        next(watch)
+    # iterating again makes the interrupted poll again and goes on (issue 22 item 4)
+    for job_id in ids:
+        fake.set_job_status(job_id, "SUCCEEDED")
+    changes = list(watch)
+    assert [(c.old, c.new) for c in changes] == [(JobStatus.RUNNING, JobStatus.SUCCEEDED)] * 450
+    assert watch.done
 
 
 @pytest.mark.sync_only  # threads / Ctrl-C; the async twins are in tests/aio/test_aio_watch.py
@@ -337,6 +391,31 @@ def test_ctrl_c_while_sleeping(fake: FakeAWS, clock: ManualClock) -> None:
     with pytest.raises(KeyboardInterrupt):
         batch_of(fake).wait([job], clock=clock)
     assert fake.calls("DescribeJobs") == 1
+
+
+def test_a_watch_interrupted_while_waiting_goes_on_when_iterated_again(
+    fake: FakeAWS, clock: ManualClock
+) -> None:
+    """Issue 22 item 4: after Ctrl-C during the wait between polls, iterating again finishes
+    the wait and reports later changes (it used to yield nothing, with done False)."""
+    job = fake.add_job("q", status="RUNNING").job_id
+    pressed: list[float] = []
+
+    def press_ctrl_c_once(seconds: float) -> None:
+        if not pressed:
+            pressed.append(seconds)
+            raise KeyboardInterrupt
+
+    clock.on_sleep = press_ctrl_c_once
+    watch = batch_of(fake).watch([job], clock=clock)
+    assert next(watch).new == JobStatus.RUNNING
+    with pytest.raises(KeyboardInterrupt):
+        next(watch)  # interrupted in the wait
+    fake.set_job_status(job, "FAILED")
+    rest = list(watch)
+    assert [(c.old, c.new) for c in rest] == [(JobStatus.RUNNING, JobStatus.FAILED)]
+    assert watch.done
+    assert fake.calls("DescribeJobs") == 2
 
 
 @pytest.mark.sync_only  # threads / Ctrl-C; the async twins are in tests/aio/test_aio_watch.py

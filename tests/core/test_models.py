@@ -223,8 +223,9 @@ def test_s3_batch_job_keeps_aware_datetimes_and_progress() -> None:
     assert job.status is not None
     assert job.status.is_terminal
     assert job.to_boto() == wire
-    with pytest.raises(pydantic.ValidationError, match="timezone"):
-        S3BatchJob.model_validate({"CreationTime": datetime(2026, 1, 1)})
+    # botocore reads a timestamp without a zone as a naive datetime: AWS's times are UTC
+    naive = S3BatchJob.model_validate({"CreationTime": datetime(2026, 1, 1)})
+    assert naive.creation_time == datetime(2026, 1, 1, tzinfo=timezone.utc)
 
 
 # ------------------------------------------------------------------ open enums

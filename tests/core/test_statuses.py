@@ -269,8 +269,40 @@ def test_several_statuses_never_repeat_and_never_miss_a_job_that_stayed_wanted(
     assert len(ids) == len(set(ids))  # never twice
     assert all(status in wanted for _, status in seen)  # only wanted statuses
     for index, status in enumerate(statuses):
-        if status in wanted and current[index] in wanted:
-            assert f"j{index:02d}" in ids  # wanted at start and end: never missed
+        if status in wanted and history[index] == {status}:
+            assert f"j{index:02d}" in ids  # wanted and never moved: never missed
+    # (a job moving between two wanted statuses mid-listing can be missed: the sub-listing of
+    # its new status may have read past it -- docs/views.md, the cost of newest-first)
+
+
+def test_a_job_moving_on_ahead_of_a_merged_listing_can_be_missed_as_documented() -> None:
+    """The documented cost of merging the statuses newest first (issue 22 item 9): r2 moves
+    to SUCCEEDED after SUCCEEDED's first page was read past its creation time, and before
+    RUNNING's listing reached it: neither sub-listing yields it.  A created-at filter
+    (one listing whose order does not depend on status) does."""
+    fake = FakeAWS()
+    for job_id, status, minutes in [
+        ("r0", "RUNNING", 0),
+        ("r1", "RUNNING", 1),
+        ("s0", "SUCCEEDED", 2),
+        ("r2", "RUNNING", 3),
+        ("s1", "SUCCEEDED", 4),
+    ]:
+        fake.add_job("q", job_id=job_id, status=status, created_at=T0 - timedelta(minutes=minutes))
+    batch = fake.batch_client(NO_RETRY)
+
+    def listed(**options: Any) -> list[str]:
+        seen = []
+        fake.set_job_status("r2", "RUNNING")
+        for job in batch.list_jobs("q", status=["RUNNING", "SUCCEEDED"], page_size=2, **options):
+            seen.append(job.job_id)
+            if job.job_id == "r0":
+                fake.set_job_status("r2", "SUCCEEDED")
+        return seen
+
+    assert listed() == ["r0", "r1", "s0", "s1"]
+    every_time = JobFilter.created_after(T0 - timedelta(days=1))
+    assert listed(filter=every_time) == ["r0", "r1", "s0", "r2", "s1"]
 
 
 def test_a_job_moving_on_behind_the_cursor_shifts_nothing_out_of_reach() -> None:

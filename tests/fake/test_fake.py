@@ -284,17 +284,24 @@ def test_s3_statuses_window_and_pagination(fake: FakeAWS) -> None:
     fake.add_s3_job(
         job_id="s3-old",
         status="Complete",
-        created=NOW - timedelta(days=40),
-        terminated=NOW - timedelta(days=31),
+        created=NOW - timedelta(days=100),
+        terminated=NOW - timedelta(days=91),
+    )
+    # ended 89 days ago: still listed (90 days, as botocore's model says; was 30)
+    fake.add_s3_job(
+        job_id="s3-89",
+        status="Complete",
+        created=NOW - timedelta(days=89, hours=1),
+        terminated=NOW - timedelta(days=89),
     )
     fake.add_s3_job(job_id="s3-other", account_id="210987654321")
     client = raw(fake, "s3control")
     first = client.list_jobs(AccountId=fake.account_id, MaxResults=4)
     assert [j["JobId"] for j in first["Jobs"]] == [f"s3-job-{i}" for i in range(4)]
     rest = client.list_jobs(AccountId=fake.account_id, MaxResults=4, NextToken=first["NextToken"])
-    assert [j["JobId"] for j in rest["Jobs"]] == ["s3-job-4", "s3-done"]  # s3-old: > 30 days
+    assert [j["JobId"] for j in rest["Jobs"]] == ["s3-job-4", "s3-done", "s3-89"]  # not s3-old
     done = client.list_jobs(AccountId=fake.account_id, JobStatuses=["Complete"])
-    assert [j["JobId"] for j in done["Jobs"]] == ["s3-done"]
+    assert [j["JobId"] for j in done["Jobs"]] == ["s3-done", "s3-89"]
     bad = lambda: client.list_jobs(AccountId=fake.account_id, NextToken="bogus")  # noqa: E731
     assert error_code(bad) == "InvalidNextTokenException"
     assert (

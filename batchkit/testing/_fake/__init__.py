@@ -31,8 +31,10 @@ Behaviour (each rule is tested in ``tests/fake/test_fake.py``):
 * array and multi-node children are listed only by ``arrayJobId`` / ``multiNodeJobId``, where
   filters do not apply;
 * DescribeJobs: at most 100 ids (more is a ClientException), unknown ids absent, ids or ARNs;
-* S3 Control ListJobs: ``JobStatuses`` filter, and jobs that ended more than 30 days ago
-  are not listed;
+  :meth:`FakeAWS.hide_job` leaves a job out for a while (eventual consistency after
+  SubmitJob) or for good (aged out);
+* S3 Control ListJobs: ``JobStatuses`` filter, and jobs that ended more than 90 days ago
+  are not listed (botocore's model and the S3 User Guide: "ended within the last 90 days");
 * CloudWatch Logs ``GetLogEvents``: every job's log streams, seeded on first read
   (:mod:`batchkit.testing._fake.logs`; ``fake.logs``), ``update_job`` to move a job on;
 * DescribeJobQueues (``add_queue``; queues also appear on first use), paginated;
@@ -50,7 +52,7 @@ from __future__ import annotations
 import functools
 import time
 from collections.abc import Callable, Iterable
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
 import boto3
@@ -138,7 +140,7 @@ class FakeAWS:
     # ------------------------------------------------------------------ clients
 
     def now(self) -> datetime:
-        """The backend's clock (used for defaults and the S3 30-day window)."""
+        """The backend's clock (used for defaults and the S3 90-day window)."""
         return self._state.now()
 
     def session(self) -> boto3.Session:
@@ -344,6 +346,17 @@ class FakeAWS:
         )
         self.logs.register(job.detail)
         return model
+
+    def hide_job(self, job_id: str, *, seconds: float | timedelta | None = None) -> None:
+        """Leave a job out of DescribeJobs answers: for ``seconds`` on the backend's clock
+        (as AWS does right after SubmitJob: DescribeJobs is eventually consistent), or for
+        good with ``seconds=None`` (a job that aged out).  ``seconds=0`` shows it again."""
+        if seconds is None:
+            until = None
+        else:
+            step = seconds if isinstance(seconds, timedelta) else timedelta(seconds=seconds)
+            until = self.now() + step
+        self._state.hide_job(job_id, until)
 
     def set_job_status(self, job_id: str, status: str, **members: Any) -> JobDetail:
         """Move a job to ``status`` (and set other JobDetail wire members), as AWS does

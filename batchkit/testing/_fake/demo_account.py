@@ -163,11 +163,11 @@ def seed(fake: Account, now: datetime, jobs: int = 3000, rng_seed: int = 7) -> N
             failed=failed,
             description=f"nightly-{status.lower()}-{index}",
         )
-    # Ended 40 days ago: outside S3's 30-day window, so never listed.
+    # Ended 100 days ago: outside S3's 90-day window, so never listed.
     fake.add_s3_job(
         job_id=new_id(),
         status="Complete",
-        created=now - timedelta(days=41),
-        terminated=now - timedelta(days=40),
+        created=now - timedelta(days=101),
+        terminated=now - timedelta(days=100),
         description="too-old-to-list",
     )

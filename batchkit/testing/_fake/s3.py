@@ -1,5 +1,5 @@
 """The S3 Control operation of the fake: ListJobs (S3 Batch Operations jobs), with its
-``JobStatuses`` filter and AWS's 30-day window for ended jobs."""
+``JobStatuses`` filter and AWS's 90-day window for ended jobs."""
 
 from __future__ import annotations
 
@@ -14,6 +14,10 @@ from batchkit.testing._wire import AWSErrorResponse
 __all__ = ["list_jobs"]
 
 
+#: S3 Control ListJobs lists jobs that ended within this many days (botocore's model).
+S3_LISTED_DAYS = 90
+
+
 def list_jobs(state: State, params: dict[str, Any]) -> dict[str, Any]:
     """S3 Control ListJobs: an account's jobs, newest first; those that ended more than 30
     days ago are not listed."""
@@ -22,7 +26,7 @@ def list_jobs(state: State, params: dict[str, Any]) -> dict[str, Any]:
         raise AWSErrorResponse("InvalidRequestException", "AccountId must be 12 digits.")
     limit = max_results(params, S3_LIST_JOBS, low=0, code="InvalidRequestException")
     statuses = set(params.get("JobStatuses") or [])
-    cutoff = state.now() - timedelta(days=30)
+    cutoff = state.now() - timedelta(days=S3_LISTED_DAYS)
     visible = [
         job
         for job in state.s3_jobs(account)

@@ -76,6 +76,7 @@ class State:
         self._jobs: dict[str, Job] = {}
         self._service_jobs: dict[str, tuple[str, dict[str, Any]]] = {}  # id -> (queue, summary)
         self._s3_jobs: dict[str, list[dict[str, Any]]] = {}  # account -> jobs
+        self._hidden: dict[str, datetime | None] = {}  # job id -> hidden until (None: for good)
         self._version = 0  # bumped on every change: invalidates cached query results
         self._results: dict[str, tuple[int, list[dict[str, Any]]]] = {}
 
@@ -214,14 +215,31 @@ class State:
         return [j.summary for j in jobs if j.array_parent == parent_id]
 
     def job_details(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
-        """The details of the jobs among ``ids`` (job ids or ARNs), by job id."""
+        """The details of the jobs among ``ids`` (job ids or ARNs) that DescribeJobs shows
+        now (see :meth:`hide_job`), by job id."""
+        now = self.now()
         with self._lock:
             by_arn = {j.detail["jobArn"]: j for j in self._jobs.values()}
             return {
                 j.detail["jobId"]: j.detail
                 for i in ids
                 if (j := self._jobs.get(i) or by_arn.get(i)) is not None
+                and self._visible(j.detail["jobId"], now)
             }
+
+    def hide_job(self, job_id: str, until: datetime | None) -> None:
+        """Leave a job out of DescribeJobs until ``until`` on the backend's clock (None: for
+        good); ``KeyError`` for an unknown job."""
+        with self._lock:
+            if job_id not in self._jobs:
+                raise KeyError(f"hide_job: no job {job_id!r}")
+            self._hidden[job_id] = until
+
+    def _visible(self, job_id: str, now: datetime) -> bool:
+        if job_id not in self._hidden:
+            return True
+        until = self._hidden[job_id]
+        return until is not None and now >= until
 
     # ------------------------------------------------------------------ service and S3 jobs
 
