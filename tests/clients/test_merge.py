@@ -279,7 +279,9 @@ def test_a_failed_peek_keeps_the_peeked_jobs_in_the_error_token() -> None:
     for job_id, queue, age in [("a1", "alpha", 1), ("b1", "beta", 2), ("a2", "alpha", 3)]:
         fake.add_job(queue, job_id=job_id, status="FAILED", created_at=T0 - timedelta(minutes=age))
     fake.add_job("beta", job_id="b2", status="FAILED", created_at=T0 - timedelta(minutes=4))
-    batch = fake.batch_client(NO_RETRY)
+    # one request after another, so that the fault lands on the request this test means (the
+    # merged fuzz covers fetching ahead)
+    batch = fake.batch_client(NO_RETRY, fetch_ahead=False)
     pager = batch.list_jobs(["alpha", "beta"], status="FAILED", page_size=1)
     assert next(pager).job_id == "a1"
     # requests: alpha p1, beta p1, then peek: alpha p2 (a2), b1 peeked, beta p2 fails
