@@ -17,9 +17,10 @@ job_name: '*' is only allowed at the end of the pattern (prefix match), got 'tra
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from botocore.exceptions import ClientError
 
@@ -53,6 +54,7 @@ __all__ = [
     "excerpt",
     "from_exception",
     "redact",
+    "scrub",
 ]
 
 #: What replaces a credential in messages.
@@ -71,11 +73,30 @@ _REDACTIONS = (
         r"(?i)((?:x-amz-security-token|x-amz-credential|x-amz-signature|credential|signature)"
         r"(?:=|%3D))[^&\s'\",;]+"
     ),
-    # Configuration or JSON: `aws_secret_access_key = ...`, `"SecretAccessKey": "..."`.
-    re.compile(rf"(?i)((?:{_SECRET_KEYS})[\"']?[ \t]*[=:][ \t]*[\"']?)[^\s\"',;&]+"),
+    # Configuration or JSON: `aws_secret_access_key = ...`, `"SecretAccessKey": "..."` (also
+    # inside a quoted JSON string, `\"SecretAccessKey\": \"...\"`).
+    re.compile(
+        rf"(?i)((?:{_SECRET_KEYS})(?:\\?[\"'])?[ \t]*[=:][ \t]*(?:\\?[\"'])?)[^\s\"'\\,;&]+"
+    ),
     # A bare session token (STS tokens start with these base64 prefixes).
     re.compile(r"()(?:IQoJb3JpZ2luX2Vj|FwoGZXIvYXdzE|FQoGZXIvYXdzE)[A-Za-z0-9+/=%]*"),
+    # A bare access key id (long-term AKIA..., temporary ASIA...): half of a credential pair.
+    re.compile(r"()(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])"),
 )
+
+# A bare secret access key: exactly 40 base64 characters standing alone, with upper and lower
+# case letters and a digit or ``/`` / ``+`` (a hex digest, a UUID or a word is never one).
+_BARE_SECRET = re.compile(r"(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{40}(?![A-Za-z0-9+/=])")
+
+
+def _secret_shaped(match: re.Match[str]) -> str:
+    text = match.group()
+    looks = (
+        any(c.isupper() for c in text)
+        and any(c.islower() for c in text)
+        and any(c.isdigit() or c in "+/" for c in text)
+    )
+    return REDACTED if looks else text
 
 
 def redact(text: str) -> str:
@@ -94,7 +115,7 @@ def redact(text: str) -> str:
     """
     for pattern in _REDACTIONS:
         text = pattern.sub(rf"\g<1>{REDACTED}", text)
-    return text
+    return _BARE_SECRET.sub(_secret_shaped, text)
 
 
 def excerpt(data: bytes | str, limit: int = 200) -> str:
@@ -121,8 +142,85 @@ def excerpt(data: bytes | str, limit: int = 200) -> str:
     return shown + (f"... (+{more} more characters)" if more > 0 else "")
 
 
+def scrub(error: BaseException | None) -> None:
+    """Redact ``error`` in place, and every exception chained to it (``__cause__``,
+    ``__context__``): what ``str()``, ``repr()`` and a printed traceback show.
+
+    Why: batchkit raises its errors *from* botocore's, and botocore copies text it does not
+    control into its messages -- a ``credential_process`` helper's stderr (secret key and
+    session token included) into ``CredentialRetrievalError``, a whole response body into
+    ``ResponseParserError``.  The typed error's own message is redacted when it is made; this
+    cleans the chain a traceback prints below it.  Arguments, botocore's ``kwargs``, an AWS
+    error's message, ``__notes__`` and ``OSError``'s fields are rewritten; a long
+    ``ResponseParserError`` body is cut to an :func:`excerpt`.
+
+    >>> from botocore.exceptions import CredentialRetrievalError
+    >>> error = CredentialRetrievalError(provider="process", error_msg="aws_session_token=abc")
+    >>> scrub(error)
+    >>> str(error)
+    'Error when retrieving credentials from process: aws_session_token=<redacted>'
+    """
+    seen: set[int] = set()
+    pending = [error]
+    while pending and len(seen) < 100:  # a chain is short; a cycle or a hostile one stops
+        current = pending.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        try:
+            _scrub_one(current)
+        except Exception:  # pragma: no cover - an exception that refuses to be changed
+            pass
+        pending += (current.__cause__, current.__context__)
+
+
+def _clean(value: object) -> object:
+    return redact(value) if isinstance(value, str) else value
+
+
+def _scrub_one(error: BaseException) -> None:
+    from botocore.parsers import ResponseParserError
+
+    args = tuple(_clean(a) for a in error.args)
+    if isinstance(error, ResponseParserError) and args and isinstance(args[0], str):
+        args = (_parser_message(args[0]), *args[1:])
+    if args != error.args:
+        error.args = args
+    kwargs = getattr(error, "kwargs", None)  # botocore's errors format their message from it
+    if isinstance(kwargs, dict):
+        for key, value in list(cast(dict[str, object], kwargs).items()):
+            kwargs[key] = _clean(value)
+    if isinstance(error, ClientError):
+        _redact_client_error(error)
+    notes = getattr(error, "__notes__", None)
+    if isinstance(notes, list):
+        notes[:] = [_clean(note) for note in cast(list[object], notes)]
+    if isinstance(error, OSError):
+        for name in ("strerror", "filename", "filename2"):
+            value = getattr(error, name, None)
+            if isinstance(value, str):
+                setattr(error, name, redact(value))
+
+
+def _parser_message(message: str) -> str:
+    """botocore's "Unable to parse response (...)...:\n<the whole body>" with the body cut to
+    an excerpt (redacted, escaped, at most 200 characters)."""
+    head, newline, body = message.partition("\n")
+    if not newline:
+        return excerpt(message)
+    return f"{escape_controls(head[:300])}; first bytes: {excerpt(body)}"
+
+
 class BatchKitError(Exception):
-    """Base class of every exception batchkit raises."""
+    """Base class of every exception batchkit raises.
+
+    Its message is redacted (:func:`redact`) when it is made, and so is the exception being
+    handled at that moment and its chain (:func:`scrub`): what a traceback prints below it.
+    """
+
+    def __init__(self, *args: object) -> None:
+        super().__init__(*(_clean(a) for a in args))
+        scrub(sys.exc_info()[1])
 
     #: Set when the error interrupted a listing: ``starting_token=`` for exactly the rest.
     resume_token: str | None = None
@@ -403,6 +501,7 @@ def from_exception(error: Exception, operation: str) -> BatchKitError:
     parser chokes on -- must reach the user as a :class:`BatchKitError` that says what
     happened (and, set by the pager, where to resume), never a raw exception.
     """
+    scrub(error)  # it becomes the typed error's __cause__: printed in a traceback
     if isinstance(error, BatchKitError):
         return error
     if isinstance(error, ClientError):
@@ -412,9 +511,26 @@ def from_exception(error: Exception, operation: str) -> BatchKitError:
             return cls(f"{operation}: {type(error).__name__}: {error}")
     from botocore.parsers import ResponseParserError
 
-    if isinstance(error, (ResponseParserError, ValueError, TypeError, KeyError, OverflowError)):
+    if isinstance(error, ResponseParserError):  # scrubbed: the body is an excerpt already
         return ResponseValidationError(f"{operation}: unreadable response: {error}")
-    return BatchKitError(f"{operation}: {type(error).__name__}: {error}")
+    if isinstance(error, (ValueError, TypeError, KeyError, OverflowError)):
+        return ResponseValidationError(f"{operation}: unreadable response: {_capped(error)}")
+    return BatchKitError(f"{operation}: {type(error).__name__}: {_capped(error)}")
+
+
+def credentials_error(error: Exception, where: str) -> CredentialsError | None:
+    """At a client's creation (boto3 resolves credentials then): a credential provider's
+    failure as a typed :class:`CredentialsError` (raise it ``from error``); None for any other
+    error (a missing region, an unknown profile: botocore's own, re-raised as they are), which
+    is scrubbed all the same."""
+    typed = from_exception(error, where)  # scrubs ``error`` and its chain
+    return typed if isinstance(typed, CredentialsError) else None
+
+
+def _capped(error: BaseException) -> str:
+    """An unexpected exception's message, safe and short enough to quote in ours."""
+    text = str(error)
+    return excerpt(text, limit=500) if text else ""
 
 
 def _redact_client_error(error: ClientError) -> None:
