@@ -165,7 +165,7 @@ def gc_pause(enabled: bool = True) -> Iterator[None]:
 _XML_ROOT = re.compile(rb"\A\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*<([A-Za-z_][\w.:-]*)", re.S)
 
 
-@functools.cache
+@functools.lru_cache(maxsize=32)  # by operation model: each new botocore client has its own
 def _xml_timestamps(model: Any) -> re.Pattern[bytes] | None:
     """A pattern finding the text of every timestamp member of an XML output shape."""
     from botocore.model import ListShape, MapShape, StructureShape

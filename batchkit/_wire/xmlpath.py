@@ -20,13 +20,21 @@ from __future__ import annotations
 
 import functools
 import re
+import weakref
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
-__all__ = ["Fallback", "TimestampError", "XmlPage", "read_page"]
+__all__ = [
+    "TAG_CACHE_LIMIT",
+    "Fallback",
+    "TimestampError",
+    "XmlPage",
+    "read_page",
+    "tag_cache_sizes",
+]
 
 
 class Fallback(Exception):
@@ -136,9 +144,27 @@ def compile_reader(shape: Any, member: str = "", depth: int = 0) -> Reader:
     return simple[shape.type_name]
 
 
+#: How many element names a structure's reader remembers beyond its members' own: the
+#: namespaced spellings (``{uri}Name``) and unknown names of real documents are a handful; a
+#: hostile document's endless new names are looked up each time instead of kept.
+TAG_CACHE_LIMIT = 256
+
+#: The structure readers alive (weakly held), for :func:`tag_cache_sizes`.
+_READERS: weakref.WeakSet[Reader] = weakref.WeakSet()
+
+
+def tag_cache_sizes() -> list[tuple[int, int]]:
+    """``(names cached, bound)`` of every live structure reader: what the memory tests check."""
+    return [
+        (len(getattr(reader, "tag_cache", ())), int(getattr(reader, "tag_cache_limit", 0)))
+        for reader in list(_READERS)
+    ]
+
+
 def _structure(members: dict[str, tuple[str, Reader]]) -> Reader:
-    # Tags with a namespace ({uri}Name) are looked up once, then cached here.
-    by_tag: dict[str, tuple[str, Reader] | None] = dict(members)
+    # Element names are looked up once, then cached here -- up to a bound.
+    by_tag: dict[Any, tuple[str, Reader] | None] = dict(members)
+    limit = len(members) + TAG_CACHE_LIMIT
 
     def read(node: Any) -> dict[str, Any]:
         parsed: dict[str, Any] = {}
@@ -147,7 +173,9 @@ def _structure(members: dict[str, tuple[str, Reader]]) -> Reader:
             try:
                 entry = by_tag[tag]
             except KeyError:
-                entry = by_tag[tag] = members.get(_local(tag)) if isinstance(tag, str) else None
+                entry = members.get(_local(tag)) if isinstance(tag, str) else None
+                if len(by_tag) < limit:
+                    by_tag[tag] = entry
             if entry is None:
                 continue  # botocore ignores elements it has no member for
             name, reader = entry
@@ -156,6 +184,9 @@ def _structure(members: dict[str, tuple[str, Reader]]) -> Reader:
             parsed[name] = reader(child)
         return parsed
 
+    setattr(read, "tag_cache", by_tag)  # noqa: B010 - a function attribute, for the tests
+    setattr(read, "tag_cache_limit", limit)  # noqa: B010
+    _READERS.add(read)
     return read
 
 
@@ -174,7 +205,7 @@ class XmlPage:
         self.token = token
 
 
-@functools.cache
+@functools.lru_cache(maxsize=32)  # by shape object: each new botocore client has its own
 def _page_reader(output: Any) -> Reader | None:
     try:
         return compile_reader(output)
