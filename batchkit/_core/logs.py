@@ -21,6 +21,7 @@ from __future__ import annotations
 import inspect
 import logging
 import math
+import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -203,9 +204,13 @@ def check_anchor(token: str | None) -> None:
         _anchor_millis(token)
 
 
+#: An anchor's milliseconds: ASCII digits only (``str.isdigit`` also takes ``²`` and ``٣``).
+_MILLIS = re.compile(r"[0-9]{1,15}")
+
+
 def _anchor_millis(token: str) -> int:
     text = token[len(_AT) :]
-    if not text.isdigit() or len(text) > 15:
+    if not _MILLIS.fullmatch(text):
         raise InvalidParameterError(
             f"starting_token: not a token of a log listing (a time anchor {token[:40]!r})"
         )

@@ -410,6 +410,21 @@ def test_a_token_inside_the_tail_window_resumes_exactly_as_lines_arrive(fake: Fa
     assert fake.calls(CALL) == calls
 
 
+@pytest.mark.parametrize(
+    "anchor", ["@\u00b2", "@\u00b9\u00b2\u00b3", "@\u0663", "@1\u0663", "@", "@-1"]
+)
+def test_a_forged_anchor_with_non_ascii_digits_is_refused_before_any_request(
+    fake: FakeAWS, anchor: str
+) -> None:
+    # str.isdigit() takes superscripts (then int() raised a raw ValueError) and Arabic-Indic
+    # digits (then int() read them: "@\u0663" was 3 ms); only ASCII digits are an anchor.
+    job = fake.add_job("q", status="RUNNING", job_name="etl")
+    forged = TokenEncoder().encode({"nextToken": anchor})
+    with pytest.raises(InvalidParameterError, match="starting_token: not a token of a log"):
+        batch_of(fake).logs(job, starting_token=forged)
+    assert fake.requests == []
+
+
 def test_resume_after_the_end_yields_only_new_lines(fake: FakeAWS) -> None:
     job_id = job_with_lines(fake, ["a", "b"], status="RUNNING")
     batch = batch_of(fake)
