@@ -217,6 +217,11 @@ def _anchor_millis(token: str) -> int:
     return int(text)
 
 
+#: Pages in a row with no events but a new forward token that a follower reads at once
+#: (CloudWatch Logs sends a few while it moves through a stretch of time without events);
+#: past them each such page waits the follow policy's backoff, as an empty poll does.
+FREE_EMPTY_PAGES = 4
+
 #: What a :class:`FollowPolicy`'s ``sleep`` may be: a plain function, or (for
 #: ``batchkit.aio``'s client only) one returning an awaitable.
 Sleep = Callable[[float], Awaitable[None] | None]
@@ -288,6 +293,7 @@ class LogsCore:
             location = core.open(job, default_region)  # open a source when not None
             core.start(job)
         while following:
+            if core.pause_due(): sleep(core.next_delay())  # only empty pages with new tokens
             page = fetch() unless no source yet (LogStreamNotFoundError: core.may_wait())
             if core.settle(token, page): return page
             sleep(core.next_delay())
@@ -318,6 +324,7 @@ class LogsCore:
         self._terminal = False
         self._described_at = 0.0
         self._delay = follow.initial_delay if follow is not None else 0.0
+        self._empty_moves = 0  # pages in a row with no events but a new token
         self.describes = 0
         """How many DescribeJobs requests the reader made (at most one per poll interval)."""
 
@@ -400,12 +407,24 @@ class LogsCore:
 
     def settle(self, token: str | None, page: RawPage[LogEvent] | None) -> bool:
         """True when ``page`` (fetched for ``token``; None: no stream yet) is the answer:
-        it has something new, or it is the end of a job that has ended.  False: wait."""
+        it has something new (events, or a new token to follow), or it is the end of a job
+        that has ended.  False: wait."""
         assert self.follow is not None
-        if page is not None and (page.items or page.next_token != token):
+        if page is not None and page.items:
             self._delay = self.follow.initial_delay
+            self._empty_moves = 0
+            return True
+        if page is not None and page.next_token != token:
+            # No events, a new token: follow it -- but it is no news, so the backoff goes on
+            # (see pause_due): an endpoint that answers only this would be polled in a loop.
+            self._empty_moves += 1
             return True
         return page is not None and (self._terminal or page.next_token is None)
+
+    def pause_due(self) -> bool:
+        """Before a poll: True when the reader must wait first (:meth:`next_delay`): more
+        than :data:`FREE_EMPTY_PAGES` pages in a row had no events, only a new token."""
+        return self._empty_moves > FREE_EMPTY_PAGES
 
     def next_delay(self) -> float:
         """How long to wait before the next poll (and back off for the one after)."""
