@@ -30,7 +30,13 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import Field
 
-from batchkit._core.checks import ASYNC_SLEEP, check_optional_int, require_text
+from batchkit._core.checks import (
+    ASYNC_SLEEP,
+    MIN_POLL_SECONDS,
+    check_optional_int,
+    require_text,
+    seconds,
+)
 from batchkit._core.errors import (
     InvalidParameterError,
     LogStreamNotFoundError,
@@ -237,6 +243,10 @@ class FollowPolicy:
     seconds; once it is terminal, never again: following ends at the first poll after that
     which finds nothing new.  ``clock`` and ``sleep`` are injectable (tests, event loops).
 
+    ``initial_delay`` and ``max_delay`` are 0.1 s to 366 days (``initial_delay`` may be 0:
+    the first poll after the end is at once), ``describe_interval`` 0 to 366 days: shorter
+    waits are a busy loop against AWS, longer ones overflow the clocks.
+
     With ``batchkit.aio``'s client the default sleep is ``asyncio.sleep``, and ``sleep``
     may be a coroutine function (awaited) or a plain function such as a test clock's
     (called: it must not block).  The sync client refuses a coroutine function.
@@ -261,6 +271,11 @@ class FollowPolicy:
                 raise InvalidParameterError(f"{name}: expected a finite number >= 0, got {value!r}")
         if self.max_delay <= 0:  # else a follow would poll in a loop without ever waiting
             raise InvalidParameterError(f"max_delay: must be > 0 seconds, got {self.max_delay!r}")
+        # the waits between polls: 0 (initial_delay: poll again at once, once) or a sane
+        # interval, and never so long that the clocks overflow (batchkit._core.checks)
+        seconds("initial_delay", self.initial_delay, low=MIN_POLL_SECONDS, zero=True)
+        seconds("max_delay", self.max_delay, low=MIN_POLL_SECONDS)
+        seconds("describe_interval", self.describe_interval, zero=True)
         if self.factor < 1:
             raise InvalidParameterError(f"factor: must be >= 1, got {self.factor!r}")
         if self.max_delay < self.initial_delay:
@@ -457,7 +472,10 @@ def start_millis(since: datetime | timedelta | None, now: datetime | None = None
     if isinstance(since, timedelta):
         if since < timedelta(0):
             raise InvalidParameterError(f"since: a duration must not be negative, got {since}")
-        moment = (now or datetime.now(timezone.utc)) - since
+        try:
+            moment = (now or datetime.now(timezone.utc)) - since
+        except OverflowError:  # "that long ago" is before year 1: from the stream's start
+            return 0
     elif isinstance(since, datetime):
         if since.tzinfo is None or since.utcoffset() is None:
             raise InvalidParameterError(

@@ -441,11 +441,12 @@ class BatchClient(_Client):
                 ``JobStatus.terminal()``).  A job is also done once it is terminal (it never
                 changes again) or past the earliest status given (``{RUNNING}`` is
                 satisfied by a job seen SUCCEEDED, or an array with a child running).
-            timeout: seconds or a ``timedelta``; then :class:`~batchkit.WaitTimeoutError`.
+            timeout: seconds or a ``timedelta`` (at most 366 days; None: no limit); then
+                :class:`~batchkit.WaitTimeoutError`.
             poll_interval: a fixed interval, or ``(shortest, longest)`` (default
-                ``(2, 60)`` seconds): the interval starts at the shortest, grows 1.5x per
-                poll without a change, doubles after a failed poll, is jittered by +-20 %
-                and never leaves the bounds.
+                ``(2, 60)`` seconds; each from 0.1 s to 366 days): the interval starts at the
+                shortest, grows 1.5x per poll without a change, doubles after a failed poll,
+                is jittered by +-20 % and never leaves the bounds.
             max_workers: DescribeJobs requests at once (up to the client's
                 ``max_pool_connections``).
             progress: report array parents' child progress as events too.
@@ -497,8 +498,8 @@ class BatchClient(_Client):
         Args:
             job_ids: ids, ARNs, summaries or details.
             until: statuses that end the wait for a job (default: terminal).
-            timeout: seconds or a ``timedelta``.
-            poll_interval: a fixed interval or ``(shortest, longest)``.
+            timeout: seconds or a ``timedelta`` (at most 366 days).
+            poll_interval: a fixed interval or ``(shortest, longest)`` (0.1 s to 366 days).
             max_workers: DescribeJobs requests at once.
             clock: where time comes from.
 

@@ -474,6 +474,18 @@ def test_bad_arguments_fail_before_any_request(
     assert fake.requests == []
 
 
+@pytest.mark.sync_only  # the policy alone
+def test_a_follow_policy_at_its_bounds_is_accepted() -> None:
+    FollowPolicy(initial_delay=0, max_delay=0.1, describe_interval=0)
+    FollowPolicy(initial_delay=366 * 86_400, max_delay=366 * 86_400, describe_interval=1e7)
+
+
+def test_a_since_before_year_one_reads_from_the_start(fake: FakeAWS) -> None:
+    job_id = job_with_lines(fake, ["a", "b"])
+    events = batch_of(fake).logs(job_id, since=timedelta.max).to_list()  # was OverflowError
+    assert messages(events) == ["a", "b"]
+
+
 def test_bad_job_argument(fake: FakeAWS) -> None:
     with pytest.raises(InvalidParameterError, match="job: expected a JobDetail"):
         batch_of(fake).logs(42)  # type: ignore[arg-type]
@@ -490,6 +502,12 @@ def test_bad_job_argument(fake: FakeAWS) -> None:
         ({"describe_interval": float("nan")}, "describe_interval: expected a finite number"),
         ({"factor": float("inf")}, "factor: expected a finite number"),
         ({"initial_delay": 0, "max_delay": 0}, "max_delay: must be > 0"),  # a hot loop
+        # both ends (issue 22, item 16): a raw OverflowError after the first request, or a
+        # busy loop (initial_delay=1e-9 with factor=1 polled ~a billion times a second)
+        ({"max_delay": 1e10}, r"max_delay: must be at most 366 days \(31622400 s\)"),
+        ({"max_delay": 1e-9, "initial_delay": 0}, "max_delay: must be at least 0.1 s"),
+        ({"initial_delay": 1e-9, "factor": 1}, "initial_delay: must be at least 0.1 s"),
+        ({"describe_interval": 1e10}, "describe_interval: must be at most 366 days"),
     ],
 )
 def test_a_follow_policy_that_would_hang_or_spin_is_refused(
