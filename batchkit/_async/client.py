@@ -75,9 +75,7 @@ class _Client(ClientBase):
         raw = self._open_client()
         return AsyncPager(
             [
-                AsyncPageSource(
-                    raw, spec.operation, request, fast=self._fast, gc_pause=self._gc_pause
-                )
+                AsyncPageSource(raw, spec.operation, request, fast=self._fast)
                 for request in spec.requests
             ],
             **spec.pager_options(),
@@ -93,8 +91,8 @@ class AsyncBatchClient(_Client):
     botocore's ``adaptive`` retry mode, 10 attempts; ``config=Config(retries={"mode":
     "standard"})`` turns the rate limiter off).  ``fast_path=False`` lets botocore parse
     every response (batchkit then validates its dicts): slower, but your own
-    ``before-parse``/``after-call`` handlers see full responses.  ``gc_pause=False``
-    validates pages without deferring Python's garbage collector (see docs/performance.md).
+    ``before-parse``/``after-call`` handlers see full responses.  ``gc_pause=`` is accepted
+    and ignored (batchkit never changes the garbage collector's state; docs/performance.md).
     One instance is safe to share between tasks (pagers are not).  Leaving ``async with``
     (or :meth:`aclose`) closes the connections batchkit opened.
 
@@ -394,7 +392,7 @@ class AsyncBatchClient(_Client):
         raw = self._open_client()
         ids = read_ids(job_ids)
         check_int("max_concurrency", max_concurrency, 1, pool_size(raw))
-        return AsyncJobDetails(raw, ids, max_concurrency, fast=self._fast, gc_pause=self._gc_pause)
+        return AsyncJobDetails(raw, ids, max_concurrency, fast=self._fast)
 
     async def describe_job(self, job_id: str) -> JobDetail:
         """Describe one job.

@@ -64,10 +64,9 @@ class AsyncJobDetails(Closing, AsyncIterator["JobDetail"]):
         max_concurrency: int,
         *,
         fast: bool = True,
-        gc_pause: bool = True,
     ) -> None:
         self._source: AsyncPageSource[JobDetail] = AsyncPageSource(
-            client, DESCRIBE_JOBS, {}, fast=fast, gc_pause=gc_pause
+            client, DESCRIBE_JOBS, {}, fast=fast
         )
         self._ids = ids
         self._input_done = False

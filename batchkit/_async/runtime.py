@@ -236,7 +236,7 @@ class ClientBase(Closing):
         endpoint_url: str | None,
         config: Config | None,
         fast_path: bool,
-        gc_pause: bool,
+        gc_pause: bool,  # accepted, ignored: batchkit never touches the gc's state
         logs_client: Any = None,
     ) -> None:
         service = self._service
@@ -257,7 +257,6 @@ class ClientBase(Closing):
         self._config = config if given else _aio_config(config)
         self._context: Any = None  # the aiobotocore client's context manager, when ours
         self._fast = bool(fast_path)
-        self._gc_pause = bool(gc_pause)
         # CloudWatch Logs clients by region: those batchkit opened (closed by aclose) and
         # the one given (the caller's to close).
         self._logs_clients: dict[str, Any] = {}

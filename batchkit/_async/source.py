@@ -37,9 +37,7 @@ class AsyncPageSource(Generic[T]):
     """Fetches typed pages of one operation with fixed request parameters.  Safe to share:
     it holds no per-request state.
 
-    ``fast=False`` turns the fast path off (botocore parses, batchkit validates its dicts);
-    ``gc_pause=False`` validates without :func:`batchkit._wire.fastpath.gc_pause` (which
-    covers only a page's validation, never a request).
+    ``fast=False`` turns the fast path off (botocore parses, batchkit validates its dicts).
     """
 
     def __init__(
@@ -49,13 +47,11 @@ class AsyncPageSource(Generic[T]):
         params: Mapping[str, Any],
         *,
         fast: bool = True,
-        gc_pause: bool = True,
     ) -> None:
         self.client = client
         self.operation = operation
         self.params = dict(params)
         self.fast = fast
-        self.gc_pause = gc_pause
 
     async def fetch(self, token: str | None, page_size: int | None) -> RawPage[T]:
         """The page that starts at the service's ``token`` (None: the first page)."""
@@ -66,7 +62,7 @@ class AsyncPageSource(Generic[T]):
         operation = self.operation
         method = getattr(self.client, operation.method)
         try:
-            with fastpath.capture(operation, fast=self.fast, gc_pause=self.gc_pause) as captured:
+            with fastpath.capture(operation, fast=self.fast) as captured:
                 response = await method(**request)
             items: tuple[T, ...] = page_items(operation, response, captured)
         except BatchKitError:

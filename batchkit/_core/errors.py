@@ -16,6 +16,7 @@ job_name: '*' is only allowed at the end of the pattern (prefix match), got 'tra
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sys
 from collections.abc import Iterable, Sequence
@@ -167,10 +168,8 @@ def scrub(error: BaseException | None) -> None:
         if current is None or id(current) in seen:
             continue
         seen.add(id(current))
-        try:
+        with contextlib.suppress(Exception):  # an exception that refuses to be changed
             _scrub_one(current)
-        except Exception:  # pragma: no cover - an exception that refuses to be changed
-            pass
         pending += (current.__cause__, current.__context__)
 
 

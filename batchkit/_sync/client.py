@@ -75,7 +75,7 @@ class _Client(ClientBase):
         raw = self._open_client()
         return Pager(
             [
-                PageSource(raw, spec.operation, request, fast=self._fast, gc_pause=self._gc_pause)
+                PageSource(raw, spec.operation, request, fast=self._fast)
                 for request in spec.requests
             ],
             **spec.pager_options(),
@@ -91,8 +91,8 @@ class BatchClient(_Client):
     botocore's ``adaptive`` retry mode, 10 attempts; ``config=Config(retries={"mode":
     "standard"})`` turns the rate limiter off).  ``fast_path=False`` lets botocore parse
     every response (batchkit then validates its dicts): slower, but your own
-    ``before-parse``/``after-call`` handlers see full responses.  ``gc_pause=False``
-    validates pages without deferring Python's garbage collector (see docs/performance.md).
+    ``before-parse``/``after-call`` handlers see full responses.  ``gc_pause=`` is accepted
+    and ignored (batchkit never changes the garbage collector's state; docs/performance.md).
     One instance is safe to share between threads (pagers are not).  Leaving ``with``
     (or :meth:`close`) closes the connections batchkit opened.
 
@@ -386,7 +386,7 @@ class BatchClient(_Client):
         raw = self._open_client()
         ids = read_ids(job_ids)
         check_int("max_workers", max_workers, 1, pool_size(raw))
-        return JobDetails(raw, ids, max_workers, fast=self._fast, gc_pause=self._gc_pause)
+        return JobDetails(raw, ids, max_workers, fast=self._fast)
 
     def describe_job(self, job_id: str) -> JobDetail:
         """Describe one job.

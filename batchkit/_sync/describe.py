@@ -8,6 +8,7 @@ httpx-style; what a DescribeJobs answer yields and how failures are accounted fo
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from collections import deque
@@ -53,11 +54,8 @@ class JobDetails(Closing, Iterator["JobDetail"]):
         max_workers: int,
         *,
         fast: bool = True,
-        gc_pause: bool = True,
     ) -> None:
-        self._source: PageSource[JobDetail] = PageSource(
-            client, DESCRIBE_JOBS, {}, fast=fast, gc_pause=gc_pause
-        )
+        self._source: PageSource[JobDetail] = PageSource(client, DESCRIBE_JOBS, {}, fast=fast)
         self._ids = iter(ids)
         self._max_workers = max_workers
         self._missing: list[str] = []
@@ -102,10 +100,8 @@ class JobDetails(Closing, Iterator["JobDetail"]):
         thread while one iterates, too: the pool is shut down before this returns, and the
         iterating thread's next item is the end."""
         self._closed = True
-        try:
+        with contextlib.suppress(ValueError):  # running in another thread: it stops next step
             self._iterator.close()  # type: ignore[attr-defined]
-        except ValueError:  # running in another thread: it stops at its next step
-            pass
         self._shutdown()
 
     def first(self) -> JobDetail | None:

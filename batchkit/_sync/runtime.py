@@ -165,7 +165,7 @@ class ClientBase(Closing):
         endpoint_url: str | None,
         config: Config | None,
         fast_path: bool,
-        gc_pause: bool,
+        gc_pause: bool,  # accepted, ignored: batchkit never touches the gc's state
         logs_client: Any = None,
     ) -> None:
         service = self._service
@@ -198,7 +198,6 @@ class ClientBase(Closing):
         self._session = session
         self._endpoint_url = endpoint_url
         self._fast = bool(fast_path)
-        self._gc_pause = bool(gc_pause)
         self._logs_clients: dict[str, Any] = {}
         self._logs_lock = threading.Lock()
         if logs_client is not None:

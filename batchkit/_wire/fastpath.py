@@ -25,10 +25,8 @@ handlers therefore see batchkit's responses without their items.
 from __future__ import annotations
 
 import functools
-import gc
 import json
 import re
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -53,7 +51,6 @@ class Capture:
 
     operation: Operation
     fast: bool
-    gc_pause: bool = True
     items: tuple[Any, ...] | None = None
     """The typed items, when the fast path validated the body."""
 
@@ -62,11 +59,11 @@ _current: ContextVar[Capture | None] = ContextVar("batchkit_fastpath_capture", d
 
 
 @contextmanager
-def capture(operation: Operation, *, fast: bool = True, gc_pause: bool = True) -> Iterator[Capture]:
+def capture(operation: Operation, *, fast: bool = True) -> Iterator[Capture]:
     """Within this block, this thread's (or asyncio task's) request of ``operation`` is
-    checked (and, with ``fast``, validated into models, under :func:`gc_pause` if
-    ``gc_pause``); the result is in the yielded :class:`Capture`."""
-    current = Capture(operation, fast, gc_pause)
+    checked (and, with ``fast``, validated into models); the result is in the yielded
+    :class:`Capture`."""
+    current = Capture(operation, fast)
     reset = _current.set(current)
     try:
         yield current
@@ -99,67 +96,6 @@ def _page_model(operation: Operation) -> Any:
         __config__=ConfigDict(extra="ignore", frozen=True),
         **fields,
     )
-
-
-_gc_lock = threading.Lock()
-_gc_pages = 0  # pages being validated right now, across threads (guarded by _gc_lock)
-_gc_saved: tuple[int, ...] | None = None  # the thresholds found when the first page began
-_gc_ours: tuple[int, ...] | None = None  # the thresholds we set (to tell if they changed)
-
-#: The young-generation threshold while a page validates: far above the objects any page
-#: creates (a 100-job DescribeJobs page makes ~6,500), so no collection starts mid-page.
-_PAUSED_THRESHOLD = 1_000_000_007
-
-
-@contextmanager
-def gc_pause(enabled: bool = True) -> Iterator[None]:
-    """Keep the cyclic garbage collector from starting *during* one page's validation.
-
-    Why: a page of 100 full jobs makes thousands of tracked objects inside one pydantic-core
-    call, all alive until the page is read.  Every young-generation threshold crossed there
-    starts a collection that promotes them; promoted objects count towards the next *full*
-    collection, which walks the program's whole heap.  Deferring collection to the end of
-    the page means most of the page's objects are gone (read and dropped) before they are
-    ever promoted.
-
-    How, and why it is safe:
-
-    * It never calls ``gc.disable()``/``gc.enable()``: it raises the young generation's
-      threshold (``gc.set_threshold``) for the duration, and restores the thresholds it
-      found -- unless someone changed them meanwhile, in which case theirs stay.  A program
-      that calls ``gc.disable()`` or ``gc.enable()`` at any time keeps what it asked for.
-    * Nested and concurrent pages (describe workers) share one pause under a lock: the
-      first to start saves the thresholds, the last to finish restores them.
-    * If the collector is disabled, or automatic collection is off (threshold 0), nothing
-      is touched.  Collections a program starts itself (``gc.collect()``) still run.
-    * It is process-wide while it lasts (a page's validation, milliseconds): another
-      thread's allocations meanwhile do not start a collection either, and
-      ``gc.get_threshold()`` shows the raised value.  ``BatchClient(gc_pause=False)`` (and
-      ``S3BatchOperationsClient``) turns it off.
-    """
-    global _gc_pages, _gc_saved, _gc_ours
-    if not enabled:
-        yield
-        return
-    with _gc_lock:
-        if _gc_pages == 0:
-            found = gc.get_threshold()
-            if gc.isenabled() and found[0] > 0:
-                _gc_saved = found
-                _gc_ours = (_PAUSED_THRESHOLD, *found[1:])
-                gc.set_threshold(*_gc_ours)
-            else:
-                _gc_saved = _gc_ours = None
-        _gc_pages += 1
-    try:
-        yield
-    finally:
-        with _gc_lock:
-            _gc_pages -= 1
-            if _gc_pages == 0 and _gc_saved is not None:
-                if gc.get_threshold() == _gc_ours:
-                    gc.set_threshold(*_gc_saved)
-                _gc_saved = _gc_ours = None
 
 
 _XML_ROOT = re.compile(rb"\A\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*<([A-Za-z_][\w.:-]*)", re.S)
@@ -263,8 +199,7 @@ def _fast_xml(operation: Operation, model: Any, body: bytes, current: Capture) -
         )
     validate = item_model(operation).model_validate
     try:
-        with gc_pause(current.gc_pause):
-            current.items = tuple([validate(raw) for raw in page.items or ()])
+        current.items = tuple([validate(raw) for raw in page.items or ()])
     except ValidationError as error:
         raise ResponseValidationError(
             f"{operation.label}: the response does not match the {operation.item_model} "
@@ -303,8 +238,7 @@ def _fast_json(operation: Operation, body: bytes, status: int, current: Capture)
     from pydantic import ValidationError
 
     try:
-        with gc_pause(current.gc_pause):
-            page = _page_model(operation).model_validate_json(body)
+        page = _page_model(operation).model_validate_json(body)
     except ValidationError as error:
         kinds = {e["type"] for e in error.errors()}
         if kinds & {"json_invalid", "model_type"}:

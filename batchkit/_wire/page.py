@@ -58,8 +58,7 @@ def page_request(
 def page_items(
     operation: Operation, response: Mapping[str, Any], captured: fastpath.Capture
 ) -> Any:
-    """The typed items of a response: the fast path's, or botocore's dicts validated (under
-    :func:`batchkit._wire.fastpath.gc_pause` unless the capture turned it off)."""
+    """The typed items of a response: the fast path's, or botocore's dicts validated."""
     if captured.items is not None:
         return captured.items
     if operation.result_required and operation.result_key not in response:
@@ -67,8 +66,7 @@ def page_items(
             f"{operation.label}: the response lacks the required member {operation.result_key}"
         )
     raw_items = response.get(operation.result_key) or ()
-    with fastpath.gc_pause(captured.gc_pause):
-        return tuple([_convert(operation, raw) for raw in raw_items])
+    return tuple([_convert(operation, raw) for raw in raw_items])
 
 
 def next_token(operation: Operation, response: Mapping[str, Any]) -> str | None:
