@@ -8,14 +8,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime, timedelta, timezone
-from typing import Any
 
 import pytest
 
 pytest.importorskip("aiobotocore")
 
 from batchkit import BatchKitError, InvalidParameterError, JobNotFoundError
-from batchkit.aio import AsyncBatchClient, AsyncMergedPager
+from batchkit.aio import AsyncMergedPager
 from batchkit.models import JobSummary
 from batchkit.testing import FakeAWS
 from tests.aio.test_aio import Gate

@@ -206,7 +206,7 @@ def test_a_second_thread_iterating_meanwhile_is_refused_clearly() -> None:
     first = threading.Thread(target=lambda: got.extend(j.job_id for j in details))
     first.start()
     assert inside.wait(10)
-    with pytest.raises(BatchKitError, match="being iterated elsewhere .another thread."):
+    with pytest.raises(BatchKitError, match=r"being iterated elsewhere \(another thread\)"):
         next(details)
     gate.set()
     first.join(10)

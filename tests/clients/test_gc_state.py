@@ -37,7 +37,7 @@ def account(jobs: int = 600) -> FakeAWS:
     fake = FakeAWS(now=lambda: NOW)
     for i in range(jobs):
         fake.add_job("q", job_id=f"j{i:04d}", status="FAILED", created_at=NOW - timedelta(i))
-    for i in range(30):
+    for _ in range(30):
         fake.add_s3_job(status="Complete")
     return fake
 

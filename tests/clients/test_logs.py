@@ -655,7 +655,8 @@ def test_follow_backs_off_on_empty_pages_with_new_tokens(face: Face, fake: FakeA
     from batchkit._core.logs import FREE_EMPTY_PAGES
 
     assert max(per_second.values()) <= FREE_EMPTY_PAGES + 1  # only in the first second
-    assert clock.sleeps[:4] == [1, 2, 4, 8] and max(clock.sleeps) == 10  # the backoff
+    assert clock.sleeps[:4] == [1, 2, 4, 8]  # the backoff
+    assert max(clock.sleeps) == 10
 
 
 @pytest.mark.sync_only  # the pager alone: no client
@@ -694,7 +695,7 @@ def test_a_follow_of_100k_pages_remembers_a_bounded_window_of_tokens() -> None:
 def test_a_cycle_within_the_window_is_still_refused() -> None:
     from batchkit import TokenCycleError
 
-    script = {None: ((0,), "t1")}
+    script: dict[str | None, tuple[tuple[int, ...], str | None]] = {None: ((0,), "t1")}
     for i in range(1, 500):
         script[f"t{i}"] = ((i,), f"t{i + 1}")
     script["t500"] = ((500,), "t1")  # back to the start: a 500-page cycle

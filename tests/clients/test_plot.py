@@ -12,8 +12,8 @@ import pytest
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from batchkit.plot import STATUS_COLORS, status_counts, timeline
 from batchkit.models import JobSummary
+from batchkit.plot import STATUS_COLORS, status_counts, timeline
 from batchkit.testing import FakeAWS
 
 NOW = datetime(2026, 11, 2, 12, tzinfo=timezone.utc)
@@ -160,7 +160,7 @@ def _summaries(created: list[datetime], status: str = "SUCCEEDED") -> list[JobSu
                 "status": status,
                 "createdAt": int(moment.timestamp() * 1000),
             }
-        )  # fmt: skip
+        )
         for i, moment in enumerate(created)
     ]
 
@@ -192,13 +192,15 @@ def test_timeline_of_3000_jobs_draws_the_newest_200_with_a_note() -> None:
     ax = timeline(jobs, now=NOW)  # a new figure: its height is bounded too
     assert len(ax.get_yticks()) == 200
     labels = [t.get_text() for t in ax.get_yticklabels()]
-    assert labels[-1] == "n0" and labels[0] == "n199"  # the newest, oldest at the top
+    assert labels[0] == "n199"  # the newest 200, the oldest of them at the top
+    assert labels[-1] == "n0"
     assert "the 200 newest of 3,000 jobs shown" in ax.get_title()
-    width, height = ax.figure.get_size_inches()
-    assert height <= 0.25 * 200 + 1.2
+    figure = ax.get_figure(root=True)
+    assert figure is not None
+    assert figure.get_size_inches()[1] <= 0.25 * 200 + 1.2  # height, inches
     import matplotlib.pyplot as plt
 
-    plt.close(ax.figure)  # type: ignore[arg-type]
+    plt.close(figure)
     ax = timeline(jobs, now=NOW, max_jobs=1000, ax=Figure().subplots())
     assert len(ax.get_yticks()) == 1000
     with pytest.raises(ValueError, match="max_jobs: must be between 1 and 1000"):

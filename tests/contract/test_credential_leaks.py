@@ -136,14 +136,15 @@ def test_a_credential_refresh_failing_at_the_first_request_is_typed_and_redacted
 def test_any_batchkit_error_made_while_handling_a_leaky_exception_scrubs_its_chain() -> None:
     from botocore.exceptions import CredentialRetrievalError
 
-    try:
+    def fail() -> None:
         try:
             raise CredentialRetrievalError(provider="custom-process", error_msg=HELPER_STDERR)
         except CredentialRetrievalError as inner:
             raise BatchKitError(f"while reading: {inner}") from inner
-    except BatchKitError as error:
-        assert_clean(shown(error))
-        assert "custom-process" in str(error)
+
+    with pytest.raises(BatchKitError, match="custom-process") as info:
+        fail()
+    assert_clean(shown(info.value))
 
 
 # ---------------------------------------------------------------- S3 Control bodies
