@@ -17,6 +17,7 @@ job_name: '*' is only allowed at the end of the pattern (prefix match), got 'tra
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 import sys
 from collections.abc import Iterable, Sequence
@@ -75,9 +76,10 @@ _REDACTIONS = (
         r"(?:=|%3D))[^&\s'\",;]+"
     ),
     # Configuration or JSON: `aws_secret_access_key = ...`, `"SecretAccessKey": "..."` (also
-    # inside a quoted JSON string, `\"SecretAccessKey\": \"...\"`).
+    # inside a quoted JSON string, `\"SecretAccessKey\": \"...\"`, or URL-encoded).
     re.compile(
-        rf"(?i)((?:{_SECRET_KEYS})(?:\\?[\"'])?[ \t]*[=:][ \t]*(?:\\?[\"'])?)[^\s\"'\\,;&]+"
+        rf"(?i)((?:{_SECRET_KEYS})(?:\\?[\"']|%2[27])?[ \t]*(?:[=:]|%3[AD])[ \t]*"
+        r"(?:\\?[\"']|%2[27])?)(?:%[0-9A-F]{2}|[^\s\"'\\,;&%])+"
     ),
     # A bare session token (STS tokens start with these base64 prefixes).
     re.compile(r"()(?:IQoJb3JpZ2luX2Vj|FwoGZXIvYXdzE|FQoGZXIvYXdzE)[A-Za-z0-9+/=%]*"),
@@ -87,7 +89,7 @@ _REDACTIONS = (
 
 # A bare secret access key: exactly 40 base64 characters standing alone, with upper and lower
 # case letters and a digit or ``/`` / ``+`` (a hex digest, a UUID or a word is never one).
-_BARE_SECRET = re.compile(r"(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{40}(?![A-Za-z0-9+/=])")
+_BARE_SECRET = re.compile(r"(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{40}(?![A-Za-z0-9+/=])")
 
 
 def _secret_shaped(match: re.Match[str]) -> str:
@@ -163,7 +165,7 @@ def scrub(error: BaseException | None) -> None:
     """
     seen: set[int] = set()
     pending = [error]
-    while pending and len(seen) < 100:  # a chain is short; a cycle or a hostile one stops
+    while pending and len(seen) < 1_000:  # a cycle, or an absurd chain, stops
         current = pending.pop()
         if current is None or id(current) in seen:
             continue
@@ -199,6 +201,26 @@ def _scrub_one(error: BaseException) -> None:
             value = getattr(error, name, None)
             if isinstance(value, str):
                 setattr(error, name, redact(value))
+    shown = str(error)
+    if redact(shown) != shown:  # a message computed from other state: redact it when shown
+        error.__class__ = _redacting(type(error))
+
+
+@functools.lru_cache(maxsize=64)
+def _redacting(cls: type[BaseException]) -> type[BaseException]:
+    """A subclass of ``cls``, with its name, whose ``str``/``repr`` are redacted: for an
+    exception whose message is computed from state :func:`scrub` cannot rewrite."""
+
+    def __str__(self: BaseException) -> str:
+        return redact(cls.__str__(self))
+
+    def __repr__(self: BaseException) -> str:
+        return redact(cls.__repr__(self))
+
+    namespace = {"__str__": __str__, "__repr__": __repr__, "__module__": cls.__module__}
+    subclass = type(cls.__name__, (cls,), namespace)
+    subclass.__qualname__ = cls.__qualname__
+    return subclass
 
 
 def _parser_message(message: str) -> str:

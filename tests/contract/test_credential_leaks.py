@@ -34,7 +34,7 @@ TOKEN = (
     "IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQDxk2mVdSJp8hT0example"
     "Zx9wqJZ8cQ1Pp+Lc8nA2rJxEgIgVq3r6z0Ws0/4vExampleSessionToken+Q=="
 )
-SECRETS = (SECRET, TOKEN, TOKEN[:40], TOKEN[-30:], ACCESS_KEY)
+SECRETS = (SECRET, SECRET[:12], SECRET[-12:], TOKEN, TOKEN[:40], TOKEN[-30:], ACCESS_KEY)
 
 #: What a failing credential helper prints: its cached credentials as JSON, shell exports,
 #: an INI line and the bare secret (as helpers such as aws-vault or saml2aws may).
@@ -61,7 +61,8 @@ def shown(error: BaseException) -> str:
     while link is not None and id(link) not in seen:
         seen.add(id(link))
         parts += [str(link), repr(link), repr(getattr(link, "kwargs", ""))]
-        link = link.__cause__ or link.__context__
+        # what a traceback follows: the cause, else the context unless suppressed (from None)
+        link = link.__cause__ or (None if link.__suppress_context__ else link.__context__)
     return "\n".join(parts)
 
 
@@ -145,6 +146,40 @@ def test_any_batchkit_error_made_while_handling_a_leaky_exception_scrubs_its_cha
     with pytest.raises(BatchKitError, match="custom-process") as info:
         fail()
     assert_clean(shown(info.value))
+
+
+def test_an_exception_whose_message_is_computed_is_redacted_when_shown() -> None:
+    class Leaky(Exception):
+        def __str__(self) -> str:  # not from args: scrub cannot rewrite it
+            return HELPER_STDERR
+
+    def fail() -> None:
+        try:
+            raise Leaky
+        except Leaky as inner:
+            raise BatchKitError("while reading") from inner
+
+    with pytest.raises(BatchKitError) as info:
+        fail()
+    assert isinstance(info.value.__cause__, Leaky)  # still the same exception, and class
+    assert type(info.value.__cause__).__name__ == "Leaky"
+    assert_clean(shown(info.value))
+
+
+def test_a_validation_error_quoting_a_secret_is_not_chained() -> None:
+    """pydantic's ValidationError quotes the input and cannot be rewritten: on the slow path
+    (as on the fast path) the typed error names the member without chaining it."""
+    raw = raw_client("batch")
+    job = {"jobId": "j1", "jobName": {"leaked": SECRET}, "jobQueue": "q", "status": "FAILED"}
+    job |= {"jobDefinition": "d", "startedAt": 1}
+    stop = serve(raw, lambda _op, _params: {"jobs": [job]})
+    try:
+        for fast in (True, False):
+            with pytest.raises(ResponseValidationError, match="jobName") as info:
+                BatchClient(raw, fast_path=fast).describe_job("j1")
+            assert_clean(shown(info.value))
+    finally:
+        stop()
 
 
 # ---------------------------------------------------------------- S3 Control bodies

@@ -94,6 +94,9 @@ def test_a_signature_mismatch_message_loses_the_token_and_keeps_the_rest() -> No
         # what a credential helper may print (issue 22, item 10)
         (f"secret: {SECRET}\n", "secret: <redacted>\n"),
         (f"key {ACCESS_KEY} expired", "key <redacted> expired"),
+        (f"secret={SECRET}", "secret=<redacted>"),
+        (f"SecretAccessKey%22%3A%22{SECRET}", "SecretAccessKey%22%3A%22<redacted>"),
+        ("aws_secret_access_key%3Dab%2Fc%2Bd&next=1", "aws_secret_access_key%3D<redacted>&next=1"),
         (
             f'"{{\\"SecretAccessKey\\": \\"{SECRET}\\"}}"',
             '"{\\"SecretAccessKey\\": \\"<redacted>\\"}"',
