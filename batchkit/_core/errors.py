@@ -227,8 +227,8 @@ def _parser_message(message: str) -> str:
     """botocore's "Unable to parse response (...)...:\n<the whole body>" with the body cut to
     an excerpt (redacted, escaped, at most 200 characters)."""
     head, newline, body = message.partition("\n")
-    if not newline:
-        return excerpt(message)
+    if not newline:  # another parser message, or one cut already (scrub may run twice)
+        return message
     return f"{escape_controls(head[:300])}; first bytes: {excerpt(body)}"
 
 
