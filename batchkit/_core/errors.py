@@ -17,7 +17,6 @@ job_name: '*' is only allowed at the end of the pattern (prefix match), got 'tra
 from __future__ import annotations
 
 import contextlib
-import functools
 import re
 import sys
 from collections.abc import Iterable, Sequence
@@ -206,10 +205,22 @@ def _scrub_one(error: BaseException) -> None:
         error.__class__ = _redacting(type(error))
 
 
-@functools.lru_cache(maxsize=64)
+# The redacting subclasses made so far (a few: one per exception class met; bounded).
+_REDACTING: dict[type[BaseException], type[BaseException]] = {}
+
+
 def _redacting(cls: type[BaseException]) -> type[BaseException]:
     """A subclass of ``cls``, with its name, whose ``str``/``repr`` are redacted: for an
     exception whose message is computed from state :func:`scrub` cannot rewrite."""
+    made = _REDACTING.get(cls)
+    if made is None:
+        made = _redacting_subclass(cls)
+        if len(_REDACTING) < 64:
+            _REDACTING[cls] = made
+    return made
+
+
+def _redacting_subclass(cls: type[BaseException]) -> type[BaseException]:
 
     def __str__(self: BaseException) -> str:
         return redact(cls.__str__(self))

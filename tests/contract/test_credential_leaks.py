@@ -170,8 +170,8 @@ def test_a_validation_error_quoting_a_secret_is_not_chained() -> None:
     """pydantic's ValidationError quotes the input and cannot be rewritten: on the slow path
     (as on the fast path) the typed error names the member without chaining it."""
     raw = raw_client("batch")
-    job = {"jobId": "j1", "jobName": {"leaked": SECRET}, "jobQueue": "q", "status": "FAILED"}
-    job |= {"jobDefinition": "d", "startedAt": 1}
+    job: dict[str, object] = {"jobId": "j1", "jobName": {"leaked": SECRET}, "jobQueue": "q"}
+    job |= {"status": "FAILED", "jobDefinition": "d", "startedAt": 1}
     stop = serve(raw, lambda _op, _params: {"jobs": [job]})
     try:
         for fast in (True, False):
