@@ -35,7 +35,14 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-__all__ = ["STATUS_COLORS", "status_counts", "timeline"]
+__all__ = [
+    "MAX_BINS",
+    "STATUS_COLORS",
+    "TIMELINE_MAX_JOBS",
+    "TIMELINE_MAX_JOBS_LIMIT",
+    "status_counts",
+    "timeline",
+]
 
 #: A colour per status (Batch and service jobs); unknown statuses are drawn in grey.
 STATUS_COLORS: Mapping[str, str] = {
@@ -134,6 +141,14 @@ def _new_axes(figsize: tuple[float, float]) -> Axes:
     return ax
 
 
+#: The most jobs :func:`timeline` draws by default (one row each, a quarter inch a row).
+TIMELINE_MAX_JOBS = 200
+#: The most jobs ``max_jobs=`` may ask :func:`timeline` for: a figure of ~250 inches.
+TIMELINE_MAX_JOBS_LIMIT = 1000
+#: The most bins :func:`status_counts` draws: a ``bin=`` that would make more is widened.
+MAX_BINS = 200
+
+
 def timeline(
     jobs: Iterable[Any],
     *,
@@ -141,6 +156,7 @@ def timeline(
     now: datetime | None = None,
     group_arrays: bool = True,
     title: str | None = None,
+    max_jobs: int = TIMELINE_MAX_JOBS,
 ) -> Axes:
     """One bar per job: its queue wait (grey, created -> started), then its run time
     (started -> stopped, or -> ``now`` while running), coloured by status.
@@ -148,6 +164,10 @@ def timeline(
     Children of an array or multi-node job (ids ``parent:3`` / ``parent#3``) are drawn
     together, under a band naming their parent, when ``group_arrays``.  Jobs are drawn in
     creation order, oldest at the top.
+
+    At most ``max_jobs`` rows are drawn (the figure grows a quarter inch a row: 3,000 jobs
+    made a 751-inch figure): the newest ``max_jobs`` jobs by creation, and the title says
+    how many of how many are shown.  Use :func:`status_counts` for the shape of many jobs.
 
     Args:
         jobs: job summaries or details (any iterable: a pager, a list) or a DataFrame from
@@ -157,23 +177,36 @@ def timeline(
         now: where the bars of unfinished jobs end (default: the current time).
         group_arrays: group array / multi-node children under their parent.
         title: the Axes title (default: how many jobs).
+        max_jobs: the most jobs drawn (1 to 1,000; default 200): the newest by creation.
 
     Returns:
         The Axes drawn on.
 
     Raises:
+        InvalidParameterError: ``max_jobs`` is not an int from 1 to 1,000 (a ValueError).
         ImportError: matplotlib is not installed (``pip install 'batchkit-aws[plot]'``).
     """
     from matplotlib.patches import Patch
 
+    from batchkit._core.checks import check_int
+
+    check_int("max_jobs", max_jobs, 1, TIMELINE_MAX_JOBS_LIMIT)
     mdates = _dates()
 
     records = _records(jobs)
     end = now or datetime.now(timezone.utc)
     oldest = datetime.max.replace(tzinfo=timezone.utc)
+    earliest = datetime.min.replace(tzinfo=timezone.utc)
 
     def created(job: _Job) -> datetime:
         return job.created or oldest
+
+    total = len(records)
+    note = None
+    if total > max_jobs:  # the newest max_jobs (a job without a creation time: the oldest)
+        records.sort(key=lambda j: j.created or earliest, reverse=True)
+        del records[max_jobs:]
+        note = f"the {max_jobs:,} newest of {total:,} jobs shown (max_jobs={max_jobs})"
 
     if group_arrays:
         first_seen: dict[str, datetime] = {}
@@ -243,7 +276,8 @@ def timeline(
         for s in sorted(seen_status, key=_status_rank)
     ]
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
-    ax.set_title(title if title is not None else f"{len(records)} jobs: queue wait, then run")
+    shown_title = title if title is not None else f"{len(records)} jobs: queue wait, then run"
+    ax.set_title(shown_title if note is None else f"{shown_title}\n{note}")
     return ax
 
 
@@ -272,7 +306,12 @@ def _status_rank(status: str) -> tuple[int, str]:
     return (_ORDER.index(status) if status in _ORDER else len(_ORDER), status)
 
 
+_YEAR = timedelta(days=365.25)
+
+
 def _bin_width(span: timedelta) -> timedelta:
+    """A round bin width giving at most ~60 bins over ``span`` -- any span: jobs dated 1970
+    and 9999 drew 97,764 bars of 30 days."""
     for width in (
         timedelta(minutes=5),
         timedelta(minutes=15),
@@ -280,10 +319,15 @@ def _bin_width(span: timedelta) -> timedelta:
         timedelta(hours=6),
         timedelta(days=1),
         timedelta(weeks=1),
+        timedelta(days=30),
+        timedelta(days=91),
     ):
         if span / width <= 60:
             return width
-    return timedelta(days=30)
+    for years in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000):
+        if span / (_YEAR * years) <= 60:
+            break
+    return _YEAR * years  # datetimes span at most 10,000 years: <= 60 bins of 5,000
 
 
 def status_counts(
@@ -303,7 +347,9 @@ def status_counts(
     Args:
         jobs: job summaries or details (any iterable) or a DataFrame from ``to_pandas()``.
         by: which time places a job in a bin.
-        bin: the bin width (default: chosen from the time span, at most ~60 bins).
+        bin: the bin width (default: chosen from the time span, at most ~60 bins).  One
+            that would make more than 200 bins is widened to a multiple of itself, and the
+            title says so.
         ax: the matplotlib Axes to draw on (default: a new figure).
         title: the Axes title.
 
@@ -328,12 +374,20 @@ def status_counts(
     ]
     if ax is None:
         ax = _new_axes((10, 3.5))
+    note = None
     if timed:
         first = min(m for m, _ in timed)
         last = max(m for m, _ in timed)
         width = bin or _bin_width(last - first)
+        if (last - first) / width + 1 > MAX_BINS:  # a given bin too narrow for the span
+            widened = width * math.ceil((last - first) / width / (MAX_BINS - 1))
+            note = f"bin widened from {width} to {widened} (at most {MAX_BINS} bins)"
+            width = widened
         origin = datetime(1970, 1, 1, tzinfo=timezone.utc)
-        start = origin + ((first - origin) // width) * width
+        try:
+            start = origin + ((first - origin) // width) * width
+        except OverflowError:  # aligned before year 1: start at the first job instead
+            start = first
         bins = int((last - start) // width) + 1
         counts: Counter[tuple[int, str]] = Counter(
             (int((m - start) // width), status) for m, status in timed
@@ -360,5 +414,6 @@ def status_counts(
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
     ax.set_ylabel("jobs")
     ax.grid(axis="y", alpha=0.3)
-    ax.set_title(title if title is not None else f"jobs by status, per bin of {by}")
+    shown_title = title if title is not None else f"jobs by status, per bin of {by}"
+    ax.set_title(shown_title if note is None else f"{shown_title}\n{note}")
     return ax

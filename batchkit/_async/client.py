@@ -88,12 +88,7 @@ class _Client(ClientBase):
         return AsyncPager(
             [
                 AsyncPageSource(
-                    raw,
-                    spec.operation,
-                    request,
-                    fast=self._fast,
-                    gc_pause=self._gc_pause,
-                    on_invalid=spec.on_invalid,
+                    raw, spec.operation, request, fast=self._fast, on_invalid=spec.on_invalid
                 )
                 for request in spec.requests
             ],
@@ -122,8 +117,8 @@ class AsyncBatchClient(_Client):
     botocore's ``adaptive`` retry mode, 10 attempts; ``config=Config(retries={"mode":
     "standard"})`` turns the rate limiter off).  ``fast_path=False`` lets botocore parse
     every response (batchkit then validates its dicts): slower, but your own
-    ``before-parse``/``after-call`` handlers see full responses.  ``gc_pause=False``
-    validates pages without deferring Python's garbage collector (see docs/performance.md).
+    ``before-parse``/``after-call`` handlers see full responses.  ``gc_pause=`` is accepted
+    and ignored (batchkit never changes the garbage collector's state; docs/performance.md).
     Each listing fetches its next page while its current one is read (at most one page ahead,
     only when the call will need it); ``fetch_ahead=False`` makes every listing strictly one
     request after another.  One instance is safe to share between tasks (pagers are not).
@@ -452,12 +447,7 @@ class AsyncBatchClient(_Client):
         ids = read_ids(job_ids)
         check_int("max_concurrency", max_concurrency, 1, pool_size(raw))
         return AsyncJobDetails(
-            raw,
-            ids,
-            max_concurrency,
-            fast=self._fast,
-            gc_pause=self._gc_pause,
-            on_invalid=check_on_invalid(on_invalid),
+            raw, ids, max_concurrency, fast=self._fast, on_invalid=check_on_invalid(on_invalid)
         )
 
     async def describe_job(self, job_id: str) -> JobDetail:
@@ -514,11 +504,12 @@ class AsyncBatchClient(_Client):
                 ``JobStatus.terminal()``).  A job is also done once it is terminal (it never
                 changes again) or past the earliest status given (``{RUNNING}`` is
                 satisfied by a job seen SUCCEEDED, or an array with a child running).
-            timeout: seconds or a ``timedelta``; then :class:`~batchkit.WaitTimeoutError`.
+            timeout: seconds or a ``timedelta`` (at most 366 days; None: no limit); then
+                :class:`~batchkit.WaitTimeoutError`.
             poll_interval: a fixed interval, or ``(shortest, longest)`` (default
-                ``(2, 60)`` seconds): the interval starts at the shortest, grows 1.5x per
-                poll without a change, doubles after a failed poll, is jittered by +-20 %
-                and never leaves the bounds.
+                ``(2, 60)`` seconds; each from 0.1 s to 366 days): the interval starts at the
+                shortest, grows 1.5x per poll without a change, doubles after a failed poll,
+                is jittered by +-20 % and never leaves the bounds.
             max_concurrency: DescribeJobs requests at once (up to the client's
                 ``max_pool_connections``).
             progress: report array parents' child progress as events too.
@@ -577,8 +568,8 @@ class AsyncBatchClient(_Client):
         Args:
             job_ids: ids, ARNs, summaries or details.
             until: statuses that end the wait for a job (default: terminal).
-            timeout: seconds or a ``timedelta``.
-            poll_interval: a fixed interval or ``(shortest, longest)``.
+            timeout: seconds or a ``timedelta`` (at most 366 days).
+            poll_interval: a fixed interval or ``(shortest, longest)`` (0.1 s to 366 days).
             max_concurrency: DescribeJobs requests at once.
             clock: where time comes from.
             visibility_grace: how long a job not returned yet counts as not visible yet

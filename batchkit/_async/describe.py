@@ -52,11 +52,10 @@ class AsyncJobDetails(Closing, AsyncIterator["JobDetail"]):
         max_concurrency: int,
         *,
         fast: bool = True,
-        gc_pause: bool = True,
         on_invalid: str = "raise",
     ) -> None:
         self._source: AsyncPageSource[JobDetail] = AsyncPageSource(
-            client, DESCRIBE_JOBS, {}, fast=fast, gc_pause=gc_pause, on_invalid=on_invalid
+            client, DESCRIBE_JOBS, {}, fast=fast, on_invalid=on_invalid
         )
         self._ids = ids
         self._input_done = False

@@ -27,7 +27,12 @@ from typing_extensions import Self
 
 from batchkit._core.checks import check_job_ids, describe_input, id_key, job_id_of
 from batchkit._core.config import DEFAULT_CONFIG, check_given_client, client_config
-from batchkit._core.errors import BatchKitError, InvalidParameterError, from_exception
+from batchkit._core.errors import (
+    BatchKitError,
+    InvalidParameterError,
+    credentials_error,
+    from_exception,
+)
 from batchkit._core.plans import pool_size
 from batchkit._wire import fastpath
 
@@ -295,7 +300,7 @@ class ClientBase(Closing):
         endpoint_url: str | None,
         config: Config | None,
         fast_path: bool,
-        gc_pause: bool,
+        gc_pause: bool,  # accepted, ignored: batchkit never touches the gc's state
         logs_client: Any = None,
         fetch_ahead: bool = True,
     ) -> None:
@@ -317,7 +322,6 @@ class ClientBase(Closing):
         self._config = config if given else _aio_config(config)
         self._context: Any = None  # the aiobotocore client's context manager, when ours
         self._fast = bool(fast_path)
-        self._gc_pause = bool(gc_pause)
         self._fetch_ahead = bool(fetch_ahead)
         self._ahead: Ahead | None = None
         # CloudWatch Logs clients by region: those batchkit opened (closed by aclose) and
@@ -351,7 +355,13 @@ class ClientBase(Closing):
         if self._raw is None:
             session: Any = self._session if self._session is not None else _default_session()
             context = session.create_client(self._service, config=self._config, **self._options)
-            raw = await context.__aenter__()
+            try:
+                raw = await context.__aenter__()  # aiobotocore resolves credentials here
+            except Exception as error:
+                typed = credentials_error(error, f"creating the {self._service} client")
+                if typed is None:
+                    raise
+                raise typed from error
             fastpath.install(raw)
             self._raw, self._context = raw, context
         return self
@@ -413,7 +423,13 @@ class ClientBase(Closing):
                     endpoint_url=self._options["endpoint_url"],
                     config=own.meta.config,
                 )
-                client = await context.__aenter__()
+                try:
+                    client = await context.__aenter__()
+                except Exception as error:
+                    typed = credentials_error(error, "creating the logs client")
+                    if typed is None:
+                        raise
+                    raise typed from error
                 fastpath.install(client)
                 self._logs_contexts.append(context)
                 self._logs_clients[region] = client

@@ -38,9 +38,8 @@ class AsyncPageSource(Generic[T]):
     it holds no per-request state.
 
     ``fast=False`` turns the fast path off (botocore parses, batchkit validates its dicts);
-    ``gc_pause=False`` validates without :func:`batchkit._wire.fastpath.gc_pause` (which
-    covers only a page's validation, never a request).  ``on_invalid="skip"`` leaves out an
-    item that cannot be typed (``RawPage.skipped``) instead of raising.
+    ``on_invalid="skip"`` leaves out an item that cannot be typed (``RawPage.skipped``) instead
+    of raising.
     """
 
     def __init__(
@@ -50,14 +49,12 @@ class AsyncPageSource(Generic[T]):
         params: Mapping[str, Any],
         *,
         fast: bool = True,
-        gc_pause: bool = True,
         on_invalid: str = "raise",
     ) -> None:
         self.client = client
         self.operation = operation
         self.params = dict(params)
         self.fast = fast
-        self.gc_pause = gc_pause
         self.on_invalid = on_invalid
 
     async def fetch(self, token: str | None, page_size: int | None) -> RawPage[T]:
@@ -70,7 +67,7 @@ class AsyncPageSource(Generic[T]):
         method = getattr(self.client, operation.method)
         try:
             with fastpath.capture(
-                operation, fast=self.fast, gc_pause=self.gc_pause, on_invalid=self.on_invalid
+                operation, fast=self.fast, on_invalid=self.on_invalid
             ) as captured:
                 response = await method(**request)
             items: tuple[T, ...] = page_items(operation, response, captured)

@@ -26,6 +26,8 @@ from batchkit._core.errors import InvalidParameterError
 __all__ = [
     "ALL_STATUSES",
     "ASYNC_SLEEP",
+    "MAX_SECONDS",
+    "MIN_POLL_SECONDS",
     "HasJobId",
     "check_account_id",
     "check_count",
@@ -94,9 +96,40 @@ def check_count(name: str, n: object) -> None:
         raise InvalidParameterError(f"{name}: n must be an int >= 0, got {n!r}")
 
 
-def seconds(name: str, value: object) -> float:
-    """A duration argument (seconds as a number, or a ``timedelta``) as positive, finite
-    seconds."""
+#: The longest duration any argument may be (``timeout=``, ``poll_interval=``, a
+#: ``FollowPolicy``'s delays): a year (366 days).  Longer ones overflow the clocks and date
+#: arithmetic they meet (a raw ``OverflowError`` after the first request); a watch meant to
+#: run without a limit says ``timeout=None``.
+MAX_SECONDS = 366 * 86_400.0
+
+#: The shortest wait between two polls (``poll_interval=``, ``FollowPolicy`` delays): 0.1 s.
+#: Shorter is a busy loop against AWS (``poll_interval=1e-9`` made 1,178 requests a second),
+#: which throttles the account's other callers too.
+MIN_POLL_SECONDS = 0.1
+
+
+def seconds(
+    name: str,
+    value: object,
+    *,
+    low: float = 0.0,
+    high: float = MAX_SECONDS,
+    zero: bool = False,
+) -> float:
+    """A duration argument (seconds as a number, or a ``timedelta``) as finite seconds in
+    ``[low, high]`` (above 0 when ``low`` is 0; ``zero=True`` also accepts exactly 0).
+
+    The one place for duration bounds: every duration argument passes here, so each is
+    refused before any request with the range it may take.
+
+    >>> seconds("poll_interval", 2, low=MIN_POLL_SECONDS)
+    2.0
+    >>> try:
+    ...     seconds("timeout", timedelta(days=200_000))
+    ... except InvalidParameterError as error:
+    ...     print(error)
+    timeout: must be at most 366 days (31622400 s), got datetime.timedelta(days=200000)
+    """
     if isinstance(value, timedelta):
         total = value.total_seconds()
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -105,9 +138,25 @@ def seconds(name: str, value: object) -> float:
         raise InvalidParameterError(
             f"{name}: expected seconds (a number) or a timedelta, got {type(value).__name__}"
         )
-    if not math.isfinite(total) or total <= 0:
-        raise InvalidParameterError(f"{name}: must be a positive, finite duration, got {value!r}")
+    if not math.isfinite(total) or total < 0 or (total == 0 and not zero):
+        what = "a finite duration >= 0" if zero else "a positive, finite duration"
+        raise InvalidParameterError(f"{name}: must be {what}, got {value!r}")
+    if total == 0:
+        return total
+    if total > high:
+        raise InvalidParameterError(
+            f"{name}: must be at most {_days(high)} ({high:.0f} s), got {value!r}"
+        )
+    if total < low:
+        raise InvalidParameterError(
+            f"{name}: must be at least {low:g} s (shorter is a busy loop against AWS), "
+            f"got {value!r}"
+        )
     return total
+
+
+def _days(total: float) -> str:
+    return f"{total / 86_400:g} days"
 
 
 def check_enum(name: str, value: object, enum: Any) -> Any:

@@ -16,10 +16,12 @@ job_name: '*' is only allowed at the end of the pattern (prefix match), got 'tra
 
 from __future__ import annotations
 
+import contextlib
 import re
+import sys
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from botocore.exceptions import ClientError
 
@@ -54,6 +56,7 @@ __all__ = [
     "excerpt",
     "from_exception",
     "redact",
+    "scrub",
 ]
 
 #: What replaces a credential in messages.
@@ -72,11 +75,31 @@ _REDACTIONS = (
         r"(?i)((?:x-amz-security-token|x-amz-credential|x-amz-signature|credential|signature)"
         r"(?:=|%3D))[^&\s'\",;]+"
     ),
-    # Configuration or JSON: `aws_secret_access_key = ...`, `"SecretAccessKey": "..."`.
-    re.compile(rf"(?i)((?:{_SECRET_KEYS})[\"']?[ \t]*[=:][ \t]*[\"']?)[^\s\"',;&]+"),
+    # Configuration or JSON: `aws_secret_access_key = ...`, `"SecretAccessKey": "..."` (also
+    # inside a quoted JSON string, `\"SecretAccessKey\": \"...\"`, or URL-encoded).
+    re.compile(
+        rf"(?i)((?:{_SECRET_KEYS})(?:\\?[\"']|%2[27])?[ \t]*(?:[=:]|%3[AD])[ \t]*"
+        r"(?:\\?[\"']|%2[27])?)(?:%[0-9A-F]{2}|[^\s\"'\\,;&%])+"
+    ),
     # A bare session token (STS tokens start with these base64 prefixes).
     re.compile(r"()(?:IQoJb3JpZ2luX2Vj|FwoGZXIvYXdzE|FQoGZXIvYXdzE)[A-Za-z0-9+/=%]*"),
+    # A bare access key id (long-term AKIA..., temporary ASIA...): half of a credential pair.
+    re.compile(r"()(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])"),
 )
+
+# A bare secret access key: exactly 40 base64 characters standing alone, with upper and lower
+# case letters and a digit or ``/`` / ``+`` (a hex digest, a UUID or a word is never one).
+_BARE_SECRET = re.compile(r"(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{40}(?![A-Za-z0-9+/=])")
+
+
+def _secret_shaped(match: re.Match[str]) -> str:
+    text = match.group()
+    looks = (
+        any(c.isupper() for c in text)
+        and any(c.islower() for c in text)
+        and any(c.isdigit() or c in "+/" for c in text)
+    )
+    return REDACTED if looks else text
 
 
 def redact(text: str) -> str:
@@ -95,7 +118,7 @@ def redact(text: str) -> str:
     """
     for pattern in _REDACTIONS:
         text = pattern.sub(rf"\g<1>{REDACTED}", text)
-    return text
+    return _BARE_SECRET.sub(_secret_shaped, text)
 
 
 def excerpt(data: bytes | str, limit: int = 200) -> str:
@@ -122,8 +145,115 @@ def excerpt(data: bytes | str, limit: int = 200) -> str:
     return shown + (f"... (+{more} more characters)" if more > 0 else "")
 
 
+def scrub(error: BaseException | None) -> None:
+    """Redact ``error`` in place, and every exception chained to it (``__cause__``,
+    ``__context__``): what ``str()``, ``repr()`` and a printed traceback show.
+
+    Why: batchkit raises its errors *from* botocore's, and botocore copies text it does not
+    control into its messages -- a ``credential_process`` helper's stderr (secret key and
+    session token included) into ``CredentialRetrievalError``, a whole response body into
+    ``ResponseParserError``.  The typed error's own message is redacted when it is made; this
+    cleans the chain a traceback prints below it.  Arguments, botocore's ``kwargs``, an AWS
+    error's message, ``__notes__`` and ``OSError``'s fields are rewritten; a long
+    ``ResponseParserError`` body is cut to an :func:`excerpt`.
+
+    >>> from botocore.exceptions import CredentialRetrievalError
+    >>> error = CredentialRetrievalError(provider="process", error_msg="aws_session_token=abc")
+    >>> scrub(error)
+    >>> str(error)
+    'Error when retrieving credentials from process: aws_session_token=<redacted>'
+    """
+    seen: set[int] = set()
+    pending = [error]
+    while pending and len(seen) < 1_000:  # a cycle, or an absurd chain, stops
+        current = pending.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        with contextlib.suppress(Exception):  # an exception that refuses to be changed
+            _scrub_one(current)
+        pending += (current.__cause__, current.__context__)
+
+
+def _clean(value: object) -> object:
+    return redact(value) if isinstance(value, str) else value
+
+
+def _scrub_one(error: BaseException) -> None:
+    from botocore.parsers import ResponseParserError
+
+    args = tuple(_clean(a) for a in error.args)
+    if isinstance(error, ResponseParserError) and args and isinstance(args[0], str):
+        args = (_parser_message(args[0]), *args[1:])
+    if args != error.args:
+        error.args = args
+    kwargs = getattr(error, "kwargs", None)  # botocore's errors format their message from it
+    if isinstance(kwargs, dict):
+        for key, value in list(cast(dict[str, object], kwargs).items()):
+            kwargs[key] = _clean(value)
+    if isinstance(error, ClientError):
+        _redact_client_error(error)
+    notes = getattr(error, "__notes__", None)
+    if isinstance(notes, list):
+        notes[:] = [_clean(note) for note in cast(list[object], notes)]
+    if isinstance(error, OSError):
+        for name in ("strerror", "filename", "filename2"):
+            value = getattr(error, name, None)
+            if isinstance(value, str):
+                setattr(error, name, redact(value))
+    shown = str(error)
+    if redact(shown) != shown:  # a message computed from other state: redact it when shown
+        error.__class__ = _redacting(type(error))
+
+
+# The redacting subclasses made so far (a few: one per exception class met; bounded).
+_REDACTING: dict[type[BaseException], type[BaseException]] = {}
+
+
+def _redacting(cls: type[BaseException]) -> type[BaseException]:
+    """A subclass of ``cls``, with its name, whose ``str``/``repr`` are redacted: for an
+    exception whose message is computed from state :func:`scrub` cannot rewrite."""
+    made = _REDACTING.get(cls)
+    if made is None:
+        made = _redacting_subclass(cls)
+        if len(_REDACTING) < 64:
+            _REDACTING[cls] = made
+    return made
+
+
+def _redacting_subclass(cls: type[BaseException]) -> type[BaseException]:
+
+    def __str__(self: BaseException) -> str:
+        return redact(cls.__str__(self))
+
+    def __repr__(self: BaseException) -> str:
+        return redact(cls.__repr__(self))
+
+    namespace = {"__str__": __str__, "__repr__": __repr__, "__module__": cls.__module__}
+    subclass = type(cls.__name__, (cls,), namespace)
+    subclass.__qualname__ = cls.__qualname__
+    return subclass
+
+
+def _parser_message(message: str) -> str:
+    """botocore's "Unable to parse response (...)...:\n<the whole body>" with the body cut to
+    an excerpt (redacted, escaped, at most 200 characters)."""
+    head, newline, body = message.partition("\n")
+    if not newline:  # another parser message, or one cut already (scrub may run twice)
+        return message
+    return f"{escape_controls(head[:300])}; first bytes: {excerpt(body)}"
+
+
 class BatchKitError(Exception):
-    """Base class of every exception batchkit raises."""
+    """Base class of every exception batchkit raises.
+
+    Its message is redacted (:func:`redact`) when it is made, and so is the exception being
+    handled at that moment and its chain (:func:`scrub`): what a traceback prints below it.
+    """
+
+    def __init__(self, *args: object) -> None:
+        super().__init__(*(_clean(a) for a in args))
+        scrub(sys.exc_info()[1])
 
     #: Set when the error interrupted a listing: ``starting_token=`` for exactly the rest.
     resume_token: str | None = None
@@ -417,6 +547,7 @@ def from_exception(error: Exception, operation: str) -> BatchKitError:
     parser chokes on -- must reach the user as a :class:`BatchKitError` that says what
     happened (and, set by the pager, where to resume), never a raw exception.
     """
+    scrub(error)  # it becomes the typed error's __cause__: printed in a traceback
     if isinstance(error, BatchKitError):
         return error
     if isinstance(error, ClientError):
@@ -426,9 +557,26 @@ def from_exception(error: Exception, operation: str) -> BatchKitError:
             return cls(f"{operation}: {type(error).__name__}: {error}")
     from botocore.parsers import ResponseParserError
 
-    if isinstance(error, (ResponseParserError, ValueError, TypeError, KeyError, OverflowError)):
+    if isinstance(error, ResponseParserError):  # scrubbed: the body is an excerpt already
         return ResponseValidationError(f"{operation}: unreadable response: {error}")
-    return BatchKitError(f"{operation}: {type(error).__name__}: {error}")
+    if isinstance(error, (ValueError, TypeError, KeyError, OverflowError)):
+        return ResponseValidationError(f"{operation}: unreadable response: {_capped(error)}")
+    return BatchKitError(f"{operation}: {type(error).__name__}: {_capped(error)}")
+
+
+def credentials_error(error: Exception, where: str) -> CredentialsError | None:
+    """At a client's creation (boto3 resolves credentials then): a credential provider's
+    failure as a typed :class:`CredentialsError` (raise it ``from error``); None for any other
+    error (a missing region, an unknown profile: botocore's own, re-raised as they are), which
+    is scrubbed all the same."""
+    typed = from_exception(error, where)  # scrubs ``error`` and its chain
+    return typed if isinstance(typed, CredentialsError) else None
+
+
+def _capped(error: BaseException) -> str:
+    """An unexpected exception's message, safe and short enough to quote in ours."""
+    text = str(error)
+    return excerpt(text, limit=500) if text else ""
 
 
 def _redact_client_error(error: ClientError) -> None:

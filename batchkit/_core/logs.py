@@ -21,6 +21,7 @@ from __future__ import annotations
 import inspect
 import logging
 import math
+import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -29,7 +30,13 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import Field
 
-from batchkit._core.checks import ASYNC_SLEEP, check_optional_int, require_text
+from batchkit._core.checks import (
+    ASYNC_SLEEP,
+    MIN_POLL_SECONDS,
+    check_optional_int,
+    require_text,
+    seconds,
+)
 from batchkit._core.errors import (
     InvalidParameterError,
     LogStreamNotFoundError,
@@ -203,14 +210,23 @@ def check_anchor(token: str | None) -> None:
         _anchor_millis(token)
 
 
+#: An anchor's milliseconds: ASCII digits only (``str.isdigit`` also takes ``²`` and ``٣``).
+_MILLIS = re.compile(r"[0-9]{1,15}")
+
+
 def _anchor_millis(token: str) -> int:
     text = token[len(_AT) :]
-    if not text.isdigit() or len(text) > 15:
+    if not _MILLIS.fullmatch(text):
         raise InvalidParameterError(
             f"starting_token: not a token of a log listing (a time anchor {token[:40]!r})"
         )
     return int(text)
 
+
+#: Pages in a row with no events but a new forward token that a follower reads at once
+#: (CloudWatch Logs sends a few while it moves through a stretch of time without events);
+#: past them each such page waits the follow policy's backoff, as an empty poll does.
+FREE_EMPTY_PAGES = 4
 
 #: What a :class:`FollowPolicy`'s ``sleep`` may be: a plain function, or (for
 #: ``batchkit.aio``'s client only) one returning an awaitable.
@@ -226,6 +242,10 @@ class FollowPolicy:
     again only when a poll found nothing new, and at most every ``describe_interval``
     seconds; once it is terminal, never again: following ends at the first poll after that
     which finds nothing new.  ``clock`` and ``sleep`` are injectable (tests, event loops).
+
+    ``initial_delay`` and ``max_delay`` are 0.1 s to 366 days (``initial_delay`` may be 0:
+    the first poll after the end is at once), ``describe_interval`` 0 to 366 days: shorter
+    waits are a busy loop against AWS, longer ones overflow the clocks.
 
     With ``batchkit.aio``'s client the default sleep is ``asyncio.sleep``, and ``sleep``
     may be a coroutine function (awaited) or a plain function such as a test clock's
@@ -251,6 +271,11 @@ class FollowPolicy:
                 raise InvalidParameterError(f"{name}: expected a finite number >= 0, got {value!r}")
         if self.max_delay <= 0:  # else a follow would poll in a loop without ever waiting
             raise InvalidParameterError(f"max_delay: must be > 0 seconds, got {self.max_delay!r}")
+        # the waits between polls: 0 (initial_delay: poll again at once, once) or a sane
+        # interval, and never so long that the clocks overflow (batchkit._core.checks)
+        seconds("initial_delay", self.initial_delay, low=MIN_POLL_SECONDS, zero=True)
+        seconds("max_delay", self.max_delay, low=MIN_POLL_SECONDS)
+        seconds("describe_interval", self.describe_interval, zero=True)
         if self.factor < 1:
             raise InvalidParameterError(f"factor: must be >= 1, got {self.factor!r}")
         if self.max_delay < self.initial_delay:
@@ -283,6 +308,7 @@ class LogsCore:
             location = core.open(job, default_region)  # open a source when not None
             core.start(job)
         while following:
+            if core.pause_due(): sleep(core.next_delay())  # only empty pages with new tokens
             page = fetch() unless no source yet (LogStreamNotFoundError: core.may_wait())
             if core.settle(token, page): return page
             sleep(core.next_delay())
@@ -313,6 +339,7 @@ class LogsCore:
         self._terminal = False
         self._described_at = 0.0
         self._delay = follow.initial_delay if follow is not None else 0.0
+        self._empty_moves = 0  # pages in a row with no events but a new token
         self.describes = 0
         """How many DescribeJobs requests the reader made (at most one per poll interval)."""
 
@@ -395,12 +422,24 @@ class LogsCore:
 
     def settle(self, token: str | None, page: RawPage[LogEvent] | None) -> bool:
         """True when ``page`` (fetched for ``token``; None: no stream yet) is the answer:
-        it has something new, or it is the end of a job that has ended.  False: wait."""
+        it has something new (events, or a new token to follow), or it is the end of a job
+        that has ended.  False: wait."""
         assert self.follow is not None
-        if page is not None and (page.items or page.next_token != token):
+        if page is not None and page.items:
             self._delay = self.follow.initial_delay
+            self._empty_moves = 0
+            return True
+        if page is not None and page.next_token != token:
+            # No events, a new token: follow it -- but it is no news, so the backoff goes on
+            # (see pause_due): an endpoint that answers only this would be polled in a loop.
+            self._empty_moves += 1
             return True
         return page is not None and (self._terminal or page.next_token is None)
+
+    def pause_due(self) -> bool:
+        """Before a poll: True when the reader must wait first (:meth:`next_delay`): more
+        than :data:`FREE_EMPTY_PAGES` pages in a row had no events, only a new token."""
+        return self._empty_moves > FREE_EMPTY_PAGES
 
     def next_delay(self) -> float:
         """How long to wait before the next poll (and back off for the one after)."""
@@ -433,7 +472,10 @@ def start_millis(since: datetime | timedelta | None, now: datetime | None = None
     if isinstance(since, timedelta):
         if since < timedelta(0):
             raise InvalidParameterError(f"since: a duration must not be negative, got {since}")
-        moment = (now or datetime.now(timezone.utc)) - since
+        try:
+            moment = (now or datetime.now(timezone.utc)) - since
+        except OverflowError:  # "that long ago" is before year 1: from the stream's start
+            return 0
     elif isinstance(since, datetime):
         if since.tzinfo is None or since.utcoffset() is None:
             raise InvalidParameterError(

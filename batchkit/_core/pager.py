@@ -30,11 +30,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 
+from batchkit._core.bounded import RecentSet
 from batchkit._core.errors import BatchKitError, TokenCycleError
 from batchkit._core.tokens import Position, decode_token, encode_token
 
 __all__ = [
     "END",
+    "FOLLOWED_WINDOW",
     "SKIPPED_KEPT",
     "SMALL_FIRST_PAGE",
     "Consumed",
@@ -214,7 +216,9 @@ class PagerCore(Consumed[T], Generic[T, S]):
         self._last_page = False  # the stop rule says no later page of this segment matters
         self._end_on_repeat = end_on_repeated_token
         self._tail = False  # the current page's next token is its own: the end, for now
-        self._followed: set[tuple[int, str]] = set()  # service tokens followed (cycles)
+        # Service tokens followed, for cycles: the latest FOLLOWED_WINDOW (a cycle repeats
+        # within a few pages; a listing, or a log follower, may run for millions).
+        self._followed: RecentSet[tuple[int, str]] = RecentSet(FOLLOWED_WINDOW)
         self._requests = 0
         self._skipped: list[SkippedItem] = []
         self._skipped_count = 0
@@ -493,6 +497,11 @@ def busy_error(label: str, consumer: str) -> BatchKitError:
         f"for one consumer at a time -- make one pager per {consumer}"
     )
 
+
+#: How many of the latest service tokens a listing remembers to refuse a cycle: A -> B -> A
+#: is caught at once if it spans at most this many pages (a longer "cycle" reads like an
+#: endless listing: ``max_items``, ``take`` or ``close`` end it).
+FOLLOWED_WINDOW = 1024
 
 #: What :meth:`Consumed._next_ready` returns when no item is ready without a request.
 END = object()

@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
-from batchkit._core.checks import seconds
+from batchkit._core.checks import MIN_POLL_SECONDS, seconds
 from batchkit._core.errors import (
     BatchKitError,
     InvalidParameterError,
@@ -247,15 +247,15 @@ def check_interval(interval: object) -> tuple[float, float]:
             raise InvalidParameterError(
                 "poll_interval: give one interval or a (shortest, longest) pair"
             )
-        low = seconds("poll_interval", interval[0])
-        high = seconds("poll_interval", interval[1])
+        low = seconds("poll_interval", interval[0], low=MIN_POLL_SECONDS)
+        high = seconds("poll_interval", interval[1], low=MIN_POLL_SECONDS)
         if low > high:
             raise InvalidParameterError(
                 f"poll_interval: the shortest interval ({low:g} s) is longer than the longest "
                 f"({high:g} s)"
             )
         return low, high
-    fixed = seconds("poll_interval", interval)
+    fixed = seconds("poll_interval", interval, low=MIN_POLL_SECONDS)
     return fixed, fixed
 
 

@@ -294,6 +294,11 @@ def to_pandas(
     NaN), lists and maps whole.  Members newer than batchkit (extras) are not columns.  Needs
     the ``pandas`` extra (``pip install 'batchkit-aws[pandas]'``).
 
+    An integer outside ``Int64``'s range (AWS documents 32-bit integers; a response may still
+    carry ``2**70``) does not fit its column: the cell is ``<NA>``, a ``RuntimeWarning`` names
+    the column and how many cells, and ``frame.attrs["batchkit_out_of_range"]`` keeps the
+    exact values (``{column: {row: value}}``) -- the rest of the frame is unaffected.
+
     >>> from batchkit.models import JobSummary
     >>> df = to_pandas([JobSummary.model_validate(
     ...     {"jobId": "1", "jobName": "etl", "status": "FAILED", "createdAt": 0})])
@@ -319,9 +324,42 @@ def to_pandas(
         columns=list(schema),
         index=pd.RangeIndex(len(rows)),
     )
+    out_of_range: dict[str, dict[int, int]] = {}
     for column, kind in schema.items():
         if kind == "datetime":
             frame[column] = _utc_microseconds(pd, frame[column])
+        elif kind == "int":
+            frame[column] = _fitting_int64(frame[column], out_of_range, column).astype("Int64")
         elif kind in _DTYPES:
             frame[column] = frame[column].astype(_DTYPES[kind])
+    if out_of_range:
+        import warnings
+
+        frame.attrs["batchkit_out_of_range"] = out_of_range
+        shown = ", ".join(f"{c} ({len(cells)} cell(s))" for c, cells in out_of_range.items())
+        warnings.warn(
+            f"to_pandas: integers outside Int64's range are <NA> in {shown}; the exact values "
+            'are in frame.attrs["batchkit_out_of_range"]',
+            RuntimeWarning,
+            stacklevel=3,
+        )
     return frame
+
+
+_INT64 = (-(2**63), 2**63 - 1)
+
+
+def _fitting_int64(column: Any, out_of_range: dict[str, dict[int, int]], name: str) -> Any:
+    """``column`` (object dtype) with the ints Int64 cannot hold set to None, recorded."""
+    low, high = _INT64
+    bad = {
+        int(row): value
+        for row, value in column.items()
+        if isinstance(value, int) and not low <= value <= high
+    }
+    if not bad:
+        return column
+    out_of_range[name] = bad
+    column = column.copy()
+    column[list(bad)] = None
+    return column

@@ -8,10 +8,12 @@ httpx-style; what a DescribeJobs answer yields and how failures are accounted fo
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
 from itertools import chain
 from typing import TYPE_CHECKING, Any, cast
 
@@ -40,7 +42,9 @@ class JobDetails(Closing, Iterator["JobDetail"]):
 
     A context manager: leaving the block (or :meth:`close`, or dropping out of a ``for``
     loop of a generator that owns it) cancels requests not yet started and waits for the
-    running ones, so no thread outlives it.
+    running ones, so no thread outlives it -- also when :meth:`close` is called from another
+    thread while one iterates.  One consumer at a time: a second thread (or a re-entrant
+    call) iterating meanwhile gets a :class:`~batchkit.BatchKitError`, as a pager's does.
     """
 
     def __init__(
@@ -50,11 +54,10 @@ class JobDetails(Closing, Iterator["JobDetail"]):
         max_workers: int,
         *,
         fast: bool = True,
-        gc_pause: bool = True,
         on_invalid: str = "raise",
     ) -> None:
         self._source: PageSource[JobDetail] = PageSource(
-            client, DESCRIBE_JOBS, {}, fast=fast, gc_pause=gc_pause, on_invalid=on_invalid
+            client, DESCRIBE_JOBS, {}, fast=fast, on_invalid=on_invalid
         )
         self._ids = iter(ids)
         self._max_workers = max_workers
@@ -64,6 +67,9 @@ class JobDetails(Closing, Iterator["JobDetail"]):
         self._pool: ThreadPoolExecutor | None = None
         self._window: deque[tuple[list[str], Future[RawPage[JobDetail] | BatchKitError]]] = deque()
         self._iterator: Iterator[JobDetail] = self._run()
+        self._busy = threading.Lock()  # the one-consumer guard
+        self._state = threading.Lock()  # the pool, against close() from another thread
+        self._closed = False
         self._model = item_model(DESCRIBE_JOBS)
 
     @property
@@ -86,11 +92,25 @@ class JobDetails(Closing, Iterator["JobDetail"]):
         return self
 
     def __next__(self) -> JobDetail:
-        return next(self._iterator)
+        if not self._busy.acquire(blocking=False):
+            raise BatchKitError(
+                "DescribeJobs: these details are being iterated elsewhere (another thread); "
+                "they are for one consumer at a time"
+            )
+        try:
+            if self._closed:
+                raise StopIteration
+            return next(self._iterator)
+        finally:
+            self._busy.release()
 
     def close(self) -> None:
-        """Stop: cancel queued requests, wait for running ones, end iteration."""
-        self._iterator.close()  # type: ignore[attr-defined]
+        """Stop: cancel queued requests, wait for running ones, end iteration.  From another
+        thread while one iterates, too: the pool is shut down before this returns, and the
+        iterating thread's next item is the end."""
+        self._closed = True
+        with contextlib.suppress(ValueError):  # running in another thread: it stops next step
+            self._iterator.close()  # type: ignore[attr-defined]
         self._shutdown()
 
     def first(self) -> JobDetail | None:
@@ -175,9 +195,15 @@ class JobDetails(Closing, Iterator["JobDetail"]):
             if self._max_workers == 1:
                 yield from self._emit(self._sequential(chain([first], chunks)))
             else:
-                self._pool = ThreadPoolExecutor(self._max_workers, thread_name_prefix="batchkit")
-                yield from self._emit(self._ordered(self._pool, chain([first], chunks)))
+                with self._state:
+                    if self._closed:
+                        return
+                    self._pool = pool = ThreadPoolExecutor(
+                        self._max_workers, thread_name_prefix="batchkit"
+                    )
+                yield from self._emit(self._ordered(pool, chain([first], chunks)))
         finally:
+            self._window.clear()
             self._shutdown()
 
     def _sequential(
@@ -194,12 +220,19 @@ class JobDetails(Closing, Iterator["JobDetail"]):
             yield chunk, outcome
 
     def _shutdown(self) -> None:
-        for _chunk, future in self._window:
-            future.cancel()
-        self._window.clear()
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+        with self._state:  # no request is submitted after this (see _submit)
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    def _submit(
+        self, pool: ThreadPoolExecutor, chunk: list[str]
+    ) -> Future[RawPage[JobDetail] | BatchKitError] | None:
+        """Send ``chunk`` to the pool; None once closed (the pool is shut down)."""
+        with self._state:
+            if self._pool is not pool:
+                return None
+            return pool.submit(self._attempt, chunk)
 
     def _ordered(
         self, pool: ThreadPoolExecutor, pending: Iterator[list[str]]
@@ -217,13 +250,24 @@ class JobDetails(Closing, Iterator["JobDetail"]):
                 break
             if chunk is None:
                 break
-            window.append((chunk, pool.submit(self._attempt, chunk)))
+            future = self._submit(pool, chunk)
+            if future is None:  # closed from another thread
+                return
+            window.append((chunk, future))
             if len(window) >= 2 * self._max_workers:
                 done_chunk, future = window.popleft()
-                yield done_chunk, future.result()
+                try:
+                    outcome = future.result()
+                except CancelledError:  # closed from another thread
+                    return
+                yield done_chunk, outcome
         while window:
             done_chunk, future = window.popleft()
-            yield done_chunk, future.result()
+            try:
+                outcome = future.result()
+            except CancelledError:  # closed from another thread
+                return
+            yield done_chunk, outcome
         if input_error is not None:
             raise input_error
 

@@ -127,6 +127,8 @@ class _JobLogs:
     ) -> RawPage[LogEvent]:
         core = self._core
         while True:
+            if core.pause_due():  # empty pages with new tokens only: back off all the same
+                follow_sleep(policy, core.next_delay())
             page: RawPage[LogEvent] | None = None
             if self._source is not None:
                 try:

@@ -25,7 +25,7 @@ from typing_extensions import Self
 
 from batchkit._core.checks import ASYNC_SLEEP, check_job_ids, describe_input
 from batchkit._core.config import check_given_client, client_config
-from batchkit._core.errors import InvalidParameterError, from_exception
+from batchkit._core.errors import InvalidParameterError, credentials_error, from_exception
 from batchkit._core.plans import pool_size
 from batchkit._wire import fastpath
 
@@ -227,7 +227,7 @@ class ClientBase(Closing):
         endpoint_url: str | None,
         config: Config | None,
         fast_path: bool,
-        gc_pause: bool,
+        gc_pause: bool,  # accepted, ignored: batchkit never touches the gc's state
         logs_client: Any = None,
         fetch_ahead: bool = True,
     ) -> None:
@@ -243,19 +243,24 @@ class ClientBase(Closing):
                     f"session: expected a boto3.Session, got {type(session).__name__}"
                 )
             factory: Any = session.client if session is not None else boto3.client
-            raw = factory(
-                service,
-                region_name=region_name,
-                endpoint_url=endpoint_url,
-                config=client_config(config),
-            )
+            try:
+                raw = factory(
+                    service,
+                    region_name=region_name,
+                    endpoint_url=endpoint_url,
+                    config=client_config(config),
+                )
+            except Exception as error:  # boto3 resolves credentials here
+                typed = credentials_error(error, f"creating the {service} client")
+                if typed is None:
+                    raise
+                raise typed from error
             self._owned.append(raw)
         fastpath.install(raw)
         self._raw: Any = raw
         self._session = session
         self._endpoint_url = endpoint_url
         self._fast = bool(fast_path)
-        self._gc_pause = bool(gc_pause)
         self._fetch_ahead = bool(fetch_ahead)
         self._ahead: Ahead | None = None
         self._logs_clients: dict[str, Any] = {}
@@ -312,12 +317,18 @@ class ClientBase(Closing):
                 import boto3
 
                 factory: Any = self._session.client if self._session is not None else boto3.client
-                client = factory(
-                    "logs",
-                    region_name=region,
-                    endpoint_url=self._endpoint_url,
-                    config=self._raw.meta.config,
-                )
+                try:
+                    client = factory(
+                        "logs",
+                        region_name=region,
+                        endpoint_url=self._endpoint_url,
+                        config=self._raw.meta.config,
+                    )
+                except Exception as error:
+                    typed = credentials_error(error, "creating the logs client")
+                    if typed is None:
+                        raise
+                    raise typed from error
                 fastpath.install(client)
                 self._logs_clients[region] = client
                 self._owned.append(client)

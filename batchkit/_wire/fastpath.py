@@ -31,11 +31,9 @@ botocore, :class:`~batchkit._wire.xmlpath.Fallback`, is read from botocore's dic
 from __future__ import annotations
 
 import functools
-import gc
 import json
 import logging
 import re
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -67,7 +65,6 @@ class Capture:
 
     operation: Operation
     fast: bool
-    gc_pause: bool = True
     items: tuple[Any, ...] | None = None
     """The typed items, when the fast path validated the body."""
     raw: list[Any] | None = None
@@ -86,12 +83,12 @@ _current: ContextVar[Capture | None] = ContextVar("batchkit_fastpath_capture", d
 
 @contextmanager
 def capture(
-    operation: Operation, *, fast: bool = True, gc_pause: bool = True, on_invalid: str = "raise"
+    operation: Operation, *, fast: bool = True, on_invalid: str = "raise"
 ) -> Iterator[Capture]:
     """Within this block, this thread's (or asyncio task's) request of ``operation`` is
-    checked (and, with ``fast``, validated into models, under :func:`gc_pause` if
-    ``gc_pause``); the result is in the yielded :class:`Capture`."""
-    current = Capture(operation, fast, gc_pause, on_invalid=on_invalid)
+    checked (and, with ``fast``, validated into models); the result is in the yielded
+    :class:`Capture`."""
+    current = Capture(operation, fast, on_invalid=on_invalid)
     reset = _current.set(current)
     try:
         yield current
@@ -179,71 +176,10 @@ def _page_model(operation: Operation) -> Any:
     )
 
 
-_gc_lock = threading.Lock()
-_gc_pages = 0  # pages being validated right now, across threads (guarded by _gc_lock)
-_gc_saved: tuple[int, ...] | None = None  # the thresholds found when the first page began
-_gc_ours: tuple[int, ...] | None = None  # the thresholds we set (to tell if they changed)
-
-#: The young-generation threshold while a page validates: far above the objects any page
-#: creates (a 100-job DescribeJobs page makes ~6,500), so no collection starts mid-page.
-_PAUSED_THRESHOLD = 1_000_000_007
-
-
-@contextmanager
-def gc_pause(enabled: bool = True) -> Iterator[None]:
-    """Keep the cyclic garbage collector from starting *during* one page's validation.
-
-    Why: a page of 100 full jobs makes thousands of tracked objects inside one pydantic-core
-    call, all alive until the page is read.  Every young-generation threshold crossed there
-    starts a collection that promotes them; promoted objects count towards the next *full*
-    collection, which walks the program's whole heap.  Deferring collection to the end of
-    the page means most of the page's objects are gone (read and dropped) before they are
-    ever promoted.
-
-    How, and why it is safe:
-
-    * It never calls ``gc.disable()``/``gc.enable()``: it raises the young generation's
-      threshold (``gc.set_threshold``) for the duration, and restores the thresholds it
-      found -- unless someone changed them meanwhile, in which case theirs stay.  A program
-      that calls ``gc.disable()`` or ``gc.enable()`` at any time keeps what it asked for.
-    * Nested and concurrent pages (describe workers) share one pause under a lock: the
-      first to start saves the thresholds, the last to finish restores them.
-    * If the collector is disabled, or automatic collection is off (threshold 0), nothing
-      is touched.  Collections a program starts itself (``gc.collect()``) still run.
-    * It is process-wide while it lasts (a page's validation, milliseconds): another
-      thread's allocations meanwhile do not start a collection either, and
-      ``gc.get_threshold()`` shows the raised value.  ``BatchClient(gc_pause=False)`` (and
-      ``S3BatchOperationsClient``) turns it off.
-    """
-    global _gc_pages, _gc_saved, _gc_ours
-    if not enabled:
-        yield
-        return
-    with _gc_lock:
-        if _gc_pages == 0:
-            found = gc.get_threshold()
-            if gc.isenabled() and found[0] > 0:
-                _gc_saved = found
-                _gc_ours = (_PAUSED_THRESHOLD, *found[1:])
-                gc.set_threshold(*_gc_ours)
-            else:
-                _gc_saved = _gc_ours = None
-        _gc_pages += 1
-    try:
-        yield
-    finally:
-        with _gc_lock:
-            _gc_pages -= 1
-            if _gc_pages == 0 and _gc_saved is not None:
-                if gc.get_threshold() == _gc_ours:
-                    gc.set_threshold(*_gc_saved)
-                _gc_saved = _gc_ours = None
-
-
 _XML_ROOT = re.compile(rb"\A\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*<([A-Za-z_][\w.:-]*)", re.S)
 
 
-@functools.cache
+@functools.lru_cache(maxsize=32)  # by operation model: each new botocore client has its own
 def _xml_timestamps(model: Any) -> re.Pattern[bytes] | None:
     """A pattern finding the text of every timestamp member of an XML output shape."""
     from botocore.model import ListShape, MapShape, StructureShape
@@ -341,8 +277,7 @@ def _fast_xml(operation: Operation, model: Any, body: bytes, current: Capture) -
                 invalid(operation, index, None, str(part), current)
             else:
                 good.append(part)
-        with gc_pause(current.gc_pause):
-            current.items = validate_items(operation, good, current)
+        current.items = validate_items(operation, good, current)
         token = _xmlpath.read_token(body, operation.output_token)
         root = _xml_root_name(model) or "Result"
         current.unparseable = True  # botocore's parser would fail on the skipped item
@@ -351,8 +286,7 @@ def _fast_xml(operation: Operation, model: Any, body: bytes, current: Capture) -
         raise ResponseValidationError(
             f"{operation.label}: the response lacks the required member {operation.result_key}"
         )
-    with gc_pause(current.gc_pause):
-        current.items = validate_items(operation, page.items or (), current)
+    current.items = validate_items(operation, page.items or (), current)
     root = _xml_root_name(model) or "Result"
     return _xmlpath.rest_body(root, operation.output_token, page.token)
 
@@ -392,8 +326,7 @@ def _fast_json(operation: Operation, body: bytes, status: int, current: Capture)
     from pydantic import ValidationError
 
     try:
-        with gc_pause(current.gc_pause):
-            page = _page_model(operation).model_validate_json(body)
+        page = _page_model(operation).model_validate_json(body)
     except ValidationError as error:
         # Not the common page: read it as botocore reads JSON (Python's json, which keeps a
         # lone surrogate as botocore does), then item by item -- one bad item is named, or
@@ -434,8 +367,7 @@ def _json_fallback(
             f"{operation.label}: the response does not match the {operation.item_model} "
             f"shape: {operation.result_key} is not a list"
         )
-    with gc_pause(current.gc_pause):
-        current.items = validate_items(operation, items or (), current)
+    current.items = validate_items(operation, items or (), current)
     rest: dict[str, Any] = {}
     token = document.get(operation.output_token) if operation.output_token else None
     if operation.output_token is not None and token is not None:

@@ -39,8 +39,7 @@ def page_request(
 def page_items(
     operation: Operation, response: Mapping[str, Any], captured: fastpath.Capture
 ) -> Any:
-    """The typed items of a response: the fast path's, or botocore's dicts validated (under
-    :func:`batchkit._wire.fastpath.gc_pause` unless the capture turned it off)."""
+    """The typed items of a response: the fast path's, or botocore's dicts validated."""
     if captured.items is not None:
         return captured.items
     if operation.result_required and operation.result_key not in response:
@@ -48,8 +47,7 @@ def page_items(
             f"{operation.label}: the response lacks the required member {operation.result_key}"
         )
     raw = captured.raw if captured.raw is not None else response.get(operation.result_key)
-    with fastpath.gc_pause(captured.gc_pause):
-        return fastpath.validate_items(operation, raw or (), captured)
+    return fastpath.validate_items(operation, raw or (), captured)
 
 
 def next_token(operation: Operation, response: Mapping[str, Any]) -> str | None:

@@ -20,13 +20,23 @@ from __future__ import annotations
 
 import functools
 import re
+import weakref
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
-__all__ = ["Fallback", "TimestampError", "XmlPage", "read_items_apart", "read_page", "read_token"]
+__all__ = [
+    "TAG_CACHE_LIMIT",
+    "Fallback",
+    "TimestampError",
+    "XmlPage",
+    "read_items_apart",
+    "read_page",
+    "read_token",
+    "tag_cache_sizes",
+]
 
 
 class Fallback(Exception):
@@ -155,10 +165,29 @@ def _unknown(node: Any) -> Any:
     return parsed
 
 
+#: How many element names a structure's reader remembers beyond its members' own: the
+#: namespaced spellings (``{uri}Name``) and unknown names of real documents are a handful; a
+#: hostile document's endless new names are looked up each time instead of kept.
+TAG_CACHE_LIMIT = 256
+
+#: The structure readers alive (weakly held), for :func:`tag_cache_sizes`.
+_READERS: weakref.WeakSet[Reader] = weakref.WeakSet()
+
+
+def tag_cache_sizes() -> list[tuple[int, int]]:
+    """``(names cached, bound)`` of every live structure reader: what the memory tests check."""
+    return [
+        (len(getattr(reader, "tag_cache", ())), int(getattr(reader, "tag_cache_limit", 0)))
+        for reader in list(_READERS)
+    ]
+
+
 def _structure(members: dict[str, tuple[str, Reader]]) -> Reader:
-    # Tags with a namespace ({uri}Name) of known members are looked up once, then cached
-    # here; unknown tags are not cached (a hostile document cannot grow the cache with them).
-    by_tag: dict[str, tuple[str, Reader]] = dict(members)
+    # Element names of known members (namespaced spellings, ``{uri}Name``) are looked up once,
+    # then cached here -- up to a bound; unknown names are never cached (they are kept as
+    # unknown members, see _unknown).
+    by_tag: dict[Any, tuple[str, Reader]] = dict(members)
+    limit = len(members) + TAG_CACHE_LIMIT
 
     def read(node: Any) -> dict[str, Any]:
         parsed: dict[str, Any] = {}
@@ -176,13 +205,17 @@ def _structure(members: dict[str, tuple[str, Reader]]) -> Reader:
                     if name not in parsed:
                         parsed[name] = _unknown(child)
                     continue
-                by_tag[tag] = entry
+                if len(by_tag) < limit:
+                    by_tag[tag] = entry
             name, reader = entry
             if name in parsed:
                 raise Fallback  # a repeated element: botocore makes a list of nodes of it
             parsed[name] = reader(child)
         return parsed
 
+    setattr(read, "tag_cache", by_tag)  # noqa: B010 - a function attribute, for the tests
+    setattr(read, "tag_cache_limit", limit)  # noqa: B010
+    _READERS.add(read)
     return read
 
 
@@ -201,7 +234,7 @@ class XmlPage:
         self.token = token
 
 
-@functools.cache
+@functools.lru_cache(maxsize=32)  # by shape object: each new botocore client has its own
 def _page_reader(output: Any) -> Reader | None:
     try:
         return compile_reader(output)

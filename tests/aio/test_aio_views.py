@@ -1,6 +1,6 @@
 """batchkit.aio after the merge with main: what the async client shares with the sync
 client's account views (status collections and ALL, job_queues, lazy describe input --
-async iterables included -- and gc_pause).  Behaviour shared with the sync client's tests
+async iterables included).  Behaviour shared with the sync client's tests
 runs on both faces through the ``face`` fixture; these need an event loop of their own."""
 
 from __future__ import annotations
@@ -8,14 +8,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime, timedelta, timezone
-from typing import Any
 
 import pytest
 
 pytest.importorskip("aiobotocore")
 
 from batchkit import BatchKitError, InvalidParameterError, JobNotFoundError
-from batchkit.aio import AsyncBatchClient, AsyncMergedPager
+from batchkit.aio import AsyncMergedPager
 from batchkit.models import JobSummary
 from batchkit.testing import FakeAWS
 from tests.aio.test_aio import Gate
@@ -243,30 +242,6 @@ async def test_a_failing_async_pager_as_input_raises_its_typed_error() -> None:
     assert got == [f"j{i:04d}" for i in range(100)]  # the first chunk's details came first
     assert not isinstance(info.value, JobNotFoundError)
     assert info.value.resume_token == listing.resume_token is not None  # resumable
-
-
-@pytest.mark.parametrize("pause", [True, False])
-async def test_gc_pause_is_per_client(pause: bool, monkeypatch: pytest.MonkeyPatch) -> None:
-    from batchkit._wire import fastpath as _fastpath
-
-    asked: list[bool] = []
-    real = _fastpath.gc_pause
-
-    def spy(enabled: bool = True) -> Any:
-        asked.append(enabled)
-        return real(enabled)
-
-    monkeypatch.setattr(_fastpath, "gc_pause", spy)
-    fake = account()
-    async with AsyncBatchClient(session=fake.aio_session(), gc_pause=pause) as batch:
-        assert len(await batch.list_jobs("q", status="ALL").to_list()) == 240
-        await batch.describe_jobs(["j0000"]).to_list()
-    async with AsyncBatchClient(
-        session=fake.aio_session(), gc_pause=pause, fast_path=False
-    ) as slow:
-        await slow.list_jobs("q").to_list()  # botocore parses; batchkit validates its dicts
-    assert asked
-    assert set(asked) == {pause}
 
 
 async def test_a_merge_asks_every_queue_at_once_and_each_listing_reads_ahead() -> None:

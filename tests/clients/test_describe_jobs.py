@@ -212,3 +212,101 @@ def test_only_the_ids_asked_for_in_input_order_each_from_its_own_reply(batch_stu
     assert [j.job_id for j in jobs] == ids
     assert {j.status for j in jobs[100:]} == {JobStatus.SUCCEEDED}
     assert result.missing_ids == ()
+
+
+# ---------------------------------------------------------------- one consumer (issue 22, 15)
+
+
+def _served_client() -> BatchClient:
+    """A client whose DescribeJobs answers every id (at botocore's before-send)."""
+    raw = raw_client("batch")
+    serve(raw, lambda _op, params: {"jobs": [detail(i) for i in params["jobs"]]})
+    return BatchClient(raw)
+
+
+_BEFORE: set[threading.Thread] = set()
+
+
+@pytest.fixture
+def threads_before() -> None:
+    _BEFORE.clear()
+    _BEFORE.update(threading.enumerate())
+
+
+def _pool_threads() -> list[threading.Thread]:
+    """The pool threads started by this test still running."""
+    return [t for t in threading.enumerate() if t.name.startswith("batchkit") and t not in _BEFORE]
+
+
+@pytest.mark.usefixtures("threads_before")
+def test_a_second_thread_iterating_meanwhile_is_refused_clearly() -> None:
+    from batchkit import BatchKitError
+
+    gate, inside = threading.Event(), threading.Event()
+
+    def ids() -> Any:
+        yield from (f"a{i:03d}" for i in range(100))
+        inside.set()
+        gate.wait(10)  # the first consumer is inside next(), reading the input
+        yield from (f"b{i:03d}" for i in range(100))
+
+    details = _served_client().describe_jobs(ids(), max_workers=4)
+    got: list[str] = []
+    first = threading.Thread(target=lambda: got.extend(j.job_id for j in details))
+    first.start()
+    assert inside.wait(10)
+    with pytest.raises(BatchKitError, match=r"being iterated elsewhere \(another thread\)"):
+        next(details)
+    gate.set()
+    first.join(10)
+    assert len(got) == 200
+    assert _pool_threads() == []
+
+
+def test_a_reentrant_call_from_the_input_is_refused_clearly() -> None:
+    from batchkit import BatchKitError
+
+    details: Any = None
+
+    def ids() -> Any:
+        yield "a1"
+        next(details)  # the input reads the result it feeds: re-entrant
+
+    details = _served_client().describe_jobs(ids())
+    with pytest.raises(BatchKitError, match="being iterated elsewhere"):
+        list(details)
+
+
+@pytest.mark.usefixtures("threads_before")
+@pytest.mark.parametrize("workers", [1, 4])
+def test_close_from_another_thread_while_iterating_leaves_no_pool(workers: int) -> None:
+    gate, inside = threading.Event(), threading.Event()
+
+    def ids() -> Any:
+        yield from (f"a{i:03d}" for i in range(100))
+        inside.set()
+        gate.wait(10)
+        yield from (f"b{i:03d}" for i in range(300))
+
+    details = _served_client().describe_jobs(ids(), max_workers=workers)
+    got: list[str] = []
+    errors: list[BaseException] = []
+
+    def consume() -> None:
+        try:
+            got.extend(j.job_id for j in details)
+        except BaseException as error:  # pragma: no cover - reported below
+            errors.append(error)
+
+    consumer = threading.Thread(target=consume)
+    consumer.start()
+    assert inside.wait(10)
+    details.close()  # another thread: was "ValueError: generator already executing"
+    assert _pool_threads() == []  # the pool is gone before close() returns
+    gate.set()
+    consumer.join(10)
+    assert not consumer.is_alive()
+    assert errors == []
+    assert _pool_threads() == []
+    assert len(got) <= 101  # the 100 before, at most the one under way; then the end
+    assert list(details) == []  # closed: nothing more

@@ -410,6 +410,21 @@ def test_a_token_inside_the_tail_window_resumes_exactly_as_lines_arrive(fake: Fa
     assert fake.calls(CALL) == calls
 
 
+@pytest.mark.parametrize(
+    "anchor", ["@\u00b2", "@\u00b9\u00b2\u00b3", "@\u0663", "@1\u0663", "@", "@-1"]
+)
+def test_a_forged_anchor_with_non_ascii_digits_is_refused_before_any_request(
+    fake: FakeAWS, anchor: str
+) -> None:
+    # str.isdigit() takes superscripts (then int() raised a raw ValueError) and Arabic-Indic
+    # digits (then int() read them: "@\u0663" was 3 ms); only ASCII digits are an anchor.
+    job = fake.add_job("q", status="RUNNING", job_name="etl")
+    forged = TokenEncoder().encode({"nextToken": anchor})
+    with pytest.raises(InvalidParameterError, match="starting_token: not a token of a log"):
+        batch_of(fake).logs(job, starting_token=forged)
+    assert fake.requests == []
+
+
 def test_resume_after_the_end_yields_only_new_lines(fake: FakeAWS) -> None:
     job_id = job_with_lines(fake, ["a", "b"], status="RUNNING")
     batch = batch_of(fake)
@@ -459,6 +474,18 @@ def test_bad_arguments_fail_before_any_request(
     assert fake.requests == []
 
 
+@pytest.mark.sync_only  # the policy alone
+def test_a_follow_policy_at_its_bounds_is_accepted() -> None:
+    FollowPolicy(initial_delay=0, max_delay=0.1, describe_interval=0)
+    FollowPolicy(initial_delay=366 * 86_400, max_delay=366 * 86_400, describe_interval=1e7)
+
+
+def test_a_since_before_year_one_reads_from_the_start(fake: FakeAWS) -> None:
+    job_id = job_with_lines(fake, ["a", "b"])
+    events = batch_of(fake).logs(job_id, since=timedelta.max).to_list()  # was OverflowError
+    assert messages(events) == ["a", "b"]
+
+
 def test_bad_job_argument(fake: FakeAWS) -> None:
     with pytest.raises(InvalidParameterError, match="job: expected a JobDetail"):
         batch_of(fake).logs(42)  # type: ignore[arg-type]
@@ -475,6 +502,12 @@ def test_bad_job_argument(fake: FakeAWS) -> None:
         ({"describe_interval": float("nan")}, "describe_interval: expected a finite number"),
         ({"factor": float("inf")}, "factor: expected a finite number"),
         ({"initial_delay": 0, "max_delay": 0}, "max_delay: must be > 0"),  # a hot loop
+        # both ends (issue 22, item 16): a raw OverflowError after the first request, or a
+        # busy loop (initial_delay=1e-9 with factor=1 polled ~a billion times a second)
+        ({"max_delay": 1e10}, r"max_delay: must be at most 366 days \(31622400 s\)"),
+        ({"max_delay": 1e-9, "initial_delay": 0}, "max_delay: must be at least 0.1 s"),
+        ({"initial_delay": 1e-9, "factor": 1}, "initial_delay: must be at least 0.1 s"),
+        ({"describe_interval": 1e10}, "describe_interval: must be at most 366 days"),
     ],
 )
 def test_a_follow_policy_that_would_hang_or_spin_is_refused(
@@ -573,3 +606,99 @@ def test_follow_can_stop_early(fake: FakeAWS) -> None:
     with batch_of(fake).logs(job_id, follow=clock.policy()) as pager:
         assert messages(pager.take(2)) == ["a", "b"]
     assert clock.sleeps == []
+
+
+# ---------------------------------------------------------------------- bounded follow
+
+
+class Enough(Exception):
+    """Ends a follow that would never end by itself (the test's own stop)."""
+
+
+def test_follow_backs_off_on_empty_pages_with_new_tokens(face: Face, fake: FakeAWS) -> None:
+    """An endpoint answering only empty pages with new forward tokens (issue 22, item 13):
+    the follower waits the policy's backoff between them (it polled in a loop, ~2,000
+    requests a second).  Injected at botocore's before-send on the Logs client."""
+    from batchkit.testing import AWSErrorResponse, ManualClock, serve
+
+    job = fake.add_job("q", status="RUNNING", job_name="etl")
+    requests: list[float] = []
+    clock = ManualClock()
+
+    def respond(_operation: str, params: dict[str, Any]) -> dict[str, Any]:
+        requests.append(clock.monotonic())
+        if len(requests) > 1_000:  # before the fix: a hot loop (no simulated time passes)
+            raise AWSErrorResponse("AccessDeniedException", "enough requests", 400)
+        n = int(str(params.get("nextToken", "f/0")).split("/")[1])
+        return {"events": [], "nextForwardToken": f"f/{n + 1}", "nextBackwardToken": "b/0"}
+
+    def on_sleep(seconds: float) -> None:
+        if clock.monotonic() + seconds > 120:
+            raise Enough
+
+    clock.on_sleep = on_sleep
+    logs = face.raw_client("logs") if face.name == "async" else raw_client("logs")
+    stop = serve(logs, respond, services=("logs",))
+    try:
+        batch = client_on(face, fake, logs_client=logs)
+        policy = FollowPolicy(
+            initial_delay=1, max_delay=10, clock=clock.monotonic, sleep=clock.sleep
+        )
+        with pytest.raises(Enough):
+            batch.logs(job.job_id, follow=policy).to_list()
+    finally:
+        stop()
+    assert len(requests) <= 30, f"{len(requests)} requests in 120 simulated seconds"
+    per_second: dict[int, int] = {}
+    for at in requests:
+        per_second[int(at)] = per_second.get(int(at), 0) + 1
+    from batchkit._core.logs import FREE_EMPTY_PAGES
+
+    assert max(per_second.values()) <= FREE_EMPTY_PAGES + 1  # only in the first second
+    assert clock.sleeps[:4] == [1, 2, 4, 8]  # the backoff
+    assert max(clock.sleeps) == 10
+
+
+@pytest.mark.sync_only  # the pager alone: no client
+def test_a_follow_of_100k_pages_remembers_a_bounded_window_of_tokens() -> None:
+    """logs(follow=True) kept every forward token for cycle detection (~21 MB per 100,000
+    pages): now a window of the latest tokens, and memory stays flat."""
+    import gc
+    import tracemalloc
+
+    class Endless:
+        def fetch(self, token: str | None, page_size: int | None) -> RawPage[int]:
+            n = 0 if token is None else int(token[2:].split("/")[0])
+            return RawPage((n,), f"f/{n + 1:056d}/s")  # a token as long as CloudWatch's
+
+    pager = JobPager([Endless()], label="t", token_key="nextToken", end_on_repeated_token=True)
+    assert pager.take(10_000)[-1] == 9_999
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        assert pager.take(20_000)[-1] == 29_999
+        gc.collect()
+        grown = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert grown < 500_000, f"grew {grown:,} bytes over 20,000 pages"
+    assert pager.take(70_000)[-1] == 99_999
+    remembered = len(pager._followed)
+    assert remembered <= 2_000, f"{remembered:,} tokens remembered after 100,000 pages"
+    from batchkit._core.pager import FOLLOWED_WINDOW
+
+    assert remembered == FOLLOWED_WINDOW
+
+
+@pytest.mark.sync_only  # the pager alone: no client
+def test_a_cycle_within_the_window_is_still_refused() -> None:
+    from batchkit import TokenCycleError
+
+    script: dict[str | None, tuple[tuple[int, ...], str | None]] = {None: ((0,), "t1")}
+    for i in range(1, 500):
+        script[f"t{i}"] = ((i,), f"t{i + 1}")
+    script["t500"] = ((500,), "t1")  # back to the start: a 500-page cycle
+    pager = JobPager([Scripted(script)], label="t", token_key="nextToken")
+    with pytest.raises(TokenCycleError):
+        list(pager)

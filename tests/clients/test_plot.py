@@ -12,6 +12,7 @@ import pytest
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
+from batchkit.models import JobSummary
 from batchkit.plot import STATUS_COLORS, status_counts, timeline
 from batchkit.testing import FakeAWS
 
@@ -145,3 +146,62 @@ def test_docs_figures_are_drawn_by_the_script(tmp_path: Path) -> None:
         committed = ROOT / "docs" / "img" / path.name
         assert committed.exists(), f"run python docs/figures.py and commit {committed}"
     assert "img/timeline.png" in (ROOT / "docs" / "plots.md").read_text()
+
+
+# ---------------------------------------------------------------- bounded (issue 22, item 17)
+
+
+def _summaries(created: list[datetime], status: str = "SUCCEEDED") -> list[JobSummary]:
+    return [
+        JobSummary.model_validate(
+            {
+                "jobId": f"j{i}",
+                "jobName": f"n{i}",
+                "status": status,
+                "createdAt": int(moment.timestamp() * 1000),
+            }
+        )
+        for i, moment in enumerate(created)
+    ]
+
+
+def test_status_counts_over_1970_and_9999_draws_a_bounded_number_of_bars() -> None:
+    # 30-day bins over 8,000 years drew 97,764 bars (55 s)
+    far = [
+        datetime(1970, 1, 1, tzinfo=timezone.utc),
+        datetime(9999, 12, 31, tzinfo=timezone.utc),
+        NOW,
+    ]
+    jobs = _summaries(far[:2], "FAILED") + _summaries(far[1:], "SUCCEEDED")
+    ax = status_counts(jobs, ax=Figure().subplots())
+    assert 0 < len(ax.patches) <= 2 * 60  # two statuses, at most ~60 bins each
+    assert sum(_height(p) for p in ax.patches) == 4
+
+
+def test_a_bin_too_narrow_for_the_span_is_widened_with_a_note() -> None:
+    jobs = _summaries([NOW - timedelta(days=3650), NOW])
+    ax = status_counts(jobs, bin=timedelta(minutes=5), ax=Figure().subplots())
+    assert len(ax.patches) <= 200
+    assert sum(_height(p) for p in ax.patches) == 2
+    assert "bin widened from 0:05:00" in ax.get_title()
+
+
+def test_timeline_of_3000_jobs_draws_the_newest_200_with_a_note() -> None:
+    created = [NOW - timedelta(minutes=i) for i in range(3000)]
+    jobs = _summaries(created)
+    ax = timeline(jobs, now=NOW)  # a new figure: its height is bounded too
+    assert len(ax.get_yticks()) == 200
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels[0] == "n199"  # the newest 200, the oldest of them at the top
+    assert labels[-1] == "n0"
+    assert "the 200 newest of 3,000 jobs shown" in ax.get_title()
+    figure = ax.get_figure(root=True)
+    assert figure is not None
+    assert figure.get_size_inches()[1] <= 0.25 * 200 + 1.2  # height, inches
+    import matplotlib.pyplot as plt
+
+    plt.close(figure)
+    ax = timeline(jobs, now=NOW, max_jobs=1000, ax=Figure().subplots())
+    assert len(ax.get_yticks()) == 1000
+    with pytest.raises(ValueError, match="max_jobs: must be between 1 and 1000"):
+        timeline(jobs, max_jobs=3000)

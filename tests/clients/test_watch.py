@@ -347,6 +347,15 @@ def test_a_bad_visibility_grace_fails_before_any_request(
         ({"poll_interval": float("nan")}, "poll_interval: must be a positive"),
         ({"poll_interval": (1, 2, 3)}, "poll_interval: give one interval"),
         ({"max_workers": 0}, "max_(workers|concurrency): must be between 1 and 10"),
+        # both ends of every duration (issue 22, item 16): raw OverflowError, or a busy loop
+        ({"poll_interval": 1e10}, r"poll_interval: must be at most 366 days \(31622400 s\)"),
+        ({"poll_interval": timedelta(days=200_000)}, "poll_interval: must be at most 366 days"),
+        ({"poll_interval": (1, 1e10)}, "poll_interval: must be at most 366 days"),
+        ({"poll_interval": 1e-9}, r"poll_interval: must be at least 0.1 s \(shorter is a busy"),
+        ({"poll_interval": (0.05, 5)}, "poll_interval: must be at least 0.1 s"),
+        ({"timeout": 1e10}, "timeout: must be at most 366 days"),
+        ({"timeout": timedelta(days=200_000)}, "timeout: must be at most 366 days"),
+        ({"timeout": timedelta.max}, "timeout: must be at most 366 days"),
     ],
 )
 def test_bad_arguments_fail_before_any_request(
@@ -358,6 +367,14 @@ def test_bad_arguments_fail_before_any_request(
     with pytest.raises(InvalidParameterError, match=message):
         batch_of(fake).wait(**arguments)  # type: ignore[arg-type]
     assert fake.calls("DescribeJobs") == 0
+
+
+def test_the_duration_bounds_themselves_are_accepted(fake: FakeAWS, clock: ManualClock) -> None:
+    job = fake.add_job("q", status="SUCCEEDED")
+    for interval in (0.1, (0.1, 366 * 86_400), timedelta(days=366)):
+        done = batch_of(fake).wait([job.job_id], poll_interval=interval, clock=clock)
+        assert [d.job_id for d in done] == [job.job_id]
+    batch_of(fake).wait([job.job_id], timeout=timedelta(days=366), clock=clock)
 
 
 # ------------------------------------------------------------------------- interruption

@@ -186,3 +186,55 @@ def test_a_listing_through_botocore_is_the_same_either_way() -> None:
         results.append(S3BatchOperationsClient(ACCOUNT, raw, fast_path=fast).list_jobs().to_list())
     assert len(results[0]) == 2
     assert results[0] == results[1]
+
+
+def test_hostile_element_names_keep_the_reader_caches_bounded_and_memory_flat() -> None:
+    """200 responses, each with 250 element names never seen before (issue 22, item 12):
+    the readers cache at most their bound; memory does not grow with the responses."""
+    import gc
+    import random
+    import tracemalloc
+
+    from batchkit._wire import xmlpath as _xmlpath
+
+    rng = random.Random(12)
+    sent = [0]
+
+    def hostile(_operation: str, _params: dict[str, Any]) -> RawReply:
+        sent[0] += 1
+        members = "".join(
+            f"<member><JobId>j{sent[0]}-{i}</JobId>"
+            + "".join(f"<N{rng.getrandbits(64):x}/>" for _ in range(50))
+            + "</member>"
+            for i in range(5)
+        )
+        body = f"<ListJobsResult><Jobs>{members}</Jobs></ListJobsResult>".encode()
+        return RawReply(200, body, {"Content-Type": "application/xml"})
+
+    raw = raw_client("s3control")
+    stop = serve(raw, hostile)
+    try:
+        s3 = S3BatchOperationsClient(ACCOUNT, raw)
+
+        def read(n: int) -> None:
+            for _ in range(n):
+                assert len(s3.list_jobs().to_list()) == 5
+
+        read(20)  # warm: the readers compiled, their caches full
+        gc.collect()
+        tracemalloc.start()
+        try:
+            before = tracemalloc.get_traced_memory()[0]
+            read(180)
+            gc.collect()
+            grown = tracemalloc.get_traced_memory()[0] - before
+        finally:
+            tracemalloc.stop()
+    finally:
+        stop()
+    assert sent[0] == 200
+    assert grown < 1_000_000, f"memory grew by {grown:,} bytes over 180 responses"
+    sizes = _xmlpath.tag_cache_sizes()
+    assert sizes
+    assert all(size <= limit for size, limit in sizes)
+    assert any(size == limit for size, limit in sizes)  # the item reader met its bound

@@ -60,6 +60,25 @@ def test_an_empty_listing_has_the_columns_and_dtypes_of_a_full_one(
     assert frames[2].empty
 
 
+def test_an_integer_beyond_int64_is_na_with_a_warning_and_kept_in_attrs() -> None:
+    """A raw OverflowError before (issue 22, item 17); AWS documents 32-bit integers, but a
+    response may carry anything JSON can."""
+    huge, low = 2**70, -(2**63) - 1
+    jobs = [
+        JobSummary.model_validate({"jobId": "1", "jobName": "a", "container": {"exitCode": huge}}),
+        JobSummary.model_validate({"jobId": "2", "jobName": "b", "container": {"exitCode": 3}}),
+        JobSummary.model_validate({"jobId": "3", "jobName": "c", "container": {"exitCode": low}}),
+    ]
+    with pytest.warns(RuntimeWarning, match=r"container.exit_code \(2 cell\(s\)\)"):
+        frame = to_pandas(jobs)
+    column = frame["container.exit_code"]
+    assert str(column.dtype) == "Int64"  # the column's type is kept
+    assert column.isna().tolist() == [True, False, True]
+    assert column[1] == 3
+    assert frame.attrs["batchkit_out_of_range"] == {"container.exit_code": {0: huge, 2: low}}
+    assert frame["job_id"].tolist() == ["1", "2", "3"]  # nothing else is lost
+
+
 def test_dtypes_come_from_the_field_types() -> None:
     running = JobSummary.model_validate({"jobId": "1", "jobName": "n", "status": "RUNNING"})
     failed = JobSummary.model_validate(

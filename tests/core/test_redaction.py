@@ -91,6 +91,26 @@ def test_a_signature_mismatch_message_loses_the_token_and_keeps_the_rest() -> No
             "SignatureDoesNotMatch: nothing secret here",
         ),
         ("Job queue etl does not exist.", "Job queue etl does not exist."),
+        # what a credential helper may print (issue 22, item 10)
+        (f"secret: {SECRET}\n", "secret: <redacted>\n"),
+        (f"key {ACCESS_KEY} expired", "key <redacted> expired"),
+        (f"secret={SECRET}", "secret=<redacted>"),
+        (f"SecretAccessKey%22%3A%22{SECRET}", "SecretAccessKey%22%3A%22<redacted>"),
+        ("aws_secret_access_key%3Dab%2Fc%2Bd&next=1", "aws_secret_access_key%3D<redacted>&next=1"),
+        (
+            f'"{{\\"SecretAccessKey\\": \\"{SECRET}\\"}}"',
+            '"{\\"SecretAccessKey\\": \\"<redacted>\\"}"',
+        ),
+        # never taken for a secret: a hex digest, a stream name, a job id, a plain word run
+        (
+            "sha1 da39a3ee5e6b4b0d3255bfef95601890afd80709",
+            "sha1 da39a3ee5e6b4b0d3255bfef95601890afd80709",
+        ),
+        (
+            "etl/default/0123456789abcdef0123456789abcdef",
+            "etl/default/0123456789abcdef0123456789abcdef",
+        ),
+        ("job 4c6b2a4e-1e57-4a51-9bfb-2f0a3d1c7e11", "job 4c6b2a4e-1e57-4a51-9bfb-2f0a3d1c7e11"),
     ],
 )
 def test_redact_forms(text: str, expected: str) -> None:
