@@ -248,6 +248,8 @@ class BatchKitModel(
         # share a handful of such sets, so each instance keeps the first equal one instead.
         # The set is never mutated in place (frozen models; model_copy copies it first).
         # Runs once per model instance (~22 per JobDetail): kept to a few C-level steps.
+        if self.__pydantic_extra__:
+            return  # unknown members: names a hostile body can make endless, never cached
         fields_set = self.__pydantic_fields_set__
         key = frozenset(fields_set)
         shared = _FIELDS_SETS.get(key)

@@ -128,13 +128,16 @@ def validate_items(operation: Operation, raw_items: Any, current: Capture) -> tu
     for index, raw in enumerate(raw_items):
         try:
             items.append(validate(raw))
+            continue
         except (ValidationError, ValueError, TypeError, OverflowError) as error:
             where = f"{operation.result_key}.{index}."
             if isinstance(error, ValidationError):
                 reason = describe_errors(error, where)
             else:
                 reason = f"{where[:-1]}: {error}"
-            invalid(operation, index, _item_id(raw), reason, current)
+        # outside the handler: the validation error, which quotes the input (secrets
+        # included, that batchkit cannot redact there), is never chained to ours
+        invalid(operation, index, _item_id(raw), reason, current)
     return tuple(items)
 
 
@@ -325,13 +328,17 @@ def _fast_json(operation: Operation, body: bytes, status: int, current: Capture)
     """Validate ``body`` into the page model; return what is left for botocore to parse."""
     from pydantic import ValidationError
 
+    refused: str | None = None
     try:
         page = _page_model(operation).model_validate_json(body)
     except ValidationError as error:
+        refused = str(error.errors()[0]["msg"])  # what the reader said, no input quoted
+    if refused is not None:
         # Not the common page: read it as botocore reads JSON (Python's json, which keeps a
         # lone surrogate as botocore does), then item by item -- one bad item is named, or
-        # skipped, never the whole page.
-        return _json_fallback(operation, body, status, current, error)
+        # skipped, never the whole page.  Outside the handler: pydantic's error quotes the
+        # input (secrets included) and is never chained to ours.
+        return _json_fallback(operation, body, status, current, refused)
     if page.error_type is not None:
         raise ResponseValidationError(
             f"{operation.label}: HTTP {status} response body is an error document "
@@ -349,7 +356,7 @@ def _fast_json(operation: Operation, body: bytes, status: int, current: Capture)
 
 
 def _json_fallback(
-    operation: Operation, body: bytes, status: int, current: Capture, error: ValidationError
+    operation: Operation, body: bytes, status: int, current: Capture, refused: str
 ) -> bytes:
     """The fast path's way for a page pydantic's JSON reader refused as a whole."""
     try:
@@ -357,7 +364,7 @@ def _json_fallback(
     except ValueError:
         raise ResponseValidationError(
             f"{operation.label}: the response body is not valid JSON (HTTP {status}, "
-            f"{error.errors()[0]['msg']}); first bytes: {excerpt(body)}"
+            f"{refused}); first bytes: {excerpt(body)}"
         ) from None
     _check_json_slow(operation, body, status, current, document)
     items = current.raw
