@@ -51,7 +51,9 @@ def page_request(
     if token is not None and operation.input_token is not None:
         request[operation.input_token] = token
     if page_size is not None and operation.limit_key is not None:
-        request[operation.limit_key] = page_size
+        # a need smaller than AWS accepts (first() on EC2: 5 at least) asks for the minimum;
+        # the pager yields what it needs of the page and its resume token skips the rest
+        request[operation.limit_key] = max(page_size, operation.page_size_min)
     return request
 
 
@@ -62,11 +64,18 @@ def page_items(
     :func:`batchkit._wire.fastpath.gc_pause` unless the capture turned it off)."""
     if captured.items is not None:
         return captured.items
-    if operation.result_required and operation.result_key not in response:
+    key = operation.result_key
+    if key is None:  # the whole response is the one item
+        one = {k: v for k, v in response.items() if k != "ResponseMetadata"}
+        return (_convert(operation, one),)
+    if operation.result_required and key not in response:
         raise ResponseValidationError(
-            f"{operation.label}: the response lacks the required member {operation.result_key}"
+            f"{operation.label}: the response lacks the required member {key}"
         )
-    raw_items = response.get(operation.result_key) or ()
+    if operation.result_kind == "item":
+        raw = response.get(key)
+        return () if raw is None else (_convert(operation, raw),)
+    raw_items = response.get(key) or ()
     with fastpath.gc_pause(captured.gc_pause):
         return tuple([_convert(operation, raw) for raw in raw_items])
 
