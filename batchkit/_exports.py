@@ -54,6 +54,15 @@ DYNAMIC_IMPORTS: dict[str, dict[str, str]] = {
         "WaitKind": "batchkit._core.diagnose",
         "WaitReport": "batchkit._core.diagnose",
     },
+    "batchkit.events": {
+        "DETAIL_TYPES": "batchkit._core.events",
+        "BatchEvent": "batchkit._core.events",
+        "JobQueueBlocked": "batchkit._core.events",
+        "JobStateChange": "batchkit._core.events",
+        "ServiceJobQueueBlocked": "batchkit._core.events",
+        "ServiceJobStateChange": "batchkit._core.events",
+        "parse_event": "batchkit._core.events",
+    },
     "batchkit.testing": {
         "AWSErrorResponse": "batchkit.testing._wire",
         "FAULT_KINDS": "batchkit.testing._fake.faults",

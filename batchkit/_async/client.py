@@ -711,9 +711,9 @@ class AsyncBatchClient(_Client):
         >>> fake = FakeAWS()
         >>> failed = fake.add_job("q", status="FAILED", exit_code=137,
         ...                       status_reason="OutOfMemoryError: Container killed")
-        >>> _ = fake.add_compute_environment("ce", max_vcpus=0)
-        >>> _ = fake.add_queue("gpu", compute_environments=["ce"])
-        >>> stuck = fake.add_job("gpu", status="RUNNABLE")
+        >>> _ = fake.add_compute_environment("ce", desired_vcpus=16, max_vcpus=16)
+        >>> _ = fake.configure_queue("busy", compute_environments=["ce"])
+        >>> stuck = fake.add_job("busy", status="RUNNABLE")
         >>> async def main() -> None:
         ...     async with fake.async_batch_client() as batch:
         ...         print((await batch.why(failed.job_id)).kind)
@@ -784,7 +784,7 @@ class AsyncBatchClient(_Client):
         >>> from batchkit.testing import FakeAWS
         >>> fake = FakeAWS()
         >>> _ = fake.add_compute_environment("spot", type="SPOT", max_vcpus=256)
-        >>> _ = fake.add_queue("etl", compute_environments=["spot"])
+        >>> _ = fake.configure_queue("etl", compute_environments=["spot"])
         >>> _ = fake.add_job("etl", status="RUNNABLE")
         >>> async def main() -> None:
         ...     async with fake.async_batch_client() as batch:
@@ -1134,7 +1134,8 @@ class AsyncS3BatchOperationsClient(_Client):
         >>> import asyncio
         >>> from batchkit.testing import FakeAWS
         >>> fake = FakeAWS()
-        >>> job = fake.add_s3_job(status="Failed", failure_reasons=[
+        >>> job = fake.add_s3_job(status="Failed")
+        >>> fake.set_s3_job_details(job.job_id, failure_reasons=[
         ...     ("ManifestNotFound", "the manifest object does not exist")])
         >>> async def main() -> None:
         ...     async with fake.async_s3_client() as s3:

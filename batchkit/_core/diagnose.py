@@ -48,6 +48,7 @@ from batchkit._core.report import (
 )
 from batchkit._core.text import escape_controls
 from batchkit._spec.base import OpenEnum
+from batchkit._spec.operations import DESCRIBE_COMPUTE_ENVIRONMENTS
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderResult
@@ -294,6 +295,11 @@ class CheckNotMade(_Part, frozen=True):
     reason: str
 
 
+_NOT_IMPLEMENTED = re.compile(
+    r"not (?:yet )?implemented|notimplemented|unknownoperation|invalidaction|unsupportedoperation"
+)
+
+
 def check_not_made(check: str, error: BaseException) -> CheckNotMade:
     """The note for a check whose request failed with ``error`` (a ``BatchKitError``)."""
     code = str(getattr(error, "code", "") or "")
@@ -301,12 +307,7 @@ def check_not_made(check: str, error: BaseException) -> CheckNotMade:
     lowered = f"{code} {error}".lower()
     if "accessdenied" in lowered or "unauthorized" in lowered or "not authorized" in lowered:
         reason = f"no permission ({code or type(error).__name__})"
-    elif (
-        status == 501
-        or "not implemented" in lowered
-        or "unknownoperation" in lowered
-        or ("invalidaction" in lowered)
-    ):
+    elif status == 501 or _NOT_IMPLEMENTED.search(lowered):
         reason = "the endpoint does not implement it"
     else:
         reason = f"{type(error).__name__}: {escape_controls(str(error))}"
@@ -339,6 +340,9 @@ class QueueState(_Part, frozen=True):
     priority: int | None = None
     scheduling_policy_arn: str | None = None
     """Set for a fair-share queue."""
+    job_queue_type: str | None = None
+    """``ECS``, ``FARGATE``, ``EKS`` or ``SAGEMAKER_TRAINING`` (service jobs: no compute
+    environments)."""
     time_limit_actions: tuple[str, ...] = ()
     """Its ``jobStateTimeLimitActions`` (``CAPACITY:... after 14400 s: CANCEL``)."""
 
@@ -432,12 +436,12 @@ class InstanceFit(_Part, frozen=True):
     def text(self) -> str:
         gpus = f", {self.gpus} GPU" if self.gpus else ""
         usable = (
-            f" (about {self.usable_memory_mib} for jobs)"
+            f", about {self.usable_memory_mib} MiB of it for jobs"
             if self.usable_memory_mib != self.memory_mib
             else ""
         )
         return (
-            f"{self.instance_type} ({_num(self.vcpus)} vCPU, {self.memory_mib} MiB{usable}{gpus})"
+            f"{self.instance_type} ({_num(self.vcpus)} vCPU, {self.memory_mib} MiB{gpus}{usable})"
         )
 
 
@@ -596,12 +600,13 @@ def _expand(spec: str) -> tuple[list[str], list[str]]:
 def instance_type_query(
     environments: Iterable[ComputeEnvironmentDetail],
 ) -> tuple[list[str], list[str]]:
-    """(exact instance types, families) the EC2 compute environments may launch: what to ask
-    EC2 DescribeInstanceTypes about (both empty: nothing to ask)."""
+    """(exact instance types, families) the usable EC2 compute environments may launch: what
+    to ask EC2 DescribeInstanceTypes about (both empty: nothing to ask)."""
     names: dict[str, None] = {}
     families: dict[str, None] = {}
     for environment in environments:
-        if _state(environment).fargate:
+        state = _state(environment)
+        if state.fargate or not state.usable:
             continue
         for spec in _instance_specs(environment):
             exact, family = _expand(spec)
@@ -875,6 +880,7 @@ def _queue_state(queue: JobQueueDetail) -> QueueState:
         status_reason=queue.status_reason,
         priority=queue.priority,
         scheduling_policy_arn=queue.scheduling_policy_arn,
+        job_queue_type=queue.job_queue_type.value if queue.job_queue_type is not None else None,
         time_limit_actions=tuple(
             f"{a.reason} after {a.max_time_seconds} s: {a.action.value if a.action else '-'}"
             for a in queue.job_state_time_limit_actions or ()
@@ -1049,18 +1055,28 @@ def decide(evidence: WaitEvidence) -> Decision:
             if aws.kind in (WaitKind.RESOURCE_REQUIREMENT, WaitKind.MAX_RESOURCE)
             else None
         )
-        summary = f"AWS says {aws.code}" + (f": {aws.message}" if aws.message else "")
+        summary = f"AWS says {aws.code}" + (f": {aws.message.rstrip('.')}" if aws.message else "")
         if aws.kind == WaitKind.ACTION_REQUIRED and environments:
             broken = [e for e in environments if not e.usable]
             if broken:
                 summary += f" ({_environments_text(broken)})"
         if shortfall is not None and shortfall.text():
             summary += f"; {shortfall.text()}"
+        elif aws.kind == WaitKind.RESOURCE_REQUIREMENT and (fit := checks.fits()) is not None:
+            summary += (
+                f"; batchkit estimates that {fit} would fit it (AWS may know of limits "
+                "batchkit does not: the instance type's availability, the AMI)"
+            )
         return Decision(aws.kind, summary, aws=aws, shortfall=shortfall)
     found = checks.first()
     if found is not None:
         return replace(found, aws=aws)
-    return replace(checks.fallback(status), aws=aws)
+    if aws is not None:  # AWS says the queue is blocked and cannot tell why: neither can we
+        message = f": {aws.message.rstrip('.')}" if aws.message else ""
+        return Decision(
+            WaitKind.UNDETERMINED, f"AWS says {aws.code}{message}; batchkit found no cause", aws=aws
+        )
+    return checks.fallback(status)
 
 
 class _Checks:
@@ -1079,6 +1095,17 @@ class _Checks:
 
     def shortfall(self) -> Shortfall | None:
         return self._resource()[1]
+
+    def fits(self) -> str | None:
+        """An instance type batchkit estimates fits the job (None: none, or unknown)."""
+        if self._resource()[0] is not False:
+            return None
+        need = requirement(self.evidence.job)
+        for environment in self.usable:
+            for fit in _fits(environment, self.evidence.instance_types or (), self.evidence.job):
+                if _gap(need, fit) == (0.0, 0, 0):
+                    return fit.text()
+        return None
 
     def _resource(self) -> tuple[bool | None, Shortfall | None]:
         if self._shortfall is None:
@@ -1539,14 +1566,8 @@ class QueueHealth(_Part, frozen=True):
 
     @property
     def healthy(self) -> bool:
-        """ENABLED and VALID, with a usable compute environment, not blocked."""
-        q = self.queue
-        return (
-            q.state == "ENABLED"
-            and q.status not in ("INVALID",)
-            and any(e.usable for e in self.compute_environments)
-            and self.blocked is None
-        )
+        """ENABLED and VALID, with a usable compute environment (queues of jobs), not blocked."""
+        return not self.problem()
 
     def to_json_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = self.model_dump(mode="json")
@@ -1562,7 +1583,9 @@ class QueueHealth(_Part, frozen=True):
             return f"queue {_safe(q.state)}"
         if q.status == "INVALID":
             return f"queue INVALID: {_safe(q.status_reason)}"
-        if not any(e.usable for e in self.compute_environments):
+        service = q.job_queue_type == "SAGEMAKER_TRAINING"  # service environments instead
+        read = not any(n.check == DESCRIBE_COMPUTE_ENVIRONMENTS.label for n in self.checks_not_made)
+        if read and not service and not any(e.usable for e in self.compute_environments):
             return "no usable compute environment"
         if self.blocked is not None:
             return f"blocked: {self.blocked.code}"

@@ -31,7 +31,8 @@ from botocore.model import ListShape, MapShape, Shape, StringShape, StructureSha
 #: (``batchkit/_spec/operations.py``).  Everything botocore knows (method name, protocol, token and
 #: limit members, whether a paginator exists) is read from botocore when generating.
 #: ``constant``: the row's name in ``_operations``; ``result``: the output member holding the
-#: items (a list), the one item (a structure), or None when the whole response is the item; ``page_size_max`` / ``filtered_page_size_max``: the
+#: items (a list), the one item (a structure), or None when the whole response is the item;
+#: ``page_size_max`` / ``filtered_page_size_max``: the
 #: documented maximum page sizes (unfiltered / with a server-side filter; for an id-taking
 #: operation the most ids a call); ``tokens``: (input, output, limit) members for an operation
 #: botocore has no paginator for; ``page_size_min``: the smallest page size AWS accepts (when

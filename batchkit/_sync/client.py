@@ -701,9 +701,9 @@ class BatchClient(_Client):
         >>> fake = FakeAWS()
         >>> failed = fake.add_job("q", status="FAILED", exit_code=137,
         ...                       status_reason="OutOfMemoryError: Container killed")
-        >>> _ = fake.add_compute_environment("ce", max_vcpus=0)
-        >>> _ = fake.add_queue("gpu", compute_environments=["ce"])
-        >>> stuck = fake.add_job("gpu", status="RUNNABLE")
+        >>> _ = fake.add_compute_environment("ce", desired_vcpus=16, max_vcpus=16)
+        >>> _ = fake.configure_queue("busy", compute_environments=["ce"])
+        >>> stuck = fake.add_job("busy", status="RUNNABLE")
         >>> def main() -> None:
         ...     with fake.batch_client() as batch:
         ...         print((batch.why(failed.job_id)).kind)
@@ -772,7 +772,7 @@ class BatchClient(_Client):
         >>> from batchkit.testing import FakeAWS
         >>> fake = FakeAWS()
         >>> _ = fake.add_compute_environment("spot", type="SPOT", max_vcpus=256)
-        >>> _ = fake.add_queue("etl", compute_environments=["spot"])
+        >>> _ = fake.configure_queue("etl", compute_environments=["spot"])
         >>> _ = fake.add_job("etl", status="RUNNABLE")
         >>> def main() -> None:
         ...     with fake.batch_client() as batch:
@@ -1114,7 +1114,8 @@ class S3BatchOperationsClient(_Client):
             BatchKitError: DescribeJob failed.
         >>> from batchkit.testing import FakeAWS
         >>> fake = FakeAWS()
-        >>> job = fake.add_s3_job(status="Failed", failure_reasons=[
+        >>> job = fake.add_s3_job(status="Failed")
+        >>> fake.set_s3_job_details(job.job_id, failure_reasons=[
         ...     ("ManifestNotFound", "the manifest object does not exist")])
         >>> def main() -> None:
         ...     with fake.s3_client() as s3:

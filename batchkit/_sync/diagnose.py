@@ -161,7 +161,7 @@ def _gather(
     if ids and status in ("SUBMITTED", "PENDING"):
         try:
             with batch.describe_jobs(ids) as details:
-                found = tuple([d for d in details])
+                found = tuple(details.to_list())
             evidence = replace(evidence, dependencies=found, dependencies_read=True)
         except BatchKitError as error:
             evidence = evidence.missing(f"{DESCRIBE_JOBS.label} (dependencies)", error)
@@ -177,7 +177,7 @@ def _gather(
         if wanted:
             try:
                 with batch.describe_jobs(wanted) as details:
-                    ahead = tuple([d for d in details])
+                    ahead = tuple(details.to_list())
             except BatchKitError as error:
                 evidence = evidence.missing(f"{DESCRIBE_JOBS.label} (front of the queue)", error)
     if ahead:
@@ -238,6 +238,8 @@ def _environments(
     except BatchKitError as error:
         return context.missing(DESCRIBE_COMPUTE_ENVIRONMENTS.label, error)
     context = replace(context, environments=tuple(environments))
+    if context.stops_early():
+        return context
     names, families = instance_type_query(environments)
     if not names and not families:
         return context
@@ -352,7 +354,7 @@ def queue_health(
             if ids:
                 try:
                     with batch.describe_jobs(ids) as details:
-                        front = [d for d in details]
+                        front = details.to_list()
                 except BatchKitError as error:
                     not_made.append(check_not_made(DESCRIBE_JOBS.label, error))
         mine = None

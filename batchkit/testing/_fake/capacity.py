@@ -441,6 +441,18 @@ class CapacityMixin:
             extra = dict(self._capacity.queues.get(detail["jobQueueName"], {}))
         if detail.get("status") == "INVALID" and "statusReason" not in extra:
             extra["statusReason"] = "INVALID"
+        if detail.get("jobQueueType") == "SAGEMAKER_TRAINING":  # service environments
+            extra.setdefault("computeEnvironmentOrder", [])
+            extra.setdefault(
+                "serviceEnvironmentOrder",
+                [
+                    {
+                        "order": 1,
+                        "serviceEnvironment": f"arn:aws:batch:{self.region}:{self.account_id}"
+                        ":service-environment/sagemaker",
+                    }
+                ],
+            )
         return detail | extra
 
     def _environment(self, name: str) -> dict[str, Any] | None:
@@ -676,3 +688,96 @@ def _limit(params: Mapping[str, Any], op: Any) -> int | None:
     if not isinstance(value, int) or not op.page_size_min <= value <= op.page_size_max:
         _reject(f"{op.limit_key} must be between {op.page_size_min} and {op.page_size_max}.")
     return int(value)
+
+
+def seed_demo_capacity(fake: Any, now: datetime) -> None:
+    """The demo account's capacity side (``FakeAWS.demo()``): a compute environment per
+    queue, a GPU queue blocked by a job asking for more than any instance gives (and jobs
+    waiting behind it), queued CPU jobs, a job waiting on a dependency and one on a
+    consumable resource -- one of each common answer of ``why()``."""
+    from datetime import timedelta
+
+    fake.add_compute_environment(
+        "spot-ce",
+        type="SPOT",
+        instance_types=["c5", "m5"],
+        min_vcpus=0,
+        desired_vcpus=48,
+        max_vcpus=256,
+        allocation_strategy="SPOT_PRICE_CAPACITY_OPTIMIZED",
+    )
+    fake.add_compute_environment(
+        "gpu-ce", instance_types=["g4dn", "p3"], min_vcpus=0, desired_vcpus=32, max_vcpus=128
+    )
+    fake.add_compute_environment("etl-fargate", type="FARGATE", max_vcpus=64)
+    fake.configure_queue("cpu-spot", compute_environments=["spot-ce"])
+    fake.configure_queue("gpu-ondemand", compute_environments=["gpu-ce"])
+    fake.configure_queue("etl", compute_environments=["etl-fargate"])
+    fake.add_consumable_resource("matlab-license", total=4, in_use=4)
+    fake.add_job_definition("train-llm", vcpus=32, memory_mib=480_000, gpus=8)
+    fake.add_job_definition("featurize", vcpus=2, memory_mib=4096)
+
+    def requirements(vcpus: int, memory: int, gpus: int = 0) -> dict[str, Any]:
+        items = [
+            {"type": "VCPU", "value": str(vcpus)},
+            {"type": "MEMORY", "value": str(memory)},
+        ]
+        if gpus:
+            items.append({"type": "GPU", "value": str(gpus)})
+        return {"image": "public.ecr.aws/docker/library/busybox", "resourceRequirements": items}
+
+    blocked = fake.add_job(
+        "gpu-ondemand",
+        job_id="7e1f0000-0000-4000-8000-00000000b10c",
+        job_name="train-llm-70b",
+        status="RUNNABLE",
+        created_at=now - timedelta(hours=3, minutes=12),
+        job_definition="train-llm:1",
+        container=requirements(32, 600_000, 8),
+    )
+    fake.block_job(blocked.job_id, "MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT")
+    for index in range(2):
+        fake.add_job(
+            "gpu-ondemand",
+            job_id=f"7e1f0000-0000-4000-8000-00000000b1{index:02d}",
+            job_name="finetune-vit",
+            status="RUNNABLE",
+            created_at=now - timedelta(hours=2, minutes=40 - index),
+            container=requirements(8, 30_000, 1),
+        )
+    for index in range(3):
+        fake.add_job(
+            "cpu-spot",
+            job_id=f"7e1f0000-0000-4000-8000-0000000c0d{index:02d}",
+            job_name="featurize",
+            status="RUNNABLE",
+            created_at=now - timedelta(minutes=6 - index),
+            job_definition="featurize:1",
+            container=requirements(2, 4096),
+        )
+    fake.add_job(
+        "cpu-spot",
+        job_id="7e1f0000-0000-4000-8000-0000000011c0",
+        job_name="simulate-matlab",
+        status="RUNNABLE",
+        created_at=now - timedelta(minutes=30),
+        container=requirements(2, 4096),
+        consumableResourceProperties={
+            "consumableResourceList": [{"consumableResource": "matlab-license", "quantity": 1}]
+        },
+    )
+    upstream = fake.add_job(
+        "etl",
+        job_id="7e1f0000-0000-4000-8000-00000000e7a1",
+        job_name="ingest-orders",
+        status="RUNNING",
+        created_at=now - timedelta(minutes=20),
+    )
+    fake.add_job(
+        "etl",
+        job_id="7e1f0000-0000-4000-8000-00000000e7a2",
+        job_name="compact-parquet",
+        status="PENDING",
+        created_at=now - timedelta(minutes=19),
+        dependsOn=[{"jobId": upstream.job_id}],
+    )
