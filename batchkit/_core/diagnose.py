@@ -1555,14 +1555,17 @@ class QueueHealth(_Part, frozen=True):
     blocked: BlockedReason | None = None
     """AWS's blocked-queue code of a job at the front."""
     checks_not_made: tuple[CheckNotMade, ...] = ()
+    as_of: datetime | None = None
+    """When AWS last updated the queue's snapshot (what ``front_wait`` is measured to)."""
     generated_at: datetime
 
     @property
     def front_wait(self) -> timedelta | None:
-        """How long the front job has been at the front."""
+        """How long the front job had been at the front when AWS last updated the snapshot
+        (the report's time when the snapshot says none)."""
         if self.front_since is None:
             return None
-        return max(self.generated_at - self.front_since, timedelta(0))
+        return max((self.as_of or self.generated_at) - self.front_since, timedelta(0))
 
     @property
     def healthy(self) -> bool:
@@ -1606,12 +1609,12 @@ def assemble_queue_health(
     """One queue's :class:`QueueHealth` from what was read (no I/O)."""
     head = None
     since = None
-    if (
-        snapshot is not None
-        and snapshot.front_of_queue is not None
-        and snapshot.front_of_queue.jobs
-    ):
-        first = snapshot.front_of_queue.jobs[0]
+    as_of = None
+    front_of_queue = snapshot.front_of_queue if snapshot is not None else None
+    if front_of_queue is not None:
+        as_of = front_of_queue.last_updated_at
+    if front_of_queue is not None and front_of_queue.jobs:
+        first = front_of_queue.jobs[0]
         head = _arn_id(first.job_arn) if first.job_arn else None
         since = first.earliest_time_at_position
     blocked = None
@@ -1629,5 +1632,6 @@ def assemble_queue_health(
         front_since=since,
         blocked=blocked,
         checks_not_made=tuple(not_made),
+        as_of=as_of,
         generated_at=now or datetime.now(timezone.utc),
     )

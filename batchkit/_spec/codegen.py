@@ -244,7 +244,13 @@ def member_name(value: str) -> str:
 def is_epoch_millis(name: str, shape: Shape) -> bool:
     """Batch sends times as epoch-millisecond longs named ``...At``; CloudWatch Logs as
     longs of its ``Timestamp`` shape ("milliseconds after Jan 1, 1970 00:00:00 UTC")."""
-    return shape.type_name == "long" and (name.endswith("At") or shape.name == "Timestamp")
+    return shape.type_name == "long" and (
+        name.endswith("At") or name in EPOCH_MILLIS_NAMES or shape.name == "Timestamp"
+    )
+
+
+#: Batch's epoch-millisecond longs whose names do not end in ``At``.
+EPOCH_MILLIS_NAMES = frozenset({"earliestTimeAtPosition"})
 
 
 @dataclass(frozen=True)

@@ -989,11 +989,12 @@ class BatchClient(_Client):
             max_items=max_items,
             starting_token=starting_token,
         )
+        if region is not None:
+            require_text("region", region)
+        self._open_client()  # its region is known once open
         where = region if region is not None else self.region_name
         if where is None:
             raise InvalidParameterError("region: this client has no region; pass region=")
-        where = require_text("region", where)
-        self._open_client()
         return self._pager(spec, opener=functools.partial(self.ec2_client, where))
 
 

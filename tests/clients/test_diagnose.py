@@ -290,7 +290,7 @@ def test_undetermined_from_aws_and_when_the_compute_cannot_be_read(fake: FakeAWS
     assert report.aws is not None
     assert report.aws.code == "UNDETERMINED"
     fake.inject(operation="DescribeComputeEnvironments", code="AccessDeniedException", status=403)
-    unread = why(fake, queued_job(fake).job_id)
+    unread = why(fake, queued_job(fake, minutes=10).job_id)  # ahead of the blocked one
     assert unread.kind == WaitKind.UNDETERMINED
     (note,) = unread.checks_not_made
     assert note.check == "DescribeComputeEnvironments"

@@ -21,7 +21,7 @@ class FrontOfQueueJobSummary(BatchKitModel, frozen=True):
     )
     """The ARN for a job in a named job queue."""
 
-    earliest_time_at_position: int | None = Field(
+    earliest_time_at_position: EpochMillis | None = Field(
         default=None,
         alias="earliestTimeAtPosition",
         description=(
@@ -75,7 +75,7 @@ class FrontOfQuotaShareJobSummary(BatchKitModel, frozen=True):
     )
     """The ARN for a job in a named quota share."""
 
-    earliest_time_at_position: int | None = Field(
+    earliest_time_at_position: EpochMillis | None = Field(
         default=None,
         alias="earliestTimeAtPosition",
         description=(
