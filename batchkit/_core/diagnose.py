@@ -645,7 +645,7 @@ def front_ids(snapshot: JobQueueSnapshot, job: JobDetail | None, limit: int = 20
     blocked."""
     ids: list[str] = []
     for arn in _front_arns(snapshot, job):
-        if job is not None and arn in (job.job_arn, job.job_id):
+        if job is not None and _names_job(arn, job):
             break
         ids.append(_arn_id(arn))
         if len(ids) >= limit:
@@ -670,9 +670,16 @@ def _share_of(snapshot: JobQueueSnapshot, job: JobDetail | None) -> str | None:
     if job is None or shares is None or not shares.quota_shares:
         return None
     for name, jobs in shares.quota_shares.items():
-        if any(j.job_arn in (job.job_arn, job.job_id) for j in jobs):
+        if any(_names_job(j.job_arn, job) for j in jobs):
             return name
     return None
+
+
+def _names_job(arn: str | None, job: JobDetail) -> bool:
+    """A snapshot entry's ARN is this job's (an entry without one names no job)."""
+    if arn is None:
+        return False
+    return arn in (job.job_arn, job.job_id) or arn.endswith(f"/{job.job_id}")
 
 
 def _arn_id(arn: str) -> str:
@@ -1249,7 +1256,7 @@ def position_of(evidence: WaitEvidence) -> QueuePosition | None:
     position = None
     since = None
     for index, entry in enumerate(listed):
-        if entry.job_arn in (job.job_arn, job.job_id):
+        if _names_job(entry.job_arn, job):
             position, since = index + 1, entry.earliest_time_at_position
             break
     head = listed[0] if listed else None

@@ -302,3 +302,24 @@ def test_check_not_made_reasons() -> None:
         operation="x", code="Boom\x1b[2J", message="m", request_id=None, http_status=500
     )
     assert "\x1b" not in check_not_made("x", other).reason
+
+
+def test_a_snapshot_entry_without_an_arn_names_no_job() -> None:
+    from batchkit._core.diagnose import position_of
+    from batchkit.models import JobQueueSnapshot
+
+    snapshot = JobQueueSnapshot.model_validate(
+        {
+            "frontOfQueue": {
+                "jobs": [
+                    {"earliestTimeAtPosition": 1},  # no jobArn
+                    {"jobArn": "arn:aws:batch:us-east-1:123456789012:job/j"},
+                ]
+            }
+        }
+    )
+    from_event = job()  # an event's detail may lack jobArn: matched by its id
+    assert from_event.job_arn is None
+    where = position_of(WaitEvidence(from_event, snapshot=snapshot))
+    assert where is not None
+    assert where.position == 2
