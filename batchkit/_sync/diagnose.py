@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from batchkit._core.checks import check_int, queue_ref
 from batchkit._core.diagnose import (
+    CheckNotMade,
     QueueEvidence,
     QueueHealth,
     WaitEvidence,
@@ -48,6 +49,7 @@ from batchkit._core.report import (
     check_report_job,
     children_plan,
 )
+from batchkit._core.text import escape_controls
 from batchkit._spec.operations import (
     DESCRIBE_COMPUTE_ENVIRONMENTS,
     DESCRIBE_CONSUMABLE_RESOURCE,
@@ -194,24 +196,21 @@ def _gather(
     return evidence
 
 
-def queue_evidence(batch: DiagnoseReader, queue: str) -> QueueEvidence:
-    """Read a queue, its compute environments, the instance sizes they may launch and its
-    snapshot -- stopping as soon as the queue alone decides (disabled, invalid, no usable
-    compute environment)."""
+def queue_evidence(
+    batch: DiagnoseReader, queue: str, found: JobQueueDetail | None = None
+) -> QueueEvidence:
+    """Read a queue (unless ``found``), its compute environments, the instance sizes they
+    may launch and its snapshot -- stopping as soon as the queue alone decides (disabled,
+    invalid, no usable compute environment)."""
     context = QueueEvidence()
-    try:
-        found = batch.job_queues([queue]).first()
-    except BatchKitError as error:
-        return context.missing(DESCRIBE_JOB_QUEUES.label, error)
     if found is None:
-        gone = NotFoundError(
-            operation=DESCRIBE_JOB_QUEUES.label,
-            code="NotFound",
-            message=f"job queue {queue} was not returned",
-            request_id=None,
-            http_status=None,
-        )
-        return context.missing(DESCRIBE_JOB_QUEUES.label, gone)
+        try:
+            found = batch.job_queues([queue]).first()
+        except BatchKitError as error:
+            return context.missing(DESCRIBE_JOB_QUEUES.label, error)
+        if found is None:
+            note = CheckNotMade(check=DESCRIBE_JOB_QUEUES.label, reason="the queue was not found")
+            return replace(context, not_made=(note,))
     context = replace(context, queue=found)
     if context.stops_early():
         return context
@@ -264,16 +263,16 @@ def why_queue(
     first; ``stuck=True`` keeps those held by something other than their turn."""
     name = queue_ref(queue)
     check_int("limit", limit, 1, 100)
-    context = queue_evidence(batch, name)
-    if context.queue is None:
-        problem = context.not_made[-1] if context.not_made else None
+    found = batch.job_queues([name]).first()  # the queue asked about: errors are raised
+    if found is None:
         raise NotFoundError(
             operation=DESCRIBE_JOB_QUEUES.label,
-            code="NotFound",
-            message=f"job queue {name}: {problem.reason if problem else 'not found'}",
+            code="JobQueueNotFound",
+            message=f"no job queue {escape_controls(name)!r} in this account and region",
             request_id=None,
             http_status=None,
         )
+    context = queue_evidence(batch, found.job_queue_arn, found)
     jobs = _front_jobs(batch, context, name, stuck=stuck, limit=limit)
     reports: list[WaitReport] = []
     for index, job in enumerate(jobs):

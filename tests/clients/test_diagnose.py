@@ -484,3 +484,20 @@ def test_queue_health(fake: FakeAWS) -> None:
     assert json.loads(json.dumps(etl.to_json_dict()))["healthy"] is False
     with pytest.raises(InvalidParameterError, match="runnable_limit"):
         batch.queue_health(runnable_limit=-1)
+
+
+def test_why_queue_of_an_unknown_queue_and_a_refused_one(fake: FakeAWS) -> None:
+    from batchkit import AccessDeniedError, NotFoundError
+
+    batch = fake.batch_client(NO_RETRY)
+    with pytest.raises(NotFoundError, match="no job queue 'nope'"):
+        batch.why_queue("nope")
+    fake.add_queue("q")
+    fake.inject(operation="DescribeJobQueues", code="AccessDeniedException", status=403)
+    with pytest.raises(AccessDeniedError):  # the queue asked about: its error is raised
+        batch.why_queue("q")
+    job = queued_job(fake)
+    fake.inject(operation="DescribeJobQueues", code="AccessDeniedException", status=403)
+    report = why(fake, job.job_id)  # for a job, the queue is evidence: a check not made
+    assert [n.check for n in report.checks_not_made] == ["DescribeJobQueues"]
+    assert report.kind == WaitKind.UNDETERMINED
