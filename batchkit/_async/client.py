@@ -1136,7 +1136,7 @@ class AsyncS3BatchOperationsClient(_Client):
         >>> from batchkit.testing import FakeAWS
         >>> fake = FakeAWS()
         >>> job = fake.add_s3_job(status="Failed")
-        >>> fake.set_s3_job_details(job.job_id, failure_reasons=[
+        >>> fake.set_s3_job_details(job, failure_reasons=[
         ...     ("ManifestNotFound", "the manifest object does not exist")])
         >>> async def main() -> None:
         ...     async with fake.async_s3_client() as s3:

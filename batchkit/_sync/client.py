@@ -1116,7 +1116,7 @@ class S3BatchOperationsClient(_Client):
         >>> from batchkit.testing import FakeAWS
         >>> fake = FakeAWS()
         >>> job = fake.add_s3_job(status="Failed")
-        >>> fake.set_s3_job_details(job.job_id, failure_reasons=[
+        >>> fake.set_s3_job_details(job, failure_reasons=[
         ...     ("ManifestNotFound", "the manifest object does not exist")])
         >>> def main() -> None:
         ...     with fake.s3_client() as s3:

@@ -192,7 +192,9 @@ def test_definitions_resources_snapshot_and_service_jobs_on_the_fake(face: Any) 
     with pytest.raises(InvalidRequestError, match="does not exist"):
         batch.describe_consumable_resource("nope")
     job = fake.add_job("etl", status="RUNNABLE")
-    snapshot = batch.queue_snapshot(batch.job_queues(["etl"]).first())
+    etl = batch.job_queues(["etl"]).first()
+    assert etl is not None
+    snapshot = batch.queue_snapshot(etl)
     assert snapshot.front_of_queue is not None
     assert [j.job_arn for j in snapshot.front_of_queue.jobs or ()] == [job.job_arn]
     with pytest.raises(InvalidRequestError, match="does not exist"):
@@ -228,7 +230,7 @@ def test_s3_describe_job_and_why(face: Any) -> None:
     s3 = fake.s3_client()
     failed = fake.add_s3_job(status="Failed", description="copy", total=10, succeeded=0, failed=0)
     fake.set_s3_job_details(
-        failed.job_id,
+        failed,
         failure_reasons=[("ManifestNotFound", "the manifest <b>object</b> does not exist")],
         status_update_reason="Job failed",
         report={
@@ -239,7 +241,7 @@ def test_s3_describe_job_and_why(face: Any) -> None:
             "ReportScope": "FailedTasksOnly",
         },
     )
-    detail = s3.describe_job(failed.job_id)
+    detail = s3.describe_job(failed)
     assert isinstance(detail, S3BatchJobDetail)
     assert detail.failure_reasons is not None
     assert detail.failure_reasons[0].failure_code == "ManifestNotFound"
@@ -255,12 +257,12 @@ def test_s3_describe_job_and_why(face: Any) -> None:
     assert report.job_url is not None
     assert report.job_url.endswith("region=us-east-1")
     suspended = fake.add_s3_job(status="Suspended")
-    fake.set_s3_job_details(suspended.job_id, suspended_cause="AwaitingConfirmation")
-    waiting = s3.why(suspended.job_id)
+    fake.set_s3_job_details(suspended, suspended_cause="AwaitingConfirmation")
+    waiting = s3.why(suspended)
     assert waiting.summary == "suspended: AwaitingConfirmation"
     assert "confirm it" in waiting.advice
     partial = fake.add_s3_job(status="Complete", total=100, succeeded=97, failed=3)
-    done = s3.why(partial.job_id)
+    done = s3.why(partial)
     assert done.failed
     assert done.progress == 1.0
     assert "3 task(s) failed" in done.advice

@@ -436,7 +436,7 @@ def test_why_takes_a_summary_or_a_detail(fake: FakeAWS) -> None:
     assert why(fake, job).kind == WaitKind.QUEUED
     assert fake.calls("DescribeJobs") == before  # a detail is not described again
     with pytest.raises(InvalidParameterError, match="job: expected a job id"):
-        batch.why(42)
+        batch.why(42)  # type: ignore[arg-type]
 
 
 # ----------------------------------------------------------------------------- queues

@@ -98,4 +98,4 @@ def test_an_s3_description_without_its_job_is_an_error() -> None:
     )
     s3: S3BatchOperationsClient = fake.s3_client(config=NO_RETRY)
     with pytest.raises(ResponseValidationError, match="lacks the required member Job"):
-        s3.describe_job(job.job_id)
+        s3.describe_job(job)

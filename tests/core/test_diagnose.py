@@ -251,7 +251,7 @@ def test_precedence_table() -> None:
             "availableQuantity": 0,
         }
     )
-    wanting = {
+    wanting: dict[str, Any] = {
         "consumableResourceProperties": {
             "consumableResourceList": [{"consumableResource": "lic", "quantity": 1}]
         }

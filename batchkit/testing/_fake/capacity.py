@@ -50,6 +50,7 @@ if TYPE_CHECKING:
         ConsumableResourceDetail,
         EC2InstanceTypeInfo,
         JobDefinition,
+        S3BatchJob,
     )
 
 __all__ = ["CapacityMixin"]
@@ -396,7 +397,7 @@ class CapacityMixin:
 
     def set_s3_job_details(
         self,
-        job_id: str,
+        job: S3BatchJob | str,
         *,
         failure_reasons: Iterable[tuple[str, str]] = (),
         suspended_cause: str | None = None,
@@ -406,7 +407,9 @@ class CapacityMixin:
     ) -> None:
         """What S3 Control DescribeJob adds to a stored S3 job: ``(code, reason)`` failure
         reasons, the suspended cause, the status update reason, the ``Report`` settings
-        (wire dict) and any other JobDescriptor wire member."""
+        (wire dict) and any other JobDescriptor wire member.  ``job``: the job (as
+        ``add_s3_job`` returned it) or its id."""
+        job_id = job if isinstance(job, str) else str(job.job_id)
         extra: dict[str, Any] = dict(members)
         reasons = [{"FailureCode": c, "FailureReason": r} for c, r in failure_reasons]
         if reasons:
