@@ -342,7 +342,7 @@ def children_plan(job: JobDetail) -> tuple[str, dict[str, Any], dict[str, int] |
     children, the counts per status AWS already gives -- an array's ``statusSummary`` -- or
     None to count them from the listing); None for a job that is no parent."""
     if job.array_properties is not None and job.array_properties.index is None:
-        counts = dict(job.array_properties.status_summary or {})
+        counts = {k: v for k, v in (job.array_properties.status_summary or {}).items() if v}
         return "array", {"array_job_id": job.job_id}, counts or None
     if job.node_properties is not None and job.node_details is None:
         return "multi-node", {"multi_node_job_id": job.job_id}, None
