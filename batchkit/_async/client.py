@@ -97,7 +97,8 @@ class _Client(ClientBase):
     def _pager(self, spec: ListingSpec, opener: Callable[[], Any] | None = None) -> AsyncPager[Any]:
         """A pager over one listing, or over several sub-listings one after the other
         (``opener``: the listing is another service's, whose client it opens on first use)."""
-        raw = self._open_client() if opener is None else None
+        own = self._open_client()
+        raw = own if opener is None else None
         return AsyncPager(
             [
                 AsyncPageSource(
@@ -110,7 +111,7 @@ class _Client(ClientBase):
                 )
                 for request in spec.requests
             ],
-            ahead=self._ahead_of(raw),
+            ahead=self._ahead_of(own),  # bounded by this client's connection pool
             **spec.pager_options(),
         )
 

@@ -41,10 +41,10 @@ Behaviour (each rule is tested in ``tests/fake/test_fake.py``):
   second per operation, on a clock you can simulate); jobs move on with ``set_job_status``.
 
 This module is the facade; the parts import the store, never the facade: ``state`` (the store
-and its one API), ``batch``, ``s3`` and ``logs`` (the operations), ``capacity`` (compute environments, instance
-types, snapshots, consumable resources, job definitions, service job and S3 job details: a mixin
-with its own state), ``paging``, ``seeding`` (what ``add_*`` stores), ``faults``, ``lifecycle``
-and ``demo_account``.
+and its one API), ``batch``, ``s3`` and ``logs`` (the operations), ``capacity`` (compute
+environments, instance types, snapshots, consumable resources, job definitions, service job and
+S3 job details: a mixin with its own state), ``paging``, ``seeding`` (what ``add_*`` stores),
+``faults``, ``lifecycle`` and ``demo_account``.
 """
 
 from __future__ import annotations
