@@ -503,9 +503,15 @@ def plan_consumable_resource(resource: object) -> Call:
     return Call(DESCRIBE_CONSUMABLE_RESOURCE, request)
 
 
+_SERVICE_JOB_ARN = re.compile(r"arn:[a-z0-9-]+:batch:[a-z0-9-]+:[0-9]{12}:service-job/(?P<id>.+)")
+
+
 def plan_service_job(job: object) -> Call:
-    """Check ``describe_service_job``'s argument (id, ARN, summary or detail)."""
-    return Call(DESCRIBE_SERVICE_JOB, {"jobId": job_id_of(job, "job")})
+    """Check ``describe_service_job``'s argument (id, ARN, summary or detail): DescribeServiceJob
+    takes the id, so an ARN is sent as the id it names."""
+    value = job_id_of(job, "job")
+    match = _SERVICE_JOB_ARN.fullmatch(value)
+    return Call(DESCRIBE_SERVICE_JOB, {"jobId": match["id"] if match else value})
 
 
 _S3_JOB_ID = re.compile(r"[a-zA-Z0-9\-_]{5,36}")

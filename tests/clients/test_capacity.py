@@ -200,6 +200,8 @@ def test_definitions_resources_snapshot_and_service_jobs_on_the_fake(face: Any) 
     with pytest.raises(InvalidRequestError, match="does not exist"):
         batch.queue_snapshot("nope")
     service = fake.add_service_job("sm", status="RUNNABLE", statusReason="x")
+    assert batch.describe_service_job(service.job_arn or "").job_id == service.job_id
+    assert fake.requests[-1] == ("DescribeServiceJob", {"jobId": service.job_id})  # not the ARN
     described = batch.describe_service_job(service)
     assert described.job_name == service.job_name
     assert described.started_at is None  # not started: AWS omits the "required" member

@@ -70,7 +70,7 @@ def _queue_jobs(state: State, queue: str) -> list[dict[str, Any]]:
 def _service_job(state: State, job_id: str) -> tuple[str, dict[str, Any]] | None:
     for queue in state.queues():
         for summary in state.service_job_summaries(queue.name):
-            if job_id in (summary["jobId"], summary.get("jobArn")):
+            if job_id == summary["jobId"]:  # DescribeServiceJob takes the id
                 return queue.name, summary
     return None
 
