@@ -48,9 +48,32 @@ from batchkit._sync.watch import Watch
 from batchkit._version import __version__
 
 if _typing.TYPE_CHECKING:
+    from batchkit._core.diagnose import (
+        BlockedReason,
+        CheckNotMade,
+        ComputeEnvironmentState,
+        ConsumableShortfall,
+        Dependency,
+        InstanceFit,
+        QueueHealth,
+        QueuePosition,
+        QueueState,
+        Requirement,
+        Shortfall,
+        WaitKind,
+        WaitReport,
+    )
     from batchkit._core.locations import LogLocation
     from batchkit._core.logs import FollowPolicy, LogEvent
-    from batchkit._core.report import AttemptReport, FailureKind, FailureReport
+    from batchkit._core.report import (
+        AttemptReport,
+        ChildrenSummary,
+        FailureGroup,
+        FailureKind,
+        FailureReport,
+        JobReport,
+    )
+    from batchkit._core.s3report import S3Failure, S3StatusReport
 
     #: The botocore version the models were generated from.
     BOTOCORE_VERSION: str
@@ -64,14 +87,22 @@ __all__ = [
     "AttemptReport",
     "BatchClient",
     "BatchKitError",
+    "BlockedReason",
+    "CheckNotMade",
+    "ChildrenSummary",
     "Clock",
+    "ComputeEnvironmentState",
     "ConnectError",
+    "ConsumableShortfall",
     "CredentialsError",
+    "Dependency",
     "EksJobLogsError",
+    "FailureGroup",
     "FailureKind",
     "FailureReport",
     "FollowPolicy",
     "HasJobId",
+    "InstanceFit",
     "InvalidFilterError",
     "InvalidParameterError",
     "InvalidRequestError",
@@ -80,6 +111,7 @@ __all__ = [
     "JobGoneError",
     "JobNotFoundError",
     "JobPager",
+    "JobReport",
     "LogDriverError",
     "LogEvent",
     "LogLocation",
@@ -89,16 +121,25 @@ __all__ = [
     "NotFoundError",
     "Page",
     "Pager",
+    "QueueHealth",
+    "QueuePosition",
+    "QueueState",
     "RequestTimeoutError",
+    "Requirement",
     "ResponseValidationError",
     "S3BatchOperationsClient",
+    "S3Failure",
+    "S3StatusReport",
     "ServiceError",
+    "Shortfall",
     "SkippedItem",
     "StatusChange",
     "SystemClock",
     "ThrottlingError",
     "TokenCycleError",
     "TransportError",
+    "WaitKind",
+    "WaitReport",
     "WaitTimeoutError",
     "Watch",
     "__version__",

@@ -14,7 +14,7 @@ import botocore.session
 from botocore.model import ListShape, MapShape, Shape, StringShape, StructureShape
 from hypothesis import strategies as st
 
-from batchkit._spec.codegen import NOT_REALLY_REQUIRED, is_epoch_millis
+from batchkit._spec.codegen import NOT_REALLY_REQUIRED, is_epoch_millis, item_shape
 
 # The datetime range Python can represent, in epoch milliseconds.
 MIN_MS = -62135596800000
@@ -26,13 +26,10 @@ _cache: dict[tuple[str, str, str], st.SearchStrategy[Any]] = {}
 unknown_enum_values = st.text(alphabet=string.ascii_uppercase + "_", min_size=1, max_size=12)
 
 
-def output_item_shape(service: str, operation: str, member: str) -> StructureShape:
-    output = _session.get_service_model(service).operation_model(operation).output_shape
-    assert output is not None
-    items = output.members[member]
-    assert isinstance(items, ListShape)
-    assert isinstance(items.member, StructureShape)
-    return items.member
+def output_item_shape(service: str, operation: str, member: str | None) -> StructureShape:
+    """One item's structure: a list member's items, a structure member, or (``member`` None)
+    the whole output (the operations table's ``result_kind``)."""
+    return item_shape(service, operation, member)
 
 
 def wire(service: str, shape: Shape, name: str = "") -> st.SearchStrategy[Any]:

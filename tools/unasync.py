@@ -36,6 +36,7 @@ GENERATED = (
     "watch.py",
     "logs.py",
     "report.py",
+    "diagnose.py",
     "client.py",
     "archive.py",
 )

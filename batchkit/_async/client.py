@@ -21,10 +21,11 @@ ingest 2
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, Iterable
+import functools
+from collections.abc import AsyncIterable, Callable, Iterable
 from dataclasses import replace
 from functools import partial
-from typing import TYPE_CHECKING, Any, overload
+from typing import TYPE_CHECKING, Any, cast, overload
 
 from batchkit._async.describe import AsyncJobDetails
 from batchkit._async.merge import AsyncMergedPager, AsyncMergedSource, merge_pagers
@@ -33,16 +34,29 @@ from batchkit._async.runtime import ClientBase, read_ids
 from batchkit._async.source import AsyncPageSource
 from batchkit._async.watch import AsyncWatch
 from batchkit._core.checks import HasJobId, check_account_id, check_int, require_text
-from batchkit._core.errors import InvalidParameterError, JobNotFoundError
+from batchkit._core.errors import (
+    InvalidParameterError,
+    JobNotFoundError,
+    ResponseValidationError,
+)
 from batchkit._core.plans import (
+    Call,
     ListingSpec,
     OnInvalid,
     check_on_invalid,
+    plan_compute_environments,
+    plan_consumable_resource,
+    plan_consumable_resources,
+    plan_instance_types,
+    plan_job_definitions,
     plan_job_queues,
     plan_list_jobs,
     plan_list_service_jobs,
     plan_merged,
+    plan_queue_snapshot,
+    plan_s3_describe_job,
     plan_s3_list_jobs,
+    plan_service_job,
     plan_watch,
     pool_size,
 )
@@ -55,17 +69,27 @@ if TYPE_CHECKING:
     from types_aiobotocore_batch.client import BatchClient as RawBatchClient
     from types_aiobotocore_s3control.client import S3ControlClient as RawS3ControlClient
 
+    from batchkit._core.diagnose import QueueHealth, WaitReport
     from batchkit._core.filters import JobFilter
     from batchkit._core.logs import FollowPolicy, LogEvent
     from batchkit._core.report import FailureReport
+    from batchkit._core.s3report import S3StatusReport
     from batchkit._core.watch import AsyncClock, Clock, Interval
     from batchkit.models import (
+        ComputeEnvironmentDetail,
+        ConsumableResourceDetail,
+        ConsumableResourceSummary,
+        EC2InstanceTypeInfo,
+        JobDefinition,
         JobDetail,
         JobQueueDetail,
+        JobQueueSnapshot,
         JobStatus,
         JobSummary,
         S3BatchJob,
+        S3BatchJobDetail,
         S3JobStatus,
+        ServiceJobDetail,
         ServiceJobStatus,
         ServiceJobSummary,
     )
@@ -75,12 +99,17 @@ __all__ = ["AsyncBatchClient", "AsyncS3BatchOperationsClient"]
 
 class _Client(ClientBase):
     def _pager(
-        self, spec: ListingSpec, on_invalid: object = ListingSpec.on_invalid
+        self,
+        spec: ListingSpec,
+        on_invalid: object = ListingSpec.on_invalid,
+        opener: Callable[[], Any] | None = None,
     ) -> AsyncPager[Any]:
         """A pager over one listing, over several sub-listings one after the other, or over
         several sub-listings merged newest first (``spec.merged``: one per status);
-        ``on_invalid`` checked (before any request) into the spec."""
-        raw = self._open_client()
+        ``on_invalid`` checked (before any request) into the spec; ``opener``: the listing is
+        another service's, whose client it opens on first use."""
+        own = self._open_client()
+        raw = own if opener is None else None
         spec = replace(spec, on_invalid=check_on_invalid(on_invalid))
         if spec.merged:
             source = AsyncMergedSource(partial(self._merge, spec))
@@ -88,11 +117,16 @@ class _Client(ClientBase):
         return AsyncPager(
             [
                 AsyncPageSource(
-                    raw, spec.operation, request, fast=self._fast, on_invalid=spec.on_invalid
+                    raw,
+                    spec.operation,
+                    request,
+                    fast=self._fast,
+                    on_invalid=spec.on_invalid,
+                    opener=opener,
                 )
                 for request in spec.requests
             ],
-            ahead=self._ahead_of(raw),
+            ahead=self._ahead_of(own),  # bounded by this client's connection pool
             **spec.pager_options(),
         )
 
@@ -106,6 +140,18 @@ class _Client(ClientBase):
             pagers.append(pager)
         options = spec.pager_options()
         return merge_pagers(pagers, spec.merged, label=options["label"], model=options["model"])
+
+    async def _one(self, call: Call) -> Any:
+        """The one object an operation answers with (a snapshot, a description)."""
+        source: AsyncPageSource[Any] = AsyncPageSource(
+            self._open_client(), call.operation, call.request, fast=self._fast
+        )
+        page = await source.call(call.request)
+        if not page.items:
+            raise ResponseValidationError(
+                f"{call.operation.label}: the response has no {call.operation.item_model}"
+            )
+        return page.items[0]
 
 
 class AsyncBatchClient(_Client):
@@ -679,41 +725,348 @@ class AsyncBatchClient(_Client):
             starting_token=starting_token,
         )
 
-    async def why(self, job: JobDetail | str, *, lines: int = 20) -> FailureReport:
-        """Why a job failed: a :class:`~batchkit.FailureReport` of its status, every attempt,
-        the last ``lines`` lines of the failing attempt's log and a classification to branch
-        on.
+    async def why(
+        self, job: JobDetail | JobSummary | str, *, lines: int = 20
+    ) -> FailureReport | WaitReport:
+        """Why a job failed -- or why it has not started: one call, with the evidence.
 
-        For an array or multi-node parent the report is about its first failed child (or
-        node).  Logs that cannot be read (another log driver, an expired stream, no
-        permission) do not fail the report: ``report.logs_error`` says why they are missing.
+        A job that has not started (SUBMITTED, PENDING, RUNNABLE, STARTING) gets a
+        :class:`~batchkit.WaitReport`: a :class:`~batchkit.WaitKind` to branch on
+        (``DEPENDENCY``, ``QUEUE_DISABLED``, ``RESOURCE_REQUIREMENT``, ``CAPACITY``...,
+        ``QUEUED`` when nothing is wrong), the evidence (its queue, compute environments
+        with their vCPU figures, its position at the front of the queue and since when,
+        AWS's blocked-queue code and message, what it asks for and the shortfall) and advice
+        -- from its dependencies, queue, compute environments, EC2 instance sizes, the
+        queue's snapshot and its consumable resources (docs/stuck-jobs.md).  A check that
+        cannot be made (no permission for EC2 ``DescribeInstanceTypes``, an operation the
+        endpoint lacks) is listed in ``checks_not_made``, never an error.
+
+        Any other job gets a :class:`~batchkit.FailureReport`: its status, every attempt,
+        the last ``lines`` lines of the failing attempt's log and a
+        :class:`~batchkit.FailureKind`.  Logs that cannot be read do not fail it
+        (``logs_error`` says why).  An array or multi-node parent's report carries
+        ``children``: counts per status and the failures grouped by kind, exit code and
+        reason; a waiting array parent's report is about its furthest-along waiting child.
 
         Args:
-            job: A ``JobDetail``, job id or job ARN.
-            lines: How many of the last log lines to include (0..10000).
+            job: A job id, job ARN, ``JobSummary`` or ``JobDetail``.
+            lines: How many of the last log lines a failure report includes (0..10000).
 
         Returns:
-            A :class:`~batchkit.FailureReport`; ``print()`` it in a terminal, show it in a
-            notebook.
+            A :class:`~batchkit.WaitReport` or a :class:`~batchkit.FailureReport` (both
+            :class:`~batchkit.JobReport`: narrow with ``isinstance``); ``print()`` it in a
+            terminal, show it in a notebook, ``to_json_dict()`` it for programs.
 
         Raises:
+            InvalidParameterError: A bad argument (before any request).
             JobNotFoundError: No such job.
 
         >>> import asyncio
         >>> from batchkit.testing import FakeAWS
         >>> fake = FakeAWS()
-        >>> job = fake.add_job("q", status="FAILED", exit_code=137,
-        ...                    status_reason="OutOfMemoryError: Container killed")
+        >>> failed = fake.add_job("q", status="FAILED", exit_code=137,
+        ...                       status_reason="OutOfMemoryError: Container killed")
+        >>> _ = fake.add_compute_environment("ce", desired_vcpus=16, max_vcpus=16)
+        >>> _ = fake.configure_queue("busy", compute_environments=["ce"])
+        >>> stuck = fake.add_job("busy", status="RUNNABLE")
         >>> async def main() -> None:
         ...     async with fake.async_batch_client() as batch:
-        ...         report = await batch.why(job.job_id)
-        ...         print(report.kind)
+        ...         print((await batch.why(failed.job_id)).kind)
+        ...         print((await batch.why(stuck.job_id)).kind)
         >>> asyncio.run(main())
         OUT_OF_MEMORY
+        MAX_RESOURCE
         """
-        from batchkit._async.report import build_report  # deferred: the report models
+        from batchkit._async.diagnose import explain  # deferred: the report models
 
-        return await build_report(self, job, lines=lines)
+        return await explain(self, job, lines=lines)
+
+    async def why_queue(
+        self, queue: JobQueueDetail | str, *, stuck: bool = False, limit: int = 10
+    ) -> list[WaitReport]:
+        """The :class:`~batchkit.WaitReport` s of the jobs at the front of a queue.
+
+        The front is the queue's snapshot (GetJobQueueSnapshot: the first 100 RUNNABLE
+        jobs, in scheduling order); the queue, its compute environments and instance sizes
+        are read once for all of them.  ``stuck=True`` keeps the jobs held by something other
+        than their turn -- typically the one AWS marked with a blocked-queue code -- and
+        leaves out those merely waiting behind it.
+
+        Args:
+            queue: The queue's name, ARN or ``JobQueueDetail``.
+            stuck: Only the jobs that are stuck (kind not ``QUEUED``/``DEPENDENCY``/
+                ``STARTING``/``BEHIND_BLOCKED_JOB``).
+            limit: At most this many reports (1..100).
+
+        Returns:
+            The reports, front of the queue first.
+
+        Raises:
+            InvalidParameterError: A bad argument (before any request).
+            NotFoundError: The queue could not be read.
+        """
+        from batchkit._async.diagnose import why_queue
+
+        return await why_queue(self, queue, stuck=stuck, limit=limit)
+
+    async def queue_health(
+        self,
+        queues: Iterable[JobQueueDetail | str] | str | None = None,
+        *,
+        runnable_limit: int = 1000,
+    ) -> list[QueueHealth]:
+        """Every job queue (or the ones named) at a glance: a :class:`~batchkit.QueueHealth`
+        each -- state and status, compute environments with desired/max vCPUs, how many jobs
+        are RUNNABLE, how long the front job has waited, and AWS's blocked-queue code if a
+        job at the front carries one.
+
+        Reads: DescribeJobQueues and DescribeComputeEnvironments once, then per queue a
+        RUNNABLE listing (counting stops at ``runnable_limit``), its snapshot and the first
+        five front jobs.  A read that fails is in the queue's ``checks_not_made``.
+
+        Args:
+            queues: Queue names, ARNs or details (None: every queue).
+            runnable_limit: Count RUNNABLE jobs up to this many (0: do not count).
+
+        Returns:
+            One ``QueueHealth`` per queue, in DescribeJobQueues' order.
+
+        Raises:
+            InvalidParameterError: A bad argument (before any request).
+            BatchKitError: DescribeJobQueues failed.
+
+        >>> import asyncio
+        >>> from batchkit.testing import FakeAWS
+        >>> fake = FakeAWS()
+        >>> _ = fake.add_compute_environment("spot", type="SPOT", max_vcpus=256)
+        >>> _ = fake.configure_queue("etl", compute_environments=["spot"])
+        >>> _ = fake.add_job("etl", status="RUNNABLE")
+        >>> async def main() -> None:
+        ...     async with fake.async_batch_client() as batch:
+        ...         (etl,) = await batch.queue_health(["etl"])
+        ...         print(etl.queue.name, etl.runnable, etl.healthy)
+        >>> asyncio.run(main())
+        etl 1 True
+        """
+        from batchkit._async.diagnose import queue_health
+
+        return await queue_health(self, queues, runnable_limit=runnable_limit)
+
+    def compute_environments(
+        self,
+        names: Iterable[str] | None = None,
+        *,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> AsyncPager[ComputeEnvironmentDetail]:
+        """The compute environments of the account and region (DescribeComputeEnvironments),
+        or the ones named: state, status (and why), type, min/desired/max vCPUs, instance
+        types, allocation strategy.
+
+        Args:
+            names: Compute environment names or ARNs (at most 100); None for every one.
+            page_size: Compute environments per request (1..100).
+            max_items: Stop after this many.
+            starting_token: A ``resume_token`` or ``next_token`` to continue from.
+
+        Returns:
+            A lazy :class:`AsyncPager` of ``ComputeEnvironmentDetail``.
+
+        Raises:
+            InvalidParameterError: Bad arguments (before any request).
+
+        >>> import asyncio
+        >>> from batchkit.testing import FakeAWS
+        >>> fake = FakeAWS()
+        >>> _ = fake.add_compute_environment("spot", type="SPOT", max_vcpus=256)
+        >>> async def main() -> None:
+        ...     async with fake.async_batch_client() as batch:
+        ...         ce = await batch.compute_environments(["spot"]).first()
+        ...         print(ce.compute_environment_name, ce.compute_resources.maxv_cpus)
+        >>> asyncio.run(main())
+        spot 256
+        """
+        return self._pager(
+            plan_compute_environments(
+                names, page_size=page_size, max_items=max_items, starting_token=starting_token
+            )
+        )
+
+    def job_definitions(
+        self,
+        definitions: Iterable[str] | None = None,
+        *,
+        name: str | None = None,
+        status: str | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> AsyncPager[JobDefinition]:
+        """Job definitions (DescribeJobDefinitions): the ones named, every revision of one
+        name, or all; ``status`` ``ACTIVE`` or ``INACTIVE``.
+
+        Args:
+            definitions: ``name:revision`` or ARNs (at most 100).
+            name: Every revision of this definition name (instead of ``definitions``).
+            status: ``ACTIVE`` or ``INACTIVE`` (any case).
+            page_size: Definitions per request (1..100).
+            max_items: Stop after this many.
+            starting_token: A ``resume_token`` or ``next_token`` to continue from.
+
+        Returns:
+            A lazy :class:`AsyncPager` of ``JobDefinition``.
+
+        Raises:
+            InvalidParameterError: Bad arguments (before any request).
+        """
+        return self._pager(
+            plan_job_definitions(
+                definitions,
+                name=name,
+                status=status,
+                page_size=page_size,
+                max_items=max_items,
+                starting_token=starting_token,
+            )
+        )
+
+    def consumable_resources(
+        self,
+        *,
+        name: str | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> AsyncPager[ConsumableResourceSummary]:
+        """Consumable resources (ListConsumableResources): total and in-use quantities.
+
+        Args:
+            name: Only this name (case-insensitive; ``prefix*`` for a prefix).
+            page_size: Resources per request (1..100).
+            max_items: Stop after this many.
+            starting_token: A ``resume_token`` or ``next_token`` to continue from.
+
+        Returns:
+            A lazy :class:`AsyncPager` of ``ConsumableResourceSummary``.
+
+        Raises:
+            InvalidParameterError: Bad arguments (before any request).
+        """
+        return self._pager(
+            plan_consumable_resources(
+                name, page_size=page_size, max_items=max_items, starting_token=starting_token
+            )
+        )
+
+    async def describe_consumable_resource(
+        self, resource: ConsumableResourceSummary | str
+    ) -> ConsumableResourceDetail:
+        """One consumable resource (DescribeConsumableResource): total, in use, available.
+
+        Args:
+            resource: Its name, ARN or ``ConsumableResourceSummary``.
+
+        Returns:
+            Its ``ConsumableResourceDetail``.
+
+        Raises:
+            InvalidParameterError: A bad argument (before any request).
+            BatchKitError: The request failed (an unknown resource: ``InvalidRequestError``).
+        """
+        return cast("ConsumableResourceDetail", await self._one(plan_consumable_resource(resource)))
+
+    async def queue_snapshot(self, queue: JobQueueDetail | str) -> JobQueueSnapshot:
+        """The front of a queue (GetJobQueueSnapshot): its first 100 RUNNABLE jobs in
+        scheduling order with ``earliest_time_at_position`` (per quota share too), and its
+        capacity usage.
+
+        Args:
+            queue: The queue's name, ARN or ``JobQueueDetail``.
+
+        Returns:
+            A ``JobQueueSnapshot``.
+
+        Raises:
+            InvalidParameterError: A bad argument (before any request).
+            BatchKitError: The request failed (an unknown queue: ``InvalidRequestError``).
+
+        >>> import asyncio
+        >>> from batchkit.testing import FakeAWS
+        >>> fake = FakeAWS()
+        >>> job = fake.add_job("etl", status="RUNNABLE")
+        >>> async def main() -> None:
+        ...     async with fake.async_batch_client() as batch:
+        ...         snapshot = await batch.queue_snapshot("etl")
+        ...         print(snapshot.front_of_queue.jobs[0].job_arn == job.job_arn)
+        >>> asyncio.run(main())
+        True
+        """
+        return cast("JobQueueSnapshot", await self._one(plan_queue_snapshot(queue)))
+
+    async def describe_service_job(
+        self, job: ServiceJobSummary | ServiceJobDetail | str
+    ) -> ServiceJobDetail:
+        """One service job (DescribeServiceJob: a SageMaker training job run by Batch), with
+        its attempts, retry and timeout settings and ``status_reason``.
+
+        Args:
+            job: Its id, ARN, ``ServiceJobSummary`` or ``ServiceJobDetail``.
+
+        Returns:
+            Its ``ServiceJobDetail``.
+
+        Raises:
+            InvalidParameterError: A bad argument (before any request).
+            BatchKitError: The request failed (an unknown job: ``InvalidRequestError``).
+        """
+        return cast("ServiceJobDetail", await self._one(plan_service_job(job)))
+
+    def instance_types(
+        self,
+        names: Iterable[str] | None = None,
+        *,
+        families: Iterable[str] | None = None,
+        region: str | None = None,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+    ) -> AsyncPager[EC2InstanceTypeInfo]:
+        """EC2 instance types (DescribeInstanceTypes): vCPUs, memory, GPUs... -- what a
+        compute environment's instances give a job.
+
+        Read with an EC2 client made like the CloudWatch Logs ones (this client's session,
+        config and endpoint URL), for ``region`` (default: this client's), closed with this
+        client.
+
+        Args:
+            names: Instance types (``m5.large``), at most 100.
+            families: Whole families (``m5``: every size), at most 100 with ``names``.
+            region: The region to ask (default this client's).
+            page_size: Types per request (5..100: EC2's limits).
+            max_items: Stop after this many.
+            starting_token: A ``resume_token`` or ``next_token`` to continue from.
+
+        Returns:
+            A lazy :class:`AsyncPager` of ``EC2InstanceTypeInfo``.
+
+        Raises:
+            InvalidParameterError: Bad arguments (before any request).
+        """
+        spec = plan_instance_types(
+            names,
+            families=families,
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+        )
+        if region is not None:
+            require_text("region", region)
+        self._open_client()  # its region is known once open
+        where = region if region is not None else self.region_name
+        if where is None:
+            raise InvalidParameterError("region: this client has no region; pass region=")
+        return self._pager(spec, opener=functools.partial(self.ec2_client, where))
 
 
 class AsyncS3BatchOperationsClient(_Client):
@@ -803,3 +1156,54 @@ class AsyncS3BatchOperationsClient(_Client):
             starting_token=starting_token,
         )
         return self._pager(spec, on_invalid)
+
+    async def describe_job(self, job: S3BatchJob | str) -> S3BatchJobDetail:
+        """One job in full (S3 Control DescribeJob): its manifest, operation, progress with
+        timers, ``FailureReasons``, ``StatusUpdateReason``, ``SuspendedCause``, report
+        settings -- what ``list_jobs`` lacks.
+
+        Args:
+            job: The job id, or an ``S3BatchJob`` from :meth:`list_jobs`.
+
+        Returns:
+            Its ``S3BatchJobDetail``.
+
+        Raises:
+            InvalidParameterError: A bad argument (before any request).
+            BatchKitError: The request failed (an unknown job: ``NotFoundError``).
+        """
+        return cast(
+            "S3BatchJobDetail", await self._one(plan_s3_describe_job(self._account_id, job))
+        )
+
+    async def why(self, job: S3BatchJob | str) -> S3StatusReport:
+        """Why a job is where it is: an :class:`~batchkit.S3StatusReport` of its status,
+        failure reasons, suspended cause, progress and where its completion report goes,
+        with advice.
+
+        Args:
+            job: The job id, or an ``S3BatchJob`` from :meth:`list_jobs`.
+
+        Returns:
+            The report (``print()`` it, show it in a notebook, ``to_json_dict()``).
+
+        Raises:
+            InvalidParameterError: A bad argument (before any request).
+            BatchKitError: DescribeJob failed.
+
+        >>> import asyncio
+        >>> from batchkit.testing import FakeAWS
+        >>> fake = FakeAWS()
+        >>> job = fake.add_s3_job(status="Failed")
+        >>> fake.set_s3_job_details(job, failure_reasons=[
+        ...     ("ManifestNotFound", "the manifest object does not exist")])
+        >>> async def main() -> None:
+        ...     async with fake.async_s3_client() as s3:
+        ...         print((await s3.why(job.job_id)).summary)
+        >>> asyncio.run(main())
+        failed: ManifestNotFound: the manifest object does not exist
+        """
+        from batchkit._core.s3report import assemble_s3_report  # deferred: the report models
+
+        detail = await self.describe_job(job)
+        return assemble_s3_report(detail, region=self.region_name or "")

@@ -17,9 +17,17 @@ if TYPE_CHECKING:
     from batchkit._async.pager import AsyncPager
     from batchkit._core.checks import HasJobId
     from batchkit._core.logs import LogEvent
-    from batchkit.models import JobDetail, JobSummary
+    from batchkit.models import (
+        ComputeEnvironmentDetail,
+        ConsumableResourceDetail,
+        EC2InstanceTypeInfo,
+        JobDetail,
+        JobQueueDetail,
+        JobQueueSnapshot,
+        JobSummary,
+    )
 
-__all__ = ["AsyncJobReader"]
+__all__ = ["AsyncDiagnoseReader", "AsyncJobReader"]
 
 
 class AsyncJobReader(Protocol):
@@ -52,6 +60,7 @@ class AsyncJobReader(Protocol):
         array_job_id: str | None = None,
         multi_node_job_id: str | None = None,
         status: str | None = None,
+        max_items: int | None = None,
     ) -> AsyncPager[JobSummary]:
         """List a queue's jobs, or a parent's children."""
         ...
@@ -64,4 +73,37 @@ class AsyncJobReader(Protocol):
 
     async def logs_client(self, region: str) -> Any:
         """The CloudWatch Logs client for ``region``."""
+        ...
+
+
+class AsyncDiagnoseReader(AsyncJobReader, Protocol):
+    """What ``why()`` of a waiting job and ``queue_health()`` read besides jobs: queues,
+    compute environments, EC2 instance sizes, the front of a queue, consumable resources."""
+
+    def job_queues(self, names: Iterable[str] | None = None) -> AsyncPager[JobQueueDetail]:
+        """DescribeJobQueues."""
+        ...
+
+    def compute_environments(
+        self, names: Iterable[str] | None = None
+    ) -> AsyncPager[ComputeEnvironmentDetail]:
+        """DescribeComputeEnvironments."""
+        ...
+
+    def instance_types(
+        self,
+        names: Iterable[str] | None = None,
+        *,
+        families: Iterable[str] | None = None,
+        region: str | None = None,
+    ) -> AsyncPager[EC2InstanceTypeInfo]:
+        """EC2 DescribeInstanceTypes."""
+        ...
+
+    async def queue_snapshot(self, queue: str) -> JobQueueSnapshot:
+        """GetJobQueueSnapshot."""
+        ...
+
+    async def describe_consumable_resource(self, resource: str) -> ConsumableResourceDetail:
+        """DescribeConsumableResource."""
         ...

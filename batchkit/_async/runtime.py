@@ -327,7 +327,8 @@ class ClientBase(Closing):
         # CloudWatch Logs clients by region: those batchkit opened (closed by aclose) and
         # the one given (the caller's to close).
         self._logs_clients: dict[str, Any] = {}
-        self._logs_contexts: list[Any] = []
+        self._ec2_clients: dict[str, Any] = {}  # DescribeInstanceTypes, for why()
+        self._logs_contexts: list[Any] = []  # every regional client batchkit opened
         self._logs_lock = asyncio.Lock()
         self._given_logs: Any = None
         if logs_client is not None:
@@ -373,7 +374,7 @@ class ClientBase(Closing):
         """Close the aiobotocore clients batchkit made: this one and the CloudWatch Logs
         clients ``logs()``/``why()`` opened.  Clients you passed in stay open."""
         contexts, self._logs_contexts = self._logs_contexts, []
-        self._logs_clients = {}
+        self._logs_clients, self._ec2_clients = {}, {}
         if self._given_logs is not None:
             self._logs_clients[self._given_logs.meta.region_name] = self._given_logs
         # every one is closed even if closing another fails; that failure is then raised,
@@ -412,13 +413,21 @@ class ClientBase(Closing):
     async def logs_client(self, region: str) -> Any:
         """The CloudWatch Logs client for ``region``: opened once (from this client's
         session, config and endpoint URL), closed by :meth:`aclose`."""
+        return await self._regional_client("logs", region, self._logs_clients)
+
+    async def ec2_client(self, region: str) -> Any:
+        """The EC2 client for ``region`` (``DescribeInstanceTypes``: what ``why()`` knows of
+        instance sizes): opened once, like :meth:`logs_client`, closed by :meth:`aclose`."""
+        return await self._regional_client("ec2", region, self._ec2_clients)
+
+    async def _regional_client(self, service: str, region: str, cache: dict[str, Any]) -> Any:
         async with self._logs_lock:  # two tasks asking at once open one client
-            client = self._logs_clients.get(region)
+            client = cache.get(region)
             if client is None:
                 own = self._open_client()
-                session = self._session if self._session is not None else _default_session()
+                session: Any = self._session if self._session is not None else _default_session()
                 context = session.create_client(
-                    "logs",
+                    service,
                     region_name=region,
                     endpoint_url=self._options["endpoint_url"],
                     config=own.meta.config,
@@ -426,11 +435,11 @@ class ClientBase(Closing):
                 try:
                     client = await context.__aenter__()
                 except Exception as error:
-                    typed = credentials_error(error, "creating the logs client")
+                    typed = credentials_error(error, f"creating the {service} client")
                     if typed is None:
                         raise
                     raise typed from error
                 fastpath.install(client)
                 self._logs_contexts.append(context)
-                self._logs_clients[region] = client
+                cache[region] = client
             return client

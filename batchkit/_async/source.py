@@ -19,7 +19,7 @@ threads) never see each other's.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Generic, TypeVar
 
 from batchkit._core.errors import BatchKitError, from_exception
@@ -38,8 +38,11 @@ class AsyncPageSource(Generic[T]):
     it holds no per-request state.
 
     ``fast=False`` turns the fast path off (botocore parses, batchkit validates its dicts);
+    ``fast=False`` turns the fast path off (botocore parses, batchkit validates its dicts);
     ``on_invalid="skip"`` leaves out an item that cannot be typed (``RawPage.skipped``) instead
-    of raising.
+    of raising.  ``client=None`` with ``opener=`` (a coroutine function returning the client)
+    opens it on the first request: a listing of another service's client that is made on
+    first use (EC2, for ``instance_types``).
     """
 
     def __init__(
@@ -50,12 +53,16 @@ class AsyncPageSource(Generic[T]):
         *,
         fast: bool = True,
         on_invalid: str = "raise",
+        opener: Callable[[], Any] | None = None,
     ) -> None:
+        if client is None and opener is None:
+            raise TypeError("a client or an opener is required")
         self.client = client
         self.operation = operation
         self.params = dict(params)
         self.fast = fast
         self.on_invalid = on_invalid
+        self._opener = opener
 
     async def fetch(self, token: str | None, page_size: int | None) -> RawPage[T]:
         """The page that starts at the service's ``token`` (None: the first page)."""
@@ -64,8 +71,11 @@ class AsyncPageSource(Generic[T]):
     async def call(self, request: Mapping[str, Any]) -> RawPage[T]:
         """One request with exactly these parameters."""
         operation = self.operation
-        method = getattr(self.client, operation.method)
         try:
+            if self.client is None:
+                assert self._opener is not None
+                self.client = await self._opener()
+            method = getattr(self.client, operation.method)
             with fastpath.capture(
                 operation, fast=self.fast, on_invalid=self.on_invalid
             ) as captured:

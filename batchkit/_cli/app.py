@@ -31,8 +31,9 @@ from batchkit._cli.base import (
     run,
     tolerant_streams,
 )
-from batchkit._cli.following import logs, watch, why
-from batchkit._cli.listing import demo, describe, jobs, queues, s3_jobs, service_jobs
+from batchkit._cli.diagnose import queues, why
+from batchkit._cli.following import logs, watch
+from batchkit._cli.listing import demo, describe, jobs, s3_jobs, service_jobs
 from batchkit._cli.output import csv_cell
 from batchkit._core.errors import InvalidParameterError
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from batchkit import ALL_STATUSES, BatchClient, JobFilter, S3BatchOperationsClient
+from batchkit import ALL_STATUSES, BatchClient, FailureReport, JobFilter, S3BatchOperationsClient
 from batchkit._spec.display import relative_time
 from batchkit.models import JobDetail, JobStatus, S3JobStatus, ServiceJobStatus
 from batchkit.testing import FakeAWS, ManualClock
@@ -76,6 +76,7 @@ def run(out: Callable[[str], None] = print, jobs: int = 3000, console: Any = Non
         out("  no failed job")
     else:
         report = batch.why(newest, lines=6)
+        assert isinstance(report, FailureReport)  # a failed job's report (WaitReport: waiting)
         out(f"  {newest.job_name} ({newest.job_id}): {report.kind.value}")
         out(f"  {report.advice}")
         if report.logs_error:

@@ -1,4 +1,4 @@
-"""The commands that follow a job: ``watch``, ``logs``, ``why``."""
+"""The commands that follow a job: ``watch``, ``logs`` (``why`` is in ``diagnose``)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from batchkit._cli.base import Settings, fail, run
 from batchkit._cli.listing import read_ids
 from batchkit._cli.output import ellipsis_for
 from batchkit._cli.params import DurationParam, TimeParam
-from batchkit._core.errors import JobNotFoundError
 from batchkit._core.text import escape_controls
 
 #: ``batchkit watch`` exit codes (documented in docs/watch.md and the command's help).
@@ -175,59 +174,6 @@ def logs(
         for event in pager:
             stream.write(_log_line(event, output))
             stream.flush()
-        return 0
-
-    run(settings, action)
-
-
-@click.command()
-@click.argument("job_ids", nargs=-1, required=True, metavar="JOB_ID...")
-@click.option(
-    "--lines", type=click.IntRange(0, 10000), default=20, show_default=True, help="Log lines."
-)
-@click.option(
-    "--format",
-    "output",
-    type=click.Choice(("text", "json", "jsonl")),
-    default="text",
-    show_default=True,
-    help="text for people; json (an array) / jsonl (one per line) for programs.",
-)
-@click.pass_obj
-def why(settings: Settings, job_ids: tuple[str, ...], lines: int, output: str) -> None:
-    """Why did jobs fail: status, attempts, last log lines, console links, a classification.
-
-    ``-`` reads ids from standard input.  Exit 1 if any job is unknown.
-    """
-
-    def action() -> int:
-        ids = list(read_ids(job_ids))
-        if not ids:
-            raise click.UsageError("no job ids given")
-        batch = settings.batch()
-        missing: list[str] = []
-        written = 0
-        for job_id in ids:
-            try:
-                report = batch.why(job_id, lines=lines)
-            except JobNotFoundError:
-                missing.append(job_id)
-                continue
-            if output == "text":
-                if written:
-                    settings.out.print("")
-                settings.out.print(report)
-            elif output == "json":
-                settings.out.file.write(("," if written else "[") + "\n  ")
-                settings.out.file.write(json.dumps(report.to_json_dict()))
-            else:
-                settings.out.file.write(json.dumps(report.to_json_dict()) + "\n")
-            settings.out.file.flush()
-            written += 1
-        if output == "json":
-            settings.out.file.write("\n]\n" if written else "[]\n")
-        if missing:
-            raise JobNotFoundError(missing)
         return 0
 
     run(settings, action)

@@ -38,6 +38,7 @@ __all__ = [
     "describe_input",
     "id_key",
     "job_id_of",
+    "queue_ref",
     "require_text",
     "seconds",
     "status_values",
@@ -250,6 +251,19 @@ def unique_ids(job_ids: Iterable[object]) -> Iterator[str]:
         if key not in seen:
             seen.add(key)
             yield job_id
+
+
+def queue_ref(queue: object, name: str = "queue") -> str:
+    """A job queue's name or ARN: a string, or a ``JobQueueDetail`` (its ARN)."""
+    if not isinstance(queue, str):
+        arn = getattr(queue, "job_queue_arn", None) or getattr(queue, "job_queue_name", None)
+        if not isinstance(arn, str):
+            raise InvalidParameterError(
+                f"{name}: expected a job queue name, ARN or JobQueueDetail, got "
+                f"{type(queue).__name__}"
+            )
+        queue = arn
+    return require_text(name, queue)
 
 
 def check_job_ids(job_ids: object) -> None:

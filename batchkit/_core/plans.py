@@ -15,6 +15,7 @@ into pagers and watches.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal, cast
@@ -23,6 +24,8 @@ from batchkit._core.checks import (
     check_enum,
     check_int,
     id_key,
+    job_id_of,
+    queue_ref,
     require_text,
     status_values,
     unique_ids,
@@ -37,9 +40,17 @@ from batchkit._core.watch import (
     check_timeout,
 )
 from batchkit._spec.operations import (
+    DESCRIBE_COMPUTE_ENVIRONMENTS,
+    DESCRIBE_CONSUMABLE_RESOURCE,
+    DESCRIBE_JOB_DEFINITIONS,
     DESCRIBE_JOB_QUEUES,
+    DESCRIBE_SERVICE_JOB,
+    EC2_DESCRIBE_INSTANCE_TYPES,
+    GET_JOB_QUEUE_SNAPSHOT,
+    LIST_CONSUMABLE_RESOURCES,
     LIST_JOBS,
     LIST_SERVICE_JOBS,
+    S3_DESCRIBE_JOB,
     S3_LIST_JOBS,
 )
 from batchkit._spec.row import Operation
@@ -48,17 +59,26 @@ if TYPE_CHECKING:
     from batchkit.models import JobStatus
 
 __all__ = [
+    "Call",
     "ListingSpec",
     "MergedPlan",
     "OnInvalid",
     "WatchPlan",
     "check_on_invalid",
     "item_model",
+    "plan_compute_environments",
+    "plan_consumable_resource",
+    "plan_consumable_resources",
+    "plan_instance_types",
+    "plan_job_definitions",
     "plan_job_queues",
     "plan_list_jobs",
     "plan_list_service_jobs",
     "plan_merged",
+    "plan_queue_snapshot",
+    "plan_s3_describe_job",
     "plan_s3_list_jobs",
+    "plan_service_job",
     "plan_watch",
     "pool_size",
 ]
@@ -92,7 +112,7 @@ def _check_listing_options(
         limit = operation.page_size_max
         if filtered and operation.filtered_page_size_max is not None:
             limit = operation.filtered_page_size_max
-        check_int("page_size", page_size, 1, limit)
+        check_int("page_size", page_size, operation.page_size_min, limit)
     if max_items is not None:
         check_int("max_items", max_items, 1, 2**63)
 
@@ -331,6 +351,41 @@ def _plan_listing(
     )
 
 
+def _names(
+    names: object, what: str, example: str, param: str = "names", to_text: Any = None
+) -> list[str] | None:
+    """A ``names=`` argument: None, or an iterable (not one string) of non-blank names --
+    each once, in order -- at most 100 (AWS's limit for every list of names batchkit sends)."""
+    if names is None:
+        return None
+    if isinstance(names, str) or not isinstance(names, Iterable):
+        raise InvalidParameterError(f"{param}: expected an iterable of {what} (e.g. {example})")
+    text = to_text or (lambda value: require_text(f"{param} item", value))
+    wanted = list(dict.fromkeys(text(n) for n in cast(Iterable[object], names)))
+    if not wanted:
+        raise InvalidParameterError(f"{param}: empty; pass None for every one")
+    if len(wanted) > 100:
+        raise InvalidParameterError(f"{param}: at most 100 a call (AWS's limit), got {len(wanted)}")
+    return wanted
+
+
+def _listing(
+    operation: Operation,
+    request: dict[str, Any],
+    page_size: int | None,
+    max_items: int | None,
+    starting_token: str | None,
+) -> ListingSpec:
+    _check_listing_options(operation, page_size, max_items)
+    return _spec(
+        operation,
+        [request],
+        starting_token=starting_token,
+        page_size=page_size,
+        max_items=max_items,
+    )
+
+
 def plan_job_queues(
     names: object,
     *,
@@ -340,29 +395,189 @@ def plan_job_queues(
 ) -> ListingSpec:
     """Check ``job_queues``' arguments and plan the DescribeJobQueues listing."""
     request: dict[str, Any] = {}
-    if names is not None:
-        if isinstance(names, str) or not isinstance(names, Iterable):
-            raise InvalidParameterError(
-                "names: expected an iterable of queue names or ARNs (e.g. ['etl'])"
-            )
-        wanted = list(
-            dict.fromkeys(require_text("names item", n) for n in cast(Iterable[object], names))
-        )
-        if not wanted:
-            raise InvalidParameterError("names: empty; pass None for every queue")
-        if len(wanted) > 100:
-            raise InvalidParameterError(
-                f"names: at most 100 queues a call (AWS's limit), got {len(wanted)}"
-            )
+    wanted = _names(names, "queue names or ARNs", "['etl']", to_text=_queue_text)
+    if wanted is not None:
         request["jobQueues"] = wanted
-    _check_listing_options(DESCRIBE_JOB_QUEUES, page_size, max_items)
-    return _spec(
-        DESCRIBE_JOB_QUEUES,
-        [request],
-        starting_token=starting_token,
-        page_size=page_size,
-        max_items=max_items,
+    return _listing(DESCRIBE_JOB_QUEUES, request, page_size, max_items, starting_token)
+
+
+def _queue_text(value: object) -> str:
+    return queue_ref(value, "names item")
+
+
+def plan_compute_environments(
+    names: object,
+    *,
+    page_size: int | None,
+    max_items: int | None,
+    starting_token: str | None,
+) -> ListingSpec:
+    """Check ``compute_environments``' arguments and plan DescribeComputeEnvironments."""
+    request: dict[str, Any] = {}
+    wanted = _names(names, "compute environment names or ARNs", "['spot-ce']")
+    if wanted is not None:
+        request["computeEnvironments"] = wanted
+    return _listing(DESCRIBE_COMPUTE_ENVIRONMENTS, request, page_size, max_items, starting_token)
+
+
+#: The statuses DescribeJobDefinitions filters on.
+DEFINITION_STATUSES = ("ACTIVE", "INACTIVE")
+
+
+def plan_job_definitions(
+    definitions: object,
+    *,
+    name: object,
+    status: object,
+    page_size: int | None,
+    max_items: int | None,
+    starting_token: str | None,
+) -> ListingSpec:
+    """Check ``job_definitions``' arguments and plan DescribeJobDefinitions."""
+    request: dict[str, Any] = {}
+    wanted = _names(
+        definitions, "job definitions (name:revision or ARN)", "['train:3']", "definitions"
     )
+    if wanted is not None:
+        if name is not None:
+            raise InvalidParameterError(
+                "definitions, name: give one of them (AWS takes either a list of definitions "
+                "or a definition name)"
+            )
+        request["jobDefinitions"] = wanted
+    if name is not None:
+        request["jobDefinitionName"] = require_text("name", name)
+    if status is not None:
+        text = require_text("status", status).strip().upper()
+        if text not in DEFINITION_STATUSES:
+            raise InvalidParameterError(
+                f"status: unknown value {status!r}; allowed: {', '.join(DEFINITION_STATUSES)}"
+            )
+        request["status"] = text
+    return _listing(DESCRIBE_JOB_DEFINITIONS, request, page_size, max_items, starting_token)
+
+
+def plan_consumable_resources(
+    name: object,
+    *,
+    page_size: int | None,
+    max_items: int | None,
+    starting_token: str | None,
+) -> ListingSpec:
+    """Check ``consumable_resources``' arguments and plan ListConsumableResources."""
+    request: dict[str, Any] = {}
+    if name is not None:
+        pattern = require_text("name", name)
+        if "*" in pattern[:-1]:
+            raise InvalidParameterError(
+                f"name: '*' is only allowed at the end (a prefix match), got {pattern!r}"
+            )
+        (filter_name,) = LIST_CONSUMABLE_RESOURCES.filters
+        request["filters"] = [{"name": filter_name, "values": [pattern]}]
+    return _listing(LIST_CONSUMABLE_RESOURCES, request, page_size, max_items, starting_token)
+
+
+_INSTANCE_TYPE = re.compile(r"[a-z0-9][a-z0-9-]*\.[a-z0-9-]+")
+_FAMILY = re.compile(r"[a-z0-9][a-z0-9-]*")
+
+
+def plan_instance_types(
+    names: object,
+    *,
+    families: object = None,
+    page_size: int | None,
+    max_items: int | None,
+    starting_token: str | None,
+) -> ListingSpec:
+    """Check ``instance_types``' arguments and plan EC2 DescribeInstanceTypes: exact names
+    (``m5.large``) and/or whole families (``m5``: every size, an ``instance-type`` filter)."""
+    request: dict[str, Any] = {}
+    exact = _names(names, "instance type names", "['m5.large']", to_text=_instance_type)
+    kinds = _names(families, "instance families", "['m5', 'p4d']", "families", _family)
+    values = [*(exact or ()), *(f"{f}.*" for f in kinds or ())]
+    if len(values) > 100:
+        raise InvalidParameterError(
+            f"names, families: at most 100 together a call, got {len(values)}"
+        )
+    if values:
+        request["Filters"] = [{"Name": "instance-type", "Values": values}]
+    return _listing(EC2_DESCRIBE_INSTANCE_TYPES, request, page_size, max_items, starting_token)
+
+
+def _instance_type(value: object) -> str:
+    text = require_text("names item", value)
+    if not _INSTANCE_TYPE.fullmatch(text):
+        raise InvalidParameterError(
+            f"names item: expected an instance type such as 'm5.large', got {text!r}"
+        )
+    return text
+
+
+def _family(value: object) -> str:
+    text = require_text("families item", value)
+    if not _FAMILY.fullmatch(text):
+        raise InvalidParameterError(
+            f"families item: expected an instance family such as 'm5', got {text!r}"
+        )
+    return text
+
+
+@dataclass(frozen=True)
+class Call:
+    """A checked, planned single request (an operation answering with one object)."""
+
+    operation: Operation
+    request: dict[str, Any]
+
+
+def plan_queue_snapshot(queue: object) -> Call:
+    """Check ``queue_snapshot``'s argument: GetJobQueueSnapshot of a queue (name or ARN)."""
+    return Call(GET_JOB_QUEUE_SNAPSHOT, {"jobQueue": queue_ref(queue)})
+
+
+def plan_consumable_resource(resource: object) -> Call:
+    """Check ``describe_consumable_resource``'s argument (name, ARN or summary)."""
+    value = resource
+    if not isinstance(resource, str):
+        value = getattr(resource, "consumable_resource_arn", None) or getattr(
+            resource, "consumable_resource_name", None
+        )
+        if value is None:
+            raise InvalidParameterError(
+                "resource: expected a consumable resource name, ARN or summary, got "
+                f"{type(resource).__name__}"
+            )
+    request = {"consumableResource": require_text("resource", value)}
+    return Call(DESCRIBE_CONSUMABLE_RESOURCE, request)
+
+
+_SERVICE_JOB_ARN = re.compile(r"arn:[a-z0-9-]+:batch:[a-z0-9-]+:[0-9]{12}:service-job/(?P<id>.+)")
+
+
+def plan_service_job(job: object) -> Call:
+    """Check ``describe_service_job``'s argument (id, ARN, summary or detail): DescribeServiceJob
+    takes the id, so an ARN is sent as the id it names."""
+    value = job_id_of(job, "job")
+    match = _SERVICE_JOB_ARN.fullmatch(value)
+    return Call(DESCRIBE_SERVICE_JOB, {"jobId": match["id"] if match else value})
+
+
+_S3_JOB_ID = re.compile(r"[a-zA-Z0-9\-_]{5,36}")
+
+
+def plan_s3_describe_job(account_id: str, job: object) -> Call:
+    """Check S3 Control ``describe_job``'s argument (a job id, or a listed ``S3BatchJob``)."""
+    value = job if isinstance(job, str) else getattr(job, "job_id", None)
+    if not isinstance(value, str):
+        raise InvalidParameterError(
+            f"job: expected an S3 Batch Operations job id or job, got {type(job).__name__}"
+        )
+    if not _S3_JOB_ID.fullmatch(value):
+        raise InvalidParameterError(
+            f"job: an S3 Batch Operations job id is 5 to 36 letters, digits, '-' or '_', "
+            f"got {value!r}"
+        )
+    return Call(S3_DESCRIBE_JOB, {"AccountId": account_id, "JobId": value})
 
 
 def plan_s3_list_jobs(

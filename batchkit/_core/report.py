@@ -35,15 +35,22 @@ from batchkit._spec.base import OpenEnum
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderResult
 
-    from batchkit.models import AttemptDetail, JobDetail
+    from batchkit.models import AttemptDetail, JobDetail, JobSummary
 
 __all__ = [
+    "MAX_FAILED_READ",
     "AttemptReport",
+    "ChildrenSummary",
+    "ChildrenTally",
+    "FailureGroup",
     "FailureKind",
     "FailureReport",
+    "JobReport",
     "assemble_report",
     "check_report_job",
+    "children_plan",
     "classify",
+    "classify_summary",
     "failed_children",
     "logs_error_text",
     "main_node",
@@ -114,7 +121,13 @@ _HOST = (
 )
 _TIMEOUT = ("timeout", "timed out", "attempt duration exceeded", "duration exceeded")
 _DEPENDENCY = ("dependent job failed", "dependency", "depends on")
-_CANCELLED = ("cancelled by user", "canceled by user", "terminated by user", "cancelled by")
+_CANCELLED = (
+    "cancelled by user",
+    "canceled by user",
+    "terminated by user",
+    "cancelled by",
+    "canceled by",  # AWS's spelling: "Canceled by JobStateTimeLimit action due to reason: ..."
+)
 
 
 def _reasons(job: JobDetail) -> str:
@@ -168,11 +181,31 @@ def classify(job: JobDetail) -> FailureKind:
     status = job.status.value if job.status is not None else None
     if status != "FAILED":
         return FailureKind.NOT_FAILED
-    text = _reasons(job)
-    codes = _exit_codes(job)
+    cancelled = bool(job.is_cancelled or job.is_terminated)
+    return _classify(_reasons(job), _exit_codes(job), cancelled)
+
+
+def classify_summary(job: JobSummary) -> FailureKind:
+    """:func:`classify` from what a ListJobs summary carries (status reason, the container's
+    reason and exit code): how a parent's failed children are grouped without describing
+    each one."""
+    status = job.status.value if job.status is not None else None
+    if status != "FAILED":
+        return FailureKind.NOT_FAILED
+    parts = [job.status_reason]
+    codes: list[int] = []
+    if job.container is not None:
+        parts.append(job.container.reason)
+        if job.container.exit_code is not None:
+            codes.append(job.container.exit_code)
+    text = " | ".join(p for p in parts if p).lower()
+    return _classify(text, codes, cancelled=False)
+
+
+def _classify(text: str, codes: list[int], cancelled: bool) -> FailureKind:
     if any(word in text for word in _DEPENDENCY):
         return FailureKind.DEPENDENCY_FAILED
-    if job.is_cancelled or job.is_terminated or any(word in text for word in _CANCELLED):
+    if cancelled or any(word in text for word in _CANCELLED):
         return FailureKind.CANCELLED
     if any(word in text for word in _TIMEOUT):
         return FailureKind.TIMEOUT
@@ -189,6 +222,146 @@ def classify(job: JobDetail) -> FailureKind:
 
 class _Report(BaseModel, frozen=True):
     """Reports are plain frozen models: JSON by ``model_dump(mode="json")``."""
+
+
+class FailureGroup(_Report, frozen=True):
+    """Children of a parent that failed alike: the same kind, exit code and reason."""
+
+    kind: FailureKind
+    exit_code: int | None = None
+    reason: str | None = None
+    """The status reason (or the container's reason) they share."""
+    count: int
+    job_ids: tuple[str, ...] = ()
+    """A few of them (at most :data:`SAMPLE_IDS`), to look at."""
+
+
+#: How many child ids a :class:`FailureGroup` keeps, and how many groups a summary keeps
+#: (the rest are counted in ``ChildrenSummary.other_failures``): bounded on any array size.
+SAMPLE_IDS = 3
+MAX_GROUPS = 20
+#: How many failed children ``why()`` reads (ListJobs summaries, 1,000 a request) to group.
+MAX_FAILED_READ = 10_000
+
+
+class ChildrenSummary(_Report, frozen=True):
+    """All the children of an array job (or the nodes of a multi-node job) at a glance:
+    how many in each status, and the failures grouped by kind, exit code and reason."""
+
+    kind: str
+    """``array`` or ``multi-node``."""
+    total: int
+    counts: dict[str, int] = {}
+    """Children per status (``{"SUCCEEDED": 12, "FAILED": 2, ...}``)."""
+    failures: tuple[FailureGroup, ...] = ()
+    """The failed children grouped, largest group first."""
+    other_failures: int = 0
+    """Failed children in groups beyond the first :data:`MAX_GROUPS`."""
+    failures_read: int = 0
+    """How many failed children were read to make the groups (at most
+    :data:`MAX_FAILED_READ`)."""
+    error: str | None = None
+    """Why the children could not all be read (the counts and groups are then partial)."""
+
+    def lines(self) -> Iterator[str]:
+        """The summary as text lines (every AWS text escaped)."""
+        shown = ", ".join(f"{_safe(k)} {v}" for k, v in self.counts.items() if v)
+        yield f"{self.kind} children ({self.total}): {shown or '-'}"
+        for group in self.failures:
+            code = f"exit {group.exit_code}" if group.exit_code is not None else "no exit code"
+            ids = ", ".join(_safe(i) for i in group.job_ids)
+            more = ", ..." if group.count > len(group.job_ids) else ""
+            yield (
+                f"  {group.count} x {group.kind.value}, {code}: {_safe(group.reason)}"
+                f"  ({ids}{more})"
+            )
+        if self.other_failures:
+            yield f"  {self.other_failures} more failed in other groups"
+        failed = self.counts.get("FAILED", 0)
+        if self.failures_read and failed > self.failures_read:
+            yield f"  (grouped the first {self.failures_read} of {failed} failed children)"
+        if self.error:
+            yield f"  (children not all read: {_safe(self.error)})"
+
+
+class ChildrenTally:
+    """Builds a :class:`ChildrenSummary` from failed children's summaries, one at a time
+    (bounded memory: at most :data:`MAX_GROUPS` groups of :data:`SAMPLE_IDS` ids)."""
+
+    def __init__(self, kind: str, total: int, counts: dict[str, int]) -> None:
+        self._kind, self._total, self._counts = kind, total, counts
+        self._groups: dict[tuple[str, int | None, str | None], list[Any]] = {}
+        self._other = 0
+        self._read = 0
+
+    @property
+    def full(self) -> bool:
+        """True once :data:`MAX_FAILED_READ` failed children were read."""
+        return self._read >= MAX_FAILED_READ
+
+    def add(self, child: JobSummary) -> None:
+        """Count one failed child."""
+        self._read += 1
+        container = child.container
+        exit_code = container.exit_code if container is not None else None
+        reason = child.status_reason or (container.reason if container is not None else None)
+        key = (classify_summary(child).value, exit_code, reason)
+        group = self._groups.get(key)
+        if group is None:
+            if len(self._groups) >= MAX_GROUPS:
+                self._other += 1
+                return
+            group = self._groups[key] = [0, []]
+        group[0] += 1
+        if len(group[1]) < SAMPLE_IDS:
+            group[1].append(child.job_id)
+
+    def summary(self) -> ChildrenSummary:
+        groups = sorted(self._groups.items(), key=lambda item: -item[1][0])
+        return ChildrenSummary(
+            kind=self._kind,
+            total=self._total,
+            counts=self._counts,
+            failures=tuple(
+                FailureGroup(
+                    kind=FailureKind(kind),
+                    exit_code=exit_code,
+                    reason=reason,
+                    count=count,
+                    job_ids=tuple(ids),
+                )
+                for (kind, exit_code, reason), (count, ids) in groups
+            ),
+            other_failures=self._other,
+            failures_read=self._read,
+        )
+
+
+def children_plan(job: JobDetail) -> tuple[str, dict[str, Any], dict[str, int] | None] | None:
+    """How to summarise a parent's children: (kind, the ``list_jobs`` arguments of its
+    children, the counts per status AWS already gives -- an array's ``statusSummary`` -- or
+    None to count them from the listing); None for a job that is no parent."""
+    if job.array_properties is not None and job.array_properties.index is None:
+        counts = {k: v for k, v in (job.array_properties.status_summary or {}).items() if v}
+        return "array", {"array_job_id": job.job_id}, counts or None
+    if job.node_properties is not None and job.node_details is None:
+        return "multi-node", {"multi_node_job_id": job.job_id}, None
+    return None
+
+
+class JobReport(_Report, frozen=True):
+    """What ``why()`` returns: a :class:`FailureReport` (the job ended, or runs) or a
+    :class:`~batchkit.WaitReport` (it has not started).  Narrow with ``isinstance``; both
+    have ``job_id``, ``job_name``, ``status``, ``kind``, ``advice``, ``job_url``,
+    ``children`` and :meth:`to_json_dict`, print in a terminal and show in a notebook."""
+
+    @property
+    def waiting(self) -> bool:
+        """True for a job that has not started yet (a ``WaitReport``)."""
+        return False
+
+    def to_json_dict(self) -> dict[str, Any]:  # pragma: no cover - each report defines it
+        raise NotImplementedError
 
 
 class AttemptReport(_Report, frozen=True):
@@ -262,7 +435,7 @@ def _safe(value: object) -> str:
     return "-" if value is None else escape_controls(str(value))
 
 
-class FailureReport(_Report, frozen=True):
+class FailureReport(JobReport, frozen=True):
     """Why a job failed: status, every attempt, the failing attempt's last log lines, console
     links and a :class:`FailureKind` to branch on.
 
@@ -296,6 +469,10 @@ class FailureReport(_Report, frozen=True):
     """The job's page in the AWS Batch console."""
     log_url: str | None = None
     """The log stream's page in the CloudWatch console."""
+    children: ChildrenSummary | None = None
+    """For an array or multi-node parent: all its children at a glance."""
+    report_type: str = "failure"
+    """``failure`` (a ``WaitReport``'s is ``wait``): which report a JSON document is."""
 
     @property
     def failed(self) -> bool:
@@ -369,6 +546,8 @@ class FailureReport(_Report, frozen=True):
             out += list(self._log_text())
         elif self.logs_error:
             out.append(f"logs: {_safe(self.logs_error)}")
+        if self.children is not None:
+            out += list(self.children.lines())
         return "\n".join(out)
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
@@ -391,6 +570,9 @@ class FailureReport(_Report, frozen=True):
                 yield Text(text)
         elif self.logs_error:
             yield Text(f"logs: {_safe(self.logs_error)}", style="yellow")
+        if self.children is not None:
+            for number, text in enumerate(self.children.lines()):
+                yield Text(text, style="bold" if number == 0 else "")
 
     def _repr_html_(self) -> str:
         e = html.escape
@@ -428,6 +610,8 @@ class FailureReport(_Report, frozen=True):
             out.append(f"<pre>{e(text)}</pre>")
         elif self.logs_error:
             out.append(f"<p>logs: {e(_safe(self.logs_error))}</p>")
+        if self.children is not None:
+            out.append(f"<pre>{e(chr(10).join(self.children.lines()))}</pre>")
         out.append("</div>")
         return "\n".join(out)
 
@@ -446,7 +630,9 @@ def _total_seconds(value: timedelta | None) -> float | None:
 
 
 def check_report_job(job: object, lines: object) -> JobDetail | str:
-    """Check ``why()``' arguments (before any request): the job, or its id to describe."""
+    """Check ``why()``' arguments (before any request): the job, or its id to describe (a
+    summary, or anything else with a ``job_id``, is described again: ``why`` needs the
+    whole detail)."""
     from batchkit._core.checks import require_text
     from batchkit.models import JobDetail
 
@@ -454,11 +640,14 @@ def check_report_job(job: object, lines: object) -> JobDetail | str:
         raise InvalidParameterError(f"lines: expected an int between 0 and 10000, got {lines!r}")
     if isinstance(job, str):
         return require_text("job", job)
-    if not isinstance(job, JobDetail):
-        raise InvalidParameterError(
-            f"job: expected a JobDetail, a job id or a job ARN, got {type(job).__name__}"
-        )
-    return job
+    if isinstance(job, JobDetail):
+        return job
+    job_id = getattr(job, "job_id", None)
+    if isinstance(job_id, str):
+        return require_text("job", job_id)
+    raise InvalidParameterError(
+        f"job: expected a job id, a job ARN, a JobSummary or a JobDetail, got {type(job).__name__}"
+    )
 
 
 def failed_children(job: JobDetail) -> dict[str, Any] | None:

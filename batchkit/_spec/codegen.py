@@ -31,10 +31,12 @@ from botocore.model import ListShape, MapShape, Shape, StringShape, StructureSha
 #: (``batchkit/_spec/operations.py``).  Everything botocore knows (method name, protocol, token and
 #: limit members, whether a paginator exists) is read from botocore when generating.
 #: ``constant``: the row's name in ``_operations``; ``result``: the output member holding the
-#: items; ``item``: its public model; ``page_size_max`` / ``filtered_page_size_max``: the
+#: items (a list), the one item (a structure), or None when the whole response is the item;
+#: ``page_size_max`` / ``filtered_page_size_max``: the
 #: documented maximum page sizes (unfiltered / with a server-side filter; for an id-taking
 #: operation the most ids a call); ``tokens``: (input, output, limit) members for an operation
-#: botocore has no paginator for; ``id_key``: the request member of an id list; ``filters``:
+#: botocore has no paginator for; ``page_size_min``: the smallest page size AWS accepts (when
+#: above 1); ``id_key``: the request member of an id list; ``filters``:
 #: the server-side filter names it accepts; ``status_filters``: those with which AWS still
 #: honours ``jobStatus``.
 SPECS: tuple[dict[str, Any], ...] = (
@@ -110,21 +112,91 @@ SPECS: tuple[dict[str, Any], ...] = (
         "result": "jobQueues",
         "page_size_max": 100,
     },
+    {
+        "constant": "DESCRIBE_COMPUTE_ENVIRONMENTS",
+        "service": "batch",
+        "operation": "DescribeComputeEnvironments",
+        "result": "computeEnvironments",
+        "page_size_max": 100,
+    },
+    {
+        "constant": "DESCRIBE_JOB_DEFINITIONS",
+        "service": "batch",
+        "operation": "DescribeJobDefinitions",
+        "result": "jobDefinitions",
+        "page_size_max": 100,
+    },
+    {
+        # One object: the whole response is the item (``JobQueueSnapshot``).
+        "constant": "GET_JOB_QUEUE_SNAPSHOT",
+        "service": "batch",
+        "operation": "GetJobQueueSnapshot",
+        "result": None,
+        "page_size_max": 1,
+    },
+    {
+        "constant": "LIST_CONSUMABLE_RESOURCES",
+        "service": "batch",
+        "operation": "ListConsumableResources",
+        "result": "consumableResources",
+        "page_size_max": 100,
+        "filters": ("CONSUMABLE_RESOURCE_NAME",),
+    },
+    {
+        "constant": "DESCRIBE_CONSUMABLE_RESOURCE",
+        "service": "batch",
+        "operation": "DescribeConsumableResource",
+        "result": None,
+        "page_size_max": 1,
+    },
+    {
+        "constant": "DESCRIBE_SERVICE_JOB",
+        "service": "batch",
+        "operation": "DescribeServiceJob",
+        "result": None,
+        "page_size_max": 1,
+    },
+    {
+        "constant": "EC2_DESCRIBE_INSTANCE_TYPES",
+        "service": "ec2",
+        "operation": "DescribeInstanceTypes",
+        "label": "EC2.DescribeInstanceTypes",
+        "result": "InstanceTypes",
+        "page_size_max": 100,
+        # EC2 refuses MaxResults below 5 (DITMaxResults: 5..100).
+        "page_size_min": 5,
+        # The EC2 query protocol leaves an empty list out of the document.
+        "result_required": False,
+    },
+    {
+        # One object: the ``Job`` member of the response (``S3BatchJobDetail``).
+        "constant": "S3_DESCRIBE_JOB",
+        "service": "s3control",
+        "operation": "DescribeJob",
+        "label": "S3Control.DescribeJob",
+        "result": "Job",
+        "page_size_max": 1,
+    },
 )
 
 #: (service, operation, member of the output holding the items), from SPECS.
-OPERATIONS: tuple[tuple[str, str, str], ...] = tuple(
+#: ``result`` is None for an operation whose whole response is its one item.
+OPERATIONS: tuple[tuple[str, str, str | None], ...] = tuple(
     (s["service"], s["operation"], s["result"]) for s in SPECS
 )
 
 #: Every shape of a service but Batch gets this prefix, so S3 Control's ``JobStatus``
 #: becomes ``S3JobStatus`` and never collides with Batch's.
-SERVICE_PREFIX = {"batch": "", "s3control": "S3", "logs": "Logs"}
+SERVICE_PREFIX = {"batch": "", "s3control": "S3", "logs": "Logs", "ec2": "EC2"}
 
 #: Names that read better than prefix + botocore's shape name.
 RENAMES = {
     ("s3control", "JobListDescriptor"): "S3BatchJob",
     ("s3control", "OperationName"): "S3Operation",
+    ("s3control", "JobDescriptor"): "S3BatchJobDetail",
+    ("batch", "GetJobQueueSnapshotResponse"): "JobQueueSnapshot",
+    ("batch", "DescribeConsumableResourceResponse"): "ConsumableResourceDetail",
+    ("batch", "DescribeServiceJobResponse"): "ServiceJobDetail",
 }
 
 #: Hand-written ergonomics (properties) mixed into a generated model:
@@ -142,7 +214,10 @@ MIXINS = {
 
 #: Members the service model calls required that AWS omits in practice.  A job that
 #: has not started yet has no ``startedAt``: requiring it would reject real responses.
-NOT_REALLY_REQUIRED = {("batch", "JobDetail", "startedAt")}
+NOT_REALLY_REQUIRED = {
+    ("batch", "JobDetail", "startedAt"),
+    ("batch", "DescribeServiceJobResponse", "startedAt"),
+}
 
 #: The package root (``batchkit/``); generated files are named relative to it.
 PACKAGE = Path(__file__).resolve().parents[1]
@@ -169,7 +244,13 @@ def member_name(value: str) -> str:
 def is_epoch_millis(name: str, shape: Shape) -> bool:
     """Batch sends times as epoch-millisecond longs named ``...At``; CloudWatch Logs as
     longs of its ``Timestamp`` shape ("milliseconds after Jan 1, 1970 00:00:00 UTC")."""
-    return shape.type_name == "long" and (name.endswith("At") or shape.name == "Timestamp")
+    return shape.type_name == "long" and (
+        name.endswith("At") or name in EPOCH_MILLIS_NAMES or shape.name == "Timestamp"
+    )
+
+
+#: Batch's epoch-millisecond longs whose names do not end in ``At``.
+EPOCH_MILLIS_NAMES = frozenset({"earliestTimeAtPosition"})
 
 
 @dataclass(frozen=True)
@@ -192,16 +273,40 @@ def _is_enum(shape: Shape) -> bool:
     return isinstance(shape, StringShape) and bool(shape.enum)
 
 
+def result_kind(output: StructureShape, member: str | None) -> str:
+    """How an operation's response holds its items: ``items`` (a list member), ``item`` (one
+    structure member) or ``output`` (the whole response is the one item)."""
+    if member is None:
+        return "output"
+    shape = output.members[member]
+    if isinstance(shape, ListShape):
+        assert isinstance(shape.member, StructureShape), member
+        return "items"
+    assert isinstance(shape, StructureShape), member
+    return "item"
+
+
+def item_shape(service: str, operation: str, member: str | None) -> StructureShape:
+    """The structure of one item of ``operation`` (see :func:`result_kind`)."""
+    session = botocore.session.get_session()
+    output = session.get_service_model(service).operation_model(operation).output_shape
+    assert isinstance(output, StructureShape)
+    kind = result_kind(output, member)
+    if kind == "output":
+        return output
+    assert member is not None
+    shape = output.members[member]
+    if kind == "items":
+        assert isinstance(shape, ListShape)
+        shape = shape.member
+    assert isinstance(shape, StructureShape)
+    return shape
+
+
 def item_shapes() -> Iterator[tuple[str, str, StructureShape]]:
     """(service, operation, item structure) for each operation batchkit reads."""
-    session = botocore.session.get_session()
     for service, operation, member in OPERATIONS:
-        output = session.get_service_model(service).operation_model(operation).output_shape
-        assert output is not None
-        items = output.members[member]
-        assert isinstance(items, ListShape)
-        assert isinstance(items.member, StructureShape)
-        yield service, operation, items.member
+        yield service, operation, item_shape(service, operation, member)
 
 
 def collect() -> list[ShapeRef]:
@@ -549,13 +654,8 @@ def render() -> str:
     return render_modules()[OUTPUT]
 
 
-def _item_class(service: str, operation: str, result: str) -> str:
-    session = botocore.session.get_session()
-    output = session.get_service_model(service).operation_model(operation).output_shape
-    assert output is not None
-    items = output.members[result]
-    assert isinstance(items, ListShape)
-    return ShapeRef(service, items.member).class_name
+def _item_class(service: str, operation: str, result: str | None) -> str:
+    return ShapeRef(service, item_shape(service, operation, result)).class_name
 
 
 def operation_rows() -> list[dict[str, Any]]:
@@ -571,7 +671,7 @@ def operation_rows() -> list[dict[str, Any]]:
         model = session.get_service_model(service)
         op = model.operation_model(operation)
         output = op.output_shape
-        assert output is not None
+        assert isinstance(output, StructureShape)
         try:
             paginators: PaginatorModel | None = session.get_paginator_model(service)
         except UnknownServiceError:
@@ -598,6 +698,7 @@ def operation_rows() -> list[dict[str, Any]]:
                 "protocol": model.protocol,
                 "item_model": _item_class(service, operation, spec["result"]),
                 "result_key": spec["result"],
+                "result_kind": result_kind(output, spec["result"]),
                 "result_required": spec.get(
                     "result_required", True
                 ),  # AWS always sends it, required or not in the model
@@ -605,6 +706,7 @@ def operation_rows() -> list[dict[str, Any]]:
                 "output_token": tokens[1],
                 "limit_key": tokens[2],
                 "page_size_max": spec["page_size_max"],
+                "page_size_min": spec.get("page_size_min", 1),
                 "filtered_page_size_max": spec.get("filtered_page_size_max"),
                 "has_paginator": config is not None,
                 "id_key": spec.get("id_key"),

@@ -39,8 +39,9 @@ class Operation:
     """botocore's protocol: ``rest-json`` or ``rest-xml``, ``json``."""
     item_model: str
     """The public model class of one item, in :mod:`batchkit.models`."""
-    result_key: str
-    """The output member holding the items."""
+    result_key: str | None
+    """The output member holding the items (or the one item); None when the whole response
+    is the one item (``result_kind == "output"``)."""
     result_required: bool
     """Whether a 2xx response lacking the result member is malformed (not an empty page)."""
     input_token: str | None
@@ -66,3 +67,10 @@ class Operation:
     """The service ends a listing by sending back the token it was given (CloudWatch Logs
     ``GetLogEvents``' ``nextForwardToken``), not by omitting it: a page whose next token is
     its own request token is the last one (for now: new items may follow it later)."""
+    result_kind: str = "items"
+    """How a response holds its items: ``items`` (the list ``result_key``), ``item`` (the one
+    structure ``result_key``: DescribeJob of S3 Control) or ``output`` (the response itself is
+    the one item: GetJobQueueSnapshot, DescribeServiceJob)."""
+    page_size_min: int = 1
+    """The smallest page size AWS accepts (EC2 ``DescribeInstanceTypes``: 5); a smaller need
+    asks for this many."""

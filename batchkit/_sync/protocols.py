@@ -19,9 +19,17 @@ if TYPE_CHECKING:
     from batchkit._core.logs import LogEvent
     from batchkit._sync.describe import JobDetails
     from batchkit._sync.pager import Pager
-    from batchkit.models import JobDetail, JobSummary
+    from batchkit.models import (
+        ComputeEnvironmentDetail,
+        ConsumableResourceDetail,
+        EC2InstanceTypeInfo,
+        JobDetail,
+        JobQueueDetail,
+        JobQueueSnapshot,
+        JobSummary,
+    )
 
-__all__ = ["JobReader"]
+__all__ = ["DiagnoseReader", "JobReader"]
 
 
 class JobReader(Protocol):
@@ -54,6 +62,7 @@ class JobReader(Protocol):
         array_job_id: str | None = None,
         multi_node_job_id: str | None = None,
         status: str | None = None,
+        max_items: int | None = None,
     ) -> Pager[JobSummary]:
         """List a queue's jobs, or a parent's children."""
         ...
@@ -66,4 +75,37 @@ class JobReader(Protocol):
 
     def logs_client(self, region: str) -> Any:
         """The CloudWatch Logs client for ``region``."""
+        ...
+
+
+class DiagnoseReader(JobReader, Protocol):
+    """What ``why()`` of a waiting job and ``queue_health()`` read besides jobs: queues,
+    compute environments, EC2 instance sizes, the front of a queue, consumable resources."""
+
+    def job_queues(self, names: Iterable[str] | None = None) -> Pager[JobQueueDetail]:
+        """DescribeJobQueues."""
+        ...
+
+    def compute_environments(
+        self, names: Iterable[str] | None = None
+    ) -> Pager[ComputeEnvironmentDetail]:
+        """DescribeComputeEnvironments."""
+        ...
+
+    def instance_types(
+        self,
+        names: Iterable[str] | None = None,
+        *,
+        families: Iterable[str] | None = None,
+        region: str | None = None,
+    ) -> Pager[EC2InstanceTypeInfo]:
+        """EC2 DescribeInstanceTypes."""
+        ...
+
+    def queue_snapshot(self, queue: str) -> JobQueueSnapshot:
+        """GetJobQueueSnapshot."""
+        ...
+
+    def describe_consumable_resource(self, resource: str) -> ConsumableResourceDetail:
+        """DescribeConsumableResource."""
         ...

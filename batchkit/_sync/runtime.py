@@ -264,6 +264,7 @@ class ClientBase(Closing):
         self._fetch_ahead = bool(fetch_ahead)
         self._ahead: Ahead | None = None
         self._logs_clients: dict[str, Any] = {}
+        self._ec2_clients: dict[str, Any] = {}  # DescribeInstanceTypes, for why()
         self._logs_lock = threading.Lock()
         if logs_client is not None:
             check_given_client("logs", logs_client, None, None, None, None)
@@ -311,25 +312,33 @@ class ClientBase(Closing):
     def logs_client(self, region: str) -> Any:
         """The CloudWatch Logs client for ``region`` (made once, from this client's session,
         config and endpoint URL)."""
+        return self._regional_client("logs", region, self._logs_clients)
+
+    def ec2_client(self, region: str) -> Any:
+        """The EC2 client for ``region`` (``DescribeInstanceTypes``: what ``why()`` knows of
+        instance sizes): made once, like :meth:`logs_client`, closed by :meth:`close`."""
+        return self._regional_client("ec2", region, self._ec2_clients)
+
+    def _regional_client(self, service: str, region: str, cache: dict[str, Any]) -> Any:
         with self._logs_lock:
-            client = self._logs_clients.get(region)
+            client = cache.get(region)
             if client is None:
                 import boto3
 
                 factory: Any = self._session.client if self._session is not None else boto3.client
                 try:
                     client = factory(
-                        "logs",
+                        service,
                         region_name=region,
                         endpoint_url=self._endpoint_url,
                         config=self._raw.meta.config,
                     )
                 except Exception as error:
-                    typed = credentials_error(error, "creating the logs client")
+                    typed = credentials_error(error, f"creating the {service} client")
                     if typed is None:
                         raise
                     raise typed from error
                 fastpath.install(client)
-                self._logs_clients[region] = client
+                cache[region] = client
                 self._owned.append(client)
             return client

@@ -164,6 +164,7 @@ def _page_model(operation: Operation) -> Any:
     """The pydantic model of one JSON response page (built on first use, like the models)."""
     from pydantic import ConfigDict, Field, create_model
 
+    assert operation.result_key is not None  # the fast path reads pages of items only
     item: Any = item_model(operation)
     items: Any = tuple[item, ...]
     fields: dict[str, Any] = {
@@ -265,6 +266,7 @@ def _fast_xml(operation: Operation, model: Any, body: bytes, current: Capture) -
 
     from batchkit._wire import xmlpath as _xmlpath
 
+    assert operation.result_key is not None  # the fast path reads pages of items only
     try:
         page = _xmlpath.read_page(
             model.output_shape, body, operation.result_key, operation.output_token
@@ -315,13 +317,33 @@ def _check_json_slow(
             f"{operation.label}: HTTP {status} response body is an error document "
             f"(__type {str(document['__type'])[:80]!r})"
         )
-    if operation.result_required and operation.result_key not in document:
+    key = operation.result_key
+    if key is not None and operation.result_required and key not in document:
         raise ResponseValidationError(
-            f"{operation.label}: the response lacks the required member {operation.result_key}"
+            f"{operation.label}: the response lacks the required member {key}"
         )
     items = document.get(operation.result_key)
     if isinstance(items, list):
         current.raw = items
+
+
+def _check_query_root(operation: Operation, body: bytes, status: int) -> None:
+    """The EC2 query protocol: a 2xx body must be ``<{Operation}Response>`` (botocore would
+    read an error document or a proxy's page as a result without items)."""
+    match = _XML_ROOT.match(body)
+    root = match.group(1).decode() if match else None
+    expected = f"{operation.name}Response"
+    if root == expected:
+        return
+    if root in ("Response", "Error", "ErrorResponse"):
+        what = "an error document"
+    elif root is None:
+        what = "not XML"
+    else:
+        what = f"a <{root}> document, not <{expected}>"
+    raise ResponseValidationError(
+        f"{operation.label}: HTTP {status} response body is {what}; first bytes: {excerpt(body)}"
+    )
 
 
 def _fast_json(operation: Operation, body: bytes, status: int, current: Capture) -> bytes:
@@ -405,18 +427,26 @@ def _before_parse(
     if not body.strip():
         raise ResponseValidationError(
             f"{operation.label}: HTTP {status} response with an empty body (expected the "
-            f"{operation.result_key} result)"
+            f"{operation.result_key or 'response'} result)"
         )
-    if operation.protocol == "rest-xml":
+    # The fast path is for pages of items; an operation answering with one object (a queue
+    # snapshot, an S3 job's description) is read by botocore after the same body checks.
+    fast = current.fast and operation.result_kind == "items"
+    if operation.protocol == "ec2":
+        _check_query_root(operation, body, status)
+        _check_xml_timestamps(operation, operation_model, body)
+    elif operation.protocol == "rest-xml":
         _check_xml_root(operation, operation_model, body, status)
         # The items are read from the body on both paths (unknown members kept alike);
-        # the fast path also spares botocore the rest of the document.
-        rest = _fast_xml(operation, operation_model, body, current)
+        # the fast path also spares botocore the rest of the document.  An operation that
+        # answers with one object is read by botocore.
+        paged = operation.result_kind == "items"
+        rest = _fast_xml(operation, operation_model, body, current) if paged else None
         if rest is None:
             _check_xml_timestamps(operation, operation_model, body)
         elif current.fast or current.unparseable:
             response_dict["body"] = rest
-    elif current.fast:
+    elif fast:
         response_dict["body"] = _fast_json(operation, body, status, current)
     else:
         _check_json_slow(operation, body, status, current)

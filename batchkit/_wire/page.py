@@ -32,7 +32,9 @@ def page_request(
     if token is not None and operation.input_token is not None:
         request[operation.input_token] = token
     if page_size is not None and operation.limit_key is not None:
-        request[operation.limit_key] = page_size
+        # a need smaller than AWS accepts (first() on EC2: 5 at least) asks for the minimum;
+        # the pager yields what it needs of the page and its resume token skips the rest
+        request[operation.limit_key] = max(page_size, operation.page_size_min)
     return request
 
 
@@ -42,11 +44,18 @@ def page_items(
     """The typed items of a response: the fast path's, or botocore's dicts validated."""
     if captured.items is not None:
         return captured.items
-    if operation.result_required and operation.result_key not in response:
+    key = operation.result_key
+    if key is None:  # the whole response is the one item
+        whole = {k: v for k, v in response.items() if k != "ResponseMetadata"}
+        return fastpath.validate_items(operation, [whole], captured)
+    if operation.result_required and key not in response:
         raise ResponseValidationError(
-            f"{operation.label}: the response lacks the required member {operation.result_key}"
+            f"{operation.label}: the response lacks the required member {key}"
         )
-    raw = captured.raw if captured.raw is not None else response.get(operation.result_key)
+    if operation.result_kind == "item":
+        one = response.get(key)
+        return () if one is None else fastpath.validate_items(operation, [one], captured)
+    raw = captured.raw if captured.raw is not None else response.get(key)
     return fastpath.validate_items(operation, raw or (), captured)
 
 

@@ -25,13 +25,14 @@ import contextvars
 import functools
 import inspect
 import json
+import re
 import uuid
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 from xml.sax.saxutils import escape
 
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse, HTTPHeaders
@@ -106,7 +107,20 @@ def encode_response(
     body = {k: v for k, v in response.items() if k != "ResponseMetadata"}
     protocol = operation.service_model.protocol
     output = operation.output_shape
-    if protocol == "rest-xml":
+    if protocol == "ec2":  # EC2's query protocol: <{Operation}Response> with <item> lists
+        root = f"{operation.name}Response"
+        inner = "".join(
+            _xml_value(output.members[k], output.members[k].serialization.get("name", k), v)
+            for k, v in body.items()
+            if output is not None and k in output.members
+        )
+        namespace = "http://ec2.amazonaws.com/doc/2016-11-15/"
+        data = (
+            f'<?xml version="1.0" encoding="UTF-8"?>\n<{root} xmlns="{namespace}">'
+            f"<requestId>{escape(request_id)}</requestId>{inner}</{root}>"
+        ).encode()
+        headers = {"Content-Type": "text/xml;charset=UTF-8"}
+    elif protocol == "rest-xml":
         assert output is not None
         root = output.serialization.get("name", output.name)
         inner = "".join(
@@ -132,7 +146,14 @@ def encode_error(
 ) -> AWSResponse:
     """Encode an AWS error response (code, message, request id) for ``operation``'s protocol."""
     request_id = request_id or str(uuid.uuid4())
-    if operation.service_model.protocol == "rest-xml":
+    if operation.service_model.protocol == "ec2":
+        data = (
+            f"<Response><Errors><Error><Code>{escape(code)}</Code>"
+            f"<Message>{escape(message)}</Message></Error></Errors>"
+            f"<RequestID>{escape(request_id)}</RequestID></Response>"
+        ).encode()
+        headers = {"Content-Type": "text/xml;charset=UTF-8"}
+    elif operation.service_model.protocol == "rest-xml":
         data = (
             f"<ErrorResponse><Error><Code>{escape(code)}</Code>"
             f"<Message>{escape(message)}</Message></Error>"
@@ -251,13 +272,25 @@ Responder = Callable[
 def decode_request(operation: OperationModel, request: AWSPreparedRequest) -> dict[str, Any]:
     """The parameters of a serialized request, by member name (botocore's serializer ran).
 
-    JSON protocols: the body.  REST protocols: the query string, headers and body members
-    as the input shape's serialization locations say.
+    JSON protocols: the body.  REST protocols: the query string, path, headers and body
+    members as the input shape's serialization locations say.  EC2's query protocol: the
+    form-encoded body (``Filter.1.Value.2=...``), read back into members.
     """
     protocol = operation.service_model.protocol
     body: Any = request.body or b""
     if isinstance(body, str):
         body = body.encode()
+    if isinstance(body, dict):  # botocore hands a query-protocol body over as a dict
+        form: dict[str, list[str]] = {str(k): [str(v)] for k, v in body.items()}
+    else:
+        form = parse_qs(body.decode("utf-8", "replace")) if protocol == "ec2" else {}
+    if protocol == "ec2":
+        shape = operation.input_shape
+        if shape is None:
+            return {}
+        flat = {key: values[-1] for key, values in form.items()}
+        decoded = _query_structure(shape, flat, "")
+        return dict(decoded or {})
     if protocol in ("json", "rest-json"):
         params = json.loads(body or b"{}")
         if protocol == "json" or operation.input_shape is None:
@@ -267,11 +300,15 @@ def decode_request(operation: OperationModel, request: AWSPreparedRequest) -> di
     shape = operation.input_shape
     if shape is None:
         return dict(params)
-    query = parse_qs(urlsplit(request.url).query)
+    url = urlsplit(request.url)
+    query = parse_qs(url.query)
+    path = _path_members(operation.http.get("requestUri", ""), unquote(url.path))
     for name, member in shape.members.items():
         location = member.serialization.get("location")
         wire = member.serialization.get("name", name)
-        if location == "querystring" and wire in query:
+        if location == "uri" and wire in path:
+            params[name] = path[wire]
+        elif location == "querystring" and wire in query:
             values = query[wire]
             if isinstance(member, ListShape):
                 params[name] = values
@@ -284,6 +321,59 @@ def decode_request(operation: OperationModel, request: AWSPreparedRequest) -> di
             if value is not None:
                 params[name] = value.decode() if isinstance(value, bytes) else value
     return dict(params)
+
+
+def _path_members(template: str, path: str) -> dict[str, str]:
+    """The ``{label}`` (and greedy ``{label+}``) values of a REST ``requestUri`` in ``path``."""
+    labels: list[str] = []
+    pattern = ""
+    for literal, label in re.findall(r"([^{]*)(?:\{([^}]+)\})?", template.split("?", 1)[0]):
+        pattern += re.escape(literal)
+        if label:
+            labels.append(label.rstrip("+"))
+            pattern += "(.+)" if label.endswith("+") else "([^/]+)"
+    match = re.fullmatch(pattern, path)
+    if match is None:
+        return {}
+    return dict(zip(labels, match.groups(), strict=True))
+
+
+def _query_name(name: str, member: Shape) -> str:
+    """The name EC2's query serializer gives a member (botocore's ``EC2Serializer``)."""
+    query = member.serialization.get("queryName")
+    if query:
+        return str(query)
+    wire = str(member.serialization.get("name", name))
+    return wire[:1].upper() + wire[1:]
+
+
+def _query_structure(shape: Shape, flat: Mapping[str, str], prefix: str) -> Any:
+    """The value of ``shape`` whose keys start at ``prefix`` in an EC2 query form."""
+    if isinstance(shape, StructureShape):
+        out: dict[str, Any] = {}
+        for name, member in shape.members.items():
+            key = _query_name(name, member)
+            value = _query_structure(member, flat, f"{prefix}.{key}" if prefix else key)
+            if value is not None:
+                out[name] = value
+        return out or None
+    if isinstance(shape, ListShape):
+        items: list[Any] = []
+        index = 1
+        while True:
+            value = _query_structure(shape.member, flat, f"{prefix}.{index}")
+            if value is None:
+                return items or None
+            items.append(value)
+            index += 1
+    text = flat.get(prefix)
+    if text is None:
+        return None
+    if shape.type_name in ("integer", "long"):
+        return int(text)
+    if shape.type_name == "boolean":
+        return text == "true"
+    return text
 
 
 def _http(operation: OperationModel, outcome: dict[str, Any] | RawReply) -> AWSResponse:

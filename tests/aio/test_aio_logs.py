@@ -14,7 +14,7 @@ pytest.importorskip("aiobotocore")
 
 from aiobotocore.client import AioBaseClient
 
-from batchkit import BatchKitError, FollowPolicy, InvalidParameterError, LogEvent
+from batchkit import BatchKitError, FailureReport, FollowPolicy, InvalidParameterError, LogEvent
 from batchkit.aio import AsyncBatchClient, AsyncJobPager
 from batchkit.testing import FakeAWS
 from tests.conftest import NO_RETRY, T0
@@ -134,7 +134,9 @@ async def test_aclose_closes_the_logs_clients_it_opened_and_not_a_given_one(
     async with fake.async_batch_client(NO_RETRY) as batch:
         assert messages(await batch.logs(here).to_list()) == ["here"]
         assert messages(await batch.logs(far).to_list())[-1] == "far"
-        assert (await batch.why(far)).log_region == "eu-west-1"  # the same client, reused
+        report = await batch.why(far)
+        assert isinstance(report, FailureReport)
+        assert report.log_region == "eu-west-1"  # the same client, reused
         assert closed == []
     assert sorted(closed) == [("batch", "us-east-1"), ("logs", "eu-west-1"), ("logs", "us-east-1")]
     assert closed[-1] == ("batch", "us-east-1")  # the Batch client last

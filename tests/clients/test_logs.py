@@ -15,6 +15,7 @@ from botocore.paginate import TokenEncoder
 from batchkit import (
     BatchClient,
     EksJobLogsError,
+    FailureReport,
     FollowPolicy,
     InvalidParameterError,
     JobPager,
@@ -333,6 +334,7 @@ def test_a_log_region_that_is_not_a_region_is_a_typed_error(fake: FakeAWS) -> No
         batch_of(fake).logs(job.job_id).to_list()
     assert fake.calls(CALL) == 0
     report = batch_of(fake).why(job.job_id)  # a report all the same, saying why no lines
+    assert isinstance(report, FailureReport)
     assert report.logs_error is not None
     assert "not a region name" in report.logs_error
 

@@ -195,6 +195,7 @@ def test_logs_that_cannot_be_read_do_not_fail_the_report(fake: FakeAWS) -> None:
         "q", status="FAILED", exit_code=1, container={"logConfiguration": config, "exitCode": 1}
     )
     report = fake.batch_client(NO_RETRY).why(job)
+    assert isinstance(report, FailureReport)  # why() of a job that ended
     assert report.kind == FailureKind.NON_ZERO_EXIT
     assert report.log_lines == ()
     assert report.logs_error is not None
@@ -202,6 +203,7 @@ def test_logs_that_cannot_be_read_do_not_fail_the_report(fake: FakeAWS) -> None:
     fake.inject(operation="Logs.GetLogEvents", code="AccessDeniedException", status=400)
     other = fake.add_job("q", status="FAILED", exit_code=1)
     denied = fake.batch_client(NO_RETRY).why(other.job_id)
+    assert isinstance(denied, FailureReport)
     assert denied.logs_error is not None
     assert "AccessDenied" in denied.logs_error
 
@@ -212,6 +214,7 @@ def test_image_pull_failure_has_no_logs_and_says_so(fake: FakeAWS) -> None:
         "q", status="FAILED", status_reason="CannotPullContainerError: manifest unknown"
     )
     report = fake.batch_client(NO_RETRY).why(job.job_id)
+    assert isinstance(report, FailureReport)
     assert report.kind == FailureKind.IMAGE_PULL
     assert report.logs_error == "the job has no log stream (its container never started)"
     assert "image could not be pulled" in str(report)
@@ -224,6 +227,7 @@ def test_array_and_multi_node_parents_report_their_failed_child(fake: FakeAWS) -
         "q", status="FAILED", array_size=3, child_statuses=["SUCCEEDED", "FAILED", "SUCCEEDED"]
     )
     report = batch.why(array.job_id)
+    assert isinstance(report, FailureReport)
     assert report.parent_job_id == array.job_id
     assert report.job_id == f"{array.job_id}:1"
     assert report.kind == FailureKind.NON_ZERO_EXIT
@@ -238,6 +242,7 @@ def test_array_and_multi_node_parents_report_their_failed_child(fake: FakeAWS) -
 def test_a_succeeded_job_is_not_failed(fake: FakeAWS) -> None:
     job = fake.add_job("q", status="SUCCEEDED")
     report = fake.batch_client(NO_RETRY).why(job.job_id, lines=0)
+    assert isinstance(report, FailureReport)
     assert report.kind == FailureKind.NOT_FAILED
     assert not report.failed
     assert report.log_lines == ()

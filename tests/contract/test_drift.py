@@ -87,7 +87,9 @@ def check(service: str, shape: Shape, tp: Any, path: str, member: str = "") -> N
 
 
 @pytest.mark.parametrize(("service", "operation", "member"), OPERATIONS)
-def test_every_member_has_a_compatible_field(service: str, operation: str, member: str) -> None:
+def test_every_member_has_a_compatible_field(
+    service: str, operation: str, member: str | None
+) -> None:
     shape = output_item_shape(service, operation, member)
     check(service, shape, PUBLIC[service, operation], f"{service}.{operation}")
 

@@ -21,7 +21,7 @@ MODELS: dict[tuple[str, str], type[BatchKitModel]] = {
 
 
 @pytest.mark.parametrize(("service", "operation", "member"), OPERATIONS)
-def test_random_valid_items_round_trip(service: str, operation: str, member: str) -> None:
+def test_random_valid_items_round_trip(service: str, operation: str, member: str | None) -> None:
     model = MODELS[service, operation]
     strategy = wire(service, output_item_shape(service, operation, member))
 

@@ -352,7 +352,7 @@ def test_latency_is_injected(fake: FakeAWS) -> None:
 
 
 def test_unimplemented_operations_never_reach_the_network(fake: FakeAWS) -> None:
-    assert error_code(lambda: raw(fake).describe_compute_environments()) == "ClientException"
+    assert error_code(lambda: raw(fake).list_scheduling_policies()) == "ClientException"
 
 
 def test_seeding_rejects_invalid_jobs(fake: FakeAWS) -> None:

@@ -20,6 +20,7 @@ import pytest
 
 import batchkit
 import batchkit.aio
+import batchkit.events
 import batchkit.models
 import batchkit.testing
 from batchkit import JobFilter, JobNotFoundError
@@ -32,6 +33,7 @@ DISTRIBUTION = "batchkit-aws"  # `batchkit` on PyPI is another project (docs/dec
 PUBLIC: dict[str, ModuleType] = {
     "batchkit": batchkit,
     "batchkit.aio": batchkit.aio,
+    "batchkit.events": batchkit.events,
     "batchkit.models": batchkit.models,
     "batchkit.testing": batchkit.testing,
 }
@@ -156,6 +158,7 @@ def test_pytest_plugin_imports_nothing_heavy() -> None:
     assert imported_by("import batchkit.testing.plugin") & HEAVY == set()
     assert imported_by("import batchkit.testing") & HEAVY == set()
     assert imported_by("import batchkit") & HEAVY == set()
+    assert imported_by("import batchkit.events") & HEAVY == set()  # a Lambda's cold start
 
 
 def test_a_public_testing_name_imports_its_module_on_first_use() -> None:

@@ -18,6 +18,7 @@ from batchkit import (
     LogEvent,
     Page,
     StatusChange,
+    WaitReport,
 )
 from batchkit.aio import (
     AsyncBatchClient,
@@ -128,7 +129,8 @@ async def logs_and_reports(batch: AsyncBatchClient, detail: JobDetail) -> None:
     policy = FollowPolicy(sleep=sleep, clock=lambda: 0.0)  # an awaited sleep
     assert_type(batch.logs("job-id", follow=policy).resume_token, str | None)
     report = await batch.why(detail, lines=5)
-    assert_type(report, FailureReport)
+    assert_type(report, FailureReport | WaitReport)
+    assert isinstance(report, FailureReport)
     assert_type(report.kind, FailureKind)
     assert_type(report.log_lines, tuple[LogEvent, ...])
 

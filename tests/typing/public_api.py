@@ -18,6 +18,7 @@ from batchkit import (
     AttemptReport,
     AWSError,
     BatchClient,
+    CheckNotMade,
     Clock,
     FailureKind,
     FailureReport,
@@ -28,8 +29,11 @@ from batchkit import (
     LogEvent,
     LogStreamNotFoundError,
     Page,
+    QueuePosition,
     S3BatchOperationsClient,
     StatusChange,
+    WaitKind,
+    WaitReport,
     WaitTimeoutError,
     Watch,
 )
@@ -149,7 +153,17 @@ def logs_and_reports(batch: BatchClient, detail: JobDetail) -> None:
     assert_type(event.message, str)
     assert_type(event.stream, str)
     assert_type(event.group, str)
-    report = batch.why(detail, lines=5)
+    either = batch.why(detail, lines=5)
+    assert_type(either, FailureReport | WaitReport)
+    assert_type(either.job_id, str)
+    assert_type(either.to_json_dict(), dict[str, Any])
+    _ = either.log_lines  # type: ignore[union-attr]  # a WaitReport has none: narrow first
+    if isinstance(either, WaitReport):
+        assert_type(either.kind, WaitKind)
+        assert_type(either.checks_not_made, tuple[CheckNotMade, ...])
+        assert_type(either.position, QueuePosition | None)
+        return
+    report = either
     assert_type(report, FailureReport)
     assert_type(report.kind, FailureKind)
     assert_type(report.failed, bool)
@@ -225,3 +239,31 @@ def account_views(batch: BatchClient) -> None:
     batch.list_jobs(["a"], array_job_id="x")  # type: ignore[call-overload]
     batch.describe_jobs([1, 2])  # type: ignore[list-item]
     batch.job_queues(page_size="1")  # type: ignore[arg-type]
+
+
+def diagnose(batch: BatchClient, s3: S3BatchOperationsClient) -> None:
+    from batchkit import QueueHealth, S3StatusReport
+    from batchkit.events import JobQueueBlocked, parse_event
+    from batchkit.models import (
+        ComputeEnvironmentDetail,
+        EC2InstanceTypeInfo,
+        JobDefinition,
+        JobQueueSnapshot,
+        S3BatchJobDetail,
+        ServiceJobDetail,
+    )
+
+    assert_type(batch.compute_environments(), JobPager[ComputeEnvironmentDetail])
+    assert_type(batch.job_definitions(name="train"), JobPager[JobDefinition])
+    assert_type(batch.instance_types(families=["m5"]), JobPager[EC2InstanceTypeInfo])
+    assert_type(batch.queue_snapshot("q"), JobQueueSnapshot)
+    assert_type(batch.describe_service_job("s1"), ServiceJobDetail)
+    assert_type(batch.why_queue("q", stuck=True), list[WaitReport])
+    assert_type(batch.queue_health(), list[QueueHealth])
+    assert_type(s3.describe_job("abcde"), S3BatchJobDetail)
+    assert_type(s3.why("abcde"), S3StatusReport)
+    event = parse_event({})
+    if isinstance(event, JobQueueBlocked):
+        assert_type(event.detail, JobDetail)
+        assert_type(event.wait_report(), WaitReport)
+    batch.why_queue(3)  # type: ignore[arg-type]

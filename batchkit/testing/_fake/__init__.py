@@ -43,8 +43,10 @@ Behaviour (each rule is tested in ``tests/fake/test_fake.py``):
   second per operation, on a clock you can simulate); jobs move on with ``set_job_status``.
 
 This module is the facade; the parts import the store, never the facade: ``state`` (the store
-and its one API), ``batch``, ``s3`` and ``logs`` (the operations), ``paging``, ``seeding`` (what
-``add_*`` stores), ``faults``, ``lifecycle`` and ``demo_account``.
+and its one API), ``batch``, ``s3`` and ``logs`` (the operations), ``capacity`` (compute
+environments, instance types, snapshots, consumable resources, job definitions, service job and
+S3 job details: a mixin with its own state), ``paging``, ``seeding`` (what ``add_*`` stores),
+``faults``, ``lifecycle`` and ``demo_account``.
 """
 
 from __future__ import annotations
@@ -59,11 +61,12 @@ import boto3
 from botocore.config import Config
 
 from batchkit._core.config import client_config as _client_config
-from batchkit._spec.operations import OPERATIONS
+from batchkit._spec.operations import DESCRIBE_JOB_QUEUES, OPERATIONS
 from batchkit._sync.client import BatchClient, S3BatchOperationsClient
 from batchkit.models import JobDetail, S3BatchJob, ServiceJobSummary
 from batchkit.testing._aio import fake_session
 from batchkit.testing._fake import batch, demo_account, s3, seeding
+from batchkit.testing._fake.capacity import CapacityMixin
 from batchkit.testing._fake.faults import Fault, Traffic, delayed, raise_transport
 from batchkit.testing._fake.lifecycle import Lifecycle
 from batchkit.testing._fake.logs import FakeLogs
@@ -79,7 +82,7 @@ __all__ = ["FakeAWS"]
 _Handler = Callable[[dict[str, Any]], dict[str, Any]]
 
 
-class FakeAWS:
+class FakeAWS(CapacityMixin):
     """The backend.  Seed it with ``add_*``; get wired clients with ``batch_client()`` /
     ``s3_client()``, or wire any boto3 client (or session) with :meth:`attach`."""
 
@@ -104,9 +107,10 @@ class FakeAWS:
             "batch.ListJobs": functools.partial(batch.list_jobs, state),
             "batch.ListServiceJobs": functools.partial(batch.list_service_jobs, state),
             "batch.DescribeJobs": functools.partial(batch.describe_jobs, state),
-            "batch.DescribeJobQueues": functools.partial(batch.describe_job_queues, state),
+            "batch.DescribeJobQueues": self._describe_job_queues,
             "s3control.ListJobs": functools.partial(s3.list_jobs, state),
             "logs.GetLogEvents": self.logs.get_log_events,
+            **self._capacity_handlers(),  # capacity.py: what why() of a waiting job reads
         }
 
     @classmethod
@@ -451,7 +455,14 @@ class FakeAWS:
 
     # ------------------------------------------------------------------ serving
 
-    _SERVICES = ("batch", "s3control", "logs")
+    _SERVICES = ("batch", "s3control", "logs", "ec2")
+
+    def _describe_job_queues(self, params: dict[str, Any]) -> dict[str, Any]:
+        """DescribeJobQueues with what :meth:`configure_queue` set (compute environments...)."""
+        response = batch.describe_job_queues(self._state, params)
+        key = DESCRIBE_JOB_QUEUES.result_key or ""
+        response[key] = [self._queue_detail(q) for q in response[key]]
+        return response
 
     def _answer(self, service: str, operation_name: str, params: dict[str, Any]) -> Any:
         """The responder: one request of ``service`` (decoded by the wire layer)."""

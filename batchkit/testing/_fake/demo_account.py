@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from batchkit.testing._fake.capacity import seed_demo_capacity
+
 __all__ = ["PIPELINES", "QUEUES", "REASONS", "SERVICE_QUEUE", "Account", "seed"]
 
 SERVICE_QUEUE = "sagemaker"
@@ -163,6 +165,7 @@ def seed(fake: Account, now: datetime, jobs: int = 3000, rng_seed: int = 7) -> N
             failed=failed,
             description=f"nightly-{status.lower()}-{index}",
         )
+    seed_demo_capacity(fake, now)  # compute environments, and jobs stuck in each way
     # Ended 100 days ago: outside S3's 90-day window, so never listed.
     fake.add_s3_job(
         job_id=new_id(),

@@ -248,7 +248,7 @@ class FakeLogs:
             taken.reverse()
             forward, backward = cursor, position
         return {
-            _OP.result_key: [dict(events[i]) for i in taken],
+            _OP.result_key or "": [dict(events[i]) for i in taken],
             _OP.output_token or "": f"f/{forward:056d}",
             "nextBackwardToken": f"b/{backward:056d}",
         }

@@ -51,7 +51,7 @@ def page(
     earlier ones.  Without it, a token is an offset."""
     assert op.input_token is not None
     assert op.output_token is not None
-    token_key, result_key = op.input_token, op.result_key
+    token_key, result_key = op.input_token, op.result_key or ""
     limit = limit or op.page_size_max
     start = 0
     query = fingerprint(params, op)
