@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from batchkit import InvalidParameterError, SystemClock
 from batchkit._core.archive import ArchiveError, FeedOptions, SyncReport
-from batchkit.archive._store import Driver, Store
+from batchkit.archive._store import Driver, Store, StreamedRows
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -110,10 +110,20 @@ class SqlResult:
     once; ``list(result)``), or ``to_pandas()``."""
 
     columns: tuple[str, ...]
-    _rows: Iterator[tuple[Any, ...]]
+    _rows: StreamedRows
 
     def __iter__(self) -> Iterator[tuple[Any, ...]]:
         return self._rows
+
+    def close(self) -> None:
+        """Stop reading: the read-only connection is released (also when the rows run out)."""
+        self._rows.close()
+
+    def __enter__(self) -> SqlResult:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def to_pandas(self) -> pd.DataFrame:
         import pandas as pd

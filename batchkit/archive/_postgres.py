@@ -16,6 +16,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from batchkit._core.archive import ArchiveError
 from batchkit.archive._schema import POSTGRESQL
+from batchkit.archive._store import StreamedRows
 
 __all__ = ["PostgresDriver", "safe_url"]
 
@@ -131,7 +132,7 @@ class PostgresDriver:
 
     def read_only(
         self, sql: str, params: Sequence[Any] = ()
-    ) -> tuple[list[str], Iterator[tuple[Any, ...]]]:
+    ) -> tuple[list[str], StreamedRows]:
         psycopg = self._psycopg
         try:
             db = psycopg.connect(self._db.info.dsn, password=self._db.info.password or None)
@@ -153,12 +154,14 @@ class PostgresDriver:
                     yield from batch
             except psycopg.Error as error:
                 raise ArchiveError(f"SQL error: {error}") from error
-            finally:
-                with contextlib.suppress(Exception):
-                    db.rollback()
+
+        def release() -> None:
+            with contextlib.suppress(Exception):
+                db.rollback()
+            with contextlib.suppress(Exception):
                 db.close()
 
-        return columns, rows()
+        return columns, StreamedRows(rows(), release)
 
     def close(self) -> None:
         self._db.close()

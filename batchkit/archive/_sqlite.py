@@ -16,6 +16,7 @@ from typing import Any
 
 from batchkit._core.archive import ArchiveError
 from batchkit.archive._schema import SQLITE
+from batchkit.archive._store import StreamedRows
 
 __all__ = ["SqliteDriver"]
 
@@ -37,11 +38,15 @@ class SqliteDriver:
             self._db = sqlite3.connect(
                 path, timeout=timeout, isolation_level=None, check_same_thread=False
             )
+        except sqlite3.Error as error:
+            raise ArchiveError(f"cannot open the archive {self.where}: {error}") from error
+        try:
             if not memory:
                 self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute("PRAGMA foreign_keys=ON")
         except sqlite3.Error as error:
+            self._db.close()
             raise ArchiveError(f"cannot open the archive {self.where}: {error}") from error
         self._depth = 0
 
@@ -114,7 +119,7 @@ class SqliteDriver:
 
     def read_only(
         self, sql: str, params: Sequence[Any] = ()
-    ) -> tuple[list[str], Iterator[tuple[Any, ...]]]:
+    ) -> tuple[list[str], StreamedRows]:
         if self.path == ":memory:":
             db = self._db  # the only connection that sees an in-memory archive
             db.execute("PRAGMA query_only=ON")
@@ -146,14 +151,16 @@ class SqliteDriver:
                     yield from batch
             except sqlite3.Error as error:
                 raise ArchiveError(f"SQL error: {error}") from error
-            finally:
+
+        def release() -> None:
+            with contextlib.suppress(sqlite3.Error):
                 cursor.close()
                 if own:
                     db.close()
                 else:
                     db.execute("PRAGMA query_only=OFF")
 
-        return columns, rows()
+        return columns, StreamedRows(rows(), release)
 
     def close(self) -> None:
         self._db.close()

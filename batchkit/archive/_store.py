@@ -11,7 +11,7 @@ the rows it writes with it (the incremental Parquet export reads what changed by
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import astuple, fields
 from typing import Any, Protocol
 
@@ -28,10 +28,40 @@ from batchkit._core.archive import (
 )
 from batchkit.archive._schema import SCHEMA_VERSION, Dialect, statements
 
-__all__ = ["Driver", "Store"]
+__all__ = ["Driver", "Store", "StreamedRows"]
 
 _JOB_COLUMNS = [f.name for f in fields(JobRow)]
 _S3_COLUMNS = [f.name for f in fields(S3Row)]
+
+
+class StreamedRows(Iterator[tuple[Any, ...]]):
+    """Rows read from a read-only connection, a batch at a time; the connection is released
+    when the rows run out, when reading fails, on :meth:`close` or when the rows are dropped
+    unread (a generator's ``finally`` never runs if it never started: this does)."""
+
+    def __init__(self, rows: Iterator[tuple[Any, ...]], release: Callable[[], None]) -> None:
+        self._rows = rows
+        self._release: Callable[[], None] | None = release
+
+    def __iter__(self) -> StreamedRows:
+        return self
+
+    def __next__(self) -> tuple[Any, ...]:
+        try:
+            return next(self._rows)
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        self._rows = iter(())
+        release, self._release = self._release, None
+        if release is not None:
+            release()
+
+    def __del__(self) -> None:
+        with contextlib.suppress(Exception):
+            self.close()
 
 
 class Driver(Protocol):
@@ -61,7 +91,7 @@ class Driver(Protocol):
         """Rows of a query a batch at a time (memory bounded); yields (columns, rows)."""
         ...
 
-    def read_only(self, sql: str, params: Sequence[Any] = ()) -> tuple[list[str], Iterator[Any]]:
+    def read_only(self, sql: str, params: Sequence[Any] = ()) -> tuple[list[str], StreamedRows]:
         """A query on a read-only connection: its column names and rows (streamed)."""
         ...
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -76,3 +77,40 @@ def test_postgres_read_only_sql(postgres_url: str, fake: FakeAWS) -> None:
         with pytest.raises(ArchiveError, match="SQL error"):
             archive.sql("SELECT * FROM no_such_table")
         assert archive.count() == 1
+
+
+def test_streamed_rows_release_their_connection_however_they_end() -> None:
+    """A read-only query's connection is released when its rows run out, fail, are closed,
+    or are dropped unread (a generator's ``finally`` would not run in the last case)."""
+    import gc
+
+    from batchkit.archive._store import StreamedRows
+
+    released: list[str] = []
+
+    def rows(fail: bool = False) -> Iterator[tuple[int]]:
+        yield (1,)
+        if fail:
+            raise ValueError("broken")
+
+    exhausted = StreamedRows(rows(), lambda: released.append("exhausted"))
+    assert list(exhausted) == [(1,)]
+    failing = StreamedRows(rows(fail=True), lambda: released.append("failed"))
+    with pytest.raises(ValueError):
+        list(failing)
+    closed = StreamedRows(rows(), lambda: released.append("closed"))
+    closed.close()
+    closed.close()  # idempotent
+    dropped = StreamedRows(rows(), lambda: released.append("dropped"))
+    del dropped
+    gc.collect()
+    assert released == ["exhausted", "failed", "closed", "dropped"]
+
+
+def test_an_unread_sql_result_leaves_no_connection_open(tmp_path: Path) -> None:
+    with Archive(f"sqlite:///{tmp_path}/a.sqlite") as archive:
+        with archive.sql("SELECT 1") as result:
+            assert result.columns == ("1",)
+        assert list(result) == []  # closed: nothing more is read
+        unread = archive.sql("SELECT 2")
+        unread.close()
