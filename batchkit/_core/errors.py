@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, cast
 from botocore.exceptions import ClientError
 
 from batchkit._core.text import escape_controls
+from batchkit._spec.hooks import on_invalid_member
 
 if TYPE_CHECKING:
     from batchkit.models import JobDetail
@@ -586,3 +587,26 @@ def _redact_client_error(error: ClientError) -> None:
     body = error.response.get("Error")
     if isinstance(body, dict) and isinstance(body.get("Message"), str):
         body["Message"] = redact(body["Message"])
+
+
+def _invalid_member(model: object, name: str, error: Exception) -> Exception:
+    """A member a model validates when first read (``LazyModel``) that does not match its
+    shape: typed, naming the job and the member, without the input (it may hold secrets)."""
+    from pydantic import ValidationError
+
+    if isinstance(error, ValidationError):
+        reason = "; ".join(
+            f"{'.'.join(str(part) for part in item['loc']) or name}: {item['msg']}"
+            for item in error.errors()[:3]
+        )
+    else:
+        reason = str(error)
+    job = getattr(model, "job_id", None)
+    which = f" of job {job!r}" if isinstance(job, str) else ""
+    return ResponseValidationError(
+        f"{type(model).__name__}.{name}{which} (validated when first read) does not match "
+        f"its shape: {reason}"
+    )
+
+
+on_invalid_member(_invalid_member)

@@ -15,11 +15,12 @@ Why these exist:
 from __future__ import annotations
 
 import enum
+import json
 import math
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime, timedelta, timezone
-from typing import Annotated, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar, cast
 
 from pydantic import (
     AfterValidator,
@@ -30,13 +31,19 @@ from pydantic import (
     PlainSerializer,
     SerializationInfo,
     SerializerFunctionWrapHandler,
+    TypeAdapter,
+    ValidatorFunctionWrapHandler,
     WrapSerializer,
+    model_serializer,
+    model_validator,
 )
 from pydantic_core import core_schema
+from typing_extensions import Self
 
+from batchkit._spec import hooks
 from batchkit._spec.time import EPOCH, from_epoch_millis, to_epoch_millis
 
-__all__ = ["BatchKitModel", "EpochMillis", "OpenEnum", "UtcDatetime", "WireList"]
+__all__ = ["BatchKitModel", "EpochMillis", "LazyModel", "OpenEnum", "UtcDatetime", "WireList"]
 
 _ONE_MS = timedelta(milliseconds=1)
 
@@ -293,3 +300,188 @@ class BatchKitModel(
                 yield name, value
         if self.__pydantic_extra__:
             yield from self.__pydantic_extra__.items()
+
+
+#: The key of a lazy model's deferred members in its ``__pydantic_private__``.
+_DEFERRED = "batchkit_deferred"
+
+
+def _nested(annotation: Any) -> bool:
+    """Whether a field's type holds models, lists or maps (what is worth deferring)."""
+    text = repr(annotation)
+    return "batchkit." in text or "Mapping" in text or "tuple" in text
+
+
+def _invalid_member(model: BaseModel, name: str, error: Exception) -> Exception:
+    """The error for a deferred member that turns out not to match its shape: the one
+    ``batchkit._core.errors`` registers (a ``ResponseValidationError``), else a ValueError."""
+    if hooks.invalid_member is not None:
+        return hooks.invalid_member(model, name, error)
+    return ValueError(f"{type(model).__name__}.{name}: {error}")
+
+
+class LazyModel(BatchKitModel, frozen=True):
+    """A model whose nested members (models, lists of them, maps) are validated when first
+    read, from the JSON text kept until then.
+
+    Why: a full ``JobDetail`` is some 20 model instances and 40 objects the garbage collector
+    tracks; a page of them that a program keeps makes Python's collections walk its whole
+    heap more often (the figures are in docs/performance.md).  Kept as text (a ``str`` is
+    not tracked), a job costs a handful of objects until its nested parts are read -- most
+    programs read its status, times and ids, and a watch reads nothing else.  The typed API
+    is unchanged: reading ``job.container`` validates every deferred member of that job
+    once; equality, hashing, ``repr``, pickling, copies, ``model_dump``/``to_boto()`` and
+    any pydantic serialization of it (a ``TypeAdapter``, a model holding it) read them
+    first.  A deferred member that does not match its shape raises a
+    :class:`~batchkit.ResponseValidationError` when read, naming the job and the member.
+
+    >>> from batchkit.models import JobDetail
+    >>> job = JobDetail.model_validate({"jobId": "j1", "jobName": "etl", "jobQueue": "q",
+    ...     "status": "RUNNING", "jobDefinition": "etl:1", "startedAt": 0,
+    ...     "container": {"image": "busybox", "vcpus": 2}})
+    >>> job.__pydantic_private__ is not None  # the container is still text
+    True
+    >>> job.container.vcpus, job.__pydantic_private__ is None
+    (2, True)
+    """
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _defer_nested(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        if type(data) is not dict:
+            return handler(data)
+        lazy = _lazy_members(cls)
+        deferred: dict[str, Any] | None = None
+        for key in lazy.keys() & data.keys():
+            value = data[key]
+            if value is None:
+                continue
+            if deferred is None:
+                deferred, data = {}, dict(data)
+            deferred[lazy[key]] = data.pop(key)
+        if deferred is None:
+            return handler(data)
+        model = handler(data)
+        state = model.__dict__
+        for name in deferred:
+            state.pop(name, None)
+        # one JSON text per job: a str is not tracked by the collector, nor is the dict
+        # holding it (str keys and values only)
+        text = json.dumps(deferred, separators=(",", ":"))
+        object.__setattr__(model, "__pydantic_private__", {_DEFERRED: text})
+        fields_set = model.__pydantic_fields_set__ | deferred.keys()
+        shared = _FIELDS_SETS.get(frozenset(fields_set))
+        if shared is None and len(_FIELDS_SETS) < _FIELDS_SETS_MAX:
+            shared = _FIELDS_SETS.setdefault(frozenset(fields_set), fields_set)
+        _set_fields_set(model, shared if shared is not None else fields_set)
+        return model
+
+    def _materialize(self) -> None:
+        """Validate every deferred member (once): after this the model is an ordinary one."""
+        private = self.__pydantic_private__
+        if not private or _DEFERRED not in private:
+            return
+        values: dict[str, Any] = json.loads(private[_DEFERRED])
+        adapters = _lazy_adapters(type(self))
+        state = self.__dict__
+        validated: dict[str, Any] = {}
+        for name, value in values.items():
+            try:
+                validated[name] = adapters[name].validate_python(value)
+            except (ValueError, TypeError) as error:  # ValidationError is a ValueError
+                raise _invalid_member(self, name, error) from None
+        state.update(validated)
+        object.__setattr__(self, "__pydantic_private__", None)
+
+    if not TYPE_CHECKING:  # type checkers see the fields; this runs only for deferred ones
+
+        def __getattr__(self, name: str) -> Any:
+            private = self.__pydantic_private__
+            if private and _DEFERRED in private and name in type(self).model_fields:
+                self._materialize()
+                return self.__dict__[name]
+            return super().__getattr__(name)
+
+    @model_serializer(mode="wrap")
+    def _serialize_materialized(self, handler: SerializerFunctionWrapHandler) -> Any:
+        self._materialize()
+        return handler(self)
+
+    def __eq__(self, other: object) -> bool:
+        self._materialize()
+        if isinstance(other, LazyModel):
+            other._materialize()
+        return super().__eq__(other)
+
+    def __hash__(self) -> int:
+        self._materialize()
+        return super().__hash__()
+
+    def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
+        self._materialize()
+        return super().__repr_args__()
+
+    def __iter__(self) -> Any:
+        self._materialize()
+        return super().__iter__()
+
+    def __getstate__(self) -> dict[Any, Any]:
+        self._materialize()
+        return super().__getstate__()
+
+    def __copy__(self) -> Self:
+        self._materialize()
+        return super().__copy__()
+
+    def __deepcopy__(self, memo: dict[int, Any] | None = None) -> Self:
+        self._materialize()
+        return super().__deepcopy__(memo)
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        self._materialize()
+        return super().model_copy(update=update, deep=deep)
+
+    if not TYPE_CHECKING:  # type checkers keep pydantic's signatures
+        # Materialized before pydantic serializes, so that a member that does not match its
+        # shape raises our typed error, not pydantic's PydanticSerializationError around it.
+        def model_dump(self, **kwargs: Any) -> dict[str, Any]:
+            self._materialize()
+            return super().model_dump(**kwargs)
+
+        def model_dump_json(self, **kwargs: Any) -> str:
+            self._materialize()
+            return super().model_dump_json(**kwargs)
+
+
+_LAZY_MEMBERS: dict[type[BaseModel], dict[str, str]] = {}
+_LAZY_ADAPTERS: dict[type[BaseModel], dict[str, TypeAdapter[Any]]] = {}
+_LAZY_LOCK = threading.Lock()
+
+
+def _lazy_members(model: type[BaseModel]) -> dict[str, str]:
+    """Wire name and attribute name -> attribute name, for the fields a model defers."""
+    found = _LAZY_MEMBERS.get(model)
+    if found is None:
+        found = {}
+        for name, info in model.model_fields.items():
+            if _nested(info.annotation):
+                found[name] = name
+                if info.alias:
+                    found[info.alias] = name
+        with _LAZY_LOCK:
+            _LAZY_MEMBERS[model] = found
+    return found
+
+
+def _lazy_adapters(model: type[BaseModel]) -> dict[str, TypeAdapter[Any]]:
+    """A validator per deferred field (its type, as the model's own would validate it)."""
+    found = _LAZY_ADAPTERS.get(model)
+    if found is None:
+        found = {
+            name: TypeAdapter(cast(Any, info.annotation))
+            for name, info in model.model_fields.items()
+            if name in _lazy_members(model)
+        }
+        with _LAZY_LOCK:
+            _LAZY_ADAPTERS[model] = found
+    return found

@@ -212,6 +212,10 @@ MIXINS = {
     ("s3control", "JobStatus"): "S3JobStatusMixin",
 }
 
+#: Models whose nested members are validated when first read (``LazyModel``): the big ones a
+#: program keeps by the thousand (docs/performance.md says why).
+LAZY = {("batch", "JobDetail")}
+
 #: Members the service model calls required that AWS omits in practice.  A job that
 #: has not started yet has no ``startedAt``: requiring it would reject real responses.
 NOT_REALLY_REQUIRED = {
@@ -483,7 +487,8 @@ def render_structure(ref: ShapeRef) -> str:
     shape = ref.shape
     assert isinstance(shape, StructureShape)
     mixin = MIXINS.get((ref.service, shape.name))
-    bases = f"{mixin}, BatchKitModel" if mixin else "BatchKitModel"
+    base = "LazyModel" if (ref.service, shape.name) in LAZY else "BatchKitModel"
+    bases = f"{mixin}, {base}" if mixin else base
     # frozen=True again on every model: pyright takes frozenness from each class's own keyword
     # (dataclass_transform), not from BatchKitModel's; mypy's pydantic plugin inherits it.
     out = [f"class {ref.class_name}({bases}, frozen=True):\n", docstring(shape, "    ")]
@@ -591,7 +596,7 @@ def render_modules() -> dict[str, str]:
                 where = owner[(used.service, used.shape.name)]
                 if where != module:
                     imported.setdefault(where, set()).add(used.class_name)
-        bases = ["BatchKitModel", "OpenEnum"]
+        bases = ["BatchKitModel", "LazyModel", "OpenEnum"]
         field_types = {"EpochMillis", "UtcDatetime", "WireList"}
         source = "".join(render_enum(r) if _is_enum(r.shape) else render_structure(r) for r in mine)
         used_base = sorted(n for n in [*bases, *field_types] if re.search(rf"\b{n}\b", source))

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from pydantic import Field
 
-from batchkit._spec.base import BatchKitModel, EpochMillis, OpenEnum, WireList
+from batchkit._spec.base import BatchKitModel, EpochMillis, LazyModel, OpenEnum, WireList
 from batchkit._spec.models.list_jobs import JobStatus
 from batchkit._spec.models.mixins import (
     AttemptDetailMixin,
@@ -6299,7 +6299,7 @@ class EcsPropertiesDetail(BatchKitModel, frozen=True):
     """The properties for the Amazon ECS task definition of a job."""
 
 
-class JobDetail(JobDetailMixin, BatchKitModel, frozen=True):
+class JobDetail(JobDetailMixin, LazyModel, frozen=True):
     """An object that represents an Batch job."""
 
     job_arn: str | None = Field(
