@@ -150,10 +150,11 @@ def batch_stub(face: Face) -> Iterator[tuple[BatchClient, WireStubber]]:
         from batchkit.aio import AsyncBatchClient
 
         raw = face.raw_client("batch")
-        client: Any = Blocking(AsyncBatchClient(raw), face.loop)  # type: ignore[arg-type]
+        # responses are consumed in order: a fan-out's sub-listings fetch one at a time
+        client: Any = Blocking(AsyncBatchClient(raw, fetch_ahead=False), face.loop)  # type: ignore[arg-type]
     else:
         raw = raw_client("batch")
-        client = BatchClient(raw)
+        client = BatchClient(raw, fetch_ahead=False)
     with WireStubber(raw) as stub:
         yield client, stub
         stub.assert_no_pending_responses()

@@ -378,7 +378,6 @@ _STATUSES: dict[str, tuple[str, ...]] = {
     "ListServiceJobs": SERVICE_JOB_STATUSES,
 }
 #: (largest page without a server filter, with one): what a request costs.
-_PAGE_SIZES: dict[str, tuple[int, int]] = {"ListJobs": (1000, 100), "ListServiceJobs": (100, 100)}
 
 Strategy = Literal["default", "status", "filter", "created-at", "fan-out"]
 
@@ -471,26 +470,26 @@ def plan_statuses(
     * A server-side filter from ``job_filter`` already returns every status: one listing,
       the statuses checked on each job (``filter``).
     * Array / multi-node children take no filter: one sub-listing per status (``fan-out``).
-    * Otherwise there is a choice, made on what it costs in requests.  A **created-at
-      filter from the epoch** (``created-at``) returns every status in one listing,
-      newest-first, at most 100 a page: ``ceil(all jobs / 100)`` requests, every job of the
-      queue read.  A **fan-out** reads only the wanted statuses, 1000 a page (ListJobs):
-      ``sum(max(1, ceil(jobs in s / 1000)))`` requests -- at most one request per status
-      more than any plan could need, while the created-at listing can cost ten times as many
-      requests on a large queue, or read every finished job to find a few running ones.  So:
-      ``created-at`` when a newest-first order is needed (a merge across queues), or when
-      every status is wanted and a page holds as many jobs either way (ListServiceJobs: 100
-      and 100, so the fan-out can never be cheaper); ``fan-out`` otherwise.
+    * **Every status** (``"ALL"``) of a queue: a **created-at filter from the epoch**
+      (``created-at``), one listing newest-first that returns every status, at most 100 a
+      page.  It is the only plan that cannot miss a job changing status mid-listing (its
+      order does not depend on status, so a job present from start to end is on exactly
+      one page); it costs ``ceil(all jobs / 100)`` requests where a fan-out at 1000 a page
+      could cost up to ten times fewer -- a listing that may silently miss jobs is not worth
+      the saving (docs/decisions.md).  The same plan serves a newest-first listing (a merge
+      across queues).
+    * **Some statuses** of a queue: a **fan-out**, one sub-listing per wanted status, 1000 a
+      page (ListJobs): ``sum(max(1, ceil(jobs in s / 1000)))`` requests, where a created-at
+      listing would read every finished job of the queue to find a few running ones.
 
     Either way each job is yielded once (a fan-out deduplicates by job id) and is checked
-    against the wanted statuses as it was on the page it came from.  Consistency, for jobs
-    changing status mid-listing: a created-at listing's order does not depend on status, so
-    a job present from start to end is on exactly one page, and yielded if its status there
-    is wanted.  A fan-out's sub-listings (in lifecycle order, SUBMITTED ... FAILED) are
-    merged newest first (the client reads them side by side: several statuses read like one
-    listing); a job moving on during the listing is seen in its old status, its new one, or
-    both (then once, as first seen) -- or in neither, when its new status's sub-listing had
-    already read past it (docs/views.md: a created-at filter avoids that).
+    against the wanted statuses as it was on the page it came from.  A fan-out's
+    sub-listings (in lifecycle order, SUBMITTED ... FAILED) are merged newest first (the
+    client reads them side by side: several statuses read like one listing); a job moving
+    between two wanted statuses during the listing is seen in its old status, its new one,
+    or both (then once, as first seen) -- or in neither, when its new status's sub-listing
+    had already read past it (docs/views.md: ``status="ALL"`` or a created-at filter avoids
+    that).
     """
     every = set(statuses) >= set(_STATUSES[operation])
     plan = _plan_one(job_filter, operation, status=None, children=children, now=now)
@@ -499,8 +498,7 @@ def plan_statuses(
         keep = _and(plan.keep, status_check)
         return _with(plan, send_status=False, keep=keep, strategy="filter")
     base = _with(plan, send_status=False, keep=_and(plan.keep, status_check))
-    unfiltered, filtered = _PAGE_SIZES[operation]
-    if not children and (newest_first or (every and filtered >= unfiltered)):
+    if not children and (newest_first or every):
         created = _created_filter("AFTER_CREATED_AT", datetime(1970, 1, 1, tzinfo=timezone.utc))
         return _with(base, server_filter=created, strategy="created-at", newest_first=True)
     known = tuple(s for s in statuses if s in _STATUSES[operation])

@@ -180,6 +180,12 @@ class WireStubber(Stubber):
     ``activate``/``deactivate`` or ``with``.  Expected parameters are checked exactly as
     Stubber checks them.  Each HTTP attempt consumes one queued response, so a retried error
     needs a queued response for the retry.
+
+    Responses are consumed in the order they were added.  A listing that fans out (several
+    statuses or queues, children) fetches its sub-listings at the same time by default, in an
+    order that varies: give the client ``fetch_ahead=False`` to have it request one page at a
+    time, in order (``BatchClient(raw, fetch_ahead=False)``).  ``FakeAWS`` has no such
+    constraint.
     """
 
     # Stubber's private members are not in botocore-stubs: reach them through ``_base``.

@@ -11,7 +11,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from batchkit import ALL_STATUSES, BatchClient, InvalidParameterError, JobFilter
@@ -35,12 +35,23 @@ def test_status_set_orders_by_lifecycle_and_spells_all() -> None:
     assert ALL_STATUSES == "ALL"
 
 
-def test_every_status_without_a_filter_fans_out_on_list_jobs() -> None:
+def test_every_status_of_a_queue_is_one_created_at_listing_that_misses_no_mover() -> None:
+    """A fan-out could miss a job changing status mid-listing; "every job" may not."""
     plan = plan_listing(None, "ListJobs", status="ALL", children=False)
-    assert plan.strategy == "fan-out"
-    assert plan.fan_out == JOB_STATUSES
-    assert plan.server_filter is None
+    assert plan.strategy == "created-at"
+    assert plan.server_filter == {"name": "AFTER_CREATED_AT", "values": ["0"]}
+    assert not plan.fan_out
     assert plan.keep is None  # every status: nothing to check (new statuses are kept too)
+
+
+def test_some_statuses_of_a_queue_fan_out_and_children_always_do() -> None:
+    some = plan_listing(None, "ListJobs", status=["RUNNABLE", "RUNNING"], children=False)
+    assert some.strategy == "fan-out"
+    assert some.fan_out == ("RUNNABLE", "RUNNING")
+    children = plan_listing(None, "ListJobs", status="ALL", children=True)
+    assert children.strategy == "fan-out"
+    assert children.fan_out == JOB_STATUSES
+    assert children.server_filter is None
 
 
 def test_a_merge_needs_newest_first_so_it_gets_a_created_at_listing() -> None:
@@ -118,15 +129,28 @@ def test_bad_status_collections_fail_before_any_request(
 # ---------------------------------------------------------------------- the requests
 
 
-def test_list_jobs_all_sends_one_request_per_status_in_lifecycle_order(batch_stub: Stub) -> None:
+def test_list_jobs_of_children_sends_one_request_per_status_in_lifecycle_order(
+    batch_stub: Stub,
+) -> None:
     batch, stub = batch_stub
     for i, status in enumerate(JOB_STATUSES):
         stub.add_response(
             "list_jobs",
             {"jobSummaryList": [summary(i, status=status)]},
-            {"jobQueue": "q", "jobStatus": status, "maxResults": 1000},
+            {"arrayJobId": "parent", "jobStatus": status, "maxResults": 1000},
         )
-    jobs = batch.list_jobs("q", status=ALL_STATUSES, page_size=1000).to_list()
+    jobs = batch.list_jobs(array_job_id="parent", status=ALL_STATUSES, page_size=1000).to_list()
+    assert [j.status for j in jobs] == [JobStatus(s) for s in JOB_STATUSES]
+
+
+def test_list_jobs_all_is_one_created_at_listing(batch_stub: Stub) -> None:
+    batch, stub = batch_stub
+    stub.add_response(
+        "list_jobs",
+        {"jobSummaryList": [summary(i, status=s) for i, s in enumerate(JOB_STATUSES)]},
+        {"jobQueue": "q", "filters": [{"name": "AFTER_CREATED_AT", "values": ["0"]}]},
+    )
+    jobs = batch.list_jobs("q", status=ALL_STATUSES).to_list()
     assert [j.status for j in jobs] == [JobStatus(s) for s in JOB_STATUSES]
 
 
@@ -195,6 +219,7 @@ def _lifecycle_moves() -> st.SearchStrategy[list[tuple[int, int, int]]]:
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@example(statuses=["SUBMITTED", "SUBMITTED"], page_size=1, moves=[(0, 1, 1)], merged=False)
 @given(
     statuses=st.lists(st.sampled_from(JOB_STATUSES), min_size=1, max_size=40),
     page_size=st.integers(1, 9),
