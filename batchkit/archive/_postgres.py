@@ -130,9 +130,7 @@ class PostgresDriver:
         except self._psycopg.Error as error:
             raise self._fail(error, sql) from error
 
-    def read_only(
-        self, sql: str, params: Sequence[Any] = ()
-    ) -> tuple[list[str], StreamedRows]:
+    def read_only(self, sql: str, params: Sequence[Any] = ()) -> tuple[list[str], StreamedRows]:
         psycopg = self._psycopg
         try:
             db = psycopg.connect(self._db.info.dsn, password=self._db.info.password or None)

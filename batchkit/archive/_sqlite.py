@@ -117,9 +117,7 @@ class SqliteDriver:
         except sqlite3.Error as error:
             raise self._fail(error, sql) from error
 
-    def read_only(
-        self, sql: str, params: Sequence[Any] = ()
-    ) -> tuple[list[str], StreamedRows]:
+    def read_only(self, sql: str, params: Sequence[Any] = ()) -> tuple[list[str], StreamedRows]:
         if self.path == ":memory:":
             db = self._db  # the only connection that sees an in-memory archive
             db.execute("PRAGMA query_only=ON")

@@ -96,7 +96,7 @@ def test_streamed_rows_release_their_connection_however_they_end() -> None:
     exhausted = StreamedRows(rows(), lambda: released.append("exhausted"))
     assert list(exhausted) == [(1,)]
     failing = StreamedRows(rows(fail=True), lambda: released.append("failed"))
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="broken"):
         list(failing)
     closed = StreamedRows(rows(), lambda: released.append("closed"))
     closed.close()
