@@ -23,7 +23,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from batchkit._cli import app as _cli
-from batchkit._cli import base, listing, output
+from batchkit._cli import base, output, params
 from batchkit.testing import FakeAWS
 
 NOW = datetime.now(timezone.utc).replace(microsecond=0)
@@ -289,7 +289,7 @@ class Stalling(BaseHTTPRequestHandler):
 @pytest.mark.parametrize("extra", [[], ["--describe"]])
 def test_a_real_sigint_mid_listing(extra: list[str]) -> None:
     """A real process, a real SIGINT while a page is awaited: exit 130, one line, closed JSON."""
-    handler = type("Handler", (Stalling,), {"calls": [], "release": threading.Event()})
+    handler: Any = type("Handler", (Stalling,), {"calls": [], "release": threading.Event()})
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
