@@ -130,7 +130,7 @@ def test_repeated_status_is_the_union_everywhere(small: FakeAWS) -> None:
     both = run("--fake", "jobs", "etl", "--status", "FAILED,RUNNING", "--status", "FAILED",
                "--format", "jsonl")  # fmt: skip
     assert len(both.stdout.splitlines()) == 3
-    assert listing.statuses((("FAILED",), "ALL")) == "ALL"
+    assert params.statuses((("FAILED",), "ALL")) == "ALL"
 
 
 @pytest.mark.parametrize(
