@@ -140,7 +140,7 @@ def test_repeated_status_is_the_union_everywhere(small: FakeAWS) -> None:
         ["jobs", "etl", "--limit", "1", "--limit", "2"],
         ["describe", "x", "--workers", "2", "--workers", "3"],
         ["why", "x", "--lines", "1", "--lines", "2"],
-        ["archive", "stats", "--db", "a", "--db", "b"],
+        ["archive", "stats", "--db", "sqlite:///:memory:", "--db", "sqlite:///:memory:"],
     ],
 )
 def test_any_other_repeated_option_is_refused(args: list[str]) -> None:
