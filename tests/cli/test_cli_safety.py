@@ -135,8 +135,10 @@ def test_csv_is_machine_readable() -> None:
         created = datetime.fromisoformat(row["created_at"])  # ISO 8601, even on Python 3.10
         assert created.utcoffset() == timedelta(0)
         assert "ago" not in row["created_at"]
-        assert float(row["duration_seconds"]) >= 0
-        assert int(row["exit_code"]) != 0
+        if row["started_at"]:  # a job that never started (no image, no dependency): no run
+            assert float(row["duration_seconds"]) >= 0
+        if row["exit_code"]:  # a reclaimed instance, a missing image: no exit code
+            assert int(row["exit_code"]) != 0
     empty = run("--fake", "jobs", "etl", "--name", "no-such-job", "--format", "csv")
     assert empty.exit_code == 0
     assert empty.output == ",".join(c.csv_title for c in cli_output.JOB_COLUMNS) + "\n"

@@ -43,10 +43,12 @@ def test_all_queues_failed_with_reasons_and_log_streams() -> None:
     assert jobs
     assert {job.status.value for job in jobs} == {"FAILED"}
     assert all(job.status_reason for job in jobs)
-    # a job whose image could not be pulled never started: it has no log stream
-    started = [job for job in jobs if "CannotPullContainer" not in (job.status_reason or "")]
+    # a job whose image could not be pulled (or whose dependency failed) never started: it
+    # has no log stream; every other one has
+    started = [job for job in jobs if job.started_at is not None]
     assert started
     assert all(job.log_stream_name for job in started)
+    assert not any(job.log_stream_name for job in jobs if job.started_at is None)
     queues = {job.job_queue.rsplit("/", 1)[-1] for job in jobs}
     assert queues <= {"cpu-spot", "gpu-ondemand", "etl"}  # not the SageMaker queue
     assert len(queues) > 1
