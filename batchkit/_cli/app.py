@@ -31,6 +31,7 @@ escapes every control and non-ASCII character).
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
@@ -186,7 +187,8 @@ def usage_line(error: click.ClickException) -> str:
             hint = "; did you mean " + " or ".join(sorted(error.possibilities)) + "?"
         return f"{error.option_name}: no such option{hint}"
     if isinstance(error, click.BadOptionUsage):
-        return f"{error.option_name}: {' '.join(error.message.split()).rstrip('.')}"
+        text = re.sub(r"^Option '[^']*' ", "", " ".join(error.message.split())).rstrip(".")
+        return f"{error.option_name}: {text.replace('an argument', 'a value')}"
     return message
 
 

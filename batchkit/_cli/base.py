@@ -102,7 +102,12 @@ _SHELL_NAMES = {
     "stopped_before": "--stopped-until",
     "started_after": "--started-since",
     "started_before": "--started-until",
+    "stopped_after/stopped_before": "--stopped-since/--stopped-until",
+    "started_after/started_before": "--started-since/--started-until",
 }
+
+#: The narrowest terminal batchkit lays tables out for (``COLUMNS`` below it counts as this).
+MIN_WIDTH = 20
 
 #: The exit code of an interrupted command (128 + SIGINT, the shell's convention).
 EXIT_INTERRUPTED = 130
@@ -190,6 +195,9 @@ def make_console(color: bool, stderr: bool) -> Console:
     options: dict[str, Any] = {"stderr": stderr, "highlight": False, "soft_wrap": True}
     if not color:
         options["color_system"] = None
+    columns = os.environ.get("COLUMNS", "").strip()
+    if columns.isdigit() and int(columns) < MIN_WIDTH:
+        options["width"] = MIN_WIDTH  # rich prints nothing at all at COLUMNS=0
     return _Console(markup=False, emoji=False, **options)
 
 

@@ -86,7 +86,9 @@ def run(out: Callable[[str], None] = print, jobs: int = 3000, console: Any = Non
         retried = sum(1 for j in mine if len(j.attempts) > 1)
         out(f"  {queue:<14}{_spread(waits):>22}{_spread(runs):>26}{retried:>12}")
 
-    out("\n== Failed in the last 24 hours in the account, by kind (stopped_after; why() on each) ==")
+    out(
+        "\n== Failed in the last 24 hours in the account, by kind (stopped_after; why() on each) =="
+    )
     details = batch.describe_jobs(
         batch.list_jobs(
             queues, status="FAILED", filter=JobFilter.stopped_after(timedelta(hours=24))

@@ -23,10 +23,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import IO, Any
 
+from rich.cells import cell_len, set_cell_size
 from rich.console import Console
 from rich.text import Text
 
-from batchkit._cli.base import Settings
+from batchkit._cli.base import MIN_WIDTH, Settings
 from batchkit._core.text import escape_controls
 from batchkit._spec.display import relative_time
 
@@ -310,7 +311,15 @@ def table_cell(text: str) -> str:
 
 
 def fit(text: str, width: int, ellipsis: str = "…") -> str:
-    return text if len(text) <= width else text[: width - len(ellipsis)] + ellipsis
+    """``text`` in at most ``width`` terminal cells (a CJK character or an emoji takes two)."""
+    if cell_len(text) <= width:
+        return text
+    return set_cell_size(text, max(width - cell_len(ellipsis), 0)) + ellipsis
+
+
+def pad(text: str, width: int) -> str:
+    """``text`` padded with spaces to ``width`` terminal cells."""
+    return text + " " * max(width - cell_len(text), 0)
 
 
 def wire_json(value: Any) -> str:
@@ -339,7 +348,7 @@ def table_width(console: Console) -> int | None:
     """The width a table must fit (rich measures the terminal, or reads ``COLUMNS``); None
     when output goes to a pipe or file without ``COLUMNS``: every column, whole."""
     if console.is_terminal or os.environ.get("COLUMNS", "").strip().isdigit():
-        return max(console.width, 20)
+        return max(console.width, MIN_WIDTH)
     return None
 
 
@@ -525,7 +534,7 @@ def _table(
             cell = table_cell(raw)
             if not column.whole:
                 cell = fit(cell, width, ellipsis)
-            padded = cell if index == last else cell.ljust(width)
+            padded = cell if index == last else pad(cell, width)
             style = STATUS_STYLE.get(cell, "yellow") if column.status else ""
             line.append(padded, style=style)
             if index < last:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import click
 
@@ -132,6 +132,7 @@ Moment = datetime | timedelta
 
 def _range(
     name: str,
+    kind: Literal["created", "started", "stopped"],
     start: Moment | None,
     end: Moment | None,
     after: Callable[[Moment], JobFilter],
@@ -144,7 +145,7 @@ def _range(
         parts.append(before(end))
     if len(parts) == 2:
         try:
-            (parts[0] & parts[1]).bounds(datetime.now(timezone.utc))
+            (parts[0] & parts[1]).time_bounds(kind, datetime.now(timezone.utc))
         except InvalidFilterError as error:
             detail = str(error).partition(": ")[2]
             raise InvalidParameterError(f"{name}: an empty range ({detail})") from None
@@ -170,16 +171,23 @@ def make_filter(
     if definition is not None:
         parts.append(JobFilter.job_definition(definition))
     parts += _range(
-        "--since/--until", since, until, JobFilter.created_after, JobFilter.created_before
+        "--since/--until",
+        "created",
+        since,
+        until,
+        JobFilter.created_after,
+        JobFilter.created_before,
     )
     parts += _range(
         "--stopped-since/--stopped-until",
+        "stopped",
         *stopped,
         JobFilter.stopped_after,
         JobFilter.stopped_before,
     )
     parts += _range(
         "--started-since/--started-until",
+        "started",
         *started,
         JobFilter.started_after,
         JobFilter.started_before,

@@ -335,3 +335,47 @@ def test_csv_guards_a_formula_after_any_separator(small: FakeAWS) -> None:
     line = next(line for line in result.stdout.splitlines() if "job-0" in line)
     # split on ';' as a spreadsheet in such a locale does: no cell starts a formula
     assert not any(cell.lstrip().startswith(("=", "+", "-", "@")) for cell in line.split(";"))
+
+
+# ------------------------------------------------------------------ found by attacking it
+
+
+def test_a_tiny_or_zero_columns_still_prints_the_rows(small: FakeAWS) -> None:
+    """rich prints nothing at all at width 0: a listing vanished with COLUMNS=0."""
+    for columns in ("0", "1", "19"):
+        result = run("--fake", "jobs", "etl", "--status", "FAILED", env={"COLUMNS": columns})
+        assert result.exit_code == 0, result.output
+        assert [line.split()[-1] for line in result.stdout.splitlines()[1:]] == ["job-2", "job-0"]
+
+
+def test_wide_characters_keep_the_columns_aligned(monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = FakeAWS(now=lambda: NOW)
+    for i, name in enumerate(
+        ["日本語のジョブ名です、とても長い名前", "ascii-name", "🚀🚀🚀🚀🚀🚀🚀🚀🚀🚀🚀🚀🚀🚀"]
+    ):
+        fake.add_job("q", job_id=f"j{i}", job_name=name, status="FAILED", created_at=NOW)
+    monkeypatch.setattr(base.Settings, "backend", lambda self: fake)
+    result = run("--fake", "jobs", "q", "--status", "FAILED", env={"COLUMNS": "80"})
+    from rich.cells import cell_len
+
+    lines = result.stdout.splitlines()
+    starts = {cell_len(line[: line.index("FAILED")]) for line in lines[1:]}
+    assert starts == {cell_len(lines[0][: lines[0].index("STATUS")])}  # one STATUS column
+    assert max(cell_len(line) for line in lines) <= 80
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["jobs", "etl", "--region"], "error: --region: requires a value"),
+        (["jobs", "etl", "--status", "RUNNING", "--stopped-since", "2h"],
+         "error: --stopped-since/--stopped-until: only SUCCEEDED, FAILED jobs have stopped"),
+        (["jobs", "etl", "--stopped-since", "1h", "--stopped-until", "2h"],
+         "error: --stopped-since/--stopped-until: an empty range"),
+    ],
+)  # fmt: skip
+def test_more_usage_errors_name_the_option(small: FakeAWS, args: list[str], message: str) -> None:
+    result = run("--fake", *args)
+    assert result.exit_code == 2
+    assert message in result.output
+    assert len(result.output.strip().splitlines()) == 1
