@@ -146,11 +146,14 @@ def refuse_repeats(command: click.Command, ctx: click.Context, args: Sequence[st
     the union of its repeats; every other option that takes a value may be given once --
     a repeat is a usage error naming it, never silently "the last one wins"."""
     parent = ctx if ctx.command is not command else ctx.parent
-    probe = click.Context(
+    # A context as click makes it (the command's own context settings: -h as well as --help),
+    # parsing only: click caches a command's help option from the first context that asks.
+    probe = command.context_class(
         command,
         parent=parent,
         info_name=ctx.info_name if parent is ctx.parent else command.name,
         resilient_parsing=True,
+        **command.context_settings,
     )
     try:
         _, _, order = command.make_parser(probe).parse_args(args=list(args))

@@ -192,6 +192,15 @@ def test_one_column_set_per_record_type_in_every_command(small: FakeAWS) -> None
 # ------------------------------------------------------------------ 23.6-7 help
 
 
+def test_dash_h_is_help_everywhere() -> None:
+    """Checking repeats once made click cache the group's help option as --help only."""
+    for args in ([], ["jobs"], ["archive", "sync"]):
+        result = run(*args, "-h")
+        assert result.exit_code == 0, (args, result.output)
+        assert result.output.startswith("Usage: batchkit")
+    assert run("--region", "x", "-h").exit_code == 0
+
+
 def test_help_says_the_true_ranges_in_plain_text() -> None:
     for name, _command in walk(_cli.cli):
         text = run(*name.split()[1:], "--help")

@@ -547,7 +547,7 @@ class _Seeder:
         s3_states = [("Active", 0.4), ("Complete", 1.0), ("Failed", 0.3), ("Suspended", 0.0)]
         s3_states += [("Preparing", 0.0), ("Complete", 1.0)]
         for index, (status, done) in enumerate(s3_states):
-            total = rng.randint(10_000, 2_000_000)
+            total = rng.randint(10, 2_000) * 1_000  # round: progress is exactly 40 %
             failed = int(total * done * 0.01) if status != "Complete" else 0
             self.fake.add_s3_job(
                 job_id=self.new_id(),
