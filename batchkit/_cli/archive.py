@@ -215,10 +215,12 @@ def archive_commands(
     @click.argument("query", metavar="SQL")
     @click.option(
         "--format",
+        "--output",
         "output",
         type=click.Choice(["table", "csv", "json"]),
         default="table",
         show_default=True,
+        help="table for people; csv; json: one object a line.",
     )
     @db_option
     @click.pass_obj

@@ -149,6 +149,7 @@ def _log_line(event: Any, output: str) -> str:
 @click.option("--tail", type=Count(1, 10000), help="Start with the last N events.")
 @click.option("--follow", "-f", is_flag=True, help="Wait for new events until the job ends.")
 @format_option(extra=("text", "jsonl"), default="text")
+@query_option
 @click.pass_obj
 def logs(
     settings: Settings,
@@ -160,6 +161,7 @@ def logs(
     tail: int | None,
     follow: bool,
     output: str,
+    query: Any,
 ) -> None:
     """Print a job's output from CloudWatch Logs (streams as it reads; --follow waits).
 
@@ -178,6 +180,16 @@ def logs(
             follow=follow,
         )
         stream = settings.out.file
+        if query is not None:
+            if follow:
+                raise click.BadParameter(
+                    "reads every event first: it cannot --follow",
+                    param=next(
+                        p for p in click.get_current_context().command.params if p.name == "query"
+                    ),
+                )
+            print_query(settings, query, [event.to_json_dict() for event in pager], output)
+            return 0
         for event in pager:
             stream.write(_log_line(event, output))
             stream.flush()

@@ -99,6 +99,27 @@ def test_output_is_another_name_for_format(small: FakeAWS) -> None:
     assert "error: --format/--output: given more than once" in twice.output
 
 
+def test_every_format_option_is_also_spelled_output() -> None:
+    formats = [
+        (name, param)
+        for name, command in walk(_cli.cli)
+        for param in command.params
+        if "--format" in getattr(param, "opts", ())
+    ]
+    assert len(formats) >= 8
+    for name, param in formats:
+        assert "--output" in param.opts, name
+
+
+def test_logs_take_a_query_too(small: FakeAWS) -> None:
+    result = run("--fake", "logs", "job-0", "--query", "length(@)")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) > 3
+    follow = run("--fake", "logs", "job-0", "--query", "length(@)", "--follow")
+    assert follow.exit_code == 2
+    assert "error: --query: reads every event first: it cannot --follow" in follow.output
+
+
 def test_query_is_jmespath_over_the_json_records(small: FakeAWS) -> None:
     ids = run("--fake", "jobs", "etl", "--status", "ALL", "--query", "[?status=='FAILED'].jobId")
     assert ids.exit_code == 0, ids.output
