@@ -83,8 +83,8 @@ def run(out: Callable[[str], None] = print, jobs: int = 3000, console: Any = Non
         mine = [job for job in week if job.job_queue.rsplit("/", 1)[-1] == queue]
         waits = [j.started_at - j.created_at for j in mine if j.started_at and j.created_at]
         runs = [j.duration for j in mine if j.duration is not None]
-        retried = sum(1 for j in mine if len(j.attempts) > 1)
-        out(f"  {queue:<14}{_spread(waits):>22}{_spread(runs):>26}{retried:>12}")
+        several = sum(1 for j in mine if len(j.attempts) > 1)
+        out(f"  {queue:<14}{_spread(waits):>22}{_spread(runs):>26}{several:>12}")
 
     out(
         "\n== Failed in the last 24 hours in the account, by kind (stopped_after; why() on each) =="

@@ -163,7 +163,7 @@ def test_s3_control_custom_endpoint_on_the_async_face(server: tuple[str, type[Re
     aio = AioSession()
     aio.set_credentials("testing", "testing")
 
-    async def listing() -> list[str]:
+    async def listing() -> list[str | None]:
         async with AsyncS3BatchOperationsClient(
             ACCOUNT, session=aio, region_name="us-east-1", endpoint_url=url
         ) as s3:

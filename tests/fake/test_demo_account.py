@@ -118,7 +118,7 @@ def test_array_parents_stay_pending_while_children_run(batch: BatchClient) -> No
     """AWS keeps an array parent PENDING while its children run (it was RUNNING here)."""
     sweeps = batch.list_jobs("cpu-spot", status="ALL", filter=None).to_list()
     parents = [j for j in sweeps if j.job_name.startswith("hyperparam-sweep-")]
-    assert {p.job_name: p.status.value for p in parents} == {
+    assert {p.job_name: str(p.status) for p in parents} == {
         "hyperparam-sweep-0": "PENDING",
         "hyperparam-sweep-1": "PENDING",
         "hyperparam-sweep-2": "FAILED",
