@@ -102,19 +102,21 @@ class MergeCore(Consumed[T], Generic[T, P]):
         :data:`ORIGINS_KEPT` jobs read (what a loop, ``take`` or ``to_pandas`` -- which adds
         a ``queue`` column -- hold at once); None for any other job.
 
-        Args:
-            job: a job of this listing (anything with a ``job_id``), or its id.
-
-        Returns:
-            The queue's name or ARN as given, or None.
-
         >>> from batchkit.testing import FakeAWS
         >>> fake = FakeAWS()
         >>> _ = fake.add_job("etl", job_name="ingest", status="FAILED", created_at=2_000)
         >>> _ = fake.add_job("ml", job_name="train", status="FAILED", created_at=1_000)
         >>> failed = fake.batch_client().list_jobs(["etl", "ml"], status="FAILED")
-        >>> [(failed.queue_of(job), job.job_name) for job in failed]
-        [('etl', 'ingest'), ('ml', 'train')]
+        >>> for job in failed:
+        ...     print(failed.queue_of(job), job.job_name)
+        etl ingest
+        ml train
+
+        Args:
+            job: a job of this listing (anything with a ``job_id``), or its id.
+
+        Returns:
+            The queue's name or ARN as given, or None.
         """
         key = job if isinstance(job, str) else getattr(job, "job_id", None)
         return self._origins.get(key) if isinstance(key, str) else None
