@@ -145,6 +145,8 @@ def refuse_repeats(command: click.Command, ctx: click.Context, args: Sequence[st
     """One rule for repeated options: a set option (``multiple=True``: ``--status``) takes
     the union of its repeats; every other option that takes a value may be given once --
     a repeat is a usage error naming it, never silently "the last one wins"."""
+    if ctx.resilient_parsing:  # shell completion: nothing is run, nothing to refuse
+        return
     parent = ctx if ctx.command is not command else ctx.parent
     # A context as click makes it (the command's own context settings: -h as well as --help),
     # parsing only: click caches a command's help option from the first context that asks.
