@@ -4,6 +4,7 @@ not started; ``--queue Q [--stuck]`` for the front of a queue) and ``batchkit qu
 
 from __future__ import annotations
 
+import inspect
 import json
 from typing import Any
 
@@ -214,7 +215,7 @@ queues = click.Command(
             "RUNNABLE jobs, the front job's wait, the blocked reason.",
         ),
     ],
-    help=(_list_queues.help or "")
+    help=inspect.cleandoc(_list_queues.help or "")
     + "\n\n--health: each queue's state, compute environments with desired/max vCPUs, "
     "how many jobs are RUNNABLE, how long the front job has waited, AWS's blocked-queue "
     "code if any.",

@@ -12,8 +12,8 @@ from rich.text import Text
 
 from batchkit._cli.base import EXIT_INTERRUPTED, Settings, fail, interrupted, run
 from batchkit._cli.listing import read_ids
-from batchkit._cli.output import ellipsis_for
-from batchkit._cli.params import Count, DurationParam, TimeParam, format_option
+from batchkit._cli.output import ellipsis_for, print_query
+from batchkit._cli.params import Count, DurationParam, TimeParam, format_option, query_option
 from batchkit._core.text import escape_controls
 
 #: ``batchkit watch`` exit codes (documented in docs/watch.md and the command's help).

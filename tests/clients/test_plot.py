@@ -205,6 +205,8 @@ def test_timeline_of_3000_jobs_draws_the_newest_200_with_a_note() -> None:
     assert len(ax.get_yticks()) == 1000
     with pytest.raises(ValueError, match="max_jobs: must be between 1 and 1000"):
         timeline(jobs, max_jobs=3000)
+
+
 @pytest.mark.sync_only
 def test_without_matplotlib_the_error_says_how_to_install_it(
     monkeypatch: pytest.MonkeyPatch,
