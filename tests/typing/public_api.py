@@ -180,7 +180,7 @@ def logs_and_reports(batch: BatchClient, detail: JobDetail) -> None:
 def one_vocabulary(batch: BatchClient, s3: S3BatchOperationsClient, summary: JobSummary) -> None:
     """Issue 23.8-9: every method taking a job takes an id, ARN, summary or detail; one
     ``status=`` rule for both clients."""
-    assert_type(batch.why(summary), FailureReport)
+    assert_type(batch.why(summary), FailureReport | WaitReport)
     assert_type(batch.logs(summary, tail=3), JobPager[LogEvent])
     assert_type(batch.describe_job(summary), JobDetail)
     assert_type(s3.list_jobs("active"), JobPager[S3BatchJob])
