@@ -24,6 +24,7 @@ matplotlib is imported only when a function is called: ``pip install 'batchkit-a
 
 from __future__ import annotations
 
+import importlib
 import math
 import re
 from collections import Counter
@@ -127,18 +128,29 @@ def _attr_get(row: Any, name: str) -> Any:
     return getattr(row, name, None)
 
 
+#: What a missing matplotlib says (as ``to_pandas`` does for pandas).
+INSTALL_HINT = "batchkit.plot needs matplotlib: pip install 'batchkit-aws[plot]'"
+
+
+def _matplotlib(module: str) -> Any:
+    """``module`` (a matplotlib module), or an ImportError that says how to install it."""
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError as error:
+        if (error.name or "matplotlib").partition(".")[0] != "matplotlib":
+            raise  # something matplotlib itself needs: its own message says what
+        raise ModuleNotFoundError(INSTALL_HINT, name="matplotlib") from error
+
+
 def _dates() -> Any:
     """``matplotlib.dates`` (untyped functions: used through ``Any``)."""
-    import matplotlib.dates
-
-    return matplotlib.dates
+    return _matplotlib("matplotlib.dates")
 
 
 def _new_axes(figsize: tuple[float, float]) -> Axes:
-    import matplotlib.pyplot as plt
-
+    plt = _matplotlib("matplotlib.pyplot")
     _figure, ax = plt.subplots(figsize=figsize, layout="constrained")
-    return ax
+    return cast("Axes", ax)
 
 
 #: The most jobs :func:`timeline` draws by default (one row each, a quarter inch a row).
@@ -186,12 +198,11 @@ def timeline(
         InvalidParameterError: ``max_jobs`` is not an int from 1 to 1,000 (a ValueError).
         ImportError: matplotlib is not installed (``pip install 'batchkit-aws[plot]'``).
     """
-    from matplotlib.patches import Patch
-
     from batchkit._core.checks import check_int
 
     check_int("max_jobs", max_jobs, 1, TIMELINE_MAX_JOBS_LIMIT)
     mdates = _dates()
+    patch: Any = _matplotlib("matplotlib.patches").Patch
 
     records = _records(jobs)
     end = now or datetime.now(timezone.utc)
@@ -270,9 +281,9 @@ def timeline(
     ax.xaxis_date()
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
     ax.grid(axis="x", alpha=0.3)
-    handles = [Patch(color=_QUEUED, label="queued")]
+    handles = [patch(color=_QUEUED, label="queued")]
     handles += [
-        Patch(color=STATUS_COLORS.get(s, _OTHER), label=s.lower())
+        patch(color=STATUS_COLORS.get(s, _OTHER), label=s.lower())
         for s in sorted(seen_status, key=_status_rank)
     ]
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)

@@ -36,6 +36,7 @@ from batchkit._wire import fastpath
 
 if TYPE_CHECKING:
     from batchkit._async.protocols import AsyncJobReader
+    from batchkit._core.checks import HasJobId
     from batchkit._core.locations import LogLocation
     from batchkit._core.pager import RawPage
     from batchkit.models import JobDetail, LogsOutputLogEvent
@@ -149,9 +150,7 @@ class _JobLogs:
                     await self._open(job)
 
 
-def open_logs(
-    batch: AsyncJobReader, job: JobDetail | str, **arguments: Any
-) -> AsyncPager[LogEvent]:
+def open_logs(batch: AsyncJobReader, job: str | HasJobId, **arguments: Any) -> AsyncPager[LogEvent]:
     """The pager of ``logs()`` (arguments checked here, before any request)."""
     plan = plan_logs(job, awaits_sleep=AWAITS_SLEEP, **arguments)
     return AsyncPager([_JobLogs(batch, plan.core())], **plan.pager_options())

@@ -15,12 +15,15 @@ new listing from ``resume_token``, yields exactly the jobs not yet yielded.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from batchkit._async.pager import AsyncListing, AsyncPager
 from batchkit._core.errors import BatchKitError
 from batchkit._core.merge import MergeCore
 from batchkit._core.pager import RawPage
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["MERGED_PAGE", "AsyncMergedPager", "AsyncMergedSource", "merge_pagers"]
 
@@ -33,7 +36,8 @@ class AsyncMergedPager(MergeCore[T, AsyncPager[T]], AsyncListing[T]):
     Made by ``list_jobs([queue, ...])``.  The interface is the pager's where it makes sense
     for a stream without pages: ``first``, ``take``, ``to_list``, ``to_pandas``, ``peek``,
     ``resume_token`` (valid after every job and after every error), ``done``,
-    ``requests_made``, ``aclose`` and ``async with``.  One consumer at a time.
+    ``requests_made``, ``aclose`` and ``async with`` -- and ``queue_of(job)``: which queue
+    a job came from (``to_pandas`` adds it as a ``queue`` column).  One consumer at a time.
 
     >>> async def failed(batch):                                   # doctest: +SKIP
     ...     async with batch.list_jobs(["cpu", "gpu"], status="FAILED") as jobs:
@@ -53,6 +57,16 @@ class AsyncMergedPager(MergeCore[T, AsyncPager[T]], AsyncListing[T]):
     def _drop_ahead(self) -> None:
         for pager in self._pagers:
             pager._drop_ahead()
+
+    async def to_pandas(self, *, progress: bool = False) -> pd.DataFrame:
+        """Every remaining job as a DataFrame (as the pager's), with a ``queue`` column: the
+        queue each job came from (:meth:`queue_of`)."""
+        from batchkit._spec.display import to_pandas
+
+        jobs = await self.to_list(progress=progress)
+        frame = to_pandas(cast(Any, jobs), model=self._model)
+        frame.insert(0, "queue", [self.queue_of(job) for job in jobs])
+        return frame
 
     async def _read(self) -> T:
         """The next job of the merge (StopAsyncIteration at the end)."""
@@ -170,4 +184,6 @@ def merge_pagers(
     pagers: Sequence[AsyncPager[T]], names: Sequence[str], *, label: str, model: Any
 ) -> AsyncMergedPager[T]:
     """A merge of ``pagers`` (named ``names`` in its token), newest first."""
-    return AsyncMergedPager(list(pagers), list(names), label=label, model=model)
+    return AsyncMergedPager(
+        list(pagers), list(names), label=label, model=model, remember_queues=False
+    )

@@ -49,7 +49,7 @@ class AsyncJobReader(Protocol):
         """Describe jobs, 100 a request."""
         ...
 
-    async def describe_job(self, job_id: str) -> JobDetail:
+    async def describe_job(self, job_id: str | HasJobId) -> JobDetail:
         """Describe one job (``JobNotFoundError`` if AWS does not return it)."""
         ...
 
@@ -66,7 +66,7 @@ class AsyncJobReader(Protocol):
         ...
 
     def logs(
-        self, job: JobDetail | str, *, tail: int | None = None, limit: int | None = None
+        self, job: str | HasJobId, *, tail: int | None = None, limit: int | None = None
     ) -> AsyncPager[LogEvent]:
         """A job's log events."""
         ...

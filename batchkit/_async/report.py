@@ -23,15 +23,15 @@ from batchkit._core.report import (
 
 if TYPE_CHECKING:
     from batchkit._async.protocols import AsyncJobReader
+    from batchkit._core.checks import HasJobId
     from batchkit._core.locations import LogLocation
     from batchkit._core.logs import LogEvent
-    from batchkit.models import JobDetail
 
 __all__ = ["build_report"]
 
 
 async def build_report(
-    batch: AsyncJobReader, job: JobDetail | str, *, lines: int = 20
+    batch: AsyncJobReader, job: str | HasJobId, *, lines: int = 20
 ) -> FailureReport:
     """The :class:`~batchkit.FailureReport` of ``job`` (``why()``)."""
     given = check_report_job(job, lines)

@@ -26,7 +26,13 @@ from botocore.config import Config
 from typing_extensions import Self
 
 from batchkit._core.checks import check_job_ids, describe_input, id_key, job_id_of
-from batchkit._core.config import DEFAULT_CONFIG, check_given_client, client_config
+from batchkit._core.config import (
+    DEFAULT_CONFIG,
+    check_given_client,
+    client_config,
+    install_endpoint_fixes,
+    install_fail_fast,
+)
 from batchkit._core.errors import (
     BatchKitError,
     InvalidParameterError,
@@ -364,6 +370,8 @@ class ClientBase(Closing):
                     raise
                 raise typed from error
             fastpath.install(raw)
+            install_fail_fast(raw)
+            install_endpoint_fixes(raw, self._options["endpoint_url"])
             self._raw, self._context = raw, context
         return self
 
@@ -440,6 +448,7 @@ class ClientBase(Closing):
                         raise
                     raise typed from error
                 fastpath.install(client)
+                install_fail_fast(client)
                 self._logs_contexts.append(context)
                 cache[region] = client
             return client

@@ -23,13 +23,13 @@ import click
 from rich.table import Table
 from rich.text import Text
 
+from batchkit._cli.base import EXIT_INTERRUPTED, interrupted
 from batchkit._cli.params import DurationParam
 
-__all__ = ["archive_commands"]
+__all__ = ["EXIT_INTERRUPTED", "archive_commands"]
 
 #: Python parameter names in messages -> what the shell user typed.
 _OPTIONS = {"url": "--db", "queues": "QUEUE", "directory": "--parquet", "query": "SQL"}
-EXIT_INTERRUPTED = 130
 
 
 def _shell(message: str) -> str:
@@ -41,9 +41,11 @@ def archive_commands(
     run: Callable[[Any, Callable[[], int]], None],
     escape: Callable[[str], str],
     csv_cell: Callable[[Any], str],
+    group_class: type[click.Group] = click.Group,
 ) -> click.Group:
     """The ``archive`` group, with the CLI's ``run`` (errors -> one line and an exit code),
-    ``escape`` (text from AWS or the database -> safe for a terminal) and ``csv_cell``."""
+    ``escape`` (text from AWS or the database -> safe for a terminal), ``csv_cell`` and
+    group class (batchkit's habits: global options, repeats, error style)."""
 
     def open_archive(db: str | None) -> Any:
         from batchkit import InvalidParameterError
@@ -64,6 +66,8 @@ def archive_commands(
         def shell_action() -> int:
             try:
                 return action()
+            except KeyboardInterrupt:
+                interrupted(settings.err, "what was synced is kept; the next sync resumes")
             except InvalidParameterError as error:
                 raise InvalidParameterError(_shell(str(error))) from error
             except ArchiveError as error:
@@ -72,13 +76,7 @@ def archive_commands(
                     raise
                 raise ArchiveError(shown) from error
 
-        try:
-            run(settings, shell_action)
-        except KeyboardInterrupt:
-            settings.err.print(
-                Text("interrupted: what was synced is kept; the next sync resumes", style="yellow")
-            )
-            raise SystemExit(EXIT_INTERRUPTED) from None
+        run(settings, shell_action)
 
     db_option = click.option(
         "--db",
@@ -87,7 +85,7 @@ def archive_commands(
         "(default: $BATCHKIT_ARCHIVE, else ~/.local/share/batchkit/archive.sqlite).",
     )
 
-    @click.group("archive")
+    @click.group("archive", cls=group_class)
     def archive() -> None:
         """Keep AWS Batch job history in a database (SQLite or PostgreSQL) beyond AWS's week."""
 
@@ -217,10 +215,12 @@ def archive_commands(
     @click.argument("query", metavar="SQL")
     @click.option(
         "--format",
+        "--output",
         "output",
         type=click.Choice(["table", "csv", "json"]),
         default="table",
         show_default=True,
+        help="table for people; csv; json: one object a line.",
     )
     @db_option
     @click.pass_obj

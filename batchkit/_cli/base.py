@@ -1,4 +1,8 @@
-"""What every command shares: the settings (clients, consoles), error lines and exit codes."""
+"""What every command shares: the settings (clients, consoles), error lines and exit codes.
+
+Exit codes: 0 success, 1 AWS (or the job, the database) failed, 2 usage error, 130 Ctrl-C
+(``watch`` adds 3: its timeout).  Every error is one line on stderr, ``error: ...``.
+"""
 
 from __future__ import annotations
 
@@ -26,15 +30,24 @@ class Settings:
     region: str | None = None
     endpoint_url: str | None = None
     fake: bool = False
+    given: set[str] = field(default_factory=set)
+    """The global options given before the command (a repeat after it is refused)."""
     out: Console = field(default_factory=lambda: make_console(True, stderr=False))
     err: Console = field(default_factory=lambda: make_console(True, stderr=True))
     _fake_backend: Any = None
 
+    def set_color(self, color: bool) -> None:
+        """Colours on or off (``--no-color`` after the command: the consoles are remade)."""
+        self.out = make_console(color, stderr=False)
+        self.err = make_console(color, stderr=True)
+
     def backend(self) -> Any:
+        """The embedded backend of ``--fake``: the demo account (the same as ``batchkit
+        demo``'s, so what the README shows holds in either)."""
         if self._fake_backend is None:
             from batchkit.testing import FakeAWS
 
-            self._fake_backend = FakeAWS.demo(jobs=1500)
+            self._fake_backend = FakeAWS.demo()
         return self._fake_backend
 
     def batch(self, config: Any = None) -> BatchClient:
@@ -85,10 +98,22 @@ _SHELL_NAMES = {
     "tail": "--tail",
     "lines": "--lines",
     "job": "JOB_ID",
+    "stopped_after": "--stopped-since",
+    "stopped_before": "--stopped-until",
+    "started_after": "--started-since",
+    "started_before": "--started-until",
+    "stopped_after/stopped_before": "--stopped-since/--stopped-until",
+    "started_after/started_before": "--started-since/--started-until",
 }
 
+#: The narrowest terminal batchkit lays tables out for (``COLUMNS`` below it counts as this).
+MIN_WIDTH = 20
 
-_PYTHON_HINT = re.compile(r"\s*\((?:for a value newer than this batchkit, )?pass \w+\([^)]*\)\)")
+#: The exit code of an interrupted command (128 + SIGINT, the shell's convention).
+EXIT_INTERRUPTED = 130
+
+
+_PYTHON_HINT = re.compile(r"\s*\((?:for a value newer than this batchkit, )?pass [\w.]+\([^)]*\)\)")
 
 
 def shell_message(message: str) -> str:
@@ -112,6 +137,14 @@ def fail(settings: Settings, message: str, code: int) -> NoReturn:
     raise SystemExit(code)
 
 
+def interrupted(err: Console | None = None, note: str = "") -> NoReturn:
+    """Ctrl-C, for every command: one line on stderr, exit 130 (output already closed)."""
+    line = Text("interrupted" + (f": {note}" if note else ""), style="yellow")
+    with contextlib.suppress(OSError, ValueError):  # stderr closed: the exit code says it
+        (err or make_console(False, stderr=True)).print(line, highlight=False, soft_wrap=True)
+    raise SystemExit(EXIT_INTERRUPTED)
+
+
 def run(settings: Settings, action: Callable[[], int]) -> None:
     """Run a command; expected failures become one line on stderr and an exit code."""
     from botocore.exceptions import (
@@ -124,6 +157,8 @@ def run(settings: Settings, action: Callable[[], int]) -> None:
 
     try:
         code = action()
+    except KeyboardInterrupt:
+        interrupted(settings.err)
     except InvalidParameterError as error:
         fail(settings, shell_message(str(error)), 2)
     except JobNotFoundError as error:
@@ -160,6 +195,9 @@ def make_console(color: bool, stderr: bool) -> Console:
     options: dict[str, Any] = {"stderr": stderr, "highlight": False, "soft_wrap": True}
     if not color:
         options["color_system"] = None
+    columns = os.environ.get("COLUMNS", "").strip()
+    if columns.isdigit() and int(columns) < MIN_WIDTH:
+        options["width"] = MIN_WIDTH  # rich prints nothing at all at COLUMNS=0
     return _Console(markup=False, emoji=False, **options)
 
 

@@ -25,6 +25,31 @@ def _created(job: JobDetail) -> datetime:
     return job.created_at or datetime.min.replace(tzinfo=timezone.utc)
 
 
+def _stopped(job: JobDetail) -> datetime:
+    return job.stopped_at or _created(job)
+
+
+def short(value: timedelta | None) -> str:
+    """``42s``, ``7m05s``, ``3h12m``."""
+    if value is None:
+        return "-"
+    seconds = int(value.total_seconds())
+    if seconds < 60:
+        return f"{seconds}s"
+    minutes, secs = divmod(seconds, 60)
+    return f"{minutes}m{secs:02d}s" if minutes < 60 else f"{minutes // 60}h{minutes % 60:02d}m"
+
+
+def _spread(values: list[timedelta]) -> str:
+    """``p50 / p90 / max`` of durations (``-`` for none)."""
+    if not values:
+        return "-"
+    ordered = sorted(values)
+    p50 = ordered[len(ordered) // 2]
+    p90 = ordered[min(len(ordered) - 1, (len(ordered) * 9) // 10)]
+    return f"{short(p50)} / {short(p90)} / {short(ordered[-1])}"
+
+
 def run(out: Callable[[str], None] = print, jobs: int = 3000, console: Any = None) -> None:
     """Seed the embedded backend and show what the SDK does with it.
 
@@ -45,33 +70,50 @@ def run(out: Callable[[str], None] = print, jobs: int = 3000, console: Any = Non
         tally = Counter(j.status for j in batch.list_jobs(queue, status=ALL_STATUSES))
         out(f"{queue:<14}" + "".join(f"{tally[s]:>11}" for s in statuses))
 
-    out("\n== Failed in the last 24 hours in the account, with reasons (one call) ==")
     queues = [
         q.job_queue_name for q in batch.job_queues() if q.job_queue_type != "SAGEMAKER_TRAINING"
     ]
+    out("\n== Queue waits and run times over the last 7 days (DescribeJobs: p50 / p90 / max) ==")
+    week = batch.describe_jobs(
+        batch.list_jobs(queues, status="ALL", filter=JobFilter.created_after(timedelta(days=7))),
+        max_workers=4,
+    ).to_list()
+    out(f"  {'queue':<14}{'waited':>22}{'ran':>26}{'attempts>1':>12}")
+    for queue in QUEUES:
+        mine = [job for job in week if job.job_queue.rsplit("/", 1)[-1] == queue]
+        waits = [j.started_at - j.created_at for j in mine if j.started_at and j.created_at]
+        runs = [j.duration for j in mine if j.duration is not None]
+        several = sum(1 for j in mine if len(j.attempts) > 1)
+        out(f"  {queue:<14}{_spread(waits):>22}{_spread(runs):>26}{several:>12}")
+
+    out(
+        "\n== Failed in the last 24 hours in the account, by kind (stopped_after; why() on each) =="
+    )
     details = batch.describe_jobs(
         batch.list_jobs(
-            queues, status="FAILED", filter=JobFilter.created_after(timedelta(hours=24))
+            queues, status="FAILED", filter=JobFilter.stopped_after(timedelta(hours=24))
         ),
         max_workers=4,
     ).to_list()  # DescribeJobs streams from the merged listing, 100 ids a request
     if not details:
         out("  none")
-    for job in details[:8]:
-        when = relative_time(job.created_at, now)
+    kinds = {job.job_id: batch.why(job, lines=0).kind.value for job in details}
+    for job in sorted(details, key=_stopped, reverse=True)[:8]:
+        when = relative_time(job.stopped_at, now)
         queue = job.job_queue.rsplit("/", 1)[-1]
+        reason = (job.container.reason if job.container else None) or job.status_reason or ""
         out(
-            f"  {queue:<13} {job.job_name:<16} {when:>8}  exit={job.exit_code!s:<4} "
-            f"{job.status_reason or ''}"
+            f"  {queue:<13} {job.job_name:<15} {when:>8}  {kinds[job.job_id]:<17} "
+            f"exit={job.exit_code!s:<4} {reason[:44]}"
         )
     if len(details) > 8:
         out(f"  ... and {len(details) - 8} more")
-    reasons = Counter(job.status_reason or "unknown" for job in details)
-    for reason, count in reasons.most_common():
-        out(f"  {count:>3} x {reason}")
+    out(
+        "  kinds: " + ", ".join(f"{kind} x{n}" for kind, n in Counter(kinds.values()).most_common())
+    )
 
     out("\n== Why did the newest one fail? (BatchClient.why: attempts, log tail, kind) ==")
-    newest = max(details, key=_created, default=None)
+    newest = max(details, key=_stopped, default=None)
     if newest is None:
         out("  no failed job")
     else:
@@ -83,17 +125,24 @@ def run(out: Callable[[str], None] = print, jobs: int = 3000, console: Any = Non
             out(f"  logs: {report.logs_error}")
         for line in report.log_lines:
             out(f"    {line.timestamp:%H:%M:%S}  {line.message}")
-        kinds = Counter(batch.why(job, lines=0).kind.value for job in details)
-        out(
-            "  kinds of the last 24 hours' failures: "
-            + ", ".join(f"{kind} x{count}" for kind, count in kinds.most_common())
-        )
         with_logs = [job for job in details if job.log_stream_name is not None]
         if with_logs:
-            job = max(with_logs, key=_created)
+            job = max(with_logs, key=_stopped)
             out(f"\n== Newest failed job with logs, last 3 lines (logs tail=3): {job.job_name} ==")
             for event in batch.logs(job, tail=3):
                 out(f"    {event.timestamp:%H:%M:%S}  {event.message}")
+
+    out("\n== Retries: Spot reclaims retried (retryStrategy attempts=3), the last 7 days ==")
+    retried = [job for job in week if len(job.attempts) > 1]
+    outcome = Counter((len(job.attempts), job.status.value) for job in retried)
+    for (attempts, status), count in sorted(outcome.items()):
+        out(f"  {count:>4} x {status} after {attempts} attempts")
+    if retried:
+        job = max(retried, key=_created)
+        out(f"  {job.job_name} ({job.job_id}), {job.status.value}:")
+        for index, attempt in enumerate(job.attempts):
+            ran = short(attempt.duration)
+            out(f"    #{index}  ran {ran:>7}  {attempt.status_reason or ''}")
 
     out("\n== The merged listing as a DataFrame (to_pandas), finished jobs of the last 3 days ==")
     try:

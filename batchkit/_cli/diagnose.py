@@ -4,6 +4,7 @@ not started; ``--queue Q [--stuck]`` for the front of a queue) and ``batchkit qu
 
 from __future__ import annotations
 
+import inspect
 import json
 from typing import Any
 
@@ -11,32 +12,38 @@ import click
 from rich.text import Text
 
 from batchkit._cli.base import Settings, run
+from batchkit._cli.listing import check_query_format, read_ids
 from batchkit._cli.listing import queues as _list_queues
-from batchkit._cli.listing import read_ids
-from batchkit._cli.output import Column, emit, short_duration
+from batchkit._cli.output import Column, emit, json_array, print_query, short_duration
+from batchkit._cli.params import Count, format_option, query_option
 from batchkit._core.errors import JobNotFoundError
 from batchkit._core.text import escape_controls
 
 __all__ = ["emit_queue_health", "queues", "why"]
 
 
-def _write_reports(settings: Settings, reports: Any, output: str) -> int:
-    """Print reports as they come (text: one block each; json: an array; jsonl: a line each)."""
+def _write_reports(settings: Settings, reports: Any, output: str, query: Any = None) -> int:
+    """Print reports as they come (text: one block each; json: an array, closed whatever
+    stops it; jsonl: a line each); ``--query``: the JMESPath result over their JSON."""
+    if query is not None:
+        records = [report.to_json_dict() for report in reports]
+        print_query(settings, query, records, output)
+        return len(records)
     written = 0
+    if output == "json":
+        with json_array(settings.out.file) as array:
+            for report in reports:
+                array.add(json.dumps(report.to_json_dict()))
+        return array.count
     for report in reports:
         if output == "text":
             if written:
                 settings.out.print("")
             settings.out.print(report)
-        elif output == "json":
-            settings.out.file.write(("," if written else "[") + "\n  ")
-            settings.out.file.write(json.dumps(report.to_json_dict()))
         else:
             settings.out.file.write(json.dumps(report.to_json_dict()) + "\n")
         settings.out.file.flush()
         written += 1
-    if output == "json":
-        settings.out.file.write("\n]\n" if written else "[]\n")
     return written
 
 
@@ -50,22 +57,14 @@ def _write_reports(settings: Settings, reports: Any, output: str) -> int:
 )
 @click.option(
     "--limit",
-    type=click.IntRange(1, 100),
+    type=Count(1, 100),
     default=10,
     show_default=True,
     help="With --queue: at most this many reports.",
 )
-@click.option(
-    "--lines", type=click.IntRange(0, 10000), default=20, show_default=True, help="Log lines."
-)
-@click.option(
-    "--format",
-    "output",
-    type=click.Choice(("text", "json", "jsonl")),
-    default="text",
-    show_default=True,
-    help="text for people; json (an array) / jsonl (one per line) for programs.",
-)
+@click.option("--lines", type=Count(0, 10000), default=20, show_default=True, help="Log lines.")
+@format_option(extra=("text", "json", "jsonl"), default="text")
+@query_option
 @click.pass_obj
 def why(
     settings: Settings,
@@ -75,6 +74,7 @@ def why(
     limit: int,
     lines: int,
     output: str,
+    query: Any,
 ) -> None:
     """Why did jobs fail -- or why have they not started?
 
@@ -83,11 +83,13 @@ def why(
     QUEUE_DISABLED, RESOURCE_REQUIREMENT, CAPACITY..., QUEUED when nothing is wrong) with
     the evidence: its queue, compute environments and vCPUs, position, AWS's code.
 
-    ``--queue Q`` reports on the jobs at the front of a queue; ``--stuck`` keeps the ones
-    that are stuck.  ``-`` reads ids from standard input.  Exit 1 if any job is unknown.
+    --queue Q reports on the jobs at the front of a queue; --stuck keeps the ones that are
+    stuck.  - reads ids from standard input.  Exit 1 if any job is unknown (after the others'
+    reports: a JSON array is closed whatever happens).
     """
 
     def action() -> int:
+        check_query_format(query, output)
         if queue is not None:
             if job_ids:
                 raise click.UsageError("give JOB_ID... or --queue, not both")
@@ -97,7 +99,7 @@ def why(
                 what = "stuck jobs" if stuck else "jobs waiting"
                 shown = escape_controls(queue)
                 settings.err.print(Text(f"no {what} at the front of {shown}"), highlight=False)
-            _write_reports(settings, front, output)
+            _write_reports(settings, front, output, query)
             return 0
         if stuck:
             raise click.UsageError("--stuck needs --queue")
@@ -114,7 +116,7 @@ def why(
                 except JobNotFoundError:
                     missing.append(job_id)
 
-        _write_reports(settings, reports(), output)
+        _write_reports(settings, reports(), output, query)
         if missing:
             raise JobNotFoundError(missing)
         return 0
@@ -213,8 +215,8 @@ queues = click.Command(
             "RUNNABLE jobs, the front job's wait, the blocked reason.",
         ),
     ],
-    help=(_list_queues.help or "")
-    + "\n\n``--health``: each queue's state, compute environments with desired/max vCPUs, "
+    help=inspect.cleandoc(_list_queues.help or "")
+    + "\n\n--health: each queue's state, compute environments with desired/max vCPUs, "
     "how many jobs are RUNNABLE, how long the front job has waited, AWS's blocked-queue "
     "code if any.",
 )

@@ -10,14 +10,15 @@ from typing import Any
 import click
 from rich.text import Text
 
-from batchkit._cli.base import Settings, fail, run
+from batchkit._cli.base import EXIT_INTERRUPTED, Settings, fail, interrupted, run
 from batchkit._cli.listing import read_ids
-from batchkit._cli.output import ellipsis_for
-from batchkit._cli.params import DurationParam, TimeParam
+from batchkit._cli.output import ellipsis_for, print_query
+from batchkit._cli.params import Count, DurationParam, TimeParam, format_option, query_option
 from batchkit._core.text import escape_controls
 
 #: ``batchkit watch`` exit codes (documented in docs/watch.md and the command's help).
-EXIT_SUCCEEDED, EXIT_FAILED, EXIT_USAGE, EXIT_TIMEOUT, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+EXIT_SUCCEEDED, EXIT_FAILED, EXIT_USAGE, EXIT_TIMEOUT = 0, 1, 2, 3
+__all__ = ["EXIT_INTERRUPTED", "logs", "watch"]
 
 
 def watch_clock() -> Any:
@@ -42,7 +43,13 @@ def watch_clock() -> Any:
     show_default=True,
     help="Seconds between polls at first; grows to 60 while nothing changes.",
 )
-@click.option("--workers", type=click.IntRange(1, 10), default=4, show_default=True)
+@click.option(
+    "--workers",
+    type=Count(1, 10),
+    default=4,
+    show_default=True,
+    help="DescribeJobs requests at once (1..10: the client's connection pool).",
+)
 @click.pass_obj
 def watch(
     settings: Settings,
@@ -52,7 +59,7 @@ def watch(
     interval: float,
     workers: int,
 ) -> None:
-    """Follow jobs until they end (``-`` reads ids from standard input).
+    """Follow jobs until they end (- reads ids from standard input).
 
     One DescribeJobs request per 100 jobs per poll.  A live table on a terminal; one line
     per change when piped.  Exit 0 when every job SUCCEEDED (--until running: reached
@@ -93,8 +100,7 @@ def watch(
             settings.err.print(Text(summary_line(error.details)), highlight=False)
             fail(settings, str(error), EXIT_TIMEOUT)
         except KeyboardInterrupt:
-            settings.err.print(Text("interrupted"), highlight=False)
-            return EXIT_INTERRUPTED
+            interrupted(settings.err)
         settings.err.print(Text(summary_line(follow.jobs)), highlight=False)
         failed = any(job.status == JobStatus.FAILED for job in follow.jobs)
         return EXIT_FAILED if failed else EXIT_SUCCEEDED
@@ -132,20 +138,18 @@ def _log_line(event: Any, output: str) -> str:
 
 @click.command()
 @click.argument("job_id")
-@click.option("--attempt", type=int, help="Attempt index (0 = first, -1 = latest; default latest).")
-@click.option("--node", type=click.IntRange(min=0), help="A multi-node job's node (default main).")
+@click.option(
+    "--attempt",
+    type=Count(-100, 100),
+    help="Attempt index (0 = first, -1 = latest; default latest).",
+)
+@click.option("--node", type=Count(0), help="A multi-node job's node (default main).")
 @click.option("--container", help="An ECS-properties job's container name.")
 @click.option("--since", type=TimeParam(), help="Only events since: 10m, 2h or an ISO time.")
-@click.option("--tail", type=click.IntRange(1, 10000), help="Start with the last N events.")
+@click.option("--tail", type=Count(1, 10000), help="Start with the last N events.")
 @click.option("--follow", "-f", is_flag=True, help="Wait for new events until the job ends.")
-@click.option(
-    "--format",
-    "output",
-    type=click.Choice(("text", "jsonl")),
-    default="text",
-    show_default=True,
-    help="text: time and message; jsonl: timestamp, message, group, stream.",
-)
+@format_option(extra=("text", "jsonl"), default="text")
+@query_option
 @click.pass_obj
 def logs(
     settings: Settings,
@@ -157,8 +161,13 @@ def logs(
     tail: int | None,
     follow: bool,
     output: str,
+    query: Any,
 ) -> None:
-    """Print a job's output from CloudWatch Logs (streams as it reads; --follow waits)."""
+    """Print a job's output from CloudWatch Logs (streams as it reads; --follow waits).
+
+    JOB_ID: a job id or ARN; an array child by its own id (parent:3).  jsonl: one event a
+    line (timestamp, message, group, stream).
+    """
 
     def action() -> int:
         pager = settings.batch().logs(
@@ -171,6 +180,16 @@ def logs(
             follow=follow,
         )
         stream = settings.out.file
+        if query is not None:
+            if follow:
+                raise click.BadParameter(
+                    "reads every event first: it cannot --follow",
+                    param=next(
+                        p for p in click.get_current_context().command.params if p.name == "query"
+                    ),
+                )
+            print_query(settings, query, [event.to_json_dict() for event in pager], output)
+            return 0
         for event in pager:
             stream.write(_log_line(event, output))
             stream.flush()

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -13,8 +13,6 @@ from rich.text import Text
 
 from batchkit._cli.base import Settings, run
 from batchkit._cli.output import (
-    DETAIL_COLUMNS,
-    FULL_DETAIL_COLUMNS,
     JOB_COLUMNS,
     QUEUE_COLUMNS,
     S3_COLUMNS,
@@ -26,28 +24,33 @@ from batchkit._cli.params import (
     JOB_STATUSES,
     S3_JOB_STATUSES,
     SERVICE_JOB_STATUSES,
-    StatusList,
+    Count,
     TimeParam,
     format_option,
     limit_option,
     make_filter,
+    query_option,
+    status_option,
+    statuses,
+    time_range_options,
 )
 from batchkit._core.errors import JobNotFoundError
 from batchkit._core.filters import JobFilter
+from batchkit._core.text import escape_controls
 
 
 @click.command()
 @click.argument("queues", nargs=-1, metavar="[QUEUE]...")
 @click.option("--all-queues", is_flag=True, help="Every job queue of the account and region.")
-@click.option(
-    "--status",
-    type=StatusList(JOB_STATUSES),
-    help="One status, several (FAILED,SUCCEEDED) or ALL (without a filter AWS lists RUNNING).",
+@status_option(
+    JOB_STATUSES,
+    "One status, several (FAILED,SUCCEEDED) or ALL (without a filter AWS lists RUNNING).",
 )
 @click.option("--name", help="Job name; a trailing * matches a prefix (case-insensitive).")
 @click.option("--definition", help="Job definition name, name*, or revision ARN.")
 @click.option("--since", type=TimeParam(), help="Created at or after: 2h, 7d or ISO time.")
 @click.option("--until", type=TimeParam(), help="Created before: 30m, 1d or ISO time.")
+@time_range_options
 @click.option("--share", help="Fair-share identifier (every status unless --status is given).")
 @click.option("--array-job", help="List the children of this array job.")
 @click.option("--multi-node-job", help="List the nodes of this multi-node job.")
@@ -56,27 +59,37 @@ from batchkit._core.filters import JobFilter
     is_flag=True,
     help="Full details of each job listed (exit code, reason, log stream): DescribeJobs.",
 )
-@limit_option
-@format_option
+@limit_option("jobs")
+@format_option()
+@query_option
 @click.pass_obj
 def jobs(
     settings: Settings,
     queues: tuple[str, ...],
     all_queues: bool,
-    status: str | tuple[str, ...] | None,
+    status: tuple[str | tuple[str, ...], ...],
     name: str | None,
     definition: str | None,
     since: datetime | timedelta | None,
     until: datetime | timedelta | None,
+    stopped_since: datetime | timedelta | None,
+    stopped_until: datetime | timedelta | None,
+    started_since: datetime | timedelta | None,
+    started_until: datetime | timedelta | None,
     share: str | None,
     array_job: str | None,
     multi_node_job: str | None,
     describe: bool,
     limit: int | None,
     output: str,
+    query: Any,
 ) -> None:
     """List the jobs of QUEUE (several: newest first across them; or --all-queues), or of
-    --array-job / --multi-node-job."""
+    --array-job / --multi-node-job.
+
+    Columns: the job record's (see docs/cli.md).  --stopped-since 6h finds jobs that ended
+    in the last six hours whenever they were created.
+    """
 
     def action() -> int:
         given = (bool(queues), all_queues, array_job is not None, multi_node_job is not None)
@@ -84,37 +97,73 @@ def jobs(
             raise click.UsageError(
                 "give exactly one of QUEUE..., --all-queues, --array-job, --multi-node-job"
             )
-        job_filter = make_filter(name, definition, since, until, share)
+        check_query_format(query, output)
+        wanted = statuses(status)
+        job_filter = make_filter(
+            name,
+            definition,
+            since,
+            until,
+            share,
+            stopped=(stopped_since, stopped_until),
+            started=(started_since, started_until),
+        )
         batch = settings.batch()
         names = list(queues)
         if all_queues:
             # Service-job queues (SageMaker) are listed by `batchkit service-jobs`.
+            every = list(batch.job_queues())
             names = [
                 q.job_queue_name
-                for q in batch.job_queues()
+                for q in every
                 if enum_value(q.job_queue_type) != "SAGEMAKER_TRAINING"
             ]
+            skipped = [q.job_queue_name for q in every if q.job_queue_name not in names]
+            if skipped:
+                settings.err.print(
+                    Text(
+                        f"(skipped {len(skipped)} service-job queue(s): "
+                        f"{escape_controls(', '.join(skipped))}; list their jobs with "
+                        "batchkit service-jobs QUEUE)"
+                    ),
+                    highlight=False,
+                )
             if not names:
                 settings.err.print(Text("no job queues"), highlight=False)
                 return 0
-        pager: Iterable[Any]
-        if len(names) > 1 or all_queues:
-            pager = batch.list_jobs(names, status=status, filter=job_filter, max_items=limit)
+        pager: Any
+        merged = len(names) > 1 or all_queues
+        queue_of: Callable[[Any], str | None] | None = None
+        if merged:
+            pager = batch.list_jobs(names, status=wanted, filter=job_filter, max_items=limit)
+            queue_of = pager.queue_of
         else:
             pager = batch.list_jobs(
                 names[0] if names else None,
                 array_job_id=array_job,
                 multi_node_job_id=multi_node_job,
-                status=status,
+                status=wanted,
                 filter=job_filter,
                 max_items=limit,
             )
+            if names:
+                queue = names[0].rsplit("/", 1)[-1]
+                queue_of = lambda _job: queue  # noqa: E731
         if describe:
             with batch.describe_jobs(pager, max_workers=4) as details:
-                emit(settings, details, FULL_DETAIL_COLUMNS, output, "jobs")
+                emit(settings, details, JOB_COLUMNS, output, "jobs", query=query)
         else:
-            emit(settings, pager, JOB_COLUMNS, output, "jobs")
-        _hint_default_status(settings, status, job_filter, output)
+            emit(
+                settings,
+                pager,
+                JOB_COLUMNS,
+                output,
+                "jobs",
+                query=query,
+                queue_of=queue_of,
+                queue_in_json=merged,
+            )
+        _hint_default_status(settings, wanted, job_filter, output)
         return 0
 
     run(settings, action)
@@ -122,46 +171,86 @@ def jobs(
 
 @click.command("service-jobs")
 @click.argument("queue")
-@click.option(
-    "--status",
-    type=StatusList(SERVICE_JOB_STATUSES),
-    help="One status (sent to AWS together with --share), several (a,b) or ALL.",
+@status_option(
+    SERVICE_JOB_STATUSES,
+    "One status (sent to AWS together with --share), several (a,b) or ALL.",
 )
 @click.option("--share", help="Fair-share identifier.")
 @click.option("--quota-share", help="Quota share name.")
 @click.option("--name", help="Job name; a trailing * matches a prefix.")
 @click.option("--since", type=TimeParam(), help="Created at or after: 2h, 7d or ISO time.")
 @click.option("--until", type=TimeParam(), help="Created before.")
-@limit_option
-@format_option
+@time_range_options
+@limit_option("service jobs")
+@format_option()
+@query_option
 @click.pass_obj
 def service_jobs(
     settings: Settings,
     queue: str,
-    status: str | tuple[str, ...] | None,
+    status: tuple[str | tuple[str, ...], ...],
     share: str | None,
     quota_share: str | None,
     name: str | None,
     since: datetime | timedelta | None,
     until: datetime | timedelta | None,
+    stopped_since: datetime | timedelta | None,
+    stopped_until: datetime | timedelta | None,
+    started_since: datetime | timedelta | None,
+    started_until: datetime | timedelta | None,
     limit: int | None,
     output: str,
+    query: Any,
 ) -> None:
     """List the service jobs (SageMaker training) of QUEUE."""
 
     def action() -> int:
-        job_filter = make_filter(name, None, since, until, share)
+        check_query_format(query, output)
+        wanted = statuses(status)
+        job_filter = make_filter(
+            name,
+            None,
+            since,
+            until,
+            share,
+            stopped=(stopped_since, stopped_until),
+            started=(started_since, started_until),
+        )
         if quota_share is not None:
             quota = JobFilter.quota_share_name(quota_share)
             job_filter = quota if job_filter is None else job_filter & quota
         pager = settings.batch().list_service_jobs(
-            queue, status=status, filter=job_filter, max_items=limit
+            queue, status=wanted, filter=job_filter, max_items=limit
         )
-        emit(settings, pager, SERVICE_JOB_COLUMNS, output, "service jobs")
-        _hint_default_status(settings, status, job_filter, output)
+        shown_queue = queue.rsplit("/", 1)[-1]
+        emit(
+            settings,
+            pager,
+            SERVICE_JOB_COLUMNS,
+            output,
+            "service jobs",
+            query=query,
+            queue_of=lambda _job: shown_queue,
+        )
+        _hint_default_status(settings, wanted, job_filter, output)
         return 0
 
     run(settings, action)
+
+
+def check_query_format(query: Any, output: str) -> None:
+    """``--query`` prints JSON: with an explicit ``--format table``/``csv`` it is an error."""
+    ctx = click.get_current_context()
+    explicit = ctx.get_parameter_source("output") not in (
+        click.core.ParameterSource.DEFAULT,
+        None,
+    )
+    if query is not None and explicit and output not in ("json", "jsonl"):
+        raise click.BadParameter(
+            f"prints JSON: give --format json or jsonl (not {output}) with it",
+            ctx=ctx,
+            param=next(p for p in ctx.command.params if p.name == "query"),
+        )
 
 
 def _hint_default_status(
@@ -196,18 +285,31 @@ def read_ids(job_ids: tuple[str, ...]) -> Iterator[str]:
 
 @click.command()
 @click.argument("job_ids", nargs=-1, required=True, metavar="JOB_ID...")
-@click.option("--workers", type=click.IntRange(1, 32), default=4, show_default=True)
-@format_option
+@click.option(
+    "--workers",
+    type=Count(1, 10),
+    default=4,
+    show_default=True,
+    help="DescribeJobs requests at once (1..10: the client's connection pool).",
+)
+@format_option()
+@query_option
 @click.pass_obj
-def describe(settings: Settings, job_ids: tuple[str, ...], workers: int, output: str) -> None:
-    """Describe jobs by id (``-`` reads ids from standard input).  Exit 1 if any is unknown."""
+def describe(
+    settings: Settings, job_ids: tuple[str, ...], workers: int, output: str, query: Any
+) -> None:
+    """Describe jobs by id or ARN (- reads ids from standard input).
+
+    Exit 1 if any is unknown (after printing the others).  Columns: the job record's.
+    """
 
     def action() -> int:
+        check_query_format(query, output)
         ids = list(read_ids(job_ids))
         if not ids:
             raise click.UsageError("no job ids given")
         details = settings.batch().describe_jobs(ids, max_workers=workers)
-        emit(settings, details, DETAIL_COLUMNS, output, "jobs")
+        emit(settings, details, JOB_COLUMNS, output, "jobs", query=query)
         if details.missing_ids:
             raise JobNotFoundError(details.missing_ids)
         return 0
@@ -217,37 +319,38 @@ def describe(settings: Settings, job_ids: tuple[str, ...], workers: int, output:
 
 @click.command("s3-jobs")
 @click.option("--account-id", help="The 12-digit account that owns the jobs.")
-@click.option(
-    "--status",
-    "statuses",
-    multiple=True,
-    type=click.Choice(S3_JOB_STATUSES, case_sensitive=False),
-    help="Only these statuses (repeatable, any case).",
-)
-@limit_option
-@format_option
+@status_option(S3_JOB_STATUSES, "One status, several (Active,Complete) or ALL (any case).")
+@limit_option("S3 jobs")
+@format_option()
+@query_option
 @click.pass_obj
 def s3_jobs(
     settings: Settings,
     account_id: str | None,
-    statuses: tuple[str, ...],
+    status: tuple[str | tuple[str, ...], ...],
     limit: int | None,
     output: str,
+    query: Any,
 ) -> None:
     """List S3 Batch Operations jobs (current, and ended in the last 90 days)."""
 
     def action() -> int:
-        pager = settings.s3(account_id).list_jobs(
-            list(statuses) if statuses else None, max_items=limit
-        )
-        emit(settings, pager, S3_COLUMNS, output, "S3 jobs")
+        check_query_format(query, output)
+        pager = settings.s3(account_id).list_jobs(status=statuses(status), max_items=limit)
+        emit(settings, pager, S3_COLUMNS, output, "S3 jobs", query=query)
         return 0
 
     run(settings, action)
 
 
 @click.command()
-@click.option("--jobs", type=click.IntRange(min=1), default=3000, show_default=True)
+@click.option(
+    "--jobs",
+    type=Count(1),
+    default=3000,
+    show_default=True,
+    help="Queue jobs in the account (--fake's account has the default).",
+)
 @click.pass_obj
 def demo(settings: Settings, jobs: int) -> None:
     """Run the SDK on an embedded AWS backend with a realistic account (no AWS needed)."""
@@ -266,18 +369,23 @@ def demo(settings: Settings, jobs: int) -> None:
 
 @click.command()
 @click.argument("names", nargs=-1, metavar="[QUEUE]...")
-@limit_option
-@format_option
+@limit_option("queues")
+@format_option()
+@query_option
 @click.pass_obj
-def queues(settings: Settings, names: tuple[str, ...], limit: int | None, output: str) -> None:
+def queues(
+    settings: Settings, names: tuple[str, ...], limit: int | None, output: str, query: Any
+) -> None:
     """List the job queues of the account and region (or the ones named): DescribeJobQueues.
 
-    ``batchkit jobs --all-queues`` lists the jobs of all of them at once.
+    Service-job queues (TYPE SAGEMAKER_TRAINING) are listed too: their jobs are listed by
+    batchkit service-jobs QUEUE; batchkit jobs --all-queues lists the jobs of all the others.
     """
 
     def action() -> int:
+        check_query_format(query, output)
         pager = settings.batch().job_queues(list(names) or None, max_items=limit)
-        emit(settings, pager, QUEUE_COLUMNS, output, "job queues")
+        emit(settings, pager, QUEUE_COLUMNS, output, "job queues", query=query)
         return 0
 
     run(settings, action)

@@ -1,17 +1,27 @@
-"""Option types and shared options: times, durations, statuses, formats, filters."""
+"""Option types and shared options: times, durations, statuses, counts, formats, queries,
+filters.
+
+Every type says in its error what is allowed (the CLI prints ``error: --OPTION: ...`` on one
+line, exit 2: see :mod:`batchkit._cli.app`).
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import Any, Literal, TypeVar
 
 import click
 
+from batchkit._core.checks import MAX_COUNT
+from batchkit._core.errors import InvalidFilterError, InvalidParameterError
 from batchkit._core.filters import JobFilter
 from batchkit._core.text import escape_controls
 
 FORMATS = ("table", "json", "jsonl", "csv")
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 # The documented values (kept here so `batchkit --help` does not import the models).
@@ -117,24 +127,71 @@ class TimeParam(click.ParamType):  # type: ignore[type-arg]  # generic in newer 
         return moment
 
 
+Moment = datetime | timedelta
+
+
+def _range(
+    name: str,
+    kind: Literal["created", "started", "stopped"],
+    start: Moment | None,
+    end: Moment | None,
+    after: Callable[[Moment], JobFilter],
+    before: Callable[[Moment], JobFilter],
+) -> list[JobFilter]:
+    """The conditions of one time range (``--since``/``--until`` and the like); an empty
+    range names both options."""
+    parts = [after(start)] if start is not None else []
+    if end is not None:
+        parts.append(before(end))
+    if len(parts) == 2:
+        try:
+            (parts[0] & parts[1]).time_bounds(kind, datetime.now(timezone.utc))
+        except InvalidFilterError as error:
+            detail = str(error).partition(": ")[2]
+            raise InvalidParameterError(f"{name}: an empty range ({detail})") from None
+    return parts
+
+
 def make_filter(
     name: str | None,
     definition: str | None,
-    since: datetime | timedelta | None,
-    until: datetime | timedelta | None,
+    since: Moment | None,
+    until: Moment | None,
     share: str | None = None,
+    *,
+    stopped: tuple[Moment | None, Moment | None] = (None, None),
+    started: tuple[Moment | None, Moment | None] = (None, None),
 ) -> JobFilter | None:
+    """The :class:`JobFilter` of a listing's options (None when there is no condition).
+    ``stopped``/``started``: the ``--stopped-since/--stopped-until`` (and ``started``)
+    times."""
     parts: list[JobFilter] = []
     if name is not None:
         parts.append(JobFilter.job_name(name))
     if definition is not None:
         parts.append(JobFilter.job_definition(definition))
-    if since is not None and until is not None:
-        parts.append(JobFilter.created_between(since, until))
-    elif since is not None:
-        parts.append(JobFilter.created_after(since))
-    elif until is not None:
-        parts.append(JobFilter.created_before(until))
+    parts += _range(
+        "--since/--until",
+        "created",
+        since,
+        until,
+        JobFilter.created_after,
+        JobFilter.created_before,
+    )
+    parts += _range(
+        "--stopped-since/--stopped-until",
+        "stopped",
+        *stopped,
+        JobFilter.stopped_after,
+        JobFilter.stopped_before,
+    )
+    parts += _range(
+        "--started-since/--started-until",
+        "started",
+        *started,
+        JobFilter.started_after,
+        JobFilter.started_before,
+    )
     if share is not None:
         parts.append(JobFilter.share_identifier(share))
     if not parts:
@@ -145,43 +202,158 @@ def make_filter(
     return combined
 
 
-format_option = click.option(
-    "--format",
-    "output",
-    type=click.Choice(FORMATS),
-    default="table",
-    show_default=True,
-    help="table for people; json/jsonl are the exact wire shape (for jq); csv flat columns.",
+def time_range_options(function: F) -> F:
+    """``--stopped-since/--stopped-until/--started-since/--started-until`` (terminal or
+    started jobs only)."""
+    for option in reversed(
+        (
+            click.option(
+                "--stopped-since",
+                type=TimeParam(),
+                help="Stopped at or after (SUCCEEDED/FAILED jobs only): 6h, 1d or ISO time.",
+            ),
+            click.option("--stopped-until", type=TimeParam(), help="Stopped before."),
+            click.option(
+                "--started-since",
+                type=TimeParam(),
+                help="Started at or after (RUNNING and ended jobs only).",
+            ),
+            click.option("--started-until", type=TimeParam(), help="Started before."),
+        )
+    ):
+        function = option(function)
+    return function
+
+
+class Count(click.ParamType):  # type: ignore[type-arg]  # generic in newer click only
+    """A whole number in ``low..high`` (the error says the range, exactly)."""
+
+    name = "INTEGER"
+
+    def __init__(self, low: int, high: int = MAX_COUNT) -> None:
+        self.low = low
+        self.high = high
+
+    def allowed(self) -> str:
+        if self.high == MAX_COUNT:
+            return f"a whole number >= {self.low}"
+        return f"a whole number from {self.low} to {self.high}"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            number = value
+        else:
+            text = str(value).strip()
+            if not re.fullmatch(r"[+-]?[0-9]+", text):
+                self.fail(f"{escape_controls(text)!r} is not {self.allowed()}", param, ctx)
+            number = int(text)
+        if not self.low <= number <= self.high:
+            self.fail(f"{number} is not {self.allowed()}", param, ctx)
+        return number
+
+    def get_metavar(self, *args: Any, **kwargs: Any) -> str:
+        return "N" if self.high == MAX_COUNT else f"{self.low}..{self.high}"
+
+
+def format_option(*, extra: tuple[str, ...] = (), default: str = "table") -> Callable[[F], F]:
+    """``--format`` (also spelled ``--output``, as in aws-cli): the output format."""
+    choices = (*FORMATS, *extra) if default == "table" else extra
+    helps = {
+        "table": "table for people",
+        "json": "json/jsonl for programs (the wire shape; for jq)",
+        "csv": "csv: the documented columns",
+        "text": "text for people",
+    }
+    return click.option(
+        "--format",
+        "--output",
+        "output",
+        type=click.Choice(choices, case_sensitive=False),
+        default=default,
+        show_default=True,
+        help="; ".join(helps[c] for c in choices if c in helps) + ".",
+    )
+
+
+def limit_option(what: str) -> Callable[[F], F]:
+    """``--limit N``: at most N records (``what``: jobs, queues...)."""
+    return click.option("--limit", type=Count(1), help=f"At most this many {what}.")
+
+
+class QueryParam(click.ParamType):  # type: ignore[type-arg]  # generic in newer click only
+    """A JMESPath expression (botocore's ``jmespath``), compiled when the option is read."""
+
+    name = "JMESPATH"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        import jmespath
+        from jmespath.exceptions import JMESPathError
+
+        try:
+            return jmespath.compile(value)
+        except JMESPathError as error:
+            message = " ".join(str(error).split())
+            self.fail(f"not a JMESPath expression: {escape_controls(message)}", param, ctx)
+
+
+query_option = click.option(
+    "--query",
+    type=QueryParam(),
+    help="A JMESPath expression over the records --format json prints (e.g. "
+    "\"[?status=='FAILED'].jobId\"); prints its result as JSON.",
 )
 
 
-limit_option = click.option("--limit", type=click.IntRange(min=1), help="At most this many jobs.")
-
-
 class StatusList(click.ParamType):  # type: ignore[type-arg]  # generic in newer click only
-    """``FAILED``, ``FAILED,SUCCEEDED`` (any case) or ``ALL``: one status, several, or every."""
+    """``FAILED``, ``FAILED,SUCCEEDED`` (any case) or ``ALL``: one status, several, or every.
+
+    Used with ``multiple=True``: ``--status FAILED --status SUCCEEDED`` is the union, as
+    ``--status FAILED,SUCCEEDED`` is (see :func:`statuses`)."""
 
     name = "STATUS[,STATUS...]|ALL"
 
     def __init__(self, choices: tuple[str, ...]) -> None:
         self.choices = choices
+        self._folded = {choice.upper(): choice for choice in choices}
 
     def convert(self, value: Any, param: Any, ctx: Any) -> str | tuple[str, ...]:
-        if isinstance(value, (str, tuple)) and not isinstance(value, str):
+        if isinstance(value, tuple):
             return value
-        parts = [part.strip().upper() for part in str(value).split(",") if part.strip()]
-        if parts == ["ALL"]:
+        parts = [part.strip() for part in str(value).split(",") if part.strip()]
+        if [part.upper() for part in parts] == ["ALL"]:
             return "ALL"
-        unknown = [part for part in parts if part not in self.choices]
+        unknown = [part for part in parts if part.upper() not in self._folded]
         if not parts or unknown:
             shown = escape_controls(", ".join(unknown) or str(value))
             self.fail(
-                f"{shown!r}: give one or more of {', '.join(self.choices)} separated by commas, "
-                "or ALL",
+                f"{shown!r}: give one or more of {', '.join(self.choices)} (any case) separated "
+                "by commas, or ALL",
                 param,
                 ctx,
             )
-        return tuple(dict.fromkeys(parts))
+        return tuple(dict.fromkeys(self._folded[part.upper()] for part in parts))
+
+
+def statuses(given: tuple[str | tuple[str, ...], ...]) -> str | tuple[str, ...] | None:
+    """The union of a repeatable ``--status`` (None when not given; ``ALL`` wins)."""
+    if not given:
+        return None
+    if "ALL" in given:
+        return "ALL"
+    union: dict[str, None] = {}
+    for part in given:
+        union.update(dict.fromkeys(part))
+    return tuple(union)
+
+
+def status_option(choices: tuple[str, ...], help: str) -> Callable[[F], F]:
+    """``--status``: one status, several (commas, or the option repeated: their union) or
+    ``ALL``."""
+    return click.option(
+        "--status", type=StatusList(choices), multiple=True, help=help + " Repeatable."
+    )
 
 
 class DurationParam(click.ParamType):  # type: ignore[type-arg]  # generic in newer click only

@@ -37,6 +37,7 @@ __all__ = [
     "check_optional_int",
     "describe_input",
     "id_key",
+    "job_argument",
     "job_id_of",
     "queue_ref",
     "require_text",
@@ -161,18 +162,20 @@ def _days(total: float) -> str:
 
 
 def check_enum(name: str, value: object, enum: Any) -> Any:
-    """A known member of the open enum ``enum``, a member object (even one made for a value
-    AWS added), or an error listing the allowed values."""
+    """A known member of the open enum ``enum`` (a value or name in any case: ``"failed"``),
+    a member object (even one made for a value AWS added: ``JobStatus.from_wire("X")``),
+    or an error with a "did you mean" and the allowed values."""
     if isinstance(value, enum):
         return value
     if isinstance(value, str):
-        member = enum.known(value)  # a typo must not create (and cache) a member
+        member = enum.lookup(value)  # a typo must not create (and cache) a member
         if member is not None:
             return member
+        raise InvalidParameterError(f"{name}: {enum.unknown_message(value)}")
     allowed = ", ".join(m.value for m in enum)
     raise InvalidParameterError(
-        f"{name}: unknown value {value!r}; allowed: {allowed} "
-        f"(for a value newer than this batchkit, pass {enum.__name__}({value!r}))"
+        f"{name}: expected a {enum.__name__} or its value, got {type(value).__name__} "
+        f"{value!r}; allowed: {allowed}"
     )
 
 
@@ -237,9 +240,26 @@ def job_id_of(item: object, name: str = "job_ids item") -> str:
             return require_text(name, job_id)
         if item is not None and not hasattr(item, "job_id"):
             raise InvalidParameterError(
-                f"{name}: expected a job id, a job ARN or a job summary, got {type(item).__name__}"
+                f"{name}: expected a job id, a job ARN, a JobSummary or a JobDetail, "
+                f"got {type(item).__name__}"
             )
     return require_text(name, item)
+
+
+def job_argument(item: object, name: str = "job") -> Any:
+    """A method's one-job argument, the same everywhere (``why``, ``logs``,
+    ``describe_job``): a ``JobDetail`` as it is (nothing to describe again), else the id of a
+    job id, a job ARN, or anything with a ``job_id`` (a listing's ``JobSummary``)."""
+    from batchkit.models import JobDetail
+
+    if isinstance(item, JobDetail):
+        return item
+    if isinstance(item, str) or hasattr(item, "job_id"):
+        return job_id_of(item, name)
+    raise InvalidParameterError(
+        f"{name}: expected a job id, a job ARN, a JobSummary or a JobDetail, "
+        f"got {type(item).__name__}"
+    )
 
 
 def unique_ids(job_ids: Iterable[object]) -> Iterator[str]:

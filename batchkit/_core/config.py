@@ -12,14 +12,25 @@ one.  No client is made here (the faces' runtimes make boto3 or aiobotocore clie
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, cast
+from urllib.parse import urlsplit, urlunsplit
 
 from botocore.config import Config
 
-from batchkit._core.errors import InvalidParameterError
+from batchkit._core.errors import InvalidParameterError, connection_refused
 from batchkit._version import __version__
 
-__all__ = ["DEFAULT_CONFIG", "RETRY_MODE", "check_given_client", "client_config"]
+__all__ = [
+    "DEFAULT_CONFIG",
+    "RETRY_MODE",
+    "account_prefix_dropper",
+    "check_given_client",
+    "client_config",
+    "fail_fast_when_refused",
+    "install_endpoint_fixes",
+    "install_fail_fast",
+]
 
 #: botocore's ``adaptive`` retry mode: ``standard`` retries (exponential backoff with jitter,
 #: a retry quota that stops retrying a failing service) plus a client-side token bucket that
@@ -77,3 +88,67 @@ def client_config(config: Config | None, base: Config = DEFAULT_CONFIG) -> Confi
         if retries:  # merge() replaces the whole retries dict: keep our default mode
             merged = merged.merge(Config(retries=cast(Any, {"mode": RETRY_MODE, **retries})))
     return merged
+
+
+def fail_fast_when_refused(caught_exception: BaseException | None = None, **_: Any) -> bool | None:
+    """A ``needs-retry`` handler (registered first on the clients batchkit makes): a refused
+    connection is not retried -- botocore's retry handlers treat it as a transient
+    connection error and would spend ~20 s of backoff on 10 attempts -- while throttling,
+    5xx answers, timeouts and dropped connections keep botocore's retries.  botocore takes
+    the first handler's answer that is not None, and ``False`` means "do not retry".
+    """
+    return False if connection_refused(caught_exception) else None
+
+
+def install_fail_fast(client: Any) -> None:
+    """Register :func:`fail_fast_when_refused` on a client batchkit made (a client you pass
+    in keeps the retry behaviour you gave it)."""
+    service = client.meta.service_model.service_id.hyphenize()
+    client.meta.events.register_first(
+        f"needs-retry.{service}", fail_fast_when_refused, unique_id="batchkit-fail-fast"
+    )
+
+
+#: AWS's own domains: an endpoint there resolves the account-id host prefix (a VPC
+#: endpoint's ``*.vpce.amazonaws.com``), so S3 Control keeps it.
+_AWS_DOMAINS = ("amazonaws.com", "amazonaws.com.cn", "api.aws", "c2s.ic.gov", "sc2s.sgov.gov")
+
+
+def account_prefix_dropper(endpoint_url: str | None) -> Callable[..., None] | None:
+    """For an S3 Control client with a custom endpoint outside AWS's domains (an emulator:
+    moto, LocalStack, a loopback server), a ``before-sign`` handler that sends requests to
+    that endpoint's own host; None otherwise.
+
+    Why: botocore's S3 Control endpoint rules put the account id in front of the host even
+    for a custom endpoint (``http://123456789012.127.0.0.1:5055``), which does not resolve;
+    its ``inject_host_prefix=False`` option does not apply (the prefix comes from the
+    endpoint rule set, not from the operation's host prefix).  The account id still travels
+    in the ``x-amz-account-id`` header, which is what emulators read.  The request is signed
+    after this handler runs, for the host it is sent to.
+    """
+    if not endpoint_url:
+        return None
+    parts = urlsplit(endpoint_url)
+    host = (parts.hostname or "").lower().rstrip(".")
+    if not host or any(host == d or host.endswith("." + d) for d in _AWS_DOMAINS):
+        return None
+    netloc = parts.netloc
+
+    def drop_account_prefix(request: Any, **_: Any) -> None:
+        url = urlsplit(request.url)
+        prefix, dot, rest = url.netloc.partition(".")
+        if dot and rest == netloc and prefix.isdigit() and len(prefix) == 12:
+            request.url = urlunsplit(url._replace(netloc=rest))
+
+    return drop_account_prefix
+
+
+def install_endpoint_fixes(client: Any, endpoint_url: str | None) -> None:
+    """What a client batchkit made needs for a custom endpoint (S3 Control: see
+    :func:`account_prefix_dropper`)."""
+    service = client.meta.service_model.service_id.hyphenize()
+    handler = account_prefix_dropper(endpoint_url) if service == "s3-control" else None
+    if handler is not None:
+        client.meta.events.register(
+            f"before-sign.{service}", handler, unique_id="batchkit-account-prefix"
+        )

@@ -54,6 +54,7 @@ __all__ = [
     "TokenCycleError",
     "TransportError",
     "WaitTimeoutError",
+    "connection_refused",
     "excerpt",
     "from_exception",
     "redact",
@@ -540,6 +541,30 @@ def _transport_classes() -> tuple[tuple[tuple[type[BaseException], ...], type[Ba
     )
 
 
+def connection_refused(error: BaseException | None) -> bool:
+    """True when ``error`` (botocore's ``EndpointConnectionError``...) is a connection
+    refused outright: nothing listens at that address, and trying again will not change it.
+
+    The refusal is found along the chain botocore and the HTTP libraries leave: urllib3's
+    ``NewConnectionError`` caused by ``ConnectionRefusedError`` (boto3), aiohttp's
+    ``ClientConnectorError`` holding it as ``os_error`` (aiobotocore).
+    """
+    seen: set[int] = set()
+    pending: list[object] = [error]
+    while pending:
+        current = pending.pop()
+        if not isinstance(current, BaseException) or id(current) in seen or len(seen) > 16:
+            continue
+        seen.add(id(current))
+        if isinstance(current, ConnectionRefusedError):
+            return True
+        kwargs = getattr(current, "kwargs", None)
+        nested = kwargs.get("error") if isinstance(kwargs, dict) else None
+        pending += [current.__cause__, current.__context__, nested]
+        pending.append(getattr(current, "os_error", None))
+    return False
+
+
 def from_exception(error: Exception, operation: str) -> BatchKitError:
     """The typed batchkit error for anything a request raised (raise it ``from error``).
 
@@ -553,6 +578,12 @@ def from_exception(error: Exception, operation: str) -> BatchKitError:
         return error
     if isinstance(error, ClientError):
         return from_client_error(error, operation)
+    if connection_refused(error):
+        where = getattr(error, "kwargs", {}).get("endpoint_url", "")
+        return ConnectError(
+            f"{operation}: connection refused by {where or 'the endpoint'}: nothing is "
+            "listening there (a refused connection is not retried)"
+        )
     for classes, cls in _transport_classes():
         if isinstance(error, classes):
             return cls(f"{operation}: {type(error).__name__}: {error}")

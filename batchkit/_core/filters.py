@@ -104,8 +104,20 @@ class JobFilter:
     * ``created_after(t)`` (``created_at >= t``), ``created_before(t)`` (``created_at < t``),
       ``created_between(start, end)``: ``t`` is an aware ``datetime`` or a ``timedelta``
       meaning "that long before the call".
+    * ``stopped_after(t)``, ``stopped_before(t)``, ``stopped_between(start, end)``: when the
+      job ended (``stopped_at``); only SUCCEEDED and FAILED jobs have stopped.
+    * ``started_after(t)``, ``started_before(t)``, ``started_between(start, end)``: when the
+      job started RUNNING (``started_at``); only RUNNING and ended jobs have started.
     * ``share_identifier(share)``: the fair-share identifier.
     * ``quota_share_name(name)``: the quota share (``ListServiceJobs`` only).
+
+    AWS filters on none of the stopped/started times: they are checked on each job, and
+    they narrow the statuses listed (``stopped_*``: SUCCEEDED and FAILED; ``started_*``:
+    RUNNING too), which is the cheapest bound AWS offers -- "failed in the last 6 hours" is
+    ``status="FAILED", filter=JobFilter.stopped_after(timedelta(hours=6))``: one
+    ``jobStatus=FAILED`` listing, each job's ``stopped_at`` checked, so a job created a day
+    ago that failed an hour ago is found.  (A created-at condition as well bounds the pages
+    read: jobs are created before they stop.)
 
     ``JobFilter(...)`` itself raises :class:`~batchkit.InvalidFilterError` (a ``TypeError``):
     the builders validate every value, the constructor could not.
@@ -117,11 +129,16 @@ class JobFilter:
     before: tuple[TimeSpec, ...] = ()
     shares: tuple[str, ...] = ()
     quota_shares: tuple[str, ...] = ()
+    stop_after: tuple[TimeSpec, ...] = ()
+    stop_before: tuple[TimeSpec, ...] = ()
+    start_after: tuple[TimeSpec, ...] = ()
+    start_before: tuple[TimeSpec, ...] = ()
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         raise InvalidFilterError(
             "JobFilter(...) is not a constructor: build filters with JobFilter.job_name(), "
             ".job_definition(), .created_after(), .created_before(), .created_between(), "
+            ".stopped_after(), .stopped_before(), .started_after(), .started_before(), "
             ".share_identifier() or .quota_share_name(), and combine them with &"
         )
 
@@ -235,6 +252,111 @@ class JobFilter:
         return combined
 
     @classmethod
+    def stopped_after(cls, t: datetime | timedelta) -> JobFilter:
+        """Jobs that stopped (ended: SUCCEEDED or FAILED) at or after ``t``.
+
+        Args:
+            t: an aware ``datetime``, or a ``timedelta`` meaning "that long before the call".
+
+        Returns:
+            The filter (combine with ``&``); it limits the listing to ended jobs.
+
+        Raises:
+            InvalidFilterError: a naive datetime, a negative timedelta, or another type.
+
+        >>> from datetime import timedelta
+        >>> recent_failures = JobFilter.stopped_after(timedelta(hours=6))
+        """
+        return cls._make(stop_after=(_time("stopped_after", t),))
+
+    @classmethod
+    def stopped_before(cls, t: datetime | timedelta) -> JobFilter:
+        """Jobs that stopped (SUCCEEDED or FAILED) strictly before ``t``.
+
+        Args:
+            t: an aware ``datetime``, or a ``timedelta`` meaning "that long before the call".
+
+        Returns:
+            The filter (combine with ``&``); it limits the listing to ended jobs.
+
+        Raises:
+            InvalidFilterError: a naive datetime, a negative timedelta, or another type.
+        """
+        return cls._make(stop_before=(_time("stopped_before", t),))
+
+    @classmethod
+    def stopped_between(cls, start: datetime | timedelta, end: datetime | timedelta) -> JobFilter:
+        """Jobs that stopped (SUCCEEDED or FAILED) in ``[start, end)``.
+
+        Args:
+            start: an aware ``datetime`` or a ``timedelta`` ago (inclusive).
+            end: an aware ``datetime`` or a ``timedelta`` ago (exclusive).
+
+        Returns:
+            The filter (combine with ``&``).
+
+        Raises:
+            InvalidFilterError: a bound is invalid, or ``start`` is not before ``end``.
+        """
+        combined = cls._make(
+            stop_after=(_time("stopped_between start", start),),
+            stop_before=(_time("stopped_between end", end),),
+        )
+        combined.time_bounds("stopped", datetime.now(timezone.utc))
+        return combined
+
+    @classmethod
+    def started_after(cls, t: datetime | timedelta) -> JobFilter:
+        """Jobs that started RUNNING at or after ``t`` (RUNNING, SUCCEEDED or FAILED jobs).
+
+        Args:
+            t: an aware ``datetime``, or a ``timedelta`` meaning "that long before the call".
+
+        Returns:
+            The filter (combine with ``&``); it limits the listing to started jobs.
+
+        Raises:
+            InvalidFilterError: a naive datetime, a negative timedelta, or another type.
+        """
+        return cls._make(start_after=(_time("started_after", t),))
+
+    @classmethod
+    def started_before(cls, t: datetime | timedelta) -> JobFilter:
+        """Jobs that started RUNNING strictly before ``t``.
+
+        Args:
+            t: an aware ``datetime``, or a ``timedelta`` meaning "that long before the call".
+
+        Returns:
+            The filter (combine with ``&``); it limits the listing to started jobs.
+
+        Raises:
+            InvalidFilterError: a naive datetime, a negative timedelta, or another type.
+        """
+        return cls._make(start_before=(_time("started_before", t),))
+
+    @classmethod
+    def started_between(cls, start: datetime | timedelta, end: datetime | timedelta) -> JobFilter:
+        """Jobs that started RUNNING in ``[start, end)``.
+
+        Args:
+            start: an aware ``datetime`` or a ``timedelta`` ago (inclusive).
+            end: an aware ``datetime`` or a ``timedelta`` ago (exclusive).
+
+        Returns:
+            The filter (combine with ``&``).
+
+        Raises:
+            InvalidFilterError: a bound is invalid, or ``start`` is not before ``end``.
+        """
+        combined = cls._make(
+            start_after=(_time("started_between start", start),),
+            start_before=(_time("started_between end", end),),
+        )
+        combined.time_bounds("started", datetime.now(timezone.utc))
+        return combined
+
+    @classmethod
     def share_identifier(cls, share: str) -> JobFilter:
         """Jobs of a fair-share identifier.
 
@@ -278,24 +400,52 @@ class JobFilter:
             before=self.before + other.before,
             shares=self.shares + other.shares,
             quota_shares=self.quota_shares + other.quota_shares,
+            stop_after=self.stop_after + other.stop_after,
+            stop_before=self.stop_before + other.stop_before,
+            start_after=self.start_after + other.start_after,
+            start_before=self.start_before + other.start_before,
         )
 
     def bounds(self, now: datetime) -> tuple[datetime | None, datetime | None]:
         """The created-at range ``[lower, upper)`` at time ``now``; raises if it is empty."""
-        lower = max((_resolve(t, now) for t in self.after), default=None)
-        upper = min((_resolve(t, now) for t in self.before), default=None)
+        return self.time_bounds("created", now)
+
+    def time_bounds(
+        self, kind: Literal["created", "started", "stopped"], now: datetime
+    ) -> tuple[datetime | None, datetime | None]:
+        """The ``kind``-at range ``[lower, upper)`` at time ``now``; raises if it is empty."""
+        after, before = {
+            "created": (self.after, self.before),
+            "started": (self.start_after, self.start_before),
+            "stopped": (self.stop_after, self.stop_before),
+        }[kind]
+        lower = max((_resolve(t, now) for t in after), default=None)
+        upper = min((_resolve(t, now) for t in before), default=None)
         if lower is not None and upper is not None and lower >= upper:
             raise InvalidFilterError(
-                f"created-at range is empty: start {lower.isoformat()} is not before "
+                f"{kind}-at range is empty: start {lower.isoformat()} is not before "
                 f"end {upper.isoformat()}"
             )
         return lower, upper
+
+    def statuses_needed(self) -> tuple[str, ...] | None:
+        """The only statuses the stopped/started conditions can match (None: any): ended
+        jobs for ``stopped_*``, started ones for ``started_*``."""
+        if self.stop_after or self.stop_before:
+            return TERMINAL_STATUSES
+        if self.start_after or self.start_before:
+            return STARTED_STATUSES
+        return None
 
     def __repr__(self) -> str:
         parts = [f"job_name({n!r})" for n in self.names]
         parts += [f"job_definition({d!r})" for d in self.definitions]
         parts += [f"created_after({t!r})" for t in self.after]
         parts += [f"created_before({t!r})" for t in self.before]
+        parts += [f"stopped_after({t!r})" for t in self.stop_after]
+        parts += [f"stopped_before({t!r})" for t in self.stop_before]
+        parts += [f"started_after({t!r})" for t in self.start_after]
+        parts += [f"started_before({t!r})" for t in self.start_before]
         parts += [f"share_identifier({s!r})" for s in self.shares]
         parts += [f"quota_share_name({s!r})" for s in self.quota_shares]
         return "JobFilter." + " & JobFilter.".join(parts) if parts else "JobFilter()"
@@ -372,6 +522,9 @@ class NewestFirstStop:
 JOB_STATUSES = ("SUBMITTED", "PENDING", "RUNNABLE", "STARTING", "RUNNING", "SUCCEEDED", "FAILED")
 #: The same for service jobs (``SCHEDULED`` comes between RUNNABLE and STARTING).
 SERVICE_JOB_STATUSES = (*JOB_STATUSES[:3], "SCHEDULED", *JOB_STATUSES[3:])
+#: The statuses of jobs that have stopped (``stopped_at``) / started (``started_at``).
+TERMINAL_STATUSES = ("SUCCEEDED", "FAILED")
+STARTED_STATUSES = ("RUNNING", "SUCCEEDED", "FAILED")
 
 _STATUSES: dict[str, tuple[str, ...]] = {
     "ListJobs": JOB_STATUSES,
@@ -402,6 +555,9 @@ class ListingPlan:
     sub-listing per status, deduplicated by job id)."""
     newest_first: bool = False
     """The listing comes newest-first (a server-side filter other than ``JOB_NAME``)."""
+    statuses: tuple[str, ...] | None = None
+    """The statuses listed (None: AWS's default) -- the ones asked for, narrowed by
+    stopped/started conditions to those that can match."""
 
 
 def status_set(status: str | Sequence[str] | None, operation: Operation) -> tuple[str, ...] | None:
@@ -441,11 +597,12 @@ def plan_listing(
     they are listed.  ``newest_first`` asks for a newest-first listing when there is a
     choice (a merge across queues needs one).
     """
-    wanted = status_set(status, operation)
+    wanted = _narrowed(status_set(status, operation), job_filter, operation)
     if wanted is not None and len(wanted) > 1:
-        return plan_statuses(
+        plan = plan_statuses(
             job_filter, operation, wanted, children=children, now=now, newest_first=newest_first
         )
+        return _with(plan, statuses=wanted)
     single = None if wanted is None else wanted[0]
     plan = _plan_one(job_filter, operation, status=single, children=children, now=now)
     strategy: Strategy = "default" if single is None else "status"
@@ -453,7 +610,26 @@ def plan_listing(
         strategy = "filter"
     if plan.fan_out:
         strategy = "fan-out"
-    return _with(plan, strategy=strategy)
+    return _with(plan, strategy=strategy, statuses=wanted)
+
+
+def _narrowed(
+    wanted: tuple[str, ...] | None, job_filter: JobFilter | None, operation: Operation
+) -> tuple[str, ...] | None:
+    """``wanted`` narrowed to the statuses a stopped/started condition can match."""
+    needed = job_filter.statuses_needed() if job_filter is not None else None
+    if needed is None:
+        return wanted
+    if wanted is None:
+        return needed
+    kept = tuple(s for s in wanted if s in needed)
+    if not kept:
+        kind = "stopped" if needed == TERMINAL_STATUSES else "started"
+        raise InvalidFilterError(
+            f"{kind}_after/{kind}_before: only {', '.join(needed)} jobs have {kind}; "
+            f"status {', '.join(wanted)} matches none"
+        )
+    return kept
 
 
 def plan_statuses(
@@ -534,7 +710,10 @@ def _plan_one(
         )
     if f.quota_shares and "QUOTA_SHARE_NAME" not in row.filters:
         raise InvalidFilterError("quota_share_name: only ListServiceJobs supports QUOTA_SHARE_NAME")
-    lower, upper = f.bounds(now or datetime.now(timezone.utc))
+    moment = now or datetime.now(timezone.utc)
+    lower, upper = f.bounds(moment)
+    stopped = f.time_bounds("stopped", moment)
+    started = f.time_bounds("started", moment)
 
     checks: list[tuple[str, Callable[[Any], bool]]] = []
     checks += [("JOB_NAME", partial(_job_name_is, p)) for p in f.names]
@@ -575,6 +754,11 @@ def _plan_one(
         checks.append(("CREATED", partial(_created_at_or_after, lower)))
     if upper is not None:
         checks.append(("CREATED", partial(_created_before, upper)))
+    for attribute, (after, before) in (("stopped_at", stopped), ("started_at", started)):
+        if after is not None:
+            checks.append(("TIME", partial(_time_at_or_after, attribute, after)))
+        if before is not None:
+            checks.append(("TIME", partial(_time_before, attribute, before)))
 
     status_on_server = server is None or served in row.status_filters
     if status is not None and server is not None:
@@ -624,6 +808,16 @@ def _created_at_or_after(moment: datetime, job: Any) -> bool:
 
 def _created_before(moment: datetime, job: Any) -> bool:
     return job.created_at is not None and bool(job.created_at < moment)
+
+
+def _time_at_or_after(attribute: str, moment: datetime, job: Any) -> bool:
+    value = getattr(job, attribute, None)
+    return value is not None and bool(value >= moment)
+
+
+def _time_before(attribute: str, moment: datetime, job: Any) -> bool:
+    value = getattr(job, attribute, None)
+    return value is not None and bool(value < moment)
 
 
 def _status_is(status: str, job: Any) -> bool:

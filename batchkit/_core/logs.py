@@ -33,7 +33,9 @@ from pydantic import Field
 from batchkit._core.checks import (
     ASYNC_SLEEP,
     MIN_POLL_SECONDS,
+    HasJobId,
     check_optional_int,
+    job_argument,
     require_text,
     seconds,
 )
@@ -531,7 +533,7 @@ class LogsPlan:
 
 
 def plan_logs(
-    job: JobDetail | str,
+    job: JobDetail | HasJobId | str,
     *,
     attempt: int | None = None,
     node: int | None = None,
@@ -546,14 +548,7 @@ def plan_logs(
 ) -> LogsPlan:
     """Check ``logs()``' arguments, before any request (``awaits_sleep``: the client awaits
     a coroutine ``sleep``; the sync one refuses it)."""
-    from batchkit.models import JobDetail
-
-    if isinstance(job, str):
-        require_text("job", job)
-    elif not isinstance(job, JobDetail):
-        raise InvalidParameterError(
-            f"job: expected a JobDetail, a job id or a job ARN, got {type(job).__name__}"
-        )
+    given: JobDetail | str = job_argument(job)
     check_optional_int("attempt", attempt, -(2**31))
     check_optional_int("node", node, 0, 10_000)
     if container is not None:
@@ -575,5 +570,5 @@ def plan_logs(
     assert GET_LOG_EVENTS.input_token is not None
     check_anchor(decode_token(starting_token, GET_LOG_EVENTS.input_token).token)
     return LogsPlan(
-        job, attempt, node, container, start_ms, tail, policy, page_size, limit, starting_token
+        given, attempt, node, container, start_ms, tail, policy, page_size, limit, starting_token
     )

@@ -40,12 +40,15 @@ from batchkit._core.errors import BatchKitError
 from batchkit._core.pager import Consumed, PagerCore
 from batchkit._core.tokens import QueuePosition, encode_merged_token
 
-__all__ = ["MergeCore"]
+__all__ = ["ORIGINS_KEPT", "MergeCore"]
 
 T = TypeVar("T")
 P = TypeVar("P", bound="PagerCore[Any, Any]")
 
 _OLDEST = datetime.min.replace(tzinfo=timezone.utc)
+
+#: How many jobs' queues a merged listing remembers (:meth:`MergeCore.queue_of`): ~10 MB.
+ORIGINS_KEPT = 100_000
 
 
 def _created(item: Any) -> datetime:
@@ -72,6 +75,7 @@ class MergeCore(Consumed[T], Generic[T, P]):
         label: str,
         max_items: int | None = None,
         model: type[Any] | None = None,
+        remember_queues: bool = True,
     ) -> None:
         assert len(pagers) == len(queues)
         self._start(label, max_items)
@@ -79,11 +83,43 @@ class MergeCore(Consumed[T], Generic[T, P]):
         self._queues = list(queues)
         self._model = model
         self._heads: list[T | None] = [None] * len(pagers)
+        # job id -> the queue it was read from (ListJobs summaries do not say), bounded; not
+        # kept by a merge of one queue's statuses (its "queues" are statuses, and the merge
+        # over queues around it remembers the queue)
+        self._origins: dict[str, str] = {}
+        self._remember = remember_queues
 
     @property
     def queues(self) -> tuple[str, ...]:
         """The queues merged (names, duplicates removed), in the order given."""
         return tuple(self._queues)
+
+    def queue_of(self, job: Any) -> str | None:
+        """The queue (as named in ``list_jobs``) a job of this listing came from.
+
+        ListJobs' summaries carry no queue, and a merged listing mixes several: this says
+        which one, without changing the AWS-shaped model.  It knows the last
+        :data:`ORIGINS_KEPT` jobs read (what a loop, ``take`` or ``to_pandas`` -- which adds
+        a ``queue`` column -- hold at once); None for any other job.
+
+        >>> from batchkit.testing import FakeAWS
+        >>> fake = FakeAWS()
+        >>> _ = fake.add_job("etl", job_name="ingest", status="FAILED", created_at=2_000)
+        >>> _ = fake.add_job("ml", job_name="train", status="FAILED", created_at=1_000)
+        >>> failed = fake.batch_client().list_jobs(["etl", "ml"], status="FAILED")
+        >>> for job in failed:
+        ...     print(failed.queue_of(job), job.job_name)
+        etl ingest
+        ml train
+
+        Args:
+            job: a job of this listing (anything with a ``job_id``), or its id.
+
+        Returns:
+            The queue's name or ARN as given, or None.
+        """
+        key = job if isinstance(job, str) else getattr(job, "job_id", None)
+        return self._origins.get(key) if isinstance(key, str) else None
 
     @property
     def done(self) -> bool:
@@ -167,5 +203,11 @@ class MergeCore(Consumed[T], Generic[T, P]):
 
     def _took(self, index: int) -> None:
         """The head of queue ``index`` was yielded (read from its pager: no request)."""
+        head = self._heads[index]
+        job_id = getattr(head, "job_id", None)
+        if self._remember and isinstance(job_id, str):
+            if len(self._origins) >= ORIGINS_KEPT:
+                del self._origins[next(iter(self._origins))]  # the oldest
+            self._origins[job_id] = self._queues[index]
         self._heads[index] = None
         self._yielded += 1

@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal, cast
 
 from batchkit._core.checks import (
+    MAX_COUNT,
     check_enum,
     check_int,
     id_key,
@@ -114,7 +115,7 @@ def _check_listing_options(
             limit = operation.filtered_page_size_max
         check_int("page_size", page_size, operation.page_size_min, limit)
     if max_items is not None:
-        check_int("max_items", max_items, 1, 2**63)
+        check_int("max_items", max_items, 1, MAX_COUNT)
 
 
 @dataclass(frozen=True)
@@ -266,7 +267,7 @@ def plan_merged(
     names = list(unique.values())
     statuses = status_values(status, _models().JobStatus)
     if max_items is not None:
-        check_int("max_items", max_items, 1, 2**63)
+        check_int("max_items", max_items, 1, MAX_COUNT)
     positions = decode_merged_token(starting_token, list(unique))
     specs = [
         _plan_listing(
@@ -334,8 +335,8 @@ def _plan_listing(
     request = dict(params)
     if plan.server_filter is not None:
         request["filters"] = [plan.server_filter]
-    if statuses is not None and len(statuses) == 1 and plan.send_status:
-        request["jobStatus"] = statuses[0]
+    if plan.statuses is not None and len(plan.statuses) == 1 and plan.send_status:
+        request["jobStatus"] = plan.statuses[0]
     _check_listing_options(operation, page_size, max_items, filtered=plan.server_filter is not None)
     requests = [{**request, "jobStatus": s} for s in plan.fan_out] or [request]
     return _spec(
@@ -582,28 +583,29 @@ def plan_s3_describe_job(account_id: str, job: object) -> Call:
 
 def plan_s3_list_jobs(
     account_id: str,
-    statuses: object,
+    status: object,
     *,
+    statuses: object = None,
     page_size: int | None,
     max_items: int | None,
     starting_token: str | None,
 ) -> ListingSpec:
-    """Check S3 Control ``list_jobs``' arguments and plan the listing."""
+    """Check S3 Control ``list_jobs``' arguments and plan the listing: ``status`` by the
+    rule of every ``status=`` (one, a collection, ``"ALL"``; any case); ``statuses`` is its
+    earlier name (a collection)."""
     request: dict[str, Any] = {"AccountId": account_id}
+    name = "status"
     if statuses is not None:
-        if isinstance(statuses, str) or not isinstance(statuses, Iterable):
+        if status is not None:
             raise InvalidParameterError(
-                "statuses: expected an iterable of S3JobStatus (e.g. [S3JobStatus.ACTIVE])"
+                "statuses: the earlier name of status; give one of them, not both"
             )
-        values = list(
-            dict.fromkeys(
-                check_enum("statuses", s, _models().S3JobStatus).value
-                for s in cast(Iterable[object], statuses)
-            )
-        )
-        if not values:
-            raise InvalidParameterError("statuses: empty; pass None for every status")
-        request["JobStatuses"] = values
+        status, name = statuses, "statuses"
+    s3_status = _models().S3JobStatus
+    every = isinstance(status, str) and status.strip().upper() == "ALL"
+    values = None if every else status_values(status, s3_status, name)
+    if values is not None:
+        request["JobStatuses"] = list(values)
     _check_listing_options(S3_LIST_JOBS, page_size, max_items)
     return _spec(
         S3_LIST_JOBS,

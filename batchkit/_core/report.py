@@ -30,7 +30,8 @@ from batchkit._core.errors import BatchKitError, InvalidParameterError, LogsUnav
 from batchkit._core.locations import LogLocation, job_console_url, job_region, partition_of
 from batchkit._core.logs import LogEvent
 from batchkit._core.text import escape_controls
-from batchkit._spec.base import OpenEnum
+from batchkit._spec.base import InterruptSafeDumps, OpenEnum
+from batchkit._spec.models.list_jobs import JobStatus
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderResult
@@ -220,8 +221,9 @@ def _classify(text: str, codes: list[int], cancelled: bool) -> FailureKind:
     return FailureKind.UNKNOWN
 
 
-class _Report(BaseModel, frozen=True):
-    """Reports are plain frozen models: JSON by ``model_dump(mode="json")``."""
+class _Report(InterruptSafeDumps, BaseModel, frozen=True):
+    """Reports are plain frozen models: JSON by ``model_dump(mode="json")`` (Ctrl-C during a
+    dump stays Ctrl-C)."""
 
 
 class FailureGroup(_Report, frozen=True):
@@ -447,7 +449,9 @@ class FailureReport(JobReport, frozen=True):
     job_id: str
     job_name: str
     job_arn: str | None = None
-    status: str
+    status: JobStatus
+    """The job's status, a :class:`~batchkit.models.JobStatus` (``report.status ==
+    JobStatus.FAILED``; JSON: its value)."""
     status_reason: str | None = None
     kind: FailureKind
     advice: str
@@ -630,24 +634,14 @@ def _total_seconds(value: timedelta | None) -> float | None:
 
 
 def check_report_job(job: object, lines: object) -> JobDetail | str:
-    """Check ``why()``' arguments (before any request): the job, or its id to describe (a
-    summary, or anything else with a ``job_id``, is described again: ``why`` needs the
-    whole detail)."""
-    from batchkit._core.checks import require_text
-    from batchkit.models import JobDetail
+    """Check ``why()``' arguments (before any request): the job (a ``JobDetail``), or the id
+    to describe (of an id, an ARN, a ``JobSummary``...)."""
+    from batchkit._core.checks import job_argument
 
     if isinstance(lines, bool) or not isinstance(lines, int) or not 0 <= lines <= 10_000:
         raise InvalidParameterError(f"lines: expected an int between 0 and 10000, got {lines!r}")
-    if isinstance(job, str):
-        return require_text("job", job)
-    if isinstance(job, JobDetail):
-        return job
-    job_id = getattr(job, "job_id", None)
-    if isinstance(job_id, str):
-        return require_text("job", job_id)
-    raise InvalidParameterError(
-        f"job: expected a job id, a job ARN, a JobSummary or a JobDetail, got {type(job).__name__}"
-    )
+    given: JobDetail | str = job_argument(job)
+    return given
 
 
 def failed_children(job: JobDetail) -> dict[str, Any] | None:
@@ -694,7 +688,7 @@ def assemble_report(
         job_id=job.job_id,
         job_name=job.job_name,
         job_arn=job.job_arn,
-        status=job.status.value if job.status is not None else "UNKNOWN",
+        status=job.status,
         status_reason=job.status_reason,
         kind=kind,
         advice=ADVICE.get(kind, ""),

@@ -14,9 +14,12 @@ Why these exist:
 
 from __future__ import annotations
 
+import difflib
 import enum
+import functools
 import json
 import math
+import re
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime, timedelta, timezone
@@ -37,13 +40,23 @@ from pydantic import (
     model_serializer,
     model_validator,
 )
-from pydantic_core import core_schema
+from pydantic_core import PydanticSerializationError, core_schema
 from typing_extensions import Self
 
 from batchkit._spec import hooks
 from batchkit._spec.time import EPOCH, from_epoch_millis, to_epoch_millis
 
-__all__ = ["BatchKitModel", "EpochMillis", "LazyModel", "OpenEnum", "UtcDatetime", "WireList"]
+__all__ = [
+    "BatchKitModel",
+    "EmptyWhenAbsent",
+    "EpochMillis",
+    "InterruptSafeDumps",
+    "LazyModel",
+    "OpenEnum",
+    "UtcDatetime",
+    "WireList",
+    "reraise_interrupt",
+]
 
 _ONE_MS = timedelta(milliseconds=1)
 
@@ -54,19 +67,39 @@ _unknown_cached: dict[type, int] = {}  # per enum class: unknown values cached s
 _E = TypeVar("_E", bound="OpenEnum")
 
 
-class OpenEnum(str, enum.Enum):
-    """A string enum that accepts values it does not know yet.
+class _OpenEnumMeta(enum.EnumMeta):
+    """``JobStatus("FAILD")`` is user input: it must name a known status (any case).  Values
+    from AWS reach the enum through :meth:`OpenEnum.from_wire` (pydantic calls
+    ``_missing_``), where an unknown value is kept."""
 
-    * a declared value or a member *name* gives the member:
-      ``S3JobStatus("Active") is S3JobStatus("ACTIVE") is S3JobStatus.ACTIVE``;
-    * any other string does not raise: ``JobStatus("HIBERNATING")`` is a pseudo-member of
-      ``JobStatus`` whose ``value`` is ``"HIBERNATING"`` and whose ``is_known`` is False.
-      It round-trips, and the first :data:`UNKNOWN_CACHE_SIZE` unknown values of each enum
-      are cached so that ``is`` works for them; past that, each call returns a new
-      (equal) member, so a stream of junk values cannot grow memory.  Compare with ``==``.
+    def __call__(cls, value: Any, *args: Any, **kwargs: Any) -> Any:
+        if args or kwargs or not isinstance(value, str) or isinstance(value, cls):
+            return super().__call__(value, *args, **kwargs)  # the functional API, a member
+        member = cast(Any, cls).lookup(value)
+        if member is None:
+            raise ValueError(cast(Any, cls).unknown_message(value))
+        return member
+
+
+class OpenEnum(str, enum.Enum, metaclass=_OpenEnumMeta):
+    """A string enum that accepts the values AWS sends, known or not yet.
+
+    * a declared value or a member *name* gives the member, in any case:
+      ``S3JobStatus("Active") is S3JobStatus("ACTIVE") is S3JobStatus("active")``;
+    * calling the enum is for *your* input: a value it does not know is a ``ValueError``
+      with a suggestion (``JobStatus("FAILD")``: did you mean 'FAILED'?);
+    * a value *from AWS* that this batchkit does not know yet is kept: responses are read
+      through :meth:`from_wire`, which gives a pseudo-member whose ``value`` is that string
+      and whose ``is_known`` is False (``JobStatus.from_wire("HIBERNATING")``; pass one to
+      a request for a value newer than batchkit).  It round-trips, and the first
+      :data:`UNKNOWN_CACHE_SIZE` unknown values of each enum are cached so that ``is``
+      works for them; past that, each call returns a new (equal) member, so a stream of
+      junk values cannot grow memory.  Compare with ``==``.
 
     >>> from batchkit.models import JobStatus
-    >>> JobStatus("HIBERNATING").value, JobStatus("HIBERNATING").is_known
+    >>> JobStatus("failed") is JobStatus.FAILED
+    True
+    >>> JobStatus.from_wire("HIBERNATING").value, JobStatus.from_wire("HIBERNATING").is_known
     ('HIBERNATING', False)
     """
 
@@ -92,6 +125,20 @@ class OpenEnum(str, enum.Enum):
         return member
 
     @classmethod
+    def from_wire(cls: type[_E], value: str) -> _E:
+        """The member for a value as AWS sends it: a declared one, or a pseudo-member for a
+        value newer than this batchkit (never an error).
+
+        >>> from batchkit.models import JobStatus
+        >>> JobStatus.from_wire("FAILED") is JobStatus.FAILED
+        True
+        >>> JobStatus.from_wire("PAUSED")
+        JobStatus('PAUSED')
+        """
+        member: _E = enum.EnumMeta.__call__(cls, value)
+        return member
+
+    @classmethod
     def known(cls: type[_E], value: str) -> _E | None:
         """The declared member with this value or name, else None (creates nothing).
 
@@ -105,6 +152,44 @@ class OpenEnum(str, enum.Enum):
             if member._value_ == value:
                 return member
         return cls.__members__.get(value)
+
+    @classmethod
+    def lookup(cls: type[_E], value: str) -> _E | None:
+        """:meth:`known`, else the one declared member whose value or name equals ``value``
+        in another case (``"failed"``); None if there is none, or more than one."""
+        member = cls.known(value)
+        if member is not None or not isinstance(value, str):
+            return member
+        folded = value.casefold()
+        matches = {
+            m
+            for name, m in cls.__members__.items()
+            if folded in (name.casefold(), str(m._value_).casefold())
+        }
+        return matches.pop() if len(matches) == 1 else None
+
+    @classmethod
+    def suggestion(cls, value: str) -> str | None:
+        """The declared value closest to ``value`` (a typo's fix), if one is close."""
+        values = {str(m._value_).casefold(): str(m._value_) for m in cls.__members__.values()}
+        close = difflib.get_close_matches(value.strip().casefold(), list(values), n=1)
+        return values[close[0]] if close else None
+
+    @classmethod
+    def unknown_message(cls, value: str) -> str:
+        """Why ``value`` is refused as user input: the suggestion, the allowed values, and
+        how to pass a value newer than batchkit."""
+        allowed = ", ".join(str(m._value_) for m in cls.__members__.values())
+        guess = cls.suggestion(value)
+        hint = f"did you mean {guess!r}? " if guess is not None else ""
+        return (
+            f"{value!r} is not a known {cls.__name__}: {hint}allowed: {allowed} "
+            f"(for a value newer than this batchkit, pass {cls.__name__}.from_wire({value!r}))"
+        )
+
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        # unpickling goes through from_wire: an unknown value from AWS stays one
+        return _from_wire, (type(self), self._value_)
 
     @property
     def is_known(self) -> bool:
@@ -124,11 +209,37 @@ class OpenEnum(str, enum.Enum):
         cls, source: type[Any], handler: GetCoreSchemaHandler
     ) -> core_schema.CoreSchema:
         # Serialize to the plain wire string, so ``to_boto()`` is exactly what boto3 returns.
-        schema = dict(handler(source))
+        # A declared value: pydantic-core's own lookup (no Python call).  Any other string
+        # is a value from AWS newer than this batchkit: a pseudo-member, by from_wire --
+        # pydantic's enum validator would call the class, which is strict (user input).
+        schema = core_schema.union_schema(
+            [
+                handler(source),
+                core_schema.no_info_plain_validator_function(
+                    functools.partial(_validate_wire, cls),
+                    json_schema_input_schema=core_schema.str_schema(),
+                ),
+            ],
+            mode="left_to_right",
+            custom_error_type="open_enum",
+            custom_error_message=f"Input should be a {cls.__name__} value (a string)",
+        )
         schema["serialization"] = core_schema.plain_serializer_function_ser_schema(
             _enum_value, return_schema=core_schema.str_schema()
         )
-        return cast(core_schema.CoreSchema, schema)
+        return schema
+
+
+def _from_wire(cls: type[OpenEnum], value: str) -> OpenEnum:
+    return cls.from_wire(value)
+
+
+def _validate_wire(cls: type[OpenEnum], value: object) -> OpenEnum:
+    if isinstance(value, cls):
+        return value
+    if not isinstance(value, str):
+        raise ValueError(f"expected a {cls.__name__} value (a string), got {type(value).__name__}")
+    return cls.from_wire(value)
 
 
 def _enum_value(member: OpenEnum) -> str:
@@ -206,6 +317,17 @@ _T = TypeVar("_T")
 WireList = Annotated[tuple[_T, ...], WrapSerializer(_tuple_to_list)]
 
 
+def _none_as_empty(value: Any) -> Any:
+    return () if value is None else value
+
+
+#: A wire list that is ``()`` when AWS leaves it out (``JobDetail.attempts``): a job that
+#: has not run has no attempts, not "unknown" attempts.
+EmptyWhenAbsent = Annotated[
+    tuple[_T, ...], BeforeValidator(_none_as_empty), WrapSerializer(_tuple_to_list)
+]
+
+
 def _freeze(value: Any) -> Any:
     if isinstance(value, Mapping):
         return frozenset((k, _freeze(v)) for k, v in value.items())
@@ -224,12 +346,52 @@ _set_fields_set: Callable[[BaseModel, set[str]], None] = BaseModel.__dict__[
 ].__set__
 
 
+_INTERRUPT = re.compile(r"Error calling function `[^`]*`: (KeyboardInterrupt|SystemExit)\b")
+
+
+def reraise_interrupt(error: PydanticSerializationError) -> None:
+    """Raise the Ctrl-C (``KeyboardInterrupt``) or ``SystemExit`` that pydantic-core turned
+    into ``error``, if it did.
+
+    Why: a signal lands while Python code runs -- during a dump, inside one of the Python
+    serializers (enum values, epoch milliseconds, tuples).  pydantic-core reports any
+    exception there as a ``PydanticSerializationError`` (the interrupt is its cause in
+    Python mode, only named in its message in JSON mode): Ctrl-C would surface as a
+    serialization bug, with a traceback, instead of stopping the program.
+    """
+    cause = error.__cause__
+    if isinstance(cause, (KeyboardInterrupt, SystemExit)):
+        raise cause
+    match = _INTERRUPT.search(str(error))
+    if match is not None:
+        raise KeyboardInterrupt if match[1] == "KeyboardInterrupt" else SystemExit(1)
+
+
+class InterruptSafeDumps(BaseModel):
+    """``model_dump``/``model_dump_json`` (so ``to_boto``) let Ctrl-C through as Ctrl-C
+    (:func:`reraise_interrupt`)."""
+
+    def model_dump(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        try:
+            return super().model_dump(*args, **kwargs)
+        except PydanticSerializationError as error:
+            reraise_interrupt(error)
+            raise
+
+    def model_dump_json(self, *args: Any, **kwargs: Any) -> str:
+        try:
+            return super().model_dump_json(*args, **kwargs)
+        except PydanticSerializationError as error:
+            reraise_interrupt(error)
+            raise
+
+
 # The configuration is given as class keywords, not ``model_config``: pydantic's
 # ``dataclass_transform`` shows ``frozen=True`` to pyright only as a class keyword (its mypy
 # plugin reads either, but not both at once), so ``job.job_id = "x"`` is a type error in both
 # checkers as well as at runtime.  Each generated model repeats ``frozen=True`` for pyright.
 class BatchKitModel(
-    BaseModel,
+    InterruptSafeDumps,
     frozen=True,
     extra="allow",
     validate_by_alias=True,

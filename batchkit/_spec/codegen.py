@@ -223,6 +223,10 @@ NOT_REALLY_REQUIRED = {
     ("batch", "DescribeServiceJobResponse", "startedAt"),
 }
 
+#: List members that are an empty tuple, never None, when AWS leaves them out: a job that
+#: has not run yet has no attempts, and ``for attempt in job.attempts`` should just work.
+EMPTY_WHEN_ABSENT = {("batch", "JobDetail", "attempts"), ("batch", "JobDetail", "eksAttempts")}
+
 #: The package root (``batchkit/``); generated files are named relative to it.
 PACKAGE = Path(__file__).resolve().parents[1]
 MODELS = "_spec/models"
@@ -498,7 +502,11 @@ def render_structure(ref: ShapeRef) -> str:
         attr = snake_case(wire)
         doc = doc_text(member.documentation or "", width=84) or f"The ``{wire}`` member."
         kwargs = [] if attr == wire else [f"alias={_q(wire)}"]
-        if wire not in required or (ref.service, shape.name, wire) in NOT_REALLY_REQUIRED:
+        if (ref.service, shape.name, wire) in EMPTY_WHEN_ABSENT:
+            assert ann.startswith("WireList["), ann
+            ann = "EmptyWhenAbsent" + ann.removeprefix("WireList")
+            kwargs.insert(0, "default=()")
+        elif wire not in required or (ref.service, shape.name, wire) in NOT_REALLY_REQUIRED:
             ann += " | None"
             kwargs.insert(0, "default=None")
         lines = doc.split("\n")
@@ -597,7 +605,7 @@ def render_modules() -> dict[str, str]:
                 if where != module:
                     imported.setdefault(where, set()).add(used.class_name)
         bases = ["BatchKitModel", "LazyModel", "OpenEnum"]
-        field_types = {"EpochMillis", "UtcDatetime", "WireList"}
+        field_types = {"EmptyWhenAbsent", "EpochMillis", "UtcDatetime", "WireList"}
         source = "".join(render_enum(r) if _is_enum(r.shape) else render_structure(r) for r in mine)
         used_base = sorted(n for n in [*bases, *field_types] if re.search(rf"\b{n}\b", source))
         lines = [

@@ -27,7 +27,13 @@ from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING, Any, cast, overload
 
-from batchkit._core.checks import HasJobId, check_account_id, check_int, require_text
+from batchkit._core.checks import (
+    HasJobId,
+    check_account_id,
+    check_int,
+    job_id_of,
+    require_text,
+)
 from batchkit._core.errors import (
     InvalidParameterError,
     JobNotFoundError,
@@ -490,21 +496,21 @@ class BatchClient(_Client):
             raw, ids, max_workers, fast=self._fast, on_invalid=check_on_invalid(on_invalid)
         )
 
-    def describe_job(self, job_id: str) -> JobDetail:
-        """Describe one job.
+    def describe_job(self, job_id: str | HasJobId) -> JobDetail:
+        """Describe one job (again: a ``JobDetail`` given is described afresh).
 
         Args:
-            job_id: the job's id or ARN.
+            job_id: the job's id or ARN, or a ``JobSummary``/``JobDetail`` of it.
 
         Returns:
             The job's ``JobDetail`` (the job asked for, whatever else AWS sent).
 
         Raises:
-            InvalidParameterError: ``job_id`` is not a non-blank string.
+            InvalidParameterError: ``job_id`` is not a non-blank string or a job.
             JobNotFoundError: AWS did not return that job.
             BatchKitError: the request failed (AWS error, transport, body).
         """
-        wanted = require_text("job_id", job_id)
+        wanted = job_id_of(job_id, "job_id")
         with self.describe_jobs([wanted]) as details:
             for job in details:
                 if wanted in (job.job_id, job.job_arn):
@@ -641,7 +647,7 @@ class BatchClient(_Client):
 
     def logs(
         self,
-        job: JobDetail | str,
+        job: str | HasJobId,
         *,
         attempt: int | None = None,
         node: int | None = None,
@@ -664,8 +670,8 @@ class BatchClient(_Client):
         :class:`~batchkit.FollowPolicy`'s ``sleep`` (``time.sleep`` by default).
 
         Args:
-            job: A ``JobDetail``, job id or job ARN; an array child by its own id
-                (``parent:3``).
+            job: A job id or job ARN (an array child by its own id, ``parent:3``), a
+                ``JobSummary``, or a ``JobDetail`` (then it is not described again).
             attempt: Index into ``job.attempts`` (negative from the end); default the
                 latest attempt.
             node: A multi-node job's node (default its main node).
@@ -1107,8 +1113,9 @@ class S3BatchOperationsClient(_Client):
 
     def list_jobs(
         self,
-        statuses: Iterable[S3JobStatus | str] | None = None,
+        status: S3JobStatus | str | Iterable[S3JobStatus | str] | None = None,
         *,
+        statuses: Iterable[S3JobStatus | str] | None = None,
         page_size: int | None = None,
         max_items: int | None = None,
         starting_token: str | None = None,
@@ -1116,8 +1123,14 @@ class S3BatchOperationsClient(_Client):
     ) -> Pager[S3BatchJob]:
         """Current jobs and jobs that ended in the last 90 days, optionally by status.
 
+        ``status`` follows :meth:`BatchClient.list_jobs`' rule: one status, a collection
+        of them, or ``"ALL"``; a string in any case (``"active"``), a member, or a member
+        made for a value newer than batchkit (``S3JobStatus.from_wire("X")``).  Without it
+        S3 lists every status.
+
         Args:
-            statuses: S3 job statuses (members or their values/names); None for every one.
+            status: one status, a collection of statuses, or ``"ALL"``; None for every one.
+            statuses: the earlier name of ``status`` (a collection), still accepted.
             page_size: jobs per request (1..1000).
             max_items: stop after this many jobs.
             starting_token: a ``resume_token`` or ``next_token`` to continue from.
@@ -1134,7 +1147,8 @@ class S3BatchOperationsClient(_Client):
         """
         spec = plan_s3_list_jobs(
             self._account_id,
-            statuses,
+            status,
+            statuses=statuses,
             page_size=page_size,
             max_items=max_items,
             starting_token=starting_token,

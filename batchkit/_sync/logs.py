@@ -33,6 +33,7 @@ from batchkit._sync.source import PageSource
 from batchkit._wire import fastpath
 
 if TYPE_CHECKING:
+    from batchkit._core.checks import HasJobId
     from batchkit._core.locations import LogLocation
     from batchkit._core.pager import RawPage
     from batchkit._sync.protocols import JobReader
@@ -147,7 +148,7 @@ class _JobLogs:
                     self._open(job)
 
 
-def open_logs(batch: JobReader, job: JobDetail | str, **arguments: Any) -> Pager[LogEvent]:
+def open_logs(batch: JobReader, job: str | HasJobId, **arguments: Any) -> Pager[LogEvent]:
     """The pager of ``logs()`` (arguments checked here, before any request)."""
     plan = plan_logs(job, awaits_sleep=AWAITS_SLEEP, **arguments)
     return Pager([_JobLogs(batch, plan.core())], **plan.pager_options())

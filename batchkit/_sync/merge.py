@@ -13,12 +13,15 @@ token.  Every rule (each queue's head, the newest-first pick, the token) is the 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from batchkit._core.errors import BatchKitError
 from batchkit._core.merge import MergeCore
 from batchkit._core.pager import RawPage
 from batchkit._sync.pager import Listing, Pager
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["MERGED_PAGE", "MergedPager", "MergedSource", "merge_pagers"]
 
@@ -31,7 +34,8 @@ class MergedPager(MergeCore[T, Pager[T]], Listing[T]):
     Made by ``list_jobs([queue, ...])``.  The interface is the pager's where it makes sense
     for a stream without pages: ``first``, ``take``, ``to_list``, ``to_pandas``, ``peek``,
     ``resume_token`` (valid after every job and after every error), ``done``,
-    ``requests_made``, ``close`` and ``with``.  One consumer at a time.
+    ``requests_made``, ``close`` and ``with`` -- and ``queue_of(job)``: which queue
+    a job came from (``to_pandas`` adds it as a ``queue`` column).  One consumer at a time.
 
     >>> def failed(batch):                                   # doctest: +SKIP
     ...     with batch.list_jobs(["cpu", "gpu"], status="FAILED") as jobs:
@@ -51,6 +55,16 @@ class MergedPager(MergeCore[T, Pager[T]], Listing[T]):
     def _drop_ahead(self) -> None:
         for pager in self._pagers:
             pager._drop_ahead()
+
+    def to_pandas(self, *, progress: bool = False) -> pd.DataFrame:
+        """Every remaining job as a DataFrame (as the pager's), with a ``queue`` column: the
+        queue each job came from (:meth:`queue_of`)."""
+        from batchkit._spec.display import to_pandas
+
+        jobs = self.to_list(progress=progress)
+        frame = to_pandas(cast(Any, jobs), model=self._model)
+        frame.insert(0, "queue", [self.queue_of(job) for job in jobs])
+        return frame
 
     def _read(self) -> T:
         """The next job of the merge (StopIteration at the end)."""
@@ -168,4 +182,4 @@ def merge_pagers(
     pagers: Sequence[Pager[T]], names: Sequence[str], *, label: str, model: Any
 ) -> MergedPager[T]:
     """A merge of ``pagers`` (named ``names`` in its token), newest first."""
-    return MergedPager(list(pagers), list(names), label=label, model=model)
+    return MergedPager(list(pagers), list(names), label=label, model=model, remember_queues=False)

@@ -51,7 +51,7 @@ class JobReader(Protocol):
         """Describe jobs, 100 a request."""
         ...
 
-    def describe_job(self, job_id: str) -> JobDetail:
+    def describe_job(self, job_id: str | HasJobId) -> JobDetail:
         """Describe one job (``JobNotFoundError`` if AWS does not return it)."""
         ...
 
@@ -68,7 +68,7 @@ class JobReader(Protocol):
         ...
 
     def logs(
-        self, job: JobDetail | str, *, tail: int | None = None, limit: int | None = None
+        self, job: str | HasJobId, *, tail: int | None = None, limit: int | None = None
     ) -> Pager[LogEvent]:
         """A job's log events."""
         ...

@@ -24,15 +24,15 @@ from batchkit._core.report import (
 )
 
 if TYPE_CHECKING:
+    from batchkit._core.checks import HasJobId
     from batchkit._core.locations import LogLocation
     from batchkit._core.logs import LogEvent
     from batchkit._sync.protocols import JobReader
-    from batchkit.models import JobDetail
 
 __all__ = ["build_report"]
 
 
-def build_report(batch: JobReader, job: JobDetail | str, *, lines: int = 20) -> FailureReport:
+def build_report(batch: JobReader, job: str | HasJobId, *, lines: int = 20) -> FailureReport:
     """The :class:`~batchkit.FailureReport` of ``job`` (``why()``)."""
     given = check_report_job(job, lines)
     detail = batch.describe_job(given) if isinstance(given, str) else given

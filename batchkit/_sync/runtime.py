@@ -24,7 +24,12 @@ from botocore.config import Config
 from typing_extensions import Self
 
 from batchkit._core.checks import ASYNC_SLEEP, check_job_ids, describe_input
-from batchkit._core.config import check_given_client, client_config
+from batchkit._core.config import (
+    check_given_client,
+    client_config,
+    install_endpoint_fixes,
+    install_fail_fast,
+)
 from batchkit._core.errors import InvalidParameterError, credentials_error, from_exception
 from batchkit._core.plans import pool_size
 from batchkit._wire import fastpath
@@ -255,6 +260,8 @@ class ClientBase(Closing):
                 if typed is None:
                     raise
                 raise typed from error
+            install_fail_fast(raw)
+            install_endpoint_fixes(raw, endpoint_url)
             self._owned.append(raw)
         fastpath.install(raw)
         self._raw: Any = raw
@@ -339,6 +346,7 @@ class ClientBase(Closing):
                         raise
                     raise typed from error
                 fastpath.install(client)
+                install_fail_fast(client)
                 cache[region] = client
                 self._owned.append(client)
             return client

@@ -24,6 +24,7 @@ seconds are botocore's seconds.
 
 from __future__ import annotations
 
+import asyncio
 import math
 import threading
 import time
@@ -116,8 +117,9 @@ class SimulatedClock:
     @contextmanager
     def patch_botocore(self) -> Iterator[SimulatedClock]:
         """Within the block, botocore's retry sleeps and the ``adaptive`` retry mode's rate
-        limiter run on this clock.  Create the clients inside the block: the adaptive
-        limiter takes its clock when a client is created."""
+        limiter run on this clock -- aiobotocore's too, when it is installed.  Create the
+        clients inside the block: the adaptive limiter takes its clock when a client is
+        created.  (The ``batchkit_fake`` pytest fixture does this for its test.)"""
         import botocore.endpoint
         from botocore.retries import bucket
 
@@ -145,6 +147,7 @@ class SimulatedClock:
             (bucket, "threading", threading_shim),
             (botocore.endpoint, "time", time_shim),
         ]
+        patches += self._aiobotocore_patches(_BotocoreClock)
         saved = [(module, name, getattr(module, name)) for module, name, _ in patches]
         for module, name, value in patches:
             setattr(module, name, value)
@@ -153,3 +156,34 @@ class SimulatedClock:
         finally:
             for module, name, value in saved:
                 setattr(module, name, value)
+
+    def _aiobotocore_patches(self, clock_class: type[Any]) -> list[tuple[Any, str, Any]]:
+        """The same for aiobotocore's clients, when it is installed: its endpoint's retry
+        sleep and its adaptive mode's token bucket (clock and waits) are its own."""
+        import importlib.util
+
+        if importlib.util.find_spec("aiobotocore") is None:
+            return []
+        import aiobotocore.endpoint
+        import aiobotocore.retries.bucket as aio_bucket
+
+        clock = self
+
+        async def sleep(_endpoint: Any, amount: float) -> None:
+            clock.sleep(amount)
+            await asyncio.sleep(0)  # still a point where the task can be cancelled
+
+        async def wait_for_new_fill_rate(_bucket: Any, amount: float) -> None:
+            clock.sleep(max(amount, 1e-6))
+            await asyncio.sleep(0)
+
+        patches: list[tuple[Any, str, Any]] = [(aio_bucket, "Clock", clock_class)]
+        for name in ("AioEndpoint", "AnyioEndpoint"):
+            endpoint = getattr(aiobotocore.endpoint, name, None)
+            if endpoint is not None and "_sleep" in vars(endpoint):
+                patches.append((endpoint, "_sleep", sleep))
+        for name in ("AsyncTokenBucket", "AnyioTokenBucket"):
+            token_bucket = getattr(aio_bucket, name, None)
+            if token_bucket is not None and "_wait_for_new_fill_rate" in vars(token_bucket):
+                patches.append((token_bucket, "_wait_for_new_fill_rate", wait_for_new_fill_rate))
+        return patches

@@ -11,6 +11,17 @@ and region ``us-east-1``; ``batchkit_fake.batch_client()`` and ``.s3_client()`` 
 ``.async_batch_client()``, ``.async_s3_client()``) give wired clients directly.  Nothing
 reaches the network: operations the fake does not implement are errors.
 
+Time is simulated by default: botocore's (and aiobotocore's) retry backoff and adaptive rate
+limiter run on the ``batchkit_clock`` fixture's :class:`~batchkit.testing.SimulatedClock`, as
+does ``batchkit_fake.set_rate_limit(...)`` unless given another clock -- a test of code
+retrying throttled requests takes milliseconds, not the tens of seconds botocore would
+really sleep.  ``@pytest.mark.batchkit_real_time`` keeps real time for a test.
+
+A client made at import time (a module-level ``BatchClient()`` in the code under test) was
+made before the fixture existed: it is not served -- it fails with ``NoCredentialsError``,
+or, on a machine with credentials, talks to real AWS.  Make clients inside functions, or
+pass them in.
+
 pytest imports this module in every run of every project that has batchkit installed, so it
 imports nothing heavy: boto3, pydantic and the fake are imported when the fixture is used.
 """
@@ -23,9 +34,20 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
+    from batchkit.testing import SimulatedClock
     from batchkit.testing._fake import FakeAWS
 
-__all__ = ["batchkit_fake", "serve_default_session"]
+__all__ = ["batchkit_clock", "batchkit_fake", "serve_default_session"]
+
+#: The marker that keeps real time for a test using ``batchkit_fake``.
+REAL_TIME = "batchkit_real_time"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        f"{REAL_TIME}: batchkit_fake keeps real time (botocore's retries really sleep)",
+    )
 
 
 def serve_default_session(fake: FakeAWS, monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
@@ -57,11 +79,38 @@ def serve_default_session(fake: FakeAWS, monkeypatch: pytest.MonkeyPatch) -> Cal
 
 
 @pytest.fixture
-def batchkit_fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeAWS]:
-    """A fresh :class:`batchkit.testing.FakeAWS` wired to boto3's default session."""
+def batchkit_clock(request: pytest.FixtureRequest) -> Iterator[SimulatedClock]:
+    """The simulated clock botocore's retries sleep on in a ``batchkit_fake`` test (its
+    ``slept`` says how long they would have waited).  Under
+    ``@pytest.mark.batchkit_real_time`` nothing runs on it."""
+    from batchkit.testing import SimulatedClock
+
+    clock = SimulatedClock()
+    if request.node.get_closest_marker(REAL_TIME) is not None:
+        yield clock
+        return
+    with clock.patch_botocore():
+        yield clock
+
+
+@pytest.fixture
+def batchkit_fake(
+    request: pytest.FixtureRequest,
+    monkeypatch: pytest.MonkeyPatch,
+    batchkit_clock: SimulatedClock,
+) -> Iterator[FakeAWS]:
+    """A fresh :class:`batchkit.testing.FakeAWS` wired to boto3's default session, on
+    simulated time (module docstring)."""
+    import functools
+
     from batchkit.testing import FakeAWS
 
     fake = FakeAWS()
+    if request.node.get_closest_marker(REAL_TIME) is None:
+        # the fake's seconds are botocore's: its rate limit refills as botocore waits
+        monkeypatch.setattr(
+            fake, "set_rate_limit", functools.partial(fake.set_rate_limit, clock=batchkit_clock)
+        )
     detach = serve_default_session(fake, monkeypatch)
     try:
         yield fake

@@ -511,3 +511,18 @@ async def test_the_async_benchmark_compares_the_same_items() -> None:
     for row in (await run_async.bench_list_jobs(1, 300), await run_async.bench_describe(1, 150)):
         assert row["items"] in (300, 150)
         assert row["ratio"] > 0
+
+
+async def test_the_fixture_simulates_aiobotocore_retry_time(batchkit_fake: FakeAWS) -> None:
+    """Issue 23.18 on the async face: aiobotocore's endpoint sleeps with asyncio.sleep."""
+    import time
+
+    batchkit_fake.add_job("q", job_name="etl", status="FAILED", exit_code=2)
+    batchkit_fake.inject(code="TooManyRequestsException", status=429, operation="ListJobs",
+                         times=6)  # fmt: skip
+    started = time.monotonic()
+    async with AsyncBatchClient() as batch:
+        assert [job.exit_code for job in await batch.list_jobs("q", status="FAILED").to_list()] == [
+            2
+        ]
+    assert time.monotonic() - started < 3

@@ -28,7 +28,10 @@ def test_jobs_table_is_aligned_and_filtered() -> None:
     )
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0].split() == ["NAME", "STATUS", "CREATED", "DURATION", "EXIT", "JOB", "ID"]
+    assert lines[0].split() == [
+        *("NAME", "QUEUE", "STATUS", "CREATED", "STARTED", "STOPPED", "DURATION", "EXIT"),
+        *("REASON", "LOG", "STREAM", "JOB", "ID"),
+    ]
     assert len(lines) == 6
     status_column = lines[0].index("STATUS")
     assert all(line[status_column:].startswith("FAILED") for line in lines[1:])
@@ -106,16 +109,28 @@ def test_service_jobs_with_share_and_status() -> None:
         (["jobs", "q", "--since", "2026-01-01T00:00:00"], "has no time zone"),
         (["jobs", "q", "--array-job", "a"], "exactly one of QUEUE"),
         (["jobs", "q", "--name", "a*b"], "error: --name: '*' is only allowed at the end"),
-        (["jobs", "q", "--since", "1d", "--until", "2d"], "error: created-at range is empty"),
-        (["jobs", "q", "--status", "BROKEN"], "Invalid value for '--status'"),
-        (["describe"], "Missing argument"),
+        (["jobs", "q", "--since", "1d", "--until", "2d"], "error: --since/--until: an empty"),
+        (["jobs", "q", "--status", "BROKEN"], "error: --status: 'BROKEN': give one or more of"),
+        (["describe"], "error: JOB_ID...: missing argument"),
+        (["jobs", "q", "--limit", "0"], "error: --limit: 0 is not a whole number >= 1"),
+        (["jobs", "q", "--limit", "1e23"], "error: --limit: '1e23' is not a whole number"),
+        (["jobs", "q", "--limit", str(2**63)], "is not a whole number >= 1"),
+        (["jobs", "q", "--limt", "3"], "error: --limt: no such option; did you mean --limit?"),
+        (["jobs", "q", "--format", "xml"], "error: --format/--output: 'xml' is not one of"),
+        (["nosuch"], "error: No such command 'nosuch'"),
+        (["describe", "x", "--workers", "11"], "error: --workers: 11 is not a whole number from"),
+        (["jobs", "q", "--query", "[?"], "error: --query: not a JMESPath expression"),
     ],
 )
 def test_usage_errors_exit_2_in_one_line(args: list[str], message: str) -> None:
+    """Issue 23.3: click's own errors and batchkit's, one style: one line, the option,
+    what is allowed, exit 2."""
     result = run("--fake", *args)
-    assert result.exit_code == 2
+    assert result.exit_code == 2, result.output
     assert message in result.output
+    assert len(result.output.strip().splitlines()) == 1, result.output
     assert "Traceback" not in result.output
+    assert "Usage:" not in result.output
 
 
 def test_aws_errors_exit_1_without_traceback() -> None:

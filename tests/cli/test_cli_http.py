@@ -174,7 +174,7 @@ def test_csv(endpoint: tuple[str, list[Any]]) -> None:
     assert rows["job-1"]["created_at"] == "2026-11-01T00:00:00.000+00:00"
     details = batchkit(url, "describe", "job-1", "job-2", "--format", "csv")
     assert_inert(details)
-    reasons = [row["reason"] for row in csv.DictReader(io.StringIO(details.stdout))]
+    reasons = [row["status_reason"] for row in csv.DictReader(io.StringIO(details.stdout))]
     assert reasons[0].startswith("\\x1b]8;;https://evil.example/")
     assert "\\x0d\\x0aforged line" in reasons[0]
     assert "\\x9b31mred\\x9b0m" in reasons[0]

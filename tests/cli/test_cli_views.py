@@ -38,14 +38,17 @@ def test_all_queues_failed_with_reasons_and_log_streams() -> None:
         "--format", "jsonl",
     )  # fmt: skip
     assert result.exit_code == 0, result.output
-    jobs = [JobDetail.model_validate(json.loads(line)) for line in result.output.splitlines()]
+    jobs = [JobDetail.model_validate(json.loads(line)) for line in result.stdout.splitlines()]
+    assert "skipped 1 service-job queue(s): sagemaker" in result.stderr  # said, not silent
     assert jobs
     assert {job.status.value for job in jobs} == {"FAILED"}
     assert all(job.status_reason for job in jobs)
-    # a job whose image could not be pulled never started: it has no log stream
-    started = [job for job in jobs if "CannotPullContainer" not in (job.status_reason or "")]
+    # a job whose image could not be pulled (or whose dependency failed) never started: it
+    # has no log stream; every other one has
+    started = [job for job in jobs if job.started_at is not None]
     assert started
     assert all(job.log_stream_name for job in started)
+    assert not any(job.log_stream_name for job in jobs if job.started_at is None)
     queues = {job.job_queue.rsplit("/", 1)[-1] for job in jobs}
     assert queues <= {"cpu-spot", "gpu-ondemand", "etl"}  # not the SageMaker queue
     assert len(queues) > 1
@@ -55,8 +58,8 @@ def test_describe_table_shows_exit_code_reason_and_log_stream() -> None:
     result = run("--fake", "jobs", "etl", "--status", "FAILED", "--describe", "--limit", "3")
     assert result.exit_code == 0, result.output
     header, *rows = result.output.splitlines()
-    assert header.split()[:6] == ["NAME", "QUEUE", "STATUS", "CREATED", "EXIT", "REASON"]
-    assert "LOG STREAM" in header
+    assert header.split()[:4] == ["NAME", "QUEUE", "STATUS", "CREATED"]
+    assert all(title in header for title in ("EXIT", "REASON", "LOG STREAM", "DURATION"))
     assert len(rows) == 3
     assert all(" etl " in row for row in rows)
 
@@ -64,7 +67,7 @@ def test_describe_table_shows_exit_code_reason_and_log_stream() -> None:
 def test_status_all_csv_of_every_queue() -> None:
     result = run("--fake", "jobs", "--all-queues", "--status", "all", "--format", "csv")
     assert result.exit_code == 0, result.output
-    rows = list(csv.DictReader(io.StringIO(result.output)))
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
     statuses = {row["status"] for row in rows}
     assert {"SUCCEEDED", "FAILED", "RUNNING"} <= statuses
 

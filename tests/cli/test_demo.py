@@ -19,7 +19,9 @@ def test_demo_shows_every_operation(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     for heading in (
         "Jobs per queue and status",
+        "Queue waits and run times",
         "Failed in the last 24 hours",
+        "Retries: Spot reclaims retried",
         "A created-at range",
         "Name prefix",
         "Array job children",
@@ -27,7 +29,7 @@ def test_demo_shows_every_operation(capsys: pytest.CaptureFixture[str]) -> None:
         "S3 Batch Operations jobs",
     ):
         assert heading in out
-    assert "hyperparam-sweep-0: {'FAILED': 2, 'RUNNING': 6, 'SUCCEEDED': 12}" in out
+    assert "hyperparam-sweep-0: {'FAILED': 2, 'RUNNABLE': 2, 'RUNNING': 4, 'SUCCEEDED': 12}" in out
     assert "active only: ['nightly-active-0']" in out
     assert "too-old-to-list" not in out  # ended > 90 days ago: S3 does not list it
     assert "paging stops past the range" in out

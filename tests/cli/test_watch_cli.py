@@ -101,12 +101,12 @@ def test_ids_from_stdin(fake: FakeAWS) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        ((), "Missing argument"),
+        ((), "JOB_ID...: missing argument"),
         (("job-0", "--timeout", "soon"), "give a positive duration"),
         (("job-0", "--timeout", "0m"), "give a positive duration"),
         (("job-0", "--until", "done"), "'done' is not one of"),
         (("job-0", "--interval", "0"), "0.5"),
-        (("job-0", "--workers", "0"), "1<=x<=10"),
+        (("job-0", "--workers", "0"), "from 1 to 10"),
     ],
 )
 def test_usage_errors_exit_2(fake: FakeAWS, args: tuple[str, ...], message: str) -> None:

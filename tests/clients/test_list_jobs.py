@@ -44,14 +44,17 @@ def test_status_accepts_plain_strings_and_rejects_typos(batch_stub: Stub) -> Non
     batch, stub = batch_stub
     stub.add_response("list_jobs", page([]), {"jobQueue": "q", "jobStatus": "RUNNABLE"})
     assert batch.list_jobs("q", status="RUNNABLE").to_list() == []
-    with pytest.raises(ValueError, match=r"status: unknown value 'FAIL'.*SUCCEEDED, FAILED"):
+    with pytest.raises(
+        ValueError,
+        match=r"'FAIL' is not a known JobStatus: did you mean 'FAILED'.*FAILED",
+    ):
         batch.list_jobs("q", status="FAIL")
 
 
 def test_a_status_newer_than_batchkit_can_be_sent_explicitly(batch_stub: Stub) -> None:
     batch, stub = batch_stub
     stub.add_response("list_jobs", page([]), {"jobQueue": "q", "jobStatus": "PAUSED"})
-    assert batch.list_jobs("q", status=JobStatus("PAUSED")).to_list() == []
+    assert batch.list_jobs("q", status=JobStatus.from_wire("PAUSED")).to_list() == []
 
 
 @pytest.mark.parametrize(

@@ -489,7 +489,10 @@ def test_a_since_before_year_one_reads_from_the_start(fake: FakeAWS) -> None:
 
 
 def test_bad_job_argument(fake: FakeAWS) -> None:
-    with pytest.raises(InvalidParameterError, match="job: expected a JobDetail"):
+    with pytest.raises(
+        InvalidParameterError,
+        match="job: expected a job id, a job ARN, a JobSummary",
+    ):
         batch_of(fake).logs(42)  # type: ignore[arg-type]
     with pytest.raises(InvalidParameterError, match="max_delay"):
         FollowPolicy(initial_delay=5, max_delay=1)

@@ -205,3 +205,20 @@ def test_timeline_of_3000_jobs_draws_the_newest_200_with_a_note() -> None:
     assert len(ax.get_yticks()) == 1000
     with pytest.raises(ValueError, match="max_jobs: must be between 1 and 1000"):
         timeline(jobs, max_jobs=3000)
+
+
+@pytest.mark.sync_only
+def test_without_matplotlib_the_error_says_how_to_install_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 23.20: a bare ModuleNotFoundError before; to_pandas already gave the hint."""
+    import sys
+
+    from batchkit import plot
+
+    for name in [m for m in sys.modules if m == "matplotlib" or m.startswith("matplotlib.")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # import matplotlib: not installed
+    for draw in (plot.timeline, plot.status_counts):
+        with pytest.raises(ModuleNotFoundError, match=r"pip install 'batchkit-aws\[plot\]'"):
+            draw([])

@@ -92,7 +92,7 @@ def test_jobs_that_did_not_fail(status: str) -> None:
 
 
 def test_the_kind_is_an_open_enum() -> None:
-    later = FailureKind("GPU_XID_ERROR")
+    later = FailureKind.from_wire("GPU_XID_ERROR")
     assert not later.is_known
     assert later.value == "GPU_XID_ERROR"
 

@@ -339,7 +339,7 @@ def test_a_bad_visibility_grace_fails_before_any_request(
         ({"job_ids": [""]}, "job_ids item: must not be empty"),
         ({"until": "RUNNING"}, "until: expected a set of statuses"),
         ({"until": []}, "until: empty"),
-        ({"until": {"DONE"}}, "until: unknown value 'DONE'"),
+        ({"until": {"DONE"}}, "until: 'DONE' is not a known JobStatus"),
         ({"timeout": -1}, "timeout: must be a positive"),
         ({"timeout": "2h"}, "timeout: expected seconds"),
         ({"poll_interval": (5, 1)}, "poll_interval: the shortest interval"),

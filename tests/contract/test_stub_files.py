@@ -39,6 +39,7 @@ TYPE_SOURCES: dict[str, str | None] = {
     "nbclient": None,
     "aiobotocore": "types-aiobotocore",
     "pyarrow": LOCAL,
+    "jmespath": "types-jmespath",
 }
 
 _Function = ast.FunctionDef | ast.AsyncFunctionDef

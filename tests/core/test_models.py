@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -79,7 +80,7 @@ def test_unknown_enum_value_is_kept_typed_and_round_trips() -> None:
     assert job.status.value == "HIBERNATING"
     assert not job.status.is_known
     assert JobStatus.RUNNING.is_known
-    assert job.status is JobStatus("HIBERNATING")
+    assert job.status is JobStatus.from_wire("HIBERNATING")
     assert job.status not in list(JobStatus)  # never pollutes the documented members
     assert not job.is_terminal
     assert job.to_boto() == wire
@@ -91,8 +92,8 @@ def test_unknown_enum_value_is_kept_typed_and_round_trips() -> None:
     [(ServiceJobStatus, "PAUSED"), (S3JobStatus, "Hibernating"), (S3Operation, "S3Teleport")],
 )
 def test_every_enum_is_open(enum: Any, value: str) -> None:
-    assert enum(value).value == value
-    assert isinstance(enum(value), enum)
+    assert enum.from_wire(value).value == value
+    assert isinstance(enum.from_wire(value), enum)
 
 
 def test_unknown_member_is_kept_and_round_trips() -> None:
@@ -245,7 +246,7 @@ def test_a_member_name_gives_the_member() -> None:
 def test_is_known_only_for_declared_values() -> None:
     assert S3JobStatus("COMPLETE").is_known  # the member itself, not a look-alike
     assert S3JobStatus("COMPLETE") in list(S3JobStatus)
-    unknown = S3JobStatus("Complete ")
+    unknown = S3JobStatus.from_wire("Complete ")
     assert not unknown.is_known
     assert unknown not in list(S3JobStatus)
     assert repr(unknown) == "S3JobStatus('Complete ')"
@@ -272,7 +273,7 @@ def test_terminal_statuses_are_defined_once() -> None:
         terminal: frozenset[Any] = enum.terminal()
         assert all(isinstance(m, enum) and m.is_known for m in terminal)
         assert {m for m in enum if m.is_terminal} == terminal
-        assert not enum("FUTURE_STATE").is_terminal
+        assert not enum.from_wire("FUTURE_STATE").is_terminal
     running = JobSummary.model_validate({"jobId": "1", "jobName": "n", "status": "RUNNING"})
     assert not running.is_terminal
     assert S3BatchJob.model_validate({"Status": "Cancelled"}).is_terminal
@@ -289,13 +290,13 @@ def test_unknown_members_are_cached_up_to_a_bound() -> None:
     from batchkit._spec.base import UNKNOWN_CACHE_SIZE
 
     declared = len(_Colour.__members__)
-    first = _Colour("mauve")
-    assert first is _Colour("mauve")  # cached: identity holds
+    first = _Colour.from_wire("mauve")
+    assert first is _Colour.from_wire("mauve")  # cached: identity holds
     tracemalloc.start()
     try:
         before, _ = tracemalloc.get_traced_memory()
         for i in range(20_000):
-            member = _Colour(f"rejected-status-{i}")
+            member = _Colour.from_wire(f"rejected-status-{i}")
             assert member.value == f"rejected-status-{i}"
             assert not member.is_known
         after, _ = tracemalloc.get_traced_memory()
@@ -303,10 +304,10 @@ def test_unknown_members_are_cached_up_to_a_bound() -> None:
         tracemalloc.stop()
     assert len(_Colour._value2member_map_) == declared + UNKNOWN_CACHE_SIZE
     assert after - before < 1_000_000  # the unbounded cache kept ~11 MB for 20k values
-    assert _Colour("mauve") is first  # still cached
-    late = _Colour("turquoise")  # past the bound: a fresh member each time, still equal
-    assert late == _Colour("turquoise") == "turquoise"
-    assert late is not _Colour("turquoise")
+    assert _Colour.from_wire("mauve") is first  # still cached
+    late = _Colour.from_wire("turquoise")  # past the bound: a fresh member each time, still equal
+    assert late == _Colour.from_wire("turquoise") == "turquoise"
+    assert late is not _Colour.from_wire("turquoise")
     assert hash(late) == hash("turquoise")
     assert isinstance(late, _Colour)
     assert not late.is_known
@@ -324,3 +325,68 @@ def test_unknown_enum_value_round_trips_through_json() -> None:
 def test_out_of_range_epoch_millis_is_a_validation_error() -> None:
     with pytest.raises(pydantic.ValidationError, match="out of range"):
         JobSummary.model_validate({"jobId": "1", "jobName": "n", "createdAt": 10**17})
+
+
+def test_calling_an_enum_is_user_input_with_a_suggestion() -> None:
+    """Issue 23.10: ``JobStatus("FAILD")`` is a typo, not a new status."""
+    with pytest.raises(ValueError, match=r"did you mean 'FAILED'\?") as caught:
+        JobStatus("FAILD")
+    assert "JobStatus.from_wire('FAILD')" in str(caught.value)  # the way to a newer value
+    assert "FAILD" not in JobStatus._value2member_map_  # nothing was created
+    assert JobStatus("failed") is JobStatus.FAILED  # any case, as the CLI and status=
+    assert S3JobStatus("active") is S3JobStatus.ACTIVE
+    with pytest.raises(ValueError, match="did you mean 'Complete'"):
+        S3JobStatus("Complete ")
+
+
+def test_values_from_aws_stay_open_on_every_path() -> None:
+    """An unknown value in a response (python and JSON validation) is kept, and pickles."""
+    python = JobSummary.model_validate({"jobId": "1", "jobName": "n", "status": "PAUSED_X"})
+    json_ = JobSummary.model_validate_json('{"jobId":"1","jobName":"n","status":"PAUSED_Y"}')
+    assert python.status is not None
+    assert json_.status is not None
+    assert (python.status.value, json_.status.value) == ("PAUSED_X", "PAUSED_Y")
+    assert not python.status.is_known
+    assert pickle.loads(pickle.dumps(python)) == python
+    with pytest.raises(pydantic.ValidationError, match="JobStatus value"):
+        JobSummary.model_validate({"jobId": "1", "jobName": "n", "status": 5})
+
+
+def test_attempts_is_an_empty_tuple_when_aws_leaves_it_out() -> None:
+    """Issue 23.11: a job that has not run has no attempts, not None."""
+    wire = {
+        "jobId": "1",
+        "jobName": "n",
+        "jobQueue": "q",
+        "status": "RUNNABLE",
+        "jobDefinition": "d",
+    }
+    job = JobDetail.model_validate(wire)
+    assert job.attempts == ()
+    assert job.eks_attempts == ()
+    assert job.to_boto() == wire  # still the wire shape: nothing added
+    assert JobDetail.model_validate({**wire, "attempts": None}).attempts == ()
+
+
+def test_ctrl_c_during_a_dump_stays_ctrl_c(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 22.19: pydantic-core reports an exception raised in a Python serializer (where a
+    signal lands) as PydanticSerializationError; a KeyboardInterrupt must stay one."""
+    import batchkit._spec.base as base
+    from batchkit import FailureReport
+
+    def interrupted(member: Any) -> str:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(base, "_enum_value", interrupted)
+    for model in (JobSummary, FailureReport):
+        model.model_rebuild(force=True)
+    try:
+        job = JobSummary.model_validate({"jobId": "1", "jobName": "n", "status": "FAILED"})
+        for dump in (job.to_boto, job.model_dump_json, lambda: job.model_dump(mode="json")):
+            with pytest.raises(KeyboardInterrupt):
+                dump()
+    finally:
+        monkeypatch.undo()
+        for model in (JobSummary, FailureReport):
+            model.model_rebuild(force=True)
+    assert job.to_boto()["status"] == "FAILED"

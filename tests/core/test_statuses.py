@@ -113,9 +113,10 @@ def test_one_status_is_planned_as_before() -> None:
     ("status", "message"),
     [
         ([], "status: an empty collection"),
-        (["FAILED", "NOPE"], "status: unknown value 'NOPE'"),
-        (3, "status: unknown value 3"),
-        (b"FAILED", "status: unknown value"),
+        (["FAILED", "NOPE"], "status: 'NOPE' is not a known JobStatus"),
+        (["FAILED", "SUCEEDED"], "did you mean 'SUCCEEDED'"),
+        (3, "status: expected a JobStatus or its value, got int"),
+        (b"FAILED", "status: expected a JobStatus or its value, got bytes"),
     ],
 )
 def test_bad_status_collections_fail_before_any_request(
@@ -190,7 +191,10 @@ def test_service_jobs_all_is_one_created_at_listing(batch_stub: Stub) -> None:
         },
     )
     jobs = batch.list_service_jobs("q", status="ALL").to_list()
-    assert [j.status for j in jobs] == [ServiceJobStatus.SCHEDULED, ServiceJobStatus("HIBERNATING")]
+    assert [j.status for j in jobs] == [
+        ServiceJobStatus.SCHEDULED,
+        ServiceJobStatus.from_wire("HIBERNATING"),
+    ]
 
 
 def test_several_statuses_with_a_created_at_filter_is_one_listing(batch_stub: Stub) -> None:

@@ -93,8 +93,9 @@ def test_job_definition_is_not_a_service_job_filter(batch_stub: Stub) -> None:
         (lambda b: b.list_service_jobs("q", page_size=101), "between 1 and 100,"),
         (lambda b: b.list_jobs("q", max_items=0), "max_items"),
         (lambda b: b.list_jobs("q", filter="JOB_NAME=x"), "filter: expected a JobFilter"),
-        (lambda b: b.list_jobs("q", status=3), "status: unknown value 3"),
-        (lambda b: b.list_service_jobs("q", status="HIBERNATE"), "status: unknown value"),
+        (lambda b: b.list_jobs("q", status=3), "status: expected a JobStatus or its value"),
+        (lambda b: b.list_service_jobs("q", status="HIBERNATE"), "is not a known ServiceJobSt"),
+        (lambda b: b.list_jobs("q", status="FAILD"), "did you mean 'FAILED'"),
         (lambda b: b.list_jobs("q", starting_token="garbage"), "starting_token: not a token"),
         (
             lambda b: b.list_jobs("q", starting_token="eyJOZXh0VG9rZW4iOiAieCJ9"),
@@ -137,9 +138,10 @@ def test_s3_account_id_must_be_twelve_ascii_digits(account_id: Any) -> None:
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda s: s.list_jobs(statuses="Active"), "statuses: expected an iterable"),
-        (lambda s: s.list_jobs(statuses=["Actve"]), "statuses: unknown value 'Actve'"),
-        (lambda s: s.list_jobs(statuses=[]), "statuses: empty"),
+        (lambda s: s.list_jobs(statuses=["Actve"]), "statuses: 'Actve' is not a known S3JobS"),
+        (lambda s: s.list_jobs(status="actve"), "status: .* did you mean 'Active'"),
+        (lambda s: s.list_jobs(statuses=[]), "statuses: an empty collection"),
+        (lambda s: s.list_jobs("Active", statuses=["Active"]), "give one of them, not both"),
         (lambda s: s.list_jobs(page_size=1001), "page_size"),
         (lambda s: s.list_jobs(starting_token="eyJuZXh0VG9rZW4iOiAieCJ9"), "different operation"),
     ],

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from batchkit.testing import FakeAWS
+from batchkit.testing import FakeAWS, SimulatedClock
 from batchkit.testing.plugin import serve_default_session
 
 ROOT = Path(__file__).parents[2]
@@ -58,10 +58,15 @@ def test_examples_run(
             pytest.fail(f"{page.name}, block {number} raised {error!r}:\n{block}")
     for name, value in list(namespace.items()):
         if name.startswith("test_") and inspect.isfunction(value):
-            fresh = FakeAWS()
-            detach = serve_default_session(fresh, monkeypatch)
-            try:
-                value(fresh)
-            finally:
-                detach()
+            # as the batchkit_fake fixture does: a fresh fake, botocore on simulated time
+            clock = SimulatedClock()
+            with clock.patch_botocore():
+                fresh = FakeAWS()
+                detach = serve_default_session(fresh, monkeypatch)
+                extra = {"batchkit_clock": clock}
+                wanted = inspect.signature(value).parameters
+                try:
+                    value(fresh, **{k: v for k, v in extra.items() if k in wanted})
+                finally:
+                    detach()
     capsys.readouterr()

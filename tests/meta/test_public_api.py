@@ -110,7 +110,9 @@ def test_public_classes_pickle_and_repr_by_their_public_path() -> None:
     job = JobSummary.model_validate({"jobId": "1", "jobName": "n", "status": "FAILED"})
     assert pickle.loads(pickle.dumps(job)) == job
     assert repr(job) == "JobSummary(job_id='1', job_name='n', status=JobStatus.FAILED)"
-    assert pickle.loads(pickle.dumps(JobStatus("NEW_THING"))) is JobStatus("NEW_THING")
+    assert pickle.loads(pickle.dumps(JobStatus.from_wire("NEW_THING"))) is JobStatus.from_wire(
+        "NEW_THING"
+    )
     job_filter = JobFilter.job_name("train-*")
     assert pickle.loads(pickle.dumps(job_filter)) == job_filter
     assert repr(batchkit.BatchClient) == "<class 'batchkit.BatchClient'>"

@@ -87,7 +87,7 @@ def models(
     assert_type(detail.status, JobStatus)
     assert_type(detail.job_queue, str)
     assert_type(detail.container, ContainerDetail | None)
-    assert_type(detail.attempts, tuple[AttemptDetail, ...] | None)
+    assert_type(detail.attempts, tuple[AttemptDetail, ...])
     assert_type(detail.latest_attempt, AttemptDetail | None)
     assert_type(detail.log_stream_name, str | None)
     assert_type(service.status, ServiceJobStatus | None)
@@ -95,7 +95,7 @@ def models(
     assert_type(s3.operation, S3Operation | None)
     assert_type(s3.progress, float | None)
     assert_type(JobStatus.FAILED.is_terminal, bool)
-    assert_type(JobStatus("NEW").is_known, bool)
+    assert_type(JobStatus.from_wire("NEW").is_known, bool)
     assert_type(JobStatus.terminal(), frozenset[JobStatus])
     assert_type(S3JobStatus.terminal(), frozenset[S3JobStatus])
     assert_type(S3JobStatus.known("Active"), S3JobStatus | None)
@@ -174,6 +174,21 @@ def logs_and_reports(batch: BatchClient, detail: JobDetail) -> None:
     assert_type(report.to_json_dict(), dict[str, Any])
     if report.kind == FailureKind.OUT_OF_MEMORY:
         pass
+    assert_type(report.status, JobStatus)
+
+
+def one_vocabulary(batch: BatchClient, s3: S3BatchOperationsClient, summary: JobSummary) -> None:
+    """Issue 23.8-9: every method taking a job takes an id, ARN, summary or detail; one
+    ``status=`` rule for both clients."""
+    assert_type(batch.why(summary), FailureReport | WaitReport)
+    assert_type(batch.logs(summary, tail=3), JobPager[LogEvent])
+    assert_type(batch.describe_job(summary), JobDetail)
+    assert_type(s3.list_jobs("active"), JobPager[S3BatchJob])
+    assert_type(s3.list_jobs(status="ALL"), JobPager[S3BatchJob])
+    assert_type(s3.list_jobs(statuses=[S3JobStatus.ACTIVE]), JobPager[S3BatchJob])
+    merged = batch.list_jobs(["a", "b"], filter=JobFilter.stopped_after(timedelta(hours=6)))
+    assert_type(merged.queue_of(summary), str | None)
+    assert_type(JobFilter.started_between(timedelta(days=1), timedelta(hours=1)), JobFilter)
 
 
 def log_errors(error: LogStreamNotFoundError) -> None:

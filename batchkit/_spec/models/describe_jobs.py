@@ -6,7 +6,14 @@ from collections.abc import Mapping
 
 from pydantic import Field
 
-from batchkit._spec.base import BatchKitModel, EpochMillis, LazyModel, OpenEnum, WireList
+from batchkit._spec.base import (
+    BatchKitModel,
+    EmptyWhenAbsent,
+    EpochMillis,
+    LazyModel,
+    OpenEnum,
+    WireList,
+)
 from batchkit._spec.models.list_jobs import JobStatus
 from batchkit._spec.models.mixins import (
     AttemptDetailMixin,
@@ -6360,8 +6367,8 @@ class JobDetail(JobDetailMixin, LazyModel, frozen=True):
     before jobs with a lower scheduling priority.
     """
 
-    attempts: WireList[AttemptDetail] | None = Field(
-        default=None,
+    attempts: EmptyWhenAbsent[AttemptDetail] = Field(
+        default=(),
         description="A list of job attempts that are associated with this job.",
     )
     """A list of job attempts that are associated with this job."""
@@ -6580,8 +6587,8 @@ class JobDetail(JobDetailMixin, LazyModel, frozen=True):
     )
     """An object with various properties that are specific to Amazon EKS based jobs."""
 
-    eks_attempts: WireList[EksAttemptDetail] | None = Field(
-        default=None,
+    eks_attempts: EmptyWhenAbsent[EksAttemptDetail] = Field(
+        default=(),
         alias="eksAttempts",
         description="A list of job attempts that are associated with this job.",
     )

@@ -120,7 +120,7 @@ class AttemptDetailMixin(_TimedMixin):
 
 class JobDetailMixin(_StatusMixin):
     if TYPE_CHECKING:
-        attempts: tuple[AttemptDetail, ...] | None
+        attempts: tuple[AttemptDetail, ...]
         container: ContainerDetail | None
 
     @property

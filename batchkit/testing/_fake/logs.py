@@ -314,7 +314,11 @@ def seed_lines(detail: Mapping[str, Any], attempt: int | None = None) -> list[tu
     if status == "SUCCEEDED":
         lines += [f"INFO wrote {records} records", "INFO done"]
     elif status == "FAILED":
-        if exit_code == 137 or "memory" in reason:
+        if "timeout" in reason or "duration exceeded" in reason:
+            lines.append(f"INFO step {steps + 1}/{steps + 2}: still processing")
+        elif "by user" in reason:
+            lines.append("WARNING received SIGTERM: stopping")
+        elif exit_code == 137 or "memory" in reason:
             limit = container.get("memory", 2048)
             lines += [
                 f"WARNING memory usage 91% of the {limit} MiB limit",

@@ -104,6 +104,8 @@ def batch_job(
         }
     check_members(members, "JobDetail")
     detail.update(members)
+    for name in [name for name, value in members.items() if value is None]:
+        del detail[name]  # a member given as None is left out, as AWS leaves it out
     jobs = [NewJob(detail, job_queue)]
     if array_size is not None:
         for index, child_status in enumerate(statuses):
