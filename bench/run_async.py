@@ -183,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
     results["targets"] = {
         "async ListJobs >= 1.0x aiobotocore paginator": list_jobs["ratio"]["median"] >= 1.0,
     }
-    out = HERE / ("results_async.json" if GC_PAUSE else "results_async-no-gc-pause.json")
+    out = HERE / ("results_async.json" if GC_PAUSE else "results-async-no-gc-pause.json")
     if not args.quick:
         out.write_text(json.dumps(results, indent=2) + "\n")
     print(
