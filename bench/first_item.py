@@ -62,29 +62,33 @@ AWS_ENV = {
 
 
 def _run(command: list[str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(command, check=True, text=True, capture_output=True, **kwargs)
+    try:
+        return subprocess.run(command, check=True, text=True, capture_output=True, **kwargs)
+    except subprocess.CalledProcessError as error:
+        raise RuntimeError(
+            f"{' '.join(command[:4])} ... failed ({error.returncode}):\n{error.stderr[-3000:]}"
+        ) from error
 
 
 def wheel_python() -> Path:
     """The interpreter of a fresh environment holding batchkit's wheel and its pinned
     dependencies, all compiled to bytecode (built or refreshed as needed)."""
-    constraints = (REPO / "constraints.txt").read_bytes()
-    key = hashlib.sha256(constraints + sys.version.encode() + sys.executable.encode())
+    constraints = REPO / "constraints.txt"
+    key = hashlib.sha256(constraints.read_bytes() + sys.version.encode() + sys.executable.encode())
     root = Path(tempfile.gettempdir()) / "batchkit-bench"
     venv = root / f"venv-{key.hexdigest()[:12]}"
     python = venv / ("Scripts" if os.name == "nt" else "bin") / "python"
-    fresh = not python.exists()
-    if fresh:
+    marker = venv / "batchkit-wheel.sha256"  # written once the install succeeded
+    if not python.exists():
         print(f"first item: a fresh environment in {venv} ...", flush=True)
         _run([sys.executable, "-m", "venv", str(venv)])
     with tempfile.TemporaryDirectory(dir=root) as dist:
         _run([str(python), "-m", "pip", "wheel", "-q", "--no-deps", "-w", dist, str(REPO)])
         (wheel,) = Path(dist).glob("*.whl")
         digest = hashlib.sha256(wheel.read_bytes()).hexdigest()
-        marker = venv / "batchkit-wheel.sha256"
-        if fresh or not marker.exists() or marker.read_text() != digest:
-            pip = [str(python), "-m", "pip", "install", "-q", "-c", str(REPO / "constraints.txt")]
-            if not fresh:
+        if not marker.exists() or marker.read_text() != digest:
+            pip = [str(python), "-m", "pip", "install", "-q", "-c", str(constraints)]
+            if marker.exists():  # the dependencies are in: only batchkit changed
                 pip += ["--no-deps", "--force-reinstall"]
             _run([*pip, str(wheel)])  # pip compiles every installed module (--compile)
             marker.write_text(digest)

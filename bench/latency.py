@@ -147,7 +147,10 @@ def endpoint(sizes: Sizes) -> Iterator[Endpoint]:
         assert server.stdin is not None
         assert server.stdout is not None
         try:
-            port = int(server.stdout.readline())
+            line = server.stdout.readline()
+            if not line.strip().isdigit():
+                raise RuntimeError(f"the loopback endpoint did not start (it said {line!r})")
+            port = int(line)
             yield Endpoint(f"http://127.0.0.1:{port}")
         finally:
             server.stdin.close()  # the server's signal to stop
