@@ -12,7 +12,16 @@ import statistics
 from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["RETRIES", "check_same_config", "config", "live_heap", "load", "spread"]
+__all__ = [
+    "RETRIES",
+    "aio_config",
+    "check_same_config",
+    "config",
+    "live_heap",
+    "load",
+    "machine",
+    "spread",
+]
 
 #: The retry configuration of *every* client of every benchmark, raw and batchkit alike:
 #: batchkit's default (botocore's ``adaptive`` mode, 10 attempts; ``batchkit._core.config``),
@@ -80,6 +89,15 @@ def load() -> float:
         return round(os.getloadavg()[0], 2)
     except (AttributeError, OSError):
         return 0.0
+
+
+def machine() -> dict[str, Any]:
+    """The machine as the figures saw it: cores, this process's niceness, the load now."""
+    return {
+        "cpus": os.cpu_count(),
+        "nice": os.nice(0) if hasattr(os, "nice") else 0,
+        "load": load(),
+    }
 
 
 def spread(values: Sequence[float], digits: int = 2) -> dict[str, float]:

@@ -54,7 +54,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from _data import STATUSES, job_id  # noqa: E402
-from _measure import check_same_config, config, live_heap, load, spread  # noqa: E402
+from _measure import check_same_config, config, live_heap, load, machine, spread  # noqa: E402
 
 #: Credentials and region as a user's environment gives them to both sides (and no shared
 #: config file: a developer's ~/.aws/config could change the retry mode).
@@ -349,6 +349,7 @@ def run(sizes: Sizes) -> dict[str, Any]:
         del heap
     return {
         "python": sys.version.split()[0],
+        "machine": machine(),
         "boto3": boto3.__version__,
         "sizes": asdict(sizes),
         "gc": {"enabled": gc.isenabled(), "thresholds": list(gc.get_threshold())},

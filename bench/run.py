@@ -54,7 +54,7 @@ from _data import (  # noqa: E402  (re-exported: the other benchmarks and tests 
     service_summary,
     summary,
 )
-from _measure import check_same_config, config, live_heap, load, spread  # noqa: E402
+from _measure import check_same_config, config, live_heap, load, machine, spread  # noqa: E402
 from _replay import replay  # noqa: E402
 
 from batchkit import BatchClient, JobFilter, S3BatchOperationsClient  # noqa: E402
@@ -482,6 +482,7 @@ def main(argv: list[str] | None = None) -> int:
     rounds = 3 if quick else 11
     results: dict[str, Any] = {
         "python": sys.version.split()[0],
+        "machine": machine(),
         "boto3": boto3.__version__,
         "gc": {"enabled": gc.isenabled(), "thresholds": list(gc.get_threshold())},
         "gc_pause": GC_PAUSE,

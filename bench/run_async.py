@@ -36,7 +36,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from _data import detail, paged_bodies, summary  # noqa: E402
-from _measure import aio_config, check_same_config, live_heap, load, spread  # noqa: E402
+from _measure import aio_config, check_same_config, live_heap, load, machine, spread  # noqa: E402
 from _replay import Answer, replay_async  # noqa: E402
 
 from batchkit.aio import AsyncBatchClient  # noqa: E402
@@ -161,6 +161,7 @@ async def run(quick: bool) -> dict[str, Any]:
         del heap
     return {
         "python": sys.version.split()[0],
+        "machine": machine(),
         "aiobotocore": aiobotocore.__version__,
         "gc": {"enabled": gc.isenabled(), "thresholds": list(gc.get_threshold())},
         "gc_pause": GC_PAUSE,
