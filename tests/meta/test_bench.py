@@ -200,3 +200,13 @@ def test_async_benchmark_quick() -> None:
     assert describe["items"] == 200
     assert list_jobs["rounds"] == 3
     assert results["live_heap_objects"] == 60_000
+
+
+def test_streaming_memory_is_the_child_s_own_peak() -> None:
+    # the parent holds more than a streaming child ever needs: a peak inherited from it
+    # (ru_maxrss survives fork and exec on Linux) would hide the child's own growth
+    ballast = b"x" * (300 * 2**20)
+    row = bench.bench_memory(2_000)
+    assert row["rss_big_mb"] < 250, row
+    assert abs(row["growth_mb"]) < 20, row
+    del ballast
