@@ -65,6 +65,9 @@ AWS_ENV = {
     "AWS_CONFIG_FILE": os.devnull,
     "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
     "AWS_EC2_METADATA_DISABLED": "true",
+    # the endpoint is local: a proxy from the environment must not carry its requests
+    "NO_PROXY": "127.0.0.1,localhost",
+    "no_proxy": "127.0.0.1,localhost",
 }
 
 #: The five queues of (b), and how 1,000 jobs of each spread over the statuses (newest
