@@ -35,6 +35,7 @@ ASYNC_TESTS = (
     "tests/archive/test_async.py",  # the archive fed by the async client
     "tests/contract/test_stub_files.py",  # types-aiobotocore against the installed aiobotocore
     "tests/contract/test_botocore_internals.py",  # aiobotocore's internals and its botocore's
+    "tests/meta/test_bench.py",  # the benchmarks' smoke runs, bench/run_async.py's included
 )
 
 
@@ -99,7 +100,8 @@ def tests_async(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON, default=False)
 def bench_async(session: nox.Session) -> None:
-    """The async benchmark against aiobotocore's paginator: bench/results_async.json."""
+    """The async benchmark against aiobotocore's paginator, interleaved, with a live heap:
+    bench/results_async.json (``-- --quick``: a smoke run)."""
     session.install(*ASYNC_CONSTRAINTS, "-e", ".[dev,async]")
     session.run("python", "bench/run_async.py", *session.posargs)
 
@@ -160,8 +162,10 @@ def demo(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON, default=False)
 def bench(session: nox.Session) -> None:
-    """Benchmarks against raw boto3 (not in the default run): bench/results.json, then the
-    ceiling of each throughput ratio (bench/results-ceiling.json) and where the time goes.
+    """Benchmarks against raw boto3 (not in the default run): bench/results.json (the first
+    item and start-up from batchkit's wheel, installed with bytecode into an environment of
+    the benchmark's own), then the ceiling of each
+    throughput ratio (bench/results-ceiling.json) and where the time goes.
 
     ``nox -s bench -- --quick`` is a smoke run of the first part only.
     """
@@ -170,6 +174,17 @@ def bench(session: nox.Session) -> None:
     if "--quick" not in session.posargs:
         session.run("python", "bench/ceiling.py")
         session.run("python", "bench/profiles.py")
+
+
+@nox.session(python=PYTHON, default=False)
+def bench_latency(session: nox.Session) -> None:
+    """The latency benchmark (not in the default run): every request 50 ms on the wire, a
+    loopback HTTP endpoint; raw boto3's paginators against batchkit, bench/results-latency.json.
+
+    ``nox -s bench_latency -- --quick`` is a smoke run (seconds).
+    """
+    install_dev(session)
+    session.run("python", "bench/latency.py", *session.posargs)
 
 
 @nox.session(python=PYTHON, default=False)
