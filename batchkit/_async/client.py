@@ -36,7 +36,6 @@ from batchkit._async.watch import AsyncWatch
 from batchkit._core.checks import (
     HasJobId,
     check_account_id,
-    check_int,
     job_id_of,
     require_text,
 )
@@ -50,6 +49,7 @@ from batchkit._core.plans import (
     ListingSpec,
     OnInvalid,
     check_on_invalid,
+    concurrency,
     plan_compute_environments,
     plan_consumable_resource,
     plan_consumable_resources,
@@ -64,7 +64,6 @@ from batchkit._core.plans import (
     plan_s3_list_jobs,
     plan_service_job,
     plan_watch,
-    pool_size,
 )
 
 if TYPE_CHECKING:
@@ -445,7 +444,7 @@ class AsyncBatchClient(_Client):
         self,
         job_ids: Iterable[str | HasJobId] | AsyncIterable[str | HasJobId],
         *,
-        max_concurrency: int = 1,
+        max_concurrency: int | None = None,
         on_invalid: OnInvalid = "raise",
     ) -> AsyncJobDetails:
         """Describe jobs by id, ARN or summary, 100 a request, lazily -- input included.
@@ -472,7 +471,8 @@ class AsyncBatchClient(_Client):
 
         Args:
             job_ids: ids, job ARNs or objects with a ``job_id`` (summaries, a pager).
-            max_concurrency: requests at once (1 .. the client's ``max_pool_connections``).
+            max_concurrency: requests at once (1 .. the client's ``max_pool_connections``;
+                default 4, or 1 on a client made with ``fetch_ahead=False``).
 
         Returns:
             A lazy :class:`AsyncJobDetails` of ``JobDetail``.
@@ -497,9 +497,9 @@ class AsyncBatchClient(_Client):
         """
         raw = self._open_client()
         ids = read_ids(job_ids)
-        check_int("max_concurrency", max_concurrency, 1, pool_size(raw))
+        workers = concurrency("max_concurrency", max_concurrency, raw, overlap=self._fetch_ahead)
         return AsyncJobDetails(
-            raw, ids, max_concurrency, fast=self._fast, on_invalid=check_on_invalid(on_invalid)
+            raw, ids, workers, fast=self._fast, on_invalid=check_on_invalid(on_invalid)
         )
 
     async def describe_job(self, job_id: str | HasJobId) -> JobDetail:
@@ -530,7 +530,7 @@ class AsyncBatchClient(_Client):
         until: Iterable[JobStatus | str] | None = None,
         timeout: timedelta | float | None = None,
         poll_interval: Interval | None = None,
-        max_concurrency: int = 1,
+        max_concurrency: int | None = None,
         progress: bool = True,
         clock: Clock | AsyncClock | None = None,
         visibility_grace: timedelta | float | None = None,
@@ -563,7 +563,8 @@ class AsyncBatchClient(_Client):
                 shortest, grows 1.5x per poll without a change, doubles after a failed poll,
                 is jittered by +-20 % and never leaves the bounds.
             max_concurrency: DescribeJobs requests at once (up to the client's
-                ``max_pool_connections``).
+                ``max_pool_connections``; default 4, or 1 on a client made with
+                ``fetch_ahead=False``).
             progress: report array parents' child progress as events too.
             clock: where time comes from (tests: :class:`batchkit.testing.ManualClock`); its
                 ``sleep`` may be a coroutine function or a plain one.
@@ -589,11 +590,11 @@ class AsyncBatchClient(_Client):
         """
         raw = self._open_client()
         plan = plan_watch(job_ids, until, timeout, poll_interval, visibility_grace)
-        check_int("max_concurrency", max_concurrency, 1, pool_size(raw))
+        workers = concurrency("max_concurrency", max_concurrency, raw, overlap=self._fetch_ahead)
         return AsyncWatch(
             self,
             plan.ids,
-            max_concurrency=max_concurrency,
+            max_concurrency=workers,
             progress=bool(progress),
             clock=clock,
             **plan.options(),
@@ -606,7 +607,7 @@ class AsyncBatchClient(_Client):
         until: Iterable[JobStatus | str] | None = None,
         timeout: timedelta | float | None = None,
         poll_interval: Interval | None = None,
-        max_concurrency: int = 1,
+        max_concurrency: int | None = None,
         clock: Clock | AsyncClock | None = None,
         visibility_grace: timedelta | float | None = None,
     ) -> list[JobDetail]:
@@ -622,7 +623,7 @@ class AsyncBatchClient(_Client):
             until: statuses that end the wait for a job (default: terminal).
             timeout: seconds or a ``timedelta`` (at most 366 days).
             poll_interval: a fixed interval or ``(shortest, longest)`` (0.1 s to 366 days).
-            max_concurrency: DescribeJobs requests at once.
+            max_concurrency: DescribeJobs requests at once (default as :meth:`watch`).
             clock: where time comes from.
             visibility_grace: how long a job not returned yet counts as not visible yet
                 (default 30 s).

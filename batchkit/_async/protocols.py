@@ -44,7 +44,7 @@ class AsyncJobReader(Protocol):
         ...
 
     def describe_jobs(
-        self, job_ids: Iterable[str | HasJobId], *, max_concurrency: int = 1
+        self, job_ids: Iterable[str | HasJobId], *, max_concurrency: int | None = None
     ) -> AsyncJobDetails:
         """Describe jobs, 100 a request."""
         ...

@@ -30,7 +30,6 @@ from typing import TYPE_CHECKING, Any, cast, overload
 from batchkit._core.checks import (
     HasJobId,
     check_account_id,
-    check_int,
     job_id_of,
     require_text,
 )
@@ -44,6 +43,7 @@ from batchkit._core.plans import (
     ListingSpec,
     OnInvalid,
     check_on_invalid,
+    concurrency,
     plan_compute_environments,
     plan_consumable_resource,
     plan_consumable_resources,
@@ -58,7 +58,6 @@ from batchkit._core.plans import (
     plan_s3_list_jobs,
     plan_service_job,
     plan_watch,
-    pool_size,
 )
 from batchkit._sync.describe import JobDetails
 from batchkit._sync.merge import MergedPager, MergedSource, merge_pagers
@@ -441,7 +440,7 @@ class BatchClient(_Client):
         self,
         job_ids: Iterable[str | HasJobId],
         *,
-        max_workers: int = 1,
+        max_workers: int | None = None,
         on_invalid: OnInvalid = "raise",
     ) -> JobDetails:
         """Describe jobs by id, ARN or summary, 100 a request, lazily -- input included.
@@ -468,7 +467,8 @@ class BatchClient(_Client):
 
         Args:
             job_ids: ids, job ARNs or objects with a ``job_id`` (summaries, a pager).
-            max_workers: requests at once (1 .. the client's ``max_pool_connections``).
+            max_workers: requests at once (1 .. the client's ``max_pool_connections``;
+                default 4, or 1 on a client made with ``fetch_ahead=False``).
 
         Returns:
             A lazy :class:`JobDetails` of ``JobDetail``.
@@ -491,9 +491,9 @@ class BatchClient(_Client):
         """
         raw = self._open_client()
         ids = read_ids(job_ids)
-        check_int("max_workers", max_workers, 1, pool_size(raw))
+        workers = concurrency("max_workers", max_workers, raw, overlap=self._fetch_ahead)
         return JobDetails(
-            raw, ids, max_workers, fast=self._fast, on_invalid=check_on_invalid(on_invalid)
+            raw, ids, workers, fast=self._fast, on_invalid=check_on_invalid(on_invalid)
         )
 
     def describe_job(self, job_id: str | HasJobId) -> JobDetail:
@@ -524,7 +524,7 @@ class BatchClient(_Client):
         until: Iterable[JobStatus | str] | None = None,
         timeout: timedelta | float | None = None,
         poll_interval: Interval | None = None,
-        max_workers: int = 1,
+        max_workers: int | None = None,
         progress: bool = True,
         clock: Clock | None = None,
         visibility_grace: timedelta | float | None = None,
@@ -557,7 +557,8 @@ class BatchClient(_Client):
                 shortest, grows 1.5x per poll without a change, doubles after a failed poll,
                 is jittered by +-20 % and never leaves the bounds.
             max_workers: DescribeJobs requests at once (up to the client's
-                ``max_pool_connections``).
+                ``max_pool_connections``; default 4, or 1 on a client made with
+                ``fetch_ahead=False``).
             progress: report array parents' child progress as events too.
             clock: where time comes from (tests: :class:`batchkit.testing.ManualClock`); its
                 ``sleep`` may be a coroutine function or a plain one.
@@ -583,11 +584,11 @@ class BatchClient(_Client):
         """
         raw = self._open_client()
         plan = plan_watch(job_ids, until, timeout, poll_interval, visibility_grace)
-        check_int("max_workers", max_workers, 1, pool_size(raw))
+        workers = concurrency("max_workers", max_workers, raw, overlap=self._fetch_ahead)
         return Watch(
             self,
             plan.ids,
-            max_workers=max_workers,
+            max_workers=workers,
             progress=bool(progress),
             clock=clock,
             **plan.options(),
@@ -600,7 +601,7 @@ class BatchClient(_Client):
         until: Iterable[JobStatus | str] | None = None,
         timeout: timedelta | float | None = None,
         poll_interval: Interval | None = None,
-        max_workers: int = 1,
+        max_workers: int | None = None,
         clock: Clock | None = None,
         visibility_grace: timedelta | float | None = None,
     ) -> list[JobDetail]:
@@ -616,7 +617,7 @@ class BatchClient(_Client):
             until: statuses that end the wait for a job (default: terminal).
             timeout: seconds or a ``timedelta`` (at most 366 days).
             poll_interval: a fixed interval or ``(shortest, longest)`` (0.1 s to 366 days).
-            max_workers: DescribeJobs requests at once.
+            max_workers: DescribeJobs requests at once (default as :meth:`watch`).
             clock: where time comes from.
             visibility_grace: how long a job not returned yet counts as not visible yet
                 (default 30 s).

@@ -46,7 +46,7 @@ class JobReader(Protocol):
         ...
 
     def describe_jobs(
-        self, job_ids: Iterable[str | HasJobId], *, max_workers: int = 1
+        self, job_ids: Iterable[str | HasJobId], *, max_workers: int | None = None
     ) -> JobDetails:
         """Describe jobs, 100 a request."""
         ...

@@ -109,3 +109,36 @@ def test_close_drops_the_page_fetched_ahead(face: Face) -> None:
     assert ids(batch.list_jobs("q", status="FAILED", starting_token=token)) == [
         f"j{i:03d}" for i in range(1, 12)
     ]
+
+
+def _describe_in_flight(batch: BatchClient, n: int, **options: Any) -> int:
+    """The most DescribeJobs requests in flight at once while ``n`` jobs are described."""
+    lock = threading.Lock()
+    state = {"now": 0, "most": 0}
+    four = threading.Barrier(4, timeout=10)  # met only when 4 requests wait at once
+
+    def before_send(**_kwargs: Any) -> None:
+        with lock:
+            state["now"] += 1
+            state["most"] = max(state["most"], state["now"])
+        if options.get("expect_overlap"):
+            try:
+                four.wait()
+            except threading.BrokenBarrierError:
+                pass
+        with lock:
+            state["now"] -= 1
+
+    batch.client.meta.events.register_first("before-send.batch.DescribeJobs", before_send)
+    ids = [f"j{i:03d}" for i in range(n)]
+    with batch.describe_jobs(ids) as details:
+        assert [d.job_id for d in details] == ids  # in input order, whatever the overlap
+    return state["most"]
+
+
+@pytest.mark.sync_only  # threads: the async face runs the same defaults on tasks
+def test_describe_runs_4_requests_at_once_by_default_and_1_without_fetching_ahead() -> None:
+    fake = seeded(800)
+    assert _describe_in_flight(fake.batch_client(NO_RETRY), 800, expect_overlap=True) == 4
+    strict = fake.batch_client(NO_RETRY, fetch_ahead=False)
+    assert _describe_in_flight(strict, 800) == 1
