@@ -468,7 +468,7 @@ class BatchClient(_Client):
         Args:
             job_ids: ids, job ARNs or objects with a ``job_id`` (summaries, a pager).
             max_workers: requests at once (1 .. the client's ``max_pool_connections``;
-                default 4, or 1 on a client made with ``fetch_ahead=False``).
+                default 8, or 1 on a client made with ``fetch_ahead=False``).
 
         Returns:
             A lazy :class:`JobDetails` of ``JobDetail``.
@@ -557,7 +557,7 @@ class BatchClient(_Client):
                 shortest, grows 1.5x per poll without a change, doubles after a failed poll,
                 is jittered by +-20 % and never leaves the bounds.
             max_workers: DescribeJobs requests at once (up to the client's
-                ``max_pool_connections``; default 4, or 1 on a client made with
+                ``max_pool_connections``; default 8, or 1 on a client made with
                 ``fetch_ahead=False``).
             progress: report array parents' child progress as events too.
             clock: where time comes from (tests: :class:`batchkit.testing.ManualClock`); its

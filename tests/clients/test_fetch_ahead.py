@@ -115,7 +115,7 @@ def _describe_in_flight(batch: BatchClient, n: int, **options: Any) -> int:
     """The most DescribeJobs requests in flight at once while ``n`` jobs are described."""
     lock = threading.Lock()
     state = {"now": 0, "most": 0}
-    four = threading.Barrier(4, timeout=10)  # met only when 4 requests wait at once
+    eight = threading.Barrier(8, timeout=10)  # met only when 8 requests wait at once
 
     def before_send(**_kwargs: Any) -> None:
         with lock:
@@ -123,7 +123,7 @@ def _describe_in_flight(batch: BatchClient, n: int, **options: Any) -> int:
             state["most"] = max(state["most"], state["now"])
         if options.get("expect_overlap"):
             try:
-                four.wait()
+                eight.wait()
             except threading.BrokenBarrierError:
                 pass
         with lock:
@@ -137,8 +137,8 @@ def _describe_in_flight(batch: BatchClient, n: int, **options: Any) -> int:
 
 
 @pytest.mark.sync_only  # threads: the async face runs the same defaults on tasks
-def test_describe_runs_4_requests_at_once_by_default_and_1_without_fetching_ahead() -> None:
-    fake = seeded(800)
-    assert _describe_in_flight(fake.batch_client(NO_RETRY), 800, expect_overlap=True) == 4
+def test_describe_runs_8_requests_at_once_by_default_and_1_without_fetching_ahead() -> None:
+    fake = seeded(1600)
+    assert _describe_in_flight(fake.batch_client(NO_RETRY), 1600, expect_overlap=True) == 8
     strict = fake.batch_client(NO_RETRY, fetch_ahead=False)
-    assert _describe_in_flight(strict, 800) == 1
+    assert _describe_in_flight(strict, 1600) == 1
