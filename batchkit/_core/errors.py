@@ -384,7 +384,14 @@ class TransportError(BatchKitError):
 
 
 class ConnectError(TransportError, ConnectionError):
-    """The connection could not be made, or broke before a whole response arrived."""
+    """The connection could not be made, or broke before a whole response arrived.
+
+    ``refused`` is True when the endpoint refused the connection outright (nothing listens
+    there): botocore does not retry it, and neither do batchkit's watch and follow loops --
+    waiting will not make a server appear.
+    """
+
+    refused: bool = False
 
 
 class RequestTimeoutError(TransportError, TimeoutError):
@@ -580,10 +587,12 @@ def from_exception(error: Exception, operation: str) -> BatchKitError:
         return from_client_error(error, operation)
     if connection_refused(error):
         where = getattr(error, "kwargs", {}).get("endpoint_url", "")
-        return ConnectError(
+        refused = ConnectError(
             f"{operation}: connection refused by {where or 'the endpoint'}: nothing is "
             "listening there (a refused connection is not retried)"
         )
+        refused.refused = True
+        return refused
     for classes, cls in _transport_classes():
         if isinstance(error, classes):
             return cls(f"{operation}: {type(error).__name__}: {error}")

@@ -414,8 +414,9 @@ class WatchCore:
         raises a fatal (or too often repeated) poll error, or the timeout."""
         if error is not None:
             self._failures += 1
-            if not isinstance(error, _TRANSIENT) or self._failures >= MAX_FAILED_POLLS:
-                raise error
+            transient = isinstance(error, _TRANSIENT) and not getattr(error, "refused", False)
+            if not transient or self._failures >= MAX_FAILED_POLLS:
+                raise error  # a refused connection at once: nothing listens, waiting won't help
             log.debug("watch: poll failed (%s), backing off", type(error).__name__)
         else:
             self._failures = 0

@@ -106,6 +106,21 @@ def test_a_refused_connection_fails_fast_with_a_clear_message(session: boto3.Ses
     assert time.monotonic() - started < 3
 
 
+def test_a_watch_on_a_refused_endpoint_raises_at_its_first_poll(session: boto3.Session) -> None:
+    """Before: a refused connection was a transient poll failure -- 5 polls and ~60 s of
+    backoff (or, with a timeout, a WaitTimeoutError that never named the refusal)."""
+    from batchkit.testing import ManualClock
+
+    batch = BatchClient(session=session, endpoint_url=closed_port())
+    clock = ManualClock()
+    slept: list[float] = []
+    clock.on_sleep = slept.append
+    with pytest.raises(ConnectError, match="connection refused") as caught:
+        batch.wait(["job-1"], timeout=3600, clock=clock)
+    assert caught.value.refused
+    assert slept == []  # no backoff: the first poll's error is raised
+
+
 @pytest.mark.skipif(not HAS_AIO, reason="aiobotocore is not installed (nox -s tests_async)")
 def test_a_refused_connection_fails_fast_on_the_async_face() -> None:
     from aiobotocore.session import AioSession
