@@ -601,3 +601,18 @@ def test_steps_with_exit_codes_and_retries(fake: FakeAWS, clock: ManualClock) ->
     assert final.status_reason == "OutOfMemoryError"
     assert final.attempts is not None
     assert len(final.attempts) == 2
+
+
+def test_a_poll_validates_only_what_it_needs(fake: FakeAWS, clock: ManualClock) -> None:
+    """Issue 24 item 3: a poll reads ids, statuses, reasons, times and array progress; the
+    nested members of each detail (container, attempts...) stay JSON text until the user
+    reads them (JobDetail is lazy), and are then the full detail."""
+    ids = [fake.add_job("q", status="RUNNING").job_id for _ in range(150)]
+    parent = fake.add_job("q", status="PENDING", array_size=3).job_id
+    batch = batch_of(fake)
+    with batch.watch([*ids, parent], clock=clock) as watch:
+        first = list(itertools.islice(watch, len(ids) + 1))
+    plain = [change.detail for change in first if change.job_id != parent]
+    assert all(detail.__pydantic_private__ for detail in plain)  # nested members unread
+    assert plain[0].container is not None  # the full detail on demand
+    assert not plain[0].__pydantic_private__
