@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
 from typing_extensions import Self
 
-from batchkit._async.runtime import CONSUMER, Ahead, Fetching, ListingBase
+from batchkit._async.runtime import CONSUMER, Ahead, Fetching, ListingBase, Stopwatch
 from batchkit._core.checks import check_count
 from batchkit._core.errors import BatchKitError
 from batchkit._core.pager import END, Consumed, Page, PagerCore, RawPage
@@ -192,6 +192,7 @@ class AsyncPager(PagerCore[T, "AsyncPageFetcher[T]"], AsyncListing[T]):
         super().__init__(sources, **options)
         self._fetch_ahead_with = ahead
         self._pending: Fetching[RawPage[T]] | None = None
+        self._waited: float | None = None  # how long the last request waited (None: unknown)
 
     def close(self) -> None:
         """End the listing: iteration stops, a page fetched ahead is abandoned;
@@ -235,11 +236,14 @@ class AsyncPager(PagerCore[T, "AsyncPageFetcher[T]"], AsyncListing[T]):
         try:
             if pending is not None and pending.key == (position.segment, position.token, size):
                 page = await pending.result()
+                self._waited = pending.waited
             else:
                 if pending is not None:
                     pending.cancel()
                 sources: Sequence[AsyncPageFetcher[T]] = self._sources
+                watch = Stopwatch()
                 page = await sources[position.segment].fetch(position.token, size)
+                self._waited = watch.waited()
         except BatchKitError as error:
             error.resume_token = self._resume_token()
             raise
@@ -250,8 +254,8 @@ class AsyncPager(PagerCore[T, "AsyncPageFetcher[T]"], AsyncListing[T]):
     def _fetch_ahead(self) -> None:
         """Start fetching the page the running call will need next, if any (one at most)."""
         ahead = self._fetch_ahead_with
-        if ahead is None or self._pending is not None:
-            return
+        if ahead is None or self._pending is not None or not ahead.pays(self._waited):
+            return  # (a request that did not wait: overlapping would cost more than it hides)
         position = self._upcoming()
         if position is None:
             return

@@ -104,6 +104,32 @@ def close_generator(generator: Iterator[Any]) -> None:
         cast(Any, generator).close()
 
 
+#: A request must have waited at least this long (seconds of wall time not spent computing
+#: in its thread) for overlapping the next one to pay: a thread's start and the GIL's
+#: hand-offs cost ~0.5 ms a page, more than a local endpoint or replayed bytes ever wait,
+#: while a request to AWS waits 10-100 ms.  Measured per request, so a listing that starts
+#: waiting on the network starts overlapping (docs/performance.md).
+OVERLAP_MIN_WAIT = 0.002
+
+
+class Stopwatch:
+    """How long a request *waited* (wall time minus its thread's CPU time): the part that
+    running another request at the same time could hide."""
+
+    def __init__(self) -> None:
+        self._wall = time.perf_counter()
+        self._cpu = time.thread_time()
+
+    def waited(self) -> float:
+        return (time.perf_counter() - self._wall) - (time.thread_time() - self._cpu)
+
+
+def overlap_pays(waited: float | None) -> bool:
+    """Whether running requests side by side pays, given how long the last one waited (None:
+    not known yet -- a first request: assume the network)."""
+    return waited is None or waited >= OVERLAP_MIN_WAIT
+
+
 class Fetching(Generic[T]):
     """A page being fetched ahead of its listing's consumer, on a thread of its own."""
 
@@ -111,6 +137,8 @@ class Fetching(Generic[T]):
         self.key = key
         self._future = future
         self._thread = thread
+        #: how long the request waited (set when it ends; see :class:`Stopwatch`)
+        self.waited: float | None = None
 
     def result(self) -> T:
         """The page (or the fetch's error), waiting for it if need be.  Ctrl-C while waiting
@@ -144,17 +172,26 @@ class Ahead:
             with self._slots:
                 if not future.set_running_or_notify_cancel():
                     return  # dropped before it started
+                watch = Stopwatch()
                 try:
                     result = call()
                 except BaseException as error:  # handed to the consumer, raised there
+                    fetching.waited = watch.waited()
                     future.set_exception(error)
                 else:
+                    fetching.waited = watch.waited()
                     future.set_result(result)
 
         # daemon: a request in flight never holds up the interpreter's exit (Ctrl-C)
         thread = threading.Thread(target=run, name="batchkit-ahead", daemon=True)
+        fetching = Fetching(key, future, thread)
         thread.start()
-        return Fetching(key, future, thread)
+        return fetching
+
+    @staticmethod
+    def pays(waited: float | None) -> bool:
+        """Whether to fetch ahead after a request that waited ``waited`` seconds."""
+        return overlap_pays(waited)
 
     def close(self) -> None:
         """Nothing to shut down: each fetch's thread ends with its request."""
