@@ -57,8 +57,9 @@ def tests(session: nox.Session) -> None:
     """
     install_dev(session)
     if session.python != COVERAGE_PYTHON:
-        # no coverage to combine: both cores (pytest-xdist)
-        session.run("pytest", "-n", "2", *session.posargs)
+        # no coverage to combine: both cores (pytest-xdist); every fuzzer runs, a quarter of
+        # its examples (tests/fuzz.py: in full on the coverage Python and in tests_async)
+        session.run("pytest", "-n", "2", *session.posargs, env={"BATCHKIT_FUZZ_SCALE": "4"})
         return
     session.run("coverage", "erase")
     # both cores here too: coverage follows the pytest-xdist workers (patch = subprocess)

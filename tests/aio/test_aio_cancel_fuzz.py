@@ -24,6 +24,7 @@ from batchkit import BatchKitError
 from batchkit.aio import AsyncBatchClient
 from batchkit.testing import FakeAWS, Fault, serve
 from tests.conftest import NO_RETRY, T0
+from tests.fuzz import examples
 
 QUEUES = ["alpha", "beta", "gamma"]
 CANCELLED = object()
@@ -110,7 +111,7 @@ async def consume(
     return seen
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(120), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     jobs=st.lists(st.tuples(st.integers(0, 2), st.integers(0, 15)), max_size=20),
     page_size=st.integers(1, 4),

@@ -32,6 +32,7 @@ from batchkit import (
 )
 from batchkit.testing import FakeAWS, Fault, RawReply, serve
 from tests.conftest import NO_RETRY, raw_client
+from tests.fuzz import examples
 
 NOW = datetime(2026, 11, 20, 12, tzinfo=timezone.utc)
 
@@ -329,7 +330,9 @@ def test_a_failed_peek_never_yields_the_peeked_items_twice() -> None:
     second=st.integers(1, 9),
 )
 @settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(40),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 def test_resuming_with_another_page_size_is_exact(first: int, taken: int, second: int) -> None:
     fake = seeded(25)
@@ -541,7 +544,9 @@ FAULT_KINDS = [
 
 
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(60),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(
     n=st.integers(0, 30),

@@ -17,6 +17,7 @@ from batchkit import BatchKitError, InvalidParameterError, JobFilter, MergedPage
 from batchkit.aio import AsyncMergedPager
 from batchkit.testing import FakeAWS, Fault
 from tests.conftest import NO_RETRY, T0, Face
+from tests.fuzz import examples
 
 pytestmark = pytest.mark.usefixtures("face")
 
@@ -53,7 +54,7 @@ job_lists = st.lists(
 # The two property tests run on the sync face only (CI time): the rules they explore are
 # MergeCore's, shared by both faces; the async face runs the example-based twin below.
 @pytest.mark.sync_only
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     jobs=job_lists,
     page_size=st.integers(1, 8),
@@ -85,7 +86,7 @@ def test_merge_is_newest_first_and_resumes_exactly(
 
 
 @pytest.mark.sync_only
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(jobs=job_lists, page_size=st.integers(1, 5), failing=st.sets(st.integers(1, 25)))
 def test_a_failure_in_any_queue_loses_and_repeats_nothing(
     jobs: list[tuple[int, int, str]], page_size: int, failing: set[int]

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from batchkit import BatchClient, BatchKitError
 from batchkit.testing import FakeAWS, Fault
 from tests.conftest import T0, raw_client
+from tests.fuzz import examples
 
 QUEUES = ["alpha", "beta", "gamma"]
 
@@ -60,7 +61,7 @@ def seeded(jobs: list[tuple[int, int]], mode: str) -> tuple[FakeAWS, list[str]]:
 
 @pytest.mark.sync_only
 @pytest.mark.parametrize("mode", ["queues", "statuses"])
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     jobs=st.lists(st.tuples(st.integers(0, 2), st.integers(0, 15)), max_size=24),
     page_size=st.integers(1, 4),

@@ -25,6 +25,7 @@ from batchkit import (
 )
 from batchkit.testing import FakeAWS, Fault
 from tests.conftest import NO_RETRY
+from tests.fuzz import examples
 
 NOW = datetime(2026, 11, 20, 12, tzinfo=timezone.utc)
 
@@ -56,7 +57,9 @@ def seeded(n: int, seed_names: bool = True) -> FakeAWS:
 
 
 @settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(40),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(
     n=st.integers(0, 45),
@@ -103,7 +106,9 @@ def test_resuming_across_exhausted_retries_loses_and_repeats_nothing(
 
 
 @settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(25),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(
     n=st.integers(1, 40),
@@ -261,7 +266,7 @@ def test_no_secrets_in_reprs_errors_or_logs(caplog: pytest.LogCaptureFixture) ->
             assert secret not in text
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.one_of(st.text(max_size=20), st.integers(), st.none(), st.binary(max_size=5)))
 def test_hostile_patterns_build_a_filter_or_raise_a_clear_error(value: Any) -> None:
     for build in (JobFilter.job_name, JobFilter.job_definition, JobFilter.share_identifier):
@@ -277,7 +282,7 @@ def test_hostile_patterns_build_a_filter_or_raise_a_clear_error(value: Any) -> N
             assert isinstance(value, str)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(
     queue=st.one_of(st.text(max_size=5), st.integers(), st.none()),
     page_size=st.one_of(st.integers(-5, 2000), st.text(max_size=3), st.none(), st.floats()),

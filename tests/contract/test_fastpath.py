@@ -17,6 +17,7 @@ from batchkit._wire import fastpath as _fastpath
 from batchkit.models import BatchKitModel, JobDetail, JobSummary, ServiceJobSummary
 from batchkit.testing import encode_response
 from tests.conftest import raw_client
+from tests.fuzz import examples
 from tests.strategies import output_item_shape, wire
 
 CASES: list[tuple[str, str, type[BatchKitModel]]] = [
@@ -54,7 +55,9 @@ def both_paths(
 def test_fast_path_equals_slow_path(name: str, key: str, model: type[BatchKitModel]) -> None:
     shape = output_item_shape("batch", name, key)
 
-    @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @settings(
+        max_examples=examples(50), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    )
     @given(items=st.lists(wire("batch", shape), max_size=3), token=st.none() | st.text(min_size=1))
     def run(items: list[dict[str, Any]], token: str | None) -> None:
         response: dict[str, Any] = {key: items}

@@ -18,6 +18,7 @@ from batchkit._wire import fastpath as _fastpath
 from batchkit.models import S3BatchJob
 from batchkit.testing import RawReply, encode_response, serve
 from tests.conftest import raw_client
+from tests.fuzz import examples
 from tests.strategies import output_item_shape, wire
 
 OPERATION: OperationModel = raw_client("s3control").meta.service_model.operation_model("ListJobs")
@@ -91,7 +92,7 @@ def assert_same(body: bytes) -> None:
             assert a is None or (a.tzinfo, a.utcoffset()) == (b.tzinfo, b.utcoffset())
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     jobs=st.lists(wire("s3control", ITEM), max_size=3),
     token=st.none() | st.text(st.characters(exclude_categories=["Cs", "Cc"]), min_size=1),

@@ -12,6 +12,7 @@ from batchkit._core.plans import item_model
 from batchkit._spec.codegen import OPERATIONS
 from batchkit._spec.operations import OPERATIONS as TABLE
 from batchkit.models import BatchKitModel, JobSummary
+from tests.fuzz import examples
 from tests.strategies import output_item_shape, wire
 
 #: Each operation's item model, from the operations table: a new row is checked here too.
@@ -25,7 +26,9 @@ def test_random_valid_items_round_trip(service: str, operation: str, member: str
     model = MODELS[service, operation]
     strategy = wire(service, output_item_shape(service, operation, member))
 
-    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @settings(
+        max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    )
     @given(strategy)
     def run(item: dict[str, Any]) -> None:
         parsed = model.model_validate(item)
@@ -36,7 +39,7 @@ def test_random_valid_items_round_trip(service: str, operation: str, member: str
     run()
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=examples(30), deadline=None)
 @given(
     st.dictionaries(st.from_regex(r"zz[A-Za-z]{1,8}", fullmatch=True), st.integers(), max_size=3)
 )

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from batchkit import BatchClient, JobFilter
 from batchkit.testing import serve
 from tests.conftest import raw_client, summary
+from tests.fuzz import examples
 
 
 @contextmanager
@@ -38,7 +39,7 @@ def queue_of(n: int, *, fetch_ahead: bool = True) -> Iterator[tuple[BatchClient,
         stop()
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(
     n=st.integers(0, 40),
     page_size=st.integers(1, 7),
@@ -126,7 +127,7 @@ def test_first_and_small_takes_fetch_nothing_ahead() -> None:
         assert len(calls) == 2  # one small page each: nothing fetched ahead
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(
     n=st.integers(0, 25), page_size=st.integers(1, 6), peeks=st.lists(st.integers(0, 9), max_size=4)
 )

@@ -19,6 +19,7 @@ from batchkit._core.filters import JOB_STATUSES, SERVICE_JOB_STATUSES, plan_list
 from batchkit.models import JobStatus, ServiceJobStatus
 from batchkit.testing import FakeAWS, WireStubber
 from tests.conftest import NO_RETRY, T0, T0_MS, summary
+from tests.fuzz import examples
 
 Stub = tuple[BatchClient, WireStubber]
 
@@ -222,7 +223,7 @@ def _lifecycle_moves() -> st.SearchStrategy[list[tuple[int, int, int]]]:
     )
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @example(statuses=["SUBMITTED", "SUBMITTED"], page_size=1, moves=[(0, 1, 1)], merged=False)
 @given(
     statuses=st.lists(st.sampled_from(JOB_STATUSES), min_size=1, max_size=40),
@@ -263,7 +264,7 @@ def test_every_status_exactly_once_while_jobs_change_status(
     assert sorted(seen) == [f"j{i:02d}" for i in range(len(statuses))]  # once each
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     statuses=st.lists(st.sampled_from(JOB_STATUSES), min_size=1, max_size=30),
     wanted=st.sets(st.sampled_from(JOB_STATUSES), min_size=2, max_size=4),
