@@ -8,8 +8,10 @@ import copy
 import gc
 import json
 import pickle
+import sys
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,94 +20,9 @@ from pydantic import BaseModel, TypeAdapter
 from batchkit import ResponseValidationError
 from batchkit.models import JobDetail
 
-T0 = 1_763_000_000_000  # epoch ms
-ACCOUNT = "123456789012"
+sys.path.insert(0, str(Path(__file__).parents[2] / "bench"))
 
-
-# the realistic DescribeJobs item of bench/run.py (about 1.3 KB of JSON)
-def summary(i: int) -> dict[str, Any]:
-    return {
-        "jobArn": f"arn:aws:batch:us-east-1:{ACCOUNT}:job/{i:08d}-5c1e-4b3a-9f1e-2a6b7c8d9e0f",
-        "jobId": f"{i:08d}-5c1e-4b3a-9f1e-2a6b7c8d9e0f",
-        "jobName": f"train-resnet-{i % 17}",
-        "createdAt": T0 - i * 60_000,
-        "status": "FAILED" if i % 9 == 0 else "SUCCEEDED",
-        "statusReason": "Essential container in task exited",
-        "startedAt": T0 - i * 60_000 + 30_000,
-        "stoppedAt": T0 - i * 60_000 + 330_000,
-        "container": {"exitCode": 1 if i % 9 == 0 else 0},
-        "jobDefinition": f"arn:aws:batch:us-east-1:{ACCOUNT}:job-definition/train:{i % 4 + 1}",
-        "shareIdentifier": "team-vision",
-    }
-
-
-def detail(i: int) -> dict[str, Any]:
-    """A full, realistic DescribeJobs item (about 1.3 KB of JSON)."""
-    base = summary(i)
-    log_stream = f"train/default/{base['jobId']}"
-    container = {
-        "image": f"{ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/train:2026.11.{i % 30}",
-        "command": ["python", "-m", "train", "--epochs", "10", f"--seed={i}"],
-        "jobRoleArn": f"arn:aws:iam::{ACCOUNT}:role/batch-job",
-        "executionRoleArn": f"arn:aws:iam::{ACCOUNT}:role/batch-exec",
-        "volumes": [{"name": "scratch", "host": {"sourcePath": "/scratch"}}],
-        "environment": [{"name": f"VAR_{k}", "value": f"value-{k}-{i}"} for k in range(6)],
-        "mountPoints": [
-            {"containerPath": "/scratch", "readOnly": False, "sourceVolume": "scratch"}
-        ],
-        "ulimits": [{"hardLimit": 65535, "name": "nofile", "softLimit": 65535}],
-        "exitCode": base["container"]["exitCode"],
-        "containerInstanceArn": f"arn:aws:ecs:us-east-1:{ACCOUNT}:container-instance/{i:08x}",
-        "taskArn": f"arn:aws:ecs:us-east-1:{ACCOUNT}:task/batch/{i:032x}",
-        "logStreamName": log_stream,
-        "networkInterfaces": [{"attachmentId": f"eni-{i:08x}", "privateIpv4Address": "10.0.3.7"}],
-        "resourceRequirements": [
-            {"value": "4", "type": "VCPU"},
-            {"value": "16384", "type": "MEMORY"},
-        ],
-        "logConfiguration": {
-            "logDriver": "awslogs",
-            "options": {"awslogs-group": "/aws/batch/job"},
-        },
-    }
-    attempt = {
-        "container": {
-            "containerInstanceArn": container["containerInstanceArn"],
-            "taskArn": container["taskArn"],
-            "exitCode": container["exitCode"],
-            "logStreamName": log_stream,
-            "networkInterfaces": container["networkInterfaces"],
-        },
-        "startedAt": base["startedAt"],
-        "stoppedAt": base["stoppedAt"],
-        "statusReason": base["statusReason"],
-    }
-    return {
-        "jobArn": base["jobArn"],
-        "jobName": base["jobName"],
-        "jobId": base["jobId"],
-        "jobQueue": f"arn:aws:batch:us-east-1:{ACCOUNT}:job-queue/cpu-spot",
-        "status": base["status"],
-        "shareIdentifier": "team-vision",
-        "schedulingPriority": 10,
-        "attempts": [attempt],
-        "statusReason": base["statusReason"],
-        "createdAt": base["createdAt"],
-        "retryStrategy": {
-            "attempts": 2,
-            "evaluateOnExit": [{"onExitCode": "137", "action": "RETRY"}],
-        },
-        "startedAt": base["startedAt"],
-        "stoppedAt": base["stoppedAt"],
-        "dependsOn": [],
-        "jobDefinition": base["jobDefinition"],
-        "parameters": {"dataset": "s3://bucket/imagenet", "lr": "0.1"},
-        "container": container,
-        "timeout": {"attemptDurationSeconds": 86400},
-        "tags": {"team": "vision", "cost-center": "1234"},
-        "propagateTags": True,
-        "platformCapabilities": ["EC2"],
-    }
+from _data import detail
 
 
 def _deferred(job: JobDetail) -> bool:
