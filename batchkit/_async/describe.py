@@ -65,6 +65,7 @@ class AsyncJobDetails(Closing, AsyncIterator["JobDetail"]):
         # Ids of the next chunk read so far (kept when a cancel interrupts the input).
         self._partial: list[str] = []
         self._concurrency = max_concurrency
+        self._widened = False  # the first request has been answered: go side by side
         self._limit: asyncio.Semaphore | None = None
         self._window: deque[tuple[list[str], asyncio.Task[RawPage[JobDetail] | BatchKitError]]] = (
             deque()
@@ -192,13 +193,16 @@ class AsyncJobDetails(Closing, AsyncIterator["JobDetail"]):
         The input is read only when a request is due (at most ``2 * max_concurrency``
         chunks ahead); an error reading it (an invalid item, a failing listing) comes after
         the details of every chunk already sent, as in the sync client."""
-        if self._concurrency == 1 and not self._window:
+        if (self._concurrency == 1 or not self._widened) and not self._window:
+            # The first request goes alone, as the sync client's (which measures its wait
+            # there): a ``first()`` reads one chunk of the input, not 2 * max_concurrency.
             await self._fill(1)
             if not self._pending:
                 return self._end_of_input()
             chunk = self._pending[0]
             outcome = await self._attempt(chunk)  # cancelled: the chunk stays pending
             self._pending.popleft()
+            self._widened = True
             return chunk, outcome
         if self._limit is None:
             self._limit = asyncio.Semaphore(self._concurrency)
