@@ -176,10 +176,13 @@ HEALTH_COLUMNS = (
 )
 
 
-def emit_queue_health(settings: Settings, names: tuple[str, ...], output: str) -> int:
-    """``batchkit queues --health``: one row per queue."""
+def emit_queue_health(
+    settings: Settings, names: tuple[str, ...], output: str, query: Any = None
+) -> int:
+    """``batchkit queues --health``: one row per queue (``--query``: over their JSON)."""
     healths = settings.batch().queue_health(list(names) or None)
-    emit(settings, (_Health(h) for h in healths), HEALTH_COLUMNS, output, "job queues")
+    rows = (_Health(h) for h in healths)
+    emit(settings, rows, HEALTH_COLUMNS, output, "job queues", query=query)
     notes = {(n.check, n.reason) for h in healths for n in h.checks_not_made}
     for check, reason in sorted(notes):
         message = f"not checked: {escape_controls(check)}: {escape_controls(reason)}"
@@ -197,7 +200,10 @@ def _queues(health: bool, **arguments: Any) -> None:
     def action() -> int:
         if arguments.get("limit") is not None:
             raise click.UsageError("--limit is for the listing, not --health")
-        return emit_queue_health(settings, arguments["names"], arguments["output"])
+        check_query_format(arguments["query"], arguments["output"])
+        return emit_queue_health(
+            settings, arguments["names"], arguments["output"], arguments["query"]
+        )
 
     run(settings, action)
 

@@ -28,6 +28,7 @@ from rich.console import Console
 from rich.text import Text
 
 from batchkit._cli.base import MIN_WIDTH, Settings
+from batchkit._cli.params import run_query
 from batchkit._core.text import escape_controls
 from batchkit._spec.display import relative_time
 
@@ -414,7 +415,7 @@ def json_array(stream: IO[str]) -> Iterator[JsonArray]:
 def print_query(settings: Settings, query: Any, records: list[Any], output: str) -> None:
     """``--query``: the JMESPath expression over the records (as ``--format json`` prints
     them), its result as JSON (``jsonl``: a list's items one a line)."""
-    result = query.search(records)
+    result = run_query(query, records)
     stream = settings.out.file
     if output == "jsonl" and isinstance(result, list):
         for value in result:

@@ -15,7 +15,7 @@ from typing import Any, Literal, TypeVar
 import click
 
 from batchkit._core.checks import MAX_COUNT
-from batchkit._core.errors import InvalidFilterError, InvalidParameterError
+from batchkit._core.errors import InvalidFilterError, InvalidParameterError, excerpt
 from batchkit._core.filters import JobFilter
 from batchkit._core.text import escape_controls
 
@@ -293,9 +293,34 @@ class QueryParam(click.ParamType):  # type: ignore[type-arg]  # generic in newer
 
         try:
             return jmespath.compile(value)
+        except RecursionError:
+            self.fail("not a JMESPath expression: nested too deeply", param, ctx)
         except JMESPathError as error:
             message = " ".join(str(error).split())
-            self.fail(f"not a JMESPath expression: {escape_controls(message)}", param, ctx)
+            self.fail(f"not a JMESPath expression: {excerpt(message, 200)}", param, ctx)
+
+
+def run_query(query: Any, records: Any) -> Any:
+    """``--query``'s expression applied to ``records``, for every command: a failure while
+    evaluating it (a function given the wrong type, an unknown function, an expression
+    nested too deeply for Python) is a usage error on ``--query``, one short line, exit 2
+    -- never a traceback, and never the records echoed back in full."""
+    from jmespath.exceptions import JMESPathError, JMESPathTypeError
+
+    try:
+        return query.search(records)
+    except RecursionError:
+        message = "nested too deeply to evaluate"
+    except JMESPathTypeError as error:
+        expected = " or ".join(str(kind) for kind in error.expected_types)
+        message = (
+            f"in function {error.function_name}(): expected {expected}, got {error.actual_type}"
+        )
+    except JMESPathError as error:
+        message = " ".join(str(error).split())
+    ctx = click.get_current_context()
+    param = next((p for p in ctx.command.params if p.name == "query"), None)
+    raise click.BadParameter(f"cannot be evaluated: {excerpt(message, 200)}", ctx, param)
 
 
 query_option = click.option(
