@@ -59,6 +59,9 @@ __all__ = ["BatchkitGroup", "cli", "main", "refuse_repeats"]
 
 EXIT_USAGE = 2
 
+#: ``ctx.meta`` key: the subcommand a group resolved (name, command).
+_RESOLVED = "batchkit.resolved"
+
 #: The options every command takes, before or after its name: (attribute of Settings, flag).
 GLOBAL_OPTIONS: dict[str, tuple[str, str]] = {
     "--profile": ("profile", "AWS profile (default: boto3's usual lookup)."),
@@ -178,6 +181,19 @@ def refuse_repeats(command: click.Command, ctx: click.Context, args: Sequence[st
         seen.add(name)
 
 
+def _allowed(ctx: click.Context | None, option: str) -> str:
+    """What ``option`` of ``ctx``'s command takes (``--status`` given without a value)."""
+    if ctx is None:
+        return ""
+    param = next((p for p in ctx.command.params if option in getattr(p, "opts", ())), None)
+    if param is None:
+        return ""
+    if isinstance(param.type, click.Choice):
+        return "one of " + ", ".join(str(choice) for choice in param.type.choices)
+    allowed = getattr(param.type, "allowed", None)
+    return str(allowed()) if callable(allowed) else ""
+
+
 def usage_line(error: click.ClickException) -> str:
     """A click error as batchkit's one line: the option, what went wrong, what is allowed."""
     message = " ".join(error.format_message().split()).rstrip(".")
@@ -193,7 +209,9 @@ def usage_line(error: click.ClickException) -> str:
         return f"{error.option_name}: no such option{hint}"
     if isinstance(error, click.BadOptionUsage):
         text = re.sub(r"^Option '[^']*' ", "", " ".join(error.message.split())).rstrip(".")
-        return f"{error.option_name}: {text.replace('an argument', 'a value')}"
+        text = text.replace("an argument", "a value")
+        allowed = _allowed(error.ctx, error.option_name)
+        return f"{error.option_name}: {text}" + (f": {allowed}" if allowed else "")
     return message
 
 
@@ -213,9 +231,25 @@ class BatchkitGroup(click.Group):
         self, ctx: click.Context, args: list[str]
     ) -> tuple[str | None, click.Command | None, list[str]]:
         name, command, rest = super().resolve_command(ctx, args)
+        if command is not None:
+            ctx.meta[_RESOLVED] = (name, command)
         if command is not None and not isinstance(command, click.Group):
             refuse_repeats(command, ctx, rest)
         return name, command, rest
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.BadOptionUsage as error:
+            # `--status` without a value: click's parser leaves the command's context out;
+            # with it the line can say what the option takes, and where to read more.
+            resolved = ctx.meta.get(_RESOLVED)
+            if error.ctx is None and resolved is not None:
+                name, command = resolved
+                error.ctx = command.context_class(
+                    command, parent=ctx, info_name=name, resilient_parsing=True
+                )
+            raise
 
     def main(
         self,

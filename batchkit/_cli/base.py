@@ -131,6 +131,13 @@ def one_line(message: str) -> str:
     return escape_controls(redact(message))
 
 
+def help_hint() -> str:
+    """`` (see: batchkit CMD --help)``, the end of every usage error line (none outside a
+    command)."""
+    ctx = click.get_current_context(silent=True)
+    return "" if ctx is None else f" (see: {ctx.command_path} --help)"
+
+
 def fail(settings: Settings, message: str, code: int) -> NoReturn:
     text = Text(f"error: {one_line(message)}", style="bold red")
     settings.err.print(text, highlight=False, soft_wrap=True)
@@ -160,7 +167,7 @@ def run(settings: Settings, action: Callable[[], int]) -> None:
     except KeyboardInterrupt:
         interrupted(settings.err)
     except InvalidParameterError as error:
-        fail(settings, shell_message(str(error)), 2)
+        fail(settings, shell_message(str(error)) + help_hint(), 2)
     except JobNotFoundError as error:
         fail(settings, str(error), 1)
     except BatchKitError as error:

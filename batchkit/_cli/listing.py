@@ -174,6 +174,7 @@ def jobs(
 @status_option(
     SERVICE_JOB_STATUSES,
     "One status (sent to AWS together with --share), several (a,b) or ALL.",
+    "ServiceJobStatus",
 )
 @click.option("--share", help="Fair-share identifier.")
 @click.option("--quota-share", help="Quota share name.")
@@ -319,7 +320,9 @@ def describe(
 
 @click.command("s3-jobs")
 @click.option("--account-id", help="The 12-digit account that owns the jobs.")
-@status_option(S3_JOB_STATUSES, "One status, several (Active,Complete) or ALL (any case).")
+@status_option(
+    S3_JOB_STATUSES, "One status, several (Active,Complete) or ALL (any case).", "S3JobStatus"
+)
 @limit_option("S3 jobs")
 @format_option()
 @query_option

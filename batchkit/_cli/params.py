@@ -17,7 +17,6 @@ import click
 from batchkit._core.checks import MAX_COUNT
 from batchkit._core.errors import InvalidFilterError, InvalidParameterError, excerpt
 from batchkit._core.filters import JobFilter
-from batchkit._core.text import escape_controls
 
 FORMATS = ("table", "json", "jsonl", "csv")
 
@@ -49,6 +48,28 @@ S3_JOB_STATUSES = (
 
 
 DURATION = re.compile(r"(\d+)\s*(s|m|h|d|w)")
+
+#: How many characters of a value an error message echoes (the rest: ``... (+N more
+#: characters)``, :func:`batchkit._core.errors.excerpt`).
+SHOWN = 100
+
+#: The longest duration Python's ``timedelta`` holds, in each unit (``--since 1d``...).
+LONGEST = {
+    "s": 86_399_999_999_999,
+    "m": 1_439_999_999_999,
+    "h": 23_999_999_999,
+    "d": 999_999_999,
+    "w": 142_857_142,
+}
+
+
+def duration(match: re.Match[str]) -> timedelta | None:
+    """The timedelta of a :data:`DURATION` match; None when longer than Python holds
+    (checked on the digits: ``int()`` refuses more than 4,300 of them)."""
+    digits = match[1].lstrip("0") or "0"
+    if len(digits) > 14 or int(digits) > LONGEST[match[2]]:
+        return None
+    return timedelta(**{UNITS[match[2]]: int(digits)})
 
 
 UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
@@ -100,15 +121,20 @@ class TimeParam(click.ParamType):  # type: ignore[type-arg]  # generic in newer 
 
     name = "TIME"
 
+    def allowed(self) -> str:
+        return "a duration (30m, 2h, 7d, 1w) or an ISO 8601 time with a zone"
+
     def convert(self, value: Any, param: Any, ctx: Any) -> datetime | timedelta:
         if isinstance(value, (datetime, timedelta)):
             return value
         text = str(value).strip()
-        shown = escape_controls(text)
+        shown = excerpt(text, SHOWN)
         match = DURATION.fullmatch(text)
         if match:
+            ago = duration(match)
             try:
-                ago = timedelta(**{UNITS[match[2]]: int(match[1])})
+                if ago is None:
+                    raise OverflowError
                 _ = datetime.now(timezone.utc) - ago  # must be a representable time
             except OverflowError:
                 self.fail(f"{shown!r} is too far in the past (before year 1)", param, ctx)
@@ -148,7 +174,10 @@ def _range(
             (parts[0] & parts[1]).time_bounds(kind, datetime.now(timezone.utc))
         except InvalidFilterError as error:
             detail = str(error).partition(": ")[2]
-            raise InvalidParameterError(f"{name}: an empty range ({detail})") from None
+            first, second = name.split("/")
+            raise InvalidParameterError(
+                f"{name}: {first} must be before {second} (an empty range: {detail})"
+            ) from None
     return parts
 
 
@@ -226,7 +255,10 @@ def time_range_options(function: F) -> F:
 
 
 class Count(click.ParamType):  # type: ignore[type-arg]  # generic in newer click only
-    """A whole number in ``low..high`` (the error says the range, exactly)."""
+    """A whole number in ``low..high`` (the error says the range, exactly).
+
+    A value with more digits than any number in range is refused before ``int()`` reads
+    it (Python refuses to convert more than 4,300 digits; a range's ends have at most 20)."""
 
     name = "INTEGER"
 
@@ -235,8 +267,6 @@ class Count(click.ParamType):  # type: ignore[type-arg]  # generic in newer clic
         self.high = high
 
     def allowed(self) -> str:
-        if self.high == MAX_COUNT:
-            return f"a whole number >= {self.low}"
         return f"a whole number from {self.low} to {self.high}"
 
     def convert(self, value: Any, param: Any, ctx: Any) -> int:
@@ -245,7 +275,10 @@ class Count(click.ParamType):  # type: ignore[type-arg]  # generic in newer clic
         else:
             text = str(value).strip()
             if not re.fullmatch(r"[+-]?[0-9]+", text):
-                self.fail(f"{escape_controls(text)!r} is not {self.allowed()}", param, ctx)
+                self.fail(f"{excerpt(text, SHOWN)!r} is not {self.allowed()}", param, ctx)
+            digits = text.lstrip("+-").lstrip("0")
+            if len(digits) > len(str(max(abs(self.low), abs(self.high)))):
+                self.fail(f"{excerpt(text, SHOWN)!r} is not {self.allowed()}", param, ctx)
             number = int(text)
         if not self.low <= number <= self.high:
             self.fail(f"{number} is not {self.allowed()}", param, ctx)
@@ -284,6 +317,9 @@ class QueryParam(click.ParamType):  # type: ignore[type-arg]  # generic in newer
     """A JMESPath expression (botocore's ``jmespath``), compiled when the option is read."""
 
     name = "JMESPATH"
+
+    def allowed(self) -> str:
+        return "a JMESPath expression"
 
     def convert(self, value: Any, param: Any, ctx: Any) -> Any:
         if not isinstance(value, str):
@@ -335,13 +371,19 @@ class StatusList(click.ParamType):  # type: ignore[type-arg]  # generic in newer
     """``FAILED``, ``FAILED,SUCCEEDED`` (any case) or ``ALL``: one status, several, or every.
 
     Used with ``multiple=True``: ``--status FAILED --status SUCCEEDED`` is the union, as
-    ``--status FAILED,SUCCEEDED`` is (see :func:`statuses`)."""
+    ``--status FAILED,SUCCEEDED`` is (see :func:`statuses`).  ``enum`` names the model's
+    status enum (in :mod:`batchkit.models`, imported only to refuse a value): a typo gets
+    the library's own "did you mean" (``OpenEnum.suggestion``)."""
 
     name = "STATUS[,STATUS...]|ALL"
 
-    def __init__(self, choices: tuple[str, ...]) -> None:
+    def __init__(self, choices: tuple[str, ...], enum: str = "JobStatus") -> None:
         self.choices = choices
+        self.enum = enum
         self._folded = {choice.upper(): choice for choice in choices}
+
+    def allowed(self) -> str:
+        return f"one or more of {', '.join(self.choices)} (any case) separated by commas, or ALL"
 
     def convert(self, value: Any, param: Any, ctx: Any) -> str | tuple[str, ...]:
         if isinstance(value, tuple):
@@ -351,14 +393,21 @@ class StatusList(click.ParamType):  # type: ignore[type-arg]  # generic in newer
             return "ALL"
         unknown = [part for part in parts if part.upper() not in self._folded]
         if not parts or unknown:
-            shown = escape_controls(", ".join(unknown) or str(value))
-            self.fail(
-                f"{shown!r}: give one or more of {', '.join(self.choices)} (any case) separated "
-                "by commas, or ALL",
-                param,
-                ctx,
-            )
+            shown = excerpt(", ".join(unknown) or str(value), SHOWN)
+            self.fail(f"{shown!r}: {self._suggestion(unknown)}give {self.allowed()}", param, ctx)
         return tuple(dict.fromkeys(self._folded[part.upper()] for part in parts))
+
+    def _suggestion(self, unknown: list[str]) -> str:
+        from batchkit import models
+
+        enum = getattr(models, self.enum)
+        guesses = [(part, enum.suggestion(part)) for part in unknown[:3] if len(part) <= SHOWN]
+        fixes = [f"{guess!r} for {part!r}" for part, guess in guesses if guess is not None]
+        if not fixes:
+            return ""
+        if len(unknown) == 1:
+            return f"did you mean {guesses[0][1]!r}? "
+        return f"did you mean {', '.join(fixes)}? "
 
 
 def statuses(given: tuple[str | tuple[str, ...], ...]) -> str | tuple[str, ...] | None:
@@ -373,11 +422,11 @@ def statuses(given: tuple[str | tuple[str, ...], ...]) -> str | tuple[str, ...] 
     return tuple(union)
 
 
-def status_option(choices: tuple[str, ...], help: str) -> Callable[[F], F]:
+def status_option(choices: tuple[str, ...], help: str, enum: str = "JobStatus") -> Callable[[F], F]:
     """``--status``: one status, several (commas, or the option repeated: their union) or
-    ``ALL``."""
+    ``ALL`` (``enum``: the status enum's name in :mod:`batchkit.models`)."""
     return click.option(
-        "--status", type=StatusList(choices), multiple=True, help=help + " Repeatable."
+        "--status", type=StatusList(choices, enum), multiple=True, help=help + " Repeatable."
     )
 
 
@@ -386,14 +435,17 @@ class DurationParam(click.ParamType):  # type: ignore[type-arg]  # generic in ne
 
     name = "DURATION"
 
+    def allowed(self) -> str:
+        return "a positive duration such as 90s, 30m, 2h, 1d"
+
     def convert(self, value: Any, param: Any, ctx: Any) -> timedelta:
         if isinstance(value, timedelta):
             return value
         match = DURATION.fullmatch(str(value).strip())
-        if match is None or int(match[1]) == 0:
-            shown = escape_controls(str(value))
+        shown = excerpt(str(value), SHOWN)
+        if match is None or not match[1].strip("0"):
             self.fail(f"{shown!r}: give a positive duration such as 90s, 30m, 2h, 1d", param, ctx)
-        try:
-            return timedelta(**{UNITS[match[2]]: int(match[1])})
-        except OverflowError:
-            self.fail(f"{escape_controls(str(value))!r} is too long", param, ctx)
+        length = duration(match)
+        if length is None:
+            self.fail(f"{shown!r} is too long (at most 999999999d)", param, ctx)
+        return length

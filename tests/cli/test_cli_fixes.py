@@ -98,3 +98,94 @@ def test_queue_health_applies_the_query(small: FakeAWS) -> None:
     assert json.loads(count.stdout) == 1
     line = one_error_line(run("--fake", "queues", "--health", "--format", "csv", "--query", "@"))
     assert line.startswith("error: --query: prints JSON: give --format json or jsonl")
+
+
+# ------------------------------------------------------------------ 4. integer options
+
+HUGE = "9" * 5000
+
+
+@pytest.mark.parametrize(
+    ("args", "option"),
+    [
+        (["jobs", "etl", "--limit", HUGE], "--limit"),
+        (["queues", "--limit", "-" + HUGE], "--limit"),
+        (["why", "job-0", "--lines", HUGE], "--lines"),
+        (["why", "--queue", "etl", "--limit", HUGE], "--limit"),
+        (["logs", "job-0", "--attempt", "-" + HUGE], "--attempt"),
+        (["logs", "job-0", "--node", HUGE], "--node"),
+        (["logs", "job-0", "--tail", HUGE], "--tail"),
+        (["describe", "job-0", "--workers", HUGE], "--workers"),
+        (["watch", "job-0", "--workers", HUGE], "--workers"),
+        (["demo", "--jobs", HUGE], "--jobs"),
+        (["jobs", "etl", "--since", HUGE + "d"], "--since"),
+        (["logs", "job-0", "--since", HUGE + "m"], "--since"),
+        (["watch", "job-0", "--timeout", HUGE + "s"], "--timeout"),
+        (["archive", "stats", "--since", HUGE + "w"], "--since"),
+        (["archive", "sync", "--every", HUGE + "h"], "--every"),
+    ],
+)
+def test_thousands_of_digits_are_refused_in_one_short_line(
+    small: FakeAWS, args: list[str], option: str
+) -> None:
+    line = one_error_line(run("--fake", *args))
+    assert line.startswith(f"error: {option}: '"), line
+    assert "(+4900 more characters)" in line or "(+4901 more characters)" in line
+    assert len(line) < 400
+
+
+def test_an_integer_out_of_range_says_the_range(small: FakeAWS) -> None:
+    for value in (str(2**63), "0", "-1"):
+        line = one_error_line(run("--fake", "jobs", "etl", "--limit", value))
+        assert line == (
+            f"error: --limit: {value} is not a whole number from 1 to 9223372036854775807 "
+            "(see: batchkit jobs --help)"
+        )
+    fine = run("--fake", "jobs", "etl", "--status", "ALL", "--limit", "0" * 30 + "2",
+               "--output", "json")  # fmt: skip
+    assert len(json.loads(fine.stdout)) == 2  # leading zeros: still a number in range
+    most = one_error_line(run("--fake", "jobs", "etl", "--since", "1000000000d"))
+    assert "'1000000000d' is too far in the past" in most
+    longest = one_error_line(run("--fake", "watch", "job-0", "--timeout", "1000000000d"))
+    assert "'1000000000d' is too long (at most 999999999d)" in longest
+
+
+# ------------------------------------------------------------------ 5. usage messages
+
+
+def test_an_empty_time_range_says_which_comes_first(small: FakeAWS) -> None:
+    line = one_error_line(run("--fake", "jobs", "etl", "--since", "1d", "--until", "2d"))
+    assert line.startswith("error: --since/--until: --since must be before --until")
+    assert line.endswith("(see: batchkit jobs --help)")
+    started = one_error_line(
+        run("--fake", "jobs", "etl", "--started-since", "1h", "--started-until", "3h")
+    )
+    assert "--started-since must be before --started-until" in started
+
+
+def test_an_option_without_its_value_says_what_it_takes(small: FakeAWS) -> None:
+    status = one_error_line(run("--fake", "jobs", "etl", "--status"))
+    assert status == (
+        "error: --status: requires a value: one or more of SUBMITTED, PENDING, RUNNABLE, "
+        "STARTING, RUNNING, SUCCEEDED, FAILED (any case) separated by commas, or ALL "
+        "(see: batchkit jobs --help)"
+    )
+    fmt = one_error_line(run("--fake", "why", "job-0", "--format"))
+    assert fmt == (
+        "error: --format: requires a value: one of text, json, jsonl (see: batchkit why --help)"
+    )
+    limit = one_error_line(run("--fake", "archive", "sql", "x", "--db"))
+    assert limit == "error: --db: requires a value (see: batchkit archive sql --help)"
+
+
+def test_a_mistyped_status_gets_the_librarys_suggestion(small: FakeAWS) -> None:
+    line = one_error_line(run("--fake", "jobs", "etl", "--status", "FAILD"))
+    assert line.startswith("error: --status: 'FAILD': did you mean 'FAILED'? give one or more")
+    several = one_error_line(run("--fake", "jobs", "etl", "--status", "FAILD,runing,xyz"))
+    assert "did you mean 'FAILED' for 'FAILD', 'RUNNING' for 'runing'? give" in several
+    s3 = one_error_line(run("--fake", "s3-jobs", "--status", "complet"))
+    assert "'complet': did you mean 'Complete'?" in s3
+    service = one_error_line(run("--fake", "service-jobs", "q", "--status", "SCHEDULD"))
+    assert "'SCHEDULD': did you mean 'SCHEDULED'?" in service
+    none = one_error_line(run("--fake", "jobs", "etl", "--status", "xyz"))
+    assert "did you mean" not in none
