@@ -129,9 +129,10 @@ def global_params() -> list[click.Parameter]:
 
 
 def _adopt(command: click.Command) -> None:
-    """Give ``command`` (and every command under it) the global options."""
+    """Give ``command`` (and every command under it; a group too, before its subcommand:
+    ``batchkit archive --fake stats``) the global options."""
     names = {opt for param in command.params for opt in getattr(param, "opts", ())}
-    if not isinstance(command, click.Group) and "--region" not in names:
+    if "--region" not in names:
         command.params.extend(global_params())
     if isinstance(command, click.Group):
         for sub in command.commands.values():

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
@@ -189,3 +190,18 @@ def test_a_mistyped_status_gets_the_librarys_suggestion(small: FakeAWS) -> None:
     assert "'SCHEDULD': did you mean 'SCHEDULED'?" in service
     none = one_error_line(run("--fake", "jobs", "etl", "--status", "xyz"))
     assert "did you mean" not in none
+
+
+# ------------------------------------------------------------------ 7. global options in a group
+
+
+def test_global_options_are_taken_after_a_group_too(small: FakeAWS, tmp_path: Path) -> None:
+    db = str(tmp_path / "a.sqlite")
+    synced = run("archive", "--fake", "sync", "--db", db)
+    assert synced.exit_code == 0, synced.output
+    counted = run("archive", "--no-color", "sql", "select count(*) as n from jobs", "--db", db,
+                  "--format", "json")  # fmt: skip
+    assert counted.exit_code == 0, counted.output
+    assert "4" in counted.stdout
+    twice = one_error_line(run("archive", "--region", "a", "sync", "--region", "b", "--db", db))
+    assert twice.startswith("error: --region: given before and after the command")
