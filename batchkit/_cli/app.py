@@ -43,6 +43,7 @@ from batchkit._cli.archive import archive_commands
 from batchkit._cli.base import (
     Settings,
     check_endpoint_url,
+    error_line,
     interrupted,
     make_console,
     one_line,
@@ -282,7 +283,8 @@ def _show(error: click.ClickException) -> NoReturn:
     line = usage_line(error)
     if isinstance(error, click.UsageError) and error.ctx is not None:
         line += f" (see: {error.ctx.command_path} --help)"
-    err.print(Text(f"error: {one_line(line)}", style="bold red"), highlight=False, soft_wrap=True)
+    text = Text(f"error: {error_line(line)}", style="bold red")
+    err.print(text, highlight=False, soft_wrap=True)
     raise SystemExit(error.exit_code)
 
 

@@ -199,8 +199,14 @@ def archive_commands(
         export to DIR)."""
 
         def action() -> int:
+            from batchkit.archive import ArchiveError
+
             with open_archive(db) as store:
-                result = store.export_parquet(directory, full=full)
+                try:
+                    result = store.export_parquet(directory, full=full)
+                except OSError as error:  # a name too long, no permission: one line
+                    reason = error.strerror or str(error)
+                    raise ArchiveError(f"--parquet: cannot write {directory}: {reason}") from None
                 settings.out.print(
                     Text(
                         f"{result.partitions} partition(s), {result.rows} row(s) written to "

@@ -14,6 +14,7 @@ from typing import Any, Literal, TypeVar
 
 import click
 
+from batchkit._cli.base import SHOWN
 from batchkit._core.checks import MAX_COUNT
 from batchkit._core.errors import InvalidFilterError, InvalidParameterError, excerpt
 from batchkit._core.filters import JobFilter
@@ -49,9 +50,6 @@ S3_JOB_STATUSES = (
 
 DURATION = re.compile(r"(\d+)\s*(s|m|h|d|w)")
 
-#: How many characters of a value an error message echoes (the rest: ``... (+N more
-#: characters)``, :func:`batchkit._core.errors.excerpt`).
-SHOWN = 100
 
 #: The longest duration Python's ``timedelta`` holds, in each unit (``--since 1d``...).
 LONGEST = {

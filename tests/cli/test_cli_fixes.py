@@ -5,6 +5,7 @@ capped echoes, CLI words in errors, help examples that fit their records."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -27,9 +28,10 @@ def one_error_line(result: Result, code: int = 2) -> str:
     assert result.exit_code == code, result.output
     assert result.exception is None or isinstance(result.exception, SystemExit), result.output
     lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr[:2000]
-    assert lines[0].startswith("error: "), lines
-    return lines[0]
+    errors = [line for line in lines if line.startswith("error: ")]
+    assert len(errors) == 1, result.stderr[:2000]
+    assert lines[-1] == errors[0], result.stderr[:2000]
+    return errors[0]
 
 
 @pytest.fixture
@@ -205,3 +207,49 @@ def test_global_options_are_taken_after_a_group_too(small: FakeAWS, tmp_path: Pa
     assert "4" in counted.stdout
     twice = one_error_line(run("archive", "--region", "a", "sync", "--region", "b", "--db", db))
     assert twice.startswith("error: --region: given before and after the command")
+
+
+# ------------------------------------------------------------------ 8. echoed input is capped
+
+LONG = "x" * 100_000
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (["describe", LONG], 1),
+        (["jobs", LONG], 1),
+        (["logs", LONG], 1),
+        (["why", LONG], 1),
+        (["why", "--queue", LONG], 1),
+        (["service-jobs", LONG], 1),
+        (["jobs", "etl", "--format", LONG], 2),
+        (["jobs", "etl", "--status", LONG], 2),
+        (["jobs", "etl", "--since", LONG], 2),
+        (["jobs", "etl", "--limit", LONG], 2),
+        (["jobs", "etl", "--endpoint-url", LONG], 2),
+        (["jobs", "etl", "--" + LONG], 2),
+        (["s3-jobs", "--account-id", LONG], 2),
+        ([LONG], 2),
+        (["archive", "sql", LONG, "--db", "sqlite:///:memory:"], 1),
+        (["archive", "sql", "select 1", "--db", LONG], 1),
+        (["archive", "export", "--parquet", "/" + LONG, "--db", "sqlite:///:memory:"], 1),
+    ],
+)
+def test_an_error_line_shows_the_first_100_characters_of_a_huge_value(
+    small: FakeAWS, args: list[str], code: int
+) -> None:
+    line = one_error_line(run("--fake", *args), code)
+    assert re.search(r"x{85,100}\.\.\. \(\+99\d\d\d more characters\)", line), line[:300]
+    assert "x" * 101 not in line
+    assert len(line) < 400
+
+
+def test_a_thousand_ids_not_found_is_one_capped_line(small: FakeAWS) -> None:
+    ids = [f"missing-{i:04d}" for i in range(1000)]
+    line = one_error_line(run("--fake", "describe", *ids), 1)
+    assert line.startswith("error: job(s) not found: missing-0000, missing-0001")
+    assert line.endswith("more characters)")
+    assert len(line) < 2100
+    usage = one_error_line(run("--fake", "jobs", "etl", "--account", *ids))
+    assert len(usage) < 2100
