@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import shlex
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -164,6 +165,24 @@ def error_line(message: str) -> str:
     return one_line(text)
 
 
+#: The library's pointer to a Python attribute, at the end of a describe failure.
+_UNDESCRIBED = re.compile(r"; \d+ job id\(s\) not described \(see \.undescribed_ids\): .*$")
+
+
+def cli_terms(error: BatchKitError) -> str:
+    """``error``'s message as a shell user acts on it: a DescribeJobs failure names the ids
+    it could not describe and the command that describes them, instead of the Python
+    attribute (``.undescribed_ids``) that holds them."""
+    message = str(error)
+    ids = getattr(error, "undescribed_ids", ())
+    if not ids:
+        return message
+    return (
+        f"{_UNDESCRIBED.sub('', message)}; {len(ids)} job id(s) not described, nothing printed "
+        f"for them (describe them again: batchkit describe {shlex.join(ids)})"
+    )
+
+
 def help_hint() -> str:
     """`` (see: batchkit CMD --help)``, the end of every usage error line (none outside a
     command)."""
@@ -204,7 +223,7 @@ def run(settings: Settings, action: Callable[[], int]) -> None:
     except JobNotFoundError as error:
         fail(settings, str(error), 1)
     except BatchKitError as error:
-        fail(settings, str(error), 1)
+        fail(settings, cli_terms(error), 1)
     except ProfileNotFound as error:
         fail(settings, f"{error} (see --profile)", 2)
     except NoRegionError:

@@ -5,7 +5,9 @@ capped echoes, CLI words in errors, help examples that fit their records."""
 from __future__ import annotations
 
 import json
+import os
 import re
+import socket
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -253,3 +255,27 @@ def test_a_thousand_ids_not_found_is_one_capped_line(small: FakeAWS) -> None:
     assert len(line) < 2100
     usage = one_error_line(run("--fake", "jobs", "etl", "--account", *ids))
     assert len(usage) < 2100
+
+
+# ------------------------------------------------------------------ 9. CLI words in errors
+
+
+def refused_url() -> str:
+    """An endpoint nothing listens on (a port just released)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
+
+
+def test_ids_not_described_are_named_in_cli_terms() -> None:
+    env = {"AWS_ACCESS_KEY_ID": "t", "AWS_SECRET_ACCESS_KEY": "t", "AWS_DEFAULT_REGION":
+           "us-east-1", "AWS_PROFILE": None, "AWS_CONFIG_FILE": os.devnull}  # fmt: skip
+    result = run("describe", "job-a", "job b", "--endpoint-url", refused_url(), env=env)
+    line = one_error_line(result, 1)
+    assert "connection refused" in line
+    assert ".undescribed_ids" not in line
+    assert line.endswith(
+        "; 2 job id(s) not described, nothing printed for them "
+        "(describe them again: batchkit describe job-a 'job b')"
+    )
