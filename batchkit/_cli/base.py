@@ -172,8 +172,8 @@ _UNDESCRIBED = re.compile(r"; \d+ job id\(s\) not described \(see \.undescribed_
 def cli_terms(error: BatchKitError) -> str:
     """``error``'s message as a shell user acts on it: a DescribeJobs failure names the ids
     it could not describe and the command that describes them, instead of the Python
-    attribute (``.undescribed_ids``) that holds them."""
-    message = str(error)
+    attribute (``.undescribed_ids``) that holds them; ``follow=True`` is ``--follow``."""
+    message = str(error).replace("follow=True", "--follow")
     ids = getattr(error, "undescribed_ids", ())
     if not ids:
         return message

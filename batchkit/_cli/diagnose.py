@@ -15,7 +15,7 @@ from batchkit._cli.base import Settings, run
 from batchkit._cli.listing import check_query_format, read_ids
 from batchkit._cli.listing import queues as _list_queues
 from batchkit._cli.output import Column, emit, json_array, print_query, short_duration
-from batchkit._cli.params import Count, format_option, query_option
+from batchkit._cli.params import REPORT_QUERY, Count, format_option, query_option
 from batchkit._core.errors import JobNotFoundError
 from batchkit._core.text import escape_controls
 
@@ -64,7 +64,7 @@ def _write_reports(settings: Settings, reports: Any, output: str, query: Any = N
 )
 @click.option("--lines", type=Count(0, 10000), default=20, show_default=True, help="Log lines.")
 @format_option(extra=("text", "json", "jsonl"), default="text")
-@query_option
+@query_option(REPORT_QUERY)
 @click.pass_obj
 def why(
     settings: Settings,

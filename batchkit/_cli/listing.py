@@ -21,8 +21,11 @@ from batchkit._cli.output import (
     enum_value,
 )
 from batchkit._cli.params import (
+    HEALTH_QUERY,
     JOB_STATUSES,
+    QUEUE_QUERY,
     S3_JOB_STATUSES,
+    S3_QUERY,
     SERVICE_JOB_STATUSES,
     Count,
     TimeParam,
@@ -61,7 +64,7 @@ from batchkit._core.text import escape_controls
 )
 @limit_option("jobs")
 @format_option()
-@query_option
+@query_option()
 @click.pass_obj
 def jobs(
     settings: Settings,
@@ -184,7 +187,7 @@ def jobs(
 @time_range_options
 @limit_option("service jobs")
 @format_option()
-@query_option
+@query_option()
 @click.pass_obj
 def service_jobs(
     settings: Settings,
@@ -294,7 +297,7 @@ def read_ids(job_ids: tuple[str, ...]) -> Iterator[str]:
     help="DescribeJobs requests at once (1..10: the client's connection pool).",
 )
 @format_option()
-@query_option
+@query_option()
 @click.pass_obj
 def describe(
     settings: Settings, job_ids: tuple[str, ...], workers: int, output: str, query: Any
@@ -325,7 +328,7 @@ def describe(
 )
 @limit_option("S3 jobs")
 @format_option()
-@query_option
+@query_option(S3_QUERY)
 @click.pass_obj
 def s3_jobs(
     settings: Settings,
@@ -374,7 +377,7 @@ def demo(settings: Settings, jobs: int) -> None:
 @click.argument("names", nargs=-1, metavar="[QUEUE]...")
 @limit_option("queues")
 @format_option()
-@query_option
+@query_option(QUEUE_QUERY, f'; with --health: "{HEALTH_QUERY}"')
 @click.pass_obj
 def queues(
     settings: Settings, names: tuple[str, ...], limit: int | None, output: str, query: Any

@@ -357,12 +357,24 @@ def run_query(query: Any, records: Any) -> Any:
     raise click.BadParameter(f"cannot be evaluated: {excerpt(message, 200)}", ctx, param)
 
 
-query_option = click.option(
-    "--query",
-    type=QueryParam(),
-    help="A JMESPath expression over the records --format json prints (e.g. "
-    "\"[?status=='FAILED'].jobId\"); prints its result as JSON.",
-)
+#: ``--query`` examples that fit each command's records (``--format json``'s fields).
+JOB_QUERY = "[?status=='FAILED'].jobId"
+QUEUE_QUERY = "[?state=='DISABLED'].jobQueueName"
+HEALTH_QUERY = "[?!healthy].queue.name"
+S3_QUERY = "[?Status=='Failed'].JobId"
+LOG_QUERY = "[?contains(message, 'Error')].message"
+REPORT_QUERY = "[?kind=='OUT_OF_MEMORY'].job_id"
+
+
+def query_option(example: str = JOB_QUERY, also: str = "") -> Callable[[F], F]:
+    """``--query``, its help giving ``example``: an expression over this command's own
+    records (``also``: more help, e.g. another example for another mode)."""
+    return click.option(
+        "--query",
+        type=QueryParam(),
+        help=f'A JMESPath expression over the records --format json prints (e.g. "{example}"'
+        f"{also}); prints its result as JSON.",
+    )
 
 
 class StatusList(click.ParamType):  # type: ignore[type-arg]  # generic in newer click only

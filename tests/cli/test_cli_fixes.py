@@ -279,3 +279,61 @@ def test_ids_not_described_are_named_in_cli_terms() -> None:
         "; 2 job id(s) not described, nothing printed for them "
         "(describe them again: batchkit describe job-a 'job b')"
     )
+
+
+# ------------------------------------------------------------------ 10. help examples that fit
+
+
+def _fields(value: object) -> set[str]:
+    if isinstance(value, dict):
+        return set(value) | {k for v in value.values() for k in _fields(v)}
+    if isinstance(value, list):
+        return {k for v in value for k in _fields(v)}
+    return set()
+
+
+def _example(command: list[str]) -> str:
+    help_text = " ".join(run(*command, "--help").stdout.split())
+    found = re.search(r'--query JMESPATH A JMESPath expression over the records --format json '
+                      r'prints \(e\.g\. "([^"]+)"', help_text)  # fmt: skip
+    assert found, help_text
+    return found[1]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["jobs", "cpu-spot", "--status", "ALL", "--limit", "50"],
+        ["describe", "7e1f0000-0000-4000-8000-00000000b10c"],
+        ["service-jobs", "sagemaker", "--status", "ALL"],
+        ["s3-jobs", "--account-id", "123456789012"],
+        ["queues"],
+        ["logs", "FAILED-JOB"],
+        ["why", "--queue", "gpu-ondemand"],
+    ],
+)
+def test_each_query_example_names_fields_of_its_own_records(command: list[str]) -> None:
+    """Each command's --query example reads fields its own records have (they differ:
+    log events have no status, reports no jobId)."""
+    example = _example(command[:1])
+    if "FAILED-JOB" in command:
+        failed = run("--fake", "jobs", "etl", "--status", "FAILED", "--query", "[0].jobId")
+        command = [json.loads(failed.stdout) if c == "FAILED-JOB" else c for c in command]
+    fmt = "jsonl" if command[0] == "logs" else "json"
+    printed = run("--fake", *command, "--format", fmt)
+    assert printed.exit_code == 0, printed.output
+    if fmt == "jsonl":
+        records = [json.loads(line) for line in printed.stdout.splitlines()]
+    else:
+        records = json.loads(printed.stdout)
+    assert records, command
+    named = set(re.findall(r"[A-Za-z_]\w*", re.sub(r"'[^']*'|\w+\(", "", example)))
+    assert named <= _fields(records), (example, named - _fields(records))
+    queried = run("--fake", *command, "--query", example)
+    assert queried.exit_code == 0, queried.output
+    assert isinstance(json.loads(queried.stdout), list)
+
+
+def test_a_log_stream_not_there_yet_points_at_the_option() -> None:
+    line = one_error_line(run("--fake", "logs", "7e1f0000-0000-4000-8000-00000000b10c"), 1)
+    assert line.endswith("has not started yet (RUNNABLE); --follow waits for it"), line
