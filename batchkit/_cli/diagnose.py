@@ -155,24 +155,27 @@ def _runnable(row: _Health) -> str:
 
 
 HEALTH_COLUMNS = (
-    Column("NAME", 24, lambda r: r.health.queue.name),
-    Column("STATE", 9, lambda r: r.health.queue.state, status=True),
-    Column("STATUS", 8, lambda r: r.health.queue.status, status=True),
+    Column("NAME", 24, lambda r: r.health.queue.name, min_width=10),
+    Column("STATE", 9, lambda r: r.health.queue.state, status=True, priority=6),
+    Column("STATUS", 8, lambda r: r.health.queue.status, status=True, priority=5),
     Column(
         "COMPUTE (desired/max vCPU)",
         34,
         _environments,
         csv_name="compute_environments",
+        min_width=12,
+        priority=1,
     ),
-    Column("RUNNABLE", 8, lambda r: r.health.runnable, lambda r, now: _runnable(r)),
+    Column("RUNNABLE", 8, lambda r: r.health.runnable, lambda r, now: _runnable(r), priority=4),
     Column(
         "FRONT WAIT",
         10,
         lambda r: None if r.health.front_wait is None else r.health.front_wait.total_seconds(),
         lambda r, now: short_duration(r.health.front_wait),
         csv_name="front_wait_seconds",
+        priority=3,
     ),
-    Column("PROBLEM", 40, lambda r: r.health.problem() or None),
+    Column("PROBLEM", 40, lambda r: r.health.problem() or None, min_width=12),
 )
 
 

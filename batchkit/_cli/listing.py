@@ -19,6 +19,7 @@ from batchkit._cli.output import (
     SERVICE_JOB_COLUMNS,
     emit,
     enum_value,
+    with_id_width,
 )
 from batchkit._cli.params import (
     HEALTH_QUERY,
@@ -29,6 +30,7 @@ from batchkit._cli.params import (
     SERVICE_JOB_STATUSES,
     Count,
     TimeParam,
+    check_query_format,
     format_option,
     limit_option,
     make_filter,
@@ -37,9 +39,13 @@ from batchkit._cli.params import (
     statuses,
     time_range_options,
 )
+from batchkit._core.checks import id_key
 from batchkit._core.errors import JobNotFoundError
 from batchkit._core.filters import JobFilter
 from batchkit._core.text import escape_controls
+
+#: The widest id of an array child (a UUID, ``:`` and an index below 10,000) or a node.
+CHILD_ID_WIDTH = 41
 
 
 @click.command()
@@ -152,14 +158,17 @@ def jobs(
             if names:
                 queue = names[0].rsplit("/", 1)[-1]
                 queue_of = lambda _job: queue  # noqa: E731
+        columns = JOB_COLUMNS
+        if array_job is not None or multi_node_job is not None:
+            columns = with_id_width(JOB_COLUMNS, CHILD_ID_WIDTH)
         if describe:
             with batch.describe_jobs(pager, max_workers=4) as details:
-                emit(settings, details, JOB_COLUMNS, output, "jobs", query=query)
+                emit(settings, details, columns, output, "jobs", query=query)
         else:
             emit(
                 settings,
                 pager,
-                JOB_COLUMNS,
+                columns,
                 output,
                 "jobs",
                 query=query,
@@ -242,21 +251,6 @@ def service_jobs(
     run(settings, action)
 
 
-def check_query_format(query: Any, output: str) -> None:
-    """``--query`` prints JSON: with an explicit ``--format table``/``csv`` it is an error."""
-    ctx = click.get_current_context()
-    explicit = ctx.get_parameter_source("output") not in (
-        click.core.ParameterSource.DEFAULT,
-        None,
-    )
-    if query is not None and explicit and output not in ("json", "jsonl"):
-        raise click.BadParameter(
-            f"prints JSON: give --format json or jsonl (not {output}) with it",
-            ctx=ctx,
-            param=next(p for p in ctx.command.params if p.name == "query"),
-        )
-
-
 def _hint_default_status(
     settings: Settings,
     status: str | tuple[str, ...] | None,
@@ -313,7 +307,9 @@ def describe(
         if not ids:
             raise click.UsageError("no job ids given")
         details = settings.batch().describe_jobs(ids, max_workers=workers)
-        emit(settings, details, JOB_COLUMNS, output, "jobs", query=query)
+        widest = max((len(id_key(i)) for i in ids if len(id_key(i)) <= CHILD_ID_WIDTH), default=0)
+        columns = with_id_width(JOB_COLUMNS, widest)
+        emit(settings, details, columns, output, "jobs", query=query)
         if details.missing_ids:
             raise JobNotFoundError(details.missing_ids)
         return 0

@@ -19,7 +19,7 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from typing import IO, Any
 
@@ -371,14 +371,27 @@ def fit_widths(columns: tuple[Column, ...], width: int | None) -> list[tuple[Col
             break
         del chosen[min(droppable)[1]]
     widths = [c.width for c in chosen]
-    while total(widths) > width:
-        pairs = enumerate(zip(chosen, widths, strict=True))
-        room = [(w - (c.min_width or w), i) for i, (c, w) in pairs]
-        most, index = max(room)
-        if most <= 0:
-            break
-        widths[index] -= min(most, total(widths) - width)
+    # narrowed to their min_width, then -- when the columns that are never left out still do
+    # not fit -- below it, to NARROWEST cells (a few characters and an ellipsis)
+    for floor in (lambda c, w: c.min_width or w, lambda c, w: min(NARROWEST, w)):
+        while total(widths) > width:
+            pairs = enumerate(zip(chosen, widths, strict=True))
+            room = [(w - floor(c, w) if c.min_width else 0, i) for i, (c, w) in pairs]
+            most, index = max(room)
+            if most <= 0:
+                break
+            widths[index] -= min(most, total(widths) - width)
     return list(zip(chosen, widths, strict=False))
+
+
+#: The narrowest a narrowable column gets when nothing else can give way (``abc…``).
+NARROWEST = 4
+
+
+def with_id_width(columns: tuple[Column, ...], width: int) -> tuple[Column, ...]:
+    """``columns`` with the id column ``width`` cells wide: an array child's id is the
+    parent's and ``:N`` (``N`` < 10,000), a node's ``#N`` -- wider than a UUID."""
+    return tuple(replace(c, width=max(c.width, width)) if c.whole else c for c in columns)
 
 
 # ---------------------------------------------------------------------------- output
@@ -412,7 +425,7 @@ def json_array(stream: IO[str]) -> Iterator[JsonArray]:
             array.close()
 
 
-def print_query(settings: Settings, query: Any, records: list[Any], output: str) -> None:
+def print_query(settings: Settings, query: Any, records: Any, output: str) -> None:
     """``--query``: the JMESPath expression over the records (as ``--format json`` prints
     them), its result as JSON (``jsonl``: a list's items one a line)."""
     result = run_query(query, records)
@@ -527,7 +540,9 @@ def _table(
     count = 0
     for item in items:
         if count == 0:  # only once there is something to show
-            header = "  ".join(c.title.ljust(w) for c, w in chosen).rstrip()
+            titles = [c.title if c.whole else fit(c.title, w, ellipsis) for c, w in chosen]
+            header = "  ".join(pad(t, w) for t, (_, w) in zip(titles, chosen, strict=True))
+            header = header.rstrip()
             out.print(Text(header, style="bold"), highlight=False, soft_wrap=True)
         line = Text()
         for index, (column, width) in enumerate(chosen):

@@ -377,6 +377,22 @@ def query_option(example: str = JOB_QUERY, also: str = "") -> Callable[[F], F]:
     )
 
 
+def check_query_format(query: Any, output: str, name: str = "query") -> None:
+    """``--query`` prints JSON: with an explicit ``--format table``/``csv`` it is an error
+    (``name``: the query option's parameter name)."""
+    ctx = click.get_current_context()
+    explicit = ctx.get_parameter_source("output") not in (
+        click.core.ParameterSource.DEFAULT,
+        None,
+    )
+    if query is not None and explicit and output not in ("json", "jsonl"):
+        raise click.BadParameter(
+            f"prints JSON: give --format json or jsonl (not {output}) with it",
+            ctx=ctx,
+            param=next(p for p in ctx.command.params if p.name == name),
+        )
+
+
 class StatusList(click.ParamType):  # type: ignore[type-arg]  # generic in newer click only
     """``FAILED``, ``FAILED,SUCCEEDED`` (any case) or ``ALL``: one status, several, or every.
 

@@ -337,3 +337,73 @@ def test_each_query_example_names_fields_of_its_own_records(command: list[str]) 
 def test_a_log_stream_not_there_yet_points_at_the_option() -> None:
     line = one_error_line(run("--fake", "logs", "7e1f0000-0000-4000-8000-00000000b10c"), 1)
     assert line.endswith("has not started yet (RUNNABLE); --follow waits for it"), line
+
+
+# ------------------------------------------------------------------ 3. report commands' options
+
+
+@pytest.fixture
+def archive_db(small: FakeAWS, tmp_path: Path) -> str:
+    db = str(tmp_path / "a.sqlite")
+    assert run("--fake", "archive", "sync", "--db", db).exit_code == 0
+    return db
+
+
+def test_archive_stats_and_sql_take_output_and_query(archive_db: str) -> None:
+    stats = run("archive", "stats", "--db", archive_db, "--since", "30d", "--output", "json")
+    assert stats.exit_code == 0, stats.output
+    report = json.loads(stats.stdout)
+    assert list(report) == ["queue_wait", "run_time", "failures_per_day", "usage_per_day"]
+    assert report["failures_per_day"][0]["queue"] == "etl"
+    queues = run("archive", "stats", "--db", archive_db, "--since", "30d", "--query",
+                 "failures_per_day[].queue")  # fmt: skip
+    assert json.loads(queues.stdout) == ["etl"]
+    csv = one_error_line(run("archive", "stats", "--db", archive_db, "--format", "csv"))
+    assert csv.startswith("error: --format/--output: 'csv' is not one of 'table', 'json'")
+    sql = "select job_id, status from jobs order by job_id"
+    ids = run("archive", "sql", sql, "--db", archive_db, "--query", "[?status=='FAILED'].job_id")
+    assert ids.exit_code == 0, ids.output
+    assert json.loads(ids.stdout) == ["job-0", "job-2"]
+    array = run("archive", "sql", sql, "--db", archive_db, "--format", "json")
+    assert [row["job_id"] for row in json.loads(array.stdout)] == [f"job-{i}" for i in range(4)]
+    table = one_error_line(run("archive", "sql", sql, "--db", archive_db, "--format", "csv",
+                               "--query", "@"))  # fmt: skip
+    assert table.startswith("error: --query: prints JSON: give --format json or jsonl")
+
+
+# ------------------------------------------------------------------ 6. tables fit the terminal
+
+
+def test_queue_health_fits_the_terminal(small: FakeAWS) -> None:
+    for width in (40, 60, 80):
+        result = run("--fake", "queues", "--health", env={"COLUMNS": str(width)})
+        assert result.exit_code == 0, result.output
+        assert max(len(line) for line in result.stdout.splitlines()) <= width, result.stdout
+        assert result.stdout.startswith("NAME")
+
+
+def test_array_children_fit_with_their_ids_whole() -> None:
+    listed = run("--fake", "jobs", "cpu-spot", "--status", "PENDING", "--format", "json")
+    parent = next(j["jobId"] for j in json.loads(listed.stdout) if "arrayProperties" in j)
+    result = run("--fake", "jobs", "--array-job", parent, "--status", "ALL", "--limit", "3",
+                 env={"COLUMNS": "60"})  # fmt: skip
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 60, result.stdout
+    assert all(line.split()[-1].startswith(parent + ":") for line in lines[1:])
+
+
+def test_sql_tables_fit_drop_columns_and_keep_ids_whole(archive_db: str) -> None:
+    result = run("archive", "sql", "select * from jobs order by job_id limit 2", "--db",
+                 archive_db, env={"COLUMNS": "60"})  # fmt: skip
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 60, result.stdout
+    assert lines[0].split()[0] == "job_id"
+    assert [line.split()[0] for line in lines[1:]] == ["job-0", "job-1"]
+    assert "│" not in result.stdout  # no grid of squeezed columns
+    assert "column(s) left out to fit the terminal" in result.stderr
+    wide = run("archive", "sql", "select job_id, status from jobs order by job_id limit 1",
+               "--db", archive_db, env={"COLUMNS": "200"})  # fmt: skip
+    assert wide.stdout.split() == ["job_id", "status", "job-0", "FAILED"]
+    assert wide.stderr == ""
