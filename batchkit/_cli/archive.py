@@ -318,6 +318,11 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+def _cell_text(index: int) -> Callable[[tuple[Any, ...], Any], str]:
+    """How the table shows column ``index`` of a row."""
+    return lambda row, now: _cell(row[index])
+
+
 #: How many rows a SQL result's table is measured on before it starts printing.
 MEASURED_ROWS = 200
 
@@ -347,7 +352,7 @@ def _sql_columns(names: list[str], sample: list[tuple[Any, ...]]) -> tuple[Colum
                 escape_controls(name),
                 width,
                 itemgetter(index),
-                lambda row, now, i=index: _cell(row[i]),
+                _cell_text(index),
                 csv_name=csv_cell(name),
                 min_width=None if whole else min(width, 8),
                 # an ARN (long, and its id is usually a column too) leaves first

@@ -12,10 +12,16 @@ import click
 from rich.text import Text
 
 from batchkit._cli.base import Settings, run
-from batchkit._cli.listing import check_query_format, read_ids
 from batchkit._cli.listing import queues as _list_queues
+from batchkit._cli.listing import read_ids
 from batchkit._cli.output import Column, emit, json_array, print_query, short_duration
-from batchkit._cli.params import REPORT_QUERY, Count, format_option, query_option
+from batchkit._cli.params import (
+    REPORT_QUERY,
+    Count,
+    check_query_format,
+    format_option,
+    query_option,
+)
 from batchkit._core.errors import JobNotFoundError
 from batchkit._core.text import escape_controls
 

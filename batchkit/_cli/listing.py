@@ -17,6 +17,7 @@ from batchkit._cli.output import (
     QUEUE_COLUMNS,
     S3_COLUMNS,
     SERVICE_JOB_COLUMNS,
+    Column,
     emit,
     enum_value,
     with_id_width,
@@ -158,7 +159,7 @@ def jobs(
             if names:
                 queue = names[0].rsplit("/", 1)[-1]
                 queue_of = lambda _job: queue  # noqa: E731
-        columns = JOB_COLUMNS
+        columns: tuple[Column, ...] = JOB_COLUMNS
         if array_job is not None or multi_node_job is not None:
             columns = with_id_width(JOB_COLUMNS, CHILD_ID_WIDTH)
         if describe:

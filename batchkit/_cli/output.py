@@ -373,10 +373,15 @@ def fit_widths(columns: tuple[Column, ...], width: int | None) -> list[tuple[Col
     widths = [c.width for c in chosen]
     # narrowed to their min_width, then -- when the columns that are never left out still do
     # not fit -- below it, to NARROWEST cells (a few characters and an ellipsis)
-    for floor in (lambda c, w: c.min_width or w, lambda c, w: min(NARROWEST, w)):
+    for below_min in (False, True):
         while total(widths) > width:
             pairs = enumerate(zip(chosen, widths, strict=True))
-            room = [(w - floor(c, w) if c.min_width else 0, i) for i, (c, w) in pairs]
+            room = [
+                (w - (min(NARROWEST, w) if below_min else c.min_width or w), i)
+                if c.min_width
+                else (0, i)
+                for i, (c, w) in pairs
+            ]
             most, index = max(room)
             if most <= 0:
                 break

@@ -345,7 +345,7 @@ def run_query(query: Any, records: Any) -> Any:
         return query.search(records)
     except RecursionError:
         message = "nested too deeply to evaluate"
-    except JMESPathTypeError as error:
+    except JMESPathTypeError as error:  # its str() holds the value: every record, maybe
         expected = " or ".join(str(kind) for kind in error.expected_types)
         message = (
             f"in function {error.function_name}(): expected {expected}, got {error.actual_type}"
