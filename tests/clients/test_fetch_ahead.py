@@ -4,6 +4,7 @@ and cancellation as without it."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from typing import Any
 
@@ -122,10 +123,8 @@ def _describe_in_flight(batch: BatchClient, n: int, **options: Any) -> int:
             state["now"] += 1
             state["most"] = max(state["most"], state["now"])
         if options.get("expect_overlap"):
-            try:
+            with contextlib.suppress(threading.BrokenBarrierError):
                 eight.wait()
-            except threading.BrokenBarrierError:
-                pass
         with lock:
             state["now"] -= 1
 
