@@ -43,6 +43,7 @@ from batchkit._cli.archive import archive_commands
 from batchkit._cli.base import (
     Settings,
     check_endpoint_url,
+    error_line,
     interrupted,
     make_console,
     one_line,
@@ -58,6 +59,9 @@ from batchkit._core.errors import InvalidParameterError
 __all__ = ["BatchkitGroup", "cli", "main", "refuse_repeats"]
 
 EXIT_USAGE = 2
+
+#: ``ctx.meta`` key: the subcommand a group resolved (name, command).
+_RESOLVED = "batchkit.resolved"
 
 #: The options every command takes, before or after its name: (attribute of Settings, flag).
 GLOBAL_OPTIONS: dict[str, tuple[str, str]] = {
@@ -126,9 +130,10 @@ def global_params() -> list[click.Parameter]:
 
 
 def _adopt(command: click.Command) -> None:
-    """Give ``command`` (and every command under it) the global options."""
+    """Give ``command`` (and every command under it; a group too, before its subcommand:
+    ``batchkit archive --fake stats``) the global options."""
     names = {opt for param in command.params for opt in getattr(param, "opts", ())}
-    if not isinstance(command, click.Group) and "--region" not in names:
+    if "--region" not in names:
         command.params.extend(global_params())
     if isinstance(command, click.Group):
         for sub in command.commands.values():
@@ -178,6 +183,19 @@ def refuse_repeats(command: click.Command, ctx: click.Context, args: Sequence[st
         seen.add(name)
 
 
+def _allowed(ctx: click.Context | None, option: str) -> str:
+    """What ``option`` of ``ctx``'s command takes (``--status`` given without a value)."""
+    if ctx is None:
+        return ""
+    param = next((p for p in ctx.command.params if option in getattr(p, "opts", ())), None)
+    if param is None:
+        return ""
+    if isinstance(param.type, click.Choice):
+        return "one of " + ", ".join(str(choice) for choice in param.type.choices)
+    allowed = getattr(param.type, "allowed", None)
+    return str(allowed()) if callable(allowed) else ""
+
+
 def usage_line(error: click.ClickException) -> str:
     """A click error as batchkit's one line: the option, what went wrong, what is allowed."""
     message = " ".join(error.format_message().split()).rstrip(".")
@@ -193,7 +211,9 @@ def usage_line(error: click.ClickException) -> str:
         return f"{error.option_name}: no such option{hint}"
     if isinstance(error, click.BadOptionUsage):
         text = re.sub(r"^Option '[^']*' ", "", " ".join(error.message.split())).rstrip(".")
-        return f"{error.option_name}: {text.replace('an argument', 'a value')}"
+        text = text.replace("an argument", "a value")
+        allowed = _allowed(error.ctx, error.option_name)
+        return f"{error.option_name}: {text}" + (f": {allowed}" if allowed else "")
     return message
 
 
@@ -213,9 +233,25 @@ class BatchkitGroup(click.Group):
         self, ctx: click.Context, args: list[str]
     ) -> tuple[str | None, click.Command | None, list[str]]:
         name, command, rest = super().resolve_command(ctx, args)
+        if command is not None:
+            ctx.meta[_RESOLVED] = (name, command)
         if command is not None and not isinstance(command, click.Group):
             refuse_repeats(command, ctx, rest)
         return name, command, rest
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.BadOptionUsage as error:
+            # `--status` without a value: click's parser leaves the command's context out;
+            # with it the line can say what the option takes, and where to read more.
+            resolved = ctx.meta.get(_RESOLVED)
+            if error.ctx is None and resolved is not None:
+                name, command = resolved
+                error.ctx = command.context_class(
+                    command, parent=ctx, info_name=name, resilient_parsing=True
+                )
+            raise
 
     def main(
         self,
@@ -247,7 +283,8 @@ def _show(error: click.ClickException) -> NoReturn:
     line = usage_line(error)
     if isinstance(error, click.UsageError) and error.ctx is not None:
         line += f" (see: {error.ctx.command_path} --help)"
-    err.print(Text(f"error: {one_line(line)}", style="bold red"), highlight=False, soft_wrap=True)
+    text = Text(f"error: {error_line(line)}", style="bold red")
+    err.print(text, highlight=False, soft_wrap=True)
     raise SystemExit(error.exit_code)
 
 

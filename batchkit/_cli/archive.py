@@ -12,19 +12,25 @@ text is shown with control characters escaped.
 
 from __future__ import annotations
 
-import csv
+import itertools
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import timedelta
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
 import click
-from rich.table import Table
+from rich.cells import cell_len
 from rich.text import Text
 
 from batchkit._cli.base import EXIT_INTERRUPTED, interrupted
-from batchkit._cli.params import DurationParam
+from batchkit._cli.output import Column, csv_cell, emit, fit_widths, print_query, table_width
+from batchkit._cli.params import DurationParam, QueryParam, check_query_format, query_option
+from batchkit._core.text import escape_controls
+
+#: ``archive stats --query``'s example: over the JSON object --format json prints.
+STATS_QUERY = "queue_wait[?p95 > `600`].queue"
 
 __all__ = ["EXIT_INTERRUPTED", "archive_commands"]
 
@@ -158,12 +164,25 @@ def archive_commands(
         default="queue",
         show_default=True,
     )
+    @click.option(
+        "--format",
+        "--output",
+        "output",
+        type=click.Choice(["table", "json"], case_sensitive=False),
+        default="table",
+        show_default=True,
+        help="table for people; json: an object of four arrays of records (for jq).",
+    )
+    @query_option(STATS_QUERY)
     @db_option
     @click.pass_obj
-    def stats(settings: Any, since: timedelta, by: str, db: str | None) -> None:
+    def stats(
+        settings: Any, since: timedelta, by: str, output: str, query: Any, db: str | None
+    ) -> None:
         """Queue wait and run time (p50/p95), failures and usage, as tables."""
 
         def action() -> int:
+            check_query_format(query, output)
             with open_archive(db) as store:
                 try:
                     wait = store.queue_wait(by, since=since)
@@ -177,8 +196,17 @@ def archive_commands(
                     ("failures per day", store.failures(by, since=since)),
                     ("usage per day", store.usage(by, since=since)),
                 ]
+                if output == "json" or query is not None:
+                    report = {_key(title): _records(frame) for title, frame in tables}
+                    if query is not None:
+                        print_query(settings, query, report, "json")
+                    else:
+                        settings.out.file.write(json.dumps(report, default=str) + "\n")
+                    return 0
                 for title, frame in tables:
-                    settings.out.print(_table(title, frame, escape))
+                    settings.out.print(Text(escape(title), style="bold"), highlight=False)
+                    names, rows = _frame_rows(frame)
+                    _print_rows(settings, names, iter(rows), "table", None)
                 return 0
 
         guarded(settings, action)
@@ -199,8 +227,14 @@ def archive_commands(
         export to DIR)."""
 
         def action() -> int:
+            from batchkit.archive import ArchiveError
+
             with open_archive(db) as store:
-                result = store.export_parquet(directory, full=full)
+                try:
+                    result = store.export_parquet(directory, full=full)
+                except OSError as error:  # a name too long, no permission: one line
+                    reason = error.strerror or str(error)
+                    raise ArchiveError(f"--parquet: cannot write {directory}: {reason}") from None
                 settings.out.print(
                     Text(
                         f"{result.partitions} partition(s), {result.rows} row(s) written to "
@@ -217,20 +251,28 @@ def archive_commands(
         "--format",
         "--output",
         "output",
-        type=click.Choice(["table", "csv", "json"]),
+        type=click.Choice(["table", "csv", "json", "jsonl"], case_sensitive=False),
         default="table",
         show_default=True,
-        help="table for people; csv; json: one object a line.",
+        help="table for people; csv; json: an array of objects; jsonl: one object a line.",
+    )
+    @click.option(
+        "--query",
+        "jmespath",
+        type=QueryParam(),
+        help="A JMESPath expression over the rows --format json prints (e.g. "
+        '"[].queue"); prints its result as JSON.',
     )
     @db_option
     @click.pass_obj
-    def sql(settings: Any, query: str, output: str, db: str | None) -> None:
+    def sql(settings: Any, query: str, output: str, jmespath: Any, db: str | None) -> None:
         """Run a read-only SQL query on the archive (tables and views: docs/archive.md)."""
 
         def action() -> int:
+            check_query_format(jmespath, output, "jmespath")
             with open_archive(db) as store:
                 result = store.sql(query)
-                _print_rows(settings, result.columns, result, output, escape, csv_cell)
+                _print_rows(settings, result.columns, result, output, jmespath)
                 return 0
 
         guarded(settings, action)
@@ -238,14 +280,32 @@ def archive_commands(
     return archive
 
 
-def _table(title: str, frame: Any, escape: Callable[[str], str]) -> Table:
-    table = Table(title=title, title_justify="left")
+def _key(title: str) -> str:
+    """``queue wait (seconds)`` -> ``queue_wait``: a JSON key of ``stats``."""
+    return "_".join(title.split(" (")[0].split())
+
+
+def _frame_rows(frame: Any) -> tuple[list[str], list[tuple[Any, ...]]]:
     frame = frame.reset_index()
-    for column in frame.columns:
-        table.add_column(escape(str(column)))
-    for row in frame.itertuples(index=False):
-        table.add_row(*(Text(escape(_cell(v))) for v in row))
-    return table
+    return [str(c) for c in frame.columns], list(frame.itertuples(index=False, name=None))
+
+
+def _plain(value: Any) -> Any:
+    """A JSON value: None for NaN/NaT, ISO text for times, numbers as numbers."""
+    if value is None or value != value:  # None, NaN, NaT
+        return None
+    if hasattr(value, "isoformat"):
+        return str(value.isoformat())
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    if isinstance(value, (bool, int, float, str)):
+        return value
+    return str(value)
+
+
+def _records(frame: Any) -> list[dict[str, Any]]:
+    names, rows = _frame_rows(frame)
+    return [{n: _plain(v) for n, v in zip(names, row, strict=True)} for row in rows]
 
 
 def _cell(value: Any) -> str:
@@ -258,30 +318,73 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+def _cell_text(index: int) -> Callable[[tuple[Any, ...], Any], str]:
+    """How the table shows column ``index`` of a row."""
+    return lambda row, now: _cell(row[index])
+
+
+#: How many rows a SQL result's table is measured on before it starts printing.
+MEASURED_ROWS = 200
+
+
+def _is_id(name: str) -> bool:
+    folded = name.casefold()
+    return folded in ("id", "arn") or folded.endswith(("_id", "_arn", "jobid", "arn"))
+
+
+def _is_arn(name: str) -> bool:
+    return name.casefold().endswith("arn")
+
+
+def _sql_columns(names: list[str], sample: list[tuple[Any, ...]]) -> tuple[Column, ...]:
+    """Columns for rows nobody declared: each as wide as its widest cell among the first
+    rows (at most 40 cells; an id column -- ``*_id``, ``*_arn`` -- whole), the leftmost
+    kept longest when the terminal is narrow (fit_widths drops from the right; ARNs
+    first)."""
+    columns = []
+    for index, name in enumerate(names):
+        texts = [escape_controls(_cell(row[index])) for row in sample]
+        widest = max([cell_len(escape_controls(name)), *map(cell_len, texts)])
+        whole = _is_id(name)
+        width = widest if whole else min(widest, 40)
+        columns.append(
+            Column(
+                escape_controls(name),
+                width,
+                itemgetter(index),
+                _cell_text(index),
+                csv_name=csv_cell(name),
+                min_width=None if whole else min(width, 8),
+                # an ARN (long, and its id is usually a column too) leaves first
+                priority=1 if _is_arn(name) else 0 if index == 0 else len(names) - index + 1,
+                whole=whole,
+            )
+        )
+    return tuple(columns)
+
+
 def _print_rows(
     settings: Any,
     columns: Iterable[str],
-    rows: Iterable[tuple[Any, ...]],
+    rows: Iterator[tuple[Any, ...]] | Iterable[tuple[Any, ...]],
     output: str,
-    escape: Callable[[str], str],
-    csv_cell: Callable[[Any], str],
+    query: Any,
 ) -> None:
+    """SQL rows in the CLI's formats, through the one output path (``emit``): a table
+    fitted to the terminal like every other, CSV, JSON (an array), JSONL, ``--query``."""
     names = list(columns)
-    if output == "csv":
-        writer = csv.writer(settings.out.file, lineterminator="\n")
-        writer.writerow([csv_cell(n) for n in names])
-        for row in rows:
-            writer.writerow([csv_cell(v) for v in row])
-        return
-    if output == "json":
-        for row in rows:
-            print(
-                json.dumps(dict(zip(names, row, strict=True)), default=str), file=settings.out.file
-            )
-        return
-    table = Table()
-    for name in names:
-        table.add_column(escape(name))
-    for row in rows:
-        table.add_row(*(Text(escape(_cell(v))) for v in row))
-    settings.out.print(table)
+    rows = iter(rows)
+    sample = list(itertools.islice(rows, MEASURED_ROWS))
+    table = _sql_columns(names, sample)
+
+    def record(row: tuple[Any, ...]) -> dict[str, Any]:
+        return {n: _plain(v) for n, v in zip(names, row, strict=True)}
+
+    shown = fit_widths(table, table_width(settings.out)) if output == "table" else []
+    left_out = [c.title for c in table if c not in {c for c, _ in shown}] if shown else []
+    emit(settings, itertools.chain(sample, rows), table, output, "rows", query=query,
+         record=record)  # fmt: skip
+    if left_out:
+        note = f"({len(left_out)} column(s) left out to fit the terminal: {', '.join(left_out)}; "
+        note += "--format csv has every column)"
+        settings.err.print(Text(note), highlight=False, soft_wrap=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import shlex
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,7 +20,13 @@ import click
 from rich.console import Console
 from rich.text import Text
 
-from batchkit._core.errors import BatchKitError, InvalidParameterError, JobNotFoundError, redact
+from batchkit._core.errors import (
+    BatchKitError,
+    InvalidParameterError,
+    JobNotFoundError,
+    excerpt,
+    redact,
+)
 from batchkit._core.text import escape_controls
 from batchkit._sync.client import BatchClient, S3BatchOperationsClient
 
@@ -131,8 +138,60 @@ def one_line(message: str) -> str:
     return escape_controls(redact(message))
 
 
+#: How many characters of one echoed value an error line shows (the rest is counted).
+SHOWN = 100
+
+#: A value in an error line longer than this is cut to :data:`SHOWN` characters (a job
+#: definition ARN with its revision fits whole).
+_LONG_VALUE = re.compile(r"[^\s'\"]{121,}")
+
+#: The longest error line (a thousand ids not found): the rest is counted, the hint kept.
+MAX_ERROR_LINE = 2000
+
+_HINT = re.compile(r" \(see: [^()]* --help\)$")
+
+
+def error_line(message: str) -> str:
+    """An error message as the one line the CLI prints: :func:`one_line`, with every echoed
+    value longer than 120 characters cut to its first 100 and the whole line to 2,000
+    characters (``... (+N more characters)``, :func:`~batchkit._core.errors.excerpt`; a
+    ``(see: ... --help)`` hint kept) -- a 100 KB job id or SQL query typed by mistake, or
+    echoed back by AWS, is not printed back in full."""
+    text = _LONG_VALUE.sub(lambda long: excerpt(long[0], SHOWN), redact(message))
+    if len(text) > MAX_ERROR_LINE:
+        hint = _HINT.search(text)
+        tail = hint[0] if hint else ""
+        text = excerpt(text[: len(text) - len(tail)], MAX_ERROR_LINE - len(tail)) + tail
+    return one_line(text)
+
+
+#: The library's pointer to a Python attribute, at the end of a describe failure.
+_UNDESCRIBED = re.compile(r"; \d+ job id\(s\) not described \(see \.undescribed_ids\): .*$")
+
+
+def cli_terms(error: BatchKitError) -> str:
+    """``error``'s message as a shell user acts on it: a DescribeJobs failure names the ids
+    it could not describe and the command that describes them, instead of the Python
+    attribute (``.undescribed_ids``) that holds them; ``follow=True`` is ``--follow``."""
+    message = str(error).replace("follow=True", "--follow")
+    ids = getattr(error, "undescribed_ids", ())
+    if not ids:
+        return message
+    return (
+        f"{_UNDESCRIBED.sub('', message)}; {len(ids)} job id(s) not described, nothing printed "
+        f"for them (describe them again: batchkit describe {shlex.join(ids)})"
+    )
+
+
+def help_hint() -> str:
+    """`` (see: batchkit CMD --help)``, the end of every usage error line (none outside a
+    command)."""
+    ctx = click.get_current_context(silent=True)
+    return "" if ctx is None else f" (see: {ctx.command_path} --help)"
+
+
 def fail(settings: Settings, message: str, code: int) -> NoReturn:
-    text = Text(f"error: {one_line(message)}", style="bold red")
+    text = Text(f"error: {error_line(message)}", style="bold red")
     settings.err.print(text, highlight=False, soft_wrap=True)
     raise SystemExit(code)
 
@@ -160,11 +219,11 @@ def run(settings: Settings, action: Callable[[], int]) -> None:
     except KeyboardInterrupt:
         interrupted(settings.err)
     except InvalidParameterError as error:
-        fail(settings, shell_message(str(error)), 2)
+        fail(settings, shell_message(str(error)) + help_hint(), 2)
     except JobNotFoundError as error:
         fail(settings, str(error), 1)
     except BatchKitError as error:
-        fail(settings, str(error), 1)
+        fail(settings, cli_terms(error), 1)
     except ProfileNotFound as error:
         fail(settings, f"{error} (see --profile)", 2)
     except NoRegionError:

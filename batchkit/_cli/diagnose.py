@@ -12,10 +12,16 @@ import click
 from rich.text import Text
 
 from batchkit._cli.base import Settings, run
-from batchkit._cli.listing import check_query_format, read_ids
 from batchkit._cli.listing import queues as _list_queues
+from batchkit._cli.listing import read_ids
 from batchkit._cli.output import Column, emit, json_array, print_query, short_duration
-from batchkit._cli.params import Count, format_option, query_option
+from batchkit._cli.params import (
+    REPORT_QUERY,
+    Count,
+    check_query_format,
+    format_option,
+    query_option,
+)
 from batchkit._core.errors import JobNotFoundError
 from batchkit._core.text import escape_controls
 
@@ -64,7 +70,7 @@ def _write_reports(settings: Settings, reports: Any, output: str, query: Any = N
 )
 @click.option("--lines", type=Count(0, 10000), default=20, show_default=True, help="Log lines.")
 @format_option(extra=("text", "json", "jsonl"), default="text")
-@query_option
+@query_option(REPORT_QUERY)
 @click.pass_obj
 def why(
     settings: Settings,
@@ -155,31 +161,37 @@ def _runnable(row: _Health) -> str:
 
 
 HEALTH_COLUMNS = (
-    Column("NAME", 24, lambda r: r.health.queue.name),
-    Column("STATE", 9, lambda r: r.health.queue.state, status=True),
-    Column("STATUS", 8, lambda r: r.health.queue.status, status=True),
+    Column("NAME", 24, lambda r: r.health.queue.name, min_width=10),
+    Column("STATE", 9, lambda r: r.health.queue.state, status=True, priority=6),
+    Column("STATUS", 8, lambda r: r.health.queue.status, status=True, priority=5),
     Column(
         "COMPUTE (desired/max vCPU)",
         34,
         _environments,
         csv_name="compute_environments",
+        min_width=12,
+        priority=1,
     ),
-    Column("RUNNABLE", 8, lambda r: r.health.runnable, lambda r, now: _runnable(r)),
+    Column("RUNNABLE", 8, lambda r: r.health.runnable, lambda r, now: _runnable(r), priority=4),
     Column(
         "FRONT WAIT",
         10,
         lambda r: None if r.health.front_wait is None else r.health.front_wait.total_seconds(),
         lambda r, now: short_duration(r.health.front_wait),
         csv_name="front_wait_seconds",
+        priority=3,
     ),
-    Column("PROBLEM", 40, lambda r: r.health.problem() or None),
+    Column("PROBLEM", 40, lambda r: r.health.problem() or None, min_width=12),
 )
 
 
-def emit_queue_health(settings: Settings, names: tuple[str, ...], output: str) -> int:
-    """``batchkit queues --health``: one row per queue."""
+def emit_queue_health(
+    settings: Settings, names: tuple[str, ...], output: str, query: Any = None
+) -> int:
+    """``batchkit queues --health``: one row per queue (``--query``: over their JSON)."""
     healths = settings.batch().queue_health(list(names) or None)
-    emit(settings, (_Health(h) for h in healths), HEALTH_COLUMNS, output, "job queues")
+    rows = (_Health(h) for h in healths)
+    emit(settings, rows, HEALTH_COLUMNS, output, "job queues", query=query)
     notes = {(n.check, n.reason) for h in healths for n in h.checks_not_made}
     for check, reason in sorted(notes):
         message = f"not checked: {escape_controls(check)}: {escape_controls(reason)}"
@@ -197,7 +209,10 @@ def _queues(health: bool, **arguments: Any) -> None:
     def action() -> int:
         if arguments.get("limit") is not None:
             raise click.UsageError("--limit is for the listing, not --health")
-        return emit_queue_health(settings, arguments["names"], arguments["output"])
+        check_query_format(arguments["query"], arguments["output"])
+        return emit_queue_health(
+            settings, arguments["names"], arguments["output"], arguments["query"]
+        )
 
     run(settings, action)
 

@@ -13,7 +13,14 @@ from rich.text import Text
 from batchkit._cli.base import EXIT_INTERRUPTED, Settings, fail, interrupted, run
 from batchkit._cli.listing import read_ids
 from batchkit._cli.output import ellipsis_for, print_query
-from batchkit._cli.params import Count, DurationParam, TimeParam, format_option, query_option
+from batchkit._cli.params import (
+    LOG_QUERY,
+    Count,
+    DurationParam,
+    TimeParam,
+    format_option,
+    query_option,
+)
 from batchkit._core.text import escape_controls
 
 #: ``batchkit watch`` exit codes (documented in docs/watch.md and the command's help).
@@ -149,7 +156,7 @@ def _log_line(event: Any, output: str) -> str:
 @click.option("--tail", type=Count(1, 10000), help="Start with the last N events.")
 @click.option("--follow", "-f", is_flag=True, help="Wait for new events until the job ends.")
 @format_option(extra=("text", "jsonl"), default="text")
-@query_option
+@query_option(LOG_QUERY)
 @click.pass_obj
 def logs(
     settings: Settings,

@@ -17,15 +17,21 @@ from batchkit._cli.output import (
     QUEUE_COLUMNS,
     S3_COLUMNS,
     SERVICE_JOB_COLUMNS,
+    Column,
     emit,
     enum_value,
+    with_id_width,
 )
 from batchkit._cli.params import (
+    HEALTH_QUERY,
     JOB_STATUSES,
+    QUEUE_QUERY,
     S3_JOB_STATUSES,
+    S3_QUERY,
     SERVICE_JOB_STATUSES,
     Count,
     TimeParam,
+    check_query_format,
     format_option,
     limit_option,
     make_filter,
@@ -34,9 +40,13 @@ from batchkit._cli.params import (
     statuses,
     time_range_options,
 )
+from batchkit._core.checks import id_key
 from batchkit._core.errors import JobNotFoundError
 from batchkit._core.filters import JobFilter
 from batchkit._core.text import escape_controls
+
+#: The widest id of an array child (a UUID, ``:`` and an index below 10,000) or a node.
+CHILD_ID_WIDTH = 41
 
 
 @click.command()
@@ -61,7 +71,7 @@ from batchkit._core.text import escape_controls
 )
 @limit_option("jobs")
 @format_option()
-@query_option
+@query_option()
 @click.pass_obj
 def jobs(
     settings: Settings,
@@ -149,14 +159,17 @@ def jobs(
             if names:
                 queue = names[0].rsplit("/", 1)[-1]
                 queue_of = lambda _job: queue  # noqa: E731
+        columns: tuple[Column, ...] = JOB_COLUMNS
+        if array_job is not None or multi_node_job is not None:
+            columns = with_id_width(JOB_COLUMNS, CHILD_ID_WIDTH)
         if describe:
             with batch.describe_jobs(pager, max_workers=4) as details:
-                emit(settings, details, JOB_COLUMNS, output, "jobs", query=query)
+                emit(settings, details, columns, output, "jobs", query=query)
         else:
             emit(
                 settings,
                 pager,
-                JOB_COLUMNS,
+                columns,
                 output,
                 "jobs",
                 query=query,
@@ -174,6 +187,7 @@ def jobs(
 @status_option(
     SERVICE_JOB_STATUSES,
     "One status (sent to AWS together with --share), several (a,b) or ALL.",
+    "ServiceJobStatus",
 )
 @click.option("--share", help="Fair-share identifier.")
 @click.option("--quota-share", help="Quota share name.")
@@ -183,7 +197,7 @@ def jobs(
 @time_range_options
 @limit_option("service jobs")
 @format_option()
-@query_option
+@query_option()
 @click.pass_obj
 def service_jobs(
     settings: Settings,
@@ -238,21 +252,6 @@ def service_jobs(
     run(settings, action)
 
 
-def check_query_format(query: Any, output: str) -> None:
-    """``--query`` prints JSON: with an explicit ``--format table``/``csv`` it is an error."""
-    ctx = click.get_current_context()
-    explicit = ctx.get_parameter_source("output") not in (
-        click.core.ParameterSource.DEFAULT,
-        None,
-    )
-    if query is not None and explicit and output not in ("json", "jsonl"):
-        raise click.BadParameter(
-            f"prints JSON: give --format json or jsonl (not {output}) with it",
-            ctx=ctx,
-            param=next(p for p in ctx.command.params if p.name == "query"),
-        )
-
-
 def _hint_default_status(
     settings: Settings,
     status: str | tuple[str, ...] | None,
@@ -293,7 +292,7 @@ def read_ids(job_ids: tuple[str, ...]) -> Iterator[str]:
     help="DescribeJobs requests at once (1..10: the client's connection pool).",
 )
 @format_option()
-@query_option
+@query_option()
 @click.pass_obj
 def describe(
     settings: Settings, job_ids: tuple[str, ...], workers: int, output: str, query: Any
@@ -309,7 +308,9 @@ def describe(
         if not ids:
             raise click.UsageError("no job ids given")
         details = settings.batch().describe_jobs(ids, max_workers=workers)
-        emit(settings, details, JOB_COLUMNS, output, "jobs", query=query)
+        widest = max((len(id_key(i)) for i in ids if len(id_key(i)) <= CHILD_ID_WIDTH), default=0)
+        columns = with_id_width(JOB_COLUMNS, widest)
+        emit(settings, details, columns, output, "jobs", query=query)
         if details.missing_ids:
             raise JobNotFoundError(details.missing_ids)
         return 0
@@ -319,10 +320,12 @@ def describe(
 
 @click.command("s3-jobs")
 @click.option("--account-id", help="The 12-digit account that owns the jobs.")
-@status_option(S3_JOB_STATUSES, "One status, several (Active,Complete) or ALL (any case).")
+@status_option(
+    S3_JOB_STATUSES, "One status, several (Active,Complete) or ALL (any case).", "S3JobStatus"
+)
 @limit_option("S3 jobs")
 @format_option()
-@query_option
+@query_option(S3_QUERY)
 @click.pass_obj
 def s3_jobs(
     settings: Settings,
@@ -371,7 +374,7 @@ def demo(settings: Settings, jobs: int) -> None:
 @click.argument("names", nargs=-1, metavar="[QUEUE]...")
 @limit_option("queues")
 @format_option()
-@query_option
+@query_option(QUEUE_QUERY, f'; with --health: "{HEALTH_QUERY}"')
 @click.pass_obj
 def queues(
     settings: Settings, names: tuple[str, ...], limit: int | None, output: str, query: Any

@@ -19,7 +19,7 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from typing import IO, Any
 
@@ -28,6 +28,7 @@ from rich.console import Console
 from rich.text import Text
 
 from batchkit._cli.base import MIN_WIDTH, Settings
+from batchkit._cli.params import run_query
 from batchkit._core.text import escape_controls
 from batchkit._spec.display import relative_time
 
@@ -370,14 +371,32 @@ def fit_widths(columns: tuple[Column, ...], width: int | None) -> list[tuple[Col
             break
         del chosen[min(droppable)[1]]
     widths = [c.width for c in chosen]
-    while total(widths) > width:
-        pairs = enumerate(zip(chosen, widths, strict=True))
-        room = [(w - (c.min_width or w), i) for i, (c, w) in pairs]
-        most, index = max(room)
-        if most <= 0:
-            break
-        widths[index] -= min(most, total(widths) - width)
+    # narrowed to their min_width, then -- when the columns that are never left out still do
+    # not fit -- below it, to NARROWEST cells (a few characters and an ellipsis)
+    for below_min in (False, True):
+        while total(widths) > width:
+            pairs = enumerate(zip(chosen, widths, strict=True))
+            room = [
+                (w - (min(NARROWEST, w) if below_min else c.min_width or w), i)
+                if c.min_width
+                else (0, i)
+                for i, (c, w) in pairs
+            ]
+            most, index = max(room)
+            if most <= 0:
+                break
+            widths[index] -= min(most, total(widths) - width)
     return list(zip(chosen, widths, strict=False))
+
+
+#: The narrowest a narrowable column gets when nothing else can give way (``abc…``).
+NARROWEST = 4
+
+
+def with_id_width(columns: tuple[Column, ...], width: int) -> tuple[Column, ...]:
+    """``columns`` with the id column ``width`` cells wide: an array child's id is the
+    parent's and ``:N`` (``N`` < 10,000), a node's ``#N`` -- wider than a UUID."""
+    return tuple(replace(c, width=max(c.width, width)) if c.whole else c for c in columns)
 
 
 # ---------------------------------------------------------------------------- output
@@ -411,10 +430,10 @@ def json_array(stream: IO[str]) -> Iterator[JsonArray]:
             array.close()
 
 
-def print_query(settings: Settings, query: Any, records: list[Any], output: str) -> None:
+def print_query(settings: Settings, query: Any, records: Any, output: str) -> None:
     """``--query``: the JMESPath expression over the records (as ``--format json`` prints
     them), its result as JSON (``jsonl``: a list's items one a line)."""
-    result = query.search(records)
+    result = run_query(query, records)
     stream = settings.out.file
     if output == "jsonl" and isinstance(result, list):
         for value in result:
@@ -526,7 +545,9 @@ def _table(
     count = 0
     for item in items:
         if count == 0:  # only once there is something to show
-            header = "  ".join(c.title.ljust(w) for c, w in chosen).rstrip()
+            titles = [c.title if c.whole else fit(c.title, w, ellipsis) for c, w in chosen]
+            header = "  ".join(pad(t, w) for t, (_, w) in zip(titles, chosen, strict=True))
+            header = header.rstrip()
             out.print(Text(header, style="bold"), highlight=False, soft_wrap=True)
         line = Text()
         for index, (column, width) in enumerate(chosen):

@@ -14,10 +14,10 @@ from typing import Any, Literal, TypeVar
 
 import click
 
+from batchkit._cli.base import SHOWN
 from batchkit._core.checks import MAX_COUNT
-from batchkit._core.errors import InvalidFilterError, InvalidParameterError
+from batchkit._core.errors import InvalidFilterError, InvalidParameterError, excerpt
 from batchkit._core.filters import JobFilter
-from batchkit._core.text import escape_controls
 
 FORMATS = ("table", "json", "jsonl", "csv")
 
@@ -49,6 +49,25 @@ S3_JOB_STATUSES = (
 
 
 DURATION = re.compile(r"(\d+)\s*(s|m|h|d|w)")
+
+
+#: The longest duration Python's ``timedelta`` holds, in each unit (``--since 1d``...).
+LONGEST = {
+    "s": 86_399_999_999_999,
+    "m": 1_439_999_999_999,
+    "h": 23_999_999_999,
+    "d": 999_999_999,
+    "w": 142_857_142,
+}
+
+
+def duration(match: re.Match[str]) -> timedelta | None:
+    """The timedelta of a :data:`DURATION` match; None when longer than Python holds
+    (checked on the digits: ``int()`` refuses more than 4,300 of them)."""
+    digits = match[1].lstrip("0") or "0"
+    if len(digits) > 14 or int(digits) > LONGEST[match[2]]:
+        return None
+    return timedelta(**{UNITS[match[2]]: int(digits)})
 
 
 UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
@@ -100,15 +119,20 @@ class TimeParam(click.ParamType):  # type: ignore[type-arg]  # generic in newer 
 
     name = "TIME"
 
+    def allowed(self) -> str:
+        return "a duration (30m, 2h, 7d, 1w) or an ISO 8601 time with a zone"
+
     def convert(self, value: Any, param: Any, ctx: Any) -> datetime | timedelta:
         if isinstance(value, (datetime, timedelta)):
             return value
         text = str(value).strip()
-        shown = escape_controls(text)
+        shown = excerpt(text, SHOWN)
         match = DURATION.fullmatch(text)
         if match:
+            ago = duration(match)
             try:
-                ago = timedelta(**{UNITS[match[2]]: int(match[1])})
+                if ago is None:
+                    raise OverflowError
                 _ = datetime.now(timezone.utc) - ago  # must be a representable time
             except OverflowError:
                 self.fail(f"{shown!r} is too far in the past (before year 1)", param, ctx)
@@ -148,7 +172,10 @@ def _range(
             (parts[0] & parts[1]).time_bounds(kind, datetime.now(timezone.utc))
         except InvalidFilterError as error:
             detail = str(error).partition(": ")[2]
-            raise InvalidParameterError(f"{name}: an empty range ({detail})") from None
+            first, second = name.split("/")
+            raise InvalidParameterError(
+                f"{name}: {first} must be before {second} (an empty range: {detail})"
+            ) from None
     return parts
 
 
@@ -226,7 +253,10 @@ def time_range_options(function: F) -> F:
 
 
 class Count(click.ParamType):  # type: ignore[type-arg]  # generic in newer click only
-    """A whole number in ``low..high`` (the error says the range, exactly)."""
+    """A whole number in ``low..high`` (the error says the range, exactly).
+
+    A value with more digits than any number in range is refused before ``int()`` reads
+    it (Python refuses to convert more than 4,300 digits; a range's ends have at most 20)."""
 
     name = "INTEGER"
 
@@ -235,8 +265,6 @@ class Count(click.ParamType):  # type: ignore[type-arg]  # generic in newer clic
         self.high = high
 
     def allowed(self) -> str:
-        if self.high == MAX_COUNT:
-            return f"a whole number >= {self.low}"
         return f"a whole number from {self.low} to {self.high}"
 
     def convert(self, value: Any, param: Any, ctx: Any) -> int:
@@ -245,7 +273,10 @@ class Count(click.ParamType):  # type: ignore[type-arg]  # generic in newer clic
         else:
             text = str(value).strip()
             if not re.fullmatch(r"[+-]?[0-9]+", text):
-                self.fail(f"{escape_controls(text)!r} is not {self.allowed()}", param, ctx)
+                self.fail(f"{excerpt(text, SHOWN)!r} is not {self.allowed()}", param, ctx)
+            digits = text.lstrip("+-").lstrip("0")
+            if len(digits) > len(str(max(abs(self.low), abs(self.high)))):
+                self.fail(f"{excerpt(text, SHOWN)!r} is not {self.allowed()}", param, ctx)
             number = int(text)
         if not self.low <= number <= self.high:
             self.fail(f"{number} is not {self.allowed()}", param, ctx)
@@ -285,6 +316,9 @@ class QueryParam(click.ParamType):  # type: ignore[type-arg]  # generic in newer
 
     name = "JMESPATH"
 
+    def allowed(self) -> str:
+        return "a JMESPath expression"
+
     def convert(self, value: Any, param: Any, ctx: Any) -> Any:
         if not isinstance(value, str):
             return value
@@ -293,30 +327,89 @@ class QueryParam(click.ParamType):  # type: ignore[type-arg]  # generic in newer
 
         try:
             return jmespath.compile(value)
+        except RecursionError:
+            self.fail("not a JMESPath expression: nested too deeply", param, ctx)
         except JMESPathError as error:
             message = " ".join(str(error).split())
-            self.fail(f"not a JMESPath expression: {escape_controls(message)}", param, ctx)
+            self.fail(f"not a JMESPath expression: {excerpt(message, 200)}", param, ctx)
 
 
-query_option = click.option(
-    "--query",
-    type=QueryParam(),
-    help="A JMESPath expression over the records --format json prints (e.g. "
-    "\"[?status=='FAILED'].jobId\"); prints its result as JSON.",
-)
+def run_query(query: Any, records: Any) -> Any:
+    """``--query``'s expression applied to ``records``, for every command: a failure while
+    evaluating it (a function given the wrong type, an unknown function, an expression
+    nested too deeply for Python) is a usage error on ``--query``, one short line, exit 2
+    -- never a traceback, and never the records echoed back in full."""
+    from jmespath.exceptions import JMESPathError, JMESPathTypeError
+
+    try:
+        return query.search(records)
+    except RecursionError:
+        message = "nested too deeply to evaluate"
+    except JMESPathTypeError as error:  # its str() holds the value: every record, maybe
+        expected = " or ".join(str(kind) for kind in error.expected_types)
+        message = (
+            f"in function {error.function_name}(): expected {expected}, got {error.actual_type}"
+        )
+    except JMESPathError as error:
+        message = " ".join(str(error).split())
+    ctx = click.get_current_context()
+    param = next((p for p in ctx.command.params if p.name == "query"), None)
+    raise click.BadParameter(f"cannot be evaluated: {excerpt(message, 200)}", ctx, param)
+
+
+#: ``--query`` examples that fit each command's records (``--format json``'s fields).
+JOB_QUERY = "[?status=='FAILED'].jobId"
+QUEUE_QUERY = "[?state=='DISABLED'].jobQueueName"
+HEALTH_QUERY = "[?!healthy].queue.name"
+S3_QUERY = "[?Status=='Failed'].JobId"
+LOG_QUERY = "[?contains(message, 'Error')].message"
+REPORT_QUERY = "[?kind=='OUT_OF_MEMORY'].job_id"
+
+
+def query_option(example: str = JOB_QUERY, also: str = "") -> Callable[[F], F]:
+    """``--query``, its help giving ``example``: an expression over this command's own
+    records (``also``: more help, e.g. another example for another mode)."""
+    return click.option(
+        "--query",
+        type=QueryParam(),
+        help=f'A JMESPath expression over the records --format json prints (e.g. "{example}"'
+        f"{also}); prints its result as JSON.",
+    )
+
+
+def check_query_format(query: Any, output: str, name: str = "query") -> None:
+    """``--query`` prints JSON: with an explicit ``--format table``/``csv`` it is an error
+    (``name``: the query option's parameter name)."""
+    ctx = click.get_current_context()
+    explicit = ctx.get_parameter_source("output") not in (
+        click.core.ParameterSource.DEFAULT,
+        None,
+    )
+    if query is not None and explicit and output not in ("json", "jsonl"):
+        raise click.BadParameter(
+            f"prints JSON: give --format json or jsonl (not {output}) with it",
+            ctx=ctx,
+            param=next(p for p in ctx.command.params if p.name == name),
+        )
 
 
 class StatusList(click.ParamType):  # type: ignore[type-arg]  # generic in newer click only
     """``FAILED``, ``FAILED,SUCCEEDED`` (any case) or ``ALL``: one status, several, or every.
 
     Used with ``multiple=True``: ``--status FAILED --status SUCCEEDED`` is the union, as
-    ``--status FAILED,SUCCEEDED`` is (see :func:`statuses`)."""
+    ``--status FAILED,SUCCEEDED`` is (see :func:`statuses`).  ``enum`` names the model's
+    status enum (in :mod:`batchkit.models`, imported only to refuse a value): a typo gets
+    the library's own "did you mean" (``OpenEnum.suggestion``)."""
 
     name = "STATUS[,STATUS...]|ALL"
 
-    def __init__(self, choices: tuple[str, ...]) -> None:
+    def __init__(self, choices: tuple[str, ...], enum: str = "JobStatus") -> None:
         self.choices = choices
+        self.enum = enum
         self._folded = {choice.upper(): choice for choice in choices}
+
+    def allowed(self) -> str:
+        return f"one or more of {', '.join(self.choices)} (any case) separated by commas, or ALL"
 
     def convert(self, value: Any, param: Any, ctx: Any) -> str | tuple[str, ...]:
         if isinstance(value, tuple):
@@ -326,14 +419,21 @@ class StatusList(click.ParamType):  # type: ignore[type-arg]  # generic in newer
             return "ALL"
         unknown = [part for part in parts if part.upper() not in self._folded]
         if not parts or unknown:
-            shown = escape_controls(", ".join(unknown) or str(value))
-            self.fail(
-                f"{shown!r}: give one or more of {', '.join(self.choices)} (any case) separated "
-                "by commas, or ALL",
-                param,
-                ctx,
-            )
+            shown = excerpt(", ".join(unknown) or str(value), SHOWN)
+            self.fail(f"{shown!r}: {self._suggestion(unknown)}give {self.allowed()}", param, ctx)
         return tuple(dict.fromkeys(self._folded[part.upper()] for part in parts))
+
+    def _suggestion(self, unknown: list[str]) -> str:
+        from batchkit import models
+
+        enum = getattr(models, self.enum)
+        guesses = [(part, enum.suggestion(part)) for part in unknown[:3] if len(part) <= SHOWN]
+        fixes = [f"{guess!r} for {part!r}" for part, guess in guesses if guess is not None]
+        if not fixes:
+            return ""
+        if len(unknown) == 1:
+            return f"did you mean {guesses[0][1]!r}? "
+        return f"did you mean {', '.join(fixes)}? "
 
 
 def statuses(given: tuple[str | tuple[str, ...], ...]) -> str | tuple[str, ...] | None:
@@ -348,11 +448,11 @@ def statuses(given: tuple[str | tuple[str, ...], ...]) -> str | tuple[str, ...] 
     return tuple(union)
 
 
-def status_option(choices: tuple[str, ...], help: str) -> Callable[[F], F]:
+def status_option(choices: tuple[str, ...], help: str, enum: str = "JobStatus") -> Callable[[F], F]:
     """``--status``: one status, several (commas, or the option repeated: their union) or
-    ``ALL``."""
+    ``ALL`` (``enum``: the status enum's name in :mod:`batchkit.models`)."""
     return click.option(
-        "--status", type=StatusList(choices), multiple=True, help=help + " Repeatable."
+        "--status", type=StatusList(choices, enum), multiple=True, help=help + " Repeatable."
     )
 
 
@@ -361,14 +461,17 @@ class DurationParam(click.ParamType):  # type: ignore[type-arg]  # generic in ne
 
     name = "DURATION"
 
+    def allowed(self) -> str:
+        return "a positive duration such as 90s, 30m, 2h, 1d"
+
     def convert(self, value: Any, param: Any, ctx: Any) -> timedelta:
         if isinstance(value, timedelta):
             return value
         match = DURATION.fullmatch(str(value).strip())
-        if match is None or int(match[1]) == 0:
-            shown = escape_controls(str(value))
+        shown = excerpt(str(value), SHOWN)
+        if match is None or not match[1].strip("0"):
             self.fail(f"{shown!r}: give a positive duration such as 90s, 30m, 2h, 1d", param, ctx)
-        try:
-            return timedelta(**{UNITS[match[2]]: int(match[1])})
-        except OverflowError:
-            self.fail(f"{escape_controls(str(value))!r} is too long", param, ctx)
+        length = duration(match)
+        if length is None:
+            self.fail(f"{shown!r} is too long (at most 999999999d)", param, ctx)
+        return length

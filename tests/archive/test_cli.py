@@ -47,7 +47,7 @@ def test_sync_stats_sql_export(tmp_path: Path, capsys: pytest.CaptureFixture[str
         "--db",
         db,
         "--format",
-        "json",
+        "jsonl",
         "SELECT queue, COUNT(*) AS n FROM jobs GROUP BY queue ORDER BY queue",
     )
     assert code == 0

@@ -401,7 +401,7 @@ def test_wide_characters_keep_the_columns_aligned(monkeypatch: pytest.MonkeyPatc
         (["jobs", "etl", "--status", "RUNNING", "--stopped-since", "2h"],
          "error: --stopped-since/--stopped-until: only SUCCEEDED, FAILED jobs have stopped"),
         (["jobs", "etl", "--stopped-since", "1h", "--stopped-until", "2h"],
-         "error: --stopped-since/--stopped-until: an empty range"),
+         "error: --stopped-since/--stopped-until: --stopped-since must be before --stopped-until"),
     ],
 )  # fmt: skip
 def test_more_usage_errors_name_the_option(small: FakeAWS, args: list[str], message: str) -> None:

@@ -199,12 +199,27 @@ def check_use(distribution: str, use: Use) -> list[str]:
     return problems
 
 
+def _instance_attributes(real: type[Any]) -> set[str]:
+    """The attributes a class's own code assigns on instances (``self.name = ...`` in
+    ``__init__``): a stub declares them on the class, where ``hasattr`` cannot see them."""
+    names: set[str] = set()
+    for klass in real.__mro__:
+        try:
+            source = inspect.getsource(klass)
+        except (OSError, TypeError):  # builtins, C extensions
+            continue
+        names |= set(re.findall(r"\bself\.(\w+)\s*(?::[^=\n]*)?=(?!=)", source))
+    return names
+
+
 def _check_class(where: str, stub: ast.ClassDef, real: type[Any]) -> list[str]:
     problems: list[str] = []
     for name, nodes in declarations(stub.body).items():
-        if not hasattr(real, name):
+        if not hasattr(real, name) and name not in _instance_attributes(real):
             problems.append(f"{where}.{name}: declared in the stub, missing from the library")
             continue
+        if not hasattr(real, name):
+            continue  # an instance attribute: its name is all a caller uses
         member = inspect.getattr_static(real, name)
         for node in nodes:
             if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
