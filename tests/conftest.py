@@ -121,6 +121,18 @@ class Face:
             self.loop.close()
 
 
+@pytest.fixture(autouse=True)
+def requests_count_as_waiting(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sync client overlaps requests (fetching ahead, describe's workers) only after one
+    waited for the network (``batchkit._sync.runtime.OVERLAP_MIN_WAIT``); FakeAWS and the
+    stubs answer at once.  Every test runs the overlapped paths, as against AWS -- where two
+    features meet is where losses hid -- and tests/clients/test_fetch_ahead.py checks the
+    pacing itself."""
+    import batchkit._sync.runtime
+
+    monkeypatch.setattr(batchkit._sync.runtime, "OVERLAP_MIN_WAIT", float("-inf"))
+
+
 @pytest.fixture
 def face(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[Face]:
     current = Face(request.param)
