@@ -107,9 +107,8 @@ class OpenEnum(str, enum.Enum, metaclass=_OpenEnumMeta):
     def _missing_(cls, value: object) -> OpenEnum | None:
         if not isinstance(value, str):
             return None
-        declared = cls.__members__.get(value)
-        if declared is not None:
-            return declared
+        # Not a declared value: kept exactly as AWS sent it, even if it spells a member's
+        # *name* ("SPOT" where the value is "spot"): to_boto() must give back what came.
         member = str.__new__(cls, value)
         member._name_ = value
         member._value_ = value
@@ -212,9 +211,12 @@ class OpenEnum(str, enum.Enum, metaclass=_OpenEnumMeta):
         # A declared value: pydantic-core's own lookup (no Python call).  Any other string
         # is a value from AWS newer than this batchkit: a pseudo-member, by from_wire --
         # pydantic's enum validator would call the class, which is strict (user input).
+        # The lookup is a literal schema of the members (it gives the member for its exact
+        # value, in Rust): pydantic-core's enum validator calls the class on a miss -- user
+        # input, any case: "SPOT" became ``spot`` -- where a value from AWS must be kept.
         schema = core_schema.union_schema(
             [
-                handler(source),
+                core_schema.literal_schema(list(cls.__members__.values())),
                 core_schema.no_info_plain_validator_function(
                     functools.partial(_validate_wire, cls),
                     json_schema_input_schema=core_schema.str_schema(),

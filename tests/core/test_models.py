@@ -236,7 +236,12 @@ def test_a_member_name_gives_the_member() -> None:
     assert S3JobStatus("ACTIVE") is S3JobStatus.ACTIVE
     assert S3JobStatus("Active") is S3JobStatus.ACTIVE
     assert S3Operation("S3_PUT_OBJECT_COPY") is S3Operation.S3_PUT_OBJECT_COPY
-    assert S3BatchJob.model_validate({"Status": "COMPLETE"}).status is S3JobStatus.COMPLETE
+    # from the wire, a value is kept exactly as sent (a member's name is not its value)
+    wire = S3BatchJob.model_validate({"Status": "COMPLETE"}).status
+    assert wire == "COMPLETE"
+    assert wire is not None
+    assert not wire.is_known
+    assert S3BatchJob.model_validate({"Status": "Complete"}).status is S3JobStatus.COMPLETE
     for enum in (JobStatus, ServiceJobStatus, S3JobStatus, S3Operation):
         for name, member in enum.__members__.items():
             assert enum(name) is member
@@ -390,3 +395,21 @@ def test_ctrl_c_during_a_dump_stays_ctrl_c(monkeypatch: pytest.MonkeyPatch) -> N
         for model in (JobSummary, FailureReport):
             model.model_rebuild(force=True)
     assert job.to_boto()["status"] == "FAILED"
+
+
+def test_a_wire_value_spelling_a_member_name_is_kept_exactly() -> None:
+    """EC2's usage classes are declared ``spot``/``on-demand`` with member names ``SPOT``...:
+    a ``SPOT`` from AWS is a value this batchkit does not know, kept as sent (the round-trip
+    fuzzer found it rewritten to ``spot``); your own input may still use any case."""
+    from batchkit._spec.models.ec2_describe_instance_types import (
+        EC2InstanceTypeInfo,
+        EC2UsageClassType,
+    )
+
+    sent = EC2UsageClassType.from_wire("SPOT")
+    assert sent.value == "SPOT"
+    assert not sent.is_known
+    assert EC2UsageClassType.from_wire("spot") is EC2UsageClassType.SPOT
+    assert EC2UsageClassType("SPOT") is EC2UsageClassType.SPOT  # user input: any case
+    item = {"SupportedUsageClasses": ["SPOT", "spot"]}
+    assert EC2InstanceTypeInfo.model_validate(item).to_boto() == item
