@@ -15,16 +15,6 @@ from batchkit.testing import FakeAWS, serve
 from tests.conftest import NO_RETRY, Face, raw_client, summary
 
 
-@pytest.fixture(autouse=True)
-def requests_wait(monkeypatch: pytest.MonkeyPatch) -> None:
-    """FakeAWS and the responders answer at once; AWS makes a request wait.  The sync face
-    overlaps requests only after one waited (batchkit._sync.runtime.OVERLAP_MIN_WAIT): here
-    every request counts as having waited, so what is tested is the overlap itself."""
-    import batchkit._sync.runtime
-
-    monkeypatch.setattr(batchkit._sync.runtime, "OVERLAP_MIN_WAIT", float("-inf"))
-
-
 def seeded(n: int) -> FakeAWS:
     fake = FakeAWS()
     for i in range(n):
