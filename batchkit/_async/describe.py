@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from batchkit._async.runtime import Closing
 from batchkit._async.source import AsyncPageSource
 from batchkit._core.checks import check_count
-from batchkit._core.describe import describe_failure, described, input_failure
+from batchkit._core.describe import describe_failure, described, input_failure, taken_back
 from batchkit._core.errors import BatchKitError
 from batchkit._core.pager import SKIPPED_KEPT, RawPage, SkippedItem
 from batchkit._core.plans import item_model
@@ -145,8 +145,11 @@ class AsyncJobDetails(Closing, AsyncIterator["JobDetail"]):
             return None
 
     async def take(self, n: int) -> list[JobDetail]:
-        """The next ``n`` jobs (fewer if the input ends first).  On an error or a cancelled
-        task nothing read by this call is lost: the jobs are yielded again."""
+        """The next ``n`` jobs (fewer if the input ends first).
+
+        Lossless on failure: on an error or a cancelled task, the jobs this call read go
+        back in front (iterating again yields them), and an error names their ids first in
+        its ``undescribed_ids`` (resuming from the error describes them again)."""
         check_count("take", n)
         out: list[JobDetail] = []
         try:
@@ -154,10 +157,9 @@ class AsyncJobDetails(Closing, AsyncIterator["JobDetail"]):
                 out.append(await self.__anext__())
         except StopAsyncIteration:
             pass
-        except BaseException:
-            # An error or a cancelled task: what this call read goes back in front, so
-            # iterating again loses nothing.
+        except BaseException as error:
             self._ready.extendleft(reversed(out))
+            taken_back(error, out)
             raise
         return out
 

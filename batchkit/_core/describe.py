@@ -22,7 +22,7 @@ from batchkit._core.errors import BatchKitError
 if TYPE_CHECKING:
     from batchkit.models import JobDetail
 
-__all__ = ["describe_failure", "described", "input_failure"]
+__all__ = ["describe_failure", "described", "input_failure", "taken_back"]
 
 log = logging.getLogger("batchkit")
 
@@ -76,10 +76,35 @@ def input_failure(error: BaseException, failed_ids: list[str]) -> BaseException:
 
 def describe_failure(error: BatchKitError, failed_ids: list[str]) -> BatchKitError:
     """The first failure of a describe_jobs, naming every id that could not be described."""
+    message = str(error)
+    before = _naming(error.undescribed_ids)
+    if before and message.endswith(before):  # named already (see taken_back): name anew
+        message = message[: -len(before)]
     error.undescribed_ids = tuple(failed_ids)
-    error.args = (
-        f"{error}; {len(failed_ids)} job id(s) not described "
-        f"(see .undescribed_ids): {', '.join(failed_ids[:5])}"
-        + (", ..." if len(failed_ids) > 5 else ""),
-    )
+    error.args = (message + _naming(error.undescribed_ids),)
     return error
+
+
+def taken_back(error: BaseException, jobs: list[JobDetail]) -> None:
+    """A ``take()`` read ``jobs`` and then failed with ``error``: the caller puts the jobs
+    back in front of the result (iterating it again yields them), and here their ids go in
+    front of the error's ``undescribed_ids`` -- so either way of resuming loses nothing:
+    iterating the same result again, or a new ``describe_jobs`` of ``undescribed_ids``
+    followed by the input from the error's ``resume_token``.
+
+    >>> from batchkit.models import JobDetail
+    >>> error = BatchKitError("ListJobs failed")
+    >>> taken_back(error, [JobDetail.model_validate({"jobId": "a", "jobName": "n",
+    ...     "jobQueue": "q", "status": "FAILED", "startedAt": 0, "jobDefinition": "d"})])
+    >>> error.undescribed_ids, str(error)
+    (('a',), 'ListJobs failed; 1 job id(s) not described (see .undescribed_ids): a')
+    """
+    if jobs and isinstance(error, BatchKitError):
+        describe_failure(error, [job.job_id for job in jobs] + list(error.undescribed_ids))
+
+
+def _naming(ids: tuple[str, ...]) -> str:
+    if not ids:
+        return ""
+    shown = ", ".join(ids[:5]) + (", ..." if len(ids) > 5 else "")
+    return f"; {len(ids)} job id(s) not described (see .undescribed_ids): {shown}"

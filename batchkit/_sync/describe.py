@@ -18,7 +18,7 @@ from itertools import chain
 from typing import TYPE_CHECKING, Any, cast
 
 from batchkit._core.checks import check_count
-from batchkit._core.describe import describe_failure, described, input_failure
+from batchkit._core.describe import describe_failure, described, input_failure, taken_back
 from batchkit._core.errors import BatchKitError
 from batchkit._core.pager import SKIPPED_KEPT, RawPage, SkippedItem
 from batchkit._core.plans import item_model
@@ -67,6 +67,7 @@ class JobDetails(Closing, Iterator["JobDetail"]):
         self._pool: ThreadPoolExecutor | None = None
         self._window: deque[tuple[list[str], Future[RawPage[JobDetail] | BatchKitError]]] = deque()
         self._iterator: Iterator[JobDetail] = self._run()
+        self._returned: deque[JobDetail] = deque()  # what a failed take() put back
         self._busy = threading.Lock()  # the one-consumer guard
         self._state = threading.Lock()  # the pool, against close() from another thread
         self._closed = False
@@ -100,6 +101,8 @@ class JobDetails(Closing, Iterator["JobDetail"]):
         try:
             if self._closed:
                 raise StopIteration
+            if self._returned:
+                return self._returned.popleft()
             return next(self._iterator)
         finally:
             self._busy.release()
@@ -109,6 +112,7 @@ class JobDetails(Closing, Iterator["JobDetail"]):
         thread while one iterates, too: the pool is shut down before this returns, and the
         iterating thread's next item is the end."""
         self._closed = True
+        self._returned.clear()
         with contextlib.suppress(ValueError):  # running in another thread: it stops next step
             self._iterator.close()  # type: ignore[attr-defined]
         self._shutdown()
@@ -129,15 +133,24 @@ class JobDetails(Closing, Iterator["JobDetail"]):
 
         Raises:
             InvalidParameterError: ``n`` is not an int >= 0.
+            BatchKitError: a request (or the input) failed.  Lossless: the jobs this call
+                read go back in front (iterating again yields them), and the error names
+                their ids first in its ``undescribed_ids`` (resuming from it describes
+                them again).  Ctrl-C puts them back too.
         """
         check_count("take", n)
         from batchkit._spec.display import with_progress
 
         out: list[JobDetail] = []
-        for job in with_progress(self, progress, type(self).__name__):
-            out.append(job)
-            if len(out) >= n:
-                break
+        try:
+            for job in with_progress(self, progress, type(self).__name__):
+                out.append(job)
+                if len(out) >= n:
+                    break
+        except BaseException as error:
+            self._returned.extendleft(reversed(out))
+            taken_back(error, out)
+            raise
         return out
 
     def to_list(self, *, progress: bool = False) -> list[JobDetail]:
@@ -261,34 +274,53 @@ class JobDetails(Closing, Iterator["JobDetail"]):
         # error) comes after the details of every chunk already sent.
         window = self._window
         input_error: BaseException | None = None
-        while True:
-            try:
-                chunk = next(pending, None)
-            except Exception as error:  # Ctrl-C is not deferred
-                input_error = error
-                break
-            if chunk is None:
-                break
-            future = self._submit(pool, chunk)
-            if future is None:  # closed from another thread
-                return
-            window.append((chunk, future))
-            if len(window) >= 2 * self._max_workers:
-                done_chunk, future = window.popleft()
+        failed = self._failed_ids
+        mark = len(failed)  # where the chunks in flight go if Ctrl-C stops this
+        try:
+            while True:
+                mark = len(failed)
                 try:
-                    outcome = future.result()
-                except CancelledError:  # closed from another thread
+                    chunk = next(pending, None)
+                except Exception as error:  # Ctrl-C is not deferred
+                    input_error = error
+                    break
+                if chunk is None:
+                    break
+                future = self._submit(pool, chunk)
+                if future is None:  # closed from another thread
                     return
-                yield done_chunk, outcome
-        while window:
-            done_chunk, future = window.popleft()
-            try:
-                outcome = future.result()
-            except CancelledError:  # closed from another thread
-                return
-            yield done_chunk, outcome
+                window.append((chunk, future))
+                if len(window) >= 2 * self._max_workers:
+                    outcome = self._result(window[0][1])
+                    if outcome is None:  # closed from another thread
+                        return
+                    yield window.popleft()[0], outcome
+            while window:
+                mark = len(failed)
+                outcome = self._result(window[0][1])
+                if outcome is None:
+                    return
+                yield window.popleft()[0], outcome
+        except GeneratorExit:  # closed: nothing failed
+            raise
+        except BaseException:
+            # Ctrl-C, reading the input or waiting for an answer: the chunks sent and not
+            # yielded are undescribed, in input order (before the ids read into the next
+            # chunk, which _chunks counted).
+            failed[mark:mark] = [job_id for chunk, _future in window for job_id in chunk]
+            raise
         if input_error is not None:
             raise input_error
+
+    @staticmethod
+    def _result(
+        future: Future[RawPage[JobDetail] | BatchKitError],
+    ) -> RawPage[JobDetail] | BatchKitError | None:
+        """The answer, or None if the request was cancelled (closed from another thread)."""
+        try:
+            return future.result()
+        except CancelledError:
+            return None
 
     def _emit(
         self, results: Iterable[tuple[list[str], RawPage[JobDetail] | BatchKitError]]

@@ -199,6 +199,36 @@ def test_a_listing_failing_inside_a_chunk_loses_no_id(max_workers: int) -> None:
     assert len(described) == len(everyone)
 
 
+@pytest.mark.usefixtures("face")
+@pytest.mark.parametrize("max_workers", [1, 3])
+def test_a_take_across_a_failing_listing_loses_nothing(max_workers: int) -> None:
+    """A ``take()`` that reads jobs and then meets the listing's failure puts them back in
+    front (iterating again yields them) and names them first in ``undescribed_ids``
+    (resuming from the error describes them again): either way, every job exactly once.
+    The async cancellation fuzz lost a job here (round 3): the error's resume point was
+    past jobs the failed ``take()`` had read but not returned."""
+    from batchkit import BatchKitError
+    from batchkit.testing import FakeAWS, Fault
+    from tests.conftest import NO_RETRY
+
+    fake = FakeAWS()
+    for i in range(150):
+        fake.add_job("q", job_id=f"j{i:03d}", job_name=f"j{i}", status="FAILED")
+    batch = fake.batch_client(NO_RETRY)
+    fake.inject(Fault(code="ServerException", status=500, operation="ListJobs", on_call=3))
+    listing = batch.list_jobs("q", status="FAILED", page_size=30)
+    result = batch.describe_jobs(getattr(listing, "target", listing), max_workers=max_workers)
+    with pytest.raises(BatchKitError, match=r"60 job id\(s\) not described") as info:
+        result.take(200)
+    error = info.value
+    everyone = [job.job_id for job in batch.list_jobs("q", status="FAILED")]
+    assert list(error.undescribed_ids) == everyone[:60]  # read by the take, in order
+    assert [job.job_id for job in result] == everyone[:60]  # and put back in front
+    resumed = batch.list_jobs("q", status="FAILED", starting_token=error.resume_token)
+    rest = batch.describe_jobs([*error.undescribed_ids, *resumed])
+    assert [job.job_id for job in rest] == everyone
+
+
 def test_only_the_ids_asked_for_in_input_order_each_from_its_own_reply(batch_stub: Stub) -> None:
     """Issue 22 item 6: an extra job in a reply is not yielded; a job answered early in
     another chunk's reply (with a stale status) is yielded from its own chunk's reply."""
