@@ -348,7 +348,7 @@ class FakeAWS(CapacityMixin):
         self._state.add_job(
             job.detail, job.queue, array_parent=job.array_parent, node_parent=job.node_parent
         )
-        self.logs.register(job.detail)
+        self.logs.register(job.detail, model)
         return model
 
     def hide_job(self, job_id: str, *, seconds: float | timedelta | None = None) -> None:

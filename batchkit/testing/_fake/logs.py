@@ -134,12 +134,14 @@ class FakeLogs:
 
     # ------------------------------------------------------------------ seeding
 
-    def register(self, detail: Mapping[str, Any]) -> None:
-        """Give a stored job its streams (called by the fake for every job it stores)."""
-        try:
-            job = JobDetail.model_validate(detail)
-        except ValueError:
-            return
+    def register(self, detail: Mapping[str, Any], job: JobDetail | None = None) -> None:
+        """Give a stored job its streams (called by the fake for every job it stores;
+        ``job``: ``detail`` validated already, if the caller has it)."""
+        if job is None:
+            try:
+                job = JobDetail.model_validate(detail)
+            except ValueError:
+                return
         targets: list[tuple[int | None, str | None]] = [(None, None)]
         targets += [(i, None) for i in range(len(job.attempts or ()))]
         if job.ecs_properties is not None:
