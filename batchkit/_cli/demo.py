@@ -205,6 +205,7 @@ def run(out: Callable[[str], None] = print, jobs: int = 3000, console: Any = Non
 
 def watch_section(out: Callable[[str], None], now: datetime, console: Any = None) -> None:
     """A short watch: jobs and an array job moving on a simulated clock (random, seeded)."""
+    from batchkit._cli.output import table_width
     from batchkit._cli.watch_view import change_line, summary_line, watch_table
 
     live = console is not None and console.is_terminal
@@ -230,7 +231,7 @@ def watch_section(out: Callable[[str], None], now: datetime, console: Any = None
 
             class _View:
                 def __rich__(self) -> Any:
-                    return watch_table(follow, clock.now())
+                    return watch_table(follow, clock.now(), width=table_width(console))
 
             with Live(_View(), console=console, refresh_per_second=12):
                 for _change in follow:

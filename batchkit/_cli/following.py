@@ -118,6 +118,7 @@ def watch(
 def _watch_live(settings: Settings, follow: Any, clock: Any) -> None:
     from rich.live import Live
 
+    from batchkit._cli.output import table_width
     from batchkit._cli.watch_view import watch_table
 
     now: Callable[[], datetime] = (
@@ -127,7 +128,10 @@ def _watch_live(settings: Settings, follow: Any, clock: Any) -> None:
 
     class _View:
         def __rich__(self) -> Any:
-            return watch_table(follow, now(), ascii_only=ascii_only)
+            # measured at each refresh: a resized terminal is fitted again
+            return watch_table(
+                follow, now(), ascii_only=ascii_only, width=table_width(settings.out)
+            )
 
     with Live(_View(), console=settings.out, refresh_per_second=4):
         for _change in follow:

@@ -16,6 +16,7 @@ from rich.progress_bar import ProgressBar
 from rich.table import Table
 from rich.text import Text
 
+from batchkit._cli.output import Column, fit, fit_widths, with_id_width
 from batchkit._core.text import escape_controls
 from batchkit._core.watch import ArrayProgress, StatusChange
 from batchkit._sync.watch import Watch
@@ -78,31 +79,61 @@ def summary_line(jobs: Iterable[JobDetail]) -> str:
     return escape_controls(f"{total} job{'s' if total != 1 else ''}: {parts}")
 
 
-def watch_table(watch: Watch, now: datetime, *, ascii_only: bool = False) -> RenderableType:
-    """The live table: name, status, run time, attempts, array progress, id."""
+def _children_text(job: JobDetail) -> str:
+    progress = ArrayProgress.of(job)
+    return "-" if progress is None else _progress_text(progress)
+
+
+#: The live table's columns, fitted to the terminal as the listings' are
+#: (:func:`batchkit._cli.output.fit_widths`): the progress bar, attempts and the run time are
+#: left out first, names and the children's counts narrowed; status and ids stay whole.
+#: Unlike a listing (which may overflow a narrow terminal), a live display must fit: below
+#: ~57 columns the name is left out too.
+WATCH_COLUMNS = (
+    Column("NAME", 28, lambda j: j.job_name, min_width=8, priority=9),
+    Column("STATUS", 9, lambda j: j.status.value),
+    Column("DURATION", 8, lambda j: None, lambda j, now: elapsed(j, now), priority=8),
+    Column("ATTEMPTS", 8, lambda j: len(j.attempts or ()), priority=4),
+    Column("PROGRESS", 20, lambda j: None, priority=3),
+    Column("CHILDREN", 24, _children_text, min_width=10, priority=6),
+    Column("JOB ID", 36, lambda j: j.job_id, whole=True),
+)
+
+
+def watch_table(
+    watch: Watch, now: datetime, *, ascii_only: bool = False, width: int | None = None
+) -> RenderableType:
+    """The live table: name, status, run time, attempts, array progress, id -- within
+    ``width`` terminal cells (:func:`batchkit._cli.output.table_width`; None: every column
+    whole)."""
+    ellipsis = "..." if ascii_only else "…"
+    jobs = watch.jobs
+    columns = with_id_width(WATCH_COLUMNS, max((len(job.job_id) for job in jobs), default=0))
+    fitted = fit_widths(columns, width)
     table = Table(box=None, pad_edge=False, header_style="bold", safe_box=ascii_only)
-    for title in ("NAME", "STATUS", "DURATION", "ATTEMPTS", "PROGRESS", "CHILDREN", "JOB ID"):
-        table.add_column(title, no_wrap=True, overflow="ellipsis")
-    for job in watch.jobs:
+    for column, cells in fitted:
+        whole = cells if column.whole else None  # narrower still: rich squeezes the others
+        title = fit(column.title, cells, ellipsis)
+        table.add_column(title, width=cells, min_width=whole, no_wrap=True)
+    for job in jobs:
         status = job.status.value
-        progress = ArrayProgress.of(job)
-        bar: RenderableType = Text("-")
-        children = Text("-")
-        if progress is not None:
-            bar = ProgressBar(total=max(progress.size, 1), completed=progress.done, width=20)
-            children = Text(_progress_text(progress))
-        table.add_row(
-            Text(escape_controls(job.job_name)),
-            Text(escape_controls(status), style=STATUS_STYLE.get(status, "yellow")),
-            Text(elapsed(job, now)),
-            Text(str(len(job.attempts or ()))),
-            bar,
-            children,
-            Text(escape_controls(job.job_id)),
-        )
+        row: list[RenderableType] = []
+        for column, cells in fitted:
+            if column.title == "PROGRESS":
+                progress = ArrayProgress.of(job)
+                if progress is not None:
+                    done = progress.done
+                    row.append(
+                        ProgressBar(total=max(progress.size, 1), completed=done, width=cells)
+                    )
+                    continue
+            text = escape_controls(column.table_text(job, now))
+            style = STATUS_STYLE.get(status, "yellow") if column.title == "STATUS" else ""
+            row.append(Text(text if column.whole else fit(text, cells, ellipsis), style=style))
+        table.add_row(*row)
     pending = len(watch.pending_ids)
     footer = Text(
-        f"{len(watch.jobs)} job(s), {pending} not done; {watch.polls} poll(s), "
+        f"{len(jobs)} job(s), {pending} not done; {watch.polls} poll(s), "
         f"{watch.requests_made} DescribeJobs request(s)",
         style="dim",
     )

@@ -170,6 +170,50 @@ def test_a_terminal_gets_a_live_table(
     assert "->" not in shown  # no change lines on a terminal
 
 
+@pytest.mark.parametrize("width", [50, 72, 100, 200])
+def test_the_live_table_fits_the_terminal_with_ids_and_statuses_whole(
+    fake: FakeAWS, clock: ManualClock, monkeypatch: pytest.MonkeyPatch, width: int
+) -> None:
+    """Fitted like the listings' tables (was: rich squeezed every column, ids and statuses
+    cut to ``7e1f…``/``R…`` at 100 columns, STATUS left out at 60)."""
+    from rich.cells import cell_len
+
+    screen = io.StringIO()
+
+    def console(color: bool, stderr: bool) -> Console:
+        if stderr:
+            return Console(file=io.StringIO(), markup=False)
+        return Console(file=screen, force_terminal=True, width=width, markup=False, emoji=False)
+
+    monkeypatch.setattr(_cli, "make_console", console)
+    monkeypatch.setenv("COLUMNS", str(width))
+    long_id = "7e1f0000-0000-4000-8000-0000000c0d02"
+    fake.add_job("q", job_id=long_id, job_name="a-rather-long-job-name-" * 3, status="RUNNABLE")
+    fake.lifecycle.schedule(long_id, [("RUNNING", 10), ("SUCCEEDED", 40)])
+    sweep = fake.add_job("q", job_id="sweep", job_name="sweep", status="SUBMITTED", array_size=8)
+    fake.lifecycle.randomize([sweep.job_id], seed=1, failure_rate=0)
+    result = run(long_id, "sweep")
+    assert result.exit_code == 0, result.output
+    last = _plain(screen.getvalue())
+    assert long_id in last  # the id whole
+    assert "SUCCEEDED" in last  # the status whole
+    table = last.splitlines()[:3]  # the titles and the two jobs (the footer may wrap)
+    for line in table:
+        assert cell_len(line) <= width, line
+    assert ("NAME" in last) is (width > 57)  # left out when the rest would not fit
+    if width >= 200:
+        for title in ("NAME", "DURATION", "ATTEMPTS", "PROGRESS", "CHILDREN"):
+            assert title in last
+
+
+def _plain(screen: str) -> str:
+    """The live display's last frame (from its title line on), without escape sequences."""
+    from rich.text import Text
+
+    text = Text.from_ansi(screen).plain
+    return text[text.rfind("\n", 0, text.rindex("STATUS")) + 1 :]
+
+
 def test_the_demo_account_through_the_real_fake_flag(monkeypatch: pytest.MonkeyPatch) -> None:
     """No monkeypatching of the backend: ``--fake`` jobs that already ended."""
     runner = CliRunner()
