@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 from collections.abc import AsyncIterator, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from batchkit._async.runtime import Closing
 from batchkit._async.source import AsyncPageSource
@@ -33,6 +33,16 @@ if TYPE_CHECKING:
     from batchkit.models import JobDetail
 
 __all__ = ["AsyncJobDetails"]
+
+
+class _Interrupt:
+    """A Ctrl-C (or ``SystemExit``) raised inside a request's task, for the consumer."""
+
+    def __init__(self, interrupt: BaseException) -> None:
+        self.interrupt = interrupt
+
+
+_Outcome: TypeAlias = "RawPage[JobDetail] | BatchKitError | _Interrupt"
 
 
 class AsyncJobDetails(Closing, AsyncIterator["JobDetail"]):
@@ -67,9 +77,7 @@ class AsyncJobDetails(Closing, AsyncIterator["JobDetail"]):
         self._concurrency = max_concurrency
         self._widened = False  # the first request has been answered: go side by side
         self._limit: asyncio.Semaphore | None = None
-        self._window: deque[tuple[list[str], asyncio.Task[RawPage[JobDetail] | BatchKitError]]] = (
-            deque()
-        )
+        self._window: deque[tuple[list[str], asyncio.Future[_Outcome]]] = deque()
         self._ready: deque[JobDetail] = deque()
         self._missing: list[str] = []
         self._failed_ids: list[str] = []
@@ -182,10 +190,15 @@ class AsyncJobDetails(Closing, AsyncIterator["JobDetail"]):
             return error
         return page
 
-    async def _limited(self, chunk: list[str]) -> RawPage[JobDetail] | BatchKitError:
+    async def _limited(self, chunk: list[str]) -> _Outcome:
         assert self._limit is not None
         async with self._limit:
-            return await self._attempt(chunk)
+            try:
+                return await self._attempt(chunk)
+            except (KeyboardInterrupt, SystemExit) as interrupt:
+                # Not out of the event loop from a task: to the consumer, where it awaits
+                # (as a listing's fetch ahead does, runtime.Ahead).
+                return _Interrupt(interrupt)
 
     async def _next_outcome(
         self,
@@ -224,14 +237,16 @@ class AsyncJobDetails(Closing, AsyncIterator["JobDetail"]):
             return self._end_of_input()
         chunk, task = self._window[0]
         try:
-            outcome = await asyncio.shield(task)
+            answer = await asyncio.shield(task)
+            if isinstance(answer, _Interrupt):
+                raise answer.interrupt
         except BaseException:
             # Cancelled (or interrupted): nothing may keep running, and iterating again
             # must re-send what was cut short.
             await self._cancel_window(requeue=True)
             raise
         self._window.popleft()
-        return chunk, outcome
+        return chunk, answer
 
     async def _fill(self, want: int) -> None:
         """Read the input until ``want`` chunks are pending (or it ends, or fails).

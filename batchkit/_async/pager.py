@@ -279,6 +279,10 @@ class AsyncPager(PagerCore[T, "AsyncPageFetcher[T]"], AsyncListing[T]):
         pending, self._pending = self._pending, None
         if pending is not None:
             pending.cancel()
+        for source in self._sources:  # a merged source's sub-listings fetch ahead too
+            drop = getattr(source, "drop_ahead", None)
+            if drop is not None:
+                drop()
 
 
 #: The name ``AsyncPager`` had first (it pages more than jobs): kept for existing code.

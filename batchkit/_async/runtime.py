@@ -136,9 +136,9 @@ class Fetching(Generic[T]):
     async def result(self) -> T:
         """The page (or the fetch's error).  Cancelling the awaiting task cancels the fetch:
         the request is abandoned with it, as a direct fetch's would be."""
-        value, interrupt = await self._task
-        if interrupt is not None:
-            raise interrupt  # raised where the consumer awaits, as a direct fetch's would be
+        value, failure = await self._task
+        if failure is not None:
+            raise failure  # raised where the consumer awaits, as a direct fetch's would be
         return cast(T, value)
 
     def cancel(self) -> None:
@@ -165,9 +165,12 @@ class Ahead:
             async with semaphore:
                 try:
                     return await call(), None
-                except (KeyboardInterrupt, SystemExit) as interrupt:
-                    # Not out of the event loop from a task nobody awaits: to the consumer.
-                    return None, interrupt
+                except (Exception, KeyboardInterrupt, SystemExit) as failure:
+                    # To the consumer, where it awaits: a Ctrl-C not out of the event loop
+                    # from a task nobody awaits, and an error not logged by asyncio ("Task
+                    # exception was never retrieved") when nobody reads the page (a
+                    # listing dropped, or resumed by a new one from its token).
+                    return None, failure
 
         return Fetching(key, asyncio.ensure_future(run()))
 

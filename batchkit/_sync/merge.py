@@ -144,7 +144,14 @@ class MergedSource(Generic[T]):
         live = 0 if self._merge is None else self._merge.skipped_count
         return self._dropped_skipped_count + live
 
+    def drop_ahead(self) -> None:
+        """Abandon the pages the live merge's sub-listings fetch ahead (the listing around
+        it is closed, or was interrupted); the merge itself stays where it was."""
+        if self._merge is not None:
+            self._merge._drop_ahead()
+
     def _drop(self, merge: MergedPager[T]) -> None:
+        merge.close()  # nothing of a merge given up keeps running
         self._requests += merge.requests_made
         self._dropped_skipped += merge.skipped
         self._dropped_skipped_count += merge.skipped_count

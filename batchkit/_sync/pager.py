@@ -274,6 +274,10 @@ class Pager(PagerCore[T, "PageFetcher[T]"], Listing[T]):
         pending, self._pending = self._pending, None
         if pending is not None:
             pending.cancel()
+        for source in self._sources:  # a merged source's sub-listings fetch ahead too
+            drop = getattr(source, "drop_ahead", None)
+            if drop is not None:
+                drop()
 
 
 #: The name ``Pager`` had first (it pages more than jobs): kept for existing code.

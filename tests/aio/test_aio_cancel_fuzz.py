@@ -10,6 +10,7 @@ the loop before answering), so a seed replays exactly; no real time passes."""
 from __future__ import annotations
 
 import asyncio
+import gc
 from datetime import timedelta
 from typing import Any
 
@@ -51,20 +52,33 @@ def loop_and_client() -> tuple[asyncio.AbstractEventLoop, Any]:
             config=NO_RETRY,
         )
         _RAW = _LOOP.run_until_complete(context.__aenter__())
+        _LOOP.set_exception_handler(lambda _loop, context: logged.append(context["message"]))
     return _LOOP, _RAW
 
 
-def seeded(jobs: list[tuple[int, int]]) -> tuple[FakeAWS, list[str]]:
+#: What asyncio's exception handler was given (a task's error nobody retrieved...).
+logged: list[str] = []
+
+
+#: ``statuses`` mode: one queue listed in these statuses (merged newest first under one
+#: pager: sub-listings under a stateful page source); a job's group picks its status.
+STATUSES = ["SUCCEEDED", "FAILED", "RUNNING"]  # (the order the listing merges them in)
+
+
+def seeded(jobs: list[tuple[int, int]], statuses: bool = False) -> tuple[FakeAWS, list[str]]:
+    """Jobs in three queues, FAILED; or (``statuses``) in one queue, in one of three
+    statuses, the last not listed.  Returns the expected merged listing: newest first,
+    ties to the queue (sub-listing) given first, then by job id."""
     fake = FakeAWS()
     for queue in QUEUES:
         fake.add_queue(queue)
     keyed = []
     for n, (index, age) in enumerate(jobs):
         job_id = f"j{n:03d}"
-        fake.add_job(
-            QUEUES[index], job_id=job_id, status="FAILED", created_at=T0 - timedelta(minutes=age)
-        )
-        keyed.append(((age, index, job_id), job_id))
+        queue, status = ("alpha", STATUSES[index]) if statuses else (QUEUES[index], "FAILED")
+        fake.add_job(queue, job_id=job_id, status=status, created_at=T0 - timedelta(minutes=age))
+        if status != "RUNNING":
+            keyed.append(((age, index, job_id), job_id))
     return fake, [job_id for _, job_id in sorted(keyed)]
 
 
@@ -83,23 +97,45 @@ async def cancelled_after(call: Any, steps: int) -> Any:
 
 
 actions = st.lists(
-    st.tuples(st.sampled_from(["next", "take", "peek"]), st.integers(0, 4), st.integers(0, 12)),
+    st.tuples(
+        st.sampled_from(["next", "take", "peek", "reopen"]), st.integers(0, 4), st.integers(0, 12)
+    ),
     max_size=14,
 )
 
 
 async def consume(
-    listing: Any, plan: list[tuple[str, int, int]], peekable: bool, resume: Any
-) -> list[str]:
+    listing: Any, plan: list[tuple[str, int, int]], resume: Any, reopen: Any
+) -> tuple[list[str], list[str]]:
+    """What was yielded, and the tasks left running by a closed listing.
+
+    ``reopen`` (merged listings: also ``peek``): the listing closed, then a new one from
+    its ``resume_token`` -- what leaving ``async with`` and coming back later does.  A
+    listing replaced after an error is closed too."""
     seen: list[str] = []
+    leaks: list[str] = []
+
+    async def closed(old: Any) -> None:
+        await old.aclose()
+        for _ in range(2):  # cancelled tasks finish
+            await asyncio.sleep(0)
+        me = asyncio.current_task()
+        leaks.extend(repr(t) for t in asyncio.all_tasks() if t is not me and not t.done())
+
     for action, n, steps in [*plan, *[("next", 0, 10_000)] * 400]:
         try:
             if action == "take":
                 got = await cancelled_after(listing.take(n), steps)
                 if got is not CANCELLED:
                     seen += [job.job_id for job in got]
-            elif action == "peek" and peekable:
+            elif action == "peek" and reopen is not None:
                 await cancelled_after(listing.peek(n), steps)
+            elif action == "reopen" and reopen is not None:
+                ended = listing.done  # nothing left (its token None: the start), or closed
+                await closed(listing)
+                if ended:
+                    return seen, leaks
+                listing = reopen(listing.resume_token)
             else:
                 job = await cancelled_after(listing.__anext__(), steps)
                 if job is not CANCELLED:
@@ -107,8 +143,12 @@ async def consume(
         except StopAsyncIteration:
             break
         except BatchKitError as error:
-            listing = resume(listing, error)
-    return seen
+            new = resume(listing, error)
+            if new is not listing:
+                await closed(listing)
+            listing = new
+    await closed(listing)
+    return seen, leaks
 
 
 @settings(max_examples=examples(120), deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -118,10 +158,15 @@ async def consume(
     failing=st.sets(st.integers(1, 16), max_size=4),
     plan=actions,
     describe=st.booleans(),
+    statuses=st.booleans(),
 )
 @example(  # lost j000 (CI, round 3): describe reading a pager, a failure while ``take`` waits
     jobs=[(0, 0), (0, 0)], page_size=1, failing={2}, plan=[("next", 0, 9), ("take", 2, 4)],
-    describe=True,
+    describe=True, statuses=False,
+)  # fmt: skip
+@example(  # a failed fetch of a closed listing's sub-listing, never read: logged by asyncio
+    jobs=[(0, 0), (1, 1)], page_size=1, failing={1, 2, 3}, plan=[("reopen", 0, 0)],
+    describe=False, statuses=True,
 )  # fmt: skip
 def test_cancelled_calls_lose_and_repeat_nothing(
     jobs: list[tuple[int, int]],
@@ -129,8 +174,11 @@ def test_cancelled_calls_lose_and_repeat_nothing(
     failing: set[int],
     plan: list[tuple[str, int, int]],
     describe: bool,
+    statuses: bool,
 ) -> None:
-    fake, everything = seeded(jobs)
+    """... and, the listing closed, no task is left running and asyncio logged nothing
+    (``statuses``: one queue listed in two statuses, merged under one pager)."""
+    fake, everything = seeded(jobs, statuses and not describe)
     for call in failing:
         fake.inject(Fault(code="ServerException", status=500, operation="ListJobs", on_call=call))
     loop, raw = loop_and_client()
@@ -158,16 +206,36 @@ def test_cancelled_calls_lose_and_repeat_nothing(
             listing: Any = described(None)
             wanted = [job_id for job_id in everything if job_id in alpha(jobs)]
         else:
-            listing = batch.list_jobs(QUEUES, status="FAILED", page_size=page_size)
+            queues: Any = "alpha" if statuses else QUEUES
+            status: Any = STATUSES[:2] if statuses else "FAILED"
+            listing = batch.list_jobs(queues, status=status, page_size=page_size)
             wanted = everything
 
-            def resume(old: Any, error: BatchKitError) -> Any:
-                return old  # iterating the same merged listing again resumes
+            resumes = 0
 
-        seen = loop.run_until_complete(consume(listing, plan, not describe, resume))
+            def reopen(token: str | None) -> Any:
+                return batch.list_jobs(
+                    queues, status=status, page_size=page_size, starting_token=token
+                )
+
+            def resume(old: Any, error: BatchKitError) -> Any:
+                # iterating the same merged listing again resumes; so does a new one from
+                # the error's token: each every other time
+                nonlocal resumes
+                resumes += 1
+                return old if resumes % 2 else reopen(error.resume_token)
+
+        logged.clear()
+        seen, leaks = loop.run_until_complete(
+            consume(listing, plan, resume, None if describe else reopen)
+        )
+        if failing:
+            gc.collect()  # a task's error nobody retrieved is logged when the task goes
     finally:
         stop()
     assert seen == wanted
+    assert leaks == []
+    assert logged == []
 
 
 class ChainIds:
