@@ -98,18 +98,8 @@ class Face:
 
     def raw_client(self, service: str, config: Config = NO_RETRY) -> Any:
         """An opened aiobotocore client (fake credentials), closed with the face."""
-        from aiobotocore.session import AioSession
-
         assert self.loop is not None
-        # a service name as str, a botocore Config: aiobotocore takes both (types-aiobotocore
-        # asks for a literal name and an AioConfig)
-        context = AioSession().create_client(  # type: ignore[call-overload]
-            service,
-            region_name="us-east-1",
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
-            config=config,
-        )
+        context = aio_raw_client(service, config)
         raw = self.loop.run_until_complete(context.__aenter__())
         self._closers.append(lambda: context.__aexit__(None, None, None))
         return raw
@@ -119,6 +109,21 @@ class Face:
             for close in reversed(self._closers):
                 self.loop.run_until_complete(close())
             self.loop.close()
+
+
+def aio_raw_client(service: str = "batch", config: Config = NO_RETRY) -> Any:
+    """An aiobotocore client's context (``async with`` opens it), fake credentials."""
+    from aiobotocore.session import AioSession
+
+    # a service name as str, a botocore Config: aiobotocore takes both (types-aiobotocore
+    # asks for a literal name and an AioConfig)
+    return AioSession().create_client(  # type: ignore[call-overload]
+        service,
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+        config=config,
+    )
 
 
 @pytest.fixture(autouse=True)

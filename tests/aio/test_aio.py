@@ -23,11 +23,6 @@ pytestmark = pytest.mark.anyio
 NOW = datetime(2026, 11, 20, 12, tzinfo=timezone.utc)
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 def seeded(n: int) -> FakeAWS:
     fake = FakeAWS(now=lambda: NOW)
     for i in range(n):

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from batchkit import BatchKitError
 from batchkit.aio import AsyncBatchClient
 from batchkit.testing import FakeAWS, Fault, serve
-from tests.conftest import NO_RETRY, T0
+from tests.conftest import T0, aio_raw_client
 from tests.fuzz import examples
 
 QUEUES = ["alpha", "beta", "gamma"]
@@ -41,16 +41,8 @@ def loop_and_client() -> tuple[asyncio.AbstractEventLoop, Any]:
     more than an example); each example's FakeAWS answers it through its own responder."""
     global _LOOP, _RAW
     if _LOOP is None:
-        from aiobotocore.session import AioSession
-
         _LOOP = asyncio.new_event_loop()
-        context = AioSession().create_client(  # type: ignore[call-overload]
-            "batch",
-            region_name="us-east-1",
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
-            config=NO_RETRY,
-        )
+        context = aio_raw_client()
         _RAW = _LOOP.run_until_complete(context.__aenter__())
         _LOOP.set_exception_handler(lambda _loop, context: logged.append(context["message"]))
     return _LOOP, _RAW

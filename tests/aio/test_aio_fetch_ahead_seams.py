@@ -25,14 +25,9 @@ pytest.importorskip("aiobotocore")
 from batchkit import BatchKitError
 from batchkit.aio import AsyncBatchClient
 from batchkit.testing import AWSErrorResponse, FakeAWS, Fault, ManualClock, serve
-from tests.conftest import NO_RETRY, T0
+from tests.conftest import NO_RETRY, T0, aio_raw_client
 
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
 
 
 @pytest.fixture
@@ -93,19 +88,6 @@ async def test_ctrl_c_inside_a_concurrent_watch_poll_reaches_the_consumer(
     assert sorted(seen) == ids  # each job's change once
 
 
-async def _raw_client() -> tuple[Any, Any]:
-    from aiobotocore.session import AioSession
-
-    context = AioSession().create_client(  # type: ignore[call-overload]
-        "batch",
-        region_name="us-east-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-        config=NO_RETRY,
-    )
-    return context, await context.__aenter__()
-
-
 @pytest.mark.parametrize("shape", ["statuses", "queues and statuses", "queues"])
 @pytest.mark.parametrize("second", ["in flight", "failed"])
 async def test_closing_a_merged_listing_leaves_nothing_running_or_logged(
@@ -129,7 +111,8 @@ async def test_closing_a_merged_listing_leaves_nothing_running_or_logged(
             await never.wait()  # in flight for good
         return fake._answer("batch", operation, params)
 
-    context, raw = await _raw_client()
+    context = aio_raw_client()
+    raw = await context.__aenter__()
     stop = serve(raw, answer)
     try:
         batch = AsyncBatchClient(raw)

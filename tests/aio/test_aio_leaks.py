@@ -18,11 +18,6 @@ from tests.contract.test_credential_leaks import assert_clean, helper_profile, s
 pytestmark = pytest.mark.anyio
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 async def test_a_failing_credential_process_is_typed_and_redacted_when_opening(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

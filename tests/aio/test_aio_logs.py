@@ -25,11 +25,6 @@ CALL = "Logs.GetLogEvents"
 
 
 @pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
 def closed(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
     """(service, region) of every aiobotocore client closed, in order."""
     seen: list[tuple[str, str]] = []

@@ -26,11 +26,6 @@ pytestmark = pytest.mark.anyio
 REGION = "us-east-1"
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 @pytest.fixture(scope="module")
 def moto_server() -> Iterator[tuple[str, dict[str, str]]]:
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)

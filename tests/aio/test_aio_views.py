@@ -24,11 +24,6 @@ pytestmark = pytest.mark.anyio
 NOW = datetime(2026, 11, 20, 12, tzinfo=timezone.utc)
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 def account() -> FakeAWS:
     fake = FakeAWS(now=lambda: NOW)
     statuses = ["FAILED", "SUCCEEDED", "RUNNING", "RUNNABLE"]

@@ -19,11 +19,6 @@ from batchkit.testing import FakeAWS, ManualClock
 pytestmark = pytest.mark.anyio
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 class AwaitedClock:
     """An asyncio-style clock for tests: ``sleep`` is a coroutine that yields to the event
     loop (so other tasks run) and advances simulated time -- no real waiting."""
