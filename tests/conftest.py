@@ -3,6 +3,7 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import os
+import signal
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -14,6 +15,13 @@ from botocore.config import Config
 from batchkit import BatchClient, S3BatchOperationsClient
 from batchkit.testing import FakeAWS, WireStubber
 from tests.aio_adapter import Blocking
+
+# Tests send a real SIGINT to real child processes (the CLI's Ctrl-C).  A test run started in
+# the background by a shell without job control (`cmd &` in a script) ignores SIGINT, and
+# an ignored signal stays ignored across exec: the children would never see it.  The test
+# process takes Python's own handler back, so its children start with the default.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 #: aiobotocore is installed (the ``[async]`` extra, nox -s tests_async): the behavioural
 #: tests that use the ``face`` fixture then run against the async client too.
