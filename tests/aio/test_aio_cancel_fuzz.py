@@ -222,7 +222,7 @@ def test_cancelled_calls_lose_and_repeat_nothing(
             consume(listing, plan, resume, None if describe else reopen)
         )
         if failing:
-            gc.collect()  # a task's error nobody retrieved is logged when the task goes
+            gc.collect(1)  # a task's error nobody retrieved is logged when the task goes
     finally:
         stop()
     assert seen == wanted
