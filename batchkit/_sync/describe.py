@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import sys
 import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
-from itertools import chain
+from itertools import chain, islice
 from typing import TYPE_CHECKING, Any, cast
 
 from batchkit._core.checks import check_count
@@ -68,6 +69,9 @@ class JobDetails(Closing, Iterator["JobDetail"]):
         self._window: deque[tuple[list[str], Future[RawPage[JobDetail] | BatchKitError]]] = deque()
         self._iterator: Iterator[JobDetail] = self._run()
         self._returned: deque[JobDetail] = deque()  # what a failed take() put back
+        # The ids read from the input and not yet yielded, chunk by chunk in input order
+        # (the head: what is left of the chunk being yielded): what Ctrl-C leaves undescribed.
+        self._unyielded: deque[list[str] | deque[str]] = deque()
         self._busy = threading.Lock()  # the one-consumer guard
         self._state = threading.Lock()  # the pool, against close() from another thread
         self._closed = False
@@ -93,19 +97,22 @@ class JobDetails(Closing, Iterator["JobDetail"]):
         return self
 
     def __next__(self) -> JobDetail:
-        if not self._busy.acquire(blocking=False):
-            raise BatchKitError(
-                "DescribeJobs: these details are being iterated elsewhere (another thread); "
-                "they are for one consumer at a time"
-            )
+        held = False
         try:
+            # acquired inside the try: a Ctrl-C right after it cannot leave the guard held
+            if not (held := self._busy.acquire(blocking=False)):
+                raise BatchKitError(
+                    "DescribeJobs: these details are being iterated elsewhere (another "
+                    "thread); they are for one consumer at a time"
+                )
             if self._closed:
                 raise StopIteration
             if self._returned:
                 return self._returned.popleft()
             return next(self._iterator)
         finally:
-            self._busy.release()
+            if held:
+                self._busy.release()
 
     def close(self) -> None:
         """Stop: cancel queued requests, wait for running ones, end iteration.  From another
@@ -143,15 +150,13 @@ class JobDetails(Closing, Iterator["JobDetail"]):
 
         out: list[JobDetail] = []
         try:
-            for job in with_progress(self, progress, type(self).__name__):
-                out.append(job)
-                if len(out) >= n:
-                    break
+            jobs = with_progress(self, progress, type(self).__name__)
+            out.extend(islice(jobs, min(n, sys.maxsize)))  # (to_list asks for 2**63)
+            return out  # (in the try: a Ctrl-C here too puts them back)
         except BaseException as error:
             self._returned.extendleft(reversed(out))
             taken_back(error, out)
             raise
-        return out
 
     def to_list(self, *, progress: bool = False) -> list[JobDetail]:
         """Every remaining job (reads everything: prefer iterating)."""
@@ -174,32 +179,38 @@ class JobDetails(Closing, Iterator["JobDetail"]):
             return error
 
     def _chunks(self) -> Iterator[list[str]]:
-        """The input, 100 ids at a time, read only when the next request is due.
+        """The input, 100 ids at a time, read only when the next request is due; each
+        chunk goes in the ledger of ids read and not yet yielded (``_unyielded``) as it is
+        read, the ids of a chunk cut short by Ctrl-C included.
 
         If reading the input fails inside a chunk (a listing's error, an invalid item), the
         ids read before the failure are still a chunk -- described like any other -- and
-        the failure comes after it; an interruption (Ctrl-C) counts them undescribed."""
+        the failure comes after it."""
         size = DESCRIBE_JOBS.page_size_max
-        ids = self._ids
+        ids, ledger = self._ids, self._unyielded
         while True:
             chunk: list[str] = []
+            ledger.append(chunk)  # filled in place: a Ctrl-C anywhere finds what was read
             try:
-                for job_id in ids:
-                    chunk.append(job_id)
-                    if len(chunk) >= size:
-                        break
+                # in C, id by id: an id the input handed over is in the chunk before any
+                # line of Python runs here (where a Ctrl-C would be raised)
+                chunk.extend(islice(ids, size))
             except Exception:
                 if chunk:
                     yield chunk
-                raise
-            except BaseException:
-                self._failed_ids.extend(chunk)
+                else:
+                    ledger.pop()
                 raise
             if not chunk:
+                ledger.pop()
                 return
             yield chunk
 
     def _run(self) -> Iterator[JobDetail]:
+        """Every job, in input order.  Whatever stops it but a close (Ctrl-C above all,
+        wherever it lands: reading the input, starting a worker, waiting for an answer,
+        typing one) counts every id read and not yet yielded undescribed, in input order:
+        the ledger is the one place that knows them."""
         chunks = self._chunks()
         try:
             first = next(chunks, None)
@@ -209,6 +220,12 @@ class JobDetails(Closing, Iterator["JobDetail"]):
                 yield from self._emit(self._sequential(chain([first], chunks)))
             else:
                 yield from self._emit(self._paced(chain([first], chunks)))
+        except GeneratorExit:  # closed: nothing failed
+            raise
+        except BaseException:
+            ledger, self._unyielded = self._unyielded, deque()
+            self._failed_ids.extend(job_id for chunk in ledger for job_id in chunk)
+            raise
         finally:
             self._window.clear()
             self._shutdown()
@@ -217,14 +234,7 @@ class JobDetails(Closing, Iterator["JobDetail"]):
         self, chunks: Iterator[list[str]]
     ) -> Iterator[tuple[list[str], RawPage[JobDetail] | BatchKitError]]:
         for chunk in chunks:
-            try:
-                outcome = self._attempt(chunk)
-            except BaseException:
-                # Ctrl-C: the chunk under way is undescribed (the rest of the input is
-                # not read).
-                self._failed_ids.extend(chunk)
-                raise
-            yield chunk, outcome
+            yield chunk, self._attempt(chunk)
 
     def _paced(
         self, chunks: Iterator[list[str]]
@@ -234,11 +244,7 @@ class JobDetails(Closing, Iterator["JobDetail"]):
         request that waited for the network, up to ``max_workers`` at once."""
         for chunk in chunks:
             watch = Stopwatch()
-            try:
-                outcome = self._attempt(chunk)
-            except BaseException:
-                self._failed_ids.extend(chunk)  # Ctrl-C: the chunk under way is undescribed
-                raise
+            outcome = self._attempt(chunk)
             waited = watch.waited()
             yield chunk, outcome
             if overlap_pays(waited):
@@ -274,41 +280,28 @@ class JobDetails(Closing, Iterator["JobDetail"]):
         # error) comes after the details of every chunk already sent.
         window = self._window
         input_error: BaseException | None = None
-        failed = self._failed_ids
-        mark = len(failed)  # where the chunks in flight go if Ctrl-C stops this
-        try:
-            while True:
-                mark = len(failed)
-                try:
-                    chunk = next(pending, None)
-                except Exception as error:  # Ctrl-C is not deferred
-                    input_error = error
-                    break
-                if chunk is None:
-                    break
-                future = self._submit(pool, chunk)
-                if future is None:  # closed from another thread
-                    return
-                window.append((chunk, future))
-                if len(window) >= 2 * self._max_workers:
-                    outcome = self._result(window[0][1])
-                    if outcome is None:  # closed from another thread
-                        return
-                    yield window.popleft()[0], outcome
-            while window:
-                mark = len(failed)
+        while True:
+            try:
+                chunk = next(pending, None)
+            except Exception as error:  # Ctrl-C is not deferred
+                input_error = error
+                break
+            if chunk is None:
+                break
+            future = self._submit(pool, chunk)
+            if future is None:  # closed from another thread
+                return
+            window.append((chunk, future))
+            if len(window) >= 2 * self._max_workers:
                 outcome = self._result(window[0][1])
-                if outcome is None:
+                if outcome is None:  # closed from another thread
                     return
                 yield window.popleft()[0], outcome
-        except GeneratorExit:  # closed: nothing failed
-            raise
-        except BaseException:
-            # Ctrl-C, reading the input or waiting for an answer: the chunks sent and not
-            # yielded are undescribed, in input order (before the ids read into the next
-            # chunk, which _chunks counted).
-            failed[mark:mark] = [job_id for chunk, _future in window for job_id in chunk]
-            raise
+        while window:
+            outcome = self._result(window[0][1])
+            if outcome is None:
+                return
+            yield window.popleft()[0], outcome
         if input_error is not None:
             raise input_error
 
@@ -329,11 +322,13 @@ class JobDetails(Closing, Iterator["JobDetail"]):
         id that could not be described (a failure reading the input comes last, naming
         them too)."""
         first_error: BatchKitError | None = None
+        ledger = self._unyielded  # chunks come in input order: this one is its head
         try:
             for chunk, outcome in results:
                 if isinstance(outcome, BatchKitError):
                     first_error = first_error or outcome
                     self._failed_ids.extend(chunk)
+                    ledger.popleft()
                     log.debug(
                         "DescribeJobs: %d ids failed (%s)", len(chunk), type(outcome).__name__
                     )
@@ -341,7 +336,15 @@ class JobDetails(Closing, Iterator["JobDetail"]):
                 room = max(SKIPPED_KEPT - len(self._skipped), 0)
                 self._skipped.extend(outcome.skipped[:room])
                 ids = {item.item_id for item in outcome.skipped}
-                yield from described(chunk, outcome.items, self._missing, ids)
+                jobs = described(chunk, outcome.items, self._missing, ids)
+                left = ledger[0] = deque(job.job_id for job in jobs)
+                for job in jobs:
+                    yield job
+                    # counted only once handed over: a Ctrl-C right as the consumer asks for
+                    # the next job (before this line) makes this one undescribed as well --
+                    # described twice, never lost
+                    left.popleft()
+                ledger.popleft()
         except Exception as error:  # reading the input failed
             input_failure(error, self._failed_ids)
             raise

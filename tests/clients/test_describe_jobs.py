@@ -342,3 +342,16 @@ def test_close_from_another_thread_while_iterating_leaves_no_pool(workers: int) 
     assert _pool_threads() == []
     assert len(got) <= 101  # the 100 before, at most the one under way; then the end
     assert list(details) == []  # closed: nothing more
+
+
+@pytest.mark.usefixtures("face")
+def test_take_zero_takes_nothing() -> None:
+    """``take(0)`` is ``[]``, as a pager's (the sync one returned a job)."""
+    from batchkit.testing import FakeAWS
+
+    fake = FakeAWS()
+    ids = [fake.add_job("q", job_id=f"j{i}", status="FAILED").job_id for i in range(3)]
+    batch = fake.batch_client()
+    details = batch.describe_jobs(ids)
+    assert details.take(0) == []
+    assert [job.job_id for job in details.take(5)] == ids
