@@ -79,13 +79,19 @@ class AsyncListing(Consumed[T], ListingBase, AsyncIterator[T]):
 
     async def __anext__(self) -> T:
         busy = self._busy
-        if not busy.acquire(blocking=False):
-            raise self._busy_error()
+        held = False
         try:
-            item = self._next_ready()  # most items: no page to fetch
-            return cast(T, item) if item is not END else await self._read()
+            # taken inside the try: a Ctrl-C right after it cannot leave the pager held
+            if not (held := busy.acquire(blocking=False)):
+                raise self._busy_error()
+            # most items: no page to fetch.  (No call between taking the item and returning
+            # it -- not even typing.cast: a Ctrl-C is raised at a call, and the item would
+            # be taken but never handed over.)
+            item: T = self._next_ready()
+            return item if item is not END else await self._read()
         finally:
-            busy.release()
+            if held:
+                busy.release()
 
     @property
     def resume_token(self) -> str | None:  # pragma: no cover - each core defines it
@@ -219,9 +225,9 @@ class AsyncPager(PagerCore[T, "AsyncPageFetcher[T]"], AsyncListing[T]):
     async def _read(self) -> T:
         """The next kept item from the pages; StopAsyncIteration at the end."""
         while True:
-            item = self._take_from_page()
+            item: T = self._take_from_page()
             if item is not END:
-                return cast(T, item)
+                return item  # (no call in between: see __anext__)
             if self._closed or self._at_max() or not await self._next_page():
                 raise StopAsyncIteration
 

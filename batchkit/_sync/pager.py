@@ -74,13 +74,19 @@ class Listing(Consumed[T], ListingBase, Iterator[T]):
 
     def __next__(self) -> T:
         busy = self._busy
-        if not busy.acquire(blocking=False):
-            raise self._busy_error()
+        held = False
         try:
-            item = self._next_ready()  # most items: no page to fetch
-            return cast(T, item) if item is not END else self._read()
+            # taken inside the try: a Ctrl-C right after it cannot leave the pager held
+            if not (held := busy.acquire(blocking=False)):
+                raise self._busy_error()
+            # most items: no page to fetch.  (No call between taking the item and returning
+            # it -- not even typing.cast: a Ctrl-C is raised at a call, and the item would
+            # be taken but never handed over.)
+            item: T = self._next_ready()
+            return item if item is not END else self._read()
         finally:
-            busy.release()
+            if held:
+                busy.release()
 
     @property
     def resume_token(self) -> str | None:  # pragma: no cover - each core defines it
@@ -214,9 +220,9 @@ class Pager(PagerCore[T, "PageFetcher[T]"], Listing[T]):
     def _read(self) -> T:
         """The next kept item from the pages; StopIteration at the end."""
         while True:
-            item = self._take_from_page()
+            item: T = self._take_from_page()
             if item is not END:
-                return cast(T, item)
+                return item  # (no call in between: see __next__)
             if self._closed or self._at_max() or not self._next_page():
                 raise StopIteration
 
