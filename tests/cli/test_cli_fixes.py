@@ -8,17 +8,14 @@ import json
 import os
 import re
 import socket
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
 from batchkit._cli import app as _cli
-from batchkit._cli import base
 from batchkit.testing import FakeAWS
-
-NOW = datetime.now(timezone.utc).replace(microsecond=0)
+from tests.cli.conftest import small_account
 
 
 def run(*args: str, env: dict[str, str | None] | None = None, input: str | None = None) -> Result:
@@ -39,19 +36,7 @@ def one_error_line(result: Result, code: int = 2) -> str:
 @pytest.fixture
 def small(monkeypatch: pytest.MonkeyPatch) -> FakeAWS:
     """``--fake`` answered by a small account of known jobs."""
-    fake = FakeAWS(now=lambda: NOW)
-    for i, status in enumerate(["FAILED", "SUCCEEDED", "FAILED", "RUNNING"]):
-        fake.add_job(
-            "etl",
-            job_id=f"job-{i}",
-            job_name=f"job-{i}",
-            status=status,
-            created_at=NOW - timedelta(hours=10 - i),
-            status_reason="Essential container in task exited" if status == "FAILED" else None,
-            exit_code=2 if status == "FAILED" else None,
-        )
-    monkeypatch.setattr(base.Settings, "backend", lambda self: fake)
-    return fake
+    return small_account(monkeypatch)
 
 
 # ------------------------------------------------------------------ 1. --query failures

@@ -14,7 +14,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -25,8 +25,7 @@ from click.testing import CliRunner, Result
 from batchkit._cli import app as _cli
 from batchkit._cli import base, output, params
 from batchkit.testing import FakeAWS
-
-NOW = datetime.now(timezone.utc).replace(microsecond=0)
+from tests.cli.conftest import NOW, small_account
 
 
 def run(*args: str, env: dict[str, str | None] | None = None, input: str | None = None) -> Result:
@@ -35,22 +34,11 @@ def run(*args: str, env: dict[str, str | None] | None = None, input: str | None 
 
 @pytest.fixture
 def small(monkeypatch: pytest.MonkeyPatch) -> FakeAWS:
-    """``--fake`` answered by a small account of known jobs."""
-    fake = FakeAWS(now=lambda: NOW)
-    for i, status in enumerate(["FAILED", "SUCCEEDED", "FAILED", "RUNNING"]):
-        fake.add_job(
-            "etl",
-            job_id=f"job-{i}",
-            job_name=f"nightly copy;=cmd|' /C calc'!A{i}" if i == 0 else f"job-{i}",
-            status=status,
-            created_at=NOW - timedelta(hours=10 - i),
-            status_reason="Essential container in task exited" if status == "FAILED" else None,
-            exit_code=2 if status == "FAILED" else None,
-        )
-    fake.add_job("ml", job_id="job-ml", job_name="train", status="FAILED", exit_code=1,
-                 created_at=NOW - timedelta(hours=1))  # fmt: skip
-    monkeypatch.setattr(base.Settings, "backend", lambda self: fake)
-    return fake
+    """``--fake`` answered by a small account of known jobs: the first one's name a CSV
+    formula after a separator, and a second queue."""
+    return small_account(
+        monkeypatch, first_name="nightly copy;=cmd|' /C calc'!A0", second_queue=True
+    )
 
 
 # ------------------------------------------------------------------ 23.1 global options
