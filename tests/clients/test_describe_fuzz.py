@@ -8,7 +8,7 @@ Resuming: after a ``BatchKitError``, a new ``describe_jobs`` of its ``undescribe
 followed by the listing from its ``resume_token`` (if the listing had not ended: a
 DescribeJobs failure comes after the whole input); after Ctrl-C, the same result iterated
 again (what a failed ``take()`` put back), then a new ``describe_jobs`` of the result's
-``undescribed_ids`` followed by the same pager (a pager goes on after Ctrl-C).
+``undescribed_ids`` followed by the same input (a pager goes on after Ctrl-C).
 
 Sync face (threads, Ctrl-C); tests/aio/test_aio_cancel_fuzz.py covers the async face with
 cancellation."""
@@ -58,6 +58,10 @@ failures = st.lists(
     jobs=2, spread=1, page_size=1, faults=[("ListJobs", 2, "error")], plan=[("take", 2)],
     max_workers=1,
 )  # fmt: skip
+@example(  # Ctrl-C in a describe resumed from an error: its input goes on, not the listing
+    jobs=121, spread=1, page_size=40,
+    faults=[("ListJobs", 4, "error"), ("DescribeJobs", 3, "interrupt")], plan=[], max_workers=1,
+)  # fmt: skip
 @example(  # Ctrl-C while requests ran side by side: they were not counted undescribed
     jobs=260, spread=400, page_size=100, faults=[("DescribeJobs", 2, "interrupt")],
     plan=[("take", 150)], max_workers=3,
@@ -99,7 +103,8 @@ def consume(
         return batch.list_jobs("q", status="FAILED", page_size=page_size, starting_token=token)
 
     pager = listing(None)
-    details = batch.describe_jobs(pager, max_workers=max_workers)
+    source: Iterator[Any] = iter(pager)  # what the current describe_jobs reads
+    details = batch.describe_jobs(source, max_workers=max_workers)
     seen: list[str] = []
     for action, n in [*plan, *[("take", 10**6)] * 30]:
         try:
@@ -118,14 +123,14 @@ def consume(
             if not pager.done:  # the listing failed: it goes on from the error's token
                 pager = listing(error.resume_token)
                 rest = iter(pager)
-            details = batch.describe_jobs(
-                chain(error.undescribed_ids, rest), max_workers=max_workers
-            )
+            source = chain(error.undescribed_ids, rest)
+            details = batch.describe_jobs(source, max_workers=max_workers)
         except KeyboardInterrupt:
             seen += [job.job_id for job in details]  # what a take() put back
-            details = batch.describe_jobs(
-                chain(details.undescribed_ids, pager), max_workers=max_workers
-            )
+            # the input read on where it stopped (a resumed describe's input is the ids
+            # named undescribed, then the listing: both go on)
+            source = chain(details.undescribed_ids, source)
+            details = batch.describe_jobs(source, max_workers=max_workers)
     raise AssertionError("did not end in 30 rounds")
 
 
